@@ -1,0 +1,53 @@
+"""The read side of the index: chunks, keyword index and Chroma collection, loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.types import Chunk
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.settings import Settings
+
+
+@dataclass
+class LoadedIndex:
+    directory: Path
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    keyword: Any  # bm25s.BM25
+    dense: Any  # langchain_chroma.Chroma
+    by_id: dict[str, Chunk] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("build_id") or self.manifest.get("version", ""))[:40]
+
+
+def load_index(settings: Settings, embeddings: Embeddings) -> LoadedIndex:
+    """Open the live index (IndexMissingError with the fixing command when there is none)."""
+    import bm25s
+    from langchain_chroma import Chroma
+
+    from ingest.stores import chroma_client, current_index_dir, read_chunks, read_manifest
+
+    directory = current_index_dir(settings)
+    manifest = read_manifest(directory)
+    chunks = read_chunks(directory)
+    keyword = bm25s.BM25.load(str(directory / "bm25"))
+    client = chroma_client(settings, None if settings.chroma_host else directory / "chroma")
+    dense = Chroma(
+        collection_name=manifest["chroma"]["collection"],
+        embedding_function=embeddings,
+        client=client,
+        create_collection_if_not_exists=False,
+    )
+    return LoadedIndex(directory, manifest, chunks, keyword, dense)
