@@ -1,0 +1,236 @@
+"""Extractive, deterministic answers: pick the lines or table cells of the retrieved passages that answer
+the question, quote them with `[n]` markers, or decline when the documents do not cover it.
+
+How a line is chosen: overlap of its search keys with the question's (current question weighted above the
+topic carried from history, compounds above single words), a bonus when it holds the kind of fact asked
+for (an amount for いくら, a count for いくつ/何社, points for 何点, a rate for 補助率/割合, a date for いつ,
+an address for メール/電話), and a small prior from the passage's retrieval rank.
+When to decline: a programme or fiscal year the documents never mention, a question whose words the
+passages barely share, or an asked-for amount that no passage about the asked-for programme states.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.japanese import normalise_key, query_tokens, tokenize
+from assistant.types import Citation, Passage
+
+MAX_UNITS = 3
+MAX_ANSWER_CHARS = 420
+UNIT_SPLIT_CHARS = 140
+
+# The kind of fact a question asks for -> what such a fact looks like in the text (on normalised keys).
+_ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("contact", re.compile(r"メール|アドレス|電話|連絡先|問い?合わ?せ"),
+     re.compile(r"[\w.+-]+(?:@|_atmark_)[\w-]+\.[\w.]+|\d{2,4}-\d{2,4}-\d{3,4}")),
+    ("money", re.compile(r"いくら|幾ら|金額|上限額|予算額|補助額|国費|何円|何万円"),
+     re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:億|万|千|百万)?円|\d[\d,]*\s*(?:百万|億|万)")),
+    ("points", re.compile(r"何点|点数|満点|配点"), re.compile(r"\d+\s*点")),
+    ("rate", re.compile(r"補助率|交付率|交付割合|割合|比率|何割|何%|何パーセント|負担率"),
+     re.compile(r"\d+\s*/\s*\d+|\d+(?:\.\d+)?\s*%|\d+\s*割")),
+    ("count", re.compile(r"いくつ|何施設|何社|何団体|何地域|何名|何人|何か所|何カ所|何件|何事業"),
+     re.compile(r"\d+\s*(?:施設|社|団体|地域|名|人|か所|カ所|件|事業)")),
+    ("date", re.compile(r"いつ|何月|何日|期間|何年|締切|締め切り|期限|スケジュール"),
+     re.compile(r"\d+\s*月\s*\d*\s*日?|\d{4}\s*年|令和\s*\d+\s*年|\d+\s*か?ヶ?カ?年|年度末")),
+]
+# Names of programmes and measures: if the question names one, the answer must come from a passage about it.
+_PROGRAMME_NAME = re.compile(
+    r"[一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
+)
+_GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金"}
+_FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
+_YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なりますか|認められますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか)[?？]?\s*$")
+_NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
+_CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|を条件")
+_VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件", "対象", "期限", "いくら", "幾ら", "どう", "何", "率", "額", "割合"}
+_BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a passage: a line, a table cell group, or a sentence of a long line."""
+
+    passage: Passage
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    citations: tuple[Citation, ...]
+    relevance: float  # 0..1 share of the question's search weight that the chosen lines cover
+
+
+def _units(passage: Passage) -> list[Unit]:
+    units: list[Unit] = []
+    text = passage.text
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("：") and units:
+            units[-1] = Unit(passage, units[-1].start, end)  # 「対象経費：…」 list continues
+            continue
+        if end - start <= UNIT_SPLIT_CHARS:
+            units.append(Unit(passage, start, end))
+            continue
+        # A long line: split at sentence ends and at table-cell separators.
+        piece_start = start
+        for match in re.finditer(r"。|\s\|\s|\t", line):
+            piece_end = start + match.end()
+            if piece_end - piece_start >= 12:
+                units.append(Unit(passage, piece_start, start + match.start() + (1 if match.group() == "。" else 0)))
+                piece_start = piece_end
+        if end - piece_start > 0 and text[piece_start:end].strip():
+            units.append(Unit(passage, piece_start, end))
+    return [_trim(u) for u in units if u.text.strip()]
+
+
+def _trim(unit: Unit) -> Unit:
+    text = unit.text
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    bullet = _BULLET.match(stripped)
+    lead += bullet.end() if bullet else 0
+    trail = len(text) - len(text.rstrip())
+    return Unit(unit.passage, unit.start + lead, unit.end - trail)
+
+
+@lru_cache(maxsize=4096)
+def _unit_tokens(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _weights(tokens: list[str]) -> dict[str, float]:
+    # Compounds (bigrams, longer keys) say more than single characters like 「費」「人」.
+    return {t: (1.6 if len(t) >= 3 else 1.0 if len(t) == 2 else 0.4) for t in tokens}
+
+
+def expected_type(question: str) -> tuple[str, re.Pattern[str]] | None:
+    key = normalise_key(question)
+    for name, asks, looks_like in _ANSWER_TYPES:
+        if asks.search(key):
+            return name, looks_like
+    return None
+
+
+def programme_names(question: str) -> list[str]:
+    names = [m.group(0) for m in _PROGRAMME_NAME.finditer(question)]
+    return [n for n in names if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その"))]
+
+
+def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
+    """Fiscal years the question names that appear nowhere in the documents."""
+    missing = []
+    for m in _FISCAL_YEAR.finditer(normalise_key(question)):
+        era, number, western = m.groups()
+        probes = [f"{western}年"] if western else [f"{era}{number}年"]
+        if not any(p in corpus_key for p in probes):
+            missing.append(m.group(0))
+    return missing
+
+
+def is_vague(question: str) -> bool:
+    """「上限は？」: nothing but a generic word, so any answer would be a guess about what was meant."""
+    content = [t for t in tokenize(question) if len(t) >= 1]
+    unigrams = {t for t in content if t in _VAGUE_WORDS or len(t) <= 1}
+    return bool(content) and set(content) <= unigrams | {a + b for a in unigrams for b in unigrams}
+
+
+def draft_answer(question: str, carried: str, passages: list[Passage], use_synonyms: bool = True) -> Draft | None:
+    """Choose up to MAX_UNITS lines that answer `question`; None when nothing relevant enough is found."""
+    if not passages:
+        return None
+    current = _weights(query_tokens(question, use_synonyms))
+    context = {t: w * 0.5 for t, w in _weights(query_tokens(carried, False)).items()} if carried else {}
+    weights = {**context, **current}
+    total = sum(current.values()) or 1.0
+    wanted = expected_type(question) or (expected_type(carried) if carried else None)
+
+    scored: list[tuple[float, float, Unit]] = []
+    for passage in passages:
+        header_tokens = _unit_tokens(passage.chunk.section)
+        for unit in _units(passage):
+            tokens = _unit_tokens(unit.text)
+            overlap = sum(w for t, w in weights.items() if t in tokens)
+            overlap += 0.3 * sum(w for t, w in weights.items() if t in header_tokens and t not in tokens)
+            coverage = sum(w for t, w in current.items() if t in tokens or t in header_tokens) / total
+            score = overlap + 1.5 * passage.score
+            if wanted and wanted[1].search(normalise_key(unit.text)):
+                score += 3.0
+            elif wanted:
+                score -= 1.0
+            if len(unit.text) < 6:
+                score -= 2.0
+            scored.append((score, coverage, unit))
+    if not scored:
+        return None
+    scored.sort(key=lambda s: (-s[0], s[2].passage.rank, s[2].start))
+    best_score, best_coverage, best = scored[0]
+
+    chosen = [best]
+    covered = _unit_tokens(best.text)
+    length = len(best.text)
+    for score, _, unit in scored[1:]:
+        if len(chosen) >= MAX_UNITS or score < 0.75 * best_score:
+            break
+        tokens = _unit_tokens(unit.text)
+        new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
+        overlaps = any(u.passage is unit.passage and u.start < unit.end and unit.start < u.end for u in chosen)
+        if not new_terms or overlaps or length + len(unit.text) > MAX_ANSWER_CHARS:
+            continue
+        chosen.append(unit)
+        covered |= tokens
+        length += len(unit.text)
+    chosen.sort(key=lambda u: (u.passage.rank, u.start))
+
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for unit in chosen:
+        existing = next((c for c in citations if c.chunk_id == unit.passage.chunk_id), None)
+        if existing is None:
+            existing = Citation(
+                marker=len(citations) + 1,
+                chunk_id=unit.passage.chunk_id,
+                source=unit.passage.chunk.source,
+                title=unit.passage.chunk.title,
+                fiscal_year=unit.passage.chunk.fiscal_year,
+                section=unit.passage.chunk.section,
+                quote=unit.text,
+                score=unit.passage.score,
+            )
+            citations.append(existing)
+        parts.append(f"{unit.text}[{existing.marker}]")
+    lead = _lead(question, chosen)
+    body = "\n".join(parts)
+    return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), best_coverage)
+
+
+def _lead(question: str, chosen: list[Unit]) -> str:
+    """The key fact first, for yes/no questions whose evidence says so explicitly."""
+    if not _YES_NO.search(question.strip()):
+        return ""
+    best = chosen[0]
+    evidence = f"{best.passage.chunk.section}\n{best.text}"
+    if _NEGATIVE.search(evidence):
+        return "いいえ、資料上は対象外とされています。"
+    if _CONDITIONAL.search(best.text):
+        return "条件を満たす場合に限り可能です。"
+    return ""
+
+
+def find_quote(quote: str, passages: list[Passage]) -> Passage | None:
+    for passage in passages:
+        if quote in passage.text:
+            return passage
+    return None

@@ -1,0 +1,53 @@
+"""Follow-up questions: carry the topic of earlier turns into a short or referring question.
+
+「標準タイプだとどうなりますか？」 after 「高水準タイプの補助率を教えてください。」 is searched as
+「高水準タイプの補助率… 標準タイプだと…」 with the contrasted value (高水準タイプ) removed, so the search
+keys say 標準タイプ + 補助率. Only user turns are used: the assistant's own earlier answers are quotes of
+passages and would pull the search back to the previous answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.types import Turn
+
+# A follow-up refers back (それ/その/この…), continues (では/なら/だと…), or is too short to stand alone.
+_REFERRING = re.compile(r"^(?:それ|その|この|あの|そこ|では|じゃあ|なら|また|ちなみに|他に|ほかに|あと|同じ)|(?:だと|なら|の場合は|はどう|も\S{0,6}ますか|でも)")
+# Values that replace each other: mentioning one in a follow-up drops the others from the carried topic.
+_CONTRAST_GROUPS = [
+    ("高水準タイプ", "標準タイプ"),
+    ("高水準", "標準"),
+    ("20人未満", "20人以上50人未満", "50人以上"),
+    ("①", "②", "③", "④", "⑤"),
+    ("電話", "メール"),
+]
+MAX_CARRIED_TURNS = 2
+STANDALONE_LENGTH = 28
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    query: str  # what retrieval searches for
+    carried: str  # the topic taken from history ('' when the question stands alone)
+
+
+def is_follow_up(question: str) -> bool:
+    q = question.strip()
+    return len(q) <= STANDALONE_LENGTH or bool(_REFERRING.search(q))
+
+
+def rewrite(question: str, history: Sequence[Turn]) -> Rewritten:
+    earlier = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
+    if not earlier or not is_follow_up(question):
+        return Rewritten(question, "")
+    carried = " ".join(earlier[-MAX_CARRIED_TURNS:])
+    for group in _CONTRAST_GROUPS:
+        mentioned = [v for v in group if v in question]
+        if mentioned:
+            for other in group:
+                if other not in mentioned and not any(other in m for m in mentioned):
+                    carried = carried.replace(other, " ")
+    return Rewritten(f"{carried} {question}", carried)

@@ -1,0 +1,261 @@
+"""The one place where the parts are wired: `build_assistant(settings) -> Assistant`.
+
+question + history ─ guardrails ─ router ──(numeric)──> calculators ─┐
+                                        └─(lookup)──> rewrite ─ retrieval ─ answer ─┴─> Answer
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assistant import answer as extract
+from assistant import conversation, guardrails
+from assistant.errors import IndexBusyError, InputError
+from assistant.japanese import normalise_key
+from assistant.types import Answer, Calculation, Citation, Passage, Status, Turn
+
+if TYPE_CHECKING:
+    from assistant.index import LoadedIndex
+    from assistant.retrieval import HybridRetriever
+    from assistant.settings import Settings
+
+# Below this share of the question's search weight found in the chosen lines, the documents do not answer it.
+MIN_RELEVANCE = 0.34
+_CONTACT_SECTION = re.compile(r"問い?合わ?せ")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Contact:
+    text: str  # e.g. 「内閣府地方創生推進室… 電話：03-… Eメール：…」
+    passage: Passage | None
+
+
+class Assistant:
+    def __init__(self, settings: Settings, index: LoadedIndex, retriever: HybridRetriever) -> None:
+        self.settings = settings
+        self.index = index
+        self.retriever = retriever
+        self._busy = threading.Event()
+        self._corpus_key = normalise_key("\n".join(c.text for c in index.chunks))
+        self.contact = self._find_contact()
+
+    # ---- public interface -------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        if self._busy.is_set():
+            raise IndexBusyError("索引を再構築中です。しばらくしてから再度お試しください (index rebuild in progress).")
+        question = self.validate_question(question)
+        history = self.validate_history(history)
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+
+        hit = guardrails.check(question)
+        if hit is not None:
+            return self._refusal(Status.GUARDRAIL, hit.message, timings, started)
+
+        routed = self._route(question, history)
+        if routed is not None:
+            return self._from_route(routed, timings, started)
+
+        rewritten = conversation.rewrite(question, history)
+        if not rewritten.carried and extract.is_vague(question):
+            return self._finish(
+                Answer(
+                    text="どの事業・経費についてのご質問ですか？例：「①②事業の施設整備・運営費（収容可能人数50人以上）の上限額は？」"
+                    "「⑤事業の高水準タイプの国費上限は？」のように、事業（①〜⑤）やタイプ（高水準/標準）、施設規模を添えてお尋ねください。",
+                    status=Status.CLARIFICATION_NEEDED,
+                    search_query=question,
+                ),
+                timings,
+                started,
+            )
+
+        t0 = time.perf_counter()
+        passages = self.retriever.passages(rewritten.query, self.settings.top_k)
+        timings["retrieve"] = (time.perf_counter() - t0) * 1000
+
+        t1 = time.perf_counter()
+        refusal = self._out_of_scope(question, passages)
+        draft = None if refusal else extract.draft_answer(question, rewritten.carried, passages, self.settings.use_synonyms)
+        timings["answer"] = (time.perf_counter() - t1) * 1000
+        if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
+            reason = refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。"
+            return self._refusal(Status.UNANSWERABLE, reason, timings, started, passages, rewritten.query)
+        return self._finish(
+            Answer(
+                text=draft.text,
+                status=Status.ANSWERED,
+                citations=draft.citations,
+                passages=tuple(passages),
+                search_query=rewritten.query,
+            ),
+            timings,
+            started,
+        )
+
+    def calculators(self) -> list[Any]:
+        from assistant.calculators import CALCULATORS
+
+        return list(CALCULATORS.values())
+
+    def calculate(self, kind: str, inputs: Mapping[str, object]) -> Calculation:
+        from assistant.calculators import calculate
+
+        return calculate(kind, inputs)
+
+    def health(self) -> dict[str, Any]:
+        return {
+            "documents": len(self.index.manifest.get("documents", [])),
+            "chunks": len(self.index.chunks),
+            "index_version": self.index.version,
+        }
+
+    # ---- input limits -----------------------------------------------------------------------------
+    def validate_question(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise InputError("質問は文字列で指定してください (question must be a string).")
+        text = unicodedata.normalize("NFC", question).strip()
+        text = _CONTROL.sub("", text)
+        if not text:
+            raise InputError("質問が空です (empty question).")
+        if len(text) > self.settings.max_question_chars:
+            raise InputError(
+                f"質問が長すぎます（{len(text)}文字、上限{self.settings.max_question_chars}文字）"
+                f" (question longer than {self.settings.max_question_chars} characters)."
+            )
+        return text
+
+    def validate_history(self, history: Sequence[Turn]) -> list[Turn]:
+        turns = [t for t in history if isinstance(t, Turn) and t.content.strip()]
+        if len(turns) > self.settings.max_history_turns:
+            turns = turns[-self.settings.max_history_turns :]  # oldest turns matter least for follow-ups
+        if sum(len(t.content) for t in turns) > self.settings.max_history_chars:
+            raise InputError(f"会話履歴が長すぎます (history over {self.settings.max_history_chars} characters).")
+        return turns
+
+    # ---- pieces -----------------------------------------------------------------------------------
+    def _route(self, question: str, history: Sequence[Turn]) -> Any:
+        try:
+            from assistant.router import route
+        except ImportError:  # calculators not installed in this build
+            return None
+        return route(question, history)
+
+    def _from_route(self, routed: Any, timings: dict[str, float], started: float) -> Answer:
+        if routed.calculation is None:
+            return self._finish(
+                Answer(text=routed.clarification or "計算に必要な情報を教えてください。", status=Status.CLARIFICATION_NEEDED),
+                timings,
+                started,
+            )
+        calc: Calculation = routed.calculation
+        citations: list[Citation] = []
+        passages: list[Passage] = []
+        for rule in calc.rules:
+            chunk = next((c for c in self.index.chunks if c.source == rule.source and rule.quote in c.text), None)
+            if chunk is None or any(c.chunk_id == chunk.chunk_id and c.quote == rule.quote for c in citations):
+                continue
+            citations.append(
+                Citation(len(citations) + 1, chunk.chunk_id, chunk.source, chunk.title, chunk.fiscal_year,
+                         chunk.section, rule.quote, 1.0)
+            )
+            if all(p.chunk_id != chunk.chunk_id for p in passages):
+                passages.append(Passage(chunk, 1.0, len(passages) + 1))
+        markers = "".join(f"[{c.marker}]" for c in citations[:4])
+        text = f"{calc.summary}{markers}\n計算式: {calc.formula}"
+        return self._finish(
+            Answer(text=text, status=Status.CALCULATED, citations=tuple(citations[:4]) + tuple(citations[4:]),
+                   passages=tuple(passages), calculation=calc),
+            timings,
+            started,
+        )
+
+    def _out_of_scope(self, question: str, passages: list[Passage]) -> str | None:
+        years = extract.unknown_fiscal_years(question, self._corpus_key)
+        if years:
+            return f"資料には{'・'.join(years)}に関する記載がありません（資料が扱うのは令和2〜4年度の予算・募集です）。"
+        top_text = normalise_key("\n".join(f"{p.chunk.section}\n{p.text}" for p in passages))
+        for name in extract.programme_names(question):
+            key = normalise_key(name)
+            if key not in self._corpus_key:
+                return f"資料には「{name}」についての記載がありません。"
+            if key not in top_text:
+                return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
+        wanted = extract.expected_type(question)
+        names = extract.programme_names(question)
+        if wanted and wanted[0] == "money" and names:
+            about = [p for p in passages if all(normalise_key(n) in normalise_key(f"{p.chunk.section}\n{p.text}") for n in names)]
+            if not any(wanted[1].search(normalise_key(p.text)) for p in about):
+                return f"資料には「{'・'.join(names)}」の金額についての記載がありません。"
+        return None
+
+    def _find_contact(self) -> Contact:
+        for chunk in self.index.chunks:
+            if _CONTACT_SECTION.search(chunk.section) and re.search(r"@|＠", chunk.text):
+                lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
+                keep = [ln for ln in lines if re.search(r"@|電話|内閣府|事務局", ln) and "担当" not in ln]
+                return Contact(" ".join(keep[:3]), Passage(chunk, 1.0, 1))
+        return Contact("内閣府地方創生推進室（制度概要の「問い合わせ先」）", None)
+
+    def _refusal(
+        self,
+        status: Status,
+        reason: str,
+        timings: dict[str, float],
+        started: float,
+        passages: Sequence[Passage] = (),
+        query: str = "",
+    ) -> Answer:
+        citations: tuple[Citation, ...] = ()
+        marker = ""
+        contact = self.contact
+        if contact.passage is not None:
+            chunk = contact.passage.chunk
+            quote = next((ln.strip() for ln in chunk.text.split("\n") if "@" in ln), chunk.text.strip()[:80])
+            citations = (Citation(1, chunk.chunk_id, chunk.source, chunk.title, chunk.fiscal_year, chunk.section, quote, 1.0),)
+            marker = "[1]"
+        text = f"{reason}\n制度の詳細は担当窓口にお問い合わせください：{contact.text}{marker}"
+        shown = tuple(passages) if status is Status.UNANSWERABLE else ()
+        if contact.passage is not None and all(p.chunk_id != contact.passage.chunk_id for p in shown):
+            shown = shown + (Passage(contact.passage.chunk, 1.0, len(shown) + 1),)
+        return self._finish(Answer(text=text, status=status, citations=citations, passages=shown, search_query=query),
+                            timings, started)
+
+    @staticmethod
+    def _finish(answer: Answer, timings: dict[str, float], started: float) -> Answer:
+        timings = {"retrieve": 0.0, "answer": 0.0, **timings, "total": (time.perf_counter() - started) * 1000}
+        return Answer(
+            text=answer.text,
+            status=answer.status,
+            citations=answer.citations,
+            passages=answer.passages,
+            calculation=answer.calculation,
+            timings_ms={k: round(v, 2) for k, v in timings.items()},
+            search_query=answer.search_query,
+        )
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """Load the embedding model and the live index once; raises IndexMissingError with the fixing command."""
+    from assistant.embeddings import make_embeddings
+    from assistant.index import load_index
+    from assistant.retrieval import HybridRetriever
+
+    embeddings = make_embeddings(settings)
+    index = load_index(settings, embeddings)
+    retriever = HybridRetriever(
+        index=index,
+        mode=settings.retriever,
+        k=settings.top_k,
+        rrf_k=settings.rrf_k,
+        bm25_weight=settings.bm25_weight,
+        dense_weight=settings.dense_weight,
+        use_synonyms=settings.use_synonyms,
+    )
+    return Assistant(settings, index, retriever)

@@ -1,0 +1,61 @@
+"""Requests the assistant declines before searching: instruction overrides, requests for its own
+configuration or secrets, personal data about people, and plainly off-topic chatter.
+
+Patterns are matched on the normalised key (NFKC, lower case), Japanese and English. What is not caught
+here still has to pass the relevance checks in `answer.py`, which refuse anything the documents do not
+cover — so these lists only need the cases where the documents *would* match some words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.japanese import normalise_key
+
+_INJECTION = [
+    r"(?:これまで|前|上記|以前|今まで)の(?:指示|命令|ルール|設定|プロンプト)",
+    r"指示を(?:すべて|全て)?(?:無視|忘れ)",
+    r"(?:無視|忘れ)して",
+    r"ignore (?:all |any |the )?(?:previous|prior|above)",
+    r"disregard (?:all |the )?(?:previous|prior|above|instructions)",
+    r"forget (?:all |your |the )?(?:previous |prior )?(?:instructions|rules)",
+    r"system ?prompt|システムプロンプト|内部(?:ルール|規則|設定|指示)|開発者モード|developer mode|jailbreak|dan mode",
+    r"(?:あなた|君|お前)は(?:今から|これから)",
+    r"ロールプレイ|role[- ]?play|pretend (?:to be|you are)|act as",
+    r"(?:api|アクセス)\s*(?:キー|key|トークン|token)|パスワード|password|secret|環境変数|environment variable|設定ファイル",
+    r"\bgrant_assistant_|ファイルパス|file path|/etc/|\.env\b",
+]
+_PERSONAL = [
+    r"自宅|私用|個人の(?:電話|携帯|住所|連絡先)|携帯(?:電話)?番号|生年月日|家族構成|住所を教え|home address|private (?:phone|address|email)",
+    r"(?:さん|氏|参事官|担当者)の(?:住所|携帯|個人|私生活|年齢|経歴)",
+]
+_OFF_TOPIC = [
+    r"株価|日経平均|為替|ドル円|仮想通貨|ビットコイン|競馬|宝くじ",
+    r"天気|天候|気温|占い|星座|レシピ|料理の作り方",
+    r"(?:詩|ポエム|小説|ジョーク|冗談)を(?:書|作|言)",
+]
+_COMPILED = {
+    "injection": [re.compile(p) for p in _INJECTION],
+    "personal": [re.compile(p) for p in _PERSONAL],
+    "off_topic": [re.compile(p) for p in _OFF_TOPIC],
+}
+_REPLIES = {
+    "injection": "その依頼にはお応えできません。この窓口は地方創生テレワーク関連の公表資料に基づく質問にのみ、資料を引用して回答します。",
+    "personal": "個人の住所・私用の連絡先などの個人情報はお答えできません。",
+    "off_topic": "この窓口は地方創生テレワーク関連の制度資料についての質問にのみお答えしています。",
+}
+
+
+@dataclass(frozen=True)
+class GuardrailHit:
+    reason: str  # injection | personal | off_topic
+    message: str
+
+
+def check(question: str) -> GuardrailHit | None:
+    key = normalise_key(question)
+    for reason, patterns in _COMPILED.items():
+        if any(p.search(key) for p in patterns):
+            return GuardrailHit(reason, _REPLIES[reason])
+    return None
