@@ -38,7 +38,7 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 ]
 # Names of programmes and measures: if the question names one, the answer must come from a passage about it.
 _PROGRAMME_NAME = re.compile(
-    r"[一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
+    r"[①-⑤]事業|[一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
 )
 _GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金"}
 _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
@@ -51,11 +51,17 @@ _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 
 @dataclass(frozen=True)
 class Unit:
-    """A quotable piece of a passage: a line, a table cell group, or a sentence of a long line."""
+    """A quotable piece of a passage: a line, a table cell, or a sentence of a long line.
+
+    `context` is what the piece means in its place: the nearest heading above it and, for a table cell, its
+    column header and row label. It helps choose the piece but is never quoted.
+    """
 
     passage: Passage
     start: int
     end: int
+    context: str = ""
+    is_heading: bool = False
 
     @property
     def text(self) -> str:
@@ -66,44 +72,82 @@ class Unit:
 class Draft:
     text: str
     citations: tuple[Citation, ...]
-    relevance: float  # 0..1 share of the question's search weight that the chosen lines cover
+    relevance: float  # 0..1 share of the question's search weight found in the chosen lines and their context
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """Spans of the cells of a table row (TAB or ' | ' separated)."""
+    spans, pos = [], 0
+    for match in re.finditer(r"\t+|\s\|\s", line):
+        if match.start() > pos:
+            spans.append((pos, match.start()))
+        pos = match.end()
+    if pos < len(line):
+        spans.append((pos, len(line)))
+    return spans
 
 
 def _units(passage: Passage) -> list[Unit]:
+    from ingest.sections import classify
+
     units: list[Unit] = []
     text = passage.text
+    heading = ""
+    header_cells: list[str] = []  # the first row of the current table block
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
+            header_cells = []
             continue
         if line.lstrip().startswith("：") and units:
-            units[-1] = Unit(passage, units[-1].start, end)  # 「対象経費：…」 list continues
+            last = units[-1]
+            units[-1] = Unit(passage, last.start, end, last.context)  # 「対象経費：…」 list continues
             continue
-        if end - start <= UNIT_SPLIT_CHARS:
-            units.append(Unit(passage, start, end))
+        if classify(line):
+            heading = line.strip()
+            units.append(Unit(passage, start, end, "", is_heading=True))
+            header_cells = []
             continue
-        # A long line: split at sentence ends and at table-cell separators.
-        piece_start = start
-        for match in re.finditer(r"。|\s\|\s|\t", line):
-            piece_end = start + match.end()
-            if piece_end - piece_start >= 12:
-                units.append(Unit(passage, piece_start, start + match.start() + (1 if match.group() == "。" else 0)))
-                piece_start = piece_end
-        if end - piece_start > 0 and text[piece_start:end].strip():
-            units.append(Unit(passage, piece_start, end))
-    return [_trim(u) for u in units if u.text.strip()]
+        cells = _cells(line) if ("\t" in line or " | " in line) else []
+        if len(cells) >= 2:
+            texts = [line[a:b].strip() for a, b in cells]
+            if not header_cells:
+                header_cells = texts  # the block's first row: column labels (or, in key/value tables, a row)
+            row_label = texts[0]
+            units.append(Unit(passage, start, end, heading))  # the whole row, when it is short enough
+            for col, (a, b) in enumerate(cells):
+                column = header_cells[col] if col < len(header_cells) else ""
+                context = " ".join(x for x in (heading, column, row_label if col else "") if x)
+                units.extend(_sentences(passage, start + a, start + b, context))
+            continue
+        units.extend(_sentences(passage, start, end, heading))
+    return [_trim(u) for u in units if u.text.strip() and (u.end - u.start <= 2 * UNIT_SPLIT_CHARS or u.is_heading)]
+
+
+def _sentences(passage: Passage, start: int, end: int, context: str) -> list[Unit]:
+    """A short span as one unit; a long one cut after each 「。」."""
+    if end - start <= UNIT_SPLIT_CHARS:
+        return [Unit(passage, start, end, context)]
+    out, piece_start = [], start
+    for match in re.finditer("。", passage.text[start:end]):
+        piece_end = start + match.end()
+        if piece_end - piece_start >= 8:
+            out.append(Unit(passage, piece_start, piece_end, context))
+            piece_start = piece_end
+    if passage.text[piece_start:end].strip():
+        out.append(Unit(passage, piece_start, end, context))
+    return out
 
 
 def _trim(unit: Unit) -> Unit:
     text = unit.text
     lead = len(text) - len(text.lstrip())
-    stripped = text.strip()
-    bullet = _BULLET.match(stripped)
+    bullet = _BULLET.match(text.strip())
     lead += bullet.end() if bullet else 0
     trail = len(text) - len(text.rstrip())
-    return Unit(unit.passage, unit.start + lead, unit.end - trail)
+    return Unit(unit.passage, unit.start + lead, max(unit.start + lead, unit.end - trail), unit.context, unit.is_heading)
 
 
 @lru_cache(maxsize=4096)
@@ -111,9 +155,18 @@ def _unit_tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+# Tokens that say nothing about the topic (する, いる, どの, 良い …), left out of every overlap.
+_FILLER = {"為る", "居る", "有る", "成る", "出来る", "どの", "良い", "時", "こと", "物", "よう", "様", "場合", "どう",
+           "くらい", "位", "何", "いつ", "いくら", "幾ら", "此の", "其の", "占める", "ため", "為", "もの"}
+
+
 def _weights(tokens: list[str]) -> dict[str, float]:
     # Compounds (bigrams, longer keys) say more than single characters like 「費」「人」.
-    return {t: (1.6 if len(t) >= 3 else 1.0 if len(t) == 2 else 0.4) for t in tokens}
+    return {
+        t: (1.6 if len(t) >= 3 else 1.0 if len(t) == 2 else 0.4)
+        for t in tokens
+        if t not in _FILLER and not any(t.startswith(f) or t.endswith(f) for f in ("為る", "居る"))
+    }
 
 
 def expected_type(question: str) -> tuple[str, re.Pattern[str]] | None:
@@ -125,17 +178,22 @@ def expected_type(question: str) -> tuple[str, re.Pattern[str]] | None:
 
 
 def programme_names(question: str) -> list[str]:
-    names = [m.group(0) for m in _PROGRAMME_NAME.finditer(question)]
+    # 「⑤事業」 is written 「⑤進出企業定着…」 in the documents: the circled number is the name.
+    names = [m.group(0)[0] if m.group(0)[0] in "①②③④⑤" else m.group(0) for m in _PROGRAMME_NAME.finditer(question)]
     return [n for n in names if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その"))]
 
 
 def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
-    """Fiscal years the question names that appear nowhere in the documents."""
+    """Fiscal years the question names that the documents never mention (in a budget sense, when the
+    question is about a budget: 令和6年度 appears as a plan year, but no 令和6年度 budget is described)."""
+    key = normalise_key(question)
+    about_budget = "予算" in key
     missing = []
-    for m in _FISCAL_YEAR.finditer(normalise_key(question)):
+    for m in _FISCAL_YEAR.finditer(key):
         era, number, western = m.groups()
-        probes = [f"{western}年"] if western else [f"{era}{number}年"]
-        if not any(p in corpus_key for p in probes):
+        year = f"{western}年" if western else f"{era}{number}年"
+        pattern = re.escape(year) + (r"度?.{0,6}(?:予算|補正|当初)" if about_budget else "")
+        if not re.search(pattern, corpus_key):
             missing.append(m.group(0))
     return missing
 
@@ -156,42 +214,52 @@ def draft_answer(question: str, carried: str, passages: list[Passage], use_synon
     weights = {**context, **current}
     total = sum(current.values()) or 1.0
     wanted = expected_type(question) or (expected_type(carried) if carried else None)
+    asked = normalise_key(question)
+    names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
 
-    scored: list[tuple[float, float, Unit]] = []
+    scored: list[tuple[float, Unit]] = []
     for passage in passages:
         header_tokens = _unit_tokens(passage.chunk.section)
         for unit in _units(passage):
             tokens = _unit_tokens(unit.text)
+            context_tokens = _unit_tokens(unit.context) | header_tokens
             overlap = sum(w for t, w in weights.items() if t in tokens)
-            overlap += 0.3 * sum(w for t, w in weights.items() if t in header_tokens and t not in tokens)
-            coverage = sum(w for t, w in current.items() if t in tokens or t in header_tokens) / total
+            overlap += 0.5 * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
             score = overlap + 1.5 * passage.score
-            if wanted and wanted[1].search(normalise_key(unit.text)):
-                score += 3.0
+            unit_key = normalise_key(unit.text)
+            # A fact of the asked-for kind counts only if it is not just the question's own number echoed back.
+            if wanted and any(m.group(0) not in asked for m in wanted[1].finditer(unit_key)):
+                score += 4.0
             elif wanted:
-                score -= 1.0
-            if len(unit.text) < 6:
                 score -= 2.0
-            scored.append((score, coverage, unit))
+            if names:
+                where = normalise_key(f"{passage.chunk.section} {unit.context} {unit.text}")
+                score += 2.5 if all(n in where for n in names) else 0.0
+            if unit.is_heading or len(unit.text) < 6:
+                score -= 2.5
+            score -= 0.004 * max(0, len(unit.text) - 80)  # between equals, the shorter, more precise piece
+            scored.append((score, unit))
     if not scored:
         return None
-    scored.sort(key=lambda s: (-s[0], s[2].passage.rank, s[2].start))
-    best_score, best_coverage, best = scored[0]
+    scored.sort(key=lambda s: (-s[0], s[1].passage.rank, s[1].start))
+    best_score, best = scored[0]
 
     chosen = [best]
     covered = _unit_tokens(best.text)
     length = len(best.text)
-    for score, _, unit in scored[1:]:
+    for score, unit in scored[1:]:
         if len(chosen) >= MAX_UNITS or score < 0.75 * best_score:
             break
         tokens = _unit_tokens(unit.text)
         new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
         overlaps = any(u.passage is unit.passage and u.start < unit.end and unit.start < u.end for u in chosen)
-        if not new_terms or overlaps or length + len(unit.text) > MAX_ANSWER_CHARS:
+        if not new_terms or overlaps or unit.is_heading or length + len(unit.text) > MAX_ANSWER_CHARS:
             continue
         chosen.append(unit)
         covered |= tokens
         length += len(unit.text)
+    seen = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))
+    relevance = sum(w for t, w in weights.items() if t in seen) / (sum(weights.values()) or 1.0)
     chosen.sort(key=lambda u: (u.passage.rank, u.start))
 
     citations: list[Citation] = []
@@ -213,7 +281,7 @@ def draft_answer(question: str, carried: str, passages: list[Passage], use_synon
         parts.append(f"{unit.text}[{existing.marker}]")
     lead = _lead(question, chosen)
     body = "\n".join(parts)
-    return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), best_coverage)
+    return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)
 
 
 def _lead(question: str, chosen: list[Unit]) -> str:
