@@ -1,0 +1,31 @@
+"""Shared fixtures: a fake-embedding index built once per session from the real corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(scope="session")
+def fake_settings(tmp_path_factory: pytest.TempPathFactory):
+    from assistant.settings import Settings
+
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), embedding_backend="fake", corpus_dir=CORPUS)
+
+
+@pytest.fixture(scope="session")
+def fake_assistant(fake_settings):
+    from assistant.core import build_assistant
+    from ingest.pipeline import ensure_index
+
+    ensure_index(fake_settings, show_progress=False)
+    return build_assistant(fake_settings)
