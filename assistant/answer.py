@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 
 from assistant.japanese import normalise_key, query_tokens, tokenize
@@ -46,6 +47,8 @@ _YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なり
 _NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
 _CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|を条件")
 _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件", "対象", "期限", "いくら", "幾ら", "どう", "何", "率", "額", "割合"}
+_QUANTITY = re.compile(r"(\d[\d,.]*)\s*(人|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
+_INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 
 
@@ -76,14 +79,13 @@ class Draft:
 
 
 def _cells(line: str) -> list[tuple[int, int]]:
-    """Spans of the cells of a table row (TAB or ' | ' separated)."""
+    """Spans of the cells of a table row (TAB or ' | ' separated), empty cells kept for column alignment."""
+    separators = list(re.finditer(r"\t|\s\|\s", line))
     spans, pos = [], 0
-    for match in re.finditer(r"\t+|\s\|\s", line):
-        if match.start() > pos:
-            spans.append((pos, match.start()))
+    for match in separators:
+        spans.append((pos, match.start()))
         pos = match.end()
-    if pos < len(line):
-        spans.append((pos, len(line)))
+    spans.append((pos, len(line)))
     return spans
 
 
@@ -93,33 +95,40 @@ def _units(passage: Passage) -> list[Unit]:
     units: list[Unit] = []
     text = passage.text
     heading = ""
-    header_cells: list[str] = []  # the first row of the current table block
+    table: list[list[str]] = []  # rows of the current table block, as cell texts
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
-            header_cells = []
+            table = []
             continue
         if line.lstrip().startswith("：") and units:
             last = units[-1]
             units[-1] = Unit(passage, last.start, end, last.context)  # 「対象経費：…」 list continues
             continue
-        if classify(line):
+        cells = _cells(line) if ("\t" in line or " | " in line) else []
+        if classify(line) and len(cells) < 3:
             heading = line.strip()
             units.append(Unit(passage, start, end, "", is_heading=True))
-            header_cells = []
+            table = []
             continue
-        cells = _cells(line) if ("\t" in line or " | " in line) else []
-        if len(cells) >= 2:
+        if len([c for c in cells if line[c[0]:c[1]].strip()]) >= 2:
             texts = [line[a:b].strip() for a, b in cells]
-            if not header_cells:
-                header_cells = texts  # the block's first row: column labels (or, in key/value tables, a row)
-            row_label = texts[0]
+            header = next((row for row in table if len(row) >= len(texts)), None)
+            table.append(texts)
+            if header is None and (not texts[0] or len(texts) >= 3):
+                # Column labels (「20人未満 | 20人以上50人未満 | 50人以上」): context for the rows below, not facts.
+                units.append(Unit(passage, start, end, heading, is_heading=True))
+                continue
+            row_label = next((t for t in texts if t), "")
             units.append(Unit(passage, start, end, heading))  # the whole row, when it is short enough
             for col, (a, b) in enumerate(cells):
-                column = header_cells[col] if col < len(header_cells) else ""
-                context = " ".join(x for x in (heading, column, row_label if col else "") if x)
+                if not line[a:b].strip() or (col == 0 and b - a <= 30):
+                    continue  # empty, or the row's label: context for its cells, not an answer
+                column = header[col] if header is not None and col < len(header) else ""
+                label = row_label if line[a:b].strip() != row_label else ""
+                context = " ".join(x for x in (heading, column, label) if x)
                 units.extend(_sentences(passage, start + a, start + b, context))
             continue
         units.extend(_sentences(passage, start, end, heading))
@@ -131,7 +140,7 @@ def _sentences(passage: Passage, start: int, end: int, context: str) -> list[Uni
     if end - start <= UNIT_SPLIT_CHARS:
         return [Unit(passage, start, end, context)]
     out, piece_start = [], start
-    for match in re.finditer("。", passage.text[start:end]):
+    for match in re.finditer(r"。|(?<=\s)(?=[➤※・▶✓])", passage.text[start:end]):
         piece_end = start + match.end()
         if piece_end - piece_start >= 8:
             out.append(Unit(passage, piece_start, piece_end, context))
@@ -157,13 +166,19 @@ def _unit_tokens(text: str) -> frozenset[str]:
 
 # Tokens that say nothing about the topic (する, いる, どの, 良い …), left out of every overlap.
 _FILLER = {"為る", "居る", "有る", "成る", "出来る", "どの", "良い", "時", "こと", "物", "よう", "様", "場合", "どう",
-           "くらい", "位", "何", "いつ", "いくら", "幾ら", "此の", "其の", "占める", "ため", "為", "もの"}
+           "くらい", "位", "何", "いつ", "いくら", "幾ら", "此の", "其の", "占める", "ため", "為", "もの", "どのような",
+           "どんな", "どこ", "必要", "用", "市", "町", "村"}
+CONTEXT_WEIGHT = 0.7  # a line's heading / column / row label, relative to its own words
+TYPE_BONUS, TYPE_MISS = 4.0, 2.0
+AVERAGE_UNIT_CHARS = 60
+TOPIC_BONUS = 5.0  # for follow-ups: lines under the earlier turn's topic
 
 
-def _weights(tokens: list[str]) -> dict[str, float]:
-    # Compounds (bigrams, longer keys) say more than single characters like 「費」「人」.
+def _weights(tokens: list[str], idf: Callable[[str], float] | None = None) -> dict[str, float]:
+    # Compounds (bigrams, longer keys) say more than single characters like 「費」「人」; rare words more
+    # than common ones (idf scaled so a word in a third of the chunks weighs about 1).
     return {
-        t: (1.6 if len(t) >= 3 else 1.0 if len(t) == 2 else 0.4)
+        t: (1.6 if len(t) >= 3 else 1.0 if len(t) == 2 else 0.4) * (min(idf(t), 4.0) / 1.2 if idf else 1.0)
         for t in tokens
         if t not in _FILLER and not any(t.startswith(f) or t.endswith(f) for f in ("為る", "居る"))
     }
@@ -175,6 +190,11 @@ def expected_type(question: str) -> tuple[str, re.Pattern[str]] | None:
         if asks.search(key):
             return name, looks_like
     return None
+
+
+def _has_fact(pattern: re.Pattern[str], unit_key: str, asked: str) -> bool:
+    """The unit states a fact of the asked-for kind that is not just the question's own number echoed."""
+    return any(m.group(0) not in asked for m in pattern.finditer(unit_key))
 
 
 def programme_names(question: str) -> list[str]:
@@ -205,18 +225,31 @@ def is_vague(question: str) -> bool:
     return bool(content) and set(content) <= unigrams | {a + b for a in unigrams for b in unigrams}
 
 
-def draft_answer(question: str, carried: str, passages: list[Passage], use_synonyms: bool = True) -> Draft | None:
-    """Choose up to MAX_UNITS lines that answer `question`; None when nothing relevant enough is found."""
+def draft_answer(
+    question: str,
+    carried: str,
+    passages: list[Passage],
+    use_synonyms: bool = True,
+    idf: Callable[[str], float] | None = None,
+) -> Draft | None:
+    """Choose up to MAX_UNITS lines that answer `question`; None when nothing relevant enough is found.
+
+    `idf` (from the keyword index) lets rare words (都道府県) outweigh ones found everywhere (サテライトオフィス).
+    """
     if not passages:
         return None
-    current = _weights(query_tokens(question, use_synonyms))
-    context = {t: w * 0.5 for t, w in _weights(query_tokens(carried, False)).items()} if carried else {}
+    current = _weights(query_tokens(question, use_synonyms), idf)
+    context = {t: w * 0.5 for t, w in _weights(query_tokens(carried, False), idf).items()} if carried else {}
     weights = {**context, **current}
     total = sum(current.values()) or 1.0
-    wanted = expected_type(question) or (expected_type(carried) if carried else None)
+    # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
+    wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
     asked = normalise_key(question)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
 
+    topic = _weights(query_tokens(carried, False), idf) if carried else {}
+    phrases = _QUANTITY.findall(asked) + _QUANTITY.findall(normalise_key(carried))
+    topic_total = sum(topic.values()) or 1.0
     scored: list[tuple[float, Unit]] = []
     for passage in passages:
         header_tokens = _unit_tokens(passage.chunk.section)
@@ -224,20 +257,33 @@ def draft_answer(question: str, carried: str, passages: list[Passage], use_synon
             tokens = _unit_tokens(unit.text)
             context_tokens = _unit_tokens(unit.context) | header_tokens
             overlap = sum(w for t, w in weights.items() if t in tokens)
-            overlap += 0.5 * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
+            overlap += CONTEXT_WEIGHT * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
+            # BM25-style length normalisation (b = 0.5): a long row must not win by sheer size.
+            overlap /= 0.5 + 0.5 * max(1.0, len(unit.text) / AVERAGE_UNIT_CHARS)
             score = overlap + 1.5 * passage.score
+            if topic:
+                # A follow-up is about the earlier topic: lines under that topic come first.
+                seen = tokens | context_tokens
+                score += TOPIC_BONUS * sum(w for t, w in topic.items() if t in seen) / topic_total
             unit_key = normalise_key(unit.text)
             # A fact of the asked-for kind counts only if it is not just the question's own number echoed back.
-            if wanted and any(m.group(0) not in asked for m in wanted[1].finditer(unit_key)):
-                score += 4.0
+            if wanted and _has_fact(wanted[1], unit_key, asked):
+                score += TYPE_BONUS
             elif wanted:
-                score -= 2.0
+                score -= TYPE_MISS
+            if phrases:
+                # 「50人以上」 asked: a line saying exactly that beats one saying 「20人以上50人未満」.
+                place = normalise_key(f"{unit.context} {unit.text}").replace(" ", "")
+                for number, unit_word, comparator in phrases:
+                    if f"{number}{unit_word}{comparator}" in place:
+                        score += 2.0
+                    elif comparator and f"{number}{unit_word}" in place:
+                        score -= 2.0
             if names:
                 where = normalise_key(f"{passage.chunk.section} {unit.context} {unit.text}")
                 score += 2.5 if all(n in where for n in names) else 0.0
             if unit.is_heading or len(unit.text) < 6:
                 score -= 2.5
-            score -= 0.004 * max(0, len(unit.text) - 80)  # between equals, the shorter, more precise piece
             scored.append((score, unit))
     if not scored:
         return None
@@ -258,8 +304,17 @@ def draft_answer(question: str, carried: str, passages: list[Passage], use_synon
         chosen.append(unit)
         covered |= tokens
         length += len(unit.text)
+    plain = _weights(query_tokens(question, use_synonyms))  # relevance: no idf, paraphrases must not sink it
+    plain.update({t: w * 0.5 for t, w in _weights(query_tokens(carried, False)).items() if t not in plain} if carried else {})
     seen = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))
-    relevance = sum(w for t, w in weights.items() if t in seen) / (sum(weights.values()) or 1.0)
+    found = sum(w for t, w in plain.items() if t in seen)
+    possible = sum(plain.values()) or 1.0
+    if wanted:
+        # Holding the very kind of fact asked for (an address for メール?) is evidence of its own.
+        bonus = 0.5 * possible
+        possible += bonus
+        found += bonus if _has_fact(wanted[1], normalise_key(best.text), asked) else 0.0
+    relevance = found / possible
     chosen.sort(key=lambda u: (u.passage.rank, u.start))
 
     citations: list[Citation] = []
@@ -279,7 +334,7 @@ def draft_answer(question: str, carried: str, passages: list[Passage], use_synon
             )
             citations.append(existing)
         parts.append(f"{unit.text}[{existing.marker}]")
-    lead = _lead(question, chosen)
+    lead = _lead(question, [best, *[u for u in chosen if u is not best]])
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)
 
@@ -288,11 +343,10 @@ def _lead(question: str, chosen: list[Unit]) -> str:
     """The key fact first, for yes/no questions whose evidence says so explicitly."""
     if not _YES_NO.search(question.strip()):
         return ""
-    best = chosen[0]
-    evidence = f"{best.passage.chunk.section}\n{best.text}"
-    if _NEGATIVE.search(evidence):
+    best = chosen[0]  # the highest-scoring line; only its own words and heading may say 「対象外」
+    if _NEGATIVE.search(f"{best.context}\n{best.text}"):
         return "いいえ、資料上は対象外とされています。"
-    if _CONDITIONAL.search(best.text):
+    if any(_CONDITIONAL.search(u.text) for u in chosen):
         return "条件を満たす場合に限り可能です。"
     return ""
 

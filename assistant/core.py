@@ -82,7 +82,9 @@ class Assistant:
 
         t1 = time.perf_counter()
         refusal = self._out_of_scope(question, passages)
-        draft = None if refusal else extract.draft_answer(question, rewritten.carried, passages, self.settings.use_synonyms)
+        draft = None if refusal else extract.draft_answer(
+            question, rewritten.carried, passages, self.settings.use_synonyms, self.index.idf
+        )
         timings["answer"] = (time.perf_counter() - t1) * 1000
         if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
             reason = refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。"

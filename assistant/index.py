@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,19 @@ class LoadedIndex:
     def __post_init__(self) -> None:
         self.by_id = {c.chunk_id: c for c in self.chunks}
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a search token over the chunks (BM25's formula); unseen -> highest."""
+        if not hasattr(self, "_df"):
+            import numpy as np
+
+            indptr = np.asarray(self.keyword.scores["indptr"])
+            ends = np.append(indptr[1:], len(self.keyword.scores["indices"]))
+            df = ends - indptr
+            self._df = {tok: int(df[i]) for tok, i in self.keyword.vocab_dict.items() if i < len(df)}
+        n = max(1, len(self.chunks))
+        df = self._df.get(token, 0)
+        return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
 
     @property
     def version(self) -> str:

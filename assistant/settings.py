@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     embedding_model: str | None = Field(None, description="local model directory (sentence-transformers)")
 
     # Chunking (chosen by measurement, see README)
-    chunk_size: int = 400
-    chunk_overlap: int = 80
+    chunk_size: int = 900
+    chunk_overlap: int = 150
 
     # Retrieval
     top_k: int = 5

@@ -61,7 +61,8 @@ def clean_text(raw: str) -> str:
             line = _html_row(line)
         line = line.replace("**", "")
         line = _PRIVATE_USE.sub("・", line)
-        stripped = line.strip()
+        # Keep leading TABs: they are the empty first cells that keep a table's columns aligned.
+        stripped = line.strip(" \u3000") if "\t" in line else line.strip()
         if _SEPARATOR_ROW.match(stripped) or _PAGE_NUMBER.match(stripped):
             stripped = ""
         if stripped.startswith("|") and stripped.endswith("|"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable
@@ -44,9 +45,22 @@ def chroma_client(settings: Settings, persist_dir: Path | None):  # type: ignore
     return chromadb.PersistentClient(path=str(persist_dir), settings=chroma_settings)
 
 
+_EMAIL = re.compile(r"[\w.+-]+(?:@|＠|_atmark_)[\w-]+\.[\w.]+")
+_PHONE = re.compile(r"0\d{1,3}-\d{2,4}-\d{3,4}")
+
+
 def index_text(chunk: Chunk) -> str:
-    """What both indexes see: the section path as a contextual header, then the chunk text."""
-    return f"{chunk.section}\n{chunk.text}"
+    """What both indexes see: the section path as a contextual header, then the chunk text, then type hints.
+
+    An address or phone number is written without the words people search for it with (「メールアドレス」
+    「問い合わせ先」), so chunks holding one get those words as hints; quoted text is never changed.
+    """
+    hints = []
+    if _EMAIL.search(chunk.text):
+        hints.append("メールアドレス 問い合わせ先")
+    if _PHONE.search(chunk.text):
+        hints.append("電話番号 問い合わせ先")
+    return "\n".join([chunk.section, chunk.text, *hints])
 
 
 def write_index(
