@@ -39,8 +39,10 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 ]
 # Names of programmes and measures: if the question names one, the answer must come from a passage about it.
 _PROGRAMME_NAME = re.compile(
-    r"[①-⑤]事業|[一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
+    r"[①-⑤]事業|[ぁ-ん一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
 )
+# Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
+_PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)(?=[一-龥ァ-ヶーA-Za-z0-9])")
 _GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金"}
 _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
 _YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なりますか|認められますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか)[?？]?\s*$")
@@ -199,7 +201,11 @@ def _has_fact(pattern: re.Pattern[str], unit_key: str, asked: str) -> bool:
 
 def programme_names(question: str) -> list[str]:
     # 「⑤事業」 is written 「⑤進出企業定着…」 in the documents: the circled number is the name.
-    names = [m.group(0)[0] if m.group(0)[0] in "①②③④⑤" else m.group(0) for m in _PROGRAMME_NAME.finditer(question)]
+    names = []
+    for match in _PROGRAMME_NAME.finditer(question):
+        name = match.group(0)
+        name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(name)[-1].lstrip("ぁ-ん")
+        names.append(re.sub(r"^(?:[ぁ-ん]{1,2})(?=[一-龥ァ-ヶー])", "", name) if len(name) > 8 else name)
     return [n for n in names if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その"))]
 
 

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -79,7 +80,8 @@ def write_index(
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)
     _remove_abandoned_builds(root)
-    build_id = f"{manifest['version'][:16]}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    # Unique even for two builds in the same second; the pid stays last (abandoned-build detection reads it).
+    build_id = f"{manifest['version'][:16]}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}-{os.getpid()}"
     building = root / f".building-{build_id}"
     building.mkdir()
 
