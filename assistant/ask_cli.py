@@ -29,24 +29,15 @@ def render(answer: Answer) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
-
     from assistant.core import build_assistant
+    from assistant.payloads import answer_payload
     from assistant.types import Turn
 
     assistant = build_assistant(settings)
     history = [Turn("user", q) for q in args.history]
     answer = assistant.ask(args.question, history)
     if args.json:
-        payload = {
-            "answer": answer.text,
-            "status": answer.status.value,
-            "refused": answer.refused,
-            "citations": [asdict(c) for c in answer.citations],
-            "calculation": None if answer.calculation is None else json.loads(json.dumps(asdict(answer.calculation), default=str)),
-            "timings_ms": dict(answer.timings_ms),
-        }
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(answer_payload(answer, include_passages=True), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
         print(render(answer))

@@ -1,0 +1,248 @@
+"""One FastAPI app: the JSON API under /api (contract: ../shared/docs/api.md) and the Gradio chat at / and
+/embed. User input can produce 4xx answers, never a 500; an unexpected error returns a JSON 500 that
+names no path, setting or secret.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import threading
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, field_validator
+
+from assistant.errors import CalculationError, IndexBusyError, IndexMissingError, InputError
+from assistant.feedback import FeedbackStore
+from assistant.payloads import answer_payload, calculation_payload
+from assistant.types import Turn
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+log = logging.getLogger("grant_assistant.api")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+HARD_MAX_CHARS = 2000  # the contract's limit; settings may lower it
+
+
+class HistoryTurn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20000)
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="1..2000 characters after trimming", examples=["50人以上の施設の整備・運営の上限額は？"])
+    history: list[HistoryTurn] = Field(default_factory=list, max_length=50, description="most recent last")
+    include_passages: bool = False
+
+    @field_validator("question")
+    @classmethod
+    def _question(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("question is empty (質問が空です)")
+        if len(value) > HARD_MAX_CHARS:
+            raise ValueError(f"question is longer than {HARD_MAX_CHARS} characters (質問が長すぎます)")
+        if _CONTROL.search(value):
+            raise ValueError("question contains control characters (制御文字は使えません)")
+        return value
+
+
+class Citation(BaseModel):
+    marker: int
+    chunk_id: str
+    source: str
+    title: str
+    fiscal_year: str
+    section: str
+    quote: str
+    score: float
+
+
+class PassageOut(BaseModel):
+    rank: int
+    chunk_id: str
+    source: str
+    title: str
+    section: str
+    text: str
+    score: float
+
+
+class RuleOut(BaseModel):
+    name: str
+    value: str
+    unit: str = ""
+    quote: str
+    source: str
+    section: str = ""
+
+
+class CalculationOut(BaseModel):
+    kind: str
+    inputs: dict[str, Any]
+    result: dict[str, Any]
+    formula: str
+    summary: str
+    rules: list[RuleOut]
+
+
+class AskResponse(BaseModel):
+    answer: str
+    status: Literal["answered", "calculated", "clarification_needed", "unanswerable", "guardrail"]
+    refused: bool
+    citations: list[Citation]
+    passages: list[PassageOut]
+    calculation: CalculationOut | None
+    timings_ms: dict[str, float]
+
+
+class FeedbackRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(min_length=1, max_length=20000)
+    rating: Literal[1, -1]
+    comment: str = Field(default="", max_length=4000)
+    status: str = Field(default="", max_length=40)
+
+
+class FeedbackResponse(BaseModel):
+    id: int
+    stored: bool = True
+
+
+class CalculateRequest(BaseModel):
+    kind: str = Field(min_length=1, max_length=80)
+    inputs: dict[str, Any] = Field(default_factory=dict)
+
+
+class HealthResponse(BaseModel):
+    status: str
+    documents: int
+    chunks: int
+    index_version: str
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail})
+
+
+def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -> FastAPI:
+    app = FastAPI(
+        title="grant-assistant",
+        version="0.1.0",
+        description="地方創生テレワーク型交付金の公表資料に基づく、出典付きの回答と計算。",
+        responses={422: {"model": ErrorResponse}},
+    )
+    feedback = FeedbackStore(settings.feedback_db)
+    lock = threading.Lock()  # the core is read-only, but keep one question at a time per worker simple
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    max_chars = min(settings.max_question_chars, HARD_MAX_CHARS)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+
+    @app.middleware("http")
+    async def limits_and_headers(request: Request, call_next: Any) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
+            return _error(413, f"request body too large (max {settings.max_body_bytes} bytes)")
+        if request.method == "POST" and length is None and request.url.path.startswith("/api/"):
+            body = await request.body()  # chunked upload: measure what actually arrived
+            if len(body) > settings.max_body_bytes:
+                return _error(413, f"request body too large (max {settings.max_body_bytes} bytes)")
+        response = await call_next(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(settings.frame_ancestors)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            problems.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
+        return _error(422, "invalid request: " + "; ".join(problems)[:1000])
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return _error(500, "internal error; the request was not processed")
+
+    def authorised(request: Request) -> None:
+        if token is None:
+            return
+        given = request.headers.get("authorization", "")
+        scheme, _, value = given.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+            raise HTTPException(status_code=401, detail="missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+    guard = [Depends(authorised)]
+
+    @app.post("/api/ask", response_model=AskResponse, dependencies=guard,
+              responses={401: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
+    def ask(body: AskRequest) -> dict[str, Any]:
+        if len(body.question) > max_chars:
+            raise HTTPException(422, f"question is longer than {max_chars} characters (質問が長すぎます)")
+        history = [Turn(t.role, t.content) for t in body.history]
+        try:
+            with lock:
+                answer = assistant.ask(body.question, history)
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        except (IndexBusyError, IndexMissingError) as exc:
+            raise HTTPException(503, str(exc)) from exc
+        return answer_payload(answer, body.include_passages)
+
+    @app.get("/api/health", response_model=HealthResponse, dependencies=guard)
+    def health() -> dict[str, Any]:
+        return {"status": "ok", **assistant.health()}
+
+    @app.post("/api/feedback", response_model=FeedbackResponse, dependencies=guard)
+    def add_feedback(body: FeedbackRequest) -> dict[str, Any]:
+        row = feedback.add(body.question, body.answer, body.rating, body.comment, body.status)
+        return {"id": row, "stored": True}
+
+    @app.get("/api/calculators", dependencies=guard)
+    def calculators() -> list[dict[str, Any]]:
+        return [
+            {"kind": c.kind, "title": c.title, "description": c.description, "input_schema": c.input_schema}
+            for c in assistant.calculators()
+        ]
+
+    @app.post("/api/calculate", response_model=CalculationOut, dependencies=guard)
+    def calculate(body: CalculateRequest) -> dict[str, Any] | None:
+        try:
+            return calculation_payload(assistant.calculate(body.kind, body.inputs))
+        except CalculationError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HTTPException(422, f"invalid inputs for {body.kind}: {exc}") from exc
+
+    if with_ui:
+        import gradio as gr
+
+        from ui import build_ui
+
+        auth = None
+        if settings.gradio_auth:
+            user, _, password = settings.gradio_auth.get_secret_value().partition(":")
+            auth = (user, password)
+        # /embed first: a mount at "/" would otherwise catch it.
+        app = gr.mount_gradio_app(app, build_ui(assistant, settings, embed=True), path="/embed", auth=auth,
+                                  footer_links=[])
+        app = gr.mount_gradio_app(app, build_ui(assistant, settings), path="/", auth=auth)
+    return app
