@@ -134,6 +134,9 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
         feedback.add(question, answer_text, 1 if data.liked else -1, (comment or "")[:4000])
         return "フィードバックを記録しました。ありがとうございます。"
 
+    # Gradio injects event data by the parameter's type; string annotations (PEP 563) hide it.
+    on_like.__annotations__["data"] = gr.LikeData
+
     with gr.Blocks(title="地方創生テレワーク 交付金アシスタント", analytics_enabled=False) as demo:
         if not embed:
             gr.Markdown(
