@@ -12,8 +12,8 @@ passages barely share, or an asked-for amount that no passage about the asked-fo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.japanese import normalise_key, query_tokens, tokenize
@@ -247,7 +247,6 @@ def draft_answer(
     current = _weights(query_tokens(question, use_synonyms), idf)
     context = {t: w * 0.5 for t, w in _weights(query_tokens(carried, False), idf).items()} if carried else {}
     weights = {**context, **current}
-    total = sum(current.values()) or 1.0
     # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
     wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
     asked = normalise_key(question)
