@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from assistant.japanese import normalise_key, query_tokens, tokenize
 from assistant.types import Citation, Passage
+from assistant.vocabulary import grant_type_of
 
 MAX_UNITS = 3
 MAX_ANSWER_CHARS = 420
@@ -42,8 +43,8 @@ _PROGRAMME_NAME = re.compile(
     r"[①-⑤]事業|[ぁ-ん一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
 )
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
-_PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)(?=[一-龥ァ-ヶーA-Za-z0-9])")
-_GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金"}
+_PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)(?=[一-龥ァ-ヶーA-Za-z0-9])")
+_GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金", "タイプ", "助成金"}
 _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
 _YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なりますか|認められますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか)[?？]?\s*$")
 _NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
@@ -67,6 +68,7 @@ class Unit:
     end: int
     context: str = ""
     is_heading: bool = False
+    label: str = ""  # for a table cell: its row label and column header, shown before the quoted cell
 
     @property
     def text(self) -> str:
@@ -117,12 +119,14 @@ def _units(passage: Passage) -> list[Unit]:
             continue
         if len([c for c in cells if line[c[0]:c[1]].strip()]) >= 2:
             texts = [line[a:b].strip() for a, b in cells]
-            header = next((row for row in table if len(row) >= len(texts)), None)
-            table.append(texts)
-            if header is None and (not texts[0] or len(texts) >= 3):
+            if not table and (not texts[0] or len(texts) >= 3):
                 # Column labels (「20人未満 | 20人以上50人未満 | 50人以上」): context for the rows below, not facts.
+                table.append(texts)
                 units.append(Unit(passage, start, end, heading, is_heading=True))
                 continue
+            header = table[0] if table and len(table[0]) >= len(texts) else None
+            if not table:
+                table.append([])  # a key/value table: its first row is data, not a header
             row_label = next((t for t in texts if t), "")
             units.append(Unit(passage, start, end, heading))  # the whole row, when it is short enough
             for col, (a, b) in enumerate(cells):
@@ -131,7 +135,12 @@ def _units(passage: Passage) -> list[Unit]:
                 column = header[col] if header is not None and col < len(header) else ""
                 label = row_label if line[a:b].strip() != row_label else ""
                 context = " ".join(x for x in (heading, column, label) if x)
-                units.extend(_sentences(passage, start + a, start + b, context))
+                # Shown before the quoted cell only when short enough to read as a label.
+                shown = " ".join(x for x in (label, column) if x and len(x) <= MAX_LABEL)
+                units.extend(
+                    Unit(u.passage, u.start, u.end, u.context, label=shown)
+                    for u in _sentences(passage, start + a, start + b, context)
+                )
             continue
         units.extend(_sentences(passage, start, end, heading))
     return [_trim(u) for u in units if u.text.strip() and (u.end - u.start <= 2 * UNIT_SPLIT_CHARS or u.is_heading)]
@@ -158,7 +167,8 @@ def _trim(unit: Unit) -> Unit:
     bullet = _BULLET.match(text.strip())
     lead += bullet.end() if bullet else 0
     trail = len(text) - len(text.rstrip())
-    return Unit(unit.passage, unit.start + lead, max(unit.start + lead, unit.end - trail), unit.context, unit.is_heading)
+    return Unit(unit.passage, unit.start + lead, max(unit.start + lead, unit.end - trail), unit.context, unit.is_heading,
+                unit.label)
 
 
 @lru_cache(maxsize=4096)
@@ -173,7 +183,8 @@ _FILLER = {"為る", "居る", "有る", "成る", "出来る", "どの", "良�
 CONTEXT_WEIGHT = 0.7  # a line's heading / column / row label, relative to its own words
 TYPE_BONUS, TYPE_MISS = 4.0, 2.0
 AVERAGE_UNIT_CHARS = 60
-TOPIC_BONUS = 5.0  # for follow-ups: lines under the earlier turn's topic
+TOPIC_BONUS = 5.0
+MAX_LABEL = 24  # for follow-ups: lines under the earlier turn's topic
 
 
 def _weights(tokens: list[str], idf: Callable[[str], float] | None = None) -> dict[str, float]:
@@ -204,9 +215,12 @@ def programme_names(question: str) -> list[str]:
     names = []
     for match in _PROGRAMME_NAME.finditer(question):
         name = match.group(0)
-        name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(name)[-1].lstrip("ぁ-ん")
-        names.append(re.sub(r"^(?:[ぁ-ん]{1,2})(?=[一-龥ァ-ヶー])", "", name) if len(name) > 8 else name)
-    return [n for n in names if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その"))]
+        name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(name)[-1]
+        names.append(re.sub(r"^[をにがはでとへもやの](?=[一-龥ァ-ヶー])", "", name))
+    return [
+        n for n in names
+        if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")
+    ]
 
 
 def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
@@ -250,6 +264,7 @@ def draft_answer(
     # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
     wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
     asked = normalise_key(question)
+    asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
 
     topic = _weights(query_tokens(carried, False), idf) if carried else {}
@@ -287,8 +302,12 @@ def draft_answer(
             if names:
                 where = normalise_key(f"{passage.chunk.section} {unit.context} {unit.text}")
                 score += 2.5 if all(n in where for n in names) else 0.0
-            if unit.is_heading or len(unit.text) < 6:
+            if unit.is_heading or (len(unit.text) < 6 and not unit.label):
                 score -= 2.5
+            if asked_type:
+                # 「標準タイプ」 asked: a line under 「高水準タイプ …」 answers the other type.
+                other = grant_type_of(f"{unit.context} {unit.label} {unit.text}")
+                score += 1.5 if other == asked_type else -3.0 if other else 0.0
             scored.append((score, unit))
     if not scored:
         return None
@@ -338,7 +357,7 @@ def draft_answer(
                 score=unit.passage.score,
             )
             citations.append(existing)
-        parts.append(f"{unit.text}[{existing.marker}]")
+        parts.append(f"{unit.label}：{unit.text}[{existing.marker}]" if unit.label else f"{unit.text}[{existing.marker}]")
     lead = _lead(question, [best, *[u for u in chosen if u is not best]])
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)

@@ -21,11 +21,15 @@ _DROP_POS = {"助詞", "助動詞", "補助記号", "空白"}
 DATA_DIR = Path(__file__).parent / "data"
 
 
+def nfkc_keep_circled(text: str) -> str:
+    """NFKC (full-width digits and letters folded) that leaves ①–⑳ as they are."""
+    folded = unicodedata.normalize("NFKC", text.translate(_PROTECT))
+    return _RESTORE.sub(lambda m: _CIRCLED[int(m.group(1))], folded)
+
+
 def normalise_key(text: str) -> str:
     """NFKC + width folding + dash/wave variants + lower case, keeping ①–⑳ distinct from digits."""
-    protected = text.translate(_PROTECT)
-    folded = unicodedata.normalize("NFKC", protected).translate(_WAVE_DASH).lower()
-    return _RESTORE.sub(lambda m: _CIRCLED[int(m.group(1))], folded)
+    return nfkc_keep_circled(text).translate(_WAVE_DASH).lower()
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Chunk
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ _HEADING_PATTERNS = [
     re.compile(r"^\d\.\s*\S[^。|]{0,28}$"),
     re.compile(r"^[○〇◎]\s*\S[^。]{0,30}$"),
     re.compile(r"^\S[^。|\t]{2,40}(?:実施計画|交付上限額|対象経費|スケジュール|考え方|について)(?:（.{0,40}）)?$"),
+    re.compile(r"^\S{1,10}タイプ\s*補助率\s*\d\s*/\s*\d$"),  # 「高水準タイプ 補助率 3 / 4」 heads its KPI list
 ]
 _NOT_HEADING = re.compile(r"^<https?://|^\d[\d,.]*\s*(?:円|万|百万)")
 

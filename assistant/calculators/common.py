@@ -1,0 +1,70 @@
+"""Shared input handling for the calculators: typed, validated, with messages a user can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from assistant.calculators.amounts import parse_amount, parse_ratio
+from assistant.errors import CalculationError
+
+TYPES = {"高水準": "高水準", "高水準タイプ": "高水準", "3/4": "高水準", "標準": "標準", "標準タイプ": "標準", "1/2": "標準"}
+
+
+def get(inputs: Mapping[str, object], name: str, *aliases: str) -> object:
+    for key in (name, *aliases):
+        if key in inputs and inputs[key] not in (None, ""):
+            return inputs[key]
+    raise CalculationError(f"入力「{name}」が必要です (missing input: {name})")
+
+
+def optional(inputs: Mapping[str, object], name: str, *aliases: str) -> object | None:
+    try:
+        return get(inputs, name, *aliases)
+    except CalculationError:
+        return None
+
+
+def yen(inputs: Mapping[str, object], name: str, *aliases: str) -> int:
+    value = get(inputs, name, *aliases)
+    return parse_amount(value)
+
+
+def count(inputs: Mapping[str, object], name: str, *aliases: str, maximum: int = 100_000) -> int:
+    value = get(inputs, name, *aliases)
+    try:
+        number = int(str(value).strip().rstrip("人社件施設点"))
+    except ValueError as exc:
+        raise CalculationError(f"「{name}」は整数で指定してください: {value!r}") from exc
+    if number < 0 or number > maximum:
+        raise CalculationError(f"「{name}」は0～{maximum}の範囲で指定してください: {number}")
+    return number
+
+
+def percent(inputs: Mapping[str, object], name: str, *aliases: str) -> Fraction:
+    """A percentage as a Fraction of 100 (52.0 -> 52): accepts 52, '52.0', '52%'."""
+    value = get(inputs, name, *aliases)
+    text = str(value).strip().rstrip("%％")
+    try:
+        number = Fraction(text)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise CalculationError(f"「{name}」は百分率の数値で指定してください: {value!r}") from exc
+    if not 0 <= number <= 100:
+        raise CalculationError(f"「{name}」は0～100%で指定してください: {value!r}")
+    return number
+
+
+def ratio(inputs: Mapping[str, object], name: str) -> Fraction:
+    return parse_ratio(get(inputs, name))
+
+
+def grant_type(inputs: Mapping[str, object], name: str = "タイプ") -> str:
+    value = str(get(inputs, name, "type", "申請タイプ")).strip()
+    if value not in TYPES:
+        raise CalculationError(f"「{name}」は「高水準」か「標準」で指定してください: {value!r}")
+    return TYPES[value]
+
+
+def floor_to(value: Fraction | int, unit: int) -> int:
+    """Round down to a multiple of `unit` yen (the adopted examples truncate 国費 to 千円)."""
+    return int(Fraction(value) // unit) * unit

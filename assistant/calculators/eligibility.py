@@ -1,0 +1,86 @@
+"""交付対象者: is a municipality eligible for 地方創生テレワーク型?
+
+The list of 東京圏 municipalities with 条件不利地域 or a population decline of 10 % or more is read from the
+制度概要's own 参考 table at first use, not retyped here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from assistant.calculators.common import get, optional
+from assistant.calculators.rules import rule
+from assistant.errors import CalculationError
+from assistant.settings import REPO_ROOT
+from assistant.types import Calculation
+
+TOKYO_AREA = ("東京都", "埼玉県", "千葉県", "神奈川県")
+PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"]
+_TABLE_START = "（参考）東京圏内の条件不利地域を含む市町村"
+
+
+@lru_cache(maxsize=1)
+def listed_municipalities() -> dict[str, str]:
+    """municipality -> prefecture, from the 参考 table (a TAB table whose header names the 都県)."""
+    source = REPO_ROOT / "corpus" / rule("tokyo_area").source
+    lines = source.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(_TABLE_START))
+    header = lines[start + 2].split("\t")
+    columns: list[str] = []
+    for cell in header:  # an empty header cell continues the prefecture to its left
+        columns.append(cell.strip() or columns[-1])
+    found: dict[str, str] = {}
+    for line in lines[start + 3 :]:
+        if not line.strip():
+            break
+        for col, cell in enumerate(line.split("\t")):
+            name = cell.strip()
+            if name and col < len(columns):
+                found[name] = columns[col]
+    return found
+
+
+def eligibility(inputs: Mapping[str, object]) -> Calculation:
+    name = str(get(inputs, "自治体名", "市町村")).strip()
+    prefecture = str(optional(inputs, "都道府県") or "").strip()
+    if not re.fullmatch(r"[一-龥ぁ-んァ-ヶー々ヶ]{1,10}", name.replace(" ", "")):
+        raise CalculationError(f"自治体名が読めません: {name!r}")
+    if prefecture and prefecture not in PREFECTURES:
+        raise CalculationError(f"都道府県名が読めません: {prefecture!r}")
+    listed = listed_municipalities()
+    if not prefecture and name in listed:
+        prefecture = listed[name]
+    if name in PREFECTURES:
+        prefecture = name
+    if not prefecture:
+        raise CalculationError(f"「{name}」の都道府県を指定してください（東京圏かどうかで判定が変わります）")
+    inputs_out = {"自治体名": name, "都道府県": prefecture}
+    if prefecture not in TOKYO_AREA:
+        return Calculation(
+            kind="eligibility", inputs=inputs_out, result={"判定": "対象", "区分": "①東京圏外の地方公共団体"},
+            formula=f"{prefecture}は東京圏（東京都・埼玉県・千葉県・神奈川県）外 → ①",
+            summary=f"{prefecture}{name if name != prefecture else ''}は東京圏外の地方公共団体のため、交付対象となります（①）。",
+            rules=(rule("eligible_outside"), rule("tokyo_area")),
+        )
+    if name in listed and listed[name] == prefecture:
+        return Calculation(
+            kind="eligibility", inputs=inputs_out, result={"判定": "対象", "区分": "②東京圏内の条件不利地域等の市町村"},
+            formula=f"{prefecture}{name}は制度概要の参考一覧（条件不利地域・人口減少率10%以上）に掲載 → ②",
+            summary=f"{prefecture}{name}は東京圏内ですが、条件不利地域等の市町村の参考一覧に掲載されているため、交付対象となります（②）。",
+            rules=(rule("eligible_listed"), rule("tokyo_area")),
+        )
+    if name == prefecture:
+        return Calculation(
+            kind="eligibility", inputs=inputs_out, result={"判定": "条件付き", "区分": "③"},
+            formula=f"{prefecture}は東京圏内の都県 → ②の域内に事業を限定する場合のみ③",
+            summary=f"{prefecture}は、②の市町村の域内に事業を限定して行う場合に限り対象となります（③）。",
+            rules=(rule("eligible_prefecture"), rule("tokyo_area")),
+        )
+    return Calculation(
+        kind="eligibility", inputs=inputs_out, result={"判定": "対象外（原則）", "区分": "該当なし"},
+        formula=f"{prefecture}は東京圏内、{name}は参考一覧に掲載なし → ①②に該当せず",
+        summary=f"{prefecture}{name}は東京圏内で、条件不利地域等の市町村の参考一覧にも掲載がないため、原則として交付対象外です（一覧は参考のため、詳細は担当窓口にご確認ください）。",
+        rules=(rule("tokyo_area"), rule("eligible_listed")),
+    )

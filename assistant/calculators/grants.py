@@ -1,0 +1,199 @@
+"""Grant amounts: 国費 from 総事業費 by facility size and type, ⑤ projects, ④ 進出支援金, the 2021 measures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.common import count, floor_to, grant_type, optional, yen
+from assistant.calculators.rules import fraction, integer, rule
+from assistant.errors import CalculationError
+from assistant.types import Calculation
+
+
+def _rate(kind: str) -> tuple[Fraction, str]:
+    name = "rate_high" if kind == "高水準" else "rate_standard"
+    return fraction(name), name
+
+
+def _frac(f: Fraction) -> str:
+    return f"{f.numerator}/{f.denominator}"
+
+
+def size_band(people: int) -> tuple[str, str]:
+    """収容可能人数 -> (cap rule, band label)."""
+    if people < 20:
+        return "cap_facility_under20", "20人未満"
+    if people < 50:
+        return "cap_facility_20to49", "20人以上50人未満"
+    return "cap_facility_50plus", "50人以上"
+
+
+def grant_amount(inputs: Mapping[str, object]) -> Calculation:
+    total = yen(inputs, "総事業費", "事業費", "交付対象事業費")
+    people = count(inputs, "収容可能人数", "利用定員", "定員")
+    kind = grant_type(inputs)
+    if people == 0:
+        raise CalculationError("「収容可能人数」は1人以上で指定してください")
+    cap_name, band = size_band(people)
+    cap = integer(cap_name)
+    rate, rate_name = _rate(kind)
+    eligible = min(total, cap)
+    national = floor_to(eligible * rate, integer("national_truncation"))
+    capped = total > cap
+    formula = (
+        f"min(総事業費 {fy(total)}, 上限 {fy(cap)}) × {_frac(rate)} = {fy(national)}（千円未満切り捨て）"
+    )
+    summary = (
+        f"国費は{fy(national)}です（{band}の施設の上限{fy(cap)}"
+        + ("を適用" if capped else "の範囲内")
+        + f"、{kind}タイプ 補助率{_frac(rate)}）。"
+    )
+    return Calculation(
+        kind="grant_amount",
+        inputs={"総事業費": total, "収容可能人数": people, "タイプ": kind},
+        result={"国費": national, "国費_表示": fy(national), "交付対象事業費": eligible, "地方負担": eligible - national,
+                "上限額": cap, "上限適用": capped, "規模区分": band},
+        formula=formula,
+        summary=summary,
+        rules=(rule(cap_name), rule("size_bands"), rule(rate_name), rule("national_truncation")),
+    )
+
+
+def project5_grant(inputs: Mapping[str, object]) -> Calculation:
+    total = yen(inputs, "総事業費", "事業費", "交付対象事業費")
+    kind = grant_type(inputs)
+    cap = integer("project5_cap")
+    rate, rate_name = _rate(kind)
+    eligible = min(total, cap)
+    national = floor_to(eligible * rate, integer("national_truncation"))
+    return Calculation(
+        kind="project5_grant",
+        inputs={"総事業費": total, "タイプ": kind},
+        result={"国費": national, "国費_表示": fy(national), "交付対象事業費": eligible, "上限適用": total > cap},
+        formula=f"min(総事業費 {fy(total)}, 1プロジェクト上限 {fy(cap)}) × {_frac(rate)} = {fy(national)}",
+        summary=f"国費は{fy(national)}です（⑤事業 1プロジェクト上限{fy(cap)}"
+        + ("を適用" if total > cap else "の範囲内") + f"、{kind}タイプ {_frac(rate)}）。",
+        rules=(rule("project5_cap"), rule("project5_national"), rule(rate_name), rule("national_truncation")),
+    )
+
+
+def relocation_support_national(inputs: Mapping[str, object]) -> Calculation:
+    companies = count(inputs, "社数", maximum=10_000)
+    per_company_raw = optional(inputs, "支給額", "1社あたり支給額")
+    maximum = integer("relocation_max")
+    per_company = maximum if per_company_raw is None else yen(inputs, "支給額", "1社あたり支給額")
+    if per_company > maximum:
+        raise CalculationError(f"進出支援金は1社あたり最大{fy(maximum)}です（指定: {fy(per_company)}）")
+    kind = grant_type(inputs)
+    rate, rate_name = _rate(kind)
+    per_national = floor_to(per_company * rate, 1)
+    total = per_national * companies
+    national_rule = "relocation_national_high" if kind == "高水準" else "relocation_national_standard"
+    return Calculation(
+        kind="relocation_support_national",
+        inputs={"社数": companies, "支給額": per_company, "タイプ": kind},
+        result={"国費合計": total, "国費合計_表示": fy(total), "1社あたり国費": per_national, "支給総額": per_company * companies},
+        formula=f"{fy(per_company)} × {_frac(rate)} × {companies}社 = {fy(total)}",
+        summary=f"国費の合計は{fy(total)}です（1社あたり国費{fy(per_national)} × {companies}社、{kind}タイプ）。",
+        rules=(rule("relocation_max"), rule(national_rule), rule(rate_name)),
+    )
+
+
+def digital_env_grant(inputs: Mapping[str, object]) -> Calculation:
+    cost = yen(inputs, "事業費", "総事業費")
+    rate = fraction("c_digital_rate")
+    cap = integer("c_digital_cap")
+    subsidy = min(floor_to(cost * rate, 1), cap)
+    return Calculation(
+        kind="digital_env_grant",
+        inputs={"事業費": cost},
+        result={"補助額": subsidy, "補助額_表示": fy(subsidy), "上限適用": cost * rate > cap},
+        formula=f"min(事業費 {fy(cost)} × {_frac(rate)}, 補助上限額 {fy(cap)}) = {fy(subsidy)}",
+        summary=f"補助額は{fy(subsidy)}です（デジタル活用環境構築推進事業：補助率{_frac(rate)}、補助上限額{fy(cap)}）。",
+        rules=(rule("c_digital_rate"), rule("c_digital_cap")),
+    )
+
+
+def overhead_limit(inputs: Mapping[str, object]) -> Calculation:
+    direct = yen(inputs, "直接経費合計", "直接経費")
+    share = fraction("c_overhead")
+    limit = floor_to(direct * share, 1)
+    return Calculation(
+        kind="overhead_limit",
+        inputs={"直接経費合計": direct},
+        result={"一般管理費上限": limit, "一般管理費上限_表示": fy(limit)},
+        formula=f"直接経費合計 {fy(direct)} × {_frac(share)} = {fy(limit)}",
+        summary=f"一般管理費は最大{fy(limit)}まで計上できます（直接経費合計の1/10以内）。",
+        rules=(rule("c_overhead"),),
+    )
+
+
+def trial_office_tax(inputs: Mapping[str, object]) -> Calculation:
+    cost = yen(inputs, "対象経費")
+    cap = integer("c_trial_cap")
+    rate = fraction("c_trial_rate")
+    correction = Fraction(str(optional(inputs, "財政力補正") or 1))
+    if not 0 < correction <= 2:
+        raise CalculationError("「財政力補正」は0より大きく2以下の係数で指定してください")
+    amount = floor_to(min(cost, cap) * rate * correction, 1)
+    return Calculation(
+        kind="trial_office_tax",
+        inputs={"対象経費": cost, "財政力補正": str(correction)},
+        result={"措置額": amount, "措置額_表示": fy(amount), "対象経費_上限適用": cost > cap},
+        formula=f"min(対象経費 {fy(cost)}, 上限 {fy(cap)}) × 0.5 × 財政力補正 {correction} = {fy(amount)}",
+        summary=f"特別交付税の措置額は{fy(amount)}です（対象経費の上限1団体{fy(cap)}、措置率0.5×財政力補正）。",
+        rules=(rule("c_trial_cap"), rule("c_trial_rate")),
+    )
+
+
+def local_burden_2021(inputs: Mapping[str, object]) -> Calculation:
+    cost = yen(inputs, "事業費", "総事業費")
+    kind = grant_type(inputs)
+    rate = fraction("c_rate_high" if kind == "高水準" else "c_rate_standard")
+    national = floor_to(cost * rate, 1)
+    burden = cost - national
+    rinji = floor_to(burden * fraction("c_rinji_share"), 1)
+    real = burden - rinji
+    return Calculation(
+        kind="local_burden_2021",
+        inputs={"事業費": cost, "タイプ": kind},
+        result={"国費": national, "地方負担": burden, "臨時交付金充当": rinji, "実質的な地方負担": real,
+                "実質的な地方負担_表示": fy(real)},
+        formula=f"地方負担 = {fy(cost)} × (1 − {_frac(rate)}) = {fy(burden)}; 実質 = 地方負担 × (1 − 8割) = {fy(real)}",
+        summary=f"実質的な地方負担は{fy(real)}です（国費{fy(national)}、地方負担{fy(burden)}の8割に臨時交付金を充当）。",
+        rules=(rule("c_rate_high" if kind == "高水準" else "c_rate_standard"), rule("c_rinji_share")),
+    )
+
+
+def b1_b2_check(inputs: Mapping[str, object]) -> Calculation:
+    base = yen(inputs, "交付対象事業費", "総事業費")
+    b1 = yen(inputs, "B1") if optional(inputs, "B1") is not None else 0
+    b2 = yen(inputs, "B2") if optional(inputs, "B2") is not None else 0
+    if base == 0:
+        raise CalculationError("「交付対象事業費」は0より大きい金額で指定してください")
+    b1_share, b2_share, total_share = fraction("b1_limit"), fraction("b2_limit"), fraction("b_total_limit")
+    b2_max = floor_to(base * b2_share, 1)
+    problems = []
+    if b2 > base * b2_share:
+        problems.append(f"経費B2 {fy(b2)} が上限（2割以内）{fy(b2_max)} を超えています")
+    if b1 >= base * b1_share:
+        problems.append(f"経費B1 {fy(b1)} が5割未満（{fy(floor_to(base * b1_share, 1))}未満）ではありません")
+    if b1 + b2 >= base * total_share:
+        problems.append(f"B1+B2 {fy(b1 + b2)} が5割未満ではありません")
+    ok = not problems
+    summary = (
+        "認められます（B2は2割以内、B1・B1+B2は5割未満に収まっています）。"
+        if ok
+        else "認められません：" + "。".join(problems) + "。"
+    )
+    return Calculation(
+        kind="b1_b2_check",
+        inputs={"交付対象事業費": base, "B1": b1, "B2": b2},
+        result={"可否": "可" if ok else "不可", "B2上限": b2_max, "B2上限_表示": fy(b2_max),
+                "B1上限_未満": floor_to(base * b1_share, 1)},
+        formula=f"B2 ≤ {fy(base)} × 2/10 = {fy(b2_max)}; B1 < {fy(base)} × 5/10; B1 + B2 < {fy(base)} × 5/10",
+        summary=summary,
+        rules=(rule("b1_limit"), rule("b2_limit"), rule("b_total_limit")),
+    )

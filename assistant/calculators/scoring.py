@@ -1,0 +1,104 @@
+"""My Number card bonus points, the grade of a score and the adoption decision (①～④ and ⑤ sheets)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from assistant.calculators.common import count, grant_type, optional, percent
+from assistant.calculators.rules import fraction, integer, rule
+from assistant.errors import CalculationError
+from assistant.types import Calculation
+
+
+def _flag(value: object) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "はい", "あり", "有", "×"}
+
+
+def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
+    rate = percent(inputs, "12月末申請率", "申請率")
+    average = fraction("mynumber_average")
+    band60, band70 = Fraction(60), Fraction(70)
+    if rate < average:
+        points, label = 0, f"全国平均{float(average):g}%未満のため加点無し（0点）"
+    elif rate < band60:
+        points, label = 1, "平均以上～60%未満のため1点"
+    elif rate < band70:
+        points, label = 2, "60%以上～70%未満のため2点"
+    else:
+        points, label = 3, "70%以上のため3点"
+    shown = f"{float(rate):g}%"
+    summary = f"申請率{shown}は{label}です。" if points else f"申請率{shown}は11月末の交付率全国平均{float(average):g}%未満のため、加点無し（0点）です。"
+    return Calculation(
+        kind="mynumber_bonus",
+        inputs={"12月末申請率": shown},
+        result={"加点": points},
+        formula=f"{shown} → 53.9%未満:0点 / 53.9%以上60%未満:1点 / 60%以上70%未満:2点 / 70%以上:3点 = {points}点",
+        summary=summary,
+        rules=(rule("mynumber_average"), rule("mynumber_bands")),
+    )
+
+
+def grade(score: int, any_cross: bool = False) -> tuple[str, str]:
+    """①～④ sheet: score -> (grade, rule used)."""
+    if any_cross:
+        return "D", "grade_cross"
+    for letter, name in (("S", "grade_s"), ("A", "grade_a"), ("B", "grade_b"), ("C", "grade_c")):
+        if score >= integer(name):
+            return letter, name
+    return "D", "grade_d"
+
+
+def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
+    applied = grant_type(inputs, "申請タイプ") if optional(inputs, "申請タイプ", "タイプ") is not None else None
+    if applied is None:
+        raise CalculationError("入力「申請タイプ」（高水準/標準）が必要です (missing input: 申請タイプ)")
+    score = count(inputs, "総合評価点数", "点数", maximum=integer("max_score") + 3)
+    bonus = count(inputs, "加点", maximum=3) if optional(inputs, "加点") is not None else 0
+    cross = _flag(optional(inputs, "申請要件×") or "")
+    total = score + bonus
+    letter, grade_rule = grade(total, cross)
+    order = "SABCD"
+    if applied == "高水準" and order.index(letter) <= order.index("A"):
+        decision, adopt_rule = "高水準タイプで採択", "adopt_high"
+    elif order.index(letter) <= order.index("C"):
+        decision, adopt_rule = "標準タイプで採択", "adopt_standard"
+    else:
+        decision, adopt_rule = "不採択", "adopt_standard"
+    reason = "申請要件に「×」があるため" if cross else f"{total}点は"
+    summary = f"{reason}{letter}評価で、{decision}となります（{applied}タイプで申請）。"
+    if decision == "不採択":
+        summary = f"{reason}{letter}評価のため、不採択となります。"
+    return Calculation(
+        kind="adoption_decision",
+        inputs={"申請タイプ": applied, "総合評価点数": score, "加点": bonus, "申請要件×": cross},
+        result={"評価": letter, "採択区分": decision, "合計点": total},
+        formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（S≥25, A≥23, B≥20, C≥18）→ {decision}",
+        summary=summary,
+        rules=(rule(grade_rule), rule(adopt_rule), rule("adopt_high")) if adopt_rule != "adopt_high" else (rule(grade_rule), rule(adopt_rule)),
+    )
+
+
+def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
+    score = count(inputs, "総合評価点数", "点数", maximum=integer("p5_max_score") + 3)
+    bonus = count(inputs, "加点", maximum=3) if optional(inputs, "加点") is not None else 0
+    cross = _flag(optional(inputs, "申請要件×") or "")
+    total = score + bonus
+    if cross:
+        letter, grade_rule = "C", "p5_grade_cross"
+    else:
+        letter, grade_rule = "C", "p5_grade_b"
+        for candidate, name in (("S", "p5_grade_s"), ("A", "p5_grade_a"), ("B", "p5_grade_b")):
+            if total >= integer(name):
+                letter, grade_rule = candidate, name
+                break
+    adopted = letter in "SAB"
+    decision = "採択" if adopted else "不採択"
+    return Calculation(
+        kind="project5_adoption",
+        inputs={"総合評価点数": score, "加点": bonus, "申請要件×": cross},
+        result={"評価": letter, "採択区分": decision, "合計点": total},
+        formula=f"{total}点 → {letter}評価（S≥15, A≥12, B≥10, C≤9）→ {decision}",
+        summary=f"⑤事業は{total}点で{letter}評価となり、{decision}です（採択は「B」評価以上）。",
+        rules=(rule(grade_rule), rule("p5_adopt")),
+    )

@@ -1,0 +1,178 @@
+"""Question -> calculator, or None for the retrieval path.
+
+A question goes to a calculator only when it both names a calculable thing (国費はいくら, 加点, 採択区分,
+返還, 一般管理費, 認められますか for B1/B2, 対象になりますか for a municipality) and gives at least one of its
+inputs. Missing inputs are looked up in earlier user turns (most recent first); whatever is still missing is
+asked for by name (clarification), never guessed. A wrong route is worse than none, so shapes are strict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.calculators import CALCULATORS, calculate
+from assistant.calculators.amounts import find_amounts
+from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
+from assistant.errors import CalculationError
+from assistant.japanese import nfkc_keep_circled
+from assistant.types import Calculation, Turn
+from assistant.vocabulary import grant_type_of
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    calculation: Calculation | None
+    missing: tuple[str, ...]
+    clarification: str | None
+
+
+def _n(text: str) -> str:
+    return nfkc_keep_circled(text)  # ⑤事業 must stay ⑤, not become 「5事業」
+
+
+# ---- input extractors: text -> value or None -------------------------------------------------------
+def _amount_after(text: str, keywords: str) -> int | None:
+    """The first amount that follows one of the keywords (within a few characters)."""
+    norm = _n(text)
+    for m in re.finditer(keywords, norm):
+        for yen, start, _ in find_amounts(norm):
+            if 0 <= start - m.end() <= 12:
+                return yen
+    return None
+
+
+def _people(text: str) -> int | None:
+    t = _n(text)
+    m = re.search(r"(?:定員|利用定員|収容人数|収容可能人数|収容)\s*(?:は|が|:)?\s*(\d+)\s*(?:人|名)", t) or re.search(
+        r"(\d+)\s*(?:人|名)\s*(?:規模|以上|程度|収容|の施設|が入れる|が利用|用の|定員|の(?:シェア|サテライト|コワーキング))", t
+    )
+    return int(m.group(1)) if m else None
+
+
+_grant_type = grant_type_of
+
+
+def _companies(text: str) -> int | None:
+    m = re.search(r"(\d+)\s*社", _n(text))
+    return int(m.group(1)) if m else None
+
+
+def _percent(text: str) -> str | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|パーセント)", _n(text))
+    return m.group(1) if m else None
+
+
+def _score(text: str) -> int | None:
+    m = re.search(r"(\d+)\s*点(?!満点)", _n(text))
+    return int(m.group(1)) if m else None
+
+
+def _elapsed(text: str) -> str | None:
+    m = re.search(r"(\d+\s*年\s*(?:半|\d+\s*(?:か月|ヶ月|カ月|ヵ月|日))?|\d+\s*(?:か月|ヶ月|カ月|ヵ月))", _n(text))
+    return m.group(1).replace(" ", "") if m else None
+
+
+def _municipality(text: str) -> tuple[str | None, str | None]:
+    t = _n(text)
+    prefecture = next((p for p in PREFECTURES if p in t), None)
+    listed = listed_municipalities()
+    name = next((n for n in sorted(listed, key=len, reverse=True) if n in t), None)
+    if name is None:
+        after = t.split(prefecture, 1)[1] if prefecture else t
+        m = re.match(r"\s*([一-龥ぁ-んァ-ヶー々]{1,6}?[市町村区])", after) if prefecture else None
+        if m is None and not prefecture:
+            m = re.search(r"([一-龥ァ-ヶー々]{1,6}[市町村])(?:は|が|の|って)", t)
+        name = m.group(1) if m else None
+    if name is None and prefecture in TOKYO_AREA and re.search(r"(?:都|県)(?:は|が|として)", t):
+        name = prefecture
+    return name, prefecture
+
+
+@dataclass(frozen=True)
+class _Shape:
+    kind: str
+    asks: re.Pattern[str]  # what makes the question this calculator's
+    inputs: dict[str, Callable[[str], object]]  # calculator input -> extractor; the first is the trigger:
+    optional: tuple[str, ...] = ()  # without it in the question (or the topic turn) there is nothing to compute
+
+
+_MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
+_SHAPES = [
+    _Shape("overhead_limit", re.compile(r"一般管理費"),
+           {"直接経費合計": lambda t: _amount_after(t, r"直接経費(?:の)?(?:合計|総額)?(?:が|は|:)?")}),
+    _Shape("b1_b2_check", re.compile(r"(?:B\s*[12]|外構|用地取得|造成|附帯施設|カフェ|宿泊).*(?:認められ|計上でき|可能|大丈夫|範囲内|問題)"),
+           {"交付対象事業費": lambda t: _amount_after(t, r"交付対象事業費|整備・?運営費|事業費"),
+            "B1": lambda t: _amount_after(t, r"B\s*1\)?|附帯施設|カフェ|宿泊|交流スペース"),
+            "B2": lambda t: _amount_after(t, r"B\s*2\)?|外構工事費|用地取得費|造成費|解体費|取得費|外構|用地取得")},
+           optional=("B1", "B2")),
+    _Shape("digital_env_grant", re.compile(rf"デジタル活用環境構築推進事業.*(?:{_MONEY_ASK})"),
+           {"事業費": lambda t: _amount_after(t, r"総額|事業費|総事業費|計画|経費")}),
+    _Shape("trial_office_tax", re.compile(r"お試し.*(?:特別交付税|措置額).*(?:いくら|金額|額は)"),
+           {"対象経費": lambda t: _amount_after(t, r"対象経費|経費")}),
+    _Shape("repayment", re.compile(r"返還|返金|返さ"),
+           {"受給額": lambda t: _amount_after(t, r"") or (find_amounts(t)[0][0] if find_amounts(t) else None),
+            "経過": _elapsed}),
+    _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
+           {"12月末申請率": _percent}),
+    _Shape("project5_adoption", re.compile(r"(?:⑤|進出企業定着).*(?:採択|評価).*(?:点)|(?:点).*(?:⑤|進出企業定着).*(?:採択|評価)"),
+           {"総合評価点数": _score}),
+    _Shape("adoption_decision", re.compile(r"(?:総合評価|点数|\d+\s*点).*(?:採択|評価|区分)"),
+           {"申請タイプ": _grant_type, "総合評価点数": _score}),
+    _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
+           {"社数": _companies, "タイプ": _grant_type,
+            "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり)")},
+           optional=("支給額",)),
+    _Shape("project5_grant", re.compile(rf"(?:⑤|進出企業定着|地域活性化支援事業|プロジェクト).*(?:{_MONEY_ASK})"),
+           {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
+    _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
+           {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
+            "収容可能人数": _people, "タイプ": _grant_type}),
+    _Shape("eligibility", re.compile(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|です|でしょう|か)|申請でき|活用でき|使え|利用でき"),
+           {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1]},
+           optional=("都道府県",)),
+]
+_INPUT_NAMES = {"収容可能人数": "収容可能人数（1施設の定員）", "タイプ": "タイプ（高水準／標準）", "申請タイプ": "申請タイプ（高水準／標準）",
+                "総事業費": "総事業費", "経過": "申請日から利用終了までの期間"}
+
+
+def _extract(shape: _Shape, texts: list[str]) -> dict[str, object]:
+    """Each input from the first text (current question, then earlier user turns) that states it."""
+    found: dict[str, object] = {}
+    for name, extractor in shape.inputs.items():
+        for text in texts:
+            value = extractor(text)
+            if value not in (None, ""):
+                found[name] = value
+                break
+    return found
+
+
+def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    text = _n(question)
+    earlier = [_n(t.content) for t in reversed(history) if t.role == "user" and t.content.strip()]
+    for shape in _SHAPES:
+        own = shape.asks.search(text)
+        follow = not own and earlier and shape.asks.search(earlier[0]) and len(text) <= 40
+        if not own and not follow:
+            continue
+        trigger = next(iter(shape.inputs))
+        if trigger not in _extract(shape, [text] if own else [text, earlier[0]]):
+            continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it
+        inputs = _extract(shape, [text, *earlier])
+        required = [n for n in shape.inputs if n not in shape.optional]
+        missing = tuple(n for n in required if n not in inputs)
+        if shape.kind == "b1_b2_check" and not ({"B1", "B2"} & set(inputs)):
+            missing = (*missing, "B1 または B2 の金額")
+        if missing:
+            names = "、".join(_INPUT_NAMES.get(n, n) for n in missing)
+            title = CALCULATORS[shape.kind].title
+            return Route(shape.kind, None, missing, f"{title}を計算するには、{names}を教えてください。")
+        try:
+            calculation = calculate(shape.kind, inputs)
+        except CalculationError as exc:
+            return Route(shape.kind, None, (), f"計算できませんでした：{exc}")
+        return Route(shape.kind, calculation, (), None)
+    return None

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.calculators import CALCULATORS, calculate
+from assistant.calculators.amounts import find_amounts, format_yen, parse_amount, parse_ratio
+from assistant.errors import AmountParseError, CalculationError
+
+MAN = 10_000
+
+
+@pytest.mark.parametrize(
+    ("text", "yen"),
+    [("6,000万円", 60_000_000), ("1.2億円", 120_000_000), ("三千万円", 30_000_000), ("62,977千円", 62_977_000),
+     ("１億２，０００万円", 120_000_000), ("一億二千万円", 120_000_000), ("80万", 800_000), ("10百万円", 10_000_000),
+     ("3,000円", 3_000), (5000, 5000)],
+)
+def test_amounts(text, yen):
+    assert parse_amount(text) == yen
+
+
+@pytest.mark.parametrize("bad", ["", "-100万円", "▲5万円", "2兆円", "abc", "1.23456円", True, "万円万"])
+def test_bad_amounts_are_rejected_with_a_message(bad):
+    with pytest.raises(AmountParseError) as err:
+        parse_amount(bad)
+    assert str(err.value)
+
+
+@pytest.mark.parametrize(("text", "value"), [("3/4", Fraction(3, 4)), ("4分の3", Fraction(3, 4)), ("2割", Fraction(1, 5)),
+                                             ("2割5分", Fraction(1, 4)), ("75%", Fraction(3, 4)), ("0.5", Fraction(1, 2))])
+def test_ratios(text, value):
+    assert parse_ratio(text) == value
+
+
+@pytest.mark.parametrize("bad", ["", "5/4", "150%", "-1/2", "1/0", "たくさん"])
+def test_bad_ratios(bad):
+    with pytest.raises(AmountParseError):
+        parse_ratio(bad)
+
+
+@settings(max_examples=200, deadline=None)  # long profile: HYPOTHESIS_PROFILE=long (see tests/conftest.py)
+@given(st.integers(min_value=0, max_value=10**12))
+def test_amount_round_trip(yen):
+    assert parse_amount(format_yen(yen)) == yen
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=10**11), st.integers(min_value=1, max_value=10**11))
+def test_amounts_found_in_sentences_are_ordered_like_their_values(a, b):
+    found = find_amounts(f"総事業費{format_yen(a)}、うち{format_yen(b)}")
+    assert [y for y, _, _ in found] == [a, b]
+
+
+def grant(total: int, people: int, kind: str) -> int:
+    return calculate("grant_amount", {"総事業費": total, "収容可能人数": people, "タイプ": kind}).result["国費"]
+
+
+@pytest.mark.parametrize(("people", "cap"), [(1, 3000), (19, 3000), (20, 4500), (49, 4500), (50, 9000), (500, 9000)])
+def test_facility_size_bands(people, cap):
+    assert grant(10**9, people, "標準") == cap * MAN // 2
+    assert grant(cap * MAN, people, "高水準") == cap * MAN * 3 // 4  # exactly at the cap
+
+
+def test_truncation_to_thousand_yen():
+    assert grant(62_977_000, 60, "高水準") == 47_232_000  # 47,232,750 -> 千円未満切り捨て
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=5 * 10**8), st.integers(min_value=1, max_value=200))
+def test_grant_properties(total, people):
+    high, standard = grant(total, people, "高水準"), grant(total, people, "標準")
+    assert standard <= high <= total * 3 // 4
+    assert high <= 90_000_000 * 3 // 4
+    assert grant(total + 1_000_000, people, "高水準") >= high  # monotone in cost
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "amount", "label"),
+    [("2年364日", 800_000, "全額"), ("2年11か月", 800_000, "全額"), ("3年", 400_000, "半額"), ("4年半", 400_000, "半額"),
+     ("5年", 400_000, "半額"), ("5年1日", 0, "返還不要"), ("5年6か月", 0, "返還不要"), ("6年", 0, "返還不要")],
+)
+def test_repayment_boundaries(elapsed, amount, label):
+    calc = calculate("repayment", {"受給額": "80万円", "経過": elapsed})
+    assert calc.result["返還額"] == amount and calc.result["区分"] == label
+
+
+def test_repayment_false_claim_and_exemption():
+    assert calculate("repayment", {"受給額": "100万円", "虚偽": "はい"}).result["返還額"] == 1_000_000
+    assert calculate("repayment", {"受給額": "100万円", "経過": "1年", "やむを得ない事情": "はい"}).result["返還額"] == 0
+    with pytest.raises(CalculationError):
+        calculate("repayment", {"受給額": "100万円", "経過": "そのうち"})
+
+
+@pytest.mark.parametrize(("rate", "points"), [(0, 0), (53.8, 0), (53.9, 1), (59.9, 1), (60, 2), (69.9, 2), (70, 3), (100, 3)])
+def test_mynumber_bands(rate, points):
+    assert calculate("mynumber_bonus", {"12月末申請率": rate}).result["加点"] == points
+
+
+@pytest.mark.parametrize(
+    ("applied", "score", "grade", "decision"),
+    [("高水準", 25, "S", "高水準タイプで採択"), ("高水準", 23, "A", "高水準タイプで採択"), ("高水準", 22, "B", "標準タイプで採択"),
+     ("標準", 30, "S", "標準タイプで採択"), ("標準", 18, "C", "標準タイプで採択"), ("標準", 17, "D", "不採択")],
+)
+def test_grades_and_adoption(applied, score, grade, decision):
+    calc = calculate("adoption_decision", {"申請タイプ": applied, "総合評価点数": score})
+    assert (calc.result["評価"], calc.result["採択区分"]) == (grade, decision)
+
+
+def test_cross_forces_the_lowest_grade_and_bonus_adds():
+    assert calculate("adoption_decision", {"申請タイプ": "高水準", "総合評価点数": 30, "申請要件×": "はい"}).result["評価"] == "D"
+    assert calculate("adoption_decision", {"申請タイプ": "高水準", "総合評価点数": 21, "加点": 2}).result["評価"] == "A"
+    assert calculate("project5_adoption", {"総合評価点数": 10}).result["採択区分"] == "採択"
+    assert calculate("project5_adoption", {"総合評価点数": 9}).result["採択区分"] == "不採択"
+
+
+@pytest.mark.parametrize(("b1", "b2", "ok"), [(0, 1000, True), (0, 1001, False), (2499, 0, True), (2500, 0, False),
+                                            (1500, 1000, False), (1400, 999, True)])
+def test_b1_b2_limits(b1, b2, ok):
+    calc = calculate("b1_b2_check", {"交付対象事業費": 5000 * MAN, "B1": b1 * MAN, "B2": b2 * MAN})
+    assert (calc.result["可否"] == "可") is ok
+
+
+def test_other_measures():
+    assert calculate("project5_grant", {"総事業費": "5,000万円", "タイプ": "高水準"}).result["国費"] == 22_500_000
+    assert calculate("relocation_support_national", {"社数": 8, "タイプ": "標準"}).result["国費合計"] == 4_000_000
+    assert calculate("digital_env_grant", {"事業費": "5,000万円"}).result["補助額"] == 20_000_000
+    assert calculate("overhead_limit", {"直接経費合計": "1,234万円"}).result["一般管理費上限"] == 1_234_000
+    assert calculate("trial_office_tax", {"対象経費": "800万円"}).result["措置額"] == 4_000_000
+    burden = calculate("local_burden_2021", {"事業費": "1,000万円", "タイプ": "標準"}).result
+    assert burden["実質的な地方負担"] == 1_000_000  # 10 %, as the catalogue says
+
+
+def test_eligibility():
+    assert calculate("eligibility", {"自治体名": "大島町"}).result["判定"] == "対象"
+    assert calculate("eligibility", {"自治体名": "所沢市", "都道府県": "埼玉県"}).result["判定"].startswith("対象外")
+    assert calculate("eligibility", {"自治体名": "札幌市", "都道府県": "北海道"}).result["判定"] == "対象"
+    with pytest.raises(CalculationError, match="都道府県"):
+        calculate("eligibility", {"自治体名": "府中市"})
+
+
+@pytest.mark.parametrize(
+    ("kind", "inputs"),
+    [("grant_amount", {"総事業費": "1億円", "タイプ": "高水準"}), ("grant_amount", {"総事業費": "1億円", "収容可能人数": 10, "タイプ": "中"}),
+     ("relocation_support_national", {"社数": 2, "支給額": "150万円", "タイプ": "標準"}), ("nope", {}),
+     ("grant_amount", {"総事業費": "1億円", "収容可能人数": 10, "タイプ": "標準", "extra": 1})],
+)
+def test_bad_inputs_raise_calculation_errors(kind, inputs):
+    with pytest.raises(CalculationError):
+        calculate(kind, inputs)
+
+
+def test_every_calculator_has_a_schema_and_cites_rules():
+    for spec in CALCULATORS.values():
+        assert spec.input_schema["type"] == "object" and spec.input_schema["required"]
+        assert spec.title and spec.description

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from assistant.router import route
+from assistant.types import Turn
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "key", "value"),
+    [
+        ("収容人数30人の施設で総事業費6,000万円なら、高水準タイプの国費はいくら？", "grant_amount", "国費", 33_750_000),
+        ("定員15人のコワーキングスペースを総事業費4,000万円で整備、標準タイプの国費は？", "grant_amount", "国費", 15_000_000),
+        ("⑤事業で総事業費4,000万円、高水準タイプなら国費はいくら？", "project5_grant", "国費", 22_500_000),
+        ("標準タイプで3社に進出支援金を満額支給する場合の国費の合計は？", "relocation_support_national", "国費合計", 1_500_000),
+        ("12月末の申請率が65%なら加点は何点？", "mynumber_bonus", "加点", 2),
+        ("標準タイプで申請して総合評価点数が19点の場合、採択区分は？", "adoption_decision", "採択区分", "標準タイプで採択"),
+        ("100万円の進出支援金を受けた企業が申請日から2年で退去した場合、返還額は？", "repayment", "返還額", 1_000_000),
+        ("デジタル活用環境構築推進事業で事業費5,000万円なら補助額はいくら？", "digital_env_grant", "補助額", 20_000_000),
+        ("直接経費が800万円のとき一般管理費はいくらまで？", "overhead_limit", "一般管理費上限", 800_000),
+        ("交付対象事業費4,000万円のうち外構工事費（B2）を700万円計上できますか？", "b1_b2_check", "可否", "可"),
+        ("千葉県館山市は交付対象になりますか？", "eligibility", "判定", "対象"),
+        ("大阪府豊中市は対象になりますか？", "eligibility", "判定", "対象"),
+    ],
+)
+def test_numeric_questions_are_computed(question, kind, key, value):
+    r = route(question)
+    assert r is not None and r.kind == kind and r.calculation is not None
+    assert r.calculation.result[key] == value
+    assert r.calculation.rules
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["50人以上の施設の整備・運営の上限額は？", "ソフト経費の上限はいくらですか？", "補助率は？", "進出支援金の返還制度を教えて",
+     "マイナンバーカードの加点の仕組みは？", "問い合わせ先を教えてください"],
+)
+def test_lookups_are_left_to_retrieval(question):
+    assert route(question) is None
+
+
+def test_missing_inputs_are_asked_for_by_name():
+    r = route("総事業費6,000万円で施設を整備する場合の国費はいくら？")
+    assert r is not None and r.calculation is None
+    assert set(r.missing) == {"収容可能人数", "タイプ"} and "収容可能人数" in (r.clarification or "")
+
+
+def test_inputs_are_carried_from_history():
+    history = [Turn("user", "定員40人の施設を総事業費5,000万円で整備します。国費はいくら？"), Turn("assistant", "…")]
+    r = route("高水準タイプだといくらですか？", history)
+    assert r is not None and r.calculation is not None and r.calculation.result["国費"] == 33_750_000
+    r = route("標準タイプなら国費はいくら？", history)
+    assert r is not None and r.calculation is not None and r.calculation.result["国費"] == 22_500_000
