@@ -186,7 +186,7 @@ def b1_b2_check(inputs: Mapping[str, object]) -> Calculation:
     summary = (
         "認められます（B2は2割以内、B1・B1+B2は5割未満に収まっています）。"
         if ok
-        else "認められません：" + "。".join(problems) + "。"
+        else "認められません（不可）：" + "。".join(problems) + "。"
     )
     return Calculation(
         kind="b1_b2_check",

@@ -86,7 +86,7 @@ def repayment(inputs: Mapping[str, object]) -> Calculation:
     else:
         amount, label, used = 0, "返還不要", "repay_scope"
     summary = (
-        f"申請日から{shown}での利用終了は返還対象外のため、返還は不要です（返還対象は5年以内の利用終了）。"
+        f"申請日から{shown}での利用終了は返還対象外のため、返還は不要です（0円。返還対象は5年以内の利用終了）。"
         if amount == 0
         else f"申請日から{shown}での利用終了は{label}返還で、{fy(amount)}です。"
     )
