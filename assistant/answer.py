@@ -43,7 +43,8 @@ _PROGRAMME_NAME = re.compile(
     r"[①-⑤]事業|[ぁ-ん一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
 )
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
-_PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)(?=[一-龥ァ-ヶーA-Za-z0-9])")
+_PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
+_LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
 _GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金", "タイプ", "助成金"}
 _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
 _YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なりますか|認められますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか)[?？]?\s*$")
@@ -143,7 +144,29 @@ def _units(passage: Passage) -> list[Unit]:
                 )
             continue
         units.extend(_sentences(passage, start, end, heading))
+    headings = {u.start for u in units if u.is_heading}
+    units.extend(_pairs(passage, {u.start: u.context for u in units}, headings))
     return [_trim(u) for u in units if u.text.strip() and (u.end - u.start <= 2 * UNIT_SPLIT_CHARS or u.is_heading)]
+
+
+PAIR_LINE_CHARS = 60
+
+
+def _pairs(passage: Passage, heading_of: dict[int, str], headings: set[int]) -> list[Unit]:
+    """Two neighbouring short lines as one unit: PDF layouts put a label and its value on separate lines
+    (「実施計画提出締切」 after 「1月25日（水） 15時」, 「令和３年度当初一般会計」 before 「10百万円」)."""
+    spans, pos = [], 0
+    for line in passage.text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    out = []
+    for (a0, a1), (b0, b1) in zip(spans, spans[1:], strict=False):
+        gap = passage.text[a1:b0]
+        short = a1 - a0 <= PAIR_LINE_CHARS and b1 - b0 <= PAIR_LINE_CHARS
+        if short and gap.count("\n") <= 2 and "\t" not in passage.text[a0:b1] and not {a0, b0} & headings:
+            out.append(Unit(passage, a0, b1, heading_of.get(a0, "")))
+    return out
 
 
 def _sentences(passage: Passage, start: int, end: int, context: str) -> list[Unit]:
@@ -151,7 +174,11 @@ def _sentences(passage: Passage, start: int, end: int, context: str) -> list[Uni
     if end - start <= UNIT_SPLIT_CHARS:
         return [Unit(passage, start, end, context)]
     out, piece_start = [], start
-    for match in re.finditer(r"。|(?<=\s)(?=[➤※・▶✓])", passage.text[start:end]):
+    span = passage.text[start:end]
+    for match in re.finditer(r"。|(?<=\s)(?=[➤※・▶✓])", span):
+        before = span[: match.start()]
+        if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
+            continue  # 「（…を除く。）ではないこと。」: a full stop inside brackets does not end the sentence
         piece_end = start + match.end()
         if piece_end - piece_start >= 8:
             out.append(Unit(passage, piece_start, piece_end, context))
@@ -216,7 +243,7 @@ def programme_names(question: str) -> list[str]:
     for match in _PROGRAMME_NAME.finditer(question):
         name = match.group(0)
         name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(name)[-1]
-        names.append(re.sub(r"^[をにがはでとへもやの](?=[一-龥ァ-ヶー])", "", name))
+        names.append(_LEADING_PARTICLES.sub("", name))
     return [
         n for n in names
         if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")

@@ -56,7 +56,7 @@ _grant_type = grant_type_of
 
 
 def _companies(text: str) -> int | None:
-    m = re.search(r"(\d+)\s*社", _n(text))
+    m = re.search(r"(\d+)\s*社(?!\s*(?:あたり|当たり|につき))", _n(text))  # 「1社あたり」 is a rate, not a count
     return int(m.group(1)) if m else None
 
 
@@ -75,8 +75,13 @@ def _elapsed(text: str) -> str | None:
     return m.group(1).replace(" ", "") if m else None
 
 
+_NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村"}
+
+
 def _municipality(text: str) -> tuple[str | None, str | None]:
     t = _n(text)
+    if re.search(r"デジタル活用環境構築推進事業|お試しサテライト|進出支援金", t):
+        return None, None  # another measure's eligibility: answered from its passages
     prefecture = next((p for p in PREFECTURES if p in t), None)
     listed = listed_municipalities()
     name = next((n for n in sorted(listed, key=len, reverse=True) if n in t), None)
@@ -86,6 +91,8 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         if m is None and not prefecture:
             m = re.search(r"([一-龥ァ-ヶー々]{1,6}[市町村])(?:は|が|の|って)", t)
         name = m.group(1) if m else None
+    if name in _NOT_A_MUNICIPALITY:
+        name = None
     if name is None and prefecture in TOKYO_AREA and re.search(r"(?:都|県)(?:は|が|として)", t):
         name = prefecture
     return name, prefecture
