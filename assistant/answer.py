@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.japanese import normalise_key, query_tokens, tokenize
-from assistant.types import Citation, Passage
+from assistant.types import Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
 
 MAX_UNITS = 3
@@ -94,7 +94,44 @@ def _cells(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _units(passage: Passage) -> list[Unit]:
+@dataclass(frozen=True)
+class Features:
+    """What scoring needs of a unit, computed once per chunk (units are a pure function of the chunk)."""
+
+    tokens: frozenset[str]
+    context_tokens: frozenset[str]
+    key: str  # normalised text
+    place: str  # normalised context + text, no spaces (quantity phrases)
+    where: str  # normalised section + context + text (programme names)
+    grant_type: str | None
+
+
+@lru_cache(maxsize=512)
+def _chunk_units(chunk: Chunk) -> tuple[tuple[Unit, Features], ...]:
+    template = Passage(chunk=chunk, score=0.0, rank=0)
+    header_tokens = _unit_tokens(chunk.section)
+    out = []
+    for u in _split_units(template):
+        features = Features(
+            tokens=_unit_tokens(u.text),
+            context_tokens=_unit_tokens(u.context) | header_tokens,
+            key=normalise_key(u.text),
+            place=normalise_key(f"{u.context} {u.text}").replace(" ", ""),
+            where=normalise_key(f"{chunk.section} {u.context} {u.text}"),
+            grant_type=grant_type_of(f"{u.context} {u.label} {u.text}"),
+        )
+        out.append((u, features))
+    return tuple(out)
+
+
+def _units(passage: Passage) -> list[tuple[Unit, Features]]:
+    """The passage's units with their features; cached by chunk, re-bound to this retrieval's passage."""
+    return [
+        (Unit(passage, u.start, u.end, u.context, u.is_heading, u.label), f) for u, f in _chunk_units(passage.chunk)
+    ]
+
+
+def _split_units(passage: Passage) -> list[Unit]:
     from ingest.sections import classify
 
     units: list[Unit] = []
@@ -299,10 +336,8 @@ def draft_answer(
     topic_total = sum(topic.values()) or 1.0
     scored: list[tuple[float, Unit]] = []
     for passage in passages:
-        header_tokens = _unit_tokens(passage.chunk.section)
-        for unit in _units(passage):
-            tokens = _unit_tokens(unit.text)
-            context_tokens = _unit_tokens(unit.context) | header_tokens
+        for unit, features in _units(passage):
+            tokens, context_tokens = features.tokens, features.context_tokens
             overlap = sum(w for t, w in weights.items() if t in tokens)
             overlap += CONTEXT_WEIGHT * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
             # BM25-style length normalisation (b = 0.5): a long row must not win by sheer size.
@@ -312,7 +347,7 @@ def draft_answer(
                 # A follow-up is about the earlier topic: lines under that topic come first.
                 seen = tokens | context_tokens
                 score += TOPIC_BONUS * sum(w for t, w in topic.items() if t in seen) / topic_total
-            unit_key = normalise_key(unit.text)
+            unit_key = features.key
             # A fact of the asked-for kind counts only if it is not just the question's own number echoed back.
             if wanted and _has_fact(wanted[1], unit_key, asked):
                 score += TYPE_BONUS
@@ -320,20 +355,20 @@ def draft_answer(
                 score -= TYPE_MISS
             if phrases:
                 # 「50人以上」 asked: a line saying exactly that beats one saying 「20人以上50人未満」.
-                place = normalise_key(f"{unit.context} {unit.text}").replace(" ", "")
+                place = features.place
                 for number, unit_word, comparator in phrases:
                     if f"{number}{unit_word}{comparator}" in place:
                         score += 2.0
                     elif comparator and f"{number}{unit_word}" in place:
                         score -= 2.0
             if names:
-                where = normalise_key(f"{passage.chunk.section} {unit.context} {unit.text}")
+                where = features.where
                 score += 2.5 if all(n in where for n in names) else 0.0
             if unit.is_heading or (len(unit.text) < 6 and not unit.label):
                 score -= 2.5
             if asked_type:
                 # 「標準タイプ」 asked: a line under 「高水準タイプ …」 answers the other type.
-                other = grant_type_of(f"{unit.context} {unit.label} {unit.text}")
+                other = features.grant_type
                 score += 1.5 if other == asked_type else -3.0 if other else 0.0
             scored.append((score, unit))
     if not scored:

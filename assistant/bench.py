@@ -1,0 +1,385 @@
+"""`grant-assistant bench [--out DIR] [--quick] [--soak] [--client-seconds S]`: figures measured in one run.
+
+Sections: ingest throughput; cold start (process start -> first answer); warm latency p50/p95 split into
+retrieve/answer; peak RSS; scale (synthetic 1k/10k/100k-chunk corpora recombined from the corpus's own
+sentences); concurrency over loopback HTTP (1/5/20 clients); an optional soak; and a baseline — a plain
+LangChain + Chroma dense-only retriever over the same chunks and embedding model. Figures are printed and
+written to bench.json and bench.md; targets are printed beside them, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+DEV_SET = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev_questions.jsonl"
+OWN_SET = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+TARGETS = {"warm_p50_ms": 30, "warm_p95_ms": 100, "cold_start_s": 8, "serving_rss_mb": 1200,
+           "scale_100k_query_p95_ms": 150, "clients20_p95_ms": 400}
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 2)
+
+
+def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def questions(limit: int | None = None) -> list[dict[str, Any]]:
+    path = DEV_SET if DEV_SET.exists() else OWN_SET
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def question_text(row: dict[str, Any]) -> str:
+    return row.get("question") or row["turns"][-1]
+
+
+# ---- sections ------------------------------------------------------------------------------------------
+def bench_ingest(settings: Settings) -> dict[str, Any]:
+    from ingest.pipeline import run_ingest
+
+    started = time.perf_counter()
+    summary = run_ingest(settings, force=True, show_progress=False)
+    seconds = time.perf_counter() - started
+    return {"embedding": settings.embedding_backend, "documents": summary.documents, "chunks": summary.chunks,
+            "seconds": round(seconds, 2), "chunks_per_s": round(summary.chunks / seconds, 2)}
+
+
+def bench_cold_start(settings: Settings, runs: int) -> dict[str, Any]:
+    times = []
+    env = {**os.environ, "GRANT_ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "assistant.cli", "--data-dir", str(settings.data_dir), "ask",
+                        "50人以上の施設の整備・運営の上限額は？"], check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - started)
+    return {"runs": runs, "median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2)}
+
+
+def bench_warm(settings: Settings, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    from assistant.core import build_assistant
+
+    assistant = build_assistant(settings)
+    for row in rows:  # warm-up pass: caches, lazy loads
+        assistant.ask(question_text(row))
+    parts: dict[str, list[float]] = {"retrieve": [], "answer": [], "total": []}
+    for row in rows:
+        started = time.perf_counter()
+        answer = assistant.ask(question_text(row))
+        parts["total"].append((time.perf_counter() - started) * 1000)
+        parts["retrieve"].append(answer.timings_ms.get("retrieve", 0.0))
+        parts["answer"].append(answer.timings_ms.get("answer", 0.0))
+    out = {f"{k}_p50_ms": percentile(v, 0.5) for k, v in parts.items()}
+    out.update({f"{k}_p95_ms": percentile(v, 0.95) for k, v in parts.items()})
+    out["questions"] = len(rows)
+    out["peak_rss_mb"] = rss_mb(field="VmHWM")
+    return out
+
+
+def synthetic_chunks(sentences: list[str], n: int, seed: int = 7, per_chunk: int = 5) -> list[str]:
+    """n chunks, each `per_chunk` of the corpus's sentences recombined; the same for the same seed."""
+    rng = random.Random(seed)
+    return ["".join(rng.choice(sentences) for _ in range(per_chunk)) for _ in range(n)]
+
+
+def corpus_sentences(settings: Settings) -> list[str]:
+    from ingest.clean import clean_text
+    from ingest.corpus import load_documents
+
+    out = []
+    for doc in load_documents(settings.corpus_dir):
+        for piece in re.split(r"(?<=。)|\n", clean_text(doc.text)):
+            if 8 <= len(piece.strip()) <= 200:
+                out.append(piece.strip())
+    return out
+
+
+def bench_scale(settings: Settings, sizes: list[int], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    import bm25s
+    import chromadb
+    import numpy as np
+    from chromadb.config import Settings as ChromaSettings
+
+    from assistant.embeddings import make_embeddings
+    from assistant.japanese import query_tokens, tokenize
+
+    sentences = corpus_sentences(settings)
+    embeddings = make_embeddings(settings)
+    # Dense vectors at 100k chunks cannot be embedded here (hours on 2 cores): each synthetic chunk's vector is
+    # the normalised mean of its sentences' real vectors; query vectors stay real.
+    pool = sentences[:300]
+    pool_vectors = np.asarray(embeddings.embed_documents(pool), dtype=np.float32)
+    rng_pick = random.Random(11)
+    queries = [question_text(r) for r in rows]
+    query_vectors = [embeddings.embed_query(q) for q in queries]
+    results = []
+    for n in sizes:
+        chunks = synthetic_chunks(pool, n)
+        before = rss_mb()
+        started = time.perf_counter()
+        index = bm25s.BM25()
+        index.index([tokenize(c) or [""] for c in chunks], show_progress=False)
+        keyword_s = time.perf_counter() - started
+        keyword_times = []
+        for q in queries:
+            t0 = time.perf_counter()
+            scores = index.get_scores(query_tokens(q))
+            np.argpartition(-scores, 5)[:5]
+            keyword_times.append((time.perf_counter() - t0) * 1000)
+        picks = [[rng_pick.randrange(len(pool)) for _ in range(5)] for _ in range(n)]
+        vectors = np.stack([pool_vectors[p].mean(axis=0) for p in picks])
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            client = chromadb.PersistentClient(path=tmp, settings=ChromaSettings(anonymized_telemetry=False))
+            collection = client.create_collection(f"scale{n}", metadata={"hnsw:space": "cosine"})
+            t0 = time.perf_counter()
+            for i in range(0, n, 5000):
+                collection.add(ids=[str(j) for j in range(i, min(n, i + 5000))],
+                               embeddings=vectors[i : i + 5000].tolist(), documents=chunks[i : i + 5000])
+            dense_s = time.perf_counter() - t0
+            dense_times = []
+            for qv in query_vectors:
+                t1 = time.perf_counter()
+                collection.query(query_embeddings=[qv], n_results=5)
+                dense_times.append((time.perf_counter() - t1) * 1000)
+            del client
+        results.append({
+            "chunks": n, "keyword_index_s": round(keyword_s, 2), "dense_index_s": round(dense_s, 2),
+            "keyword_query_p50_ms": percentile(keyword_times, 0.5), "keyword_query_p95_ms": percentile(keyword_times, 0.95),
+            "dense_query_p50_ms": percentile(dense_times, 0.5), "dense_query_p95_ms": percentile(dense_times, 0.95),
+            "hybrid_query_p95_ms_estimate": round(percentile(keyword_times, 0.95) + percentile(dense_times, 0.95), 2),
+            "rss_growth_mb": round(rss_mb() - before, 1),
+        })
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """`grant-assistant serve` on a free loopback port, for the HTTP sections."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "GRANT_ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "--data-dir", str(settings.data_dir), "serve", "--no-ingest",
+             "--host", "127.0.0.1", "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        )
+
+    def __enter__(self) -> ServerProcess:
+        import httpx
+
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        self.proc.kill()
+        raise RuntimeError("server did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def load(url: str, clients: int, seconds: float, texts: list[str]) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.time() + seconds
+
+    def worker(offset: int) -> None:
+        nonlocal errors
+        with httpx.Client(timeout=30) as client:
+            i = offset
+            while time.time() < stop:
+                t0 = time.perf_counter()
+                try:
+                    ok = client.post(f"{url}/api/ask", json={"question": texts[i % len(texts)]}).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                with lock:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+                    errors += 0 if ok else 1
+                i += 1
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"clients": clients, "seconds": seconds, "requests": len(latencies), "errors": errors,
+            "throughput_rps": round(len(latencies) / seconds, 1), "p50_ms": percentile(latencies, 0.5),
+            "p95_ms": percentile(latencies, 0.95)}
+
+
+def bench_http(settings: Settings, rows: list[dict[str, Any]], seconds: float, soak_seconds: float | None) -> dict[str, Any]:
+    texts = [question_text(r) for r in rows]
+    with ServerProcess(settings) as server:
+        levels = [load(server.url, n, seconds, texts) for n in (1, 5, 20)]
+        out: dict[str, Any] = {"levels": levels, "server_rss_mb": rss_mb(server.proc.pid),
+                               "server_peak_rss_mb": rss_mb(server.proc.pid, "VmHWM")}
+        if soak_seconds:
+            samples, results = [], []
+            minutes = max(1, int(soak_seconds // 60))
+            for _ in range(minutes):
+                results.append(load(server.url, 20, soak_seconds / minutes, texts))
+                samples.append(rss_mb(server.proc.pid))
+            out["soak"] = {"clients": 20, "seconds": soak_seconds, "errors": sum(r["errors"] for r in results),
+                           "requests": sum(r["requests"] for r in results),
+                           "p95_ms": max(r["p95_ms"] for r in results), "rss_mb_per_minute": samples,
+                           "rss_growth_pct": round(100 * (samples[-1] - samples[0]) / samples[0], 1) if samples[0] else None}
+    return out
+
+
+def bench_baseline(settings: Settings, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Plain LangChain + Chroma dense-only over the same chunks and embedding model, next to ours."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+
+    from assistant.core import build_assistant
+    from assistant.embeddings import make_embeddings
+    from assistant.eval import gold_found
+
+    assistant = build_assistant(settings)
+    chunks = assistant.index.chunks
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    plain = Chroma.from_texts([c.text for c in chunks], make_embeddings(settings), client=client,
+                              collection_name="baseline")
+    gold_rows = [r for r in rows if r.get("gold_quotes")]
+
+    def measure(search: Any) -> tuple[float, float]:
+        found, times = 0.0, []
+        for r in gold_rows:
+            t0 = time.perf_counter()
+            texts = search(question_text(r) if r.get("question") else " ".join(r["turns"]))
+            times.append((time.perf_counter() - t0) * 1000)
+            found += sum(gold_found(g, texts) is not None for g in r["gold_quotes"]) / len(r["gold_quotes"])
+        return round(found / max(1, len(gold_rows)), 3), percentile(times, 0.5)
+
+    ours = measure(lambda q: [p.text for p in assistant.retriever.passages(q, 5)])
+    base = measure(lambda q: [d.page_content for d in plain.similarity_search(q, k=5)])
+    return {"questions": len(gold_rows), "ours_recall_at_5": ours[0], "baseline_recall_at_5": base[0],
+            "ours_p50_ms": ours[1], "baseline_p50_ms": base[1],
+            "latency_ratio_ours_over_baseline": round(ours[1] / base[1], 2) if base[1] else None}
+
+
+# ---- report --------------------------------------------------------------------------------------------
+def markdown(result: dict[str, Any]) -> str:
+    lines = ["# Benchmark", "", f"machine: {result['machine']}", ""]
+    if "ingest" in result:
+        i = result["ingest"]
+        lines += [f"- ingest ({i['embedding']}): {i['chunks']} chunks in {i['seconds']} s ({i['chunks_per_s']} chunks/s)"]
+    if "cold_start" in result:
+        lines += [f"- cold start (process → first answer): median {result['cold_start']['median_s']} s (target < {TARGETS['cold_start_s']} s)"]
+    if "warm" in result:
+        w = result["warm"]
+        lines += [f"- warm answer: total p50 {w['total_p50_ms']} ms / p95 {w['total_p95_ms']} ms (targets < 30 / < 100); "
+                  f"retrieve p50 {w['retrieve_p50_ms']} ms, answer p50 {w['answer_p50_ms']} ms; peak RSS {w['peak_rss_mb']} MB"]
+    if "scale" in result:
+        lines += ["", "| chunks | keyword index s | dense index s | keyword p50/p95 ms | dense p50/p95 ms | RSS growth MB |",
+                  "|---|---|---|---|---|---|"]
+        for s in result["scale"]:
+            lines.append(f"| {s['chunks']:,} | {s['keyword_index_s']} | {s['dense_index_s']} | {s['keyword_query_p50_ms']} / "
+                         f"{s['keyword_query_p95_ms']} | {s['dense_query_p50_ms']} / {s['dense_query_p95_ms']} | {s['rss_growth_mb']} |")
+        lines.append("\nDense vectors of synthetic chunks are means of real sentence vectors (see docstring); queries are real.")
+    if "http" in result:
+        lines += ["", "| clients | requests | errors | req/s | p50 ms | p95 ms |", "|---|---|---|---|---|---|"]
+        for level in result["http"]["levels"]:
+            lines.append(f"| {level['clients']} | {level['requests']} | {level['errors']} | {level['throughput_rps']} | "
+                         f"{level['p50_ms']} | {level['p95_ms']} |")
+        lines.append(f"\nserving process RSS {result['http']['server_rss_mb']} MB (peak {result['http']['server_peak_rss_mb']} MB)")
+        if "soak" in result["http"]:
+            s = result["http"]["soak"]
+            lines.append(f"soak: 20 clients × {s['seconds']} s, {s['requests']} requests, {s['errors']} errors, p95 {s['p95_ms']} ms, "
+                         f"RSS per minute {s['rss_mb_per_minute']} (growth {s['rss_growth_pct']} %)")
+    if "baseline" in result:
+        b = result["baseline"]
+        lines += ["", f"baseline (LangChain + Chroma dense-only, same chunks and model): recall@5 {b['baseline_recall_at_5']} vs "
+                  f"ours {b['ours_recall_at_5']}; retrieval p50 {b['baseline_p50_ms']} ms vs ours {b['ours_p50_ms']} ms "
+                  f"(ratio {b['latency_ratio_ours_over_baseline']})"]
+    return "\n".join(lines) + "\n"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("out/bench"))
+    parser.add_argument("--quick", action="store_true", help="small figures only (1k scale, short client runs)")
+    parser.add_argument("--client-seconds", type=float, default=20.0, help="seconds per concurrency level (≤ 60)")
+    parser.add_argument("--soak", action="store_true", help="also 20 clients for --soak-seconds (default 300)")
+    parser.add_argument("--soak-seconds", type=float, default=300.0)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "cold", "warm", "scale", "http", "baseline"])
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ensure_index
+
+    rows = questions(10 if args.quick else None)
+    result: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+                              "embedding": settings.embedding_backend, "targets": TARGETS}
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = settings.model_copy(update={"data_dir": Path(tmp)})
+        if "ingest" not in args.skip:
+            result["ingest"] = bench_ingest(fresh)
+            print(f"ingest: {result['ingest']}", flush=True)
+    ensure_index(settings, show_progress=False)
+    steps = [
+        ("cold", "cold_start", lambda: bench_cold_start(settings, 1 if args.quick else 3)),
+        ("warm", "warm", lambda: bench_warm(settings, rows)),
+        ("scale", "scale", lambda: bench_scale(settings, [1000] if args.quick else [1000, 10_000, 100_000], rows)),
+        ("http", "http", lambda: bench_http(settings, rows, min(60.0, 2.0 if args.quick else args.client_seconds),
+                                            args.soak_seconds if args.soak else None)),
+        ("baseline", "baseline", lambda: bench_baseline(settings, rows)),
+    ]
+    for name, key, step in steps:
+        if name in args.skip:
+            continue
+        result[key] = step()
+        print(f"{key}: {json.dumps(result[key], ensure_ascii=False)}", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    text = markdown(result)
+    (args.out / "bench.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
