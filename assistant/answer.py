@@ -51,7 +51,8 @@ _YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なり
 _NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
 _CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|を条件")
 _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件", "対象", "期限", "いくら", "幾ら", "どう", "何", "率", "額", "割合"}
-_QUANTITY = re.compile(r"(\d[\d,.]*)\s*(人|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
+# Bounded repetition: unbounded `\d[\d,.]*` before a required unit backtracks quadratically on long digit runs.
+_QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
 _INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import CalculationError, IndexBusyError, IndexMissingError, InputError
 from assistant.feedback import FeedbackStore
@@ -141,7 +142,11 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
         title="grant-assistant",
         version="0.1.0",
         description="地方創生テレワーク型交付金の公表資料に基づく、出典付きの回答と計算。",
-        responses={422: {"model": ErrorResponse}},
+        # Every operation can answer these; documenting them keeps clients (and schemathesis) honest.
+        responses={401: {"model": ErrorResponse, "description": "missing or wrong bearer token"},
+                   413: {"model": ErrorResponse, "description": "request body too large"},
+                   422: {"model": ErrorResponse, "description": "invalid input, with a message"},
+                   503: {"model": ErrorResponse, "description": "index missing or being rebuilt"}},
     )
     feedback = FeedbackStore(settings.feedback_db)
     lock = threading.Lock()  # the core is read-only, but keep one question at a time per worker simple
@@ -177,6 +182,12 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
             problems.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
         return _error(422, "invalid request: " + "; ".join(problems)[:1000])
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # the body could not be parsed at all (e.g. not UTF-8): invalid input
+            return _error(422, "invalid request body: send UTF-8 JSON (本文をUTF-8のJSONで送ってください)")
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail}, headers=exc.headers)
+
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
@@ -192,8 +203,7 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
 
     guard = [Depends(authorised)]
 
-    @app.post("/api/ask", response_model=AskResponse, dependencies=guard,
-              responses={401: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
+    @app.post("/api/ask", response_model=AskResponse, dependencies=guard)
     def ask(body: AskRequest) -> dict[str, Any]:
         if len(body.question) > max_chars:
             raise HTTPException(422, f"question is longer than {max_chars} characters (質問が長すぎます)")

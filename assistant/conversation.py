@@ -25,6 +25,7 @@ _CONTRAST_GROUPS = [
     ("電話", "メール"),
 ]
 MAX_CARRIED_TURNS = 2
+MAX_CARRIED_CHARS = 400  # a topic needs a sentence, not a pasted document
 STANDALONE_LENGTH = 28
 
 
@@ -43,7 +44,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewritten:
     earlier = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
     if not earlier or not is_follow_up(question):
         return Rewritten(question, "")
-    carried = " ".join(earlier[-MAX_CARRIED_TURNS:])
+    carried = " ".join(turn[:MAX_CARRIED_CHARS] for turn in earlier[-MAX_CARRIED_TURNS:])
     for group in _CONTRAST_GROUPS:
         mentioned = [v for v in group if v in question]
         if mentioned:

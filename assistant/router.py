@@ -157,9 +157,12 @@ def _extract(shape: _Shape, texts: list[str]) -> dict[str, object]:
     return found
 
 
+MAX_TURN_CHARS = 400  # inputs are stated in a sentence; longer turns are not searched further
+
+
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    earlier = [_n(t.content) for t in reversed(history) if t.role == "user" and t.content.strip()]
+    earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
     for shape in _SHAPES:
         own = shape.asks.search(text)
         follow = not own and earlier and shape.asks.search(earlier[0]) and len(text) <= 40

@@ -18,7 +18,7 @@ MAX_YEN = 10**12  # 1兆円: nothing in this programme comes near it
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"億": 10**8, "万": 10**4}
-_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_NUMBER = r"\d{1,13}(?:,\d{3}){0,4}(?:\.\d{1,6})?"  # bounded: ≤ 1兆円 has ≤ 13 digits; keeps matching linear
 # One amount inside free text: 「1億2,000万円」「6,000万円」「62,977千円」「80万円」「3,000円」
 AMOUNT_IN_TEXT = re.compile(
     rf"(?P<amount>(?:{_NUMBER}\s*億\s*)?(?:{_NUMBER}\s*(?:万|千万)\s*)?(?:{_NUMBER}\s*)?(?:千円|百万円|円|万円|億円|万|億))"
