@@ -22,6 +22,7 @@ from assistant.types import Answer, Calculation, Citation, Passage, Status, Turn
 
 if TYPE_CHECKING:
     from assistant.index import LoadedIndex
+    from assistant.llm import GroundedGenerator
     from assistant.retrieval import HybridRetriever
     from assistant.settings import Settings
 
@@ -38,10 +39,13 @@ class Contact:
 
 
 class Assistant:
-    def __init__(self, settings: Settings, index: LoadedIndex, retriever: HybridRetriever) -> None:
+    def __init__(
+        self, settings: Settings, index: LoadedIndex, retriever: HybridRetriever, generator: GroundedGenerator | None = None
+    ) -> None:
         self.settings = settings
         self.index = index
         self.retriever = retriever
+        self.generator = generator  # optional LLM phrasing; None = extractive answers
         self._busy = threading.Event()
         self._corpus_key = normalise_key("\n".join(c.text for c in index.chunks))
         self.contact = self._find_contact()
@@ -85,6 +89,8 @@ class Assistant:
         draft = None if refusal else extract.draft_answer(
             question, rewritten.carried, passages, self.settings.use_synonyms, self.index.idf
         )
+        if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
+            draft = self.generator.generate(question, passages, draft)  # falls back to the extractive draft
         timings["answer"] = (time.perf_counter() - t1) * 1000
         if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
             reason = refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。"
@@ -247,6 +253,7 @@ def build_assistant(settings: Settings) -> Assistant:
     """Load the embedding model and the live index once; raises IndexMissingError with the fixing command."""
     from assistant.embeddings import make_embeddings
     from assistant.index import load_index
+    from assistant.llm import GroundedGenerator, make_chat_model
     from assistant.retrieval import HybridRetriever
 
     embeddings = make_embeddings(settings)
@@ -260,4 +267,5 @@ def build_assistant(settings: Settings) -> Assistant:
         dense_weight=settings.dense_weight,
         use_synonyms=settings.use_synonyms,
     )
-    return Assistant(settings, index, retriever)
+    model = make_chat_model(settings)
+    return Assistant(settings, index, retriever, GroundedGenerator(model) if model is not None else None)
