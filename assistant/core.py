@@ -47,11 +47,14 @@ class Assistant:
         self.retriever = retriever
         self.generator = generator  # optional LLM phrasing; None = extractive answers
         self._busy = threading.Event()
+        self._reload_lock = threading.Lock()
+        self._pointer_stamp = self._stamp()
         self._corpus_key = normalise_key("\n".join(c.text for c in index.chunks))
         self.contact = self._find_contact()
 
     # ---- public interface -------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        self.reload_if_rebuilt()
         if self._busy.is_set():
             raise IndexBusyError("索引を再構築中です。しばらくしてから再度お試しください (index rebuild in progress).")
         question = self.validate_question(question)
@@ -123,6 +126,35 @@ class Assistant:
             "chunks": len(self.index.chunks),
             "index_version": self.index.version,
         }
+
+    # ---- index swaps ------------------------------------------------------------------------------------
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = (self.settings.index_dir / "CURRENT").stat()
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_ino)
+
+    def reload_if_rebuilt(self) -> bool:
+        """Switch to a newly ingested index (a new CURRENT pointer). Requests arriving meanwhile get
+        IndexBusyError (HTTP 503); a failed load keeps the old index."""
+        stamp = self._stamp()
+        if stamp == self._pointer_stamp or stamp is None or not self._reload_lock.acquire(blocking=False):
+            return False
+        self._busy.set()
+        try:
+            from assistant.index import load_index
+
+            index = load_index(self.settings, self.index.dense.embeddings)
+            self.retriever = self.retriever.model_copy(update={"index": index})
+            self.index = index
+            self._corpus_key = normalise_key("\n".join(c.text for c in index.chunks))
+            self.contact = self._find_contact()
+            self._pointer_stamp = stamp
+            return True
+        finally:
+            self._busy.clear()
+            self._reload_lock.release()
 
     # ---- input limits -----------------------------------------------------------------------------
     def validate_question(self, question: object) -> str:

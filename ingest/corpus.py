@@ -21,6 +21,11 @@ class Document:
     original_file: str
     sha256: str
     text: str  # raw text as extracted from the PDF
+    manifest_sha256: str = ""  # what manifest.toml says; differs when the file changed since it was listed
+
+    @property
+    def changed_since_manifest(self) -> bool:
+        return bool(self.manifest_sha256) and self.manifest_sha256 != self.sha256
 
 
 def load_manifest(corpus_dir: Path) -> list[dict[str, str]]:
@@ -75,6 +80,7 @@ def read_document(corpus_dir: Path, entry: dict[str, str], verify_hash: bool = F
         original_file=entry.get("original_file", entry["file"]),
         sha256=digest,
         text=text,
+        manifest_sha256=expected or "",
     )
 
 

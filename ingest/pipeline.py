@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,6 +79,13 @@ def run_ingest(settings: Settings, force: bool = False, show_progress: bool = Tr
 
     started = time.perf_counter()
     documents = load_documents(settings.corpus_dir)
+    for doc in documents:
+        if doc.changed_since_manifest:
+            print(
+                f"warning: {doc.source} changed since corpus/manifest.toml was written (sha256 {doc.sha256[:12]}…, "
+                f"manifest {doc.manifest_sha256[:12]}…); it is indexed as it is now — update the manifest entry.",
+                file=sys.stderr,
+            )
     version = index_version(settings, documents)
     if not force:
         try:

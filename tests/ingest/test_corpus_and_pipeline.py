@@ -105,3 +105,30 @@ def test_killed_ingest_leaves_the_old_index_live(tmp_path):
     summary = run_ingest(settings.model_copy(update={"chunk_size": 300}), show_progress=False)
     assert not list(settings.index_dir.glob(".building-*"))
     assert current_index_dir(settings) != live_before and summary.chunks > 0
+
+
+def test_a_running_assistant_switches_to_a_rebuilt_index(tmp_path):
+    from assistant.core import build_assistant
+
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding_backend="fake")
+    run_ingest(settings, show_progress=False)
+    assistant = build_assistant(settings)
+    before = assistant.health()["index_version"]
+    assert assistant.ask("進出支援金の返還制度は？").citations
+    time.sleep(0.01)
+    run_ingest(settings.model_copy(update={"chunk_size": 500}), show_progress=False)
+    answer = assistant.ask("進出支援金の返還制度は？")  # reloads before answering
+    assert assistant.health()["index_version"] != before
+    assert answer.citations and all(c.chunk_id in assistant.index.by_id for c in answer.citations)
+
+
+def test_a_changed_document_is_reindexed_and_named(tmp_path, capsys):
+    corpus = _corpus_copy(tmp_path)
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, embedding_backend="fake")
+    first = run_ingest(settings, show_progress=False)
+    doc = corpus / "telework_measures_catalogue_2021.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n追記：新しい施策。\n", encoding="utf-8")
+    second = run_ingest(settings, show_progress=False)
+    assert second.version != first.version and not second.skipped
+    assert "telework_measures_catalogue_2021.txt changed since corpus/manifest.toml" in capsys.readouterr().err
+    assert any("新しい施策" in c.text for c in read_chunks(current_index_dir(settings)))
