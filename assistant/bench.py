@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.eval import percentile as eval_percentile
+
 if TYPE_CHECKING:
     from assistant.settings import Settings
 
@@ -34,12 +36,7 @@ TARGETS = {"warm_p50_ms": 30, "warm_p95_ms": 100, "cold_start_s": 8, "serving_rs
 
 
 def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return round(ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo), 2)
+    return round(eval_percentile(values, p), 2)
 
 
 def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
