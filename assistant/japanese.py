@@ -7,6 +7,7 @@ Only keys are normalised: the text shown to users is never passed through here. 
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 import unicodedata
 from functools import lru_cache
@@ -32,11 +33,22 @@ def normalise_key(text: str) -> str:
     return nfkc_keep_circled(text).translate(_WAVE_DASH).lower()
 
 
+_local = threading.local()
+
+
 @lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
+def _dictionary():  # type: ignore[no-untyped-def]
     from sudachipy import dictionary
 
-    return dictionary.Dictionary(dict="core").create()
+    return dictionary.Dictionary(dict="core")
+
+
+def _tokenizer():  # type: ignore[no-untyped-def]
+    # SudachiPy tokenizers are not thread-safe: one per thread, all sharing one loaded dictionary.
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _local.tokenizer = _dictionary().create()
+    return tokenizer
 
 
 @lru_cache(maxsize=1)
