@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     bm25_weight: float = 1.0
     dense_weight: float = 0.5
     use_synonyms: bool = True
-    retriever: Literal["hybrid", "bm25", "dense"] = "hybrid"
+    # bm25 by measurement: equal or better recall and accuracy than hybrid on both question sets, 7x faster
+    retriever: Literal["hybrid", "bm25", "dense"] = "bm25"
 
     # Optional LLM (unset = extractive answers only)
     llm_base_url: str | None = None

@@ -157,3 +157,13 @@ def test_every_calculator_has_a_schema_and_cites_rules():
     for spec in CALCULATORS.values():
         assert spec.input_schema["type"] == "object" and spec.input_schema["required"]
         assert spec.title and spec.description
+
+
+def test_calc_cli(capsys):
+    from assistant.cli import main
+
+    assert main(["calc", "grant_amount", "-i", "総事業費=1億2,000万円", "-i", "収容可能人数=60", "-i", "タイプ=標準"]) == 0
+    out = capsys.readouterr().out
+    assert "4,500万円" in out and "施設整備・運営\t3,000万円" in out
+    assert main(["calc", "--list"]) == 0 and "repayment" in capsys.readouterr().out
+    assert main(["calc", "grant_amount", "-i", "総事業費=-5万円"]) == 1
