@@ -316,10 +316,13 @@ def draft_answer(
     passages: list[Passage],
     use_synonyms: bool = True,
     idf: Callable[[str], float] | None = None,
+    measures: frozenset[str] = frozenset(),
 ) -> Draft | None:
     """Choose up to MAX_UNITS lines that answer `question`; None when nothing relevant enough is found.
 
     `idf` (from the keyword index) lets rare words (都道府県) outweigh ones found everywhere (サテライトオフィス).
+    `measures` are the names of the documents' measures (their 施策名): a line naming another measure than the
+    one asked about (a table-of-contents row, a neighbouring page) is about something else.
     """
     if not passages:
         return None
@@ -331,6 +334,7 @@ def draft_answer(
     asked = normalise_key(question)
     asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
+    other_measures = [m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)]
 
     topic = _weights(query_tokens(carried, False), idf) if carried else {}
     phrases = _QUANTITY.findall(asked) + _QUANTITY.findall(normalise_key(carried))
@@ -365,6 +369,8 @@ def draft_answer(
             if names:
                 where = features.where
                 score += 2.5 if all(n in where for n in names) else 0.0
+                if any(m in features.key for m in other_measures):
+                    score -= 2.5  # also about another measure (a contents row, a neighbouring page): ambiguous
             if unit.is_heading or (len(unit.text) < 6 and not unit.label):
                 score -= 2.5
             if asked_type:
@@ -391,6 +397,13 @@ def draft_answer(
         chosen.append(unit)
         covered |= tokens
         length += len(unit.text)
+    if wanted and not any(_has_fact(wanted[1], normalise_key(u.text), asked) for u in chosen):
+        # The best lines name the right thing but not the fact asked for (a department without its phone):
+        # add the best line that states it, if it is nearly as good.
+        holder = next((u for sc, u in scored if sc >= 0.6 * best_score and not u.is_heading
+                       and _has_fact(wanted[1], normalise_key(u.text), asked)), None)
+        if holder is not None and holder not in chosen:
+            chosen.append(holder)
     plain = _weights(query_tokens(question, use_synonyms))  # relevance: no idf, paraphrases must not sink it
     plain.update({t: w * 0.5 for t, w in _weights(query_tokens(carried, False)).items() if t not in plain} if carried else {})
     seen = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))
@@ -400,7 +413,7 @@ def draft_answer(
         # Holding the very kind of fact asked for (an address for メール?) is evidence of its own.
         bonus = 0.5 * possible
         possible += bonus
-        found += bonus if _has_fact(wanted[1], normalise_key(best.text), asked) else 0.0
+        found += bonus if any(_has_fact(wanted[1], normalise_key(u.text), asked) for u in chosen) else 0.0
     relevance = found / possible
     chosen.sort(key=lambda u: (u.passage.rank, u.start))
 

@@ -90,7 +90,7 @@ class Assistant:
         t1 = time.perf_counter()
         refusal = self._out_of_scope(question, passages)
         draft = None if refusal else extract.draft_answer(
-            question, rewritten.carried, passages, self.settings.use_synonyms, self.index.idf
+            question, rewritten.carried, passages, self.settings.use_synonyms, self.index.idf, self.index.measures
         )
         if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             draft = self.generator.generate(question, passages, draft)  # falls back to the extractive draft

@@ -28,6 +28,14 @@ class LoadedIndex:
         self.by_id = {c.chunk_id: c for c in self.chunks}
         self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
 
+    @property
+    def measures(self) -> frozenset[str]:
+        """Names of the documents' measures: the 施策名 parts of the sections."""
+        if not hasattr(self, "_measures"):
+            parts = {c.section.split(" > ")[0] for c in self.chunks}
+            self._measures = frozenset(p.removeprefix("施策名：").strip() for p in parts if p.startswith("施策名："))
+        return self._measures
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of a search token over the chunks (BM25's formula); unseen -> highest."""
         if not hasattr(self, "_df"):
