@@ -449,10 +449,3 @@ def _lead(question: str, chosen: list[Unit]) -> str:
     if any(_CONDITIONAL.search(u.text) for u in chosen):
         return "条件を満たす場合に限り可能です。"
     return ""
-
-
-def find_quote(quote: str, passages: list[Passage]) -> Passage | None:
-    for passage in passages:
-        if quote in passage.text:
-            return passage
-    return None

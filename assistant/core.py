@@ -207,11 +207,11 @@ class Assistant:
             )
             if all(p.chunk_id != chunk.chunk_id for p in passages):
                 passages.append(Passage(chunk, 1.0, len(passages) + 1))
-        markers = "".join(f"[{c.marker}]" for c in citations[:4])
+        markers = "".join(f"[{c.marker}]" for c in citations)
         text = f"{calc.summary}{markers}\n計算式: {calc.formula}"
         return self._finish(
-            Answer(text=text, status=Status.CALCULATED, citations=tuple(citations[:4]) + tuple(citations[4:]),
-                   passages=tuple(passages), calculation=calc),
+            Answer(text=text, status=Status.CALCULATED, citations=tuple(citations), passages=tuple(passages),
+                   calculation=calc),
             timings,
             started,
         )
@@ -219,18 +219,20 @@ class Assistant:
     def _out_of_scope(self, question: str, passages: list[Passage]) -> str | None:
         years = extract.unknown_fiscal_years(question, self._corpus_key)
         if years:
-            return f"資料には{'・'.join(years)}に関する記載がありません（資料が扱うのは令和2〜4年度の予算・募集です）。"
-        top_text = normalise_key("\n".join(f"{p.chunk.section}\n{p.text}" for p in passages))
-        for name in extract.programme_names(question):
+            covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
+            return f"資料には{'・'.join(years)}に関する記載がありません（資料の対象: {covered}）。"
+        keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
+        names = extract.programme_names(question)
+        for name in names:
             key = normalise_key(name)
             if key not in self._corpus_key:
                 return f"資料には「{name}」についての記載がありません。"
-            if key not in top_text:
+            if not any(key in k for k in keyed):
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
         wanted = extract.expected_type(question)
-        names = extract.programme_names(question)
         if wanted and wanted[0] == "money" and names:
-            about = [p for p in passages if all(normalise_key(n) in normalise_key(f"{p.chunk.section}\n{p.text}") for n in names)]
+            # An amount about the named programme must be stated in a passage that is about it.
+            about = [p for p, k in zip(passages, keyed, strict=True) if all(normalise_key(n) in k for n in names)]
             if not any(wanted[1].search(normalise_key(p.text)) for p in about):
                 return f"資料には「{'・'.join(names)}」の金額についての記載がありません。"
         return None

@@ -19,7 +19,7 @@ from assistant.calculators.grants import (
     trial_office_tax,
 )
 from assistant.calculators.repayment import repayment
-from assistant.calculators.scoring import adoption_decision, mynumber_bonus, project5_adoption
+from assistant.calculators.scoring import adoption_decision, kpi_check, mynumber_bonus, project5_adoption
 from assistant.errors import CalculationError
 from assistant.types import Calculation
 
@@ -71,6 +71,12 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                        _schema(["総合評価点数"], 総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 24},
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},
                                **{"申請要件×": _CROSS}), project5_adoption),
+        CalculatorSpec("kpi_check", "KPI要件の確認", "2026年度KPIがタイプ別の要件（県外企業数・県外利用者割合・移住者数）を満たすか",
+                       _schema(["タイプ", "県外企業数", "県外利用者割合", "移住者数"], タイプ=_TYPE,
+                               県外企業数={"type": "integer", "title": "所在都道府県外の企業数", "minimum": 0},
+                               県外利用者割合={"type": ["number", "string"], "title": "所在都道府県外の利用者割合（%）"},
+                               移住者数={"type": "integer", "title": "移住者数", "minimum": 0},
+                               市町村人口={"type": "integer", "title": "市町村の人口（高水準のみ）", "minimum": 1}), kpi_check),
         CalculatorSpec("b1_b2_check", "経費B1・B2の上限確認", "附帯施設（B1）・用地取得/外構等（B2）が上限内かを確認",
                        _schema(["交付対象事業費"], 交付対象事業費=_yen("施設の交付対象事業費"), B1=_yen("経費B1"), B2=_yen("経費B2")), b1_b2_check),
         CalculatorSpec("digital_env_grant", "デジタル活用環境構築推進事業の補助額", "総務省サテライトオフィス整備補助（補助率1/2、上限2,000万円）",

@@ -121,3 +121,11 @@ def test_rewrite_only_for_follow_ups():
 def test_guardrail_patterns_do_not_fire_on_ordinary_questions():
     assert check("進出支援金の返還ルールを教えてください") is None
     assert check("問い合わせ先の電話番号は？") is None
+
+
+def test_cli_reports_bad_questions_and_exits_nonzero(fake_settings, capsys, monkeypatch):
+    from assistant.cli import main
+
+    monkeypatch.setenv("GRANT_ASSISTANT_EMBEDDING_BACKEND", "fake")
+    assert main(["--data-dir", str(fake_settings.data_dir), "ask", "   "]) == 1
+    assert "質問が空です" in capsys.readouterr().err

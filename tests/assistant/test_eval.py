@@ -80,3 +80,17 @@ def test_small_eval_end_to_end(tmp_path, fake_settings, fake_assistant):
     for name in ("summary.json", "rows.jsonl", "report.md"):
         assert (tmp_path / name).stat().st_size > 0
     assert len((tmp_path / "rows.jsonl").read_text(encoding="utf-8").splitlines()) == 8
+
+
+@pytest.mark.integration
+def test_eval_over_http_matches_in_process(tmp_path, fake_settings, fake_assistant):
+    from assistant.eval import http_asker
+    from tests.assistant.test_service_http import start
+
+    path = REPO / "eval" / "questions.jsonl"
+    meta = {"questions": "own", "mode": "x", "retriever": "bm25", "synonyms": True, "k": 5}
+    local = evaluate(path, tmp_path / "local", in_process_asker(fake_settings), 5, meta, limit=6, progress=False)
+    with start(fake_settings, fake_assistant) as srv:
+        remote = evaluate(path, tmp_path / "http", http_asker(srv.url), 5, meta, limit=6, progress=False)
+    assert remote["summary"]["accuracy"] == local["summary"]["accuracy"]
+    assert remote["summary"]["recall_at_k"] == local["summary"]["recall_at_k"]

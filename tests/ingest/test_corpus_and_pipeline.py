@@ -101,6 +101,10 @@ def test_killed_ingest_leaves_the_old_index_live(tmp_path):
     proc.wait()
     assert current_index_dir(settings) == live_before
     assert json.loads((live_before / "manifest.json").read_text(encoding="utf-8"))["chunks"] > 0
+    from assistant.core import build_assistant
+
+    answer = build_assistant(settings).ask("進出支援金の返還制度は？")  # the service still answers from it
+    assert answer.citations
     # The next ingest cleans the abandoned build and swaps in a complete one.
     summary = run_ingest(settings.model_copy(update={"chunk_size": 300}), show_progress=False)
     assert not list(settings.index_dir.glob(".building-*"))
