@@ -115,16 +115,6 @@ def run_ingest(settings: Settings, force: bool = False, show_progress: bool = Tr
     return IngestSummary(len(documents), n_sections, len(chunks), time.perf_counter() - started, version)
 
 
-def index_is_current(settings: Settings) -> bool:
-    from ingest.stores import current_index_dir, read_manifest
-
-    try:
-        live = read_manifest(current_index_dir(settings))
-    except IndexMissingError:
-        return False
-    return live.get("version") == index_version(settings, load_documents(settings.corpus_dir))
-
-
 def ensure_index(settings: Settings, show_progress: bool = True) -> IngestSummary:
     """Ingest when the index is missing or stale (changed corpus or index settings); otherwise nothing."""
     return run_ingest(settings, force=False, show_progress=show_progress)
