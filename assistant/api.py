@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.errors import CalculationError, IndexBusyError, IndexMissingError, InputError
 from assistant.feedback import FeedbackStore
 from assistant.payloads import answer_payload, calculation_payload
-from assistant.types import Turn
+from assistant.types import Citation, Turn
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -52,17 +52,6 @@ class AskRequest(BaseModel):
         if _CONTROL.search(value):
             raise ValueError("question contains control characters (制御文字は使えません)")
         return value
-
-
-class Citation(BaseModel):
-    marker: int
-    chunk_id: str
-    source: str
-    title: str
-    fiscal_year: str
-    section: str
-    quote: str
-    score: float
 
 
 class PassageOut(BaseModel):
@@ -97,7 +86,7 @@ class AskResponse(BaseModel):
     answer: str
     status: Literal["answered", "calculated", "clarification_needed", "unanswerable", "guardrail"]
     refused: bool
-    citations: list[Citation]
+    citations: list[Citation]  # the domain dataclass itself: one definition of a citation
     passages: list[PassageOut]
     calculation: CalculationOut | None
     timings_ms: dict[str, float]

@@ -27,14 +27,15 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
+    # Values come from Settings (build_assistant passes them); no second set of defaults here.
     index: LoadedIndex
-    mode: str = "hybrid"  # hybrid | bm25 | dense
-    k: int = 5
-    candidates: int = 30
-    rrf_k: int = 60
-    bm25_weight: float = 1.0
-    dense_weight: float = 0.5
-    use_synonyms: bool = True
+    mode: str  # hybrid | bm25 | dense
+    k: int
+    rrf_k: int
+    bm25_weight: float
+    dense_weight: float
+    use_synonyms: bool
+    candidates: int = 30  # per-retriever depth before fusion
 
     def keyword_ranking(self, query: str) -> list[tuple[int, float]]:
         tokens = query_tokens(query, self.use_synonyms)
