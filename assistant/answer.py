@@ -38,6 +38,9 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date", re.compile(r"いつ|何月|何日|期間|何年|締切|締め切り|期限|スケジュール"),
      re.compile(r"\d+\s*月\s*\d*\s*日?|\d{4}\s*年|令和\s*\d+\s*年|\d+\s*か?ヶ?カ?年|年度末")),
 ]
+# 「どのような経費が対象？」: the answer is a list; an enumeration (「…」、「…」 or 「：…」 lines) is what states it.
+_LIST_ASK = re.compile(r"(?:どのような|どんな|どういった|何が|何を)\S{0,8}?(?:経費|書類|要件|もの|取組|事業|例|対象|内容)")
+_ENUMERATION = re.compile(r"(?:[「（(][^」）)]{2,}[」）)][、，・].*){2,}|(?:\n\s*：)|(?:、[^、]{2,40}){3,}")
 # Names of programmes and measures: if the question names one, the answer must come from a passage about it.
 _PROGRAMME_NAME = re.compile(
     r"[①-⑤]事業|[ぁ-ん一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
@@ -184,6 +187,7 @@ def _split_units(passage: Passage) -> list[Unit]:
         units.extend(_sentences(passage, start, end, heading))
     headings = {u.start for u in units if u.is_heading}
     units.extend(_pairs(passage, {u.start: u.context for u in units}, headings))
+    units.extend(_titled_lists(passage, units, headings))
     return [_trim(u) for u in units if u.text.strip() and (u.end - u.start <= 2 * UNIT_SPLIT_CHARS or u.is_heading)]
 
 
@@ -204,6 +208,23 @@ def _pairs(passage: Passage, heading_of: dict[int, str], headings: set[int]) -> 
         short = a1 - a0 <= PAIR_LINE_CHARS and b1 - b0 <= PAIR_LINE_CHARS
         if short and gap.count("\n") <= 2 and "\t" not in passage.text[a0:b1] and not {a0, b0} & headings:
             out.append(Unit(passage, a0, b1, heading_of.get(a0, "")))
+    return out
+
+
+def _titled_lists(passage: Passage, units: list[Unit], headings: set[int]) -> list[Unit]:
+    """A 「：」 list together with the short line that titles it (「…に係る特別交付税措置」 / 「対象経費：…」
+    「：…」「：…」): the title says what the list is, the list says what it contains."""
+    text = passage.text
+    out = []
+    for unit in units:
+        if "\n：" not in text[unit.start : unit.end]:
+            continue
+        before = text[: unit.start].rstrip("\n")
+        title_start = before.rfind("\n") + 1
+        title = before[title_start:]
+        gap = text[len(before) : unit.start]
+        if title.strip() and len(title) <= PAIR_LINE_CHARS and gap.count("\n") <= 2 and title_start not in headings:
+            out.append(Unit(passage, title_start, unit.end, unit.context))
     return out
 
 
@@ -332,6 +353,7 @@ def draft_answer(
     # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
     wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
     asked = normalise_key(question)
+    asks_list = bool(_LIST_ASK.search(question))
     asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
     other_measures = [m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)]
@@ -345,8 +367,10 @@ def draft_answer(
             tokens, context_tokens = features.tokens, features.context_tokens
             overlap = sum(w for t, w in weights.items() if t in tokens)
             overlap += CONTEXT_WEIGHT * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
-            # BM25-style length normalisation (b = 0.5): a long row must not win by sheer size.
-            overlap /= 0.5 + 0.5 * max(1.0, len(unit.text) / AVERAGE_UNIT_CHARS)
+            enumerates = asks_list and bool(_ENUMERATION.search(unit.text))
+            if not enumerates:
+                # BM25-style length normalisation (b = 0.5): a long row must not win by sheer size.
+                overlap /= 0.5 + 0.5 * max(1.0, len(unit.text) / AVERAGE_UNIT_CHARS)
             score = overlap + 1.5 * passage.score
             if topic:
                 # A follow-up is about the earlier topic: lines under that topic come first.
@@ -371,6 +395,8 @@ def draft_answer(
                 score += 2.5 if all(n in where for n in names) else 0.0
                 if any(m in features.key for m in other_measures):
                     score -= 2.5  # also about another measure (a contents row, a neighbouring page): ambiguous
+            if enumerates:
+                score += TYPE_BONUS / 2
             if unit.is_heading or (len(unit.text) < 6 and not unit.label):
                 score -= 2.5
             if asked_type:
@@ -441,8 +467,8 @@ def draft_answer(
 
 def _lead(question: str, chosen: list[Unit]) -> str:
     """The key fact first, for yes/no questions whose evidence says so explicitly."""
-    if not _YES_NO.search(question.strip()):
-        return ""
+    if not _YES_NO.search(question.strip()) or _INTERROGATIVE.search(question):
+        return ""  # 「どのような経費が対象になりますか」 asks what, not whether
     best = chosen[0]  # the highest-scoring line; only its own words and heading may say 「対象外」
     if _NEGATIVE.search(f"{best.context}\n{best.text}"):
         return "いいえ、資料上は対象外とされています。"
