@@ -89,12 +89,12 @@ def test_the_assistant_uses_a_configured_model_only_when_grounded(fake_assistant
         return Assistant(fake_assistant.settings, fake_assistant.index, fake_assistant.retriever,
                          GroundedGenerator(FakeListChatModel(responses=[reply] * 3)))
 
-    question = "シェアリングエコノミー活用事例集の最新版には何地域の事例が掲載されていますか？"
+    question = "シェアリングエコノミー伝道師は何名任命されていますか？"
     extractive = fake_assistant.ask(question)
-    made_up = with_model("最新版には全500地域の事例が掲載されています[1]。").ask(question)
+    made_up = with_model("シェアリングエコノミー伝道師は40名任命されています[1]。").ask(question)
     assert made_up.text == extractive.text  # an unsupported number never reaches the user
-    phrased = with_model("最新版の活用事例集には全115地域の事例が掲載されています[1]。").ask(question)
-    assert "115地域" in phrased.text and phrased.citations
+    phrased = with_model("シェアリングエコノミー伝道師として１２名が任命されています[1]。").ask(question)
+    assert "１２名" in phrased.text and phrased.citations
     passages = {p.chunk_id: p.text for p in phrased.passages}
     assert all(c.quote in passages[c.chunk_id] for c in phrased.citations)
     calc = with_model("国費は1億円です[1]。").ask("定員30人の施設で総事業費6,000万円、高水準タイプなら国費はいくら？")

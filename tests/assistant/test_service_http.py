@@ -77,9 +77,9 @@ def test_ask_follows_the_contract(server):
 
 
 def test_multi_turn_history_is_used(server):
-    history = [{"role": "user", "content": "テレワーク型で高水準タイプの補助率を教えてください。"},
+    history = [{"role": "user", "content": "高水準タイプだと補助率はいくつになりますか。"},
                {"role": "assistant", "content": "補助率 3/4 (高水準タイプ)[1]"}]
-    r = httpx.post(f"{server.url}/api/ask", json={"question": "標準タイプだとどうなりますか？", "history": history}, timeout=30)
+    r = httpx.post(f"{server.url}/api/ask", json={"question": "では標準タイプの場合は？", "history": history}, timeout=30)
     assert r.status_code == 200 and re.search(r"1\s*/\s*2", r.json()["answer"])
 
 
