@@ -85,8 +85,9 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
                 "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1"
             )
         from langchain_openai import ChatOpenAI
+        from pydantic import SecretStr
 
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        key = settings.llm_api_key or SecretStr("not-needed")  # local OpenAI-compatible servers need none
         return ChatOpenAI(
             base_url=url, model=model, api_key=key, temperature=0, timeout=TIMEOUT_S, max_retries=1
         )
