@@ -93,7 +93,9 @@ class Assistant:
             question, rewritten.carried, passages, self.settings.use_synonyms, self.index.idf, self.index.measures
         )
         if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
-            draft = self.generator.generate(question, passages, draft)  # falls back to the extractive draft
+            # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
+            asked = rewritten.query if rewritten.carried else question
+            draft = self.generator.generate(asked, passages, draft)  # falls back to the extractive draft
         timings["answer"] = (time.perf_counter() - t1) * 1000
         if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
             reason = refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。"

@@ -177,6 +177,31 @@ def test_a_long_reply_keeps_its_first_sentences():
     grounded(draft)
 
 
+def test_a_follow_up_reaches_the_model_with_its_topic(fake_assistant):
+    from assistant.core import Assistant
+    from assistant.types import Turn
+
+    seen: list[str] = []
+
+    class Recording(FakeListChatModel):
+        def _call(self, messages, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(str(messages[-1].content))
+            return super()._call(messages, *args, **kwargs)
+
+    assistant = Assistant(
+        fake_assistant.settings,
+        fake_assistant.index,
+        fake_assistant.retriever,
+        GroundedGenerator(Recording(responses=["資料に記載がありません"])),
+    )
+    history = [
+        Turn("user", "シェアリングエコノミー伝道師は何名任命されていますか？"),
+        Turn("assistant", "１２名です[1]。"),
+    ]
+    assistant.ask("それはいつ任命されましたか？", history)
+    assert seen and "シェアリングエコノミー伝道師" in seen[0]
+
+
 def test_configured_models_are_built_without_contacting_anything():
     from langchain_ollama import ChatOllama
     from langchain_openai import ChatOpenAI
