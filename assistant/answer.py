@@ -58,6 +58,10 @@ _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件"
 _QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
 _INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
+# A table-of-contents row: measure, ministry/department, page number (「…事業 総務省…推進室 106」).
+_CONTENTS_ROW = re.compile(r"(?:省|庁|室|局|課|府)\S*\s+\d{1,3}\s*$")
+_ASKS_DEPARTMENT = re.compile(r"担当|部署|府省|省庁|どこ|ページ|所管")
+CONTENTS_PENALTY = 3.0
 
 
 @dataclass(frozen=True)
@@ -284,11 +288,20 @@ def _weights(tokens: list[str], idf: Callable[[str], float] | None = None) -> di
 
 
 def expected_type(question: str) -> tuple[str, re.Pattern[str]] | None:
+    """The kind of fact asked for and what it looks like; 「補助率と上限額は？」 asks two ('rate+money'), and a
+    line stating either kind states what was asked."""
     key = normalise_key(question)
-    for name, asks, looks_like in _ANSWER_TYPES:
-        if asks.search(key):
-            return name, looks_like
-    return None
+    kinds = tuple(i for i, (_, asks, _) in enumerate(_ANSWER_TYPES) if asks.search(key))
+    return _combined_type(kinds) if kinds else None
+
+
+@lru_cache(maxsize=64)
+def _combined_type(kinds: tuple[int, ...]) -> tuple[str, re.Pattern[str]]:
+    if len(kinds) == 1:
+        name, _, looks_like = _ANSWER_TYPES[kinds[0]]
+        return name, looks_like
+    name = "+".join(_ANSWER_TYPES[i][0] for i in kinds)
+    return name, re.compile("|".join(f"(?:{_ANSWER_TYPES[i][2].pattern})" for i in kinds))
 
 
 def _has_fact(pattern: re.Pattern[str], unit_key: str, asked: str) -> bool:
@@ -354,6 +367,7 @@ def draft_answer(
     wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
     asked = normalise_key(question)
     asks_list = bool(_LIST_ASK.search(question))
+    asks_department = bool(_ASKS_DEPARTMENT.search(question))
     asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
     other_measures = [m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)]
@@ -399,10 +413,15 @@ def draft_answer(
                 score += TYPE_BONUS / 2
             if unit.is_heading or (len(unit.text) < 6 and not unit.label):
                 score -= 2.5
+            if not asks_department and _CONTENTS_ROW.search(unit.text):
+                score -= CONTENTS_PENALTY  # names the measure, answers nothing but where it is described
             if asked_type:
                 # 「標準タイプ」 asked: a line under 「高水準タイプ …」 answers the other type.
                 other = features.grant_type
-                score += 1.5 if other == asked_type else -3.0 if other else 0.0
+                if other:
+                    score += 1.5 if other == asked_type else -3.0
+                elif asked_type in features.key:
+                    score += 1.0  # gives both types' values (「高水準タイプ：2,250万円、標準タイプ：1,500万円」)
             scored.append((score, unit))
     if not scored:
         return None
@@ -410,6 +429,10 @@ def draft_answer(
     best_score, best = scored[0]
 
     chosen = [best]
+    # 「いくら」 answered by the best line: a further line without an amount only dilutes it.
+    dilutes: re.Pattern[str] | None = None
+    if wanted is not None and "+" not in wanted[0] and _has_fact(wanted[1], normalise_key(best.text), asked):
+        dilutes = wanted[1]
     covered = _unit_tokens(best.text)
     length = len(best.text)
     for score, unit in scored[1:]:
@@ -419,6 +442,10 @@ def draft_answer(
         new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
         overlaps = any(u.passage is unit.passage and u.start < unit.end and unit.start < u.end for u in chosen)
         if not new_terms or overlaps or unit.is_heading or length + len(unit.text) > MAX_ANSWER_CHARS:
+            continue
+        if not asks_department and _CONTENTS_ROW.search(unit.text):
+            continue
+        if dilutes is not None and not _has_fact(dilutes, normalise_key(unit.text), asked):
             continue
         chosen.append(unit)
         covered |= tokens
@@ -432,8 +459,8 @@ def draft_answer(
             chosen.append(holder)
     plain = _weights(query_tokens(question, use_synonyms))  # relevance: no idf, paraphrases must not sink it
     plain.update({t: w * 0.5 for t, w in _weights(query_tokens(carried, False)).items() if t not in plain} if carried else {})
-    seen = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))
-    found = sum(w for t, w in plain.items() if t in seen)
+    seen_in_chosen: set[str] = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))
+    found = sum(w for t, w in plain.items() if t in seen_in_chosen)
     possible = sum(plain.values()) or 1.0
     if wanted:
         # Holding the very kind of fact asked for (an address for メール?) is evidence of its own.
@@ -441,25 +468,26 @@ def draft_answer(
         possible += bonus
         found += bonus if any(_has_fact(wanted[1], normalise_key(u.text), asked) for u in chosen) else 0.0
     relevance = found / possible
-    chosen.sort(key=lambda u: (u.passage.rank, u.start))
+    # The key fact first; the lines that add to it follow in reading order.
+    chosen = [best, *sorted((u for u in chosen if u is not best), key=lambda u: (u.passage.rank, u.start))]
 
     citations: list[Citation] = []
     parts: list[str] = []
     for unit in chosen:
-        existing = next((c for c in citations if c.chunk_id == unit.passage.chunk_id), None)
-        if existing is None:
-            existing = Citation(
-                marker=len(citations) + 1,
-                chunk_id=unit.passage.chunk_id,
-                source=unit.passage.chunk.source,
-                title=unit.passage.chunk.title,
-                fiscal_year=unit.passage.chunk.fiscal_year,
-                section=unit.passage.chunk.section,
-                quote=unit.text,
-                score=unit.passage.score,
-            )
-            citations.append(existing)
-        parts.append(f"{unit.label}：{unit.text}[{existing.marker}]" if unit.label else f"{unit.text}[{existing.marker}]")
+        # One citation per quoted line, so each line's marker points at exactly the words it stands on
+        # (two lines of one passage get two markers, each with its own quote).
+        citation = Citation(
+            marker=len(citations) + 1,
+            chunk_id=unit.passage.chunk_id,
+            source=unit.passage.chunk.source,
+            title=unit.passage.chunk.title,
+            fiscal_year=unit.passage.chunk.fiscal_year,
+            section=unit.passage.chunk.section,
+            quote=unit.text,
+            score=unit.passage.score,
+        )
+        citations.append(citation)
+        parts.append(f"{unit.label}：{unit.text}[{citation.marker}]" if unit.label else f"{unit.text}[{citation.marker}]")
     lead = _lead(question, [best, *[u for u in chosen if u is not best]])
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)

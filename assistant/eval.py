@@ -3,7 +3,7 @@
 
 Question-set format (one JSON object per line, as ../shared/eval/dev_questions.jsonl):
   id, category (lookup | calc | eligibility | refusal | multiturn | …), question — or turns (user turns; the
-  last one is scored) —, answer (reference text), must_include (list of groups; each group is a list of
+  last one is scored, or the earlier ones when `question` holds the scored one) —, answer (reference text), must_include (list of groups; each group is a list of
   alternatives, one of which must appear), must_not_include (list), gold_quotes (verbatim corpus passages),
   calc ({kind, inputs, expected} or null).
 Texts are compared after NFKC, whitespace removal and digit-grouping comma removal (9,000万円 = 9000万円).
@@ -62,7 +62,11 @@ def load_items(path: Path) -> tuple[list[Item], list[str]]:
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError("not a JSON object")
-            turns = row.get("turns") or ([row["question"]] if row.get("question") else None)
+            if not isinstance(row.get("turns") or [], list):
+                raise ValueError("'turns' must be a list of strings")
+            turns = list(row.get("turns") or [])
+            if row.get("question") and (not turns or turns[-1] != row["question"]):
+                turns.append(row["question"])  # earlier turns in `turns`, the scored one in `question`
             if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
                 raise ValueError("needs 'question' or non-empty 'turns'")
             groups = row.get("must_include", [])

@@ -70,6 +70,21 @@ def test_malformed_lines_are_reported_with_line_numbers(tmp_path):
     assert [p.split(":")[1] for p in problems] == ["2", "3", "4", "5"]
 
 
+def test_multi_turn_items_in_either_layout(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"id": "last-in-turns", "turns": ["高水準タイプの補助率は？", "標準タイプだと？"]}),
+        json.dumps({"id": "scored-in-question", "turns": ["高水準タイプの補助率は？"], "question": "標準タイプだと？"}),
+        json.dumps({"id": "turns-not-a-list", "turns": "標準タイプだと？"}),
+    ]), encoding="utf-8")
+    items, problems = load_items(path)
+    assert [(i.id, i.turns) for i in items] == [
+        ("last-in-turns", ("高水準タイプの補助率は？", "標準タイプだと？")),
+        ("scored-in-question", ("高水準タイプの補助率は？", "標準タイプだと？")),
+    ]
+    assert len(problems) == 1 and problems[0].split(":")[1] == "3"
+
+
 @pytest.mark.integration
 def test_small_eval_end_to_end(tmp_path, fake_settings, fake_assistant):
     result = evaluate(REPO.parent / "shared" / "eval" / "dev_questions.jsonl" if (REPO.parent / "shared").exists()

@@ -1,0 +1,54 @@
+"""How the extractive answer chooses and orders its lines, on small passages written for these tests."""
+
+from __future__ import annotations
+
+from assistant.answer import draft_answer
+from assistant.types import MARKER_RE, Chunk, Passage
+
+
+def passage(rank: int, text: str, section: str = "交付上限額") -> Passage:
+    chunk = Chunk(f"c{rank}", "doc.txt", "制度概要", "令和4年度", section, text, 0, len(text))
+    return Passage(chunk, 1.0 - rank / 100, rank)
+
+
+def lines(text: str) -> list[str]:
+    return [MARKER_RE.sub("", line) for line in text.split("\n")]
+
+
+def test_the_key_fact_comes_first_even_from_a_lower_ranked_passage():
+    passages = [
+        passage(1, "研修施設の設置数の上限：1団体につき2施設"),
+        passage(2, "研修施設の整備費の上限額：1施設当たり最大4,000万円"),
+    ]
+    draft = draft_answer("研修施設の整備費の上限額は1施設当たりいくらですか？", "", passages)
+    assert draft is not None
+    assert lines(draft.text)[0].endswith("最大4,000万円"), draft.text
+    assert "2施設" not in draft.text  # asked for an amount: a line without one only dilutes it
+
+
+def test_each_quoted_line_has_its_own_citation():
+    text = "補助対象者：市町村\n\n\n補助率：１／２\n\n\n補助上限額：2,000万円"  # apart: not read as pairs
+    draft = draft_answer("補助対象者と補助率と補助上限額を教えてください", "", [passage(1, text)])
+    assert draft is not None and len(draft.citations) >= 2
+    markers = [int(m) for m in MARKER_RE.findall(draft.text)]
+    assert markers == sorted(set(markers)) == [c.marker for c in draft.citations]
+    for line, citation in zip(draft.text.split("\n"), draft.citations, strict=True):
+        assert citation.quote in text and line.endswith(f"{citation.quote}[{citation.marker}]")
+
+
+def test_a_table_of_contents_row_is_not_the_answer():
+    contents = passage(1, "テレワーク推進事業 総務省情報流通高度化推進室 104", section="目次")
+    body = passage(2, "テレワーク推進事業の補助率：定額（10/10）", section="施策名：テレワーク推進事業")
+    draft = draft_answer("テレワーク推進事業の補助率は？", "", [contents, body])
+    assert draft is not None and "104" not in draft.text and "10/10" in draft.text
+    asked_where = draft_answer("テレワーク推進事業の担当部署はどこですか？", "", [contents, body])
+    assert asked_where is not None and "推進室" in asked_where.text
+
+
+def test_a_line_giving_both_types_answers_a_question_about_one():
+    text = (
+        "1プロジェクト当たり3,000万円を交付対象事業費の上限として、地方公共団体を通じて助成を行う仕組みとする。\n"
+        "（国費ベース）高水準タイプ：2,250万円、標準タイプ：1,500万円"
+    )
+    draft = draft_answer("高水準タイプで実施する場合、1プロジェクト当たりの国費の上限はいくらですか？", "", [passage(1, text)])
+    assert draft is not None and "2,250万円" in draft.text
