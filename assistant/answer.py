@@ -49,7 +49,6 @@ _PROGRAMME_NAME = re.compile(
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
 _GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金", "タイプ", "助成金"}
-_FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
 _YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なりますか|認められますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか)[?？]?\s*$")
 _NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
 _CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|を条件")
@@ -320,21 +319,6 @@ def programme_names(question: str) -> list[str]:
         n for n in names
         if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")
     ]
-
-
-def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
-    """Fiscal years the question names that the documents never mention (in a budget sense, when the
-    question is about a budget: 令和6年度 appears as a plan year, but no 令和6年度 budget is described)."""
-    key = normalise_key(question)
-    about_budget = "予算" in key
-    missing = []
-    for m in _FISCAL_YEAR.finditer(key):
-        era, number, western = m.groups()
-        year = f"{western}年" if western else f"{era}{number}年"
-        pattern = re.escape(year) + (r"度?.{0,6}(?:予算|補正|当初)" if about_budget else "")
-        if not re.search(pattern, corpus_key):
-            missing.append(m.group(0))
-    return missing
 
 
 def is_vague(question: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
-from assistant import conversation, guardrails
+from assistant import conversation, guardrails, scope
 from assistant.errors import IndexBusyError, InputError
 from assistant.japanese import normalise_key
 from assistant.types import Answer, Calculation, Citation, Passage, Status, Turn
@@ -219,24 +219,26 @@ class Assistant:
         )
 
     def _out_of_scope(self, question: str, passages: list[Passage]) -> str | None:
-        years = extract.unknown_fiscal_years(question, self._corpus_key)
+        years = scope.unknown_fiscal_years(question, self._corpus_key)
         if years:
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料には{'・'.join(years)}に関する記載がありません（資料の対象: {covered}）。"
+        if scope.asks_about_the_future(question):
+            covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
+            return f"資料（{covered}）には、来年度以降の予定や予算は記載されていません。"
         keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
-        names = extract.programme_names(question)
-        for name in names:
+        for name in extract.programme_names(question):
             key = normalise_key(name)
             if key not in self._corpus_key:
                 return f"資料には「{name}」についての記載がありません。"
             if not any(key in k for k in keyed):
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
-        wanted = extract.expected_type(question)
-        if wanted and wanted[0] == "money" and names:
-            # An amount about the named programme must be stated in a passage that is about it.
-            about = [p for p, k in zip(passages, keyed, strict=True) if all(normalise_key(n) in k for n in names)]
-            if not any(wanted[1].search(normalise_key(p.text)) for p in about):
-                return f"資料には「{'・'.join(names)}」の金額についての記載がありません。"
+        unstated = scope.amount_not_stated(question, passages)
+        if unstated:
+            return f"資料には「{'・'.join(unstated)}」の金額についての記載がありません。"
+        focus = scope.absent_focus(question, self._corpus_key)
+        if focus:
+            return f"資料には「{focus}」についての記載がありません。"
         return None
 
     def _find_contact(self) -> Contact:

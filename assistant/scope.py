@@ -1,0 +1,83 @@
+"""Do the documents cover this question at all? Checks that run before an answer is trusted.
+
+Each returns the reason to decline (Japanese, shown to the officer before the contact) or None. They look for
+what a retrieval score cannot see: a budget year, a programme or the very thing asked about that the
+documents never mention, or a question about plans the documents cannot know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer import expected_type, programme_names
+from assistant.japanese import expand_synonyms, normalise_key, tokenize
+from assistant.types import Passage
+
+_FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
+# Relative years: the documents are fixed in time, so what is planned for 「来年度」 is beyond them.
+_FUTURE = re.compile(r"来年度|次年度|再来年|翌年度以降の(?:予定|募集|予算)|今後の(?:予定|募集|予算)")
+# The thing asked about: the compound right before 「は何…」「を教えて」 (「税額控除率は何％」).
+_FOCUS = re.compile(
+    r"([一-龥ァ-ヶーA-Za-zＡ-Ｚａ-ｚ・]{2,})(?:は|を|って|とは|と、?それぞれの)(?:何|いくら|いくつ|どの|どれ|どう|いつ|誰|どこ|教えて|一覧)"
+)
+_INTERROGATIVE = re.compile(r"何|幾|いく|どの|どれ|いつ")
+AMOUNT_WINDOW = 200  # characters around a programme's name in which its amount must be stated
+
+
+def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
+    """Fiscal years the question names that the documents never mention (in a budget sense, when the
+    question is about a budget: 令和6年度 appears as a plan year, but no 令和6年度 budget is described)."""
+    key = normalise_key(question)
+    about_budget = "予算" in key
+    missing = []
+    for m in _FISCAL_YEAR.finditer(key):
+        era, number, western = m.groups()
+        year = f"{western}年" if western else f"{era}{number}年"
+        pattern = re.escape(year) + (r"度?.{0,6}(?:予算|補正|当初)" if about_budget else "")
+        if not re.search(pattern, corpus_key):
+            missing.append(m.group(0))
+    return missing
+
+
+def absent_focus(question: str, corpus_key: str) -> str | None:
+    """The compound asked about when neither it nor any of its words (or their synonyms) occurs anywhere
+    in the documents: 「税額控除率は何％」, 「従業員数を教えて」. Single words are left alone (「比率」 is
+    a paraphrase of 割合, not a new topic); so are compounds with an interrogative in them (「月何日」)."""
+    for focus in _FOCUS.findall(question):
+        if _INTERROGATIVE.search(focus) or len(focus) < 4:
+            continue
+        words = [t for t in tokenize(focus) if len(t) >= 2]
+        if len(words) < 2:
+            continue
+        keys = {normalise_key(w).replace(" ", "") for w in words}
+        keys |= {w.replace(" ", "") for w in expand_synonyms(focus) if len(w) >= 2}
+        if not any(k in corpus_key for k in keys):
+            return focus
+    return None
+
+
+def asks_about_the_future(question: str) -> bool:
+    return bool(_FUTURE.search(question))
+
+
+def amount_not_stated(question: str, passages: Sequence[Passage]) -> list[str]:
+    """For 「<programme>の上限額はいくら」: the programmes named whose amount no passage states — neither in a
+    passage about it (its section names it) nor within AMOUNT_WINDOW characters of where its name appears."""
+    wanted = expected_type(question)
+    names = programme_names(question)
+    if not wanted or wanted[0] != "money" or not names:
+        return []
+
+    def stated(name: str, passage: Passage) -> bool:
+        name = normalise_key(name)
+        if name in normalise_key(passage.chunk.section):
+            return bool(wanted[1].search(normalise_key(passage.text)))
+        text = normalise_key(passage.text)
+        for m in re.finditer(re.escape(name), text):
+            window = text[max(0, m.start() - AMOUNT_WINDOW) : m.end() + AMOUNT_WINDOW]
+            if wanted[1].search(window):
+                return True
+        return False
+
+    return [n for n in names if not any(stated(n, p) for p in passages)]

@@ -1,0 +1,43 @@
+"""The checks that decline questions the documents do not cover, on small texts written for these tests."""
+
+from __future__ import annotations
+
+from assistant.japanese import normalise_key
+from assistant.scope import absent_focus, amount_not_stated, asks_about_the_future, unknown_fiscal_years
+from assistant.types import Chunk, Passage
+
+CORPUS = normalise_key(
+    "地方創生拠点整備タイプの交付割合は1/2。令和4年度第2次補正予算 800億円。"
+    "進出支援金 最大100万円/社。利用者に占める県外からの利用者の割合。提出締め切り 1月25日。"
+).replace(" ", "")
+
+
+def passage(text: str, section: str = "全体概要") -> Passage:
+    return Passage(Chunk("c1", "doc.txt", "制度概要", "令和4年度", section, text, 0, len(text)), 1.0, 1)
+
+
+def test_a_compound_the_documents_never_use_is_the_reason_to_decline():
+    assert absent_focus("寄附した企業の税額控除率は何％になりますか？", CORPUS) == "税額控除率"
+    assert absent_focus("進出した企業の従業員数を教えてください", CORPUS) == "従業員数"
+
+
+def test_words_the_documents_use_or_single_words_are_not_declined():
+    assert absent_focus("進出支援金の上限額はいくらですか？", CORPUS) is None  # words present
+    assert absent_focus("県外からの利用者の比率は何％ですか？", CORPUS) is None  # a single word: a paraphrase
+    assert absent_focus("提出締め切りは何月何日ですか？", CORPUS) is None
+
+
+def test_future_plans_and_unknown_budget_years():
+    assert asks_about_the_future("来年度の募集はいつ始まりますか？")
+    assert not asks_about_the_future("募集はいつ始まりますか？")
+    assert unknown_fiscal_years("令和6年度予算の額は？", CORPUS) == ["令和6年度"]
+    assert unknown_fiscal_years("令和4年度第2次補正予算の額は？", CORPUS) == []
+
+
+def test_an_amount_must_be_stated_near_the_programme_asked_about():
+    far = passage("地方創生拠点整備タイプの交付割合は1/2。" + "説明。" * 100 + "進出支援金 最大100万円/社")
+    assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [far]) == ["地方創生拠点整備タイプ"]
+    near = passage("地方創生拠点整備タイプ：1団体当たり最大5億円")
+    assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [near]) == []
+    about = passage("進出支援金 最大100万円/社", section="地方創生拠点整備タイプ > 交付上限額")
+    assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [about]) == []
