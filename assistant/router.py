@@ -75,6 +75,33 @@ def _elapsed(text: str) -> str | None:
     return m.group(1).replace(" ", "") if m else None
 
 
+_FACILITY = re.compile(r"(?:定員|利用定員|収容人数|収容可能人数|収容)?\s*(\d+)\s*(?:人|名)")
+_SOFT = re.compile(r"ソフト経費|プロモーション|利用促進|運営以外")
+
+
+def _facilities(text: str) -> list[tuple[int, int]]:
+    """(収容可能人数, 総事業費) of each facility of a plan: 「定員10人の施設（整備・運営費2,800万円）と定員30人の施設
+    （同5,000万円）」. Each amount is the first one after its facility, before the next facility or the soft costs."""
+    t = _n(text)
+    soft = _SOFT.search(t)
+    mentions = [m for m in _FACILITY.finditer(t) if not soft or m.start() < soft.start()]
+    out = []
+    for m, following in zip(mentions, [*mentions[1:], None], strict=True):
+        end = following.start() if following else (soft.start() if soft else len(t))
+        amounts = [yen for yen, start, _ in find_amounts(t) if m.end() <= start < end]
+        if amounts:
+            out.append((int(m.group(1)), amounts[0]))
+    return out
+
+
+def _facility_input(index: int, field: int) -> Callable[[str], object]:
+    def extract(text: str) -> object:
+        found = _facilities(text)
+        return found[index][field] if len(found) > index else None
+
+    return extract
+
+
 _NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村"}
 
 
@@ -106,6 +133,7 @@ class _Shape:
     optional: tuple[str, ...] = ()  # without it in the question (or the topic turn) there is nothing to compute
 
 
+_OUTCOME = r"採択|区分|結果|どうなり|何評価|評価は|評価に|評価で|ランク|判定"
 _MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
 _SHAPES = [
     _Shape("overhead_limit", re.compile(r"一般管理費"),
@@ -124,9 +152,10 @@ _SHAPES = [
             "経過": _elapsed}),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
            {"12月末申請率": _percent}),
-    _Shape("project5_adoption", re.compile(r"(?:⑤|進出企業定着).*(?:採択|評価).*(?:点)|(?:点).*(?:⑤|進出企業定着).*(?:採択|評価)"),
+    # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
+    _Shape("project5_adoption", re.compile(rf"(?=.*(?:⑤|進出企業定着))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
            {"総合評価点数": _score}),
-    _Shape("adoption_decision", re.compile(r"(?:総合評価|点数|\d+\s*点).*(?:採択|評価|区分)"),
+    _Shape("adoption_decision", re.compile(rf"(?=.*(?:総合評価|点数|評価点))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
            {"申請タイプ": _grant_type, "総合評価点数": _score}),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
            {"社数": _companies, "タイプ": _grant_type,
@@ -134,6 +163,14 @@ _SHAPES = [
            optional=("支給額",)),
     _Shape("project5_grant", re.compile(rf"(?:⑤|進出企業定着|地域活性化支援事業|プロジェクト).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
+    # A plan of several facilities, or a facility plus soft costs (「10人の施設と30人の施設…ソフト経費…国費の合計」).
+    _Shape("plan_total", re.compile(rf"(?:\d+\s*(?:人|名).*\d+\s*(?:人|名)|\d+\s*(?:人|名).*(?:{_SOFT.pattern})).*(?:{_MONEY_ASK}|合計)"),
+           {"施設1_収容可能人数": _facility_input(0, 0), "施設1_総事業費": _facility_input(0, 1),
+            "施設2_収容可能人数": _facility_input(1, 0), "施設2_総事業費": _facility_input(1, 1),
+            "施設3_収容可能人数": _facility_input(2, 0), "施設3_総事業費": _facility_input(2, 1),
+            "ソフト経費": lambda t: _amount_after(t, r"ソフト経費|プロモーション等?(?:の)?(?:ソフト経費)?|運営以外の経費"),
+            "タイプ": _grant_type},
+           optional=("施設2_収容可能人数", "施設2_総事業費", "施設3_収容可能人数", "施設3_総事業費", "ソフト経費")),
     _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),

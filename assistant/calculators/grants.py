@@ -197,3 +197,81 @@ def b1_b2_check(inputs: Mapping[str, object]) -> Calculation:
         summary=summary,
         rules=(rule("b1_limit"), rule("b2_limit"), rule("b_total_limit")),
     )
+
+
+MAX_PLAN_FACILITIES = 3
+
+
+def plan_total(inputs: Mapping[str, object]) -> Calculation:
+    """A municipality's whole ①② plan: up to three facilities (each capped by its size band) plus soft costs
+    (capped per 団体), checked against the facility-count limits, then one rate and one truncation."""
+    kind = grant_type(inputs)
+    rate, rate_name = _rate(kind)
+    facilities = []
+    for i in range(1, MAX_PLAN_FACILITIES + 1):
+        people_given = optional(inputs, f"施設{i}_収容可能人数")
+        cost_given = optional(inputs, f"施設{i}_総事業費")
+        if people_given is None and cost_given is None:
+            continue
+        if people_given is None or cost_given is None:
+            missing = f"施設{i}_総事業費" if people_given is not None else f"施設{i}_収容可能人数"
+            raise CalculationError(f"施設{i}の「{missing.split('_')[1]}」が必要です (missing input: {missing})")
+        people = count(inputs, f"施設{i}_収容可能人数")
+        if people == 0:
+            raise CalculationError(f"施設{i}の「収容可能人数」は1人以上で指定してください")
+        facilities.append((i, people, yen(inputs, f"施設{i}_総事業費")))
+    soft = yen(inputs, "ソフト経費") if optional(inputs, "ソフト経費") is not None else 0
+    if not facilities and not soft:
+        raise CalculationError("施設（収容可能人数と総事業費）かソフト経費を1つ以上指定してください")
+
+    # The plan must fit the per-団体 facility limits (合計3施設; 20人未満3 / 20人以上50人未満2 / 50人以上1).
+    by_band: dict[str, int] = {}
+    for _, people, _ in facilities:
+        by_band[size_band(people)[1]] = by_band.get(size_band(people)[1], 0) + 1
+    per_band = [int(n) for n in str(rule("facility_limit_by_size").value).split("/")]  # "3/2/1", small to large
+    band_limits = dict(zip(("20人未満", "20人以上50人未満", "50人以上"), per_band, strict=True))
+    if len(facilities) > integer("facility_limit_total"):
+        raise CalculationError(f"1団体の施設数の上限は合計{integer('facility_limit_total')}施設です")
+    for band, n in by_band.items():
+        if n > band_limits[band]:
+            raise CalculationError(f"{band}の施設は1団体{band_limits[band]}施設までです（計画: {n}施設）")
+
+    parts, eligible_total, notes = [], 0, []
+    for i, people, cost in facilities:
+        cap_name, band = size_band(people)
+        cap = integer(cap_name)
+        eligible = min(cost, cap)
+        eligible_total += eligible
+        parts.append(f"施設{i} min({fy(cost)}, {fy(cap)})")
+        if cost > cap:
+            notes.append(f"施設{i}（{band}）は上限{fy(cap)}を適用")
+    soft_cap = integer("soft_cost_limit")
+    soft_eligible = min(soft, soft_cap)
+    if soft:
+        eligible_total += soft_eligible
+        parts.append(f"ソフト経費 min({fy(soft)}, {fy(soft_cap)})")
+        if soft > soft_cap:
+            notes.append(f"ソフト経費は1団体{fy(soft_cap)}を適用")
+    national = floor_to(eligible_total * rate, integer("national_truncation"))
+    formula = f"({' + '.join(parts)}) = {fy(eligible_total)} × {_frac(rate)} = {fy(national)}（千円未満切り捨て）"
+    summary = (
+        f"国費の合計は{fy(national)}です（交付対象事業費{fy(eligible_total)} × {kind}タイプ {_frac(rate)}"
+        + (f"；{'、'.join(notes)}" if notes else "")
+        + "）。"
+    )
+    used = {size_band(p)[0] for _, p, _ in facilities}
+    rules = tuple(rule(name) for name in sorted(used))
+    if facilities:
+        rules += (rule("size_bands"), rule("facility_limit_total"), rule("facility_limit_by_size"))
+    if soft:
+        rules += (rule("soft_cost_limit"),)
+    return Calculation(
+        kind="plan_total",
+        inputs={**{f"施設{i}_収容可能人数": p for i, p, _ in facilities},
+                **{f"施設{i}_総事業費": c for i, _, c in facilities}, "ソフト経費": soft, "タイプ": kind},
+        result={"国費合計": national, "国費合計_表示": fy(national), "交付対象事業費合計": eligible_total,
+                "地方負担": eligible_total - national, "施設数": len(facilities)},
+        formula=formula,
+        summary=summary,
+        rules=(*rules, rule(rate_name), rule("national_truncation")),
+    )

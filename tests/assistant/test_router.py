@@ -20,6 +20,11 @@ from assistant.types import Turn
         ("直接経費が800万円のとき一般管理費はいくらまで？", "overhead_limit", "一般管理費上限", 800_000),
         ("交付対象事業費4,000万円のうち外構工事費（B2）を700万円計上できますか？", "b1_b2_check", "可否", "可"),
         ("千葉県館山市は交付対象になりますか？", "eligibility", "判定", "対象"),
+        # the outcome asked after the score, in words other than 採択区分
+        ("標準タイプで申請、総合評価点数は18点でした。結果はどうなりますか？", "adoption_decision", "採択区分", "標準タイプで採択"),
+        # a plan of two facilities and soft costs: each facility capped by its size, soft costs per 団体
+        ("標準タイプで定員12人の施設（総事業費3,500万円）と定員40人の施設（総事業費4,000万円）を整備し、ソフト経費に"
+         "800万円。国費の合計はいくら？", "plan_total", "国費合計", (30_000_000 + 40_000_000 + 8_000_000) // 2),
         ("大阪府豊中市は対象になりますか？", "eligibility", "判定", "対象"),
     ],
 )
@@ -51,3 +56,9 @@ def test_inputs_are_carried_from_history():
     assert r is not None and r.calculation is not None and r.calculation.result["国費"] == 33_750_000
     r = route("標準タイプなら国費はいくら？", history)
     assert r is not None and r.calculation is not None and r.calculation.result["国費"] == 22_500_000
+
+
+def test_a_plan_beyond_the_facility_limits_is_refused_with_the_rule():
+    r = route("標準タイプで定員60人の施設を1億円、定員80人の施設を1億円で整備します。国費の合計は？")
+    assert r is not None and r.kind == "plan_total" and r.calculation is None
+    assert "50人以上の施設は1団体1施設まで" in (r.clarification or "")

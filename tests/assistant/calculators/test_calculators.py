@@ -176,3 +176,36 @@ def test_calc_cli(capsys):
 )
 def test_kpi_check(inputs, verdict):
     assert calculate("kpi_check", inputs).result["判定"] == verdict
+
+
+def plan(kind: str, *facilities: tuple[int, int], soft: int = 0) -> int:
+    inputs: dict[str, object] = {"タイプ": kind, "ソフト経費": soft}
+    for i, (people, cost) in enumerate(facilities, start=1):
+        inputs |= {f"施設{i}_収容可能人数": people, f"施設{i}_総事業費": cost}
+    return calculate("plan_total", inputs).result["国費合計"]
+
+
+def test_a_plan_caps_each_facility_and_the_soft_costs():
+    # 10人: 2,800万 (cap 3,000万), 30人: 5,000万 -> 4,500万, soft 1,500万 -> 1,200万; (8,500万) x 3/4
+    assert plan("高水準", (10, 2_800 * MAN), (30, 5_000 * MAN), soft=1_500 * MAN) == 6_375 * MAN
+    assert plan("標準", (19, 3_000 * MAN)) == grant(3_000 * MAN, 19, "標準")
+    assert plan("標準", soft=1_200 * MAN + 1) == 600 * MAN
+
+
+@pytest.mark.parametrize(
+    ("facilities", "message"),
+    [([(60, MAN), (70, MAN)], "50人以上の施設は1団体1施設まで"), ([(20, MAN), (30, MAN), (40, MAN)], "20人以上50人未満の施設は1団体2施設まで")],
+)
+def test_a_plan_beyond_the_facility_limits_is_an_error(facilities, message):
+    with pytest.raises(CalculationError, match=message):
+        plan("標準", *facilities)
+
+
+@given(st.lists(st.tuples(st.integers(1, 19), st.integers(0, 10**9)), min_size=1, max_size=3),
+       st.integers(0, 10**9), st.sampled_from(["高水準", "標準"]))
+def test_a_plan_never_exceeds_its_caps_and_grows_with_cost(facilities, soft, kind):
+    national = plan(kind, *facilities, soft=soft)
+    rate = Fraction(3, 4) if kind == "高水準" else Fraction(1, 2)
+    assert national <= (len(facilities) * 3_000 * MAN + 1_200 * MAN) * rate
+    people, cost = facilities[0]
+    assert plan(kind, (people, cost + MAN), *facilities[1:], soft=soft) >= national
