@@ -49,8 +49,14 @@ _PROGRAMME_NAME = re.compile(
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
 _GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金", "タイプ", "助成金"}
-_YES_NO = re.compile(r"(?:できますか|出来ますか|なれますか|なりますか|認められますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか)[?？]?\s*$")
+# 「…できますか」「入れられますか」「計上してもいいですか」: potential and permission forms asked as yes/no.
+_YES_NO = re.compile(
+    r"(?:できますか|出来ますか|[えけせてねべめれ]ますか|なりますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか"
+    r"|でしょうか|ませんか)[?？]?\s*$"
+)
 _NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
+# The line itself says the thing is covered: 「…の法人は対象」「対象とする」「計上できる」.
+_AFFIRMATIVE = re.compile(r"(?:は|も|を)対象(?:と(?:する|なる|なります|します)|です)?[。）)]?$|対象となる|対象とする|できる[。]?$")
 _CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|を条件")
 _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件", "対象", "期限", "いくら", "幾ら", "どう", "何", "率", "額", "割合"}
 # Bounded repetition: unbounded `\d[\d,.]*` before a required unit backtracks quadratically on long digit runs.
@@ -486,4 +492,15 @@ def _lead(question: str, chosen: list[Unit]) -> str:
         return "いいえ、資料上は対象外とされています。"
     if any(_CONDITIONAL.search(u.text) for u in chosen):
         return "条件を満たす場合に限り可能です。"
+    if _AFFIRMATIVE.search(best.text) and _names_the_subject(question, best.text):
+        return "はい、資料上は対象となります（条件は下記のとおり）。"
     return ""
+
+
+def _names_the_subject(question: str, line: str) -> bool:
+    """The line is about what the question asks about (「第三セクター」), not just about the programme
+    (「進出支援金の対象となる」 says nothing about whether 官公庁 are)."""
+    programmes = programme_names(question)
+    subject = [t for t in tokenize(question) if len(t) >= 3 and t not in _FILLER and not any(t in p for p in programmes)]
+    key = normalise_key(line)
+    return any(normalise_key(t) in key for t in subject)

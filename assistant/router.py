@@ -122,7 +122,27 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         name = None
     if name is None and prefecture in TOKYO_AREA and re.search(r"(?:都|県)(?:は|が|として)", t):
         name = prefecture
+    if name and prefecture in TOKYO_AREA and _prefecture_applies(t, prefecture):
+        name = prefecture  # 「千葉県（県として）が、南房総市の区域内に限った事業として…」: the applicant is the 県
     return name, prefecture
+
+
+def _prefecture_applies(text: str, prefecture: str) -> bool:
+    return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None  # NFKC: （ -> (
+
+
+def _business_area(text: str) -> str | None:
+    """The municipality a 都県's project is limited to, when the 都県 itself applies."""
+    t = _n(text)
+    name, prefecture = _municipality(t)
+    if not prefecture or name != prefecture:
+        return None
+    listed = listed_municipalities()
+    found = next((n for n in sorted(listed, key=len, reverse=True) if n in t and listed[n] == prefecture), None)
+    if found is None:
+        m = re.search(r"([一-龥ァ-ヶー々]{1,6}?[市町村])(?:の区域|の域内|域内|内|に限)", t)
+        found = m.group(1) if m and m.group(1) not in _NOT_A_MUNICIPALITY else None
+    return found
 
 
 @dataclass(frozen=True)
@@ -174,9 +194,9 @@ _SHAPES = [
     _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
-    _Shape("eligibility", re.compile(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|です|でしょう|か)|申請でき|活用でき|使え|利用でき"),
-           {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1]},
-           optional=("都道府県",)),
+    _Shape("eligibility", re.compile(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"),
+           {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
+           optional=("都道府県", "事業区域")),
 ]
 _INPUT_NAMES = {"収容可能人数": "収容可能人数（1施設の定員）", "タイプ": "タイプ（高水準／標準）", "申請タイプ": "申請タイプ（高水準／標準）",
                 "総事業費": "総事業費", "経過": "申請日から利用終了までの期間"}

@@ -95,7 +95,8 @@ CALCULATORS: dict[str, CalculatorSpec] = {
         CalculatorSpec("local_burden_2021", "地方創生テレワーク交付金（2021）の実質地方負担", "地方負担の8割に地方創生臨時交付金を充当した後の実質負担",
                        _schema(["事業費", "タイプ"], 事業費=_yen("事業費"), タイプ=_TYPE), local_burden_2021),
         CalculatorSpec("eligibility", "交付対象者の確認", "自治体が地方創生テレワーク型の交付対象者かを確認（東京圏・参考一覧）",
-                       _schema(["自治体名"], 自治体名={"type": "string", "title": "自治体名"}, 都道府県={"type": "string", "title": "都道府県"}), eligibility),
+                       _schema(["自治体名"], 自治体名={"type": "string", "title": "自治体名"}, 都道府県={"type": "string", "title": "都道府県"},
+                               事業区域={"type": "string", "title": "事業区域（都県が申請する場合の市町村）"}), eligibility),
     ]
 }
 

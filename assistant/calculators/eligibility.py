@@ -71,6 +71,22 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
             summary=f"{prefecture}{name}は東京圏内ですが、条件不利地域等の市町村の参考一覧に掲載されているため、交付対象となります（②）。",
             rules=(rule("eligible_listed"), rule("tokyo_area")),
         )
+    area = str(optional(inputs, "事業区域") or "").strip()
+    if name == prefecture and area:
+        inputs_out["事業区域"] = area
+        if listed.get(area) == prefecture:
+            return Calculation(
+                kind="eligibility", inputs=inputs_out, result={"判定": "対象", "区分": "③"},
+                formula=f"{prefecture}は東京圏内の都県、{area}は参考一覧に掲載（②）→ その域内に限定すれば③",
+                summary=f"{prefecture}は、{area}（条件不利地域等の参考一覧に掲載）の域内に事業を限定して行う場合、交付対象となります（③）。",
+                rules=(rule("eligible_prefecture"), rule("eligible_listed"), rule("tokyo_area")),
+            )
+        return Calculation(
+            kind="eligibility", inputs=inputs_out, result={"判定": "対象外（原則）", "区分": "該当なし"},
+            formula=f"{prefecture}は東京圏内の都県、{area}は参考一覧に掲載なし → ③に該当せず",
+            summary=f"{area}は条件不利地域等の参考一覧に掲載がないため、{prefecture}がその域内に限定しても原則として交付対象外です（一覧は参考のため、詳細は担当窓口にご確認ください）。",
+            rules=(rule("eligible_prefecture"), rule("eligible_listed"), rule("tokyo_area")),
+        )
     if name == prefecture:
         return Calculation(
             kind="eligibility", inputs=inputs_out, result={"判定": "条件付き", "区分": "③"},

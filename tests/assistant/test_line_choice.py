@@ -52,3 +52,18 @@ def test_a_line_giving_both_types_answers_a_question_about_one():
     )
     draft = draft_answer("高水準タイプで実施する場合、1プロジェクト当たりの国費の上限はいくらですか？", "", [passage(1, text)])
     assert draft is not None and "2,250万円" in draft.text
+
+
+def test_yes_no_leads_come_from_the_line_about_what_was_asked():
+    excluded = passage(1, "■ 対象外経費（以下の経費は対象外とする）\n地域おこし協力隊員の人件費など、財政上の支援をうけている経費")
+    no = draft_answer("協力隊員の人件費を交付対象経費に入れられますか？", "", [excluded])
+    assert no is not None and no.text.startswith("いいえ")
+
+    covered = passage(1, "第三セクターのうち、出資金が10億円未満の法人は対象", section="支援対象者の要件")
+    yes = draft_answer("出資金5億円の第三セクターは進出支援金の対象になりますか？", "", [covered])
+    assert yes is not None and yes.text.startswith("はい")
+
+    # 「…の対象となる」 about the programme says nothing about whether 官公庁 are covered: no 「はい」.
+    general = passage(1, "以下のすべてを満たす場合に進出支援金の対象となる。", section="支援対象者の要件")
+    unsure = draft_answer("官公庁は進出支援金の支援対象者になれますか？", "", [general])
+    assert unsure is not None and not unsure.text.startswith(("はい", "いいえ"))

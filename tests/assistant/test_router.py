@@ -26,6 +26,9 @@ from assistant.types import Turn
         ("標準タイプで定員12人の施設（総事業費3,500万円）と定員40人の施設（総事業費4,000万円）を整備し、ソフト経費に"
          "800万円。国費の合計はいくら？", "plan_total", "国費合計", (30_000_000 + 40_000_000 + 8_000_000) // 2),
         ("大阪府豊中市は対象になりますか？", "eligibility", "判定", "対象"),
+        # the 県 itself applies, for a project limited to a listed municipality (③)
+        ("千葉県（県として）が、南房総市の区域内に限った事業として申請することはできますか？", "eligibility", "区分", "③"),
+        ("神奈川県が横浜市の区域に限って申請することはできますか？", "eligibility", "判定", "対象外（原則）"),
     ],
 )
 def test_numeric_questions_are_computed(question, kind, key, value):
