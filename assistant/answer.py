@@ -179,7 +179,8 @@ def _split_units(passage: Passage) -> list[Unit]:
             if not table:
                 table.append([])  # a key/value table: its first row is data, not a header
             row_label = next((t for t in texts if t), "")
-            units.append(Unit(passage, start, end, heading))  # the whole row, when it is short enough
+            # The whole row, when it is short enough; its column header says what its cells are.
+            units.append(Unit(passage, start, end, " ".join([heading, *(header or [])]).strip()))
             for col, (a, b) in enumerate(cells):
                 if not line[a:b].strip() or (col == 0 and b - a <= 30):
                     continue  # empty, or the row's label: context for its cells, not an answer
@@ -413,6 +414,8 @@ def draft_answer(
                 elif asked_type in features.key:
                     score += 1.0  # gives both types' values (「高水準タイプ：2,250万円、標準タイプ：1,500万円」)
             scored.append((score, unit))
+    if any(not u.is_heading for _, u in scored):
+        scored = [(sc, u) for sc, u in scored if not u.is_heading]  # a title or a column header states no fact
     if not scored:
         return None
     scored.sort(key=lambda s: (-s[0], s[1].passage.rank, s[1].start))

@@ -28,9 +28,14 @@ def nfkc_keep_circled(text: str) -> str:
     return _RESTORE.sub(lambda m: _CIRCLED[int(m.group(1))], folded)
 
 
+# PDF extraction spaces out labels and units: 「経費 B 2」「5 割未満」「25 点以上」 are searched as B2 / 5割 / 25点.
+_SPACED_LABEL = re.compile(r"(?<=[a-z])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[割分万億円人名点社%年])")
+
+
 def normalise_key(text: str) -> str:
-    """NFKC + width folding + dash/wave variants + lower case, keeping ①–⑳ distinct from digits."""
-    return nfkc_keep_circled(text).translate(_WAVE_DASH).lower()
+    """NFKC + width folding + dash/wave variants + lower case + PDF-spaced labels closed up, keeping ①–⑳
+    distinct from digits."""
+    return _SPACED_LABEL.sub("", nfkc_keep_circled(text).translate(_WAVE_DASH).lower())
 
 
 _local = threading.local()

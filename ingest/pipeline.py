@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Chunk
 
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 
 
 @dataclass(frozen=True)

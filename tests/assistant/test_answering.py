@@ -109,6 +109,9 @@ def test_search_keys_are_normalised_but_circled_numbers_survive():
     assert "⑤" in query_tokens("⑤事業の上限は？")
     assert "東京圏" in expand_synonyms("首都圏の自治体")
     assert query_tokens("教えてください") == []
+    # PDF-spaced labels and units are closed up in keys: 「経費 B 2」「5 割未満」 are found as B2 / 5割
+    assert normalise_key("経費 B 2 は 5 割未満、25 点以上") == "経費 b2 は 5割未満、25点以上"
+    assert "b2" in query_tokens("経費区分B2とは？")
 
 
 def test_rewrite_only_for_follow_ups():

@@ -67,3 +67,16 @@ def test_yes_no_leads_come_from_the_line_about_what_was_asked():
     general = passage(1, "以下のすべてを満たす場合に進出支援金の対象となる。", section="支援対象者の要件")
     unsure = draft_answer("官公庁は進出支援金の支援対象者になれますか？", "", [general])
     assert unsure is not None and not unsure.text.startswith(("はい", "いいえ"))
+
+
+def test_a_table_row_means_what_its_column_header_says():
+    table = (
+        "経費区分\t対象\t経費上限\n"
+        "B 1\t附帯施設・設備\t交付対象事業費の 5割未満\n"
+        "B 2\t用地取得費・造成費、外構工事費\t交付対象事業費の2割以内"
+    )
+    draft = draft_answer("経費区分B2にはどのような経費が含まれ、上限はどのくらいですか？", "", [passage(1, table)])
+    assert draft is not None
+    first = lines(draft.text)[0]
+    assert "用地取得費" in first and "2割以内" in first, draft.text
+    assert "経費区分\t対象" not in draft.text  # the header row states no fact
