@@ -137,7 +137,7 @@ def _chunk_units(chunk: Chunk) -> tuple[tuple[Unit, Features], ...]:
     return tuple(out)
 
 
-def _units(passage: Passage) -> list[tuple[Unit, Features]]:
+def passage_units(passage: Passage) -> list[tuple[Unit, Features]]:
     """The passage's units with their features; cached by chunk, re-bound to this retrieval's passage."""
     return [
         (Unit(passage, u.start, u.end, u.context, u.is_heading, u.label), f) for u, f in _chunk_units(passage.chunk)
@@ -283,7 +283,7 @@ TOPIC_BONUS = 5.0
 MAX_LABEL = 24  # for follow-ups: lines under the earlier turn's topic
 
 
-def _weights(tokens: list[str], idf: Callable[[str], float] | None = None) -> dict[str, float]:
+def term_weights(tokens: list[str], idf: Callable[[str], float] | None = None) -> dict[str, float]:
     # Compounds (bigrams, longer keys) say more than single characters like 「費」「人」; rare words more
     # than common ones (idf scaled so a word in a third of the chunks weighs about 1).
     return {
@@ -351,8 +351,8 @@ def draft_answer(
     """
     if not passages:
         return None
-    current = _weights(query_tokens(question, use_synonyms), idf)
-    context = {t: w * 0.5 for t, w in _weights(query_tokens(carried, False), idf).items()} if carried else {}
+    current = term_weights(query_tokens(question, use_synonyms), idf)
+    context = {t: w * 0.5 for t, w in term_weights(query_tokens(carried, False), idf).items()} if carried else {}
     weights = {**context, **current}
     # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
     wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
@@ -363,12 +363,12 @@ def draft_answer(
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
     other_measures = [m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)]
 
-    topic = _weights(query_tokens(carried, False), idf) if carried else {}
+    topic = term_weights(query_tokens(carried, False), idf) if carried else {}
     phrases = _QUANTITY.findall(asked) + _QUANTITY.findall(normalise_key(carried))
     topic_total = sum(topic.values()) or 1.0
     scored: list[tuple[float, Unit]] = []
     for passage in passages:
-        for unit, features in _units(passage):
+        for unit, features in passage_units(passage):
             tokens, context_tokens = features.tokens, features.context_tokens
             overlap = sum(w for t, w in weights.items() if t in tokens)
             overlap += CONTEXT_WEIGHT * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
@@ -450,8 +450,8 @@ def draft_answer(
                        and _has_fact(wanted[1], normalise_key(u.text), asked)), None)
         if holder is not None and holder not in chosen:
             chosen.append(holder)
-    plain = _weights(query_tokens(question, use_synonyms))  # relevance: no idf, paraphrases must not sink it
-    plain.update({t: w * 0.5 for t, w in _weights(query_tokens(carried, False)).items() if t not in plain} if carried else {})
+    plain = term_weights(query_tokens(question, use_synonyms))  # relevance: no idf, paraphrases must not sink it
+    plain.update({t: w * 0.5 for t, w in term_weights(query_tokens(carried, False)).items() if t not in plain} if carried else {})
     seen_in_chosen: set[str] = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))
     found = sum(w for t, w in plain.items() if t in seen_in_chosen)
     possible = sum(plain.values()) or 1.0

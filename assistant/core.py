@@ -304,6 +304,9 @@ def build_assistant(settings: Settings) -> Assistant:
         bm25_weight=settings.bm25_weight,
         dense_weight=settings.dense_weight,
         use_synonyms=settings.use_synonyms,
+        rerank=settings.rerank,
+        rerank_weight=settings.rerank_weight,
+        rerank_depth=settings.rerank_depth,
     )
     model = make_chat_model(settings)
     return Assistant(settings, index, retriever, GroundedGenerator(model) if model is not None else None)

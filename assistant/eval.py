@@ -333,6 +333,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--token", help="bearer token for --api")
     parser.add_argument("--retriever", choices=["hybrid", "bm25", "dense"], help="override the retriever")
     parser.add_argument("--no-synonyms", action="store_true", help="disable query synonym expansion")
+    parser.add_argument("--rerank", choices=["none", "lines"], help="override the second-stage reranker")
     parser.add_argument("--k", type=int, default=5, help="passages considered for recall@k (default 5)")
     parser.add_argument("--limit", type=int, help="only the first N questions")
 
@@ -346,10 +347,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         update["retriever"] = args.retriever
     if args.no_synonyms:
         update["use_synonyms"] = False
+    if args.rerank:
+        update["rerank"] = args.rerank
     settings = settings.model_copy(update=update)
     ask = http_asker(args.api, args.token) if args.api else in_process_asker(settings)
     meta = {"questions": str(args.questions), "mode": f"http {args.api}" if args.api else "in-process",
-            "retriever": settings.retriever, "synonyms": settings.use_synonyms, "k": args.k,
+            "retriever": settings.retriever, "rerank": settings.rerank, "synonyms": settings.use_synonyms, "k": args.k,
             "embedding": settings.embedding_backend}
     result = evaluate(args.questions, args.out, ask, args.k, meta, args.limit)
     s = result["summary"]

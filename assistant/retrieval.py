@@ -36,6 +36,9 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float
     use_synonyms: bool
     candidates: int = 30  # per-retriever depth before fusion
+    rerank: str = "none"  # none | lines
+    rerank_weight: float = 0.5
+    rerank_depth: int = 20
 
     def keyword_ranking(self, query: str) -> list[tuple[int, float]]:
         tokens = query_tokens(query, self.use_synonyms)
@@ -63,17 +66,23 @@ class HybridRetriever(BaseRetriever):
         if self.mode in ("hybrid", "dense"):
             for rank, (i, _) in enumerate(self.dense_ranking(query)):
                 fused[i] = fused.get(i, 0.0) + self.dense_weight / (self.rrf_k + rank + 1)
-        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        depth = max(k, self.rerank_depth) if self.rerank == "lines" else k
+        best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:depth]
         # Normalise so the best possible fused score (rank 1 in every list used) is 1.0.
         ceiling = sum(
             w / (self.rrf_k + 1)
             for m, w in (("bm25", self.bm25_weight), ("dense", self.dense_weight))
             if self.mode in ("hybrid", m)
         ) or 1.0
-        return [
+        first = [
             Passage(chunk=self.index.chunks[i], score=round(score / ceiling, 4), rank=r + 1)
             for r, (i, score) in enumerate(best)
         ]
+        if self.rerank == "lines":
+            from assistant.rerank import rerank
+
+            first = rerank(query, first, self.index.idf, self.rerank_weight, self.use_synonyms)
+        return first[:k]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any

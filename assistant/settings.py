@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     use_synonyms: bool = True
     # bm25 by measurement: equal or better recall and accuracy than hybrid on both question sets, 7x faster
     retriever: Literal["hybrid", "bm25", "dense"] = "bm25"
+    # Second stage over the first-stage top `rerank_depth`: best-line coverage of the question (assistant/rerank.py)
+    rerank: Literal["none", "lines"] = "none"
+    rerank_weight: float = 0.5
+    rerank_depth: int = 20
 
     # Optional LLM (unset = extractive answers only)
     llm_base_url: str | None = None
