@@ -36,9 +36,9 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float
     use_synonyms: bool
     candidates: int = 30  # per-retriever depth before fusion
-    rerank: str = "none"  # none | lines
-    rerank_weight: float = 0.5
-    rerank_depth: int = 20
+    rerank: str  # none | lines
+    rerank_weight: float
+    rerank_depth: int
 
     def keyword_ranking(self, query: str) -> list[tuple[int, float]]:
         tokens = query_tokens(query, self.use_synonyms)
