@@ -32,6 +32,13 @@ _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def corpus_key(index: LoadedIndex) -> str:
+    """What the documents say, plus what the manifest says of them (「令和4年度第2次補正予算（2023年度募集）」),
+    as one search key for the scope checks."""
+    described = [f"{d.get('title', '')} {d.get('fiscal_year', '')}" for d in index.manifest.get("documents", [])]
+    return normalise_key("\n".join([*(c.text for c in index.chunks), *described]))
+
+
 @dataclass(frozen=True)
 class Contact:
     text: str  # e.g. 「内閣府地方創生推進室… 電話：03-… Eメール：…」
@@ -49,7 +56,7 @@ class Assistant:
         self._busy = threading.Event()
         self._reload_lock = threading.Lock()
         self._pointer_stamp = self._stamp()
-        self._corpus_key = normalise_key("\n".join(c.text for c in index.chunks))
+        self._corpus_key = corpus_key(index)
         self.contact = self._find_contact()
 
     # ---- public interface -------------------------------------------------------------------------
@@ -150,7 +157,7 @@ class Assistant:
             index = load_index(self.settings, self.index.dense.embeddings)
             self.retriever = self.retriever.model_copy(update={"index": index})
             self.index = index
-            self._corpus_key = normalise_key("\n".join(c.text for c in index.chunks))
+            self._corpus_key = corpus_key(index)
             self.contact = self._find_contact()
             self._pointer_stamp = stamp
             return True

@@ -1,5 +1,6 @@
 """Requests the assistant declines before searching: instruction overrides, requests for its own
-configuration or secrets, personal data about people, and plainly off-topic chatter.
+configuration or secrets, personal data about people, legal advice or promised outcomes, and plainly
+off-topic chatter.
 
 Patterns are matched on the normalised key (NFKC, lower case), Japanese and English. What is not caught
 here still has to pass the relevance checks in `answer.py`, which refuse anything the documents do not
@@ -29,6 +30,13 @@ _INJECTION = [
 _PERSONAL = [
     r"自宅|私用|個人の(?:電話|携帯|住所|連絡先)|携帯(?:電話)?番号|生年月日|家族構成|住所を教え|home address|private (?:phone|address|email)",
     r"(?:さん|氏|参事官|担当者)の(?:住所|携帯|個人|私生活|年齢|経歴)",
+    # People who are not the programme's public contacts: their names and contacts are personal data.
+    r"(?:社員|従業員|入居者|利用者|移住者|個人|住民|申請者)の(?:氏名|名前|連絡先|住所|電話番号|メールアドレス|年齢)",
+]
+# Legal advice and promised outcomes: the documents state rules, not how a court or a review will decide.
+_ADVICE = [
+    r"裁判|訴訟|提訴|弁護士|法的(?:措置|手段|責任)",
+    r"(?:確実|必ず|絶対)に?(?:勝て|勝つ|通る|通す|採択され|もらえ)",
 ]
 _OFF_TOPIC = [
     r"株価|日経平均|為替|ドル円|仮想通貨|ビットコイン|競馬|宝くじ",
@@ -39,17 +47,19 @@ _COMPILED = {
     "injection": [re.compile(p) for p in _INJECTION],
     "personal": [re.compile(p) for p in _PERSONAL],
     "off_topic": [re.compile(p) for p in _OFF_TOPIC],
+    "advice": [re.compile(p) for p in _ADVICE],
 }
 _REPLIES = {
     "injection": "その依頼にはお応えできません。この窓口は地方創生テレワーク関連の公表資料に基づく質問にのみ、資料を引用して回答します。",
     "personal": "個人の住所・私用の連絡先などの個人情報はお答えできません。",
     "off_topic": "この窓口は地方創生テレワーク関連の制度資料についての質問にのみお答えしています。",
+    "advice": "訴訟の見通しや審査結果の保証など、個別の法的判断や結果の予測はお答えできません。資料に書かれた制度の内容についてお尋ねください。",
 }
 
 
 @dataclass(frozen=True)
 class GuardrailHit:
-    reason: str  # injection | personal | off_topic
+    reason: str  # injection | personal | off_topic | advice
     message: str
 
 

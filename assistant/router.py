@@ -76,6 +76,7 @@ def _elapsed(text: str) -> str | None:
 
 
 _FACILITY = re.compile(r"(?:定員|利用定員|収容人数|収容可能人数|収容)?\s*(\d+)\s*(?:人|名)")
+_SAME_FACILITIES = re.compile(r"([2-9])\s*(?:か所|カ所|ヶ所|箇所|施設|棟)\s*[、,]?\s*(?:それぞれ|各|いずれも)")
 _SOFT = re.compile(r"ソフト経費|プロモーション|利用促進|運営以外")
 
 
@@ -91,6 +92,9 @@ def _facilities(text: str) -> list[tuple[int, int]]:
         amounts = [yen for yen, start, _ in find_amounts(t) if m.end() <= start < end]
         if amounts:
             out.append((int(m.group(1)), amounts[0]))
+    same = _SAME_FACILITIES.search(t)
+    if len(out) == 1 and same:
+        out *= int(same.group(1))  # 「定員15人のオフィスを2か所、それぞれ2,800万円で」
     return out
 
 
@@ -167,7 +171,7 @@ _SHAPES = [
            {"事業費": lambda t: _amount_after(t, r"総額|事業費|総事業費|計画|経費")}),
     _Shape("trial_office_tax", re.compile(r"お試し.*(?:特別交付税|措置額).*(?:いくら|金額|額は)"),
            {"対象経費": lambda t: _amount_after(t, r"対象経費|経費")}),
-    _Shape("repayment", re.compile(r"返還|返金|返さ"),
+    _Shape("repayment", re.compile(r"返還|返金|返さ|返し|返す|返納"),
            {"受給額": lambda t: _amount_after(t, r"") or (find_amounts(t)[0][0] if find_amounts(t) else None),
             "経過": _elapsed}),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
@@ -184,7 +188,7 @@ _SHAPES = [
     _Shape("project5_grant", re.compile(rf"(?:⑤|進出企業定着|地域活性化支援事業|プロジェクト).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     # A plan of several facilities, or a facility plus soft costs (「10人の施設と30人の施設…ソフト経費…国費の合計」).
-    _Shape("plan_total", re.compile(rf"(?:\d+\s*(?:人|名).*\d+\s*(?:人|名)|\d+\s*(?:人|名).*(?:{_SOFT.pattern})).*(?:{_MONEY_ASK}|合計)"),
+    _Shape("plan_total", re.compile(rf"(?:\d+\s*(?:人|名).*(?:\d+\s*(?:人|名)|{_SAME_FACILITIES.pattern})|\d+\s*(?:人|名).*(?:{_SOFT.pattern})).*(?:{_MONEY_ASK}|合計)"),
            {"施設1_収容可能人数": _facility_input(0, 0), "施設1_総事業費": _facility_input(0, 1),
             "施設2_収容可能人数": _facility_input(1, 0), "施設2_総事業費": _facility_input(1, 1),
             "施設3_収容可能人数": _facility_input(2, 0), "施設3_総事業費": _facility_input(2, 1),
@@ -220,9 +224,12 @@ MAX_TURN_CHARS = 400  # inputs are stated in a sentence; longer turns are not se
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
+    # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own
+    # (「標準タイプだと？」 after a 国費 question; not 「返してもらう必要は？」 after one).
+    asks_own = any(shape.asks.search(text) for shape in _SHAPES)
     for shape in _SHAPES:
         own = shape.asks.search(text)
-        follow = not own and earlier and shape.asks.search(earlier[0]) and len(text) <= 40
+        follow = not own and not asks_own and earlier and shape.asks.search(earlier[0]) and len(text) <= 40
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))

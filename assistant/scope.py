@@ -26,16 +26,23 @@ AMOUNT_WINDOW = 200  # characters around a programme's name in which its amount 
 
 
 def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
-    """Fiscal years the question names that the documents never mention (in a budget sense, when the
-    question is about a budget: 令和6年度 appears as a plan year, but no 令和6年度 budget is described)."""
+    """Fiscal years the question names that the documents never mention — in the sense asked: a budget year
+    must appear with a budget (令和6年度 appears as a plan year, but no 令和6年度 budget is described), a
+    call-for-applications year with 募集. 令和5年度 and 2023年度 are the same year."""
     key = normalise_key(question)
-    about_budget = "予算" in key
+    if "予算" in key:
+        context = r"度?.{0,6}(?:予算|補正|当初)"
+    elif re.search(r"募集|公募|申請受付|受付開始", key):
+        context = r"度?.{0,6}募集"
+    else:
+        context = ""
     missing = []
     for m in _FISCAL_YEAR.finditer(key):
         era, number, western = m.groups()
-        year = f"{western}年" if western else f"{era}{number}年"
-        pattern = re.escape(year) + (r"度?.{0,6}(?:予算|補正|当初)" if about_budget else "")
-        if not re.search(pattern, corpus_key):
+        names = {f"{western}年"} if western else {f"{era}{number}年"}
+        year = int(western) if western else (2018 if era == "令和" else 1988) + (1 if number == "元" else int(number))
+        names |= {f"{year}年", f"令和{year - 2018}年" if year > 2018 else f"平成{year - 1988}年"}
+        if not any(re.search(re.escape(name) + context, corpus_key) for name in names):
             missing.append(m.group(0))
     return missing
 

@@ -29,6 +29,7 @@ from assistant.types import Turn
         # the 県 itself applies, for a project limited to a listed municipality (③)
         ("千葉県（県として）が、南房総市の区域内に限った事業として申請することはできますか？", "eligibility", "区分", "③"),
         ("神奈川県が横浜市の区域に限って申請することはできますか？", "eligibility", "判定", "対象外（原則）"),
+        ("定員15人のオフィスを2か所、それぞれ2,800万円で整備します。高水準タイプの国費の合計は？", "plan_total", "国費合計", 42_000_000),
     ],
 )
 def test_numeric_questions_are_computed(question, kind, key, value):
@@ -65,3 +66,8 @@ def test_a_plan_beyond_the_facility_limits_is_refused_with_the_rule():
     r = route("標準タイプで定員60人の施設を1億円、定員80人の施設を1億円で整備します。国費の合計は？")
     assert r is not None and r.kind == "plan_total" and r.calculation is None
     assert "50人以上の施設は1団体1施設まで" in (r.clarification or "")
+
+
+def test_a_follow_up_that_asks_something_else_is_not_routed_to_the_earlier_calculator():
+    history = [Turn("user", "進出支援金は1社いくらまで出せますか？"), Turn("assistant", "…")]
+    assert route("途中で撤退されたら、返してもらう必要はありますか？", history) is None  # a repayment lookup

@@ -32,6 +32,10 @@ def test_future_plans_and_unknown_budget_years():
     assert not asks_about_the_future("募集はいつ始まりますか？")
     assert unknown_fiscal_years("令和6年度予算の額は？", CORPUS) == ["令和6年度"]
     assert unknown_fiscal_years("令和4年度第2次補正予算の額は？", CORPUS) == []
+    # a call-for-applications year must appear with 募集, in either calendar (令和5年度 = 2023年度)
+    described = CORPUS + normalise_key("令和4年度第2次補正予算（2023年度募集）")
+    assert unknown_fiscal_years("令和5年度の募集の締切は？", described) == []
+    assert unknown_fiscal_years("令和6年度の募集はいつ始まりますか？", described) == ["令和6年度"]
 
 
 def test_an_amount_must_be_stated_near_the_programme_asked_about():
