@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.japanese import normalise_key, query_tokens, tokenize
-from assistant.types import Chunk, Citation, Passage
+from assistant.types import MARKER_RE, Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
 
 MAX_UNITS = 3
@@ -342,8 +342,9 @@ def draft_answer(
     use_synonyms: bool = True,
     idf: Callable[[str], float] | None = None,
     measures: frozenset[str] = frozenset(),
+    max_units: int = MAX_UNITS,
 ) -> Draft | None:
-    """Choose up to MAX_UNITS lines that answer `question`; None when nothing relevant enough is found.
+    """Choose up to `max_units` lines that answer `question`; None when nothing relevant enough is found.
 
     `idf` (from the keyword index) lets rare words (都道府県) outweigh ones found everywhere (サテライトオフィス).
     `measures` are the names of the documents' measures (their 施策名): a line naming another measure than the
@@ -429,7 +430,7 @@ def draft_answer(
     covered = _unit_tokens(best.text)
     length = len(best.text)
     for score, unit in scored[1:]:
-        if len(chosen) >= MAX_UNITS or score < 0.75 * best_score:
+        if len(chosen) >= max_units or score < 0.75 * best_score:
             break
         tokens = _unit_tokens(unit.text)
         new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
@@ -507,3 +508,28 @@ def _names_the_subject(question: str, line: str) -> bool:
     subject = [t for t in tokenize(question) if len(t) >= 3 and t not in _FILLER and not any(t in p for p in programmes)]
     key = normalise_key(line)
     return any(normalise_key(t) in key for t in subject)
+
+
+def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
+    """One answer from the answers to each part of a question, markers renumbered in order; a part the
+    documents do not answer is said so in its place. None when no part is answered."""
+    answered = [d for d in drafts if d is not None]
+    if not answered:
+        return None
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for part, draft in zip(parts, drafts, strict=True):
+        if draft is None:
+            texts.append(f"（「{part.rstrip('？?。')}」に直接答える記載は見つかりませんでした。）")
+            continue
+        if {c.quote for c in draft.citations} <= {c.quote for c in citations}:
+            continue  # this part is answered by the lines already given
+        offset = len(citations)
+        texts.append(_shift_markers(draft.text, offset))
+        citations.extend(replace(c, marker=c.marker + offset) for c in draft.citations)
+    relevance = sum(d.relevance for d in answered) / len(answered)
+    return Draft("\n".join(texts), tuple(citations), relevance)
+
+
+def _shift_markers(text: str, offset: int) -> str:
+    return MARKER_RE.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
-from assistant import conversation, guardrails, scope
+from assistant import conversation, guardrails, question_parts, scope
 from assistant.errors import IndexBusyError, InputError
 from assistant.japanese import normalise_key
-from assistant.types import Answer, Calculation, Citation, Passage, Status, Turn
+from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
 
 if TYPE_CHECKING:
     from assistant.index import LoadedIndex
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 # Below this share of the question's search weight found in the chosen lines, the documents do not answer it.
 MIN_RELEVANCE = 0.34
+MAX_ANSWER_CHARS = 600  # an answer an officer reads at a glance; citations travel in their own field
+PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -90,15 +92,16 @@ class Assistant:
                 started,
             )
 
+        parts = question_parts.split_question(question)
         t0 = time.perf_counter()
         passages = self.retriever.passages(rewritten.query, self.settings.top_k)
+        if len(parts) > 1:
+            passages = self._with_passages_for(parts, rewritten.carried, passages)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
 
         t1 = time.perf_counter()
         refusal = self._out_of_scope(question, passages)
-        draft = None if refusal else extract.draft_answer(
-            question, rewritten.carried, passages, self.settings.use_synonyms, self.index.idf, self.index.measures
-        )
+        draft = None if refusal else self._draft(question, parts, rewritten.carried, passages)
         if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             asked = rewritten.query if rewritten.carried else question
@@ -118,6 +121,39 @@ class Assistant:
             timings,
             started,
         )
+
+    def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage]) -> extract.Draft | None:
+        """The extractive answer; a question asking several things gets each part answered in turn."""
+        def draft_for(text: str, topic: str, max_units: int = extract.MAX_UNITS) -> extract.Draft | None:
+            return extract.draft_answer(text, topic, passages, self.settings.use_synonyms, self.index.idf,
+                                        self.index.measures, max_units)
+
+        if len(parts) == 1:
+            return draft_for(question, carried)
+        for max_units in (2, 1):
+            drafts = []
+            for i, part in enumerate(parts):
+                # 「…は何人いて、令和2年度は何地域に…」: a later part that cannot stand alone is about the first one.
+                topic = " ".join(t for t in (carried, parts[0] if i and conversation.is_follow_up(part) else "") if t)
+                draft = draft_for(part, topic, max_units)
+                if draft is None or draft.relevance < MIN_RELEVANCE:
+                    draft = draft_for(part, question, max_units)  # the other parts may say what this one is about
+                drafts.append(draft if draft is not None and draft.relevance >= MIN_RELEVANCE else None)
+            merged = extract.merge_drafts(parts, drafts)
+            if merged is None or len(MARKER_RE.sub("", merged.text)) <= MAX_ANSWER_CHARS:
+                return merged
+        return draft_for(question, carried)
+
+    def _with_passages_for(self, parts: list[str], carried: str, passages: list[Passage]) -> list[Passage]:
+        """The whole question's passages, then each part's best ones not yet among them (ranks renumbered)."""
+        seen = {p.chunk_id for p in passages}
+        merged = list(passages)
+        for part in parts:
+            for p in self.retriever.passages(f"{carried} {part}".strip(), PASSAGES_PER_PART):
+                if p.chunk_id not in seen:
+                    seen.add(p.chunk_id)
+                    merged.append(p)
+        return [Passage(p.chunk, p.score, rank) for rank, p in enumerate(merged, start=1)]
 
     def calculators(self) -> list[Any]:
         from assistant.calculators import CALCULATORS

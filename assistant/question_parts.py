@@ -1,0 +1,55 @@
+"""Questions that ask two things at once, split into parts answered one by one.
+
+Officers often write 「…の担当課と予算額を教えてください」, 「伝道師は何人いて、令和2年度は何地域に派遣されましたか」
+or two questions in one message. One extractive answer keeps only the lines nearest the strongest part, so
+each part is answered on its own and the answers are joined. Splitting is conservative: a part must ask
+something by itself, and at most MAX_PARTS are made.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import expected_type
+
+MAX_PARTS = 3
+# Something a clause asks: an interrogative, or a request / question ending.
+_ASKS = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
+_INTERROGATIVE = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰")
+_SENTENCE_END = re.compile(r"(?<=[?？。])")
+# 「伝道師は何人いて、令和2年度は何地域に…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
+_CLAUSE_BREAK = re.compile(r"(?<=[てで])、|(?<=か)、")
+# 「…事業の担当課と予算額を教えて」: two nouns joined by と under one subject.
+_TWO_NOUNS = re.compile(
+    r"^(?P<pre>.*?の)(?P<x>[一-龥ァ-ヶー・]{2,10})と(?:、)?(?P<y>[一-龥ァ-ヶー・]{2,10})(?P<post>(?:を|は|について|が).*)$"
+)
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that each ask something; [question] when it asks one thing."""
+    parts: list[str] = []
+    for sentence in (s.strip() for s in _SENTENCE_END.split(question.strip())):
+        if not sentence:
+            continue
+        if parts and not _ASKS.search(sentence):
+            parts[-1] += sentence  # a statement before or after the question belongs to it
+            continue
+        parts.extend(_split_sentence(sentence))
+    parts = [p for p in parts if p]
+    if len(parts) > MAX_PARTS or len(parts) < 2:
+        return [question]
+    if not all(_ASKS.search(p) for p in parts):
+        return [question]
+    return parts
+
+
+def _split_sentence(sentence: str) -> list[str]:
+    pieces = [p for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
+    if len(pieces) == 2 and all(_INTERROGATIVE.search(p) for p in pieces):
+        return pieces
+    m = _TWO_NOUNS.match(sentence)
+    # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs.
+    if m and not _INTERROGATIVE.search(m.group("pre")) and not (expected_type(m.group("x")) and expected_type(m.group("y"))):
+        pre, post = m.group("pre"), m.group("post")
+        return [f"{pre}{m.group('x')}{post}", f"{pre}{m.group('y')}{post}"]
+    return [sentence]

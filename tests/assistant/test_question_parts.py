@@ -1,0 +1,51 @@
+"""Questions asking several things are split into parts, each answered, and the answers joined."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Draft, merge_drafts
+from assistant.question_parts import split_question
+from assistant.types import MARKER_RE, Citation
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("研修事業の担当課と予算額を教えてください。", ["研修事業の担当課を教えてください。", "研修事業の予算額を教えてください。"]),
+        ("伝道師は何人いて、令和2年度は何地域に派遣されましたか？", ["伝道師は何人いて", "令和2年度は何地域に派遣されましたか？"]),
+        ("加点は最大何点？何%以上で最大になりますか？", ["加点は最大何点？", "何%以上で最大になりますか？"]),
+        # one question each: a statement before it, two kinds of fact asked together, a compound subject
+        ("職員の派遣を予定しています。人件費は対象になりますか？", ["職員の派遣を予定しています。人件費は対象になりますか？"]),
+        ("特別交付税措置の上限額と措置率を教えてください。", ["特別交付税措置の上限額と措置率を教えてください。"]),
+        ("進出企業と地元企業等の要件を教えて", ["進出企業と地元企業等の要件を教えて"]),
+        ("50人以上の施設を整備する場合、1施設当たりいくらまで認められますか？", ["50人以上の施設を整備する場合、1施設当たりいくらまで認められますか？"]),
+    ],
+)
+def test_split_question(question, parts):
+    assert split_question(question) == parts
+
+
+def citation(marker: int, quote: str) -> Citation:
+    return Citation(marker, f"c{marker}", "doc.txt", "制度概要", "令和4年度", "節", quote, 0.9)
+
+
+def test_merged_answers_renumber_markers_and_say_what_was_not_found():
+    first = Draft("担当：地域自立応援課[1]", (citation(1, "担当：地域自立応援課"),), 0.8)
+    second = Draft("予算額 10百万円[1]\n令和3年度当初[2]", (citation(1, "予算額 10百万円"), citation(2, "令和3年度当初")), 0.6)
+    merged = merge_drafts(["担当課は？", "予算額は？", "職員数は？"], [first, second, None])
+    assert merged is not None
+    assert [int(m) for m in MARKER_RE.findall(merged.text)] == [1, 2, 3] == [c.marker for c in merged.citations]
+    assert "「職員数は」に直接答える記載は見つかりませんでした" in merged.text
+    assert merged.relevance == pytest.approx(0.7)
+    assert merge_drafts(["a？", "b？"], [None, None]) is None
+    repeated = merge_drafts(["担当課は？", "部署は？"], [first, first])
+    assert repeated is not None and repeated.text == first.text  # the same lines are not given twice
+
+
+def test_a_two_part_question_gets_both_answers(fake_assistant):
+    answer = fake_assistant.ask("シェアリングエコノミー伝道師は何名任命されていて、令和2年度は何地域に派遣されましたか？")
+    assert "１２名" in answer.text and "８地域" in answer.text, answer.text
+    passages = {p.chunk_id: p.text for p in answer.passages}
+    assert all(c.quote in passages[c.chunk_id] for c in answer.citations)
+    assert len(MARKER_RE.sub("", answer.text)) <= 600
