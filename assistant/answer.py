@@ -422,6 +422,7 @@ def draft_answer(
     scored.sort(key=lambda s: (-s[0], s[1].passage.rank, s[1].start))
     best_score, best = scored[0]
 
+    best = _with_announced_list(best)
     chosen = [best]
     # 「いくら」 answered by the best line: a further line without an amount only dilutes it.
     dilutes: re.Pattern[str] | None = None
@@ -485,6 +486,35 @@ def draft_answer(
     lead = _lead(question, [best, *[u for u in chosen if u is not best]])
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)
+
+
+# 「以下3つの視点に留意すること。」「対象経費は以下のとおり。」: the line promises the lines that follow.
+_ANNOUNCES_LIST = re.compile(r"(?:以下|次)(?:の|(\d)つの)?[^。：\n]{0,16}(?:。|：|:)\s*$")
+MAX_LIST_ITEMS = 5
+
+
+def _with_announced_list(unit: Unit) -> Unit:
+    """A line announcing a list, extended over the list's items (its own stated count, else up to
+    MAX_LIST_ITEMS lines, up to the first blank gap or heading); the unit unchanged otherwise."""
+    from ingest.sections import classify
+
+    text = unit.passage.text
+    lines = text[unit.start : unit.end].split("\n")
+    found = [(i, m) for i, line in enumerate(lines) if (m := _ANNOUNCES_LIST.search(line))]
+    if not found or text[unit.end : unit.end + 1] != "\n":
+        return unit
+    announcing, m = found[-1]
+    wanted = int(m.group(1)) if m.group(1) else MAX_LIST_ITEMS
+    items = sum(1 for line in lines[announcing + 1 :] if line.strip())  # already in the unit (a pair of lines)
+    end, pos, added = unit.end, unit.end + 1, 0
+    while items < wanted and pos < len(text):
+        line_end = text.find("\n", pos)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[pos:line_end]
+        if not line.strip() or classify(line) or line_end - unit.start > MAX_ANSWER_CHARS:
+            break
+        end, pos, items, added = line_end, line_end + 1, items + 1, added + 1
+    return Unit(unit.passage, unit.start, end, unit.context, label=unit.label) if added else unit
 
 
 def _lead(question: str, chosen: list[Unit]) -> str:

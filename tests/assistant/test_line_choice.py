@@ -80,3 +80,18 @@ def test_a_table_row_means_what_its_column_header_says():
     first = lines(draft.text)[0]
     assert "用地取得費" in first and "2割以内" in first, draft.text
     assert "経費区分\t対象" not in draft.text  # the header row states no fact
+
+
+def test_a_line_announcing_a_list_brings_its_items():
+    text = (
+        "KPIはアウトプットとアウトカムの両方から設定すること。\n"
+        "- 以下3つの視点に留意すること。\n"
+        "- ①「客観的な成果」を表す指標であること\n"
+        "- ②事業との「直接性」のある効果を表す指標であること\n"
+        "- ③「妥当な水準」の目標が定められていること\n"
+        "- KPIは事業ごとに任意の複数年度で設定\n"
+    )
+    draft = draft_answer("KPIを設定するときに留意すべき視点は何ですか？", "", [passage(1, text)])
+    assert draft is not None
+    assert all(item in draft.text for item in ("①「客観的", "②事業との", "③「妥当"))
+    assert "複数年度" not in draft.citations[0].quote  # three items announced, three given
