@@ -61,6 +61,7 @@ _CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|
 _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件", "対象", "期限", "いくら", "幾ら", "どう", "何", "率", "額", "割合"}
 # Bounded repetition: unbounded `\d[\d,.]*` before a required unit backtracks quadratically on long digit runs.
 _QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
+_OWN_PREDICATE = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|ありますか)[?？]?\s*$")
 _INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 # A table-of-contents row: measure, ministry/department, page number (「…事業 総務省…推進室 106」).
@@ -356,7 +357,10 @@ def draft_answer(
     context = {t: w * 0.5 for t, w in term_weights(query_tokens(carried, False), idf).items()} if carried else {}
     weights = {**context, **current}
     # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
-    wanted = expected_type(question) or (expected_type(carried) if carried and not _INTERROGATIVE.search(question) else None)
+    # An elliptical follow-up (「標準タイプだと？」) asks for the same kind of fact as before; one that asks its own
+    # question (「返してもらう必要はありますか？」) does not.
+    elliptical = carried and not _INTERROGATIVE.search(question) and not _OWN_PREDICATE.search(question)
+    wanted = expected_type(question) or (expected_type(carried) if elliptical else None)
     asked = normalise_key(question)
     asks_list = bool(_LIST_ASK.search(question))
     asks_department = bool(_ASKS_DEPARTMENT.search(question))

@@ -95,3 +95,12 @@ def test_a_line_announcing_a_list_brings_its_items():
     assert draft is not None
     assert all(item in draft.text for item in ("①「客観的", "②事業との", "③「妥当"))
     assert "複数年度" not in draft.citations[0].quote  # three items announced, three given
+
+
+def test_a_follow_up_with_its_own_question_does_not_inherit_the_kind_of_fact():
+    amount = passage(1, "進出支援金 最大100万円／社", section="進出支援経費")
+    repay = passage(2, "申請日から3年未満で施設の利用を終了した場合は、進出支援金の全額を返還", section="返還制度")
+    asked = draft_answer("途中で撤退したら返還する必要はありますか？", "進出支援金は1社いくらまで出せますか？", [amount, repay])
+    assert asked is not None and lines(asked.text)[0].endswith("全額を返還"), asked.text
+    elliptical = draft_answer("標準タイプだと？", "進出支援金は1社いくらまで出せますか？", [amount, repay])
+    assert elliptical is not None and "100万円" in lines(elliptical.text)[0]  # still asks for an amount
