@@ -32,6 +32,7 @@ browser-deps:
 # browser-deps has installed Chromium, so the browser test must run (fail, not skip) here.
 test: install browser-deps
 	$(BIN)/ruff check ingest assistant ui.py tests
+	$(BIN)/mypy ingest assistant ui.py
 	GRANT_ASSISTANT_REQUIRE_BROWSER=1 $(BIN)/pytest
 
 test-unit: install

@@ -100,8 +100,8 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
 
     feedback = FeedbackStore(settings.feedback_db)
 
-    def respond(message: str, messages: list[dict[str, Any]]) -> Iterator[tuple[str, list[Any]]]:
-        messages = list(messages or [])
+    def respond(message: str, messages: list[Any]) -> Iterator[tuple[str, list[Any]]]:
+        messages = list(messages or [])  # dicts from the browser, gr.ChatMessage for the 出典/計算 panels
         history = _history(messages)
         messages.append({"role": "user", "content": message})
         yield "", messages
