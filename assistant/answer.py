@@ -364,6 +364,7 @@ def draft_answer(
     asked = normalise_key(question)
     asks_list = bool(_LIST_ASK.search(question))
     asks_department = bool(_ASKS_DEPARTMENT.search(question))
+    defines = _defining(question)
     asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
     other_measures = [m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)]
@@ -407,6 +408,8 @@ def draft_answer(
                     score -= 2.5  # also about another measure (a contents row, a neighbouring page): ambiguous
             if enumerates:
                 score += TYPE_BONUS / 2
+            if defines and defines.search(unit_key):
+                score += TYPE_BONUS  # 「東京圏とは？」: the line that says 「東京圏は、東京都、…」 defines it
             if unit.is_heading or (len(unit.text) < 6 and not unit.label):
                 score -= 2.5
             if not asks_department and _CONTENTS_ROW.search(unit.text):
@@ -519,6 +522,18 @@ def _with_announced_list(unit: Unit) -> Unit:
             break
         end, pos, items, added = line_end, line_end + 1, items + 1, added + 1
     return Unit(unit.passage, unit.start, end, unit.context, label=unit.label) if added else unit
+
+
+_DEFINITION_ASK = re.compile(r"^(?:そもそも)?[「『]?([^「」『』、。？?]{2,20}?)[」』]?(?:とは|って(?:何|なに|どういう|どこ))")
+
+
+def _defining(question: str) -> re.Pattern[str] | None:
+    """For 「Xとは？」: what a line defining X starts with (「（※1）東京圏は、」「X：」「Xとは、」), on search keys."""
+    m = _DEFINITION_ASK.search(question.strip())
+    if m is None:
+        return None
+    term = re.escape(normalise_key(m.group(1)))
+    return re.compile(rf"^\W{{0,3}}(?:\(※?\d\)|※\d?)?\s*{term}\s*(?:とは|は|:|=)\s*[、,]?")
 
 
 def _lead(question: str, chosen: list[Unit]) -> str:

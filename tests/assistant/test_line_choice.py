@@ -104,3 +104,13 @@ def test_a_follow_up_with_its_own_question_does_not_inherit_the_kind_of_fact():
     assert asked is not None and lines(asked.text)[0].endswith("全額を返還"), asked.text
     elliptical = draft_answer("標準タイプだと？", "進出支援金は1社いくらまで出せますか？", [amount, repay])
     assert elliptical is not None and "100万円" in lines(elliptical.text)[0]  # still asks for an amount
+
+
+def test_a_what_is_question_is_answered_by_the_defining_line():
+    text = (
+        "- ③東京圏内の都県のうち②の域内に事業を限定して行う都県\n"
+        "\n"
+        "（※1）東京圏は、東京都、埼玉県、千葉県及び神奈川県\n"
+    )
+    draft = draft_answer("東京圏とはどの都県を指しますか？", "", [passage(1, text)])
+    assert draft is not None and lines(draft.text)[0].endswith("千葉県及び神奈川県"), draft.text
