@@ -19,6 +19,9 @@ def passage(text: str, section: str = "全体概要") -> Passage:
 def test_a_compound_the_documents_never_use_is_the_reason_to_decline():
     assert absent_focus("寄附した企業の税額控除率は何％になりますか？", CORPUS) == "税額控除率"
     assert absent_focus("進出した企業の従業員数を教えてください", CORPUS) == "従業員数"
+    # a compound the asked-about thing belongs to counts too; kana-typed words are no evidence either way
+    assert absent_focus("雇用調整助成金の交付割合は何％ですか？", CORPUS) == "雇用調整助成金"
+    assert absent_focus("20にん以上50人みまんのしせつの上限っていくら？", CORPUS) is None
 
 
 def test_words_the_documents_use_or_single_words_are_not_declined():
