@@ -536,12 +536,24 @@ def _defining(question: str) -> re.Pattern[str] | None:
     return re.compile(rf"^\W{{0,3}}(?:\(※?\d\)|※\d?)?\s*{term}\s*(?:とは|は|:|=)\s*[、,]?")
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-・•●○◦▪]|\d{1,2}[.)）]|[（(]\d{1,2}[)）])")
+
+
+def _listed_under_heading(unit: Unit) -> bool:
+    """Is the line an item of the list its heading introduces (「■ 対象外経費」 then 「- 職員旅費」), rather than a
+    later paragraph the heading still stands above in the extracted text? Only the first kind inherits the
+    heading's 「対象外」."""
+    text = unit.passage.text
+    line_start = text.rfind("\n", 0, unit.start) + 1
+    return bool(_LIST_ITEM.match(text[line_start : unit.end]))
+
+
 def _lead(question: str, chosen: list[Unit]) -> str:
     """The key fact first, for yes/no questions whose evidence says so explicitly."""
     if not _YES_NO.search(question.strip()) or _INTERROGATIVE.search(question):
         return ""  # 「どのような経費が対象になりますか」 asks what, not whether
     best = chosen[0]  # the highest-scoring line; only its own words and heading may say 「対象外」
-    if _NEGATIVE.search(f"{best.context}\n{best.text}"):
+    if _NEGATIVE.search(best.text) or (_NEGATIVE.search(best.context) and _listed_under_heading(best)):
         return "いいえ、資料上は対象外とされています。"
     if any(_CONDITIONAL.search(u.text) for u in chosen):
         return "条件を満たす場合に限り可能です。"

@@ -55,7 +55,7 @@ def test_a_line_giving_both_types_answers_a_question_about_one():
 
 
 def test_yes_no_leads_come_from_the_line_about_what_was_asked():
-    excluded = passage(1, "■ 対象外経費（以下の経費は対象外とする）\n地域おこし協力隊員の人件費など、財政上の支援をうけている経費")
+    excluded = passage(1, "■ 対象外経費（以下の経費は対象外とする）\n- 地域おこし協力隊員の人件費など、財政上の支援をうけている経費")
     no = draft_answer("協力隊員の人件費を交付対象経費に入れられますか？", "", [excluded])
     assert no is not None and no.text.startswith("いいえ")
 
@@ -114,3 +114,17 @@ def test_a_what_is_question_is_answered_by_the_defining_line():
     )
     draft = draft_answer("東京圏とはどの都県を指しますか？", "", [passage(1, text)])
     assert draft is not None and lines(draft.text)[0].endswith("千葉県及び神奈川県"), draft.text
+
+
+def test_a_heading_says_対象外_only_for_the_list_under_it():
+    text = (
+        "■ 対象外経費（以下の経費については、原則として支援の対象外とする）\n"
+        "- 職員旅費（トップセールスに伴う随行旅費は除く）\n"
+        "- 地域おこし協力隊員の人件費など、財政上の支援をうけている経費\n"
+        "\n"
+        "持続性の観点から、推進体制に参画する企業等には応分の負担を求めること\n"
+    )
+    listed = draft_answer("地域おこし協力隊員の人件費を計上できますか？", "", [passage(1, text)])
+    assert listed is not None and listed.text.startswith("いいえ")
+    later = draft_answer("推進体制に参画する企業等に負担を求める必要がありますか？", "", [passage(1, text)])
+    assert later is not None and not later.text.startswith("いいえ"), later.text
