@@ -65,9 +65,52 @@ def _percent(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点")
+_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:が|とも|は)?\s*(?:すべて|全て|いずれも|各|それぞれ)?\s*(\d+)\s*点")
+_POINTS = re.compile(r"(\d+)\s*点(?!満点)")
+_BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
+
+
 def _score(text: str) -> int | None:
-    m = re.search(r"(\d+)\s*点(?!満点)", _n(text))
-    return int(m.group(1)) if m else None
+    """The total score: stated (「合計19点」「総合評価点数が21点」), or items × points plus further items
+    (「6つがすべて2点、付加項目は1点」 = 13), or the only score mentioned. Several scores and no total: None,
+    so the router asks instead of taking the first (「2点」 of 「6つがすべて2点」 is not a total)."""
+    t = _n(text)
+    if m := _TOTAL_SCORE.search(t):
+        return int(m.group(1))
+    bonus_spans = [m.span() for m in _BONUS_POINTS.finditer(t)]
+    products = list(_ITEMS_TIMES_POINTS.finditer(t))
+    if products:
+        covered = [m.span() for m in products] + bonus_spans
+        rest = [int(m.group(1)) for m in _POINTS.finditer(t) if not any(a <= m.start() < b for a, b in covered)]
+        return sum(int(m.group(1)) * int(m.group(2)) for m in products) + sum(rest)
+    mentions = [m for m in _POINTS.finditer(t) if not any(a <= m.start() < b for a, b in bonus_spans)]
+    return int(mentions[0].group(1)) if len(mentions) == 1 else None
+
+
+def _bonus(text: str) -> int | None:
+    """My Number card bonus points: stated (「加点2点」, 「加点はなし」) or from the stated 12月末申請率."""
+    t = _n(text)
+    if m := _BONUS_POINTS.search(t):
+        return int(m.group(1) or m.group(2))
+    if re.search(r"加点(?:は|が)?(?:なし|無し|ない|ありません)", t):
+        return 0
+    rate = _percent(t) if re.search(r"マイナンバー|申請率", t) else None
+    if rate is None:
+        return None
+    try:
+        return int(str(calculate("mynumber_bonus", {"12月末申請率": rate}).result["加点"]))
+    except CalculationError:
+        return None
+
+
+def _cross(text: str) -> str | None:
+    t = _n(text)
+    if re.search(r"×(?:が|は)?(?:ある|あり|付|1つ|ひとつ)|×がつ", t):
+        return "はい"
+    if re.search(r"(?:すべて|全て)(?:○|〇|丸)", t):
+        return "いいえ"
+    return None
 
 
 def _elapsed(text: str) -> str | None:
@@ -178,9 +221,10 @@ _SHAPES = [
            {"12月末申請率": _percent}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
     _Shape("project5_adoption", re.compile(rf"(?=.*(?:⑤|進出企業定着))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
-           {"総合評価点数": _score}),
-    _Shape("adoption_decision", re.compile(rf"(?=.*(?:総合評価|点数|評価点))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
-           {"申請タイプ": _grant_type, "総合評価点数": _score}),
+           {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross}, optional=("加点", "申請要件×")),
+    _Shape("adoption_decision", re.compile(rf"(?=.*(?:総合評価|点数|評価点|合計|評価の観点))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
+           {"申請タイプ": _grant_type, "総合評価点数": _score, "加点": _bonus, "申請要件×": _cross},
+           optional=("加点", "申請要件×")),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
            {"社数": _companies, "タイプ": _grant_type,
             "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり)")},

@@ -30,6 +30,11 @@ from assistant.types import Turn
         ("千葉県（県として）が、南房総市の区域内に限った事業として申請することはできますか？", "eligibility", "区分", "③"),
         ("神奈川県が横浜市の区域に限って申請することはできますか？", "eligibility", "判定", "対象外（原則）"),
         ("定員15人のオフィスを2か所、それぞれ2,800万円で整備します。高水準タイプの国費の合計は？", "plan_total", "国費合計", 42_000_000),
+        # a score sheet: items × points plus a further item (6 × 2 + 1 = 13), not the first 「2点」
+        ("⑤事業で基礎項目6つがすべて2点、付加項目が1点の場合、採択されますか？", "project5_adoption", "合計点", 13),
+        # the My Number bonus from the stated 申請率 (71 % -> 3 points) is added to the total
+        ("高水準タイプで申請し、評価の観点の合計が19点、12月末のマイナンバーカード申請率は71%です。採択区分は？",
+         "adoption_decision", "採択区分", "標準タイプで採択"),
     ],
 )
 def test_numeric_questions_are_computed(question, kind, key, value):
@@ -71,3 +76,8 @@ def test_a_plan_beyond_the_facility_limits_is_refused_with_the_rule():
 def test_a_follow_up_that_asks_something_else_is_not_routed_to_the_earlier_calculator():
     history = [Turn("user", "進出支援金は1社いくらまで出せますか？"), Turn("assistant", "…")]
     assert route("途中で撤退されたら、返してもらう必要はありますか？", history) is None  # a repayment lookup
+
+
+def test_several_scores_without_a_total_are_asked_for():
+    r = route("高水準タイプで申請し、総合評価はアが3点、イが2点でした。採択区分は？")
+    assert r is not None and r.calculation is None and "総合評価点数" in r.missing
