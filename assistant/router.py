@@ -149,6 +149,14 @@ def _facility_input(index: int, field: int) -> Callable[[str], object]:
     return extract
 
 
+def _population(text: str) -> int | None:
+    m = re.search(r"人口(?:が|は|:)?\s*(?:約)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万)?\s*人", _n(text))
+    if m is None:
+        return None
+    number = float(m.group(1).replace(",", "")) * (10_000 if m.group(2) else 1)
+    return int(number)
+
+
 _NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村"}
 
 
@@ -225,6 +233,10 @@ _SHAPES = [
     _Shape("adoption_decision", re.compile(rf"(?=.*(?:総合評価|点数|評価点|合計|評価の観点))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
            {"申請タイプ": _grant_type, "総合評価点数": _score, "加点": _bonus, "申請要件×": _cross},
            optional=("加点", "申請要件×")),
+    _Shape("migrants_minimum", re.compile(r"(?=.*移住者)(?=.*人口)(?=.*(?:何人|最低|以上|下限|いくつ|何名))"),
+           {"市町村人口": _population}),
+    _Shape("local_burden_2021", re.compile(rf"(?=.*実質(?:的な)?(?:地方)?負担)(?=.*(?:{_MONEY_ASK}|どのくらい|どれくらい))"),
+           {"事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
            {"社数": _companies, "タイプ": _grant_type,
             "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり)")},

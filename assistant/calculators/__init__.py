@@ -20,7 +20,13 @@ from assistant.calculators.grants import (
     trial_office_tax,
 )
 from assistant.calculators.repayment import repayment
-from assistant.calculators.scoring import adoption_decision, kpi_check, mynumber_bonus, project5_adoption
+from assistant.calculators.scoring import (
+    adoption_decision,
+    kpi_check,
+    migrants_minimum,
+    mynumber_bonus,
+    project5_adoption,
+)
 from assistant.errors import CalculationError
 from assistant.types import Calculation
 
@@ -78,6 +84,8 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                        _schema(["総合評価点数"], 総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 24},
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},
                                **{"申請要件×": _CROSS}), project5_adoption),
+        CalculatorSpec("migrants_minimum", "移住者数KPIの下限（高水準）", "市町村人口の0.01%（切り上げ）",
+                       _schema(["市町村人口"], 市町村人口={"type": "integer", "title": "市町村人口", "minimum": 0}), migrants_minimum),
         CalculatorSpec("kpi_check", "KPI要件の確認", "2026年度KPIがタイプ別の要件（県外企業数・県外利用者割合・移住者数）を満たすか",
                        _schema(["タイプ", "県外企業数", "県外利用者割合", "移住者数"], タイプ=_TYPE,
                                県外企業数={"type": "integer", "title": "所在都道府県外の企業数", "minimum": 0},

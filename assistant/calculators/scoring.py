@@ -142,3 +142,20 @@ def kpi_check(inputs: Mapping[str, object]) -> Calculation:
         summary=summary,
         rules=tuple(rule(n) for n in used),
     )
+
+
+def migrants_minimum(inputs: Mapping[str, object]) -> Calculation:
+    """The smallest 移住者数 KPI a 高水準 plan may set: 0.01% of the municipality's population, rounded up
+    to whole people (3.2人 -> 4人: a KPI of 3 would fall short of the requirement)."""
+    population = count(inputs, "市町村人口", maximum=100_000_000)
+    share = fraction("kpi_high_migrants")
+    exact = share * population
+    minimum = -(-exact.numerator // exact.denominator)  # ceiling
+    return Calculation(
+        kind="migrants_minimum",
+        inputs={"市町村人口": population},
+        result={"移住者数の下限": minimum, "人口の0.01%": f"{float(exact):g}"},
+        formula=f"{population:,}人 × 0.01% = {float(exact):g}人 → 切り上げ {minimum}人",
+        summary=f"高水準タイプでは移住者数のKPIを{minimum}人以上に設定する必要があります（人口{population:,}人の0.01% = {float(exact):g}人）。",
+        rules=(rule("kpi_high_migrants"),),
+    )

@@ -209,3 +209,9 @@ def test_a_plan_never_exceeds_its_caps_and_grows_with_cost(facilities, soft, kin
     assert national <= (len(facilities) * 3_000 * MAN + 1_200 * MAN) * rate
     people, cost = facilities[0]
     assert plan(kind, (people, cost + MAN), *facilities[1:], soft=soft) >= national
+
+
+@pytest.mark.parametrize(("population", "minimum"), [(32_000, 4), (30_000, 3), (30_001, 4), (9_999, 1), (0, 0)])
+def test_the_migrants_kpi_minimum_rounds_up_to_whole_people(population, minimum):
+    result = calculate("migrants_minimum", {"市町村人口": population}).result
+    assert result["移住者数の下限"] == minimum
