@@ -235,8 +235,18 @@ def _titled_lists(passage: Passage, units: list[Unit], headings: set[int]) -> li
         title = before[title_start:]
         gap = text[len(before) : unit.start]
         if title.strip() and len(title) <= PAIR_LINE_CHARS and gap.count("\n") <= 2 and title_start not in headings:
-            out.append(Unit(passage, title_start, unit.end, unit.context))
+            out.append(Unit(passage, title_start, _with_notes(text, unit.end), unit.context))
     return out
+
+
+def _with_notes(text: str, end: int) -> int:
+    """The end of a block extended over the 「※」 notes right after it (「※ 対象経費の上限額：１団体当たり1,000万円」
+    belongs to the list above it, whose title names what it is about)."""
+    while True:
+        m = re.match(r"\n{1,3}(※[^\n]*)", text[end:])
+        if m is None:
+            return end
+        end += m.end()
 
 
 def _sentences(passage: Passage, start: int, end: int, context: str) -> list[Unit]:
@@ -458,7 +468,11 @@ def draft_answer(
         holder = next((u for sc, u in scored if sc >= 0.6 * best_score and not u.is_heading
                        and _has_fact(wanted[1], normalise_key(u.text), asked)), None)
         if holder is not None and holder not in chosen:
-            chosen.append(holder)
+            # A line it overlaps (the title it extends) gives way to it rather than being quoted twice.
+            kept = [u for u in chosen if not (u.passage is holder.passage and u.start < holder.end and holder.start < u.end)]
+            chosen = [*kept, holder] if kept else [holder]
+            if best not in chosen:
+                best = holder
     plain = term_weights(query_tokens(question, use_synonyms))  # relevance: no idf, paraphrases must not sink it
     plain.update({t: w * 0.5 for t, w in term_weights(query_tokens(carried, False)).items() if t not in plain} if carried else {})
     seen_in_chosen: set[str] = set().union(*(_unit_tokens(u.text) | _unit_tokens(u.context) | _unit_tokens(u.passage.chunk.section) for u in chosen))

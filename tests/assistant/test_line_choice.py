@@ -128,3 +128,19 @@ def test_a_heading_says_対象外_only_for_the_list_under_it():
     assert listed is not None and listed.text.startswith("いいえ")
     later = draft_answer("推進体制に参画する企業等に負担を求める必要がありますか？", "", [passage(1, text)])
     assert later is not None and not later.text.startswith("いいえ"), later.text
+
+
+def test_a_note_under_a_titled_list_is_read_with_the_title_and_quoted_once():
+    text = (
+        "「お試しサテライトオフィス」に係る特別交付税措置\n"
+        "\n"
+        "対象経費：都市部の企業のお試し勤務の誘引に要する経費\n"
+        "\n"
+        "：お試し勤務環境の用意に要する経費\n"
+        "\n"
+        "※ 対象経費の上限額：１団体当たり1,000万円 ※ 措置率０．５×財政力補正\n"
+    )
+    draft = draft_answer("お試しサテライトオフィスの特別交付税措置の対象経費の上限額は？", "", [passage(1, text)])
+    assert draft is not None and "1,000万円" in draft.text, draft.text
+    quotes = [c.quote for c in draft.citations]
+    assert not any(a in b for a in quotes for b in quotes if a is not b)  # no line quoted twice
