@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from assistant.japanese import normalise_key, query_tokens, tokenize
+from assistant.japanese import nfkc_keep_circled, normalise_key, query_tokens, tokenize
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
 
@@ -206,7 +206,7 @@ PAIR_LINE_CHARS = 60
 
 
 def _pairs(passage: Passage, heading_of: dict[int, str], headings: set[int]) -> list[Unit]:
-    """Two neighbouring short lines as one unit: PDF layouts put a label and its value on separate lines
+    """Two (or three very short) neighbouring lines as one unit: PDF layouts put a label and its value on separate lines
     (「実施計画提出締切」 after 「1月25日（水） 15時」, 「令和３年度当初一般会計」 before 「10百万円」)."""
     spans, pos = [], 0
     for line in passage.text.split("\n"):
@@ -219,6 +219,17 @@ def _pairs(passage: Passage, heading_of: dict[int, str], headings: set[int]) -> 
         short = a1 - a0 <= PAIR_LINE_CHARS and b1 - b0 <= PAIR_LINE_CHARS
         if short and gap.count("\n") <= 2 and "\t" not in passage.text[a0:b1] and not {a0, b0} & headings:
             out.append(Unit(passage, a0, b1, heading_of.get(a0, "")))
+    # A label over two lines of value (「予算額」 / 「令和３年度当初一般会計」 / 「７1百万円」) as one unit too.
+    for (a0, a1), (b0, b1), (c0, c1) in zip(spans, spans[1:], spans[2:], strict=False):
+        short = max(a1 - a0, b1 - b0, c1 - c0) <= PAIR_LINE_CHARS // 2
+        near = passage.text[a1:b0].count("\n") <= 2 and passage.text[b1:c0].count("\n") <= 2
+        # Label first (no figure), value last (a figure): 「事前相談締切 / 1月23日 / 実施計画提出受付開始」 is the
+        # end of one item and the start of the next, not a unit.
+        label_then_value = not re.search(r"\d", nfkc_keep_circled(passage.text[a0:a1])) and re.search(
+            r"\d", nfkc_keep_circled(passage.text[c0:c1])
+        )
+        if short and near and label_then_value and "\t" not in passage.text[a0:c1] and not {a0, b0, c0} & headings:
+            out.append(Unit(passage, a0, c1, heading_of.get(a0, "")))
     return out
 
 

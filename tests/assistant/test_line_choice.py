@@ -144,3 +144,12 @@ def test_a_note_under_a_titled_list_is_read_with_the_title_and_quoted_once():
     assert draft is not None and "1,000万円" in draft.text, draft.text
     quotes = [c.quote for c in draft.citations]
     assert not any(a in b for a in quotes for b in quotes if a is not b)  # no line quoted twice
+
+
+def test_a_label_over_two_lines_of_value_is_one_answer():
+    text = "施策の概要\n\n予算額\n\n令和３年度当初一般会計\n７1百万円\n\n問い合わせ先"
+    draft = draft_answer("この事業の予算額はいくらですか？", "", [passage(1, text)])
+    assert draft is not None and "予算額" in draft.text and "７1百万円" in draft.text, draft.text
+    schedule = "1月13日（金）\n\n事前相談締切\n\n1月23日（月）\n\n実施計画提出受付開始"
+    deadline = draft_answer("事前相談の締切はいつですか？", "", [passage(1, schedule)])
+    assert deadline is not None and "1月13日" in deadline.text and "1月23日" not in deadline.text, deadline.text
