@@ -65,9 +65,9 @@ _OWN_PREDICATE = re.compile(r"(?:ますか|ですか|でしょうか|ません�
 _INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 # A table-of-contents row: measure, ministry/department, page number (「…事業 総務省…推進室 106」).
-_CONTENTS_ROW = re.compile(r"(?:省|庁|室|局|課|府)\S*\s+\d{1,3}\s*$")
+_CONTENTS_ROW = re.compile(r"(?:省|庁|室|局|課|府)\S*\s+\d{1,3}\s*$", re.M)  # any line of the unit
 _ASKS_DEPARTMENT = re.compile(r"担当|部署|府省|省庁|どこ|ページ|所管")
-CONTENTS_PENALTY = 3.0
+CONTENTS_PENALTY = 4.0
 
 
 @dataclass(frozen=True)
@@ -384,7 +384,8 @@ def draft_answer(
     wanted = expected_type(question) or (expected_type(carried) if elliptical else None)
     asked = normalise_key(question)
     asks_list = bool(_LIST_ASK.search(question))
-    asks_department = bool(_ASKS_DEPARTMENT.search(question))
+    # 「その担当のメールアドレスは？」 asks for an address; 「担当」 there only points back at the topic.
+    asks_department = bool(_ASKS_DEPARTMENT.search(question)) and not _ANSWER_TYPES[0][1].search(normalise_key(question))
     defines = _defining(question)
     asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]

@@ -153,3 +153,10 @@ def test_a_label_over_two_lines_of_value_is_one_answer():
     schedule = "1月13日（金）\n\n事前相談締切\n\n1月23日（月）\n\n実施計画提出受付開始"
     deadline = draft_answer("事前相談の締切はいつですか？", "", [passage(1, schedule)])
     assert deadline is not None and "1月13日" in deadline.text and "1月23日" not in deadline.text, deadline.text
+
+
+def test_担当_pointing_back_does_not_make_a_contents_row_the_answer_to_an_address_question():
+    contents = passage(1, "テレワーク推進事業 総務省情報流通高度化推進室 104\n\nデジタル活用事業", section="目次")
+    page = passage(2, "総務省情報流通高度化推進室\n03-5252-5751 telework@ml.soumu.go.jp", section="施策名：テレワーク推進事業")
+    draft = draft_answer("その担当のメールアドレスは？", "テレワーク推進事業の担当部署はどこですか？", [contents, page])
+    assert draft is not None and "telework@ml.soumu.go.jp" in lines(draft.text)[0], draft.text
