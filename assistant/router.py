@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
@@ -37,11 +38,19 @@ def _n(text: str) -> str:
 def _amount_after(text: str, keywords: str) -> int | None:
     """The first amount that follows one of the keywords (within a few characters)."""
     norm = _n(text)
+    amounts = find_amounts(norm)
+    if not amounts:
+        return None
     for m in re.finditer(keywords, norm):
-        for yen, start, _ in find_amounts(norm):
+        for yen, start, _ in amounts:
             if 0 <= start - m.end() <= 12:
                 return yen
     return None
+
+
+def _first_amount(text: str) -> int | None:
+    found = find_amounts(_n(text))
+    return found[0][0] if found else None
 
 
 def _people(text: str) -> int | None:
@@ -91,6 +100,8 @@ def _score(text: str) -> int | None:
 def _bonus(text: str) -> int | None:
     """My Number card bonus points: stated (「加点2点」, 「加点はなし」) or from the stated 12月末申請率."""
     t = _n(text)
+    if _TOTAL_SCORE.search(t) and re.search(r"含む|含め|込み|うち", t):
+        return 0  # 「合計22点（マイナンバー加点2点を含む）」: already in the total
     if m := _BONUS_POINTS.search(t):
         return int(m.group(1) or m.group(2))
     if re.search(r"加点(?:は|が)?(?:なし|無し|ない|ありません)", t):
@@ -118,27 +129,47 @@ def _elapsed(text: str) -> str | None:
     return m.group(1).replace(" ", "") if m else None
 
 
-_FACILITY = re.compile(r"(?:定員|利用定員|収容人数|収容可能人数|収容)?\s*(\d+)\s*(?:人|名)")
-_SAME_FACILITIES = re.compile(r"([2-9])\s*(?:か所|カ所|ヶ所|箇所|施設|棟)\s*[、,]?\s*(?:それぞれ|各|いずれも)")
+# A facility's size: 「定員10人」「収容30名」, or 「10人の施設」「20人規模」 — not 「職員2名常駐」.
+_FACILITY = re.compile(
+    r"(?:定員|利用定員|収容人数|収容可能人数|収容)\s*(?:は|が|:)?\s*(\d+)\s*(?:人|名)"
+    r"|(\d+)\s*(?:人|名)\s*(?:規模|収容|定員|の(?:施設|オフィス|サテライト|シェア|コワーキング|小規模|大型))"
+)
+_SAME_FACILITIES = re.compile(r"([2-9])\s*(?:か所|カ所|ヶ所|箇所|施設|棟)[^。？?]{0,12}?(?:それぞれ|各|いずれも)")
 _SOFT = re.compile(r"ソフト経費|プロモーション|利用促進|運営以外")
 
 
-def _facilities(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def _facilities(text: str) -> tuple[tuple[int, int], ...]:
     """(収容可能人数, 総事業費) of each facility of a plan: 「定員10人の施設（整備・運営費2,800万円）と定員30人の施設
-    （同5,000万円）」. Each amount is the first one after its facility, before the next facility or the soft costs."""
+    （同5,000万円）」. Each amount is the first one after its facility, before the next facility or the soft costs.
+    Anything it cannot pair safely (an amount before the first facility, a facility without an amount) gives
+    () — the router then asks or leaves the question to retrieval rather than guess."""
     t = _n(text)
+    mentions = list(_FACILITY.finditer(t))
+    if not mentions:
+        return ()
     soft = _SOFT.search(t)
-    mentions = [m for m in _FACILITY.finditer(t) if not soft or m.start() < soft.start()]
+    amounts = find_amounts(t)
+    soft_amount = _amount_after(t, _SOFT_AMOUNT)
+    plan_amounts = [(yen, start) for yen, start, _ in amounts if not (soft_amount == yen and soft and start > soft.start())]
+    if plan_amounts and plan_amounts[0][1] < mentions[0].start():
+        return ()  # 「2,800万円で定員10人の施設と…」: amounts before facilities are not paired by guesswork
     out = []
     for m, following in zip(mentions, [*mentions[1:], None], strict=True):
-        end = following.start() if following else (soft.start() if soft else len(t))
-        amounts = [yen for yen, start, _ in find_amounts(t) if m.end() <= start < end]
-        if amounts:
-            out.append((int(m.group(1)), amounts[0]))
+        end = following.start() if following else len(t)
+        if soft and m.start() < soft.start() < end:
+            end = soft.start()
+        own = [yen for yen, start in plan_amounts if m.end() <= start < end]
+        if not own:
+            return ()
+        out.append((int(m.group(1) or m.group(2)), own[0]))
     same = _SAME_FACILITIES.search(t)
     if len(out) == 1 and same:
         out *= int(same.group(1))  # 「定員15人のオフィスを2か所、それぞれ2,800万円で」
-    return out
+    return tuple(out)
+
+
+_SOFT_AMOUNT = r"ソフト経費(?:に|は|が|:)?|プロモーション等?(?:の)?(?:ソフト経費)?(?:に|は)?|運営以外の経費(?:に|は)?"
 
 
 def _facility_input(index: int, field: int) -> Callable[[str], object]:
@@ -157,7 +188,8 @@ def _population(text: str) -> int | None:
     return int(number)
 
 
-_NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村"}
+_NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村",
+                       "町村", "市町", "区域", "島しょ部の町村", "県内の市町村"}
 
 
 def _municipality(text: str) -> tuple[str | None, str | None]:
@@ -177,7 +209,8 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         name = None
     if name is None and prefecture in TOKYO_AREA and re.search(r"(?:都|県)(?:は|が|として)", t):
         name = prefecture
-    if name and prefecture in TOKYO_AREA and _prefecture_applies(t, prefecture):
+    municipality_asked = name and re.search(rf"{re.escape(name)}(?:は|が|も)[^。？?]{{0,10}}(?:対象|申請)", t)
+    if name and prefecture in TOKYO_AREA and _prefecture_applies(t, prefecture) and not municipality_asked:
         name = prefecture  # 「千葉県（県として）が、南房総市の区域内に限った事業として…」: the applicant is the 県
     return name, prefecture
 
@@ -200,12 +233,37 @@ def _business_area(text: str) -> str | None:
     return found
 
 
+class _AllOf:
+    """Asks when every pattern is found somewhere, in any order — linear where `(?=.*a)(?=.*b)` or `a.*b.*c`
+    backtrack quadratically on a long question."""
+
+    def __init__(self, *patterns: str) -> None:
+        self.patterns = [re.compile(p) for p in patterns]
+
+    def search(self, text: str) -> bool:
+        return all(p.search(text) for p in self.patterns)
+
+
+class _PlanAsk:
+    """A plan: two or more facilities, or one facility with the same size repeated or with soft costs; and a
+    question about money."""
+
+    def search(self, text: str) -> bool:
+        if not re.search(rf"{_MONEY_ASK}|合計", text):
+            return False
+        count = sum(1 for _ in _FACILITY.finditer(text))
+        return count >= 2 or (count == 1 and bool(_SAME_FACILITIES.search(text) or _SOFT.search(text)))
+
+
 @dataclass(frozen=True)
 class _Shape:
     kind: str
-    asks: re.Pattern[str]  # what makes the question this calculator's
+    asks: re.Pattern[str] | _AllOf | _PlanAsk  # what makes the question this calculator's
     inputs: dict[str, Callable[[str], object]]  # calculator input -> extractor; the first is the trigger:
     optional: tuple[str, ...] = ()  # without it in the question (or the topic turn) there is nothing to compute
+    # Asked, but its inputs cannot be read safely (a plan whose amounts cannot be paired with its facilities):
+    # say how to write them rather than fall through to a calculator that would read half of them.
+    unreadable: str | None = None
 
 
 _OUTCOME = r"採択|区分|結果|どうなり|何評価|評価は|評価に|評価で|ランク|判定"
@@ -222,20 +280,20 @@ _SHAPES = [
            {"事業費": lambda t: _amount_after(t, r"総額|事業費|総事業費|計画|経費")}),
     _Shape("trial_office_tax", re.compile(r"お試し.*(?:特別交付税|措置額).*(?:いくら|金額|額は)"),
            {"対象経費": lambda t: _amount_after(t, r"対象経費|経費")}),
-    _Shape("repayment", re.compile(r"返還|返金|返さ|返し|返す|返納"),
-           {"受給額": lambda t: _amount_after(t, r"") or (find_amounts(t)[0][0] if find_amounts(t) else None),
+    _Shape("repayment", re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)返(?:さ|し|す)"),
+           {"受給額": _first_amount,
             "経過": _elapsed}),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
            {"12月末申請率": _percent}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
-    _Shape("project5_adoption", re.compile(rf"(?=.*(?:⑤|進出企業定着))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
+    _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点", _OUTCOME),
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross}, optional=("加点", "申請要件×")),
-    _Shape("adoption_decision", re.compile(rf"(?=.*(?:総合評価|点数|評価点|合計|評価の観点))(?=.*\d+\s*点)(?=.*(?:{_OUTCOME}))"),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点", r"\d+\s*点", _OUTCOME),
            {"申請タイプ": _grant_type, "総合評価点数": _score, "加点": _bonus, "申請要件×": _cross},
            optional=("加点", "申請要件×")),
-    _Shape("migrants_minimum", re.compile(r"(?=.*移住者)(?=.*人口)(?=.*(?:何人|最低|以上|下限|いくつ|何名))"),
+    _Shape("migrants_minimum", _AllOf(r"移住者", r"人口", r"何人|最低|以上|下限|いくつ|何名"),
            {"市町村人口": _population}),
-    _Shape("local_burden_2021", re.compile(rf"(?=.*実質(?:的な)?(?:地方)?負担)(?=.*(?:{_MONEY_ASK}|どのくらい|どれくらい))"),
+    _Shape("local_burden_2021", _AllOf(r"実質(?:的な)?(?:地方)?負担", rf"{_MONEY_ASK}|どのくらい|どれくらい"),
            {"事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
            {"社数": _companies, "タイプ": _grant_type,
@@ -244,13 +302,15 @@ _SHAPES = [
     _Shape("project5_grant", re.compile(rf"(?:⑤|進出企業定着|地域活性化支援事業|プロジェクト).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     # A plan of several facilities, or a facility plus soft costs (「10人の施設と30人の施設…ソフト経費…国費の合計」).
-    _Shape("plan_total", re.compile(rf"(?:\d+\s*(?:人|名).*(?:\d+\s*(?:人|名)|{_SAME_FACILITIES.pattern})|\d+\s*(?:人|名).*(?:{_SOFT.pattern})).*(?:{_MONEY_ASK}|合計)"),
+    _Shape("plan_total", _PlanAsk(),
            {"施設1_収容可能人数": _facility_input(0, 0), "施設1_総事業費": _facility_input(0, 1),
             "施設2_収容可能人数": _facility_input(1, 0), "施設2_総事業費": _facility_input(1, 1),
             "施設3_収容可能人数": _facility_input(2, 0), "施設3_総事業費": _facility_input(2, 1),
-            "ソフト経費": lambda t: _amount_after(t, r"ソフト経費|プロモーション等?(?:の)?(?:ソフト経費)?|運営以外の経費"),
+            "ソフト経費": lambda t: _amount_after(t, _SOFT_AMOUNT), "施設数": lambda t: len(_facilities(t)) or None,
             "タイプ": _grant_type},
-           optional=("施設2_収容可能人数", "施設2_総事業費", "施設3_収容可能人数", "施設3_総事業費", "ソフト経費")),
+           optional=("施設2_収容可能人数", "施設2_総事業費", "施設3_収容可能人数", "施設3_総事業費", "ソフト経費", "施設数"),
+           unreadable="施設ごとに「定員10人の施設（総事業費2,800万円）と定員30人の施設（総事業費5,000万円）」のように、"
+                      "収容可能人数と総事業費を並べて教えてください（タイプとソフト経費もあれば添えてください）。"),
     _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
@@ -282,14 +342,16 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
     # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own
     # (「標準タイプだと？」 after a 国費 question; not 「返してもらう必要は？」 after one).
-    asks_own = any(shape.asks.search(text) for shape in _SHAPES)
-    for shape in _SHAPES:
-        own = shape.asks.search(text)
+    own_asks = [bool(shape.asks.search(text)) for shape in _SHAPES]
+    asks_own = any(own_asks)
+    for shape, own in zip(_SHAPES, own_asks, strict=True):
         follow = not own and not asks_own and earlier and shape.asks.search(earlier[0]) and len(text) <= 40
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))
         if trigger not in _extract(shape, [text] if own else [text, earlier[0]]):
+            if own and shape.unreadable:
+                return Route(shape.kind, None, (trigger,), shape.unreadable)
             continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it
         inputs = _extract(shape, [text, *earlier])
         required = [n for n in shape.inputs if n not in shape.optional]

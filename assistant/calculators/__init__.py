@@ -63,7 +63,9 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                        _schema(["タイプ"], **{f"施設{i}_{name}": spec for i in (1, 2, 3) for name, spec in (
                            ("収容可能人数", {"type": "integer", "title": f"施設{i} 収容可能人数", "minimum": 1}),
                            ("総事業費", _yen(f"施設{i} 総事業費")))},
-                               ソフト経費=_yen("ソフト経費（施設整備・運営以外）"), タイプ=_TYPE), plan_total),
+                               ソフト経費=_yen("ソフト経費（施設整備・運営以外）"), タイプ=_TYPE,
+                               施設数={"type": "integer", "title": "計画の施設数（省略時は入力された施設の数）", "minimum": 0}),
+                       plan_total),
         CalculatorSpec("project5_grant", "⑤事業の国費", "⑤進出企業定着・地域活性化支援事業の1プロジェクトの国費",
                        _schema(["総事業費", "タイプ"], 総事業費=_yen("総事業費"), タイプ=_TYPE), project5_grant),
         CalculatorSpec("relocation_support_national", "④進出支援金の国費", "進出支援金（最大100万円/社）の国費合計",

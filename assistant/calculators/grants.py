@@ -221,6 +221,9 @@ def plan_total(inputs: Mapping[str, object]) -> Calculation:
             raise CalculationError(f"施設{i}の「収容可能人数」は1人以上で指定してください")
         facilities.append((i, people, yen(inputs, f"施設{i}_総事業費")))
     soft = yen(inputs, "ソフト経費") if optional(inputs, "ソフト経費") is not None else 0
+    stated = count(inputs, "施設数", maximum=1_000) if optional(inputs, "施設数") is not None else len(facilities)
+    if stated > integer("facility_limit_total"):  # a plan of more facilities than the form has slots for
+        raise CalculationError(f"1団体の施設数の上限は合計{integer('facility_limit_total')}施設です（計画: {stated}施設）")
     if not facilities and not soft:
         raise CalculationError("施設（収容可能人数と総事業費）かソフト経費を1つ以上指定してください")
 

@@ -83,3 +83,33 @@ def test_a_follow_up_that_asks_something_else_is_not_routed_to_the_earlier_calcu
 def test_several_scores_without_a_total_are_asked_for():
     r = route("高水準タイプで申請し、総合評価はアが3点、イが2点でした。採択区分は？")
     assert r is not None and r.calculation is None and "総合評価点数" in r.missing
+
+
+@pytest.mark.parametrize(
+    ("question", "history"),
+    [
+        ("ソフト経費500万円と定員10人の施設（総事業費3,000万円）を高水準タイプで。国費の合計はいくら？", ()),
+        ("定員10人の施設（総事業費3,000万円）とソフト経費500万円、高水準タイプで国費の合計はいくら？",
+         (Turn("user", "サテライトオフィスについて教えて"),)),
+        ("1人" * 1000, ()),
+        ("返して" + "1" * 1997, ()),
+    ],
+)
+def test_odd_plans_and_long_inputs_route_without_error(question, history):
+    route(question, history)  # must not raise (nor hang: these once took seconds to minutes)
+
+
+def test_a_plan_whose_amounts_cannot_be_paired_is_asked_for_in_a_readable_form():
+    for question in ("2,800万円で定員10人の施設と、5,000万円で定員30人の施設を高水準タイプで。国費の合計は？",
+                     "定員10人の施設と定員30人の施設、総事業費はそれぞれ2,800万円と5,000万円。高水準タイプの国費の合計は？"):
+        r = route(question)
+        assert r is not None and r.kind == "plan_total" and r.calculation is None and "定員10人の施設（総事業費" in (r.clarification or "")
+    four = route("定員10人の施設（1,000万円）、定員12人の施設（1,000万円）、定員15人の施設（1,000万円）、"
+                 "定員18人の施設（1,000万円）を標準タイプで整備。国費の合計は？")
+    assert four is not None and "合計3施設" in (four.clarification or "")
+
+
+def test_a_total_that_includes_the_bonus_is_not_counted_twice_and_繰り返し_is_not_repayment():
+    r = route("合計22点（マイナンバー加点2点を含む）でした。高水準タイプで申請した場合、採択区分は？")
+    assert r is not None and r.calculation is not None and r.calculation.result["採択区分"] == "標準タイプで採択"
+    assert route("進出支援金100万円は、同じ企業が繰り返し受け取れますか？") is None
