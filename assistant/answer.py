@@ -54,13 +54,15 @@ _YES_NO = re.compile(
     r"(?:できますか|出来ますか|[えけせてねべめれ]ますか|なりますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか"
     r"|でしょうか|ませんか)[?？]?\s*$"
 )
-_NEGATIVE = re.compile(r"対象外|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
+# 「対象外とはしない」 is a double negative: the thing is covered.
+_NEGATIVE = re.compile(r"対象外(?!と(?:は|も)?し(?:ない|ません))|を除く|を除き|除く）|除く\)|できない|認められない|不可|ではない|該当しない")
 # The line itself says the thing is covered: 「…の法人は対象」「対象とする」「計上できる」.
 _AFFIRMATIVE = re.compile(r"(?:は|も|を)対象(?:と(?:する|なる|なります|します)|です)?[。）)]?$|対象となる|対象とする|できる[。]?$")
 _CONDITIONAL = re.compile(r"場合に限り|場合に可|場合は可|に限る|を条件")
 _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件", "対象", "期限", "いくら", "幾ら", "どう", "何", "率", "額", "割合"}
 # Bounded repetition: unbounded `\d[\d,.]*` before a required unit backtracks quadratically on long digit runs.
-_QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
+_QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|億円|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
+_COMPARES = re.compile(r"同じ|変わり|違い|異なり|でも|だと|なら")
 _OWN_PREDICATE = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|ありますか)[?？]?\s*$")
 _INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
@@ -380,7 +382,9 @@ def draft_answer(
     # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
     # An elliptical follow-up (「標準タイプだと？」) asks for the same kind of fact as before; one that asks its own
     # question (「返してもらう必要はありますか？」) does not.
-    elliptical = carried and not _INTERROGATIVE.search(question) and not _OWN_PREDICATE.search(question)
+    elliptical = carried and not _INTERROGATIVE.search(question) and (
+        not _OWN_PREDICATE.search(question) or _COMPARES.search(question)  # 「20人未満でも同じですか？」
+    )
     wanted = expected_type(question) or (expected_type(carried) if elliptical else None)
     asked = normalise_key(question)
     asks_list = bool(_LIST_ASK.search(question))
@@ -516,7 +520,7 @@ def draft_answer(
         )
         citations.append(citation)
         parts.append(f"{unit.label}：{unit.text}[{citation.marker}]" if unit.label else f"{unit.text}[{citation.marker}]")
-    lead = _lead(question, [best, *[u for u in chosen if u is not best]])
+    lead = _lead(question, [best, *[u for u in chosen if u is not best]], idf)
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)
 
@@ -574,25 +578,46 @@ def _listed_under_heading(unit: Unit) -> bool:
     return bool(_LIST_ITEM.match(text[line_start : unit.end]))
 
 
-def _lead(question: str, chosen: list[Unit]) -> str:
-    """The key fact first, for yes/no questions whose evidence says so explicitly."""
-    if not _YES_NO.search(question.strip()) or _INTERROGATIVE.search(question):
+def _lead(question: str, chosen: list[Unit], idf: Callable[[str], float] | None = None) -> str:
+    """The key fact first, for yes/no questions whose evidence says so explicitly. No lead when the question is
+    itself put negatively (「対象外でしょうか」: a 「はい」 would be ambiguous) or names a condition the line does
+    not share (「10億円以上」 asked, 「10億円未満」 quoted)."""
+    if not _YES_NO.search(question.strip()) or _INTERROGATIVE.search(question) or _NEGATIVE_ASK.search(question):
         return ""  # 「どのような経費が対象になりますか」 asks what, not whether
     best = chosen[0]  # the highest-scoring line; only its own words and heading may say 「対象外」
+    if _contradicts_condition(question, best.text):
+        return ""
     if _NEGATIVE.search(best.text) or (_NEGATIVE.search(best.context) and _listed_under_heading(best)):
         return "いいえ、資料上は対象外とされています。"
     if any(_CONDITIONAL.search(u.text) for u in chosen):
         return "条件を満たす場合に限り可能です。"
-    if _AFFIRMATIVE.search(best.text) and _names_the_subject(question, best.text):
+    if _AFFIRMATIVE.search(best.text) and _names_the_subject(question, best.text, idf):
         return "はい、資料上は対象となります（条件は下記のとおり）。"
     return ""
 
 
-def _names_the_subject(question: str, line: str) -> bool:
+_NEGATIVE_ASK = re.compile(r"対象外|除外|除かれ|対象になりません|対象とならない|できない")
+SPECIFIC_IDF = 1.2  # a subject word found in fewer than about a quarter of the chunks
+
+
+def _contradicts_condition(question: str, line: str) -> bool:
+    """「出資金が10億円以上」 asked, the line says 「10億円未満」: same figure, other side of the line."""
+    asked = _QUANTITY.findall(normalise_key(question).replace(" ", ""))
+    stated = _QUANTITY.findall(normalise_key(line).replace(" ", ""))
+    return any(
+        a_num == s_num and a_unit == s_unit and a_cmp and s_cmp and a_cmp != s_cmp
+        for a_num, a_unit, a_cmp in asked
+        for s_num, s_unit, s_cmp in stated
+    )
+
+
+def _names_the_subject(question: str, line: str, idf: Callable[[str], float] | None = None) -> bool:
     """The line is about what the question asks about (「第三セクター」), not just about the programme
-    (「進出支援金の対象となる」 says nothing about whether 官公庁 are)."""
+    (「進出支援金の対象となる」 says nothing about whether 官公庁 are) or a word found everywhere
+    (「サテライトオフィス」)."""
     programmes = programme_names(question)
-    subject = [t for t in tokenize(question) if len(t) >= 3 and t not in _FILLER and not any(t in p for p in programmes)]
+    subject = [t for t in tokenize(question) if len(t) >= 3 and t not in _FILLER and not any(t in p for p in programmes)
+               and (idf is None or idf(t) >= SPECIFIC_IDF)]
     key = normalise_key(line)
     return any(normalise_key(t) in key for t in subject)
 
@@ -609,14 +634,22 @@ def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
         if draft is None:
             texts.append(f"（「{part.rstrip('？?。')}」に直接答える記載は見つかりませんでした。）")
             continue
-        if {c.quote for c in draft.citations} <= {c.quote for c in citations}:
+        given = {c.quote: c.marker for c in citations}
+        if {c.quote for c in draft.citations} <= set(given):
             continue  # this part is answered by the lines already given
-        offset = len(citations)
-        texts.append(_shift_markers(draft.text, offset))
-        citations.extend(replace(c, marker=c.marker + offset) for c in draft.citations)
+        # A line already quoted for an earlier part is not repeated; the part's other lines are renumbered.
+        renumber: dict[int, int] = {}
+        for c in draft.citations:
+            if c.quote not in given:
+                renumber[c.marker] = len(citations) + 1
+                citations.append(replace(c, marker=renumber[c.marker]))
+        kept, start = [], 0
+        for m in MARKER_RE.finditer(draft.text):  # each quoted unit ends with its marker (units may span lines)
+            segment = draft.text[start : m.start()].strip("\n")
+            start = m.end()
+            if int(m.group(1)) in renumber:
+                kept.append(f"{segment}[{renumber[int(m.group(1))]}]")
+        texts.append("\n".join(kept))
     relevance = sum(d.relevance for d in answered) / len(answered)
     return Draft("\n".join(texts), tuple(citations), relevance)
 
-
-def _shift_markers(text: str, offset: int) -> str:
-    return MARKER_RE.sub(lambda m: f"[{int(m.group(1)) + offset}]", text)

@@ -80,7 +80,9 @@ class Assistant:
             return self._from_route(routed, timings, started)
 
         rewritten = conversation.rewrite(question, history)
-        if not rewritten.carried and extract.is_vague(question):
+        parts = question_parts.split_question(question)
+        # 「上限額は？」 alone, or as one part of 「上限額は？補助率は？」: any answer would be a guess at what was meant.
+        if not rewritten.carried and any(extract.is_vague(p) for p in {question, *parts}):
             return self._finish(
                 Answer(
                     text="どの事業・経費についてのご質問ですか？例：「①②事業の施設整備・運営費（収容可能人数50人以上）の上限額は？」"
@@ -92,7 +94,6 @@ class Assistant:
                 started,
             )
 
-        parts = question_parts.split_question(question)
         t0 = time.perf_counter()
         passages = self.retriever.passages(rewritten.query, self.settings.top_k)
         if len(parts) > 1:

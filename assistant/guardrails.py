@@ -31,12 +31,15 @@ _PERSONAL = [
     r"自宅|私用|個人の(?:電話|携帯|住所|連絡先)|携帯(?:電話)?番号|生年月日|家族構成|住所を教え|home address|private (?:phone|address|email)",
     r"(?:さん|氏|参事官|担当者)の(?:住所|携帯|個人|私生活|年齢|経歴)",
     # People who are not the programme's public contacts: their names and contacts are personal data.
-    r"(?:社員|従業員|入居者|利用者|移住者|個人|住民|申請者)の(?:氏名|名前|連絡先|住所|電話番号|メールアドレス|年齢)",
+    # (not 「移住者の住所要件」「申請者の連絡先は様式のどこに記入」: rules about such data, not the data)
+    r"(?:社員|従業員|入居者|利用者|移住者|個人|住民|申請者)の(?:氏名|名前|連絡先|住所|電話番号|メールアドレス|年齢)"
+    r"(?![^。？?]{0,8}(?:要件|制限|条件|様式|記入|欄|書き方))",
 ]
 # Legal advice and promised outcomes: the documents state rules, not how a court or a review will decide.
 _ADVICE = [
-    r"裁判|訴訟|提訴|弁護士|法的(?:措置|手段|責任)",
-    r"(?:確実|必ず|絶対)に?(?:勝て|勝つ|通る|通す|採択され|もらえ)",
+    r"(?:裁判|訴訟|提訴|弁護士)(?!\s*(?:費|の費用|報酬))|法的(?:措置|手段|責任)",  # 「弁護士費用は対象経費か」 is a cost question
+    # a promise of an outcome; with a score stated (「23点なら必ず採択されますか」) the calculator answers instead
+    r"^(?!.*\d+\s*点).*(?:確実|必ず|絶対)に?(?:勝て|勝つ|通る|通す|採択され|もらえ)",
 ]
 _OFF_TOPIC = [
     r"株価|日経平均|為替|ドル円|仮想通貨|ビットコイン|競馬|宝くじ",

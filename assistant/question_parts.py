@@ -13,6 +13,7 @@ import re
 from assistant.answer import expected_type
 
 MAX_PARTS = 3
+MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「どの段階で」 does not
 # Something a clause asks: an interrogative, or a request / question ending.
 _ASKS = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
 _INTERROGATIVE = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰")
@@ -45,7 +46,8 @@ def split_question(question: str) -> list[str]:
 
 def _split_sentence(sentence: str) -> list[str]:
     pieces = [p for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
-    if len(pieces) == 2 and all(_INTERROGATIVE.search(p) for p in pieces):
+    # 「どの段階で、何を提出すれば」 is one question: a clause of an interrogative and a word or two is an adverbial.
+    if len(pieces) == 2 and all(_INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
         return pieces
     m = _TWO_NOUNS.match(sentence)
     # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs.

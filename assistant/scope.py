@@ -15,16 +15,16 @@ from assistant.japanese import expand_synonyms, normalise_key, tokenize
 from assistant.types import Passage
 
 _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
-# Relative years: the documents are fixed in time, so what is planned for 「来年度」 is beyond them.
-_FUTURE = re.compile(r"来年度|次年度|再来年|翌年度以降の(?:予定|募集|予算)|今後の(?:予定|募集|予算)")
-# The thing asked about: the noun chain right before 「は何…」「を教えて」 (「ふるさと納税の上限額の計算方法を教えて」,
-# 「税額控除率は何％」); each の-joined compound of it is checked.
-_FOCUS = re.compile(
-    r"((?:[一-龥ァ-ヶーA-Za-zＡ-Ｚａ-ｚ・ぁ-ゖ]{2,}?の)*[一-龥ァ-ヶーA-Za-zＡ-Ｚａ-ｚ・]{2,})"
-    r"(?:は|を|って|とは|と、?それぞれの)(?:何|いくら|いくつ|どの|どれ|どう|いつ|誰|どこ|教えて|一覧)"
+# Relative years: the documents are fixed in time, so next year's budget, call or plans are beyond them (but
+# 「次年度以降も実施計画を作る必要が」 asks about a rule they state).
+_FUTURE = re.compile(
+    r"(?:来年度|次年度|再来年度?|翌年度|今後)(?:の|以降の|は|も|に)?[^。？?]{0,8}?(?:予算|募集|公募|予定|スケジュール|実施されます|ありますか)"
 )
-_HIRAGANA = re.compile(r"[ぁ-ゖ]")
-_COMPOUND = re.compile(r"[一-龥ァ-ヶーA-Za-zＡ-Ｚａ-ｚ・ぁ-ゖ]{2,}")
+# The thing asked about: the compound right before 「は何…」「を教えて」 (「税額控除率は何％」). Only that compound
+# can decline a question: the places and programmes it belongs to (「遠野市の…」) are the officer's own context.
+_FOCUS = re.compile(
+    r"([一-龥ァ-ヶーA-Za-zＡ-Ｚａ-ｚ・]{2,})(?:は|を|って|とは|と、?それぞれの)(?:何|いくら|いくつ|どの|どれ|どう|いつ|誰|どこ|教えて|一覧)"
+)
 _INTERROGATIVE = re.compile(r"何|幾|いく|どの|どれ|いつ")
 AMOUNT_WINDOW = 200  # characters around a programme's name in which its amount must be stated
 
@@ -55,11 +55,9 @@ def absent_focus(question: str, corpus_key: str) -> str | None:
     """The compound asked about when neither it nor any of its words (or their synonyms) occurs anywhere
     in the documents: 「税額控除率は何％」, 「従業員数を教えて」. Single words are left alone (「比率」 is
     a paraphrase of 割合, not a new topic); so are compounds with an interrogative in them (「月何日」)."""
-    chains = _FOCUS.findall(question)
-    # The compound asked about (the chain's last) first, then what it belongs to (「ふるさと納税の…」).
-    for focus in (c for chain in chains for c in reversed(chain.split("の")) if _COMPOUND.fullmatch(c)):
-        if _INTERROGATIVE.search(focus) or len(focus) < 4 or 3 * len(_HIRAGANA.findall(focus)) > len(focus):
-            continue  # kana-typed words (「しせつ」「みまん」) tokenize unreliably: no evidence either way
+    for focus in _FOCUS.findall(question):
+        if _INTERROGATIVE.search(focus) or len(focus) < 4:
+            continue
         words = [t for t in tokenize(focus) if len(t) >= 2]
         if len(words) < 2:
             continue

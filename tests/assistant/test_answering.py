@@ -129,6 +129,9 @@ def test_guardrail_patterns_do_not_fire_on_ordinary_questions():
     assert check("問い合わせ先の電話番号は？") is None
     assert check("KPI期間は必ず含める必要がありますか？") is None
     assert check("利用者の県外割合の目標は？") is None
+    for ordinary in ("弁護士費用は対象経費になりますか？", "申請者の連絡先は様式のどこに記入しますか？",
+                     "移住者の住所要件はありますか？", "総合評価点数が23点なら高水準タイプで必ず採択されますか？"):
+        assert check(ordinary) is None, ordinary
 
 
 def test_cli_reports_bad_questions_and_exits_nonzero(fake_settings, capsys, monkeypatch):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.answer import draft_answer
 from assistant.types import MARKER_RE, Chunk, Passage
 
@@ -161,3 +163,19 @@ def test_担当_pointing_back_does_not_make_a_contents_row_the_answer_to_an_addr
     draft = draft_answer("その担当のメールアドレスは？", "テレワーク推進事業の担当部署はどこですか？", [contents, page])
     assert draft is not None and draft.citations[0].chunk_id == "c2" and "telework@ml.soumu.go.jp" in draft.text, draft.text
     assert "104" not in draft.text
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # a double negative: 「対象外とはしない」 covers it
+        ("委託事業の人件費は対象になりますか？", "委託費の中に人件費相当が含まれていても、人件費であることをもって対象外とはしない。"),
+        # the question's condition is the other side of the line's
+        ("出資金が10億円以上の第三セクターは対象になりますか？", "第三セクターのうち、出資金が10億円未満の法人は対象"),
+        # asked negatively: a 「はい」 or 「いいえ」 would be ambiguous
+        ("第三セクターは対象外でしょうか？", "第三セクターのうち、出資金が10億円未満の法人は対象"),
+    ],
+)
+def test_no_yes_no_lead_that_the_line_does_not_support(question, text):
+    draft = draft_answer(question, "", [passage(1, text, section="■ 支援対象者")])
+    assert draft is not None and not draft.text.startswith(("はい", "いいえ")), draft.text

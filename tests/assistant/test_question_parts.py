@@ -19,6 +19,7 @@ from assistant.types import MARKER_RE, Citation
         ("職員の派遣を予定しています。人件費は対象になりますか？", ["職員の派遣を予定しています。人件費は対象になりますか？"]),
         ("特別交付税措置の上限額と措置率を教えてください。", ["特別交付税措置の上限額と措置率を教えてください。"]),
         ("進出企業と地元企業等の要件を教えて", ["進出企業と地元企業等の要件を教えて"]),
+        ("どの段階で、何を提出すればよいですか？", ["どの段階で、何を提出すればよいですか？"]),
         ("50人以上の施設を整備する場合、1施設当たりいくらまで認められますか？", ["50人以上の施設を整備する場合、1施設当たりいくらまで認められますか？"]),
     ],
 )
@@ -49,3 +50,18 @@ def test_a_two_part_question_gets_both_answers(fake_assistant):
     passages = {p.chunk_id: p.text for p in answer.passages}
     assert all(c.quote in passages[c.chunk_id] for c in answer.citations)
     assert len(MARKER_RE.sub("", answer.text)) <= 600
+
+
+def test_a_line_already_given_for_an_earlier_part_is_not_repeated():
+    first = Draft("対象経費：施設整備[1]", (citation(1, "対象経費：施設整備"),), 0.8)
+    second = Draft("対象経費：施設整備[1]\n対象外：職員旅費\n（随行は除く）[2]",
+                   (citation(1, "対象経費：施設整備"), citation(2, "対象外：職員旅費\n（随行は除く）")), 0.6)
+    merged = merge_drafts(["対象経費は？", "対象外経費は？"], [first, second])
+    assert merged is not None
+    assert merged.text == "対象経費：施設整備[1]\n対象外：職員旅費\n（随行は除く）[2]"
+    assert [c.quote for c in merged.citations] == ["対象経費：施設整備", "対象外：職員旅費\n（随行は除く）"]
+
+
+def test_a_vague_part_gets_the_clarification(fake_assistant):
+    answer = fake_assistant.ask("上限額は？補助率は？")
+    assert answer.status.value == "clarification_needed"
