@@ -5,8 +5,9 @@ How a line is chosen: overlap of its search keys with the question's (current qu
 topic carried from history, compounds above single words), a bonus when it holds the kind of fact asked
 for (an amount for いくら, a count for いくつ/何社, points for 何点, a rate for 補助率/割合, a date for いつ,
 an address for メール/電話), and a small prior from the passage's retrieval rank.
-When to decline: a programme or fiscal year the documents never mention, a question whose words the
-passages barely share, or an asked-for amount that no passage about the asked-for programme states.
+The answer reports how much of the question its lines cover (`Draft.relevance`); the caller declines below a
+threshold. What the documents never mention at all (a programme, a year, the thing asked about) is checked
+before this, in `scope.py`.
 """
 
 from __future__ import annotations
@@ -379,7 +380,6 @@ def draft_answer(
     current = term_weights(query_tokens(question, use_synonyms), idf)
     context = {t: w * 0.5 for t, w in term_weights(query_tokens(carried, False), idf).items()} if carried else {}
     weights = {**context, **current}
-    # A follow-up without its own question word (「標準タイプだと？」) asks for the same kind of fact as before.
     # An elliptical follow-up (「標準タイプだと？」) asks for the same kind of fact as before; one that asks its own
     # question (「返してもらう必要はありますか？」) does not.
     elliptical = carried and not _INTERROGATIVE.search(question) and (

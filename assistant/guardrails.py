@@ -3,8 +3,9 @@ configuration or secrets, personal data about people, legal advice or promised o
 off-topic chatter.
 
 Patterns are matched on the normalised key (NFKC, lower case), Japanese and English. What is not caught
-here still has to pass the relevance checks in `answer.py`, which refuse anything the documents do not
-cover — so these lists only need the cases where the documents *would* match some words.
+here still has to pass the scope checks (`scope.py`) and the relevance threshold (`core.py`), which decline
+anything the documents do not cover — so these lists only need the cases where the documents *would* match
+some words.
 """
 
 from __future__ import annotations
