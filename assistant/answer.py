@@ -65,7 +65,7 @@ _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件"
 _QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|億円|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
 _COMPARES = re.compile(r"同じ|変わり|違い|異なり|でも|だと|なら")
 _OWN_PREDICATE = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|ありますか)[?？]?\s*$")
-_INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")
+INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")  # a wh-question word
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 # A table-of-contents row: measure, ministry/department, page number (「…事業 総務省…推進室 106」).
 _CONTENTS_ROW = re.compile(r"(?:省|庁|室|局|課|府)\S*\s+\d{1,3}\s*$", re.M)  # any line of the unit
@@ -382,7 +382,7 @@ def draft_answer(
     weights = {**context, **current}
     # An elliptical follow-up (「標準タイプだと？」) asks for the same kind of fact as before; one that asks its own
     # question (「返してもらう必要はありますか？」) does not.
-    elliptical = carried and not _INTERROGATIVE.search(question) and (
+    elliptical = carried and not INTERROGATIVE.search(question) and (
         not _OWN_PREDICATE.search(question) or _COMPARES.search(question)  # 「20人未満でも同じですか？」
     )
     wanted = expected_type(question) or (expected_type(carried) if elliptical else None)
@@ -582,7 +582,7 @@ def _lead(question: str, chosen: list[Unit], idf: Callable[[str], float] | None 
     """The key fact first, for yes/no questions whose evidence says so explicitly. No lead when the question is
     itself put negatively (「対象外でしょうか」: a 「はい」 would be ambiguous) or names a condition the line does
     not share (「10億円以上」 asked, 「10億円未満」 quoted)."""
-    if not _YES_NO.search(question.strip()) or _INTERROGATIVE.search(question) or _NEGATIVE_ASK.search(question):
+    if not _YES_NO.search(question.strip()) or INTERROGATIVE.search(question) or _NEGATIVE_ASK.search(question):
         return ""  # 「どのような経費が対象になりますか」 asks what, not whether
     best = chosen[0]  # the highest-scoring line; only its own words and heading may say 「対象外」
     if _contradicts_condition(question, best.text):

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import expected_type
+from assistant.answer import INTERROGATIVE, expected_type
 
 MAX_PARTS = 3
 MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「どの段階で」 does not
 # Something a clause asks: an interrogative, or a request / question ending.
 _ASKS = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
-_INTERROGATIVE = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰")
 _SENTENCE_END = re.compile(r"(?<=[?？。])")
 # 「伝道師は何人いて、令和2年度は何地域に…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
 _CLAUSE_BREAK = re.compile(r"(?<=[てで])、|(?<=か)、")
@@ -47,11 +46,11 @@ def split_question(question: str) -> list[str]:
 def _split_sentence(sentence: str) -> list[str]:
     pieces = [p for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
     # 「どの段階で、何を提出すれば」 is one question: a clause of an interrogative and a word or two is an adverbial.
-    if len(pieces) == 2 and all(_INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
+    if len(pieces) == 2 and all(INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
         return pieces
     m = _TWO_NOUNS.match(sentence)
     # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs.
-    if m and not _INTERROGATIVE.search(m.group("pre")) and not (expected_type(m.group("x")) and expected_type(m.group("y"))):
+    if m and not INTERROGATIVE.search(m.group("pre")) and not (expected_type(m.group("x")) and expected_type(m.group("y"))):
         pre, post = m.group("pre"), m.group("post")
         return [f"{pre}{m.group('x')}{post}", f"{pre}{m.group('y')}{post}"]
     return [sentence]
