@@ -634,13 +634,15 @@ def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
         if draft is None:
             texts.append(f"（「{part.rstrip('？?。')}」に直接答える記載は見つかりませんでした。）")
             continue
-        given = {c.quote: c.marker for c in citations}
-        if {c.quote for c in draft.citations} <= set(given):
+        def given(c: Citation) -> bool:  # quoted already, or inside a longer quote of the same passage
+            return any(c.chunk_id == g.chunk_id and c.quote in g.quote for g in citations)
+
+        if all(given(c) for c in draft.citations):
             continue  # this part is answered by the lines already given
         # A line already quoted for an earlier part is not repeated; the part's other lines are renumbered.
         renumber: dict[int, int] = {}
         for c in draft.citations:
-            if c.quote not in given:
+            if not given(c):
                 renumber[c.marker] = len(citations) + 1
                 citations.append(replace(c, marker=renumber[c.marker]))
         kept, start = [], 0

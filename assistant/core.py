@@ -267,6 +267,8 @@ class Assistant:
         if years:
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料には{'・'.join(years)}に関する記載がありません（資料の対象: {covered}）。"
+        if scope.asks_for_participants(question):
+            return "資料には個々の採択団体・進出企業の一覧や名称は記載されていません（取組事例の一部のみ）。"
         if scope.asks_about_the_future(question):
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料（{covered}）には、来年度以降の予定や予算は記載されていません。"

@@ -68,6 +68,18 @@ def absent_focus(question: str, corpus_key: str) -> str | None:
     return None
 
 
+# The documents describe the programme and a few adopted examples; they list no participants.
+_PARTICIPANT_LIST = re.compile(
+    r"(?:進出した|入居(?:した|している)|採択された|不採択(?:に|と)?(?:なった|の)|応募した|参加した)"
+    r"[^。？?]{0,15}?(?:社名|企業名|団体名|自治体名|名前|一覧|総数|リスト)"
+)
+
+
+def asks_for_participants(question: str) -> bool:
+    """「進出した企業の社名」「採択された団体の一覧」: who took part, which the documents do not list."""
+    return bool(_PARTICIPANT_LIST.search(normalise_key(question)))
+
+
 def asks_about_the_future(question: str) -> bool:
     return bool(_FUTURE.search(question))
 

@@ -65,3 +65,11 @@ def test_a_line_already_given_for_an_earlier_part_is_not_repeated():
 def test_a_vague_part_gets_the_clarification(fake_assistant):
     answer = fake_assistant.ask("上限額は？補助率は？")
     assert answer.status.value == "clarification_needed"
+
+
+def test_a_line_inside_a_longer_quote_already_given_is_not_repeated():
+    first = Draft("予算額\n令和2年度補正\n10,000百万円[1]", (citation(1, "予算額\n令和2年度補正\n10,000百万円"),), 0.8)
+    inner = Citation(1, "c1", "doc.txt", "制度概要", "令和4年度", "節", "予算額\n令和2年度補正", 0.9)
+    second = Draft("予算額\n令和2年度補正[1]", (inner,), 0.5)
+    merged = merge_drafts(["予算はいくら？", "補正はいつ？"], [first, second])
+    assert merged is not None and merged.text == first.text

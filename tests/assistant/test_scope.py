@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from assistant.japanese import normalise_key
-from assistant.scope import absent_focus, amount_not_stated, asks_about_the_future, unknown_fiscal_years
+from assistant.scope import (
+    absent_focus,
+    amount_not_stated,
+    asks_about_the_future,
+    asks_for_participants,
+    unknown_fiscal_years,
+)
 from assistant.types import Chunk, Passage
 
 CORPUS = normalise_key(
@@ -54,3 +60,10 @@ def test_an_amount_must_be_stated_near_the_programme_asked_about():
     assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [near]) == []
     about = passage("進出支援金 最大100万円/社", section="地方創生拠点整備タイプ > 交付上限額")
     assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [about]) == []
+
+
+def test_lists_of_participants_are_not_in_the_documents():
+    assert asks_for_participants("採択された団体の一覧を教えてください")
+    assert asks_for_participants("佐渡市の施設に進出した企業の社名は？")
+    assert not asks_for_participants("採択された団体の取組事例を教えてください")
+    assert not asks_for_participants("HUB GUJOに進出した企業は何社ですか？")
