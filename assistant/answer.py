@@ -49,7 +49,10 @@ _PROGRAMME_NAME = re.compile(
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
-_GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金", "タイプ", "助成金"}
+# Words for a kind of funding rather than one programme (「他の国庫補助金を併用できますか」 asks about a rule the
+# documents state: 国の補助金等を受けている事業の経費は対象外).
+_GENERIC_PROGRAMME_WORDS = {"標準タイプ", "高水準タイプ", "交付金", "補助金", "支援金", "本交付金", "タイプ", "助成金",
+                            "国庫補助金", "補助金等", "交付金等", "国庫負担金", "他の補助金"}
 # 「…できますか」「入れられますか」「計上してもいいですか」: potential and permission forms asked as yes/no.
 _YES_NO = re.compile(
     r"(?:できますか|出来ますか|[えけせてねべめれ]ますか|なりますか|可能ですか|対象ですか|含まれますか|ありますか|いいですか|よいですか"

@@ -67,3 +67,8 @@ def test_lists_of_participants_are_not_in_the_documents():
     assert asks_for_participants("佐渡市の施設に進出した企業の社名は？")
     assert not asks_for_participants("採択された団体の取組事例を教えてください")
     assert not asks_for_participants("HUB GUJOに進出した企業は何社ですか？")
+
+
+def test_a_kind_of_funding_is_not_taken_for_an_unknown_programme(fake_assistant):
+    answer = fake_assistant.ask("サテライトオフィスの整備に他の国庫補助金を併用できますか？")
+    assert answer.status.value == "answered" and "国の補助金等" in answer.text, answer.text
