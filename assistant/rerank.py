@@ -21,9 +21,18 @@ def best_line_coverage(
     question: str, passage: Passage, idf: Callable[[str], float], use_synonyms: bool = True
 ) -> float:
     """0..1: the largest share of the question's weight that one unit of the passage covers."""
-    from assistant.answer import passage_units, term_weights  # the units and weights answers are chosen by
+    return _coverage(_question_weights(question, idf, use_synonyms), passage)
 
-    weights = term_weights(query_tokens(question, use_synonyms), idf)
+
+def _question_weights(question: str, idf: Callable[[str], float], use_synonyms: bool) -> dict[str, float]:
+    from assistant.answer import term_weights  # the weights answers are chosen by
+
+    return term_weights(query_tokens(question, use_synonyms), idf)
+
+
+def _coverage(weights: dict[str, float], passage: Passage) -> float:
+    from assistant.answer import passage_units  # the units answers are chosen from
+
     total = sum(weights.values())
     if not total:
         return 0.0
@@ -43,9 +52,8 @@ def rerank(
     use_synonyms: bool = True,
 ) -> list[Passage]:
     """Passages reordered by first-stage score + weight × best-line coverage; ranks renumbered from 1."""
-    scored = [
-        (p.score + weight * best_line_coverage(question, p, idf, use_synonyms), -p.rank, p) for p in passages
-    ]
+    weights = _question_weights(question, idf, use_synonyms)  # once per question, not once per passage
+    scored = [(p.score + weight * _coverage(weights, p), -p.rank, p) for p in passages]
     scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
     return [Passage(chunk=p.chunk, score=round(score / (1 + weight), 4), rank=i + 1)
             for i, (score, _, p) in enumerate(scored)]
