@@ -39,6 +39,7 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date", re.compile(r"いつ|何月|何日|期間|何年|締切|締め切り|期限|スケジュール"),
      re.compile(r"\d+\s*月\s*\d*\s*日?|\d{4}\s*年|令和\s*\d+\s*年|\d+\s*か?ヶ?カ?年|年度末")),
 ]
+_CONTACT_ASK = next(asks for name, asks, _ in _ANSWER_TYPES if name == "contact")
 # 「どのような経費が対象？」: the answer is a list; an enumeration (「…」、「…」 or 「：…」 lines) is what states it.
 _LIST_ASK = re.compile(r"(?:どのような|どんな|どういった|何が|何を)\S{0,8}?(?:経費|書類|要件|もの|取組|事業|例|対象|内容)")
 _ENUMERATION = re.compile(r"(?:[「（(][^」）)]{2,}[」）)][、，・].*){2,}|(?:\n\s*：)|(?:、[^、]{2,40}){3,}")
@@ -392,7 +393,7 @@ def draft_answer(
     asked = normalise_key(question)
     asks_list = bool(_LIST_ASK.search(question))
     # 「その担当のメールアドレスは？」 asks for an address; 「担当」 there only points back at the topic.
-    asks_department = bool(_ASKS_DEPARTMENT.search(question)) and not _ANSWER_TYPES[0][1].search(normalise_key(question))
+    asks_department = bool(_ASKS_DEPARTMENT.search(question)) and not _CONTACT_ASK.search(asked)
     defines = _defining(question)
     asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
     names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
