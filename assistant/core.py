@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # Below this share of the question's search weight found in the chosen lines, the documents do not answer it.
 MIN_RELEVANCE = 0.34
-MAX_ANSWER_CHARS = 600  # an answer an officer reads at a glance; citations travel in their own field
+ANSWER_CHAR_LIMIT = 600  # an answer an officer reads at a glance; citations travel in their own field
 PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -141,7 +141,7 @@ class Assistant:
                     draft = draft_for(part, question, max_units)  # the other parts may say what this one is about
                 drafts.append(draft if draft is not None and draft.relevance >= MIN_RELEVANCE else None)
             merged = extract.merge_drafts(parts, drafts)
-            if merged is None or len(MARKER_RE.sub("", merged.text)) <= MAX_ANSWER_CHARS:
+            if merged is None or len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
                 return merged
         return draft_for(question, carried)
 
@@ -355,4 +355,5 @@ def build_assistant(settings: Settings) -> Assistant:
         rerank_depth=settings.rerank_depth,
     )
     model = make_chat_model(settings)
-    return Assistant(settings, index, retriever, GroundedGenerator(model) if model is not None else None)
+    generator = GroundedGenerator(model, max_chars=ANSWER_CHAR_LIMIT) if model is not None else None
+    return Assistant(settings, index, retriever, generator)
