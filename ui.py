@@ -80,16 +80,54 @@ def format_calculation(calc: Calculation) -> str:
     )
 
 
-def _history(messages: list[dict[str, Any]]) -> list[Turn]:
-    """Chat messages -> Turns, leaving out the 出典/計算 panels (they carry a metadata title)."""
+def message_text(content: Any) -> str:
+    """The text of one chat message's content in any form Gradio 6 sends it: a string, a list of parts
+    (`{"type": "text", "text": …}` or plain strings), or one part. File and image parts carry no text."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", "")) if content.get("type", "text") == "text" else ""
+    if isinstance(content, (list, tuple)):
+        return "\n".join(t for t in (message_text(part) for part in content) if t)
+    return ""
+
+
+def _is_panel(message: Any) -> bool:
+    """The 出典/計算 panels are assistant messages with a metadata title; they are not conversation."""
+    meta = message.get("metadata") if isinstance(message, dict) else getattr(message, "metadata", None)
+    return bool((meta or {}).get("title"))
+
+
+def _role_and_text(message: Any) -> tuple[str, str]:
+    if isinstance(message, dict):
+        return str(message.get("role", "")), message_text(message.get("content"))
+    return str(getattr(message, "role", "")), message_text(getattr(message, "content", ""))
+
+
+def chat_history(messages: list[Any] | None) -> list[Turn]:
+    """Chat messages -> the same `Turn` list the API and the CLI pass to `assistant.ask`."""
     turns = []
     for m in messages or []:
-        meta = m.get("metadata") or {}
-        content = m.get("content")
-        if meta.get("title") or not isinstance(content, str) or m.get("role") not in ("user", "assistant"):
+        role, text = _role_and_text(m)
+        if _is_panel(m) or role not in ("user", "assistant") or not text.strip():
             continue
-        turns.append(Turn(m["role"], content))
+        turns.append(Turn(role, text))  # type: ignore[arg-type]
     return turns
+
+
+def liked_exchange(messages: list[Any] | None, index: int) -> tuple[str, str]:
+    """(question, answer) as plain text for the liked assistant message at `index`."""
+    messages = list(messages or [])
+    if not 0 <= index < len(messages):
+        return "", ""
+    _, answer = _role_and_text(messages[index])
+    question = ""
+    for m in reversed(messages[:index]):
+        role, text = _role_and_text(m)
+        if role == "user" and text.strip():
+            question = text
+            break
+    return question, answer
 
 
 def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> gr.Blocks:
@@ -102,7 +140,7 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
 
     def respond(message: str, messages: list[Any]) -> Iterator[tuple[str, list[Any]]]:
         messages = list(messages or [])  # dicts from the browser, gr.ChatMessage for the 出典/計算 panels
-        history = _history(messages)
+        history = chat_history(messages)
         messages.append({"role": "user", "content": message})
         yield "", messages
         try:
@@ -127,8 +165,7 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
 
     def on_like(messages: list[dict[str, Any]], comment: str, data: gr.LikeData) -> str:
         index = data.index if isinstance(data.index, int) else data.index[0]
-        answer_text = str(messages[index].get("content", "")) if 0 <= index < len(messages) else ""
-        question = next((str(m.get("content")) for m in reversed(messages[:index]) if m.get("role") == "user"), "")
+        question, answer_text = liked_exchange(messages, index)
         if not question or not answer_text:
             return "フィードバックを記録できませんでした（回答が見つかりません）。"
         feedback.add(question, answer_text, 1 if data.liked else -1, (comment or "")[:4000])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from assistant.types import Answer, Calculation, Chunk, Citation, Passage, Rule, Status
-from ui import _history, format_answer, format_calculation, format_citations
+from ui import chat_history, format_answer, format_calculation, format_citations, liked_exchange
 
 CHUNK = Chunk("c1", "doc.txt", "制度概要", "令和4年度", "■ 交付上限額", "前文。事業費最大9,000万円／施設 (50人以上収容の場合)。後文<b>", 0, 40)
 CITATION = Citation(1, "c1", "doc.txt", "制度概要", "令和4年度", "■ 交付上限額", "事業費最大9,000万円／施設 (50人以上収容の場合)", 0.9)
@@ -34,4 +34,24 @@ def test_calculation_panel_lists_inputs_formula_result_and_rules():
 def test_history_leaves_out_panels():
     messages = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"},
                 {"role": "assistant", "content": "出典…", "metadata": {"title": "出典（1件）"}}]
-    assert [(t.role, t.content) for t in _history(messages)] == [("user", "q"), ("assistant", "a")]
+    assert [(t.role, t.content) for t in chat_history(messages)] == [("user", "q"), ("assistant", "a")]
+
+
+def test_history_reads_every_form_of_gradio_message_content():
+    # Gradio 6 sends content as a list of parts; files carry no text and a bare part is a dict.
+    messages = [
+        {"role": "user", "content": [{"type": "text", "text": "最初の質問"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "答え"}, {"type": "file", "file": {"path": "x"}}]},
+        {"role": "user", "content": {"type": "text", "text": "次の質問"}},
+        {"role": "user", "content": [{"type": "file", "file": {"path": "only-a-file"}}]},
+    ]
+    assert [(t.role, t.content) for t in chat_history(messages)] == [
+        ("user", "最初の質問"), ("assistant", "答え"), ("user", "次の質問")]
+
+
+def test_liked_exchange_is_plain_text_whatever_the_content_form():
+    messages = [{"role": "user", "content": [{"type": "text", "text": "返還のルールは？"}]},
+                {"role": "assistant", "content": [{"type": "text", "text": "半額です[1]"}]},
+                {"role": "assistant", "content": "出典", "metadata": {"title": "出典（1件）"}}]
+    assert liked_exchange(messages, 1) == ("返還のルールは？", "半額です[1]")
+    assert liked_exchange(messages, 9) == ("", "")
