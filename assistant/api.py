@@ -5,18 +5,18 @@ names no path, setting or secret.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.access import AccessPolicy
 from assistant.errors import CalculationError, IndexBusyError, IndexMissingError, InputError
 from assistant.feedback import FeedbackStore
 from assistant.payloads import answer_payload, calculation_payload
@@ -31,20 +31,35 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 HARD_MAX_CHARS = 2000  # the contract's limit; settings may lower it
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _valid_text(value: str) -> str:
+    """Lone surrogates (JSON "\\ud800") are no text in any encoding: refused here with a message."""
+    if _SURROGATE.search(value):
+        raise ValueError("contains invalid Unicode (lone surrogate) (不正な文字が含まれています)")
+    return value
+
+
 class HistoryTurn(BaseModel):
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20000)
+
+    @field_validator("content")
+    @classmethod
+    def _content(cls, value: str) -> str:
+        return _valid_text(value)
 
 
 class AskRequest(BaseModel):
     question: str = Field(description="1..2000 characters after trimming", examples=["50人以上の施設の整備・運営の上限額は？"])
     history: list[HistoryTurn] = Field(default_factory=list, max_length=50, description="most recent last")
-    include_passages: bool = False
+    include_passages: StrictBool = False
 
     @field_validator("question")
     @classmethod
     def _question(cls, value: str) -> str:
-        value = value.strip()
+        value = _valid_text(value).strip()
         if not value:
             raise ValueError("question is empty (質問が空です)")
         if len(value) > HARD_MAX_CHARS:
@@ -95,9 +110,21 @@ class AskResponse(BaseModel):
 class FeedbackRequest(BaseModel):
     question: str = Field(min_length=1, max_length=4000)
     answer: str = Field(min_length=1, max_length=20000)
-    rating: Literal[1, -1]
+    rating: StrictInt = Field(description="1 (useful) or -1 (not useful); booleans and floats are refused")
     comment: str = Field(default="", max_length=4000)
     status: str = Field(default="", max_length=40)
+
+    @field_validator("rating")
+    @classmethod
+    def _rating(cls, value: int) -> int:
+        if value not in (1, -1):
+            raise ValueError("rating must be 1 or -1")
+        return value
+
+    @field_validator("question", "answer", "comment", "status")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return _valid_text(value)
 
 
 class FeedbackResponse(BaseModel):
@@ -130,6 +157,9 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
         title="grant-assistant",
         version="0.1.0",
         description="地方創生テレワーク型交付金の公表資料に基づく、出典付きの回答と計算。",
+        # The interactive docs load scripts from a CDN: off, so that nothing is fetched from outside.
+        docs_url=None,
+        redoc_url=None,
         # Every operation can answer these; documenting them keeps clients (and schemathesis) honest.
         responses={401: {"model": ErrorResponse, "description": "missing or wrong bearer token"},
                    413: {"model": ErrorResponse, "description": "request body too large"},
@@ -147,14 +177,7 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
         )
 
     @app.middleware("http")
-    async def limits_and_headers(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > settings.max_body_bytes):
-            return _error(413, f"request body too large (max {settings.max_body_bytes} bytes)")
-        if request.method == "POST" and length is None and request.url.path.startswith("/api/"):
-            body = await request.body()  # chunked upload: measure what actually arrived
-            if len(body) > settings.max_body_bytes:
-                return _error(413, f"request body too large (max {settings.max_body_bytes} bytes)")
+    async def headers(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         if response.headers.get("content-type", "").startswith("text/html"):
             response.headers["Content-Security-Policy"] = "frame-ancestors " + " ".join(settings.frame_ancestors)
@@ -180,17 +203,8 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
         log.exception("unexpected error", exc_info=exc)
         return _error(500, "internal error; the request was not processed")
 
-    def authorised(request: Request) -> None:
-        if token is None:
-            return
-        given = request.headers.get("authorization", "")
-        scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
-            raise HTTPException(status_code=401, detail="missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
-
-    guard = [Depends(authorised)]
-
-    @app.post("/api/ask", response_model=AskResponse, dependencies=guard)
+    # Access (token, body limits, uploads) is one ASGI policy around the whole app: see assistant/access.py.
+    @app.post("/api/ask", response_model=AskResponse)
     def ask(body: AskRequest) -> dict[str, Any]:
         if len(body.question) > max_chars:
             raise HTTPException(422, f"question is longer than {max_chars} characters (質問が長すぎます)")
@@ -203,23 +217,23 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
             raise HTTPException(503, str(exc)) from exc
         return answer_payload(answer, body.include_passages)
 
-    @app.get("/api/health", response_model=HealthResponse, dependencies=guard)
+    @app.get("/api/health", response_model=HealthResponse)
     def health() -> dict[str, Any]:
         return {"status": "ok", **assistant.health()}
 
-    @app.post("/api/feedback", response_model=FeedbackResponse, dependencies=guard)
+    @app.post("/api/feedback", response_model=FeedbackResponse)
     def add_feedback(body: FeedbackRequest) -> dict[str, Any]:
         row = feedback.add(body.question, body.answer, body.rating, body.comment, body.status)
         return {"id": row, "stored": True}
 
-    @app.get("/api/calculators", dependencies=guard)
+    @app.get("/api/calculators")
     def calculators() -> list[dict[str, Any]]:
         return [
             {"kind": c.kind, "title": c.title, "description": c.description, "input_schema": c.input_schema}
             for c in assistant.calculators()
         ]
 
-    @app.post("/api/calculate", response_model=CalculationOut, dependencies=guard)
+    @app.post("/api/calculate", response_model=CalculationOut)
     def calculate(body: CalculateRequest) -> dict[str, Any] | None:
         try:
             return calculation_payload(assistant.calculate(body.kind, body.inputs))
@@ -241,4 +255,6 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
         app = gr.mount_gradio_app(app, build_ui(assistant, settings, embed=True), path="/embed", auth=auth,
                                   footer_links=[])
         app = gr.mount_gradio_app(app, build_ui(assistant, settings), path="/", auth=auth)
+    app.add_middleware(AccessPolicy, token=token, max_body_bytes=settings.max_body_bytes,  # type: ignore[arg-type]
+                       body_timeout_s=settings.body_timeout_s)
     return app

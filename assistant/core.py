@@ -32,6 +32,7 @@ ANSWER_CHAR_LIMIT = 600  # an answer an officer reads at a glance; citations tra
 PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone surrogates: not encodable, so never valid text
 
 
 def corpus_key(index: LoadedIndex) -> str:
@@ -206,6 +207,8 @@ class Assistant:
     def validate_question(self, question: object) -> str:
         if not isinstance(question, str):
             raise InputError("質問は文字列で指定してください (question must be a string).")
+        if _SURROGATE.search(question):
+            raise InputError("質問に使えない文字（不正なUnicode）が含まれています (question contains invalid code points).")
         text = unicodedata.normalize("NFC", question).strip()
         text = _CONTROL.sub("", text)
         if not text:
@@ -219,6 +222,8 @@ class Assistant:
 
     def validate_history(self, history: Sequence[Turn]) -> list[Turn]:
         turns = [t for t in history if isinstance(t, Turn) and t.content.strip()]
+        if any(_SURROGATE.search(t.content) for t in turns):
+            raise InputError("会話履歴に使えない文字（不正なUnicode）が含まれています (history contains invalid code points).")
         if len(turns) > self.settings.max_history_turns:
             turns = turns[-self.settings.max_history_turns :]  # oldest turns matter least for follow-ups
         if sum(len(t.content) for t in turns) > self.settings.max_history_chars:

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     max_history_turns: int = 20
     max_history_chars: int = 20000
     max_body_bytes: int = 256 * 1024
+    body_timeout_s: float = Field(10.0, description="a request body must arrive within this time (else 408)")
 
     def model_post_init(self, __context: object) -> None:
         object.__setattr__(self, "cors_origins", _split_csv(self.cors_origins))
