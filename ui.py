@@ -187,7 +187,8 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
                                  scale=5, elem_id="question", max_length=settings.max_question_chars)
                 send = gr.Button("送信", variant="primary", scale=1, elem_id="send")
             gr.Examples(EXAMPLES, inputs=box, label="質問の例")
-            comment = gr.Textbox(label="コメント（任意・回答の「良い／良くない」ボタンと一緒に記録されます）", lines=1)
+            comment = gr.Textbox(label="コメント（任意・回答の「良い／良くない」ボタンと一緒に記録されます）", lines=1,
+                                 elem_id="comment")
             feedback_note = gr.Markdown()
             clear = gr.Button("会話をリセット")
             box.submit(respond, [box, chatbot], [box, chatbot])
