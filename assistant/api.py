@@ -88,6 +88,14 @@ class RuleOut(BaseModel):
     section: str = ""
 
 
+class StepOut(BaseModel):
+    kind: str = Field(description="sum | cap | rate | count_limit | difference | band | rank | gate")
+    label: str
+    inputs: dict[str, Any]
+    result: Any
+    rule: RuleOut | None
+
+
 class CalculationOut(BaseModel):
     kind: str
     inputs: dict[str, Any]

@@ -22,6 +22,12 @@ def calculation_payload(calc: Calculation | None) -> dict[str, Any] | None:
              "section": r.section}
             for r in calc.rules
         ],
+        "steps": [
+            {"kind": s.kind, "label": s.label, "inputs": dict(s.inputs), "result": s.result,
+             "rule": None if s.rule is None else {"name": s.rule.name, "value": s.rule.display_value(), "unit": s.rule.unit,
+                                                   "quote": s.rule.quote, "source": s.rule.source, "section": s.rule.section}}
+            for s in calc.steps
+        ],
     }
 
 

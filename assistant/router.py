@@ -10,14 +10,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
+from assistant.calculators.plan import (
+    INPUT_WORDS,
+    TYPES,
+    Plan,
+    calculate_plan,
+    calculate_repayments,
+    missing_inputs,
+    read_plan,
+)
+from assistant.calculators.rules import integer
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
+from assistant.quantities import read_quantities
 from assistant.types import Calculation, Turn
 from assistant.vocabulary import grant_type_of
 
@@ -77,6 +88,8 @@ def _percent(text: str) -> str | None:
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点")
 _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:が|とも|は)?\s*(?:すべて|全て|いずれも|各|それぞれ)?\s*(\d+)\s*点")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
+_SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目)\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
+_POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
 
 
@@ -87,6 +100,13 @@ def _score(text: str) -> int | None:
     t = _n(text)
     if m := _TOTAL_SCORE.search(t):
         return int(m.group(1))
+    # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
+    sheet = _SHEET_ITEM.findall(t)
+    if len(sheet) >= 4:
+        return sum(int(x) for x in sheet)
+    per_points = _POINTS_TIMES_ITEMS.findall(t)
+    if per_points:
+        return sum(int(points) * int(items) for points, items in per_points)
     bonus_spans = [m.span() for m in _BONUS_POINTS.finditer(t)]
     products = list(_ITEMS_TIMES_POINTS.finditer(t))
     if products:
@@ -118,6 +138,9 @@ def _bonus(text: str) -> int | None:
 def _cross(text: str) -> str | None:
     t = _n(text)
     if re.search(r"×(?:が|は)?(?:ある|あり|付|1つ|ひとつ)|×がつ", t):
+        return "はい"
+    # A requirement the plan cannot meet: the KPI of outside-prefecture companies set to none.
+    if re.search(r"(?:県外|都道府県外)の?企業[^。]{0,40}?(?:0\s*社|ゼロ|見込めず|見込めない)", t):
         return "はい"
     if re.search(r"(?:すべて|全て)(?:○|〇|丸)", t):
         return "いいえ"
@@ -280,17 +303,17 @@ _SHAPES = [
            {"事業費": lambda t: _amount_after(t, r"総額|事業費|総事業費|計画|経費")}),
     _Shape("trial_office_tax", re.compile(r"お試し.*(?:特別交付税|措置額).*(?:いくら|金額|額は)"),
            {"対象経費": lambda t: _amount_after(t, r"対象経費|経費")}),
-    _Shape("repayment", re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)返(?:さ|し|す)"),
+    _Shape("repayment", re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)"),
            {"受給額": _first_amount,
             "経過": _elapsed}),
-    _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
-           {"12月末申請率": _percent}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
-    _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点", _OUTCOME),
+    _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross}, optional=("加点", "申請要件×")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点", r"\d+\s*点", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点|自己採点|項目", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
            {"申請タイプ": _grant_type, "総合評価点数": _score, "加点": _bonus, "申請要件×": _cross},
            optional=("加点", "申請要件×")),
+    _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
+           {"12月末申請率": _percent}),
     _Shape("migrants_minimum", _AllOf(r"移住者", r"人口", r"何人|最低|以上|下限|いくつ|何名"),
            {"市町村人口": _population}),
     _Shape("local_burden_2021", _AllOf(r"実質(?:的な)?(?:地方)?負担", rf"{_MONEY_ASK}|どのくらい|どれくらい"),
@@ -337,15 +360,105 @@ def _extract(shape: _Shape, texts: list[str]) -> dict[str, object]:
 MAX_TURN_CHARS = 400  # inputs are stated in a sentence; longer turns are not searched further
 
 
+_PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|いくら|幾ら|負担|持ち出し|見込|最大|合計|総額|差|違い|どのくらい|どれくらい"
+                       r"|増え|減り|変わ|なら|だと|だったら|場合は")
+# Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
+_OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
+                               r"|何点|点数|評価|移住者|臨時交付金|実質的|KPI.*(?:満た|要件)")
+_COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
+
+
+def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """A plan (facilities, soft costs, ③, 進出支援金, ⑤) and a question about its money: the plan program.
+    A follow-up that changes the type or one amount, or asks how much more, re-runs the earlier plan."""
+    text = _n(question)
+    if not _PLAN_ASK.search(text) or _OTHER_CALCULATOR.search(text):
+        return None
+    plan = read_plan(question)
+    earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
+    base: Plan | None = None
+    if plan.empty:
+        base = next((p for p in (read_plan(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
+        if base is None or len(text) > 120:
+            return None
+        plan = _changed(base, question)
+    if plan.grant_type is None:
+        carried = next((t for t in (grant_type_of(e) for e in earlier) if t), None)
+        plan = replace(plan, grant_type=carried)
+    both = bool(re.search(r"高水準", text) and re.search(r"標準", text)) or (
+        base is None and plan.grant_type is None and bool(re.search(r"それぞれのタイプ|両タイプ|タイプ別", text)))
+    missing = [m for m in missing_inputs(plan) if not (both and m == "タイプ")]
+    if missing:
+        words = "、".join(INPUT_WORDS[m] for m in missing)
+        return Route("plan_program", None, tuple(missing), f"計算するには、{words}を教えてください。")
+    types: tuple[str, ...] = TYPES if both else (str(plan.grant_type),)
+    compare = base if base is not None and _COMPARE.search(text) and base != plan else None
+    if compare is not None and compare.grant_type is None:
+        compare = replace(compare, grant_type=plan.grant_type)
+    try:
+        return Route("plan_program", calculate_plan(plan, types, compare_with=compare), (), None)
+    except CalculationError as exc:
+        return Route("plan_program", None, (), f"計算できませんでした：{exc}")
+
+
+def _changed(base: Plan, question: str) -> Plan:
+    """The earlier plan with what this turn changes: the type, or the one amount it had."""
+    plan = base
+    kind = grant_type_of(question)
+    if kind:
+        plan = replace(plan, grant_type=kind)
+    amounts = [q for q in read_quantities(question) if q.unit == "円"]
+    if len(amounts) == 1:
+        new = amounts[0].value
+        if len(base.projects5) == 1:
+            plan = replace(plan, projects5=(new,))
+        elif len(base.facilities) == 1 and not base.projects5:
+            plan = replace(plan, facilities=(replace(base.facilities[0], cost=new),))
+        elif len(base.promotion3) == 1:
+            plan = replace(plan, promotion3=(new,))
+    return plan
+
+
+_NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|ではなく|ではございません|でもない)")
+_REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")
+
+
+def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """Several companies leaving after different periods: each one's share, then the sum."""
+    text = _n(question)
+    if not _REPAY.search(text) or any(not _NEGATED.match(text[m.end() : m.end() + 24])
+                                       for m in re.finditer(r"虚偽|不正|倒産|災害|やむを得ない", text)):
+        return None  # a special case of the rules (false claims, unavoidable reasons): the repayment calculator
+    periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
+    if len(periods) < 2:
+        return None
+    texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
+    received = None
+    for t in texts:
+        qs = [q for q in read_quantities(t) if q.unit == "円" and q.role in ("進出支援金", "受給額", "金額", "事業費")]
+        if qs:
+            received = qs[0].value
+            break
+        if re.search(r"満額|上限(?:額)?(?:いっぱい|まで|どおり|の)", _n(t)) and re.search(r"進出支援金|支援金", _n(t)):
+            received = integer("relocation_max")
+            break
+    if received is None:
+        return Route("repayment_program", None, ("受給額",), "返還額を計算するには、1社あたりの進出支援金の受給額を教えてください。")
+    return Route("repayment_program", calculate_repayments(received, periods), (), None)
+
+
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
+    planned = plan_route(question, history) or repayments_route(question, history)
+    if planned is not None:
+        return planned
     earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
     # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own
     # (「標準タイプだと？」 after a 国費 question; not 「返してもらう必要は？」 after one).
     own_asks = [bool(shape.asks.search(text)) for shape in _SHAPES]
     asks_own = any(own_asks)
     for shape, own in zip(_SHAPES, own_asks, strict=True):
-        follow = not own and not asks_own and earlier and shape.asks.search(earlier[0]) and len(text) <= 40
+        follow = not own and not asks_own and earlier and shape.asks.search(earlier[0]) and len(text) <= 80
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))

@@ -118,6 +118,18 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a calculation program: what it does (in the officer's terms), its inputs, its result and
+    the rule it applies (None for plain arithmetic: a sum, a difference)."""
+
+    kind: str  # sum | cap | rate | count_limit | difference | band | rank | gate
+    label: str
+    inputs: Mapping[str, Any]
+    result: Any
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True)
 class Calculation:
     """A calculator's result: how a number came about, with the rules it used.
 
@@ -131,6 +143,7 @@ class Calculation:
     formula: str
     summary: str
     rules: tuple[Rule, ...] = ()
+    steps: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from assistant.types import Turn
 @pytest.mark.parametrize(
     ("question", "kind", "key", "value"),
     [
-        ("収容人数30人の施設で総事業費6,000万円なら、高水準タイプの国費はいくら？", "grant_amount", "国費", 33_750_000),
-        ("定員15人のコワーキングスペースを総事業費4,000万円で整備、標準タイプの国費は？", "grant_amount", "国費", 15_000_000),
-        ("⑤事業で総事業費4,000万円、高水準タイプなら国費はいくら？", "project5_grant", "国費", 22_500_000),
-        ("標準タイプで3社に進出支援金を満額支給する場合の国費の合計は？", "relocation_support_national", "国費合計", 1_500_000),
+        ("収容人数30人の施設で総事業費6,000万円なら、高水準タイプの国費はいくら？", "plan_program", "国費", 33_750_000),
+        ("定員15人のコワーキングスペースを総事業費4,000万円で整備、標準タイプの国費は？", "plan_program", "国費", 15_000_000),
+        ("⑤事業で総事業費4,000万円、高水準タイプなら国費はいくら？", "plan_program", "国費", 22_500_000),
+        ("標準タイプで3社に進出支援金を満額支給する場合の国費の合計は？", "plan_program", "国費", 1_500_000),
         ("12月末の申請率が65%なら加点は何点？", "mynumber_bonus", "加点", 2),
         ("標準タイプで申請して総合評価点数が19点の場合、採択区分は？", "adoption_decision", "採択区分", "標準タイプで採択"),
         ("100万円の進出支援金を受けた企業が申請日から2年で退去した場合、返還額は？", "repayment", "返還額", 1_000_000),
@@ -24,12 +24,12 @@ from assistant.types import Turn
         ("標準タイプで申請、総合評価点数は18点でした。結果はどうなりますか？", "adoption_decision", "採択区分", "標準タイプで採択"),
         # a plan of two facilities and soft costs: each facility capped by its size, soft costs per 団体
         ("標準タイプで定員12人の施設（総事業費3,500万円）と定員40人の施設（総事業費4,000万円）を整備し、ソフト経費に"
-         "800万円。国費の合計はいくら？", "plan_total", "国費合計", (30_000_000 + 40_000_000 + 8_000_000) // 2),
+         "800万円。国費の合計はいくら？", "plan_program", "国費", (30_000_000 + 40_000_000 + 8_000_000) // 2),
         ("大阪府豊中市は対象になりますか？", "eligibility", "判定", "対象"),
         # the 県 itself applies, for a project limited to a listed municipality (③)
         ("千葉県（県として）が、南房総市の区域内に限った事業として申請することはできますか？", "eligibility", "区分", "③"),
         ("神奈川県が横浜市の区域に限って申請することはできますか？", "eligibility", "判定", "対象外（原則）"),
-        ("定員15人のオフィスを2か所、それぞれ2,800万円で整備します。高水準タイプの国費の合計は？", "plan_total", "国費合計", 42_000_000),
+        ("定員15人のオフィスを2か所、それぞれ2,800万円で整備します。高水準タイプの国費の合計は？", "plan_program", "国費", 42_000_000),
         ("人口32,000人の町です。高水準タイプの移住者数のKPIは最低何人？", "migrants_minimum", "移住者数の下限", 4),
         ("総事業費4,000万円を高水準タイプで実施した場合の実質的な地方負担はいくら？", "local_burden_2021", "実質的な地方負担", 2_000_000),
         # a score sheet: items × points plus a further item (6 × 2 + 1 = 13), not the first 「2点」
@@ -69,10 +69,13 @@ def test_inputs_are_carried_from_history():
     assert r is not None and r.calculation is not None and r.calculation.result["国費"] == 22_500_000
 
 
-def test_a_plan_beyond_the_facility_limits_is_refused_with_the_rule():
-    r = route("標準タイプで定員60人の施設を1億円、定員80人の施設を1億円で整備します。国費の合計は？")
-    assert r is not None and r.kind == "plan_total" and r.calculation is None
-    assert "50人以上の施設は1団体1施設まで" in (r.clarification or "")
+def test_a_plan_beyond_the_facility_limits_keeps_the_largest_facilities_and_says_why():
+    r = route("標準タイプで定員60人の施設を1億円、定員80人の施設を8,000万円で整備します。国費の合計は？")
+    assert r is not None and r.kind == "plan_program" and r.calculation is not None
+    # one 50人以上 facility per 団体: the larger eligible amount (9,000万円) is kept, the other is left out
+    assert r.calculation.result["国費"] == 45_000_000
+    assert "50人以上は1団体1施設まで" in r.calculation.summary
+    assert any(s.kind == "count_limit" and s.rule is not None for s in r.calculation.steps)
 
 
 def test_a_follow_up_that_asks_something_else_is_not_routed_to_the_earlier_calculator():
@@ -99,14 +102,21 @@ def test_odd_plans_and_long_inputs_route_without_error(question, history):
     route(question, history)  # must not raise (nor hang: these once took seconds to minutes)
 
 
-def test_a_plan_whose_amounts_cannot_be_paired_is_asked_for_in_a_readable_form():
+def test_facilities_and_amounts_are_paired_in_the_order_they_are_stated():
     for question in ("2,800万円で定員10人の施設と、5,000万円で定員30人の施設を高水準タイプで。国費の合計は？",
                      "定員10人の施設と定員30人の施設、総事業費はそれぞれ2,800万円と5,000万円。高水準タイプの国費の合計は？"):
         r = route(question)
-        assert r is not None and r.kind == "plan_total" and r.calculation is None and "定員10人の施設（総事業費" in (r.clarification or "")
+        assert r is not None and r.calculation is not None
+        assert r.calculation.result["国費"] == (28_000_000 + 45_000_000) * 3 // 4
     four = route("定員10人の施設（1,000万円）、定員12人の施設（1,000万円）、定員15人の施設（1,000万円）、"
                  "定員18人の施設（1,000万円）を標準タイプで整備。国費の合計は？")
-    assert four is not None and "合計3施設" in (four.clarification or "")
+    assert four is not None and four.calculation is not None and "3施設まで" in four.calculation.summary
+    assert four.calculation.result["国費"] == 15_000_000
+
+
+def test_a_facility_without_its_amount_is_asked_for_in_the_users_terms():
+    r = route("定員25人の施設と定員40人の施設を整備し、ソフト経費600万円。高水準タイプの国費はいくら？")
+    assert r is not None and r.calculation is None and "施設ごとの事業費" in (r.clarification or "")
 
 
 def test_a_total_that_includes_the_bonus_is_not_counted_twice_and_繰り返し_is_not_repayment():

@@ -1,0 +1,365 @@
+"""A municipality's whole plan, computed as a program of cited steps.
+
+A plan is what an officer describes: facilities (定員 and 事業費, or 「上限まで」), ソフト経費, a ③ promotion, ④
+進出支援金 for N companies, ⑤ projects (limited in number by the KPI's outside-prefecture companies). The
+program applies, in order: the size band of each facility and its cap, the per-団体 facility-count limits,
+the soft-cost cap, the ③ cap, the 進出支援金 per company, the ⑤ cap and count limit, the sum, the rate of the
+type, the 千円 truncation of the adopted examples, and the local burden (everything stated minus 国費). Every
+number comes from rules.toml; every step names the rule it applies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.common import floor_to
+from assistant.calculators.rules import fraction, integer, rule
+from assistant.errors import CalculationError
+from assistant.quantities import Quantity, normalise, of_role, read_quantities
+from assistant.types import Calculation, Rule, Step
+
+BANDS = (("cap_facility_under20", "20人未満"), ("cap_facility_20to49", "20人以上50人未満"), ("cap_facility_50plus", "50人以上"))
+TYPES = ("高水準", "標準")
+
+
+@dataclass(frozen=True)
+class Facility:
+    people: int | None
+    cost: int | None  # None: 「上限まで」 (the band's cap)
+
+
+@dataclass(frozen=True)
+class Plan:
+    facilities: tuple[Facility, ...] = ()
+    soft: tuple[int, ...] = ()
+    soft_to_cap: bool = False
+    promotion3: tuple[int, ...] = ()
+    companies: int | None = None
+    support_each: int | None = None
+    projects5: tuple[int, ...] = ()
+    kpi_companies: int | None = None
+    adopted5: int = 0
+    grant_type: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.facilities or self.soft or self.soft_to_cap or self.promotion3 or self.companies
+                    or self.projects5)
+
+
+# ---- reading a plan from a question -----------------------------------------------------------------
+_UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
+_SOFT_CUE = re.compile(r"ソフト(?:経費|事業)")
+_P5 = re.compile(r"⑤|進出企業定着|地域活性化支援事業")
+_P3 = re.compile(r"③|活用促進")
+_FACILITY_WORD = re.compile(r"施設|オフィス|スペース|コワーキング|拠点|整備")
+
+
+def _grant_type(text: str) -> str | None:
+    high = bool(re.search(r"高水準|補助率\s*3\s*/\s*4", text))
+    standard = bool(re.search(r"標準|補助率\s*1\s*/\s*2", text))
+    return ("高水準" if high else "標準") if high != standard else None
+
+
+def read_plan(question: str) -> Plan:
+    t = normalise(question)
+    qs = read_quantities(question)
+    capacities = [q for q in of_role(qs, "定員")]
+    costs = of_role(qs, "事業費", "金額")
+    about5 = bool(_P5.search(t)) and not capacities
+    about3 = bool(_P3.search(t)) and not capacities and not about5
+    soft_start = m.start() if (m := _SOFT_CUE.search(t)) else None
+
+    def in_soft_part(q: Quantity) -> bool:
+        return soft_start is not None and q.start > soft_start and "。" not in t[soft_start : q.start]
+
+    soft = [q.value for q in qs if q.unit == "円" and (q.role == "ソフト経費" or (q.role in ("直接経費", "金額", "B1")
+                                                                                 and in_soft_part(q)))]
+    plan = Plan(grant_type=_grant_type(t))
+    if about5:
+        projects = [q.value for q in costs if not in_soft_part(q)] + [q.value for q in of_role(qs, "⑤事業費")]
+        kpi = of_role(qs, "KPI企業数")
+        adopted = of_role(qs, "採択済件数")
+        return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
+                       adopted5=adopted[0].value if adopted else 0)
+    if about3:
+        promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額")]
+        plan = replace(plan, promotion3=tuple(promo))
+        soft = []
+    else:
+        plan = replace(plan, facilities=_facilities(t, capacities, [q for q in costs if not in_soft_part(q)],
+                                                    has_amounts=any(q.unit == "円" for q in qs)))
+    companies = of_role(qs, "社数")
+    if companies and re.search(r"進出支援金|支援金|④", t):
+        each = of_role(qs, "進出支援金")
+        full = _UP_TO_CAP.search(t[companies[0].start : companies[0].end + 20]) or (
+            each == [] and _UP_TO_CAP.search(t))
+        plan = replace(plan, companies=companies[0].value,
+                       support_each=each[0].value if each else (integer("relocation_max") if full else None))
+    soft_to_cap = soft_start is not None and not soft and bool(_UP_TO_CAP.search(t[soft_start : soft_start + 20]))
+    return replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
+
+
+def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_amounts: bool) -> tuple[Facility, ...]:
+    """Facilities in the order they are stated, each with its amount (paired in order: 「定員10人と30人、
+    それぞれ2,800万円と5,000万円」). A facility whose amount is not given is kept with cost -1 so that it is
+    asked for, never dropped; with no amount at all the question is a lookup of the cap."""
+    count_word = re.search(r"([2-3２３二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)", t)
+    repeated = int(normalise(count_word.group(1))) if count_word and len(capacities) == 1 else 1
+    if len(capacities) == 1 and len(costs) == 1 and repeated > 1:
+        return (Facility(capacities[0].value, costs[0].value),) * repeated  # 「2か所、それぞれ2,800万円」
+    if capacities and len(costs) == len(capacities):
+        return tuple(Facility(c.value, k.value) for c, k in zip(capacities, costs, strict=True))
+    if capacities and not costs:
+        if not _UP_TO_CAP.search(t):
+            # 「定員30人の施設の上限はいくら？」: a lookup of the cap, nothing to compute; with other amounts
+            # (soft costs) it is a plan whose facility amounts are missing.
+            return tuple(Facility(c.value, -1) for c in capacities) * repeated if has_amounts else ()
+        return tuple(Facility(c.value, None) for c in capacities) * repeated
+    if len(capacities) == 1 and len(costs) > 1 and repeated == len(costs):
+        return tuple(Facility(capacities[0].value, k.value) for k in costs)
+    if not capacities and len(costs) == 1 and _FACILITY_WORD.search(t):
+        return (Facility(None, costs[0].value),)
+    if capacities:
+        return tuple(Facility(c.value, -1) for c in capacities)  # amounts that cannot be paired: asked for
+    return ()
+
+
+# ---- the program ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    grant_type: str
+    eligible: int
+    national: int
+    stated: int
+    steps: tuple[Step, ...]
+    notes: tuple[str, ...]
+
+
+INPUT_WORDS = {"収容可能人数": "施設の収容可能人数（定員）", "総事業費": "施設ごとの事業費（施設整備・運営費）",
+               "支給額": "1社あたりの進出支援金の額", "タイプ": "タイプ（高水準／標準）"}
+
+
+def missing_inputs(plan: Plan) -> list[str]:
+    """The inputs the program still needs, by name (INPUT_WORDS says them in the officer's terms)."""
+    missing = []
+    if any(f.people is None for f in plan.facilities):
+        missing.append("収容可能人数")
+    if any(f.cost == -1 for f in plan.facilities):
+        missing.append("総事業費")
+    if plan.companies and plan.support_each is None:
+        missing.append("支給額")
+    if plan.grant_type is None:
+        missing.append("タイプ")
+    return missing
+
+
+def _rate(kind: str) -> tuple[Fraction, Rule]:
+    name = "rate_high" if kind == "高水準" else "rate_standard"
+    return fraction(name), rule(name)
+
+
+def _band(people: int) -> tuple[str, str]:
+    return BANDS[0] if people < 20 else BANDS[1] if people < 50 else BANDS[2]
+
+
+def run(plan: Plan, kind: str) -> Outcome:
+    steps: list[Step] = []
+    notes: list[str] = []
+    eligible_parts: list[int] = []
+    stated = 0
+
+    # Facilities: band -> cap, then the per-団体 count limits (keeping the largest eligible amounts).
+    capped: list[tuple[int, str, int]] = []  # (eligible, band label, index)
+    for i, f in enumerate(plan.facilities, 1):
+        assert f.people is not None and f.cost != -1
+        cap_name, band = _band(f.people)
+        cap = integer(cap_name)
+        steps.append(Step("band", f"施設{i}（定員{f.people}人）は「{band}」：上限{fy(cap)}", {"定員": f.people}, cap,
+                          rule(cap_name)))
+        cost = cap if f.cost is None else f.cost
+        stated += cost
+        eligible = min(cost, cap)
+        if f.cost is not None and f.cost > cap:
+            steps.append(Step("cap", f"施設{i}：min({fy(cost)}, {fy(cap)}) = {fy(eligible)}", {"事業費": cost, "上限": cap},
+                              eligible, rule(cap_name)))
+        capped.append((eligible, band, i))
+    if capped:
+        limits = dict(zip((b for _, b in BANDS), _band_limits(), strict=True))
+        kept: list[tuple[int, str, int]] = []
+        for eligible, band, i in sorted(capped, key=lambda c: -c[0]):
+            same = sum(1 for _, b, _ in kept if b == band)
+            if same >= limits[band] or len(kept) >= integer("facility_limit_total"):
+                notes.append(f"施設{i}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
+                steps.append(Step("count_limit", f"施設{i}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
+                                  {"区分": band}, 0, rule("facility_limit_by_size")))
+                continue
+            kept.append((eligible, band, i))
+        eligible_parts += [e for e, _, _ in kept]
+
+    soft_cap = integer("soft_cost_limit")
+    if plan.soft or plan.soft_to_cap:
+        soft_total = sum(plan.soft) if plan.soft else soft_cap
+        stated += soft_total
+        if len(plan.soft) > 1:
+            steps.append(Step("sum", f"ソフト経費：{' + '.join(fy(v) for v in plan.soft)} = {fy(soft_total)}",
+                              {"項目": list(plan.soft)}, soft_total))
+        soft_eligible = min(soft_total, soft_cap)
+        steps.append(Step("cap", f"ソフト経費：min({fy(soft_total)}, 上限{fy(soft_cap)}) = {fy(soft_eligible)}",
+                          {"ソフト経費": soft_total}, soft_eligible, rule("soft_cost_limit")))
+        eligible_parts.append(soft_eligible)
+    if plan.promotion3:
+        total3 = sum(plan.promotion3)
+        stated += total3
+        cap3 = integer("cap_project3")
+        eligible3 = min(total3, cap3)
+        label = f"{' + '.join(fy(v) for v in plan.promotion3)} = {fy(total3)}、" if len(plan.promotion3) > 1 else ""
+        steps.append(Step("cap", f"③活用促進事業：{label}min({fy(total3)}, 上限{fy(cap3)}) = {fy(eligible3)}",
+                          {"事業費": total3}, eligible3, rule("cap_project3")))
+        eligible_parts.append(eligible3)
+    if plan.companies:
+        assert plan.support_each is not None
+        each_cap = integer("relocation_max")
+        each = min(plan.support_each, each_cap)
+        support = each * plan.companies
+        stated += plan.support_each * plan.companies
+        steps.append(Step("sum", f"進出支援金：{fy(each)} × {plan.companies}社 = {fy(support)}",
+                          {"社数": plan.companies, "1社あたり": plan.support_each}, support, rule("relocation_max")))
+        eligible_parts.append(support)
+    if plan.projects5:
+        projects = list(plan.projects5)
+        if plan.kpi_companies is not None:
+            allowed = max(0, plan.kpi_companies - plan.adopted5)
+            if len(projects) > allowed:
+                steps.append(Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{plan.kpi_companies}社"
+                                  + (f" − 採択済{plan.adopted5}件" if plan.adopted5 else "") + f" = {allowed}件",
+                                  {"KPI企業数": plan.kpi_companies, "採択済": plan.adopted5}, allowed,
+                                  rule("project5_count_limit")))
+                notes.append(f"⑤は{allowed}件まで")
+                projects = projects[:allowed]
+        cap5 = integer("project5_cap")
+        for j, cost in enumerate(projects, 1):
+            stated += cost
+            eligible = min(cost, cap5)
+            if cost > cap5:
+                steps.append(Step("cap", f"⑤事業{j}：min({fy(cost)}, 上限{fy(cap5)}) = {fy(eligible)}",
+                                  {"事業費": cost}, eligible, rule("project5_cap")))
+            eligible_parts.append(eligible)
+
+    eligible_total = sum(eligible_parts)
+    if len(eligible_parts) > 1:
+        steps.append(Step("sum", f"交付対象事業費：{' + '.join(fy(v) for v in eligible_parts)} = {fy(eligible_total)}",
+                          {"内訳": eligible_parts}, eligible_total))
+    rate, rate_rule = _rate(kind)
+    national = floor_to(eligible_total * rate, integer("national_truncation"))
+    steps.append(Step("rate", f"国費：{fy(eligible_total)} × {rate.numerator}/{rate.denominator}（{kind}タイプ）= {fy(national)}"
+                      + ("（千円未満切り捨て）" if eligible_total * rate != national else ""),
+                      {"交付対象事業費": eligible_total, "補助率": f"{rate.numerator}/{rate.denominator}"}, national,
+                      rate_rule))
+    steps.append(Step("difference", f"地方負担：{fy(stated)} − {fy(national)} = {fy(stated - national)}",
+                      {"事業費の合計": stated, "国費": national}, stated - national))
+    return Outcome(kind, eligible_total, national, stated, tuple(steps), tuple(notes))
+
+
+def _band_limits() -> list[int]:
+    return [int(n) for n in str(rule("facility_limit_by_size").value).split("/")]
+
+
+# ---- the calculation an answer carries -----------------------------------------------------------------
+def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None = None) -> Calculation:
+    """Run the program for each type asked (one, or both to compare), or for a changed plan against the
+    earlier one (「事業費を広げたら負担はいくら増える？」)."""
+    if plan.empty:
+        raise CalculationError("計算する事業（施設・ソフト経費・進出支援金・⑤事業）が読み取れませんでした")
+    outcomes = [run(plan, kind) for kind in types]
+    before = run(compare_with, compare_with.grant_type or types[0]) if compare_with is not None else None
+    first = outcomes[0]
+    if len(outcomes) == 2:
+        high, std = (outcomes if outcomes[0].grant_type == "高水準" else outcomes[::-1])
+        difference = high.national - std.national
+        summary = (f"国費は高水準タイプで{fy(high.national)}、標準タイプで{fy(std.national)}、差は{fy(difference)}です"
+                   f"（地方負担は標準タイプのほうが{fy(difference)}多くなります）。")
+        steps = (*high.steps, *(s for s in std.steps if s.kind in ("rate", "difference")),
+                 Step("difference", f"差：{fy(high.national)} − {fy(std.national)} = {fy(difference)}",
+                      {"高水準": high.national, "標準": std.national}, difference))
+        result = {"国費（高水準タイプ）": high.national, "国費（標準タイプ）": std.national, "差": difference,
+                  "地方負担（高水準タイプ）": high.stated - high.national, "地方負担（標準タイプ）": std.stated - std.national}
+    else:
+        burden = first.stated - first.national
+        summary = f"国費は{fy(first.national)}、地方負担は{fy(burden)}です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}）。"
+        steps = first.steps
+        result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
+        if before is not None:
+            national_change = first.national - before.national
+            burden_change = burden - (before.stated - before.national)
+            summary += (f"変更前と比べて国費は{_signed(national_change)}、地方負担は{_signed(burden_change)}です。")
+            steps = (*steps, Step("difference", f"地方負担の増減：{fy(burden)} − {fy(before.stated - before.national)} = "
+                                  f"{_signed(burden_change)}", {}, burden_change))
+            result = {**result, "国費の増減": national_change, "地方負担の増減": burden_change}
+    if first.notes:
+        summary += "（" + "、".join(dict.fromkeys(first.notes)) + "）"
+    rules: dict[str, Rule] = {}
+    for step in steps:
+        if step.rule is not None:
+            rules.setdefault(step.rule.name, step.rule)
+    rules.setdefault("national_truncation", rule("national_truncation"))
+    formula = "\n".join(f"・{s.label}" for s in steps)
+    inputs = {"タイプ": "・".join(types)}
+    for i, f in enumerate(plan.facilities, 1):
+        inputs[f"施設{i}"] = f"定員{f.people}人・" + ("上限まで" if f.cost is None else fy(f.cost))
+    if plan.soft:
+        inputs["ソフト経費"] = "＋".join(fy(v) for v in plan.soft)
+    if plan.promotion3:
+        inputs["③活用促進事業"] = "＋".join(fy(v) for v in plan.promotion3)
+    if plan.companies:
+        inputs["進出支援金"] = f"{plan.companies}社 × {fy(plan.support_each or 0)}"
+    if plan.projects5:
+        inputs["⑤事業"] = "、".join(fy(v) for v in plan.projects5)
+    return Calculation(kind="plan_program", inputs=inputs, result=result, formula=formula, summary=summary,
+                       rules=tuple(rules.values()), steps=tuple(steps))
+
+
+def _signed(yen: int) -> str:
+    if yen == 0:
+        return "変わりません"
+    return f"{fy(abs(yen))}{'増' if yen > 0 else '減'}"
+
+
+# ---- ④ repayments of several companies ------------------------------------------------------------------
+def repayment_share(months: int) -> tuple[Fraction, str]:
+    """The share of the 進出支援金 repaid when a company stops using the facility `months` after applying:
+    all before 3 years, half from 3 to 5 years, nothing after (rules repay_full / repay_half / repay_scope)."""
+    if months < 36:
+        return Fraction(1), "repay_full"
+    if months <= 60:
+        return Fraction(1, 2), "repay_half"
+    return Fraction(0), "repay_scope"
+
+
+def calculate_repayments(received_each: int, periods_months: list[int]) -> Calculation:
+    steps = []
+    total = 0
+    for i, months in enumerate(periods_months, 1):
+        share, rule_name = repayment_share(months)
+        amount = floor_to(received_each * share, 1)
+        total += amount
+        shown = f"{months // 12}年" + (f"{months % 12}か月" if months % 12 else "")
+        label = {"repay_full": "3年未満 → 全額", "repay_half": "3年以上5年以内 → 半額", "repay_scope": "5年超 → 返還なし"}[rule_name]
+        steps.append(Step("band", f"{i}社目：{shown}で利用終了（{label}）= {fy(amount) if amount else '0円'}",
+                          {"経過": shown, "受給額": received_each}, amount, rule(rule_name)))
+    steps.append(Step("sum", f"返還額の合計：{' + '.join(fy(s.result) if s.result else '0円' for s in steps)} = "
+                      f"{fy(total) if total else '0円'}", {}, total))
+    rules: dict[str, Rule] = {}
+    for s in steps:
+        if s.rule is not None:
+            rules.setdefault(s.rule.name, s.rule)
+    return Calculation(
+        kind="repayment_program",
+        inputs={"1社あたりの受給額": fy(received_each), "社数": len(periods_months)},
+        result={"返還額の合計": total},
+        formula="\n".join(f"・{s.label}" for s in steps),
+        summary=f"返還額は合計{fy(total) if total else '0円'}です（{len(periods_months)}社分）。",
+        rules=tuple(rules.values()), steps=tuple(steps))

@@ -1,0 +1,184 @@
+"""Quantities with roles, read once from a question: every amount, head-count, company count, period,
+percentage and count, each tagged with what it is from the words around it.
+
+Roles come from the nearest cue word before the number (else right after it), in the question's own terms;
+a generic cost (「事業費」「総額」) stays generic and the calculation decides what it is from the rest of the
+question (a ⑤ project, a facility, a ③ promotion). Numbers are read in every written form officers use:
+全角, 1億2,000万円, 五千百三十万円, 43,800千円, １万２千人, 2割, 4分の3.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.calculators.amounts import AMOUNT_IN_TEXT, _kanji_to_arabic, parse_amount
+from assistant.errors import AmountParseError
+
+# Amount roles, each with the words that announce it. The nearest cue before the amount wins.
+AMOUNT_CUES: tuple[tuple[str, str], ...] = (
+    ("ソフト経費", r"ソフト経費|プロモーション|マッチング|イベント|セミナー|説明会|動画|ツアー|PR|運営以外|広報"),
+    ("進出支援金", r"進出支援金|支援金|(?:1|一)社(?:あたり|当たり)|社に|社へ|社分"),
+    ("⑤事業費", r"⑤|進出企業定着|プロジェクト|新商品|特産品|販路"),
+    ("③事業費", r"③|活用促進"),
+    ("B1", r"B\s*1|カフェ|宿泊|交流スペース|附帯施設"),
+    ("B2", r"B\s*2|外構|用地|取得費|造成|解体|駐車場|買い取り|買取"),
+    ("交付対象事業費", r"交付対象事業費"),
+    ("直接経費", r"物品費|人件費|謝金|旅費|外注費|直接経費|賃料|交通費|開催費|PR経費"),
+    ("一般管理費", r"一般管理費"),
+    ("受給額", r"受給|受け取|支給し|交付した|交付を受け"),
+    ("事業費", r"総事業費|事業費|総額|見積|概算|整備・?運営|整備費|改修|工事|費用|経費|予算|計上|定員|収容"),
+)
+_AMOUNT_CUE = re.compile("|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(AMOUNT_CUES)))
+_AMOUNT_AFTER = re.compile(r"^\s*(?:の|を|で)?\s*(ソフト経費|進出支援金|事業費|整備費|B\s*1|B\s*2|外構|一般管理費|直接経費)")
+
+_COUNT_NUMBER = r"\d[\d,]*(?:\.\d+)?(?:万\d*)?(?:千\d*)?|\d*万(?:\d*千)?"
+_PEOPLE = re.compile(rf"(?P<n>{_COUNT_NUMBER})\s*(?:人|名)")
+_COMPANIES = re.compile(r"(?P<n>\d+)\s*社(?!\s*(?:あたり|当たり|につき))")
+_CASES = re.compile(r"(?P<n>\d+)\s*(?:件|プロジェクト)")
+_PERCENT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|パーセント)")
+_PERIOD = re.compile(r"(?:(?P<y>\d+)\s*年(?:\s*(?:と|間)?\s*(?P<m1>\d+)\s*(?:か|ヶ|カ|ケ|箇)?月)?|(?P<m2>\d+)\s*(?:か|ヶ|カ|ケ|箇)月)")
+_PEOPLE_CUES = (("人口", r"人口"), ("県外利用者数", r"(?:県外|都道府県外)[^、。]{0,8}(?:利用者|の方|から)"), ("利用者数", r"利用者|延べ|のべ"),
+                ("移住者数", r"移住"), ("定員", r"定員|収容|規模|人程度|人用|席|施設|オフィス|スペース"))
+
+
+_PER_PIECE = re.compile(r"(\d+)\s*(台|基|個|室|部屋|セット|式)\s*[(（]\s*1\s*\2\s*(?:あたり|当たり)?\s*$")
+_KANJI_NUMBER = re.compile(r"(?<![\d０-９,，])[一二三四五六七八九][〇一二三四五六七八九十百千万億]*(?=円|万円|億円|人|名|社|件|か所|施設|項目|点)")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: int  # yen for 円, months for か月, a count otherwise; percent as given ×100 (64.2% -> 6420)
+    unit: str  # 円 / 人 / 社 / 件 / % / か月
+    role: str
+    start: int
+    end: int
+
+
+def normalise(text: str) -> str:
+    """The search key of a question: NFKC with ①–⑳ kept, kanji numerals as digits. Only for reading numbers;
+    never shown to the user."""
+    protected = re.sub(r"[①-⑳]", lambda m: f"\x00{ord(m.group()) - 0x245F}\x01", text)
+    # Only runs of kanji numerals that count something (五千百三十万円, 三社): 一般管理費 stays as it is.
+    protected = _KANJI_NUMBER.sub(lambda m: _kanji_to_arabic(m.group()), protected)
+    key = unicodedata.normalize("NFKC", protected)
+    return re.sub(r"\x00(\d+)\x01", lambda m: chr(int(m.group(1)) + 0x245F), key)
+
+
+def count_value(text: str) -> int:
+    """「1万2千」 -> 12000, 「9,400」 -> 9400, 「3.5万」 -> 35000."""
+    t = text.replace(",", "")
+    total = 0.0
+    for unit, factor in (("万", 10_000), ("千", 1_000)):
+        if unit in t:
+            head, t = t.split(unit, 1)
+            total += float(head or 1) * factor
+    if t:
+        total += float(t)
+    return int(round(total))
+
+
+def _amounts(t: str) -> list[tuple[int, int, int]]:
+    """Amounts with offsets into `t` itself (find_amounts would rewrite kanji first and shift them)."""
+    out = []
+    for m in AMOUNT_IN_TEXT.finditer(t):
+        try:
+            out.append((parse_amount(m.group("amount").replace(" ", "")), m.start(), m.end()))
+        except AmountParseError:
+            continue
+    return out
+
+
+def _role(text: str, start: int, end: int, floor: int, cues: tuple[tuple[str, str], ...]) -> str | None:
+    window = text[max(floor, start - 30) : start]
+    best: tuple[int, str] | None = None
+    for role, pattern in cues:
+        for m in re.finditer(pattern, window):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), role)
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=512)
+def read_quantities(text: str) -> tuple[Quantity, ...]:
+    t = normalise(text)
+    found: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    previous: Quantity | None = None
+    for yen, start, end in _amounts(t):
+        times = _PER_PIECE.search(t[max(0, start - 16) : start])
+        if times:
+            yen *= int(times.group(1))  # 「ブース2台（1台173万円）」: the item costs 2 × 173万円
+        if re.match(r"[\d千百.]*\s*(?:人|名|社|件)|\s*(?:単位|刻み)", t[end : end + 5]) or not re.search(r"円|万|億", t[start:end]):
+            continue  # 「1万2千人」: a head-count, not an amount
+        if previous is not None and re.fullmatch(r"[、,・と\s]*(?:および|及び)?", t[previous.end : start]):
+            # 「それぞれ2,870万円、3,240万円、2,455万円」: a list shares the role of its first item
+            found.append(Quantity(yen, "円", previous.role, start, end))
+            taken.append((start, end))
+            previous = found[-1]
+            continue
+        previous_end = max((e for _, e in taken if e <= start), default=0)
+        role = _role(t, start, end, previous_end, AMOUNT_CUES)
+        after = _AMOUNT_AFTER.match(t[end : end + 12])
+        if after and role in (None, "事業費"):
+            role = _role(after.group(1), 0, 0, 0, ()) or next(
+                (r for r, p in AMOUNT_CUES if re.fullmatch(p, after.group(1)) or re.search(p, after.group(1))), "事業費")
+        found.append(Quantity(yen, "円", role or "金額", start, end))
+        taken.append((start, end))
+        previous = found[-1]
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    last_people: Quantity | None = None
+    for m in _PEOPLE.finditer(t):
+        if not free(m.start(), m.end()):
+            continue
+        if last_people is not None and re.fullmatch(r"[、,・と\s]*", t[last_people.end : m.start()]):
+            last_people = Quantity(count_value(m.group("n")), "人", last_people.role, m.start(), m.end())
+            found.append(last_people)  # 「定員は12人、15人、18人」: one role for the list
+            taken.append((m.start(), m.end()))
+            continue
+        previous_end = max((e for _, e in taken if e <= m.start()), default=0)
+        role = _role(t, m.start(), m.end(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
+        if role is None:
+            after = t[m.end() : m.end() + 12]
+            role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ほど|程度|前後)?\s*(?:が入れる|が利用|の方が)?\s*(?:規模|収容|定員|程度|前後|"
+                                    r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな))", after) else "人数"
+        if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
+            role = "人数"
+        last_people = Quantity(count_value(m.group("n")), "人", role, m.start(), m.end())
+        found.append(last_people)
+        taken.append((m.start(), m.end()))
+    for m in _COMPANIES.finditer(t):
+        if free(m.start(), m.end()):
+            window = t[max(0, m.start() - 40) : m.start()]
+            role = "KPI企業数" if re.search(r"KPI|県外の企業数|都道府県外の企業", window) else "社数"
+            found.append(Quantity(int(m.group("n")), "社", role, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in _CASES.finditer(t):
+        if free(m.start(), m.end()):
+            role = "採択済件数" if re.search(r"採択|既に|すでに", t[max(0, m.start() - 20) : m.end() + 10]) else "件数"
+            found.append(Quantity(int(m.group("n")), "件", role, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in _PERCENT.finditer(t):
+        if free(m.start(), m.end()):
+            role = "申請率" if re.search(r"申請率|マイナンバー", t[max(0, m.start() - 30) : m.start()]) else "割合"
+            found.append(Quantity(int(round(float(m.group("n")) * 100)), "%", role, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in _PERIOD.finditer(t):
+        era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()])
+        if free(m.start(), m.end()) and not era and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
+            years = int(m.group("y") or 0)
+            months = int(m.group("m1") or m.group("m2") or 0)
+            if m.group("y") and re.match(r"\s*度", t[m.end() : m.end() + 1]):
+                continue
+            found.append(Quantity(years * 12 + months, "か月", "経過期間", m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    return tuple(sorted(found, key=lambda q: q.start))
+
+
+def of_role(quantities: tuple[Quantity, ...], *roles: str) -> list[Quantity]:
+    return [q for q in quantities if q.role in roles]
