@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate
@@ -20,8 +21,10 @@ from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
     Plan,
+    calculate_digital_env,
     calculate_plan,
     calculate_repayments,
+    calculate_trial_office,
     missing_inputs,
     read_plan,
 )
@@ -137,7 +140,7 @@ def _bonus(text: str) -> int | None:
 
 def _cross(text: str) -> str | None:
     t = _n(text)
-    if re.search(r"×(?:が|は)?(?:ある|あり|付|1つ|ひとつ)|×がつ", t):
+    if re.search(r"×(?:が|は)?(?:ある|あり|付|1つ|ひとつ)|×がつ|(?:1つ|一つ|ひとつ|いずれか|どれか)(?:が|でも)?\s*[「『]?×", t):
         return "はい"
     # A requirement the plan cannot meet: the KPI of outside-prefecture companies set to none.
     if re.search(r"(?:県外|都道府県外)の?企業[^。]{0,40}?(?:0\s*社|ゼロ|見込めず|見込めない)", t):
@@ -289,11 +292,18 @@ class _Shape:
     unreadable: str | None = None
 
 
+def _direct_costs(text: str) -> int | None:
+    """The direct costs an overhead is a share of: stated as a total, or the sum of the items listed."""
+    stated = _amount_after(text, r"直接経費(?:の)?(?:合計|総額)?(?:が|は|:)?")
+    items = [q.value for q in read_quantities(text) if q.role == "直接経費"]
+    return sum(items) if len(items) >= 2 else stated
+
+
 _OUTCOME = r"採択|区分|結果|どうなり|何評価|評価は|評価に|評価で|ランク|判定"
 _MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
 _SHAPES = [
     _Shape("overhead_limit", re.compile(r"一般管理費"),
-           {"直接経費合計": lambda t: _amount_after(t, r"直接経費(?:の)?(?:合計|総額)?(?:が|は|:)?")}),
+           {"直接経費合計": _direct_costs}),
     _Shape("b1_b2_check", re.compile(r"(?:B\s*[12]|外構|用地取得|造成|附帯施設|カフェ|宿泊).*(?:認められ|計上でき|可能|大丈夫|範囲内|問題)"),
            {"交付対象事業費": lambda t: _amount_after(t, r"交付対象事業費|整備・?運営費|事業費"),
             "B1": lambda t: _amount_after(t, r"B\s*1\)?|附帯施設|カフェ|宿泊|交流スペース"),
@@ -310,8 +320,9 @@ _SHAPES = [
     _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross}, optional=("加点", "申請要件×")),
     _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点|自己採点|項目", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
-           {"申請タイプ": _grant_type, "総合評価点数": _score, "加点": _bonus, "申請要件×": _cross},
-           optional=("加点", "申請要件×")),
+           {"総合評価点数": _score, "申請タイプ": _grant_type, "加点": _bonus, "申請要件×": _cross},
+           optional=("申請タイプ", "加点", "申請要件×"),
+           unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
            {"12月末申請率": _percent}),
     _Shape("migrants_minimum", _AllOf(r"移住者", r"人口", r"何人|最低|以上|下限|いくつ|何名"),
@@ -447,9 +458,28 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     return Route("repayment_program", calculate_repayments(received, periods), (), None)
 
 
+def catalogue_route(question: str) -> Route | None:
+    """The 2021 measures with several cost items: summed, then the measure's limits."""
+    text = _n(question)
+    qs = read_quantities(question)
+    if re.search(r"デジタル活用環境構築推進事業", text) and re.search(rf"{_MONEY_ASK}|上限", text):
+        direct = [q.value for q in qs if q.role == "直接経費"]
+        overhead = [q.value for q in qs if q.role == "一般管理費"]
+        if len(direct) >= 2 and not re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text):
+            return Route("digital_env_program", calculate_digital_env(direct, overhead[0] if overhead else None), (), None)
+    if re.search(r"お試し", text) and re.search(r"特別交付税|措置", text) and re.search(rf"{_MONEY_ASK}|措置額", text):
+        items = [q.value for q in qs if q.unit == "円"]
+        if items:
+            m = re.search(r"財政力補正(?:を|が|は)?\s*(\d+(?:\.\d+)?)", text)
+            correction = Fraction(m.group(1)) if m else Fraction(1)
+            if 0 < correction <= 2:
+                return Route("trial_office_program", calculate_trial_office(items, correction), (), None)
+    return None
+
+
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    planned = plan_route(question, history) or repayments_route(question, history)
+    planned = plan_route(question, history) or repayments_route(question, history) or catalogue_route(question)
     if planned is not None:
         return planned
     earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]

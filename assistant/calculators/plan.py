@@ -363,3 +363,66 @@ def calculate_repayments(received_each: int, periods_months: list[int]) -> Calcu
         formula="\n".join(f"・{s.label}" for s in steps),
         summary=f"返還額は合計{fy(total) if total else '0円'}です（{len(periods_months)}社分）。",
         rules=tuple(rules.values()), steps=tuple(steps))
+
+
+# ---- the 2021 catalogue's measures: items summed, then the measure's own limits ---------------------------------
+def _rules_of(steps: list[Step]) -> tuple[Rule, ...]:
+    rules: dict[str, Rule] = {}
+    for s in steps:
+        if s.rule is not None:
+            rules.setdefault(s.rule.name, s.rule)
+    return tuple(rules.values())
+
+
+def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calculation:
+    """デジタル活用環境構築推進事業: direct costs summed, 一般管理費 within 1/10 of them, 補助率 1/2, 補助上限額."""
+    steps: list[Step] = []
+    direct = sum(direct_items)
+    if len(direct_items) > 1:
+        steps.append(Step("sum", f"直接経費：{' + '.join(fy(v) for v in direct_items)} = {fy(direct)}", {}, direct))
+    share = fraction("c_overhead")
+    overhead_cap = floor_to(direct * share, 1)
+    if overhead is None:
+        allowed = 0
+        steps.append(Step("cap", f"一般管理費の上限：{fy(direct)} × 1/10 = {fy(overhead_cap)}", {}, overhead_cap,
+                          rule("c_overhead")))
+    else:
+        allowed = min(overhead, overhead_cap)
+        steps.append(Step("cap", f"一般管理費：min({fy(overhead)}, {fy(direct)} × 1/10 = {fy(overhead_cap)}) = {fy(allowed)}",
+                          {"一般管理費": overhead}, allowed, rule("c_overhead")))
+    total = direct + allowed
+    if allowed:
+        steps.append(Step("sum", f"補助対象経費：{fy(direct)} + {fy(allowed)} = {fy(total)}", {}, total))
+    rate = fraction("c_digital_rate")
+    half = floor_to(total * rate, 1)
+    steps.append(Step("rate", f"{fy(total)} × 1/2 = {fy(half)}", {}, half, rule("c_digital_rate")))
+    cap = integer("c_digital_cap")
+    subsidy = min(half, cap)
+    steps.append(Step("cap", f"補助額：min({fy(half)}, 補助上限額{fy(cap)}) = {fy(subsidy)}", {}, subsidy, rule("c_digital_cap")))
+    note = f"一般管理費は{fy(overhead_cap)}まで" if overhead is None or overhead > overhead_cap else ""
+    return Calculation(
+        kind="digital_env_program", inputs={"直接経費": "＋".join(fy(v) for v in direct_items),
+                                            "一般管理費": fy(overhead) if overhead else "—"},
+        result={"補助額": subsidy, "一般管理費の上限": overhead_cap, "補助対象経費": total},
+        formula="\n".join(f"・{s.label}" for s in steps),
+        summary=f"補助額は{fy(subsidy)}です" + (f"（{note}）" if note else "") + "。",
+        rules=_rules_of(steps), steps=tuple(steps))
+
+
+def calculate_trial_office(items: list[int], correction: Fraction = Fraction(1)) -> Calculation:
+    """お試しサテライトオフィスの特別交付税: costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正."""
+    steps: list[Step] = []
+    cost = sum(items)
+    if len(items) > 1:
+        steps.append(Step("sum", f"対象経費：{' + '.join(fy(v) for v in items)} = {fy(cost)}", {}, cost))
+    cap = integer("c_trial_cap")
+    capped = min(cost, cap)
+    steps.append(Step("cap", f"min({fy(cost)}, 上限{fy(cap)}) = {fy(capped)}", {}, capped, rule("c_trial_cap")))
+    amount = floor_to(capped * fraction("c_trial_rate") * correction, 1)
+    shown = "" if correction == 1 else f" × 財政力補正{float(correction):g}"
+    steps.append(Step("rate", f"措置額：{fy(capped)} × 0.5{shown} = {fy(amount)}", {}, amount, rule("c_trial_rate")))
+    return Calculation(
+        kind="trial_office_program", inputs={"対象経費": "＋".join(fy(v) for v in items), "財政力補正": f"{float(correction):g}"},
+        result={"措置額": amount}, formula="\n".join(f"・{s.label}" for s in steps),
+        summary=f"特別交付税の措置額は{fy(amount)}です（財政力補正{float(correction):g}の場合）。",
+        rules=_rules_of(steps), steps=tuple(steps))

@@ -7,7 +7,6 @@ from fractions import Fraction
 
 from assistant.calculators.common import count, grant_type, optional, percent
 from assistant.calculators.rules import fraction, integer, rule
-from assistant.errors import CalculationError
 from assistant.types import Calculation
 
 
@@ -51,15 +50,13 @@ def grade(score: int, any_cross: bool = False) -> tuple[str, str]:
 
 def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     applied = grant_type(inputs, "申請タイプ") if optional(inputs, "申請タイプ", "タイプ") is not None else None
-    if applied is None:
-        raise CalculationError("入力「申請タイプ」（高水準/標準）が必要です (missing input: 申請タイプ)")
     score = count(inputs, "総合評価点数", "点数", maximum=integer("max_score") + 3)
     bonus = count(inputs, "加点", maximum=3) if optional(inputs, "加点") is not None else 0
     cross = _flag(optional(inputs, "申請要件×") or "")
     total = score + bonus
     letter, grade_rule = grade(total, cross)
     order = "SABCD"
-    if applied == "高水準" and order.index(letter) <= order.index("A"):
+    if applied != "標準" and order.index(letter) <= order.index("A"):
         decision, adopt_rule = "高水準タイプで採択", "adopt_high"
     elif order.index(letter) <= order.index("C"):
         decision, adopt_rule = "標準タイプで採択", "adopt_standard"
@@ -69,9 +66,15 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     summary = f"{reason}{letter}評価で、{decision}となります（{applied}タイプで申請）。"
     if decision == "不採択":
         summary = f"{reason}{letter}評価のため、不採択となります。"
+    elif applied is None:
+        # The grade alone was asked (or the type is not known): say what each type would give.
+        decision = "高水準タイプで申請すれば高水準タイプで採択" if adopt_rule == "adopt_high" else decision
+        summary = (f"{reason}{letter}評価です（加点を含む総合評価点数{total}点）。"
+                   + ("高水準タイプで申請していれば高水準タイプ、標準タイプなら標準タイプで採択の見込みです。"
+                      if order.index(letter) <= order.index("A") else f"{decision}の見込みです。"))
     return Calculation(
         kind="adoption_decision",
-        inputs={"申請タイプ": applied, "総合評価点数": score, "加点": bonus, "申請要件×": cross},
+        inputs={"申請タイプ": applied or "（未指定）", "総合評価点数": score, "加点": bonus, "申請要件×": cross},
         result={"評価": letter, "採択区分": decision, "合計点": total},
         formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（S≥25, A≥23, B≥20, C≥18）→ {decision}",
         summary=summary,
