@@ -12,11 +12,13 @@ before this, in `scope.py`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from assistant import unit_ranker
 from assistant.japanese import nfkc_keep_circled, normalise_key, query_tokens, tokenize
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
@@ -125,6 +127,8 @@ class Features:
     place: str  # normalised context + text, no spaces (quantity phrases)
     where: str  # normalised section + context + text (programme names)
     grant_type: str | None
+    prev_tokens: frozenset[str] = frozenset()  # the non-empty line above the unit
+    next_tokens: frozenset[str] = frozenset()  # the non-empty line below it
 
 
 @lru_cache(maxsize=512)
@@ -140,9 +144,21 @@ def _chunk_units(chunk: Chunk) -> tuple[tuple[Unit, Features], ...]:
             place=normalise_key(f"{u.context} {u.text}").replace(" ", ""),
             where=normalise_key(f"{chunk.section} {u.context} {u.text}"),
             grant_type=grant_type_of(f"{u.context} {u.label} {u.text}"),
+            prev_tokens=_unit_tokens(_line_above(chunk.text, u.start)),
+            next_tokens=_unit_tokens(_line_below(chunk.text, u.end)),
         )
         out.append((u, features))
     return tuple(out)
+
+
+def _line_above(text: str, start: int) -> str:
+    lines = text[: text.rfind("\n", 0, start) + 1].rstrip("\n").split("\n")
+    return next((ln for ln in reversed(lines) if ln.strip()), "")
+
+
+def _line_below(text: str, end: int) -> str:
+    nl = text.find("\n", end)
+    return next((ln for ln in text[nl + 1 :].split("\n") if ln.strip()), "") if nl >= 0 else ""
 
 
 def passage_units(passage: Passage) -> list[tuple[Unit, Features]]:
@@ -364,6 +380,125 @@ def is_vague(question: str) -> bool:
     return bool(content) and set(content) <= unigrams | {a + b for a in unigrams for b in unigrams}
 
 
+@dataclass(frozen=True)
+class QuestionSignals:
+    """What the unit features need of the question (and of the topic carried from history), computed once."""
+
+    current: dict[str, float]  # the question's own search weights
+    weights: dict[str, float]  # those plus the carried topic's at half weight
+    topic: dict[str, float]  # the carried topic's weights (follow-ups), else empty
+    wanted: tuple[str, re.Pattern[str]] | None  # the kind of fact asked for
+    asked: str  # the question's search key
+    asks_list: bool
+    asks_department: bool
+    defines: re.Pattern[str] | None
+    asked_type: str | None  # the grant type asked about
+    names: list[str]  # programmes named (normalised)
+    other_measures: list[str]  # the documents' other measures (normalised)
+    phrases: list[tuple[str, str, str]]  # quantity phrases of the question and topic
+
+
+def question_signals(
+    question: str,
+    carried: str,
+    use_synonyms: bool = True,
+    idf: Callable[[str], float] | None = None,
+    measures: frozenset[str] = frozenset(),
+) -> QuestionSignals:
+    current = term_weights(query_tokens(question, use_synonyms), idf)
+    context = {t: w * 0.5 for t, w in term_weights(query_tokens(carried, False), idf).items()} if carried else {}
+    # An elliptical follow-up (「標準タイプだと？」) asks for the same kind of fact as before; one that asks its own
+    # question (「返してもらう必要はありますか？」) does not.
+    elliptical = carried and not INTERROGATIVE.search(question) and (
+        not _OWN_PREDICATE.search(question) or _COMPARES.search(question)  # 「20人未満でも同じですか？」
+    )
+    asked = normalise_key(question)
+    names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
+    return QuestionSignals(
+        current=current,
+        weights={**context, **current},
+        topic=term_weights(query_tokens(carried, False), idf) if carried else {},
+        wanted=expected_type(question) or (expected_type(carried) if elliptical else None),
+        asked=asked,
+        asks_list=bool(_LIST_ASK.search(question)),
+        # 「その担当のメールアドレスは？」 asks for an address; 「担当」 there only points back at the topic.
+        asks_department=bool(_ASKS_DEPARTMENT.search(question)) and not _CONTACT_ASK.search(asked),
+        defines=_defining(question),
+        asked_type=grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None),
+        names=names,
+        other_measures=[m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)],
+        phrases=_QUANTITY.findall(asked) + _QUANTITY.findall(normalise_key(carried)),
+    )
+
+
+def _share(weights: dict[str, float], total: float, tokens: frozenset[str]) -> float:
+    return sum(w for t, w in weights.items() if t in tokens) / total
+
+
+def unit_features(signals: QuestionSignals, passages: list[Passage]) -> list[tuple[Unit, list[float]]]:
+    """Every unit of the passages with its feature vector, in `unit_ranker.FEATURE_NAMES` order."""
+    weights, current = signals.weights, signals.current
+    wanted, asked = signals.wanted, signals.asked
+    topic_total = sum(signals.topic.values()) or 1.0
+    current_total = sum(current.values()) or 1.0
+    out: list[tuple[Unit, list[float]]] = []
+    for passage in passages:
+        length_of_passage = max(1, len(passage.text))
+        for unit, features in passage_units(passage):
+            tokens, context_tokens = features.tokens, features.context_tokens
+            overlap = sum(w for t, w in weights.items() if t in tokens)
+            overlap += CONTEXT_WEIGHT * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
+            enumerates = signals.asks_list and bool(_ENUMERATION.search(unit.text))
+            if not enumerates:
+                # BM25-style length normalisation (b = 0.5): a long row must not win by sheer size.
+                overlap /= 0.5 + 0.5 * max(1.0, len(unit.text) / AVERAGE_UNIT_CHARS)
+            # A follow-up is about the earlier topic: lines under that topic come first.
+            topic_share = _share(signals.topic, topic_total, tokens | context_tokens) if signals.topic else 0.0
+            unit_key = features.key
+            # A fact of the asked-for kind counts only if it is not just the question's own number echoed back.
+            kind_hit = bool(wanted) and _has_fact(wanted[1], unit_key, asked)  # type: ignore[index]
+            kind_miss = bool(wanted) and not kind_hit
+            # 「50人以上」 asked: a line saying exactly that beats one saying 「20人以上50人未満」.
+            hits = conflicts = 0
+            for number, unit_word, comparator in signals.phrases:
+                if f"{number}{unit_word}{comparator}" in features.place:
+                    hits += 1
+                elif comparator and f"{number}{unit_word}" in features.place:
+                    conflicts += 1
+            names_present = bool(signals.names) and all(n in features.where for n in signals.names)
+            # also about another measure (a contents row, a neighbouring page): ambiguous
+            other_measure = bool(signals.names) and any(m in unit_key for m in signals.other_measures)
+            # 「東京圏とは？」: the line that says 「東京圏は、東京都、…」 defines it
+            defines = bool(signals.defines and signals.defines.search(unit_key))
+            heading_or_short = unit.is_heading or (len(unit.text) < 6 and not unit.label)
+            # a contents row names the measure, answers nothing but where it is described
+            contents_row = not signals.asks_department and bool(_CONTENTS_ROW.search(unit.text))
+            # 「標準タイプ」 asked: a line under 「高水準タイプ …」 answers the other type; a line giving both
+            # types' values (「高水準タイプ：2,250万円、標準タイプ：1,500万円」) answers it too.
+            same = other = both = False
+            if signals.asked_type:
+                if features.grant_type:
+                    same = features.grant_type == signals.asked_type
+                    other = not same
+                else:
+                    both = signals.asked_type in unit_key
+            out.append((unit, [
+                overlap, passage.score, topic_share, float(kind_hit), float(kind_miss), float(hits), float(conflicts),
+                float(names_present), float(other_measure), float(enumerates), float(defines), float(heading_or_short),
+                float(contents_row), float(same), float(other), float(both),
+                1.0 / max(1, passage.rank),
+                unit.start / length_of_passage,
+                math.log1p(len(unit.text)),
+                _share(current, current_total, tokens),
+                _share(current, current_total, context_tokens - tokens),
+                float(bool(re.search(r"\d", unit_key))),
+                float(bool(unit.label)),
+                _share(current, current_total, features.prev_tokens),
+                _share(current, current_total, features.next_tokens),
+            ]))
+    return out
+
+
 def draft_answer(
     question: str,
     carried: str,
@@ -381,81 +516,14 @@ def draft_answer(
     """
     if not passages:
         return None
-    current = term_weights(query_tokens(question, use_synonyms), idf)
-    context = {t: w * 0.5 for t, w in term_weights(query_tokens(carried, False), idf).items()} if carried else {}
-    weights = {**context, **current}
-    # An elliptical follow-up (「標準タイプだと？」) asks for the same kind of fact as before; one that asks its own
-    # question (「返してもらう必要はありますか？」) does not.
-    elliptical = carried and not INTERROGATIVE.search(question) and (
-        not _OWN_PREDICATE.search(question) or _COMPARES.search(question)  # 「20人未満でも同じですか？」
-    )
-    wanted = expected_type(question) or (expected_type(carried) if elliptical else None)
-    asked = normalise_key(question)
-    asks_list = bool(_LIST_ASK.search(question))
-    # 「その担当のメールアドレスは？」 asks for an address; 「担当」 there only points back at the topic.
-    asks_department = bool(_ASKS_DEPARTMENT.search(question)) and not _CONTACT_ASK.search(asked)
-    defines = _defining(question)
-    asked_type = grant_type_of(question) or (grant_type_of(carried) if carried and not grant_type_of(question) else None)
-    names = [normalise_key(n) for n in programme_names(question) or programme_names(carried)]
-    other_measures = [m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)]
-
-    topic = term_weights(query_tokens(carried, False), idf) if carried else {}
-    phrases = _QUANTITY.findall(asked) + _QUANTITY.findall(normalise_key(carried))
-    topic_total = sum(topic.values()) or 1.0
-    scored: list[tuple[float, Unit]] = []
-    for passage in passages:
-        for unit, features in passage_units(passage):
-            tokens, context_tokens = features.tokens, features.context_tokens
-            overlap = sum(w for t, w in weights.items() if t in tokens)
-            overlap += CONTEXT_WEIGHT * sum(w for t, w in weights.items() if t in context_tokens and t not in tokens)
-            enumerates = asks_list and bool(_ENUMERATION.search(unit.text))
-            if not enumerates:
-                # BM25-style length normalisation (b = 0.5): a long row must not win by sheer size.
-                overlap /= 0.5 + 0.5 * max(1.0, len(unit.text) / AVERAGE_UNIT_CHARS)
-            score = overlap + 1.5 * passage.score
-            if topic:
-                # A follow-up is about the earlier topic: lines under that topic come first.
-                seen = tokens | context_tokens
-                score += TOPIC_BONUS * sum(w for t, w in topic.items() if t in seen) / topic_total
-            unit_key = features.key
-            # A fact of the asked-for kind counts only if it is not just the question's own number echoed back.
-            if wanted and _has_fact(wanted[1], unit_key, asked):
-                score += TYPE_BONUS
-            elif wanted:
-                score -= TYPE_MISS
-            if phrases:
-                # 「50人以上」 asked: a line saying exactly that beats one saying 「20人以上50人未満」.
-                place = features.place
-                for number, unit_word, comparator in phrases:
-                    if f"{number}{unit_word}{comparator}" in place:
-                        score += 2.0
-                    elif comparator and f"{number}{unit_word}" in place:
-                        score -= 2.0
-            if names:
-                where = features.where
-                score += 2.5 if all(n in where for n in names) else 0.0
-                if any(m in features.key for m in other_measures):
-                    score -= 2.5  # also about another measure (a contents row, a neighbouring page): ambiguous
-            if enumerates:
-                score += TYPE_BONUS / 2
-            if defines and defines.search(unit_key):
-                score += TYPE_BONUS  # 「東京圏とは？」: the line that says 「東京圏は、東京都、…」 defines it
-            if unit.is_heading or (len(unit.text) < 6 and not unit.label):
-                score -= 2.5
-            if not asks_department and _CONTENTS_ROW.search(unit.text):
-                score -= CONTENTS_PENALTY  # names the measure, answers nothing but where it is described
-            if asked_type:
-                # 「標準タイプ」 asked: a line under 「高水準タイプ …」 answers the other type.
-                other = features.grant_type
-                if other:
-                    score += 1.5 if other == asked_type else -3.0
-                elif asked_type in features.key:
-                    score += 1.0  # gives both types' values (「高水準タイプ：2,250万円、標準タイプ：1,500万円」)
-            scored.append((score, unit))
+    signals = question_signals(question, carried, use_synonyms, idf, measures)
+    ranker = unit_ranker.current()
+    scored = [(ranker.score(vector), unit) for unit, vector in unit_features(signals, passages)]
     if any(not u.is_heading for _, u in scored):
         scored = [(sc, u) for sc, u in scored if not u.is_heading]  # a title or a column header states no fact
     if not scored:
         return None
+    current, wanted, asked, asks_department = signals.current, signals.wanted, signals.asked, signals.asks_department
     scored.sort(key=lambda s: (-s[0], s[1].passage.rank, s[1].start))
     best_score, best = scored[0]
 
