@@ -6,6 +6,7 @@ question + history ─ guardrails ─ router ──(numeric)──> calculators 
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
 from assistant import conversation, guardrails, question_parts, scope
-from assistant.errors import IndexBusyError, InputError
+from assistant.errors import InputError
 from assistant.japanese import normalise_key
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
 
@@ -48,25 +49,42 @@ class Contact:
     passage: Passage | None
 
 
+log = logging.getLogger("grant_assistant.core")
+
+
+@dataclass(frozen=True)
+class _Live:
+    """Everything that comes from one index, swapped as one reference: a request never mixes two builds."""
+
+    index: LoadedIndex
+    retriever: HybridRetriever
+    corpus_key: str
+    contact: Contact
+
+
 class Assistant:
     def __init__(
         self, settings: Settings, index: LoadedIndex, retriever: HybridRetriever, generator: GroundedGenerator | None = None
     ) -> None:
         self.settings = settings
-        self.index = index
-        self.retriever = retriever
         self.generator = generator  # optional LLM phrasing; None = extractive answers
-        self._busy = threading.Event()
+        self._pinned = threading.local()  # the _Live a request in this thread started with
         self._reload_lock = threading.Lock()
         self._pointer_stamp = self._stamp()
-        self._corpus_key = corpus_key(index)
-        self.contact = self._find_contact()
+        self._live = _Live(index, retriever, corpus_key(index), self._find_contact(index))
 
     # ---- public interface -------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         self.reload_if_rebuilt()
-        if self._busy.is_set():
-            raise IndexBusyError("索引を再構築中です。しばらくしてから再度お試しください (index rebuild in progress).")
+        # The whole request reads the index it started with, even if a rebuilt one is swapped in meanwhile.
+        outer = getattr(self._pinned, "live", None)
+        self._pinned.live = self._live
+        try:
+            return self._answer(question, history)
+        finally:
+            self._pinned.live = outer
+
+    def _answer(self, question: str, history: Sequence[Turn]) -> Answer:
         question = self.validate_question(question)
         history = self.validate_history(history)
         started = time.perf_counter()
@@ -175,6 +193,27 @@ class Assistant:
         }
 
     # ---- index swaps ------------------------------------------------------------------------------------
+    # The index-derived state lives in one _Live; these read the request's pinned one, else the live one.
+    @property
+    def index(self) -> LoadedIndex:
+        return self._current().index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        return self._current().retriever
+
+    @property
+    def contact(self) -> Contact:
+        return self._current().contact
+
+    @property
+    def _corpus_key(self) -> str:
+        return self._current().corpus_key
+
+    def _current(self) -> _Live:
+        pinned: _Live | None = getattr(self._pinned, "live", None)
+        return pinned if pinned is not None else self._live
+
     def _stamp(self) -> tuple[int, int] | None:
         try:
             stat = (self.settings.index_dir / "CURRENT").stat()
@@ -183,24 +222,31 @@ class Assistant:
         return (stat.st_mtime_ns, stat.st_ino)
 
     def reload_if_rebuilt(self) -> bool:
-        """Switch to a newly ingested index (a new CURRENT pointer). Requests arriving meanwhile get
-        IndexBusyError (HTTP 503); a failed load keeps the old index."""
+        """Switch to a newly ingested index (a new CURRENT pointer) once it is completely loaded.
+
+        The request that notices the new pointer loads it; every other request meanwhile keeps answering
+        from the old index (no refusal, no wait). The swap is one reference assignment. A load that fails
+        (a build removed under us, a damaged pointer) keeps the old index and is logged; the next change of
+        the pointer is tried again.
+        """
         stamp = self._stamp()
         if stamp == self._pointer_stamp or stamp is None or not self._reload_lock.acquire(blocking=False):
             return False
-        self._busy.set()
         try:
             from assistant.index import load_index
 
-            index = load_index(self.settings, self.index.dense.embeddings)
-            self.retriever = self.retriever.model_copy(update={"index": index})
-            self.index = index
-            self._corpus_key = corpus_key(index)
-            self.contact = self._find_contact()
-            self._pointer_stamp = stamp
+            old = self._live
+            try:
+                index = load_index(self.settings, old.index.dense.embeddings)
+                retriever = old.retriever.model_copy(update={"index": index})
+                self._live = _Live(index, retriever, corpus_key(index), self._find_contact(index))
+            except Exception as exc:  # the old index stays live; the service keeps answering
+                log.warning("index reload failed, still serving %s: %s", old.index.version, exc)
+                return False
+            finally:
+                self._pointer_stamp = stamp
             return True
         finally:
-            self._busy.clear()
             self._reload_lock.release()
 
     # ---- input limits -----------------------------------------------------------------------------
@@ -292,8 +338,8 @@ class Assistant:
             return f"資料には「{focus}」についての記載がありません。"
         return None
 
-    def _find_contact(self) -> Contact:
-        for chunk in self.index.chunks:
+    def _find_contact(self, index: LoadedIndex) -> Contact:
+        for chunk in index.chunks:
             if _CONTACT_SECTION.search(chunk.section) and re.search(r"@|＠", chunk.text):
                 lines = [ln.strip() for ln in chunk.text.split("\n") if ln.strip()]
                 keep = [ln for ln in lines if re.search(r"@|電話|内閣府|事務局", ln) and "担当" not in ln]
@@ -344,7 +390,9 @@ def build_assistant(settings: Settings) -> Assistant:
     from assistant.index import load_index
     from assistant.llm import GroundedGenerator, make_chat_model
     from assistant.retrieval import HybridRetriever
+    from ingest.stores import remove_abandoned_builds
 
+    remove_abandoned_builds(settings.index_dir)  # what a killed ingest left behind, at every start
     embeddings = make_embeddings(settings)
     index = load_index(settings, embeddings)
     retriever = HybridRetriever(

@@ -75,9 +75,10 @@ def run_ingest(settings: Settings, force: bool = False, show_progress: bool = Tr
     from tqdm import tqdm
 
     from assistant.embeddings import embedding_name, make_embeddings
-    from ingest.stores import current_index_dir, read_manifest, write_index
+    from ingest.stores import current_index_dir, read_manifest, remove_abandoned_builds, write_index
 
     started = time.perf_counter()
+    remove_abandoned_builds(settings.index_dir)  # a killed ingest's leftovers go even when nothing is rebuilt
     documents = load_documents(settings.corpus_dir)
     for doc in documents:
         if doc.changed_since_manifest:

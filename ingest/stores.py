@@ -4,7 +4,8 @@
     data/index/v-<version>-<time>/manifest.json, chunks.jsonl, bm25/, chroma/ (embedded mode)
 
 A build writes into `.building-*` and only then renames it and replaces CURRENT (`os.replace` is atomic), so
-a crash mid-way leaves the previous index live. In server mode the Chroma collection name carries the build
+a crash mid-way leaves the previous index live; what a killed build leaves behind is removed at the next start
+or ingest (`remove_abandoned_builds`). In server mode the Chroma collection name carries the build
 id instead of the directory. Stores are written only here; the serving side only reads them.
 """
 
@@ -79,7 +80,7 @@ def write_index(
 
     root = settings.index_dir
     root.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(root)
+    remove_abandoned_builds(root)
     # Unique even for two builds in the same second; the pid stays last (abandoned-build detection reads it).
     build_id = f"{manifest['version'][:16]}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}-{os.getpid()}"
     building = root / f".building-{build_id}"
@@ -147,15 +148,24 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _remove_abandoned_builds(root: Path) -> None:
-    """Builds whose process died (a crash or a kill mid-way) are garbage."""
-    for path in root.glob(".building-*"):
+def remove_abandoned_builds(root: Path) -> list[Path]:
+    """Builds (and pointer temp files) whose process died, by a crash or a kill mid-way, are garbage.
+    A build whose process still runs is left alone. Returns what was removed."""
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    for path in [*root.glob(".building-*"), *root.glob(f".{POINTER}.*.tmp")]:
         try:
-            pid = int(path.name.rsplit("-", 1)[1])
+            pid = int(path.name.removesuffix(".tmp").replace(".", "-").rsplit("-", 1)[1])
         except (ValueError, IndexError):
             pid = -1
         if pid != os.getpid() and (pid < 0 or not _pid_alive(pid)):
-            shutil.rmtree(path, ignore_errors=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def _remove_old_versions(root: Path, keep: Iterable[str], keep_previous: int = 1) -> None:
