@@ -26,6 +26,7 @@ AMOUNT_CUES: tuple[tuple[str, str], ...] = (
     ("B1", r"B\s*1|カフェ|宿泊|交流スペース|附帯施設"),
     ("B2", r"B\s*2|外構|用地|取得費|造成|解体|駐車場|買い取り|買取"),
     ("交付対象事業費", r"交付対象事業費"),
+    ("国費", r"国費(?:額|ベース)?(?:が|は|:)?"),
     ("直接経費", r"物品費|人件費|謝金|旅費|外注費|直接経費|賃料|交通費|開催費|PR経費"),
     ("一般管理費", r"一般管理費"),
     ("受給額", r"受給|受け取|支給し|交付した|交付を受け"),
@@ -144,9 +145,9 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         previous_end = max((e for _, e in taken if e <= m.start()), default=0)
         role = _role(t, m.start(), m.end(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
         if role is None:
-            after = t[m.end() : m.end() + 12]
+            following = t[m.end() : m.end() + 12]
             role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ほど|程度|前後)?\s*(?:が入れる|が利用|の方が)?\s*(?:規模|収容|定員|程度|前後|"
-                                    r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな))", after) else "人数"
+                                    r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな))", following) else "人数"
         if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
             role = "人数"
         last_people = Quantity(count_value(m.group("n")), "人", role, m.start(), m.end())

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
+from assistant.calculators.checks import b_limits, example_rate, example_share, user_share
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
 from assistant.calculators.plan import (
     INPUT_WORDS,
@@ -25,6 +26,7 @@ from assistant.calculators.plan import (
     calculate_plan,
     calculate_repayments,
     calculate_trial_office,
+    maximum_plan,
     missing_inputs,
     read_plan,
 )
@@ -376,6 +378,7 @@ _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|�
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
 _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
                                r"|何点|点数|評価|移住者|臨時交付金|実質的|KPI.*(?:満た|要件)")
+_MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)")
 _COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
 
 
@@ -386,6 +389,8 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if not _PLAN_ASK.search(text) or _OTHER_CALCULATOR.search(text):
         return None
     plan = read_plan(question)
+    if plan.empty and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
+        plan = replace(maximum_plan(), grant_type=grant_type_of(text))
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
     base: Plan | None = None
     if plan.empty:
@@ -477,9 +482,48 @@ def catalogue_route(question: str) -> Route | None:
     return None
 
 
+_B_WORDS = re.compile(r"B\s*[12]|外構|用地|買い取り|取得費|造成|カフェ|宿泊|附帯")
+_LIMIT_ASK = re.compile(r"収ま|超え|認められ|計上|いくらまで|上限|最大|大丈夫|範囲|問題|可能|でき")
+
+
+def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """Shares and counts checked against a plan: B1/B2, the outside-prefecture user share, an example's rate."""
+    text = _n(question)
+    qs = read_quantities(question)
+
+    def first(role: str) -> int | None:
+        found = [q.value for q in qs if q.role == role]
+        return found[0] if found else None
+
+    if _B_WORDS.search(text) and _LIMIT_ASK.search(text):
+        total = first("交付対象事業費")
+        if total is None:
+            for turn in (t.content for t in reversed(history) if t.role == "user"):
+                total = next((q.value for q in read_quantities(turn) if q.role == "交付対象事業費"), None)
+                if total is not None:
+                    break
+        if total is not None:
+            b1_room = bool(re.search(r"(?:B\s*1|カフェ|宿泊|附帯)[^。]{0,30}(?:いくらまで|上限|最大|入れられ)", text))
+            return Route("b_limits", b_limits(total, first("B1"), first("B2"), b1_room_asked=b1_room), (), None)
+    users, outside = first("利用者数"), first("県外利用者数")
+    if users and outside and outside <= users:
+        return Route("user_share", user_share(users, outside), (), None)
+    if re.search(r"事例", text) and re.search(r"千円", text):
+        eligible, national = first("交付対象事業費"), first("国費")
+        if eligible and national and eligible % 1000 == 0 and national % 1000 == 0 and national < eligible:
+            found = example_rate(eligible // 1000, national // 1000)
+            if found is not None:
+                return Route("example_rate", found, (), None)
+        kind = grant_type_of(text)
+        if eligible and national is None and kind and re.search(r"負担|国費以外|持ち出し|残り", text):
+            return Route("example_share", example_share(eligible // 1000, kind), (), None)
+    return None
+
+
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    planned = plan_route(question, history) or repayments_route(question, history) or catalogue_route(question)
+    planned = (plan_route(question, history) or repayments_route(question, history) or catalogue_route(question)
+               or checks_route(question, history))
     if planned is not None:
         return planned
     earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]

@@ -128,6 +128,19 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
     return ()
 
 
+def maximum_plan() -> Plan:
+    """The largest ①② plan one 団体 can submit: per size band as many facilities as its limit allows, largest
+    caps first, within the total; each facility and the soft costs at their caps."""
+    limits = _band_limits()  # small to large
+    total_left = integer("facility_limit_total")
+    facilities: list[Facility] = []
+    for (_cap, _band), limit, people in sorted(zip(BANDS, limits, (19, 20, 50), strict=True), key=lambda b: -integer(b[0][0])):
+        n = min(limit, total_left)
+        facilities += [Facility(people, None)] * n
+        total_left -= n
+    return Plan(facilities=tuple(facilities), soft_to_cap=True)
+
+
 # ---- the program ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Outcome:

@@ -1,0 +1,131 @@
+"""Limits that are shares or counts, checked against a plan as cited steps: the B1/B2 shares of a facility's
+交付対象事業費, the outside-prefecture user share of the KPI, and the rate implied by an adopted example."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.common import floor_to
+from assistant.calculators.rules import fraction, integer, rule
+from assistant.types import Calculation, Rule, Step
+
+
+def _rules_of(steps: list[Step]) -> tuple[Rule, ...]:
+    rules: dict[str, Rule] = {}
+    for s in steps:
+        if s.rule is not None:
+            rules.setdefault(s.rule.name, s.rule)
+    return tuple(rules.values())
+
+
+def _calc(kind: str, inputs: dict[str, object], result: dict[str, object], summary: str, steps: list[Step]) -> Calculation:
+    return Calculation(kind=kind, inputs=inputs, result=result, formula="\n".join(f"・{s.label}" for s in steps),
+                       summary=summary, rules=_rules_of(steps), steps=tuple(steps))
+
+
+def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = False) -> Calculation:
+    """経費B2 within 2割 of the facility's 交付対象事業費; B1 and B1+B2 under 5割. With amounts given, each is checked
+    and any excess named; with B2 given and B1 asked, B1 must stay under 5割 − B2."""
+    b2_cap = floor_to(total * fraction("b2_limit"), 1)
+    half = floor_to(total * fraction("b_total_limit"), 1)
+    steps = [Step("cap", f"B2の上限：{fy(total)} × 2割 = {fy(b2_cap)}以内", {"交付対象事業費": total}, b2_cap, rule("b2_limit")),
+             Step("cap", f"B1・B1+B2の上限：{fy(total)} × 5割 = {fy(half)}未満", {"交付対象事業費": total}, half,
+                  rule("b_total_limit"))]
+    verdicts: list[str] = []
+    if b2 is not None:
+        ok = b2 <= b2_cap
+        steps.append(Step("gate", f"B2 {fy(b2)} ≦ {fy(b2_cap)}：{'○' if ok else f'×（{fy(b2 - b2_cap)}超過）'}", {"B2": b2}, ok,
+                          rule("b2_limit")))
+        if not ok:
+            verdicts.append(f"B2は上限（2割＝{fy(b2_cap)}以内）を{fy(b2 - b2_cap)}超えています")
+    if b1 is not None:
+        together = b1 + (b2 or 0)
+        ok = together < half
+        label = f"B1+B2 {fy(b1)} + {fy(b2)}" if b2 is not None else f"B1 {fy(b1)}"
+        over = together - half
+        steps.append(Step("gate", f"{label} = {fy(together)} < {fy(half)}：{'○' if ok else '×'}",
+                          {"B1": b1}, ok, rule("b_total_limit")))
+        if not ok:
+            what = "B1とB2の総額" if b2 is not None else "B1"
+            verdicts.append(f"{what}{fy(together)}が「5割未満」（{fy(half)}未満）を満たしません"
+                            + (f"（{fy(over)}超過）" if over else "（ちょうど5割）"))
+    if b1 is None and b2 is not None and b1_room_asked:
+        room = half - b2
+        steps.append(Step("difference", f"B1の上限：{fy(half)} − B2 {fy(b2)} = {fy(room)}未満", {}, room, rule("b_total_limit")))
+        summary = (f"B1は{fy(room)}未満まで計上できます（B1とB2の総額で5割＝{fy(half)}未満、B2は2割＝{fy(b2_cap)}以内）。"
+                   if b2 <= b2_cap else f"B2が上限{fy(b2_cap)}を超えています。B2を{fy(b2_cap)}以内にしたうえで、B1はB2との総額で{fy(half)}未満です。")
+        return _calc("b_limits", {"交付対象事業費": fy(total), "B2": fy(b2)}, {"B1の上限（未満）": room, "B2の上限": b2_cap},
+                     summary, steps)
+    if b1 is None and b2 is None:
+        summary = (f"B2（用地取得・外構工事等）は{fy(b2_cap)}以内、B1（附帯施設等）だけなら{fy(half)}未満、"
+                   f"両方を計上する場合は総額で{fy(half)}未満です（交付対象事業費{fy(total)}の2割・5割）。")
+        return _calc("b_limits", {"交付対象事業費": fy(total)}, {"B2の上限": b2_cap, "B1・B1+B2の上限（未満）": half},
+                     summary, steps)
+    summary = ("不可（認められません）：" + "、".join(verdicts) + "。" if verdicts else
+               f"認められます（B2は{fy(b2_cap)}以内、B1・B2の総額は{fy(half)}未満が条件）。")
+    summary += f"（上限：B2 {fy(b2_cap)}以内、B総額 {fy(half)}未満）" if verdicts else ""
+    return _calc("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1) if b1 else "—", "B2": fy(b2) if b2 else "—"},
+                 {"判定": "不可" if verdicts else "可", "B2の上限": b2_cap, "B総額の上限（未満）": half}, summary, steps)
+
+
+def user_share(total_users: int, outside_users: int) -> Calculation:
+    """The KPI's outside-prefecture user share: 5割以上 for 高水準, 3割以上 for 標準; how many more would reach 5割."""
+    share = Fraction(outside_users, total_users)
+    shown = f"{float(share * 100):.1f}%"
+    steps = [Step("rate", f"県外利用者の割合：{outside_users:,}人 ÷ {total_users:,}人 = {shown}", {}, shown)]
+    verdicts = []
+    for kind, name in (("高水準", "kpi_high_users"), ("標準", "kpi_standard_users")):
+        need = fraction(name)
+        ok = share >= need
+        steps.append(Step("gate", f"{kind}タイプ（{int(need * 10)}割以上）：{'○' if ok else '×'}", {}, ok, rule(name)))
+        verdicts.append(f"{kind}タイプ{'○' if ok else '×'}")
+    high = fraction("kpi_high_users") * total_users
+    needed = -(-high.numerator // high.denominator)
+    if share < fraction("kpi_high_users"):
+        steps.append(Step("difference", f"5割に必要な県外利用者：{total_users:,}人 × 5割 = {needed:,}人（あと{needed - outside_users:,}人）",
+                          {}, needed, rule("kpi_high_users")))
+    summary = f"県外利用者の割合は{shown}で、{'・'.join(verdicts)}です。" + (
+        f"高水準タイプには県外利用者を{needed:,}人以上（あと{needed - outside_users:,}人）にする必要があります。"
+        if share < fraction("kpi_high_users") else "")
+    return _calc("user_share", {"延べ利用者数": total_users, "県外利用者数": outside_users},
+                 {"割合": shown, "高水準に必要な県外利用者数": needed}, summary, steps)
+
+
+def example_rate(eligible_thousand: int, national_thousand: int) -> Calculation | None:
+    """The rate an adopted example used: the type's rate whose product, truncated to 千円, gives its 国費."""
+    eligible, national = eligible_thousand * 1000, national_thousand * 1000
+    for kind, name in (("高水準", "rate_high"), ("標準", "rate_standard")):
+        rate = fraction(name)
+        exact = eligible * rate
+        if floor_to(exact, integer("national_truncation")) == national:
+            shown = f"{float(exact / 1000):,.1f}千円".replace(".0千円", "千円")
+            truncated = exact != national
+            steps = [Step("rate", f"{eligible_thousand:,}千円 × {rate.numerator}/{rate.denominator} = {shown}"
+                          + (f" → 千円未満切り捨てで{national_thousand:,}千円" if truncated else ""), {}, national, rule(name))]
+            if truncated:
+                steps.append(Step("rate", "国費額は千円未満を切り捨て（採択事例の表記）", {}, national,
+                                  rule("national_truncation")))
+            summary = (f"国費は交付対象事業費の{rate.numerator}/{rate.denominator}（{kind}タイプ）です"
+                       + (f"：{shown}の千円未満を切り捨てて{national_thousand:,}千円。" if truncated else "。"))
+            return _calc("example_rate", {"交付対象事業費": f"{eligible_thousand:,}千円", "国費": f"{national_thousand:,}千円"},
+                         {"補助率": f"{rate.numerator}/{rate.denominator}", "タイプ": kind}, summary, steps)
+    return None
+
+
+def example_share(eligible_thousand: int, kind: str) -> Calculation:
+    """An example's 国費 and the rest (the local and other burden) from its 交付対象事業費 and type."""
+    name = "rate_high" if kind == "高水準" else "rate_standard"
+    rate = fraction(name)
+    eligible = eligible_thousand * 1000
+    national = floor_to(eligible * rate, integer("national_truncation"))
+    rest = eligible - national
+    steps = [Step("rate", f"国費：{eligible_thousand:,}千円 × {rate.numerator}/{rate.denominator} = {national // 1000:,}千円",
+                  {}, national, rule(name)),
+             Step("difference", f"国費以外：{eligible_thousand:,}千円 − {national // 1000:,}千円 = {rest // 1000:,}千円", {}, rest)]
+    if eligible * rate != national:
+        steps.insert(1, Step("rate", "千円未満切り捨て", {}, national, rule("national_truncation")))
+    summary = (f"国費は{national // 1000:,}千円（{fy(national)}）、国費以外の負担は{rest // 1000:,}千円（{fy(rest)}）です"
+               f"（{kind}タイプ {rate.numerator}/{rate.denominator}）。")
+    return _calc("example_share", {"交付対象事業費": f"{eligible_thousand:,}千円", "タイプ": kind},
+                 {"国費": national, "国費以外": rest}, summary, steps)
