@@ -1,0 +1,131 @@
+"""Calculation programs against independent formulas written here from the documents' rules, over random
+plans, score sheets and repayment schedules written the way officers write them."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.quantities import read_quantities
+from assistant.router import route
+from assistant.types import Turn
+
+# The documents' rules, restated independently of rules.toml:
+# 施設整備・運営 caps by 収容可能人数 (20人未満 3,000万円 / 20人以上50人未満 4,500万円 / 50人以上 9,000万円),
+# ソフト経費 1,200万円 per 団体, 補助率 3/4 (高水準) or 1/2 (標準), 国費 truncated to 千円 as the adopted examples.
+MAN = 10_000
+
+
+def cap_of(people: int) -> int:
+    return 3000 * MAN if people < 20 else 4500 * MAN if people < 50 else 9000 * MAN
+
+
+def rate_of(kind: str) -> tuple[int, int]:
+    return (3, 4) if kind == "高水準" else (1, 2)
+
+
+def national(eligible: int, kind: str) -> int:
+    n, d = rate_of(kind)
+    return eligible * n // d // 1000 * 1000
+
+
+ZENKAKU = str.maketrans("0123456789,", "０１２３４５６７８９，")
+
+
+def written(man: int, style: int) -> str:
+    """An amount in 万円 as officers write it."""
+    if style == 0:
+        return f"{man:,}万円"
+    if style == 1:
+        return f"{man:,}万円".translate(ZENKAKU)
+    if style == 2 and man >= 10_000:
+        oku, rest = divmod(man, 10_000)
+        return f"{oku}億{rest:,}万円" if rest else f"{oku}億円"
+    return f"{man * 10:,}千円"
+
+
+facility = st.tuples(st.integers(1, 120), st.integers(100, 12_000), st.integers(0, 3))
+
+
+@given(facilities=st.lists(facility, min_size=1, max_size=3), soft=st.one_of(st.none(), st.integers(50, 3000)),
+       kind=st.sampled_from(["高水準", "標準"]), soft_style=st.integers(0, 3))
+def test_a_plan_costs_what_the_rules_say(facilities, soft, kind, soft_style):
+    bands = [0 if p < 20 else 1 if p < 50 else 2 for p, _, _ in facilities]
+    if any(bands.count(b) > limit for b, limit in ((0, 3), (1, 2), (2, 1))):
+        return  # over the per-band limits: covered by the router tests
+    parts = [f"定員{p}人の施設（事業費{written(c, style)}）" for p, c, style in facilities]
+    question = "、".join(parts) + (f"、ソフト経費{written(soft, soft_style)}" if soft else "") + f"を{kind}タイプで整備します。国費はいくらですか？"
+    r = route(question)
+    assert r is not None and r.calculation is not None, question
+    eligible = sum(min(c * MAN, cap_of(p)) for p, c, _ in facilities) + min((soft or 0) * MAN, 1200 * MAN)
+    assert r.calculation.result["国費"] == national(eligible, kind), question
+    stated = sum(c * MAN for _, c, _ in facilities) + (soft or 0) * MAN
+    assert r.calculation.result["地方負担"] == stated - national(eligible, kind)
+    assert all(s.rule is None or s.rule.quote for s in r.calculation.steps)
+
+
+@given(three=st.integers(0, 12), two=st.integers(0, 12), rate=st.one_of(st.none(), st.floats(30, 99)),
+       kind=st.sampled_from(["高水準", "標準"]))
+def test_a_score_sheet_given_as_counts_gets_its_grade_and_type(three, two, rate, kind):
+    one = 12 - three - two
+    if one < 0:
+        return
+    question = f"{kind}タイプで申請します。12項目の自己採点は3点が{three}項目、2点が{two}項目、1点が{one}項目でした。"
+    if rate is not None:
+        question += f"マイナンバーカードの申請率は12月末で{rate:.1f}%です。"
+    question += "総合評価と採択区分は？"
+    r = route(question)
+    assert r is not None and r.calculation is not None, question
+    shown = round(rate, 1) if rate is not None else None
+    bonus = 0 if shown is None or shown < 53.9 else 1 if shown < 60 else 2 if shown < 70 else 3
+    total = 3 * three + 2 * two + one + bonus
+    grade = "S" if total >= 25 else "A" if total >= 23 else "B" if total >= 20 else "C" if total >= 18 else "D"
+    assert r.calculation.result["合計点"] == total and r.calculation.result["評価"] == grade
+    expected = ("高水準タイプで採択" if kind == "高水準" and grade in "SA" else
+                "標準タイプで採択" if grade in "SABC" else "不採択")
+    assert r.calculation.result["採択区分"] == expected
+
+
+@given(periods=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 11)), min_size=2, max_size=4),
+       each=st.sampled_from([50, 80, 100]))
+def test_repayments_of_several_companies_add_up_by_the_rule(periods, each):
+    names = "ABCD"
+    said = "、".join(f"{names[i]}社は{y}年{m}か月" if m else f"{names[i]}社は{y}年" for i, (y, m) in enumerate(periods))
+    question = f"進出支援金を各社に{each}万円ずつ支給しました。申請日から数えて、{said}で施設の利用を終了しました。返還額は合計いくらですか？"
+    r = route(question)
+    assert r is not None and r.calculation is not None, question
+
+    def owed(months: int) -> int:  # 3年未満: 全額, 3年以上5年以内: 半額, 5年超: なし
+        return each * MAN if months < 36 else each * MAN // 2 if months <= 60 else 0
+
+    assert r.calculation.result["返還額の合計"] == sum(owed(y * 12 + m) for y, m in periods)
+
+
+@given(man=st.integers(1, 99_999), style=st.integers(0, 3))
+def test_amounts_are_read_in_every_written_form(man, style):
+    found = [q for q in read_quantities(f"事業費は{written(man, style)}です") if q.unit == "円"]
+    assert [q.value for q in found] == [man * MAN]
+
+
+@given(thousands=st.integers(1, 99), rest=st.integers(0, 9))
+def test_head_counts_with_man_and_sen_are_read(thousands, rest):
+    text = f"人口{thousands}万{rest}千人の町".translate(ZENKAKU) if rest else f"人口{thousands}万人の町"
+    people = [q for q in read_quantities(text) if q.role == "人口"]
+    assert [q.value for q in people] == [thousands * 10_000 + rest * 1000]
+    assert not [q for q in read_quantities(text) if q.unit == "円"]  # 「1万2千人」 is no amount
+
+
+def test_a_follow_up_that_changes_the_type_reports_the_change_in_burden():
+    first = "定員22人の施設の整備・運営費が4,860万円、ソフト経費が870万円です。高水準タイプの国費と町の持ち出しは？"
+    history = [Turn("user", first), Turn("assistant", "…")]
+    r = route("標準タイプになったら、持ち出しはいくら増えますか？", history)
+    assert r is not None and r.calculation is not None
+    eligible = 4500 * MAN + 870 * MAN
+    stated = 4860 * MAN + 870 * MAN
+    increase = (stated - national(eligible, "標準")) - (stated - national(eligible, "高水準"))
+    assert r.calculation.result["地方負担の増減"] == increase
+
+
+def test_a_plan_missing_its_type_is_asked_for_by_name():
+    r = route("定員30人の施設を5,000万円で整備します。国費はいくら？")
+    assert r is not None and r.calculation is None and "タイプ" in (r.clarification or "")
