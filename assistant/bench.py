@@ -1,5 +1,9 @@
 """`grant-assistant bench [--out DIR] [--quick] [--soak] [--client-seconds S]`: figures measured in one run.
 
+`grant-assistant bench swap [--clients N] [--seconds S]`: N clients ask over HTTP for S seconds while
+`ingest --force` rebuilds the index again and again beside the server; prints and writes (swap.json) the
+requests, errors and 503 counts (expected: 0 and 0) and how many rebuilds the server swapped in.
+
 Sections: ingest throughput; cold start (process start -> first answer); warm latency p50/p95 split into
 retrieve/answer; peak RSS; scale (synthetic 1k/10k/100k-chunk corpora recombined from the corpus's own
 sentences); concurrency over loopback HTTP (1/5/20 clients); an optional soak; and a baseline — a plain
@@ -10,6 +14,7 @@ written to bench.json and bench.md; targets are printed beside them, never asser
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -190,6 +195,7 @@ class ServerProcess:
 
     def __init__(self, settings: Settings) -> None:
         self.port = _free_port()
+        self.headers = _auth_headers(settings)
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "GRANT_ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
         self.proc = subprocess.Popen(
@@ -204,7 +210,7 @@ class ServerProcess:
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/api/health", headers=self.headers, timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 time.sleep(0.3)
@@ -219,27 +225,34 @@ class ServerProcess:
             self.proc.kill()
 
 
-def load(url: str, clients: int, seconds: float, texts: list[str]) -> dict[str, Any]:
+def _auth_headers(settings: Settings | None) -> dict[str, str]:
+    token = settings.api_token.get_secret_value() if settings is not None and settings.api_token else None
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def load(url: str, clients: int, seconds: float, texts: list[str], headers: dict[str, str] | None = None) -> dict[str, Any]:
     import httpx
 
     latencies: list[float] = []
     errors = 0
+    statuses: dict[str, int] = {}  # HTTP status (or "exception") -> count
     lock = threading.Lock()
     stop = time.time() + seconds
 
     def worker(offset: int) -> None:
         nonlocal errors
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=30, headers=headers or {}) as client:
             i = offset
             while time.time() < stop:
                 t0 = time.perf_counter()
                 try:
-                    ok = client.post(f"{url}/api/ask", json={"question": texts[i % len(texts)]}).status_code == 200
+                    status = str(client.post(f"{url}/api/ask", json={"question": texts[i % len(texts)]}).status_code)
                 except httpx.HTTPError:
-                    ok = False
+                    status = "exception"
                 with lock:
                     latencies.append((time.perf_counter() - t0) * 1000)
-                    errors += 0 if ok else 1
+                    errors += 0 if status == "200" else 1
+                    statuses[status] = statuses.get(status, 0) + 1
                 i += 1
 
     threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
@@ -248,8 +261,54 @@ def load(url: str, clients: int, seconds: float, texts: list[str]) -> dict[str, 
     for t in threads:
         t.join()
     return {"clients": clients, "seconds": seconds, "requests": len(latencies), "errors": errors,
+            "status_503": statuses.get("503", 0), "statuses": dict(sorted(statuses.items())),
             "throughput_rps": round(len(latencies) / seconds, 1), "p50_ms": percentile(latencies, 0.5),
             "p95_ms": percentile(latencies, 0.95)}
+
+
+def bench_swap(settings: Settings, texts: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """Load over HTTP while `ingest --force` runs beside the server, in a loop, for the whole time."""
+    import httpx
+
+    headers = _auth_headers(settings)
+    env = {**os.environ, "GRANT_ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
+    command = [sys.executable, "-m", "assistant.cli", "--data-dir", str(settings.data_dir), "ingest", "--force", "--quiet"]
+    rebuilds: list[float] = []
+    failed: list[str] = []
+    versions: set[str] = set()
+    with ServerProcess(settings) as server:
+        versions.add(httpx.get(f"{server.url}/api/health", headers=headers, timeout=10).json()["index_version"])
+        done = threading.Event()
+
+        def rebuild_loop() -> None:
+            while not done.is_set():
+                started = time.perf_counter()
+                proc = subprocess.run(command, capture_output=True, text=True, env=env)
+                if proc.returncode:
+                    failed.append(proc.stderr.strip()[-300:])
+                else:
+                    rebuilds.append(round(time.perf_counter() - started, 2))
+
+        def version_watch() -> None:
+            with httpx.Client(timeout=10, headers=headers) as client:
+                while not done.is_set():
+                    with contextlib.suppress(httpx.HTTPError, ValueError, KeyError):
+                        versions.add(client.get(f"{server.url}/api/health").json()["index_version"])
+                    done.wait(0.2)
+
+        helpers = [threading.Thread(target=rebuild_loop), threading.Thread(target=version_watch)]
+        for t in helpers:
+            t.start()
+        try:
+            result = load(server.url, clients, seconds, texts, headers)
+        finally:
+            done.set()
+            for t in helpers:
+                t.join()
+        result["server_rss_mb"] = rss_mb(server.proc.pid)
+    result.update({"rebuilds": len(rebuilds), "rebuild_s": rebuilds, "failed_rebuilds": failed,
+                   "versions_served": len(versions), "embedding": settings.embedding_backend})
+    return result
 
 
 def bench_http(settings: Settings, rows: list[dict[str, Any]], seconds: float, soak_seconds: float | None) -> dict[str, Any]:
@@ -343,17 +402,38 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("section", nargs="?", choices=["all", "swap"], default="all",
+                        help="all: every section below; swap: only the index swap under load (writes swap.json)")
     parser.add_argument("--out", type=Path, default=Path("out/bench"))
     parser.add_argument("--quick", action="store_true", help="small figures only (1k scale, short client runs)")
     parser.add_argument("--client-seconds", type=float, default=20.0, help="seconds per concurrency level (≤ 60)")
     parser.add_argument("--soak", action="store_true", help="also 20 clients for --soak-seconds (default 300)")
     parser.add_argument("--soak-seconds", type=float, default=300.0)
     parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "cold", "warm", "scale", "http", "baseline"])
+    parser.add_argument("--clients", type=int, default=10, help="swap: concurrent HTTP clients")
+    parser.add_argument("--seconds", type=float, default=60.0, help="swap: seconds of load (ingest --force runs all along)")
+
+
+def run_swap(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ensure_index
+
+    ensure_index(settings, show_progress=False)
+    texts = [question_text(r) for r in questions(10 if args.quick else None)]
+    result = bench_swap(settings, texts, args.clients, args.seconds)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "swap.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"swap under load: {result['clients']} clients × {result['seconds']} s during {result['rebuilds']} × "
+          f"`ingest --force` ({len(result['failed_rebuilds'])} failed), {result['versions_served']} index versions served: "
+          f"{result['requests']} requests, {result['errors']} errors, {result['status_503']} × 503 "
+          f"(statuses {result['statuses']}); p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms -> {args.out / 'swap.json'}")
+    return 0 if result["errors"] == 0 and not result["failed_rebuilds"] else 1
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.pipeline import ensure_index
 
+    if args.section == "swap":
+        return run_swap(args, settings)
     rows = questions(10 if args.quick else None)
     result: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
                               "embedding": settings.embedding_backend, "targets": TARGETS}

@@ -32,3 +32,16 @@ def test_quick_bench_writes_all_sections(tmp_path, monkeypatch):
     assert all(level["requests"] > 0 for level in result["http"]["levels"])
     assert 0 <= result["baseline"]["baseline_recall_at_5"] <= 1
     assert "| clients |" in (out / "bench.md").read_text(encoding="utf-8")
+
+
+def test_swap_bench_reports_errors_and_503_during_forced_ingests(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GRANT_ASSISTANT_EMBEDDING_BACKEND", "fake")
+    out = tmp_path / "bench"
+    code = main(["--data-dir", str(tmp_path / "data"), "bench", "swap", "--quick", "--clients", "2", "--seconds", "6",
+                 "--out", str(out)])
+    result = json.loads((out / "swap.json").read_text(encoding="utf-8"))
+    for key in ("clients", "seconds", "requests", "errors", "status_503", "statuses", "rebuilds", "versions_served"):
+        assert key in result, key
+    assert result["requests"] > 0 and result["rebuilds"] >= 1
+    assert result["errors"] == 0 and result["status_503"] == 0 and code == 0
+    assert "× 503" in capsys.readouterr().out
