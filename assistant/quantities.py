@@ -42,7 +42,7 @@ _CASES = re.compile(r"(?P<n>\d+)\s*(?:件|プロジェクト)")
 _PERCENT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|パーセント)")
 _PERIOD = re.compile(r"(?:(?P<y>\d+)\s*年(?:\s*(?:と|間)?\s*(?P<m1>\d+)\s*(?:か|ヶ|カ|ケ|箇)?月)?|(?P<m2>\d+)\s*(?:か|ヶ|カ|ケ|箇)月)")
 _PEOPLE_CUES = (("人口", r"人口"), ("県外利用者数", r"(?:県外|都道府県外)[^、。]{0,8}(?:利用者|の方|から)"), ("利用者数", r"利用者|延べ|のべ"),
-                ("移住者数", r"移住"), ("定員", r"定員|収容|規模|人程度|人用|席|施設|オフィス|スペース"))
+                ("移住者数", r"移住"), ("定員", r"定員|収容|規模|人程度|人用|席|施設|オフィス|スペース|館|棟|拠点"))
 
 
 _PER_PIECE = re.compile(r"(\d+)\s*(台|基|個|室|部屋|セット|式)\s*[(（]\s*1\s*\2\s*(?:あたり|当たり)?\s*$")
@@ -85,6 +85,8 @@ def _amounts(t: str) -> list[tuple[int, int, int]]:
     """Amounts with offsets into `t` itself (find_amounts would rewrite kanji first and shift them)."""
     out = []
     for m in AMOUNT_IN_TEXT.finditer(t):
+        if not re.search(r"\d", m.group("amount")):
+            continue  # 「千円未満」「万円単位」: a unit, not an amount
         try:
             out.append((parse_amount(m.group("amount").replace(" ", "")), m.start(), m.end()))
         except AmountParseError:

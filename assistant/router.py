@@ -320,16 +320,19 @@ _SHAPES = [
             "経過": _elapsed}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
     _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
-           {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross}, optional=("加点", "申請要件×")),
+           {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
+            "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
+           optional=("加点", "申請要件×", "タイプ", "事業費")),
     _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点|自己採点|項目", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
            {"総合評価点数": _score, "申請タイプ": _grant_type, "加点": _bonus, "申請要件×": _cross},
            optional=("申請タイプ", "加点", "申請要件×"),
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
            {"12月末申請率": _percent}),
-    _Shape("migrants_minimum", _AllOf(r"移住者", r"人口", r"何人|最低|以上|下限|いくつ|何名"),
-           {"市町村人口": _population}),
-    _Shape("local_burden_2021", _AllOf(r"実質(?:的な)?(?:地方)?負担", rf"{_MONEY_ASK}|どのくらい|どれくらい"),
+    _Shape("migrants_minimum", _AllOf(r"移住者", r"何人|最低|下限|何名"),
+           {"市町村人口": _population},
+           unreadable="移住者数の下限（人口の0.01%以上）を計算するには、施設が所在する市町村の人口を教えてください。"),
+    _Shape("local_burden_2021", _AllOf(r"実質(?:的な|的に)?[^。]{0,4}負担", rf"{_MONEY_ASK}|どのくらい|どれくらい"),
            {"事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
            {"社数": _companies, "タイプ": _grant_type,
@@ -483,7 +486,7 @@ def catalogue_route(question: str) -> Route | None:
 
 
 _B_WORDS = re.compile(r"B\s*[12]|外構|用地|買い取り|取得費|造成|カフェ|宿泊|附帯")
-_LIMIT_ASK = re.compile(r"収ま|超え|認められ|計上|いくらまで|上限|最大|大丈夫|範囲|問題|可能|でき")
+_LIMIT_ASK = re.compile(r"収ま|超え|認められ|計上|いくらまで|上限|最大|大丈夫|範囲|問題|可能|でき|守れ|守って|適合|満た")
 
 
 def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -532,7 +535,8 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     own_asks = [bool(shape.asks.search(text)) for shape in _SHAPES]
     asks_own = any(own_asks)
     for shape, own in zip(_SHAPES, own_asks, strict=True):
-        follow = not own and not asks_own and earlier and shape.asks.search(earlier[0]) and len(text) <= 80
+        # the topic may have been set two turns back (「KPIの移住者数は？」「うちだと何人？」「隣の市だと？」)
+        follow = not own and not asks_own and earlier and shape.asks.search(" ".join(earlier[:2])) and len(text) <= 80
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))

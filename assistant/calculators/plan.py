@@ -121,6 +121,9 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
         return tuple(Facility(c.value, None) for c in capacities) * repeated
     if len(capacities) == 1 and len(costs) > 1 and repeated == len(costs):
         return tuple(Facility(capacities[0].value, k.value) for k in costs)
+    if len(capacities) == 1 and len(costs) > 1 and repeated == 1:
+        # One facility and several amounts (改修工事・什器・Wi-Fi): its cost items, summed by the program.
+        return (Facility(capacities[0].value, sum(k.value for k in costs)),)
     if not capacities and len(costs) == 1 and _FACILITY_WORD.search(t):
         return (Facility(None, costs[0].value),)
     if capacities:

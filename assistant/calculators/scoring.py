@@ -76,7 +76,9 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
         kind="adoption_decision",
         inputs={"申請タイプ": applied or "（未指定）", "総合評価点数": score, "加点": bonus, "申請要件×": cross},
         result={"評価": letter, "採択区分": decision, "合計点": total},
-        formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（S≥25, A≥23, B≥20, C≥18）→ {decision}",
+        formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（"
+                + ", ".join(f"{g}≥{integer(n)}" for g, n in (("S", "grade_s"), ("A", "grade_a"), ("B", "grade_b"), ("C", "grade_c")))
+                + f"）→ {decision}",
         summary=summary,
         rules=(rule(grade_rule), rule(adopt_rule), rule("adopt_high")) if adopt_rule != "adopt_high" else (rule(grade_rule), rule(adopt_rule)),
     )
@@ -86,6 +88,8 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
     score = count(inputs, "総合評価点数", "点数", maximum=integer("p5_max_score") + 3)
     bonus = count(inputs, "加点", maximum=3) if optional(inputs, "加点") is not None else 0
     cross = _flag(optional(inputs, "申請要件×") or "")
+    kind = grant_type(inputs) if optional(inputs, "タイプ") is not None else None
+    cost = optional(inputs, "事業費")
     total = score + bonus
     if cross:
         letter, grade_rule = "C", "p5_grade_cross"
@@ -97,13 +101,31 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
                 break
     adopted = letter in "SAB"
     decision = "採択" if adopted else "不採択"
+    used = [rule(grade_rule), rule("p5_adopt")]
+    summary = f"⑤事業は{total}点で{letter}評価となり、{decision}です（採択は「B」評価以上）。"
+    result: dict[str, object] = {"評価": letter, "採択区分": decision, "合計点": total}
+    if adopted and kind is not None:
+        summary = f"⑤事業は{total}点で{letter}評価となり、{kind}タイプで採択の見込みです（①～④と同じタイプ、採択は「B」評価以上）。"
+        result["採択タイプ"] = kind
+        used.append(rule("p5_type_same"))
+        if cost is not None:
+            from assistant.calculators.amounts import format_yen
+            from assistant.calculators.common import floor_to, yen
+
+            cap = integer("project5_cap")
+            rate = fraction("rate_high" if kind == "高水準" else "rate_standard")
+            national = floor_to(min(yen(inputs, "事業費"), cap) * rate, integer("national_truncation"))
+            summary += f"国費は{format_yen(national)}です（事業費は1プロジェクト{format_yen(cap)}まで × {rate.numerator}/{rate.denominator}）。"
+            result["国費"] = national
+            used += [rule("project5_cap"), rule("rate_high" if kind == "高水準" else "rate_standard")]
+    thresholds = ", ".join(f"{letter_}≥{integer(name)}" for letter_, name in (("S", "p5_grade_s"), ("A", "p5_grade_a"), ("B", "p5_grade_b")))
     return Calculation(
         kind="project5_adoption",
-        inputs={"総合評価点数": score, "加点": bonus, "申請要件×": cross},
-        result={"評価": letter, "採択区分": decision, "合計点": total},
-        formula=f"{total}点 → {letter}評価（S≥15, A≥12, B≥10, C≤9）→ {decision}",
-        summary=f"⑤事業は{total}点で{letter}評価となり、{decision}です（採択は「B」評価以上）。",
-        rules=(rule(grade_rule), rule("p5_adopt")),
+        inputs={"総合評価点数": score, "加点": bonus, "申請要件×": cross, **({"タイプ": kind} if kind else {})},
+        result=result,
+        formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（{thresholds}）→ {decision}",
+        summary=summary,
+        rules=tuple(used),
     )
 
 
