@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -251,18 +251,20 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
             raise HTTPException(422, f"invalid inputs for {body.kind}: {exc}") from exc
 
     if with_ui:
-        import gradio as gr
-
-        from ui import build_ui
+        from ui import mount_ui
 
         auth = None
         if settings.gradio_auth:
             user, _, password = settings.gradio_auth.get_secret_value().partition(":")
             auth = (user, password)
-        # /embed first: a mount at "/" would otherwise catch it.
-        app = gr.mount_gradio_app(app, build_ui(assistant, settings, embed=True), path="/embed", auth=auth,
-                                  footer_links=[])
-        app = gr.mount_gradio_app(app, build_ui(assistant, settings), path="/", auth=auth)
+
+        @app.api_route("/embed", methods=["GET", "HEAD"], include_in_schema=False)
+        def embed_slash(request: Request) -> RedirectResponse:
+            """The portal's iframe may name /embed: the chat lives at /embed/ (a route before the mounts)."""
+            query = request.url.query
+            return RedirectResponse("/embed/" + (f"?{query}" if query else ""), status_code=307)
+
+        app = mount_ui(app, assistant, settings, auth)
     app.add_middleware(AccessPolicy, token=token, max_body_bytes=settings.max_body_bytes,  # type: ignore[arg-type]
                        body_timeout_s=settings.body_timeout_s)
     return app
