@@ -21,6 +21,7 @@ from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_mu
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
+    Facility,
     Plan,
     calculate_digital_env,
     calculate_plan,
@@ -30,7 +31,7 @@ from assistant.calculators.plan import (
     missing_inputs,
     read_plan,
 )
-from assistant.calculators.rules import integer
+from assistant.calculators.rules import fraction, integer
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import read_quantities
@@ -125,7 +126,8 @@ def _score(text: str) -> int | None:
 def _bonus(text: str) -> int | None:
     """My Number card bonus points: stated (「加点2点」, 「加点はなし」) or from the stated 12月末申請率."""
     t = _n(text)
-    if _TOTAL_SCORE.search(t) and re.search(r"含む|含め|込み|うち", t):
+    stated_total = _TOTAL_SCORE.search(t)
+    if stated_total and re.search(r"含む|含め|込み|うち", t[stated_total.end() : stated_total.end() + 20]):
         return 0  # 「合計22点（マイナンバー加点2点を含む）」: already in the total
     if m := _BONUS_POINTS.search(t):
         return int(m.group(1) or m.group(2))
@@ -150,6 +152,22 @@ def _cross(text: str) -> str | None:
     if re.search(r"(?:すべて|全て)(?:○|〇|丸)", t):
         return "いいえ"
     return None
+
+
+_OUTSIDE_SHARE = re.compile(r"(?:県外|都道府県外)(?:から)?の?利用者[^。]{0,12}?(\d+(?:\.\d+)?)\s*(割|%)")
+
+
+def _kpi_requirement_failed(texts: list[str], kind: object) -> bool:
+    """A KPI below its type's requirement (県外利用者の割合 5割/3割 以上) makes the 申請要件 「×」: the gate
+    that turns any score into D."""
+    for t in texts:
+        m = _OUTSIDE_SHARE.search(t)
+        if m is None:
+            continue
+        share = Fraction(m.group(1)) / (10 if m.group(2) == "割" else 100)
+        need = fraction("kpi_high_users" if kind == "高水準" else "kpi_standard_users")
+        return share < need
+    return False
 
 
 def _elapsed(text: str) -> str | None:
@@ -381,6 +399,7 @@ _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|�
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
 _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
                                r"|何点|点数|評価|移住者|臨時交付金|実質的|KPI.*(?:満た|要件)")
+_UP_TO_CAP_ASK = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり)|満額|最大限")
 _MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)")
 _COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
 
@@ -392,10 +411,15 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if not _PLAN_ASK.search(text) or _OTHER_CALCULATOR.search(text):
         return None
     plan = read_plan(question)
-    if plan.empty and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
+    if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
         plan = replace(maximum_plan(), grant_type=grant_type_of(text))
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
     base: Plan | None = None
+    if plan.empty and _UP_TO_CAP_ASK.search(text):
+        # 「その場合、上限いっぱい使うと国費は？」: the facility size said in an earlier turn, at its cap
+        people = next((q.value for e in earlier for q in read_quantities(e) if q.role == "定員"), None)
+        if people is not None:
+            plan = Plan(facilities=(Facility(people, None),), grant_type=grant_type_of(text))
     if plan.empty:
         base = next((p for p in (read_plan(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
         if base is None or len(text) > 120:
@@ -499,7 +523,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return found[0] if found else None
 
     if _B_WORDS.search(text) and _LIMIT_ASK.search(text):
-        total = first("交付対象事業費")
+        total = first("交付対象事業費") or first("事業費")
         if total is None:
             for turn in (t.content for t in reversed(history) if t.role == "user"):
                 total = next((q.value for q in read_quantities(turn) if q.role == "交付対象事業費"), None)
@@ -545,6 +569,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                 return Route(shape.kind, None, (trigger,), shape.unreadable)
             continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it
         inputs = _extract(shape, [text, *earlier])
+        if shape.kind == "adoption_decision" and "申請要件×" not in inputs:
+            failed = _kpi_requirement_failed([text, *earlier], inputs.get("申請タイプ"))
+            if failed:
+                inputs["申請要件×"] = "はい"
         required = [n for n in shape.inputs if n not in shape.optional]
         missing = tuple(n for n in required if n not in inputs)
         if shape.kind == "b1_b2_check" and not ({"B1", "B2"} & set(inputs)):

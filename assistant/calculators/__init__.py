@@ -85,6 +85,7 @@ CALCULATORS: dict[str, CalculatorSpec] = {
         CalculatorSpec("project5_adoption", "⑤事業の評価と採択", "⑤事業の総合評価点数から評価と採択/不採択を判定",
                        _schema(["総合評価点数"], 総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 24},
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},
+                               タイプ={**_TYPE, "title": "①～④の採択タイプ"}, 事業費=_yen("⑤プロジェクトの事業費"),
                                **{"申請要件×": _CROSS}), project5_adoption),
         CalculatorSpec("migrants_minimum", "移住者数KPIの下限（高水準）", "市町村人口の0.01%（切り上げ）",
                        _schema(["市町村人口"], 市町村人口={"type": "integer", "title": "市町村人口", "minimum": 0}), migrants_minimum),
