@@ -104,7 +104,7 @@ class Rule:
     """
 
     name: str
-    value: int | Fraction | str
+    value: int | Fraction | str | tuple[int, ...] | tuple[str, ...]
     unit: str
     quote: str
     source: str
@@ -114,6 +114,8 @@ class Rule:
     def display_value(self) -> str:
         if isinstance(self.value, Fraction):
             return f"{self.value.numerator}/{self.value.denominator}"
+        if isinstance(self.value, tuple):
+            return "・".join(str(v) for v in self.value)
         return str(self.value)
 
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import count, floor_to, grant_type, optional, yen
-from assistant.calculators.rules import fraction, integer, rule
+from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
 from assistant.types import Calculation
 
@@ -23,9 +23,10 @@ def _frac(f: Fraction) -> str:
 
 def size_band(people: int) -> tuple[str, str]:
     """収容可能人数 -> (cap rule, band label)."""
-    if people < 20:
+    small, large = integers("size_bands")
+    if people < small:
         return "cap_facility_under20", "20人未満"
-    if people < 50:
+    if people < large:
         return "cap_facility_20to49", "20人以上50人未満"
     return "cap_facility_50plus", "50人以上"
 
@@ -231,7 +232,7 @@ def plan_total(inputs: Mapping[str, object]) -> Calculation:
     by_band: dict[str, int] = {}
     for _, people, _ in facilities:
         by_band[size_band(people)[1]] = by_band.get(size_band(people)[1], 0) + 1
-    per_band = [int(n) for n in str(rule("facility_limit_by_size").value).split("/")]  # "3/2/1", small to large
+    per_band = list(integers("facility_limit_by_size"))  # small to large
     band_limits = dict(zip(("20人未満", "20人以上50人未満", "50人以上"), per_band, strict=True))
     if len(facilities) > integer("facility_limit_total"):
         raise CalculationError(f"1団体の施設数の上限は合計{integer('facility_limit_total')}施設です")

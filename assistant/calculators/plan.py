@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import floor_to
-from assistant.calculators.rules import fraction, integer, rule
+from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
 from assistant.quantities import Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Rule, Step
@@ -179,7 +179,8 @@ def _rate(kind: str) -> tuple[Fraction, Rule]:
 
 
 def _band(people: int) -> tuple[str, str]:
-    return BANDS[0] if people < 20 else BANDS[1] if people < 50 else BANDS[2]
+    small, large = integers("size_bands")
+    return BANDS[0] if people < small else BANDS[1] if people < large else BANDS[2]
 
 
 def run(plan: Plan, kind: str) -> Outcome:
@@ -281,7 +282,7 @@ def run(plan: Plan, kind: str) -> Outcome:
 
 
 def _band_limits() -> list[int]:
-    return [int(n) for n in str(rule("facility_limit_by_size").value).split("/")]
+    return list(integers("facility_limit_by_size"))
 
 
 # ---- the calculation an answer carries -----------------------------------------------------------------
@@ -348,10 +349,10 @@ def _signed(yen: int) -> str:
 def repayment_share(months: int) -> tuple[Fraction, str]:
     """The share of the 進出支援金 repaid when a company stops using the facility `months` after applying:
     all before 3 years, half from 3 to 5 years, nothing after (rules repay_full / repay_half / repay_scope)."""
-    if months < 36:
-        return Fraction(1), "repay_full"
-    if months <= 60:
-        return Fraction(1, 2), "repay_half"
+    if months < 12 * integer("repay_full_before_years"):
+        return fraction("repay_full"), "repay_full"
+    if months <= 12 * integer("repay_half_until_years"):
+        return fraction("repay_half"), "repay_half"
     return Fraction(0), "repay_scope"
 
 

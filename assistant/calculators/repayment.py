@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import floor_to, optional, yen
-from assistant.calculators.rules import rule
+from assistant.calculators.rules import integer, rule
 from assistant.errors import CalculationError
 from assistant.types import Calculation
 
@@ -79,9 +79,9 @@ def repayment(inputs: Mapping[str, object]) -> Calculation:
         )
     years, months, days = parse_elapsed(elapsed_raw)
     shown = f"{years}年" + (f"{months}か月" if months else "") + (f"{days}日" if days else "")
-    if _compare(years, months, days, 3) < 0:
+    if _compare(years, months, days, integer("repay_full_before_years")) < 0:
         amount, label, used = received, "全額", "repay_full"
-    elif _compare(years, months, days, 5) <= 0:
+    elif _compare(years, months, days, integer("repay_half_until_years")) <= 0:
         amount, label, used = floor_to(Fraction(received, 2), 1), "半額", "repay_half"
     else:
         amount, label, used = 0, "返還不要", "repay_scope"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from assistant.calculators.common import count, grant_type, optional, percent
-from assistant.calculators.rules import fraction, integer, rule
+from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.types import Calculation
 
 
@@ -17,7 +17,7 @@ def _flag(value: object) -> bool:
 def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
     rate = percent(inputs, "12月末申請率", "申請率")
     average = fraction("mynumber_average")
-    band60, band70 = Fraction(60), Fraction(70)
+    band60, band70 = (Fraction(v) for v in integers("mynumber_bands"))
     if rate < average:
         points, label = 0, f"全国平均{float(average):g}%未満のため加点無し（0点）"
     elif rate < band60:
@@ -32,7 +32,8 @@ def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
         kind="mynumber_bonus",
         inputs={"12月末申請率": shown},
         result={"加点": points},
-        formula=f"{shown} → 53.9%未満:0点 / 53.9%以上60%未満:1点 / 60%以上70%未満:2点 / 70%以上:3点 = {points}点",
+        formula=(f"{shown} → {float(average):g}%未満:0点 / {float(average):g}%以上{band60}%未満:1点 / "
+                 f"{band60}%以上{band70}%未満:2点 / {band70}%以上:3点 = {points}点"),
         summary=summary,
         rules=(rule("mynumber_average"), rule("mynumber_bands")),
     )

@@ -33,6 +33,51 @@ def test_rule_values_are_exact_types():
     assert all(not isinstance(r.value, float) for r in all_rules().values())
 
 
+def _written_forms(value: object) -> set[str]:
+    """How the documents write a rule's value (after NFKC, spaces removed): 45,000,000 yen as 4,500万円 or
+    4500万; 3/4 as 3/4; 5/10 as 5割; 1/10000 as 0.01%; 53.9 as 53.9; 1/1 as 全額; 0 as これを除く."""
+    from assistant.calculators.amounts import format_yen
+
+    forms: set[str] = set()
+    if isinstance(value, bool):
+        return forms
+    if isinstance(value, int):
+        forms |= {str(value), f"{value:,}", format_yen(value).replace("円", ""), f"{value // 10_000}万" if value >= 10_000 else ""}
+        if value >= 10_000 and value % 10_000 == 0:
+            forms.add(f"{value // 10_000:,}万")
+    elif isinstance(value, Fraction):
+        forms |= {f"{value.numerator}/{value.denominator}", f"{float(value):g}", f"{float(value * 100):g}%"}
+        if value.denominator == 10 or (value * 10).denominator == 1:
+            forms.add(f"{int(value * 10)}割")
+        if value == 1:
+            forms.add("全額")
+        if value == Fraction(1, 2):
+            forms |= {"半額", "0.5"}
+    else:
+        forms.add(str(value))
+    return {f for f in forms if f}
+
+
+def test_every_rule_value_is_written_in_its_own_quote():
+    """Not only is the quote in the corpus: the number the calculators use is the number the quote states."""
+    import unicodedata
+
+    exempt = {"national_truncation",  # derived from an example's arithmetic, as its note explains
+              "repay_exemption", "project5_count_limit", "p5_type_same",  # a rule, not a number
+              "eligible_outside", "eligible_listed", "eligible_prefecture"}  # labels of the quote's own items
+    for name, rule in all_rules().items():
+        if name in exempt:
+            assert rule.note or name != "national_truncation", name
+            continue
+        quote = unicodedata.normalize("NFKC", rule.quote).replace(" ", "").replace("\t", "")
+        if isinstance(rule.value, tuple):
+            missing = [v for v in rule.value if not any(f in quote for f in _written_forms(v))]
+            assert not missing, f"{name}: {missing} not in {rule.quote!r}"
+            continue
+        forms = _written_forms(rule.value)
+        assert any(f.replace(" ", "") in quote for f in forms), f"{name}: none of {sorted(forms)} in {rule.quote!r}"
+
+
 def test_every_adopted_example_in_the_corpus_is_reproduced(cleaned):
     """交付対象事業費 × 補助率, truncated to 千円, equals the 国費 each example states."""
     text = cleaned["digiden_chiho_sosei_telework_overview.txt"]
