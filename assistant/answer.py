@@ -49,6 +49,10 @@ _ENUMERATION = re.compile(r"(?:[「（(][^」）)]{2,}[」）)][、，・].*){2,
 _PROGRAMME_NAME = re.compile(
     r"[①-⑤]事業|[ぁ-ん一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
 )
+# A clause ending before a noun (「載っていた地方創生…交付金」「東京圏だからテレワーク交付金」「当たるから進出支援金」)
+# is not part of the name: the name is what follows it.
+_CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|ので|から|ていた|ってた|っていた|った|いた|した|きた|ている|てる"
+                         r"|である|だと|には|では|って|という|といった|ような)(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
@@ -365,7 +369,7 @@ def programme_names(question: str) -> list[str]:
     names = []
     for match in _PROGRAMME_NAME.finditer(question):
         name = match.group(0)
-        name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(name)[-1]
+        name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(_CLAUSE_END.split(name)[-1])[-1]
         names.append(_LEADING_PARTICLES.sub("", name))
     return [
         n for n in names
