@@ -19,12 +19,12 @@ from assistant.errors import AmountParseError
 
 # Amount roles, each with the words that announce it. The nearest cue before the amount wins.
 AMOUNT_CUES: tuple[tuple[str, str], ...] = (
-    ("ソフト経費", r"ソフト経費|プロモーション|マッチング|イベント|セミナー|説明会|動画|ツアー|PR|運営以外|広報"),
+    ("ソフト経費", r"ソフト経費|ソフト事業|ソフト(?=が|は|に|で|も|分)|プロモーション|マッチング|イベント|セミナー|説明会|動画|ツアー|PR|運営以外|広報"),
     ("進出支援金", r"進出支援金|支援金|(?:1|一)社(?:あたり|当たり)|社に|社へ|社分"),
     ("⑤事業費", r"⑤|進出企業定着|プロジェクト|新商品|特産品|販路"),
     ("③事業費", r"③|活用促進"),
     ("B1", r"B\s*1|カフェ|宿泊|交流スペース|附帯施設"),
-    ("B2", r"B\s*2|外構|用地|取得費|造成|解体|駐車場|買い取り|買取"),
+    ("B2", r"B\s*2|外構工事費?|外構|用地取得費?|用地|取得費|造成費?|解体費?|駐車場|買い取り|買取"),
     ("交付対象事業費", r"交付対象事業費"),
     ("国費", r"国費(?:額|ベース)?(?:が|は|:)?"),
     ("直接経費", r"物品費|人件費|謝金|旅費|外注費|直接経費|賃料|交通費|開催費|PR経費"),
@@ -40,7 +40,7 @@ _PEOPLE = re.compile(rf"(?P<n>{_COUNT_NUMBER})\s*(?:人|名)")
 _COMPANIES = re.compile(r"(?P<n>\d+)\s*社(?!\s*(?:あたり|当たり|につき))")
 _CASES = re.compile(r"(?P<n>\d+)\s*(?:件|プロジェクト)")
 _PERCENT = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?:%|パーセント)")
-_PERIOD = re.compile(r"(?:(?P<y>\d+)\s*年(?:\s*(?:と|間)?\s*(?P<m1>\d+)\s*(?:か|ヶ|カ|ケ|箇)?月)?|(?P<m2>\d+)\s*(?:か|ヶ|カ|ケ|箇)月)")
+_PERIOD = re.compile(r"(?:(?P<y>\d+)\s*年(?:(?P<half>半)|\s*(?:と|間)?\s*(?P<m1>\d+)\s*(?:か|ヶ|カ|ケ|箇)?月)?|(?P<m2>\d+)\s*(?:か|ヶ|カ|ケ|箇)月)")
 _PEOPLE_CUES = (("人口", r"人口"), ("県外利用者数", r"(?:県外|都道府県外)[^、。]{0,8}(?:利用者|の方|から)"), ("利用者数", r"利用者|延べ|のべ"),
                 ("移住者数", r"移住"), ("定員", r"定員|収容|規模|人程度|人用|席|施設|オフィス|スペース|館|棟|拠点"))
 
@@ -148,7 +148,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         role = _role(t, m.start(), m.end(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
         if role is None:
             following = t[m.end() : m.end() + 12]
-            role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ほど|程度|前後)?\s*(?:が入れる|が利用|の方が)?\s*(?:規模|収容|定員|程度|前後|"
+            role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"
                                     r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな))", following) else "人数"
         if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
             role = "人数"
@@ -175,7 +175,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()])
         if free(m.start(), m.end()) and not era and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
             years = int(m.group("y") or 0)
-            months = int(m.group("m1") or m.group("m2") or 0)
+            months = int(m.group("m1") or m.group("m2") or 0) + (6 if m.group("half") else 0)
             if m.group("y") and re.match(r"\s*度", t[m.end() : m.end() + 1]):
                 continue
             found.append(Quantity(years * 12 + months, "か月", "経過期間", m.start(), m.end()))

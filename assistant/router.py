@@ -16,17 +16,18 @@ from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
-from assistant.calculators.checks import b_limits, example_rate, example_share, user_share
+from assistant.calculators.checks import b_limits, example_rate, example_share, kpi_minimums, user_share
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
-    Facility,
+    Departure,
     Plan,
     calculate_digital_env,
     calculate_plan,
     calculate_repayments,
     calculate_trial_office,
+    facilities_at_cap,
     maximum_plan,
     missing_inputs,
     read_plan,
@@ -168,6 +169,17 @@ def _kpi_requirement_failed(texts: list[str], kind: object) -> bool:
         need = fraction("kpi_high_users" if kind == "高水準" else "kpi_standard_users")
         return share < need
     return False
+
+
+def _applied_type(text: str) -> str | None:
+    """The type applied for: 「高水準で申請」; a type named only as an outcome (「標準タイプ採択ということですね」)
+    is not what was applied for."""
+    t = _n(text)
+    if m := re.search(r"(高水準|標準)(?:タイプ)?(?:で|に|として|を)?(?:申請|応募|出す|出し|狙)", t):
+        return m.group(1)
+    if re.search(r"(?:高水準|標準)(?:タイプ)?(?:で|に|と|として)?(?:の)?(?:採択|通|なる|決定)", t):
+        return None
+    return grant_type_of(t)
 
 
 def _elapsed(text: str) -> str | None:
@@ -342,7 +354,7 @@ _SHAPES = [
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
     _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点|自己採点|項目", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
-           {"総合評価点数": _score, "申請タイプ": _grant_type, "加点": _bonus, "申請要件×": _cross},
+           {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross},
            optional=("申請タイプ", "加点", "申請要件×"),
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
@@ -415,11 +427,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         plan = replace(maximum_plan(), grant_type=grant_type_of(text))
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
     base: Plan | None = None
-    if plan.empty and _UP_TO_CAP_ASK.search(text):
-        # 「その場合、上限いっぱい使うと国費は？」: the facility size said in an earlier turn, at its cap
-        people = next((q.value for e in earlier for q in read_quantities(e) if q.role == "定員"), None)
-        if people is not None:
-            plan = Plan(facilities=(Facility(people, None),), grant_type=grant_type_of(text))
+    if plan.empty and (_UP_TO_CAP_ASK.search(text) or re.search(r"最大|上限", text)):
+        # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in an
+        # earlier turn, each at its cap
+        sized = next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
+        if sized:
+            plan = Plan(facilities=sized, grant_type=grant_type_of(text))
     if plan.empty:
         base = next((p for p in (read_plan(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
         if base is None or len(text) > 120:
@@ -466,16 +479,46 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 _REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")
 
 
+_COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの|もう)?\s*1\s*社)(?:は|が|:|、)")
+_FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態")
+_EXEMPT = re.compile(r"倒産|災害|やむを得ない")
+_STAYING = re.compile(r"今も|現在も|継続して|続けて")
+
+
+def _departures(question: str, default: int | None) -> list[Departure]:
+    """Each company's case, from its own part of the question (「A社は100万円・2年3か月で終了、B社は…」)."""
+    t = _n(question)
+    marks = list(_COMPANY_MARK.finditer(t))
+    cases: list[Departure] = []
+    if not marks:
+        return cases
+
+    def negated(rx: re.Pattern[str], part: str) -> bool:
+        return any(_NEGATED.match(part[x.end() : x.end() + 24]) for x in rx.finditer(part))
+
+    for m, following in zip(marks, [*marks[1:], None], strict=True):
+        part = t[m.start() : following.start() if following else len(t)]
+        qs = read_quantities(part)
+        amounts = [q.value for q in qs if q.unit == "円"]
+        months = [q.value for q in qs if q.role == "経過期間"]
+        case = ("false" if _FALSE_CLAIM.search(part) and not negated(_FALSE_CLAIM, part) else
+                "exempt" if _EXEMPT.search(part) and not negated(_EXEMPT, part) else
+                "staying" if _STAYING.search(part) and not months else "")
+        if months or case:
+            cases.append(Departure(amounts[0] if amounts else default, months[0] if months else None, case))
+    return cases
+
+
 def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
-    """Several companies leaving after different periods: each one's share, then the sum."""
+    """Companies leaving after different periods, or in the rules' special cases: each one's share, then
+    the sum. Asked without the amount received, the shares alone (全額・半額・なし)."""
     text = _n(question)
-    if not _REPAY.search(text) or any(not _NEGATED.match(text[m.end() : m.end() + 24])
-                                       for m in re.finditer(r"虚偽|不正|倒産|災害|やむを得ない", text)):
-        return None  # a special case of the rules (false claims, unavoidable reasons): the repayment calculator
-    periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
-    if len(periods) < 2:
+    leaving = re.search(r"利用を(?:終了|やめ|止め)|撤退|退去|やめてしまっ|出ていっ", text)
+    if not (_REPAY.search(text) or leaving):
         return None
     texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
+    if not _REPAY.search(text) and not any(re.search(r"進出支援金|支援金", _n(t)) for t in texts):
+        return None
     received = None
     for t in texts:
         qs = [q for q in read_quantities(t) if q.unit == "円" and q.role in ("進出支援金", "受給額", "金額", "事業費")]
@@ -485,9 +528,14 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
         if re.search(r"満額|上限(?:額)?(?:いっぱい|まで|どおり|の)", _n(t)) and re.search(r"進出支援金|支援金", _n(t)):
             received = integer("relocation_max")
             break
-    if received is None:
-        return Route("repayment_program", None, ("受給額",), "返還額を計算するには、1社あたりの進出支援金の受給額を教えてください。")
-    return Route("repayment_program", calculate_repayments(received, periods), (), None)
+    cases = _departures(question, received)
+    if len(cases) < 2:
+        periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
+        special = any(not _NEGATED.match(text[m.end() : m.end() + 24]) for m in re.finditer(r"虚偽|不正|倒産|災害|やむを得ない", text))
+        if special or not periods or (len(periods) < 2 and received is not None):
+            return None  # one company, or a special case alone: the repayment calculator answers it
+        cases = [Departure(received, p) for p in periods]
+    return Route("repayment_program", calculate_repayments(cases), (), None)
 
 
 def catalogue_route(question: str) -> Route | None:
@@ -522,6 +570,10 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         found = [q.value for q in qs if q.role == role]
         return found[0] if found else None
 
+    def total_of(role: str) -> int | None:  # 「カフェ2,400万円と宿泊スペース1,000万円」: one B1 of 3,400万円
+        found = [q.value for q in qs if q.role == role]
+        return sum(found) if found else None
+
     if _B_WORDS.search(text) and _LIMIT_ASK.search(text):
         total = first("交付対象事業費") or first("事業費")
         if total is None:
@@ -531,10 +583,13 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                     break
         if total is not None:
             b1_room = bool(re.search(r"(?:B\s*1|カフェ|宿泊|附帯)[^。]{0,30}(?:いくらまで|上限|最大|入れられ)", text))
-            return Route("b_limits", b_limits(total, first("B1"), first("B2"), b1_room_asked=b1_room), (), None)
+            return Route("b_limits", b_limits(total, total_of("B1"), total_of("B2"), b1_room_asked=b1_room), (), None)
     users, outside = first("利用者数"), first("県外利用者数")
     if users and outside and outside <= users:
         return Route("user_share", user_share(users, outside), (), None)
+    kind = grant_type_of(text)
+    if users and kind and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
+        return Route("kpi_minimums", kpi_minimums(kind, first("人口"), users), (), None)
     if re.search(r"事例", text) and re.search(r"千円", text):
         eligible, national = first("交付対象事業費"), first("国費")
         if eligible and national and eligible % 1000 == 0 and national % 1000 == 0 and national < eligible:

@@ -129,3 +129,33 @@ def example_share(eligible_thousand: int, kind: str) -> Calculation:
                f"（{kind}タイプ {rate.numerator}/{rate.denominator}）。")
     return _calc("example_share", {"交付対象事業費": f"{eligible_thousand:,}千円", "タイプ": kind},
                  {"国費": national, "国費以外": rest}, summary, steps)
+
+
+def kpi_minimums(kind: str, population: int | None, users: int | None) -> Calculation:
+    """The lowest KPI values a plan of the type may set: outside-prefecture companies, the outside-prefecture
+    share of its users (as a head-count of the users given) and, for 高水準, 移住者数 of 0.01% of the population."""
+    high = kind == "高水準"
+    steps: list[Step] = []
+    companies = integer("kpi_high_companies" if high else "kpi_standard_companies")
+    steps.append(Step("gate", f"県外企業数：{companies}社以上", {}, companies,
+                      rule("kpi_high_companies" if high else "kpi_standard_companies")))
+    parts = [f"県外企業{companies}社以上"]
+    share_rule = "kpi_high_users" if high else "kpi_standard_users"
+    share = fraction(share_rule)
+    if users is not None:
+        exact = share * users
+        need = -(-exact.numerator // exact.denominator)
+        steps.append(Step("rate", f"県外利用者数：{users:,}人 × {int(share * 10)}割 = {need:,}人以上", {"利用者数": users}, need,
+                          rule(share_rule)))
+        parts.append(f"県外利用者{need:,}人以上（{int(share * 10)}割）")
+    else:
+        parts.append(f"県外利用者の割合{int(share * 10)}割以上")
+    if high and population is not None:
+        exact = fraction("kpi_high_migrants") * population
+        need = -(-exact.numerator // exact.denominator)
+        steps.append(Step("rate", f"移住者数：{population:,}人 × 0.01% = {float(exact):g}人 → {need}人以上", {"人口": population},
+                          need, rule("kpi_high_migrants")))
+        parts.append(f"移住者{need}人以上")
+    summary = f"{kind}タイプのKPIの最低ラインは、" + "、".join(parts) + "です。"
+    return _calc("kpi_minimums", {"タイプ": kind, "人口": population or "—", "利用者数": users or "—"},
+                 {"内容": parts}, summary, steps)

@@ -42,12 +42,13 @@ class Plan:
     projects5: tuple[int, ...] = ()
     kpi_companies: int | None = None
     adopted5: int = 0
+    eligible_given: int | None = None  # 「交付対象事業費74,350千円」: already the eligible amount, no cap to apply
     grant_type: str | None = None
 
     @property
     def empty(self) -> bool:
         return not (self.facilities or self.soft or self.soft_to_cap or self.promotion3 or self.companies
-                    or self.projects5)
+                    or self.projects5 or self.eligible_given)
 
 
 # ---- reading a plan from a question -----------------------------------------------------------------
@@ -100,7 +101,24 @@ def read_plan(question: str) -> Plan:
         plan = replace(plan, companies=companies[0].value,
                        support_each=each[0].value if each else (integer("relocation_max") if full else None))
     soft_to_cap = soft_start is not None and not soft and bool(_UP_TO_CAP.search(t[soft_start : soft_start + 20]))
-    return replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
+    plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
+    given = of_role(qs, "交付対象事業費")
+    if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
+        plan = replace(plan, eligible_given=given[0].value)
+    return plan
+
+
+_EACH_COUNT = re.compile(r"^\s*(?:クラス|規模|程度|くらい)?(?:の施設)?\s*(?:を|が)\s*([1-3１-３一二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)")
+
+
+def facilities_at_cap(question: str) -> tuple[Facility, ...]:
+    """Facilities named by size and count only (「60人を1つと40人を2つ」), each taken at its band's cap."""
+    t = normalise(question)
+    out: list[Facility] = []
+    for q in of_role(read_quantities(question), "定員"):
+        m = _EACH_COUNT.match(t[q.end : q.end + 16])
+        out += [Facility(q.value, None)] * (int(normalise(m.group(1)).translate(str.maketrans("一二三", "123"))) if m else 1)
+    return tuple(out)
 
 
 def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_amounts: bool) -> tuple[Facility, ...]:
@@ -255,8 +273,9 @@ def run(plan: Plan, kind: str) -> Outcome:
                                   + (f" − 採択済{plan.adopted5}件" if plan.adopted5 else "") + f" = {allowed}件",
                                   {"KPI企業数": plan.kpi_companies, "採択済": plan.adopted5}, allowed,
                                   rule("project5_count_limit")))
-                notes.append(f"⑤は{allowed}件まで")
-                projects = projects[:allowed]
+                # The 団体 chooses which projects to apply for: the largest eligible amounts give the most 国費.
+                projects = sorted(projects, key=lambda c: -min(c, integer("project5_cap")))[:allowed]
+                notes.append(f"⑤は{allowed}件まで（国費が最大になる{allowed}件で計算）")
         cap5 = integer("project5_cap")
         for j, cost in enumerate(projects, 1):
             stated += cost
@@ -266,6 +285,9 @@ def run(plan: Plan, kind: str) -> Outcome:
                                   {"事業費": cost}, eligible, rule("project5_cap")))
             eligible_parts.append(eligible)
 
+    if plan.eligible_given:
+        stated += plan.eligible_given
+        eligible_parts.append(plan.eligible_given)
     eligible_total = sum(eligible_parts)
     if len(eligible_parts) > 1:
         steps.append(Step("sum", f"交付対象事業費：{' + '.join(fy(v) for v in eligible_parts)} = {fy(eligible_total)}",
@@ -335,6 +357,8 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         inputs["進出支援金"] = f"{plan.companies}社 × {fy(plan.support_each or 0)}"
     if plan.projects5:
         inputs["⑤事業"] = "、".join(fy(v) for v in plan.projects5)
+    if plan.eligible_given:
+        inputs["交付対象事業費"] = fy(plan.eligible_given)
     return Calculation(kind="plan_program", inputs=inputs, result=result, formula=formula, summary=summary,
                        rules=tuple(rules.values()), steps=tuple(steps))
 
@@ -356,30 +380,56 @@ def repayment_share(months: int) -> tuple[Fraction, str]:
     return Fraction(0), "repay_scope"
 
 
-def calculate_repayments(received_each: int, periods_months: list[int]) -> Calculation:
-    steps = []
+@dataclass(frozen=True)
+class Departure:
+    """One company's case: what it received, when it stopped using the facility (months after applying), or
+    a special case of the rules: 「false」 (虚偽の申請等: 全額), 「exempt」 (倒産・災害等で団体が認めた: なし),
+    「staying」 (still using the facility: nothing yet)."""
+
+    received: int | None
+    months: int | None = None
+    case: str = ""
+
+
+def calculate_repayments(departures: list[Departure]) -> Calculation:
+    steps: list[Step] = []
     total = 0
-    for i, months in enumerate(periods_months, 1):
-        share, rule_name = repayment_share(months)
-        amount = floor_to(received_each * share, 1)
+    shares_only = any(d.received is None for d in departures)
+    for i, d in enumerate(departures, 1):
+        if d.case == "false":
+            share, rule_name, label = Fraction(1), "repay_false_claim", "虚偽の申請等 → 全額"
+        elif d.case == "exempt":
+            share, rule_name, label = Fraction(0), "repay_exemption", "やむを得ない事情と認めた → 返還なし"
+        elif d.case == "staying" or d.months is None:
+            share, rule_name, label = Fraction(0), "repay_scope", "利用継続中 → 返還なし"
+        else:
+            share, rule_name = repayment_share(d.months)
+            shown = f"{d.months // 12}年" + (f"{d.months % 12}か月" if d.months % 12 else "")
+            label = f"{shown}で利用終了（" + {"repay_full": "3年未満 → 全額", "repay_half": "3年以上5年以内 → 半額",
+                                             "repay_scope": "5年超 → 返還なし"}[rule_name] + "）"
+        word = "全額" if share == 1 else "半額" if share == Fraction(1, 2) else "なし"
+        amount = floor_to(d.received * share, 1) if d.received is not None else 0
         total += amount
-        shown = f"{months // 12}年" + (f"{months % 12}か月" if months % 12 else "")
-        label = {"repay_full": "3年未満 → 全額", "repay_half": "3年以上5年以内 → 半額", "repay_scope": "5年超 → 返還なし"}[rule_name]
-        steps.append(Step("band", f"{i}社目：{shown}で利用終了（{label}）= {fy(amount) if amount else '0円'}",
-                          {"経過": shown, "受給額": received_each}, amount, rule(rule_name)))
-    steps.append(Step("sum", f"返還額の合計：{' + '.join(fy(s.result) if s.result else '0円' for s in steps)} = "
-                      f"{fy(total) if total else '0円'}", {}, total))
-    rules: dict[str, Rule] = {}
-    for s in steps:
-        if s.rule is not None:
-            rules.setdefault(s.rule.name, s.rule)
+        shown_amount = word if d.received is None else (fy(amount) if amount else "0円")
+        steps.append(Step("band", f"{i}社目：{label} = {shown_amount}", {"受給額": d.received}, amount if d.received else word,
+                          rule(rule_name)))
+    if shares_only:
+        words = [s.result for s in steps]
+        summary = ("返還は" + "、".join(f"{i}社目{w}" for i, w in enumerate(words, 1)) + "です。" if len(words) > 1 else
+                   f"返還は{words[0]}です（受給額に対して）。")
+        result: dict[str, object] = {"返還": words}
+    else:
+        steps.append(Step("sum", f"返還額の合計：{' + '.join(fy(s.result) if s.result else '0円' for s in steps)} = "
+                          f"{fy(total) if total else '0円'}", {}, total))
+        summary = f"返還額は合計{fy(total) if total else '0円'}です（{len(departures)}社分）。"
+        result = {"返還額の合計": total}
     return Calculation(
         kind="repayment_program",
-        inputs={"1社あたりの受給額": fy(received_each), "社数": len(periods_months)},
-        result={"返還額の合計": total},
+        inputs={"社数": len(departures)},
+        result=result,
         formula="\n".join(f"・{s.label}" for s in steps),
-        summary=f"返還額は合計{fy(total) if total else '0円'}です（{len(periods_months)}社分）。",
-        rules=tuple(rules.values()), steps=tuple(steps))
+        summary=summary,
+        rules=_rules_of(steps), steps=tuple(steps))
 
 
 # ---- the 2021 catalogue's measures: items summed, then the measure's own limits ---------------------------------
