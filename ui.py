@@ -144,6 +144,8 @@ def _quote_in_context(citation: Citation, passage_text: str | None) -> str:
     head = passage_text[line_start:at][-LINE_CHARS:]
     tail = passage_text[end:line_end][:LINE_CHARS]
     shown = []
+    if before_lines and section_label(before_lines[-1]) == section_label(citation.section):
+        before_lines.pop()  # the section heading is shown above already
     if before_lines:
         shown.append(f'<span class="ga-context">{_h(_cut(clean_display(before_lines[-1]), tail=True))}</span>')
     shown.append(f"{_h(clean_display(head))}<mark>{_h(clean_display(quote))}</mark>{_h(clean_display(tail))}")
@@ -193,10 +195,12 @@ RULE_LABELS = {
     "relocation_national_standard": "進出支援金の国費（1社あたり・標準タイプ）",
     "project5_cap": "⑤事業の事業費上限（1プロジェクト）",
     "project5_national": "⑤事業の国費（高水準タイプ・標準タイプ）",
-    "project5_count_limit": "⑤事業のプロジェクト数の上限",
+    "project5_count_limit": "⑤事業の申請可能件数の上限",
     "repay_scope": "返還の対象期間",
     "repay_half": "返還額（3年以上5年以内）",
     "repay_full": "返還額（3年未満）",
+    "repay_full_before_years": "全額返還となる期間",
+    "repay_half_until_years": "半額返還となる期間",
     "repay_false_claim": "返還額（虚偽の申請等）",
     "repay_exemption": "返還額（やむを得ない事情）",
     "mynumber_average": "マイナンバーカード申請率の全国平均",
@@ -216,6 +220,7 @@ RULE_LABELS = {
     "p5_grade_cross": "⑤事業 申請要件に「×」がある場合の評価",
     "p5_max_score": "⑤事業 総合評価の満点",
     "p5_adopt": "⑤事業で採択される評価",
+    "p5_type_same": "⑤事業の採択タイプ",
     "kpi_high_companies": "KPI：県外企業数（高水準タイプ）",
     "kpi_high_users": "KPI：県外利用者の割合（高水準タイプ）",
     "kpi_high_migrants": "KPI：移住者数（高水準タイプ、人口比）",
@@ -236,6 +241,13 @@ RULE_LABELS = {
     "eligible_outside": "交付対象者①（東京圏外の地方公共団体）",
     "eligible_listed": "交付対象者②（東京圏内の参考一覧の市町村）",
     "eligible_prefecture": "交付対象者③（都県）",
+}
+# Values better said in words than as the table's number or code
+RULE_VALUE_TEXT = {
+    "national_truncation": "千円未満を切り捨て",
+    "project5_count_limit": "所在都道府県外の企業数（KPI）まで",
+    "p5_type_same": "①～④事業と同じタイプ",
+    "repay_exemption": "返還不要",
 }
 # Rules whose value is a list of thresholds or amounts written "a/b[/c]" (not a ratio)
 LIST_RULES = frozenset({"size_bands", "facility_limit_by_size", "project5_national", "mynumber_bands"})
@@ -310,11 +322,13 @@ def _with_unit(part: str, unit: str) -> str:
 def rule_value(rule: Rule) -> str:
     """A rule's value as the documents state it: 45,000,000円（4,500万円）, 3/4, 20人・50人 (a list, not 2/5)."""
     value: Any = rule.value
-    if rule.name == "national_truncation" and value == 1000:
-        return "千円未満を切り捨て"
     raw = _raw_rule_values().get(rule.name)
+    if rule.name in RULE_VALUE_TEXT:
+        return RULE_VALUE_TEXT[rule.name]
     if isinstance(value, (list, tuple)):
         return "・".join(_with_unit(str(v), rule.unit) for v in value)
+    if isinstance(raw, list):  # a list in the table, whatever type the value arrived as
+        return "・".join(_with_unit(str(v), rule.unit) for v in raw)
     if isinstance(raw, str) and "/" in raw and (rule.name in LIST_RULES or raw.count("/") > 1):
         return "・".join(_with_unit(p, rule.unit) for p in raw.split("/"))
     if isinstance(value, Fraction):
@@ -325,6 +339,8 @@ def rule_value(rule: Rule) -> str:
         return rule.display_value() + rule.unit
     if isinstance(value, int) and not isinstance(value, bool):
         return _with_unit(str(value), rule.unit) if rule.unit.startswith("円") else f"{value:,}{rule.unit}"
+    if isinstance(value, str) and re.fullmatch(r"[a-z_]+", value):
+        return "資料の記載のとおり"  # a code word of the table (e.g. "same"): the quote says it
     return clean_display(str(value)).replace(",", "・") + rule.unit
 
 
@@ -534,8 +550,10 @@ document.addEventListener("click", function (event) {
 
 CSS = """
 footer { display: none !important; }
-#chat .top-panel { display: none !important; }
+#chat .top-panel, #chat .scroll-down-button-container { display: none !important; }
 #chat .message-content { overflow-wrap: anywhere; }
+#chat .bubble.bot-row { max-width: 100% !important; }
+#chat .bubble.user-row { max-width: 85% !important; }
 .ga-cite { font-weight: 600; text-decoration: none; padding: 0 1px; }
 .ga-status { color: var(--body-text-color-subdued); }
 details.ga-sources, details.ga-calc-panel { margin-top: 6px; }
@@ -543,7 +561,8 @@ details.ga-sources > summary, details.ga-calc-panel > summary { cursor: pointer;
 .ga-source { border-left: 3px solid var(--border-color-primary); padding: 4px 8px; margin: 6px 0; }
 .ga-source.ga-hl { border-left-color: #d97706; background: rgba(253, 230, 138, 0.35); }
 .ga-section, .ga-year, .ga-context, .ga-rule-source { color: var(--body-text-color-subdued); font-size: 0.9em; }
-.ga-quote { margin: 4px 0 0 0; padding: 0; border: 0; font-style: normal; }
+#chat .ga-quote, .ga-quote { margin: 2px 0 0 0 !important; padding: 0 !important; border: 0 !important; font-style: normal; }
+#chat .ga-quote::before, #chat .ga-quote::after { content: none !important; }
 .ga-quote mark { background: #fde68a; color: inherit; }
 .ga-calc h4 { margin: 8px 0 2px 0; font-size: 0.95em; }
 .ga-table { border-collapse: collapse; margin: 0; }
@@ -559,12 +578,19 @@ details.ga-sources > summary, details.ga-calc-panel > summary { cursor: pointer;
 #feedback-note { flex: 0 1 auto !important; width: auto !important; max-width: 50%; align-self: center; min-height: 0; }
 #feedback-note p { margin: 0; }
 @media (max-width: 640px) {
+  .gradio-container .main.app { padding: 8px !important; }
   #input-row { flex-wrap: wrap !important; }
   #question { flex: 1 1 100% !important; }
   #send, #reset { flex: 1 1 40% !important; }
   #feedback-row { flex-wrap: wrap !important; }
   #comment, #feedback-note { flex: 1 1 100% !important; max-width: 100%; }
 }
+"""
+
+# In the portal's iframe: the frame's whole width, little padding (the portal has its own margins).
+EMBED_CSS = """
+.gradio-container .main.app { padding: 6px 8px !important; }
+.gradio-container .main.app > .wrap, .gradio-container main.contain { max-width: none !important; }
 """
 
 
@@ -615,17 +641,17 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
     on_like.__annotations__["data"] = gr.LikeData
     on_example.__annotations__["data"] = gr.SelectData
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=embed) as demo:
         if not embed:
             gr.Markdown(f"## {TITLE}")
         with gr.Tab("質問"):
             chatbot = gr.Chatbot(
-                show_label=False, height=430 if embed else "62vh", min_height=300, elem_id="chat",
+                show_label=False, height=430 if embed else "calc(100dvh - 350px)", min_height=260, elem_id="chat",
                 feedback_options=("Like", "Dislike"), buttons=[], placeholder=welcome_message(documents, contact),
                 examples=[{"text": q} for q in EXAMPLES], layout="bubble", autoscroll=False,
             )
             with gr.Row(elem_id="feedback-row", equal_height=True):
-                comment = gr.Textbox(placeholder="コメント（任意）：回答の下の 良い／良くない ボタンで記録", show_label=False,
+                comment = gr.Textbox(placeholder="コメント（任意）：良い／良くないと一緒に記録", show_label=False,
                                      lines=1, max_lines=3, scale=3, elem_id="comment", container=False)
                 feedback_note = gr.Markdown(elem_id="feedback-note", container=False)
             with gr.Row(elem_id="input-row", equal_height=True):
@@ -695,10 +721,11 @@ def mount_ui(app: FastAPI, assistant: Assistant, settings: Settings, auth: tuple
     """The chat at / and, without page chrome, at /embed/ (for the portal's iframe); lang="ja", no footer."""
     import gradio as gr
 
-    options: dict[str, Any] = {"auth": auth, "footer_links": [], "css": CSS, "head": HEAD}
+    options: dict[str, Any] = {"auth": auth, "footer_links": [], "head": HEAD}
     # /embed first: a mount at "/" would otherwise catch it.
-    app = gr.mount_gradio_app(app, build_ui(assistant, settings, embed=True), path="/embed", **options)
-    return gr.mount_gradio_app(app, build_ui(assistant, settings), path="/", **options)
+    app = gr.mount_gradio_app(app, build_ui(assistant, settings, embed=True), path="/embed", css=CSS + EMBED_CSS,
+                              **options)
+    return gr.mount_gradio_app(app, build_ui(assistant, settings), path="/", css=CSS, **options)
 
 
 def main() -> None:

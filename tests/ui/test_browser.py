@@ -1,22 +1,39 @@
-"""A person's path through the web chat, in headless Debian Chromium driven by Playwright.
+"""A person's path through the web chat, in headless Debian Chromium driven by Playwright against a real
+server (uvicorn on a free port, the real assistant over the fake-embedding index). Every wait is on what the
+page shows (an answer, a panel), never a fixed sleep.
 
-Skipped when Chromium is missing, except under GRANT_ASSISTANT_REQUIRE_BROWSER=1 (CI), where that fails.
+Screenshots of the chat answering a cited question and of a calculation, at 390 px and 1366 px, are written
+to docs/screenshots/ (the README shows them). Skipped when Chromium is missing, except under
+GRANT_ASSISTANT_REQUIRE_BROWSER=1 (CI), where that fails.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import re
 import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 
-from tests.assistant.test_service_http import start
+from tests.assistant.test_service_http import free_port, start
 
 pytestmark = pytest.mark.integration
 
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "docs" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
+INTERNAL = re.compile(r"cap_facility|rate_high|rate_standard|size_bands|national_truncation|_表示|True|False|\.txt|"
+                      r"[a-z]+_[a-z0-9]+")
+CALC_QUESTION = "定員30人の施設で総事業費6,000万円、高水準タイプなら国費はいくら？"
+BOTS = "#chat .message-row.bot-row"
 
 
 @pytest.fixture(scope="module")
@@ -33,35 +50,138 @@ def browser():
         b.close()
 
 
-def test_chat_answers_with_sources_panel(browser, fake_settings, fake_assistant, tmp_path):
+def _ask_in_chat(page, question: str, answers_before: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Ask in the chat and wait for the answer: one more bot message than before, no longer pending."""
+    if answers_before is None:
+        answers_before = page.locator(BOTS).count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+    page.wait_for_function("([sel, n]) => document.querySelectorAll(sel).length > n",
+                           arg=[BOTS, answers_before], timeout=60000)
+    page.wait_for_function("() => !document.querySelector('#chat .pending, #chat .generating')", timeout=60000)
+
+
+def _screenshot(page, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for folder in (SCREENSHOTS, tmp_path):
+        page.screenshot(path=str(folder / name))
+    assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_the_empty_chat_says_what_it_covers_in_japanese_without_gradio_chrome(browser, fake_settings, fake_assistant):
+    with start(fake_settings, fake_assistant, with_ui=True) as srv:
+        page = browser.new_page(locale="ja-JP", viewport={"width": 390, "height": 844})
+        page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
+        assert page.evaluate("document.documentElement.lang") == "ja"
+        welcome = page.locator("#chat").inner_text()
+        for document in fake_assistant.index.manifest["documents"]:
+            assert document["title"] in welcome and document["fiscal_year"] in welcome
+        assert "引用" in welcome and fake_assistant.contact.text.split()[-1] in welcome  # the corpus's contact
+        assert not page.get_by_text("Gradio", exact=False).first.is_visible()
+        assert not page.get_by_text("Use via API", exact=False).first.is_visible()
+        assert page.locator("#chat button[aria-label='Share'], #chat button[title='Clear']").filter(
+            visible=True).count() == 0
+        # On a phone the input, 送信 and リセット are on screen without scrolling.
+        for selector in ("#question textarea", "#send", "#reset"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 844, selector
+        # An example chip asks its question.
+        page.get_by_text("進出支援金の返還ルールを教えてください。").first.click()
+        page.wait_for_function("sel => document.querySelectorAll(sel).length > 0", arg=BOTS, timeout=60000)
+        page.locator(f"{BOTS} a.ga-cite").first.wait_for(timeout=60000)
+
+
+def test_a_marker_opens_and_highlights_its_source(browser, fake_settings, fake_assistant, tmp_path):
+    with start(fake_settings, fake_assistant, with_ui=True) as srv:
+        for width, height in ((1366, 900), (390, 844)):
+            page = browser.new_page(locale="ja-JP", viewport={"width": width, "height": height})
+            page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
+            _ask_in_chat(page, "進出支援金の返還制度について教えてください。")
+            marker = page.locator(f"{BOTS} a.ga-cite").first
+            target = marker.get_attribute("href")
+            assert target and target.startswith("#ga-")
+            source = page.locator(target)
+            assert not source.is_visible()  # sources start closed
+            marker.click()
+            page.locator(f"{target}.ga-hl").wait_for(state="visible", timeout=10000)
+            text = source.inner_text()
+            assert "制度概要" in text or "施策集" in text
+            assert "令和" in text and source.locator("mark").count() == 1
+            assert "[°]" not in text and "企业" not in text and ".txt" not in text
+            _screenshot(page, f"chat-{width}.png", tmp_path)
+            page.close()
+
+
+def test_a_calculation_question_shows_the_panel_in_officer_language(browser, fake_settings, fake_assistant, tmp_path):
+    with start(fake_settings, fake_assistant, with_ui=True) as srv:
+        for width, height in ((1366, 900), (390, 844)):
+            page = browser.new_page(locale="ja-JP", viewport={"width": width, "height": height})
+            page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
+            _ask_in_chat(page, CALC_QUESTION)
+            panel = page.locator(f"{BOTS} .ga-calc").last
+            panel.wait_for(state="visible", timeout=60000)
+            text = panel.inner_text()
+            assert "33,750,000円（3,375万円）" in text and "根拠" in text and "補助率" in text
+            assert "制度概要" in text and "採択事例" in text
+            assert not INTERNAL.search(text), INTERNAL.search(text)
+            panel.locator("h4").first.scroll_into_view_if_needed()
+            _screenshot(page, f"calculation-{width}.png", tmp_path)
+            page.close()
+
+
+def test_an_html_payload_typed_by_the_user_is_shown_as_text_and_fetches_nothing(browser, fake_settings, fake_assistant):
+    payload = '<img src=x onerror="window.__xss=1"><b>太字</b> **星** [リンク](/y)'
+    with start(fake_settings, fake_assistant, with_ui=True) as srv:
+        page = browser.new_page(locale="ja-JP")
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
+        _ask_in_chat(page, payload)
+        bubble = page.locator("#chat .message-row.user-row").last
+        assert bubble.inner_text().strip() == payload
+        assert bubble.locator("img, b, a").count() == 0
+        assert page.evaluate("window.__xss") is None
+    paths = [httpx.URL(u).path for u in requested]
+    assert not any(p.endswith(("/x", "/y")) for p in paths), paths
+
+
+def test_a_follow_up_in_the_chat_reaches_the_assistant_with_its_history(browser, fake_settings, fake_assistant):
+    spy = RecordingAssistant(fake_assistant)
+    with start(fake_settings, spy, with_ui=True) as srv:  # type: ignore[arg-type]
+        page = browser.new_page(locale="ja-JP")
+        page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
+        _ask_in_chat(page, "高水準タイプの補助率は？", 0)
+        page.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('3/4')", timeout=60000)
+        _ask_in_chat(page, "標準タイプだと？")
+        page.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('1/2')", timeout=60000)
+    follow_up, history = spy.asked[-1]
+    assert follow_up == "標準タイプだと？"
+    assert [t.role for t in history][:1] == ["user"] and history[0].content == "高水準タイプの補助率は？"
+    assert any(t.role == "assistant" and "3/4" in t.content for t in history)
+    assert not any("<" in t.content or "出典（" in t.content for t in history)  # no markup, no panels
+
+
+def test_a_like_with_a_comment_is_stored_as_plain_text_and_confirmed_beside_it(browser, fake_settings, fake_assistant):
+    from assistant.feedback import FeedbackStore
+
     with start(fake_settings, fake_assistant, with_ui=True) as srv:
         page = browser.new_page(locale="ja-JP")
         page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
-        page.locator("#question textarea").fill("進出支援金の返還制度について教えてください。")
-        page.locator("#send").click()
-        panel = page.locator("#chat").get_by_text("出典（", exact=False).first
-        panel.wait_for(timeout=60000)
-        page.wait_for_timeout(1500)  # let the streamed answer finish
-        chat = page.locator("#chat").inner_text()
-        assert "[1]" in chat and "返還" in chat
-        panel.click()
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
-        assert (tmp_path / "chat.png").stat().st_size > 10_000
-        assert "制度概要" in page.locator("#chat").inner_text() or "施策" in page.locator("#chat").inner_text()
-
-
-def test_embed_page_works_inside_an_iframe(browser, fake_settings, fake_assistant, tmp_path):
-    with start(fake_settings, fake_assistant, with_ui=True) as srv:
-        page = browser.new_page()
-        # A portal page on the same origin embeds the chat (frame-ancestors 'self' by default).
-        page.goto(f"{srv.url}/api/health")
-        page.set_content(f'<iframe id="ga" src="{srv.url}/embed/" width="900" height="700"></iframe>')
-        frame = page.frame_locator("#ga")
-        frame.locator("#question textarea").fill("上限は？", timeout=60000)
-        frame.locator("#send").click()
-        frame.get_by_text("どの事業", exact=False).first.wait_for(timeout=60000)
-        page.screenshot(path=str(tmp_path / "embed.png"))
+        _ask_in_chat(page, "進出支援金の返還制度は？", 0)
+        page.locator("#comment textarea").fill("ブラウザからのコメント")
+        like = page.locator("#chat button[aria-label='いいね'], #chat button[aria-label='Like']").first
+        like.scroll_into_view_if_needed()
+        like.click(force=True)  # Gradio shows the message buttons on hover
+        note = page.locator("#feedback-note").get_by_text("フィードバックを記録しました", exact=False)
+        note.wait_for(timeout=30000)
+        assert page.locator("#comment textarea").input_value() == ""
+        comment_box = page.locator("#comment").bounding_box()
+        note_box = note.bounding_box()
+        assert comment_box and note_box and abs(note_box["y"] - comment_box["y"]) < 120  # beside, not far below
+    rows = [r for r in FeedbackStore(fake_settings.feedback_db).rows() if r["comment"] == "ブラウザからのコメント"]
+    assert rows and rows[-1]["question"] == "進出支援金の返還制度は？" and rows[-1]["rating"] == 1
+    assert "[1]" in rows[-1]["answer"] and not rows[-1]["answer"].startswith("[{")
+    assert "<" not in rows[-1]["answer"] and "出典（" not in rows[-1]["answer"]
 
 
 class RecordingAssistant:
@@ -79,46 +199,45 @@ class RecordingAssistant:
         return getattr(self.inner, name)
 
 
-def _ask_in_chat(page, question: str, answers_before: int) -> None:  # type: ignore[no-untyped-def]
-    page.locator("#question textarea").fill(question)
-    page.locator("#send").click()
-    # Wait on the answer: one more 出典 panel or one more bot message than before.
-    page.wait_for_function(
-        "n => document.querySelectorAll('#chat .message-row.bot-row, #chat .bot').length > n",
-        arg=answers_before, timeout=60000)
-    page.wait_for_function(
-        "() => !document.querySelector('#chat .pending, #chat .generating')", timeout=60000)
+@pytest.fixture()
+def portal() -> Iterator[str]:
+    """examples/ served by a second HTTP server on another port: the portal is another origin."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(REPO / "examples"))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
-def test_a_follow_up_in_the_chat_reaches_the_assistant_with_its_history(browser, fake_settings, fake_assistant):
-    spy = RecordingAssistant(fake_assistant)
-    with start(fake_settings, spy, with_ui=True) as srv:  # type: ignore[arg-type]
-        page = browser.new_page(locale="ja-JP")
-        page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
-        _ask_in_chat(page, "高水準タイプの補助率は？", 0)
-        page.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('3/4')", timeout=60000)
-        bots = page.locator("#chat .message-row.bot-row, #chat .bot").count()
-        _ask_in_chat(page, "標準タイプだと？", bots)
-        page.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('1/2')", timeout=60000)
-    follow_up, history = spy.asked[-1]
-    assert follow_up == "標準タイプだと？"
-    assert [t.role for t in history][:1] == ["user"] and history[0].content == "高水準タイプの補助率は？"
-    assert any(t.role == "assistant" and "3/4" in t.content for t in history)
-
-
-def test_a_like_with_a_comment_is_stored_as_plain_text(browser, fake_settings, fake_assistant):
-    from assistant.feedback import FeedbackStore
-
-    with start(fake_settings, fake_assistant, with_ui=True) as srv:
-        page = browser.new_page(locale="ja-JP")
-        page.goto(f"{srv.url}/", wait_until="networkidle", timeout=60000)
-        _ask_in_chat(page, "進出支援金の返還制度は？", 0)
-        page.wait_for_function("() => (document.querySelector('#chat')?.innerText || '').includes('[1]')", timeout=60000)
-        page.locator("#comment textarea").fill("ブラウザからのコメント")
-        like = page.locator("#chat button[aria-label='いいね'], #chat button[aria-label='Like']").first
-        like.scroll_into_view_if_needed()
-        like.click(force=True)  # Gradio shows the message buttons on hover
-        page.get_by_text("フィードバックを記録しました", exact=False).first.wait_for(timeout=30000)
-    rows = [r for r in FeedbackStore(fake_settings.feedback_db).rows() if r["comment"] == "ブラウザからのコメント"]
-    assert rows and rows[-1]["question"] == "進出支援金の返還制度は？" and rows[-1]["rating"] == 1
-    assert "[1]" in rows[-1]["answer"] and not rows[-1]["answer"].startswith("[{")
+def test_the_embed_works_inside_the_example_portal_from_another_origin(browser, fake_settings, fake_assistant, portal):
+    settings = fake_settings.model_copy(update={"frame_ancestors": ["'self'", portal]})
+    with start(settings, fake_assistant, with_ui=True) as srv:
+        assert f"frame-ancestors 'self' {portal}" in httpx.get(f"{srv.url}/embed/").headers["content-security-policy"]
+        redirect = httpx.get(f"{srv.url}/embed", follow_redirects=False)
+        assert redirect.status_code in (307, 308) and redirect.headers["location"].endswith("/embed/")
+        for width in (400, 1366):
+            page = browser.new_page(locale="ja-JP", viewport={"width": width, "height": 900})
+            # The portal names /embed without the slash: the redirect brings the iframe to /embed/.
+            page.goto(f"{portal}/portal.html?assistant={srv.url}/embed", wait_until="networkidle", timeout=60000)
+            frame = page.frame_locator("#grant-assistant")
+            frame.locator("#question textarea").wait_for(timeout=60000)
+            embed = next(f for f in page.frames if f.url.startswith(srv.url))
+            assert embed.url.startswith(f"{srv.url}/embed/")
+            size = embed.evaluate("""() => ({height: document.documentElement.scrollHeight,
+                width: document.documentElement.clientWidth,
+                input: document.querySelector('#question textarea').getBoundingClientRect().width})""")
+            assert size["height"] <= 720, size  # fits the portal's 720 px iframe
+            if width <= 640:
+                assert size["input"] >= 0.85 * size["width"], size  # a full-width input on a narrow portal
+            assert frame.get_by_role("tab", name="計算").is_visible()
+            frame.locator("#question textarea").fill("進出支援金の返還制度は？")
+            frame.locator("#send").click()
+            frame.locator(f"{BOTS} a.ga-cite").first.wait_for(timeout=60000)
+            assert "返還" in frame.locator(BOTS).last.inner_text()
+            assert embed.evaluate("document.documentElement.scrollHeight") <= 720
+            page.close()
