@@ -410,7 +410,7 @@ _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|�
                        r"|増え|減り|変わ|なら|だと|だったら|場合は")
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
 _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
-                               r"|何点|点数|評価|移住者|臨時交付金|実質的|KPI.*(?:満た|要件)")
+                               r"|何点|点数|評価|移住者|KPI.*(?:満た|要件)")
 _UP_TO_CAP_ASK = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり)|満額|最大限")
 _MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)")
 _COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
@@ -422,7 +422,9 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     if not _PLAN_ASK.search(text) or _OTHER_CALCULATOR.search(text):
         return None
-    plan = read_plan(question)
+    plan = _plan_of(question)
+    if plan.temporary_grant and plan.empty:
+        return None
     if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
         plan = replace(maximum_plan(), grant_type=grant_type_of(text))
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
@@ -434,7 +436,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
     if plan.empty:
-        base = next((p for p in (read_plan(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
+        base = next((p for p in (_plan_of(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
         if base is None or len(text) > 120:
             return None
         plan = _changed(base, question)
@@ -455,6 +457,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return Route("plan_program", calculate_plan(plan, types, compare_with=compare), (), None)
     except CalculationError as exc:
         return Route("plan_program", None, (), f"計算できませんでした：{exc}")
+
+
+def _plan_of(text: str) -> Plan:
+    """The plan a text states, with the 2021 臨時交付金 step when the real local burden is asked."""
+    plan = read_plan(text)
+    return replace(plan, temporary_grant=True) if re.search(r"臨時交付金|実質的|実質の", _n(text)) else plan
 
 
 def _changed(base: Plan, question: str) -> Plan:

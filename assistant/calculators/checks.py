@@ -48,7 +48,7 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
                           {"B1": b1}, ok, rule("b_total_limit")))
         if not ok:
             what = "B1とB2の総額" if b2 is not None else "B1"
-            verdicts.append(f"{what}{fy(together)}が「5割未満」（{fy(half)}未満）を満たしません"
+            verdicts.append(f"{what}{fy(together)}が「5割未満」（{fy(half)}未満）の要件を満たしません"
                             + (f"（{fy(over)}超過）" if over else "（ちょうど5割）"))
     if b1 is None and b2 is not None and b1_room_asked:
         room = half - b2

@@ -44,6 +44,8 @@ class Plan:
     adopted5: int = 0
     eligible_given: int | None = None  # 「交付対象事業費74,350千円」: already the eligible amount, no cap to apply
     grant_type: str | None = None
+    # The 2021 交付金: 8割 of the local burden was covered by the 地方創生臨時交付金 (the 実質的な地方負担 asked)
+    temporary_grant: bool = False
 
     @property
     def empty(self) -> bool:
@@ -300,6 +302,13 @@ def run(plan: Plan, kind: str) -> Outcome:
                       rate_rule))
     steps.append(Step("difference", f"地方負担：{fy(stated)} − {fy(national)} = {fy(stated - national)}",
                       {"事業費の合計": stated, "国費": national}, stated - national))
+    if plan.temporary_grant:
+        local = eligible_total - national
+        covered = floor_to(local * fraction("c_rinji_share"), 1)
+        steps.append(Step("rate", f"臨時交付金：交付対象内の地方負担{fy(local)} × 8割 = {fy(covered)}", {}, covered,
+                          rule("c_rinji_share")))
+        steps.append(Step("difference", f"実質的な地方負担：{fy(local)} − {fy(covered)} = {fy(local - covered)}", {},
+                          local - covered))
     return Outcome(kind, eligible_total, national, stated, tuple(steps), tuple(notes))
 
 
@@ -328,7 +337,14 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                   "地方負担（高水準タイプ）": high.stated - high.national, "地方負担（標準タイプ）": std.stated - std.national}
     else:
         burden = first.stated - first.national
-        summary = f"国費は{fy(first.national)}、地方負担は{fy(burden)}です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}）。"
+        in_scope = first.eligible - first.national
+        summary = (f"国費は{fy(first.national)}、地方負担は{fy(burden)}"
+                   + (f"（うち交付対象内{fy(in_scope)}）" if burden != in_scope else "")
+                   + f"です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}）。")
+        if plan.temporary_grant:
+            real = first.steps[-1].result
+            summary = (f"実質的な地方負担は{fy(real)}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
+                       f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。")
         steps = first.steps
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
         if before is not None:

@@ -103,7 +103,8 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
     adopted = letter in "SAB"
     decision = "採択" if adopted else "不採択"
     used = [rule(grade_rule), rule("p5_adopt")]
-    summary = f"⑤事業は{total}点で{letter}評価となり、{decision}です（採択は「B」評価以上）。"
+    summary = (f"⑤事業は{total}点で{letter}評価となり、採択となります（採択ラインは「B」評価以上）。" if adopted else
+               f"⑤事業は{total}点で{letter}評価となり、不採択です（採択ラインは「B」評価以上）。")
     result: dict[str, object] = {"評価": letter, "採択区分": decision, "合計点": total}
     if adopted and kind is not None:
         summary = f"⑤事業は{total}点で{letter}評価となり、{kind}タイプで採択の見込みです（①～④と同じタイプ、採択は「B」評価以上）。"
