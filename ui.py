@@ -100,7 +100,8 @@ def _anchor_id(uid: str, marker: int) -> str:
     return f"ga-{uid}-{marker}"
 
 
-def format_answer(answer: Answer, uid: str | None = None, titles: Mapping[str, str] | None = None) -> str:
+def format_answer(answer: Answer, uid: str | None = None, titles: Mapping[str, str] | None = None,
+                  links: Mapping[str, str] | None = None) -> str:
     """The answer as one chat message: its text (as text) with clickable [n], a status note, then the 出典
     blocks (closed; a click on [n] opens and highlights its block) and the 計算 panel (open)."""
     uid = uid or uuid.uuid4().hex[:8]
@@ -122,7 +123,7 @@ def format_answer(answer: Answer, uid: str | None = None, titles: Mapping[str, s
         text += f' <small class="ga-status">{label}</small>'
     blocks = [text]
     if answer.citations:
-        blocks.append(format_citations(answer, uid))
+        blocks.append(format_citations(answer, uid, links))
     if answer.calculation is not None:
         blocks.append(f'<details class="ga-calc-panel" open><summary>計算の内訳</summary>'
                       f"{format_calculation(answer.calculation, titles)}</details>")
@@ -160,16 +161,20 @@ def _cut(line: str, tail: bool = False) -> str:
     return "…" + line[-LINE_CHARS:] if tail else line[:LINE_CHARS] + "…"
 
 
-def format_citations(answer: Answer, uid: str = "x") -> str:
+def format_citations(answer: Answer, uid: str = "x", links: Mapping[str, str] | None = None) -> str:
     """One block per citation, inside a closed 「出典（N件）」: document title, fiscal year, a short section
-    label and the quote highlighted among its surrounding lines. Block ids match the answer's [n] links."""
+    label and the quote highlighted among its surrounding lines, and a link to the document when the manifest
+    gives one (`links`: file name -> http(s) URL). Block ids match the answer's [n] links."""
     passages = {p.chunk_id: p.text for p in answer.passages}
     blocks = []
     for c in answer.citations:
+        url = (links or {}).get(c.source, "")
+        link = (f' <a class="ga-doc-link" href="{_h(url)}" target="_blank" rel="noopener noreferrer">資料を開く</a>'
+                if re.match(r"https?://", url) else "")
         blocks.append(
             f'<div class="ga-source" id="{_anchor_id(uid, c.marker)}">'
             f'<div class="ga-source-head"><b>[{c.marker}] {_h(clean_display(c.title))}</b>'
-            f'<span class="ga-year">（{_h(c.fiscal_year)}）</span></div>'
+            f'<span class="ga-year">（{_h(c.fiscal_year)}）</span>{link}</div>'
             f'<div class="ga-section">{_h(section_label(c.section))}</div>'
             f'<blockquote class="ga-quote">{_quote_in_context(c, passages.get(c.chunk_id))}</blockquote></div>'
         )
@@ -349,12 +354,22 @@ def rule_label(rule: Rule) -> str:
 
 
 @lru_cache(maxsize=4)
-def _manifest_titles(corpus_dir: Path) -> dict[str, str]:
+def _manifest_documents(corpus_dir: Path) -> tuple[dict[str, Any], ...]:
     try:
         documents = tomllib.loads((corpus_dir / "manifest.toml").read_text(encoding="utf-8")).get("documents", [])
     except (OSError, tomllib.TOMLDecodeError):
-        return {}
-    return {d["file"]: f"{d.get('title', '')}（{d.get('fiscal_year', '')}）" for d in documents if "file" in d}
+        return ()
+    return tuple(d for d in documents if isinstance(d, dict) and "file" in d)
+
+
+def _manifest_titles(corpus_dir: Path) -> dict[str, str]:
+    return {d["file"]: f"{d.get('title', '')}（{d.get('fiscal_year', '')}）" for d in _manifest_documents(corpus_dir)}
+
+
+def document_links(corpus_dir: Path) -> dict[str, str]:
+    """File name -> the document's public URL, when corpus/manifest.toml gives one (`url = "https://…"`)."""
+    return {d["file"]: str(d.get("url") or d.get("source_url") or "") for d in _manifest_documents(corpus_dir)
+            if d.get("url") or d.get("source_url")}
 
 
 def document_titles(documents: Sequence[Mapping[str, Any]] | None = None) -> dict[str, str]:
@@ -604,6 +619,7 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
     index = getattr(assistant, "index", None)
     documents = list(getattr(index, "manifest", {}).get("documents", [])) if index is not None else []
     titles = document_titles(documents)
+    links = document_links(Path(settings.corpus_dir))
     contact = getattr(getattr(assistant, "contact", None), "text", "") or ""
 
     def respond(message: str, messages: list[Any]) -> Iterator[tuple[str, list[Any]]]:
@@ -620,7 +636,7 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
             messages.append({"role": "assistant", "content": "⚠️ " + md_text(str(exc))})
             yield "", messages
             return
-        messages.append({"role": "assistant", "content": format_answer(answer, titles=titles)})
+        messages.append({"role": "assistant", "content": format_answer(answer, titles=titles, links=links)})
         yield "", messages
 
     def on_example(messages: list[Any], data: gr.SelectData) -> Iterator[tuple[str, list[Any]]]:

@@ -193,3 +193,11 @@ def test_liked_exchange_is_plain_text_whatever_the_content_form():
                 {"role": "assistant", "content": "出典", "metadata": {"title": "出典（1件）"}}]
     assert liked_exchange(messages, 1) == ("返還のルールは？", "半額です[1]")
     assert liked_exchange(messages, 9) == ("", "")
+
+
+def test_a_source_links_to_its_document_when_the_manifest_gives_a_url():
+    answer = Answer("…[1]", Status.ANSWERED, (CITATION,), (Passage(CHUNK, 0.9, 1),))
+    md = format_citations(answer, links={"doc.txt": "https://www.example.go.jp/a.pdf"})
+    assert 'href="https://www.example.go.jp/a.pdf"' in md and 'rel="noopener noreferrer"' in md
+    assert "href" not in format_citations(answer, links={"doc.txt": "javascript:alert(1)"})
+    assert "href" not in format_citations(answer)
