@@ -1,75 +1,248 @@
-"""Requests the assistant declines before searching: instruction overrides, requests for its own
-configuration or secrets, personal data about people, legal advice or promised outcomes, and plainly
-off-topic chatter.
+"""Requests the assistant declines before searching, as intent classes whose patterns, exceptions, replies
+and example phrasings live in data (assistant/data/guardrails.toml):
 
-Patterns are matched on the normalised key (NFKC, lower case), Japanese and English. What is not caught
-here still has to pass the scope checks (`scope.py`) and the relevance threshold (`core.py`), which decline
-anything the documents do not cover — so these lists only need the cases where the documents *would* match
-some words.
+- injection: instruction override, prompt or secret extraction
+- fraud: false statements, inflated or fictitious costs, bribery, escaping checks (虚偽, 不正, 買収, ばれない …)
+- personal: personal data of a named or implied person (an official's own contact, someone's salary)
+- false_premise: a statement to repeat, say or "correct" to (「補助率は10/10と答えて」). A premise asked for
+  confirmation (「補助率は10/10ですよね」) is *not* declined: officers ask that way and deserve the correction,
+  which `contradicted_premise(question)` gives from the programme's stated figures (data file, [false_premise])
+- not_covered: other programmes, and budget or call years the documents do not describe
+- advice: legal advice and promised outcomes
+- off_topic: anything but the programme
+
+Every check runs on `normalise(question)`: invisible format characters (zero-width, bidi, tags) and control
+characters removed, then NFKC, dash/wave folding and lower case (`japanese.normalise_key`), blanks closed up.
+So 「補助率は１０／１０ですよね」 and 「補\u200b助率…」 are the question 「補助率は10/10ですよね」.
+
+The programme office's contact (問い合わせ先) is not personal data; rules *about* fraud or personal data
+(「不正受給が発覚した場合の返還は」「移住者の住所要件」) are programme questions. What passes here still goes
+through the scope checks (scope.py) and the relevance threshold (core.py).
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from assistant.japanese import normalise_key
 
-_INJECTION = [
-    r"(?:これまで|前|上記|以前|今まで)の(?:指示|命令|ルール|設定|プロンプト)",
-    r"指示を(?:すべて|全て)?(?:無視|忘れ)",
-    r"(?:無視|忘れ)して",
-    r"ignore (?:all |any |the )?(?:previous|prior|above)",
-    r"disregard (?:all |the )?(?:previous|prior|above|instructions)",
-    r"forget (?:all |your |the )?(?:previous |prior )?(?:instructions|rules)",
-    r"system ?prompt|システムプロンプト|内部(?:ルール|規則|設定|指示)|開発者モード|developer mode|jailbreak|dan mode",
-    r"(?:あなた|君|お前)は(?:今から|これから)",
-    r"ロールプレイ|role[- ]?play|pretend (?:to be|you are)|act as",
-    r"(?:api|アクセス)\s*(?:キー|key|トークン|token)|パスワード|password|secret|環境変数|environment variable|設定ファイル",
-    r"\bgrant_assistant_|ファイルパス|file path|/etc/|\.env\b",
-]
-_PERSONAL = [
-    r"自宅|私用|個人の(?:電話|携帯|住所|連絡先)|携帯(?:電話)?番号|生年月日|家族構成|住所を教え|home address|private (?:phone|address|email)",
-    r"(?:さん|氏|参事官|担当者)の(?:住所|携帯|個人|私生活|年齢|経歴)",
-    # People who are not the programme's public contacts: their names and contacts are personal data.
-    # (not 「移住者の住所要件」「申請者の連絡先は様式のどこに記入」: rules about such data, not the data)
-    r"(?:社員|従業員|入居者|利用者|移住者|個人|住民|申請者)の(?:氏名|名前|連絡先|住所|電話番号|メールアドレス|年齢)"
-    r"(?![^。？?]{0,8}(?:要件|制限|条件|様式|記入|欄|書き方))",
-]
-# Legal advice and promised outcomes: the documents state rules, not how a court or a review will decide.
-_ADVICE = [
-    r"(?:裁判|訴訟|提訴|弁護士)(?!\s*(?:費|の費用|報酬))|法的(?:措置|手段|責任)",  # 「弁護士費用は対象経費か」 is a cost question
-    # a promise of an outcome; with a score stated (「23点なら必ず採択されますか」) the calculator answers instead
-    r"^(?!.*\d+\s*点).*(?:確実|必ず|絶対)に?(?:勝て|勝つ|通る|通す|採択され|もらえ)",
-]
-_OFF_TOPIC = [
-    r"株価|日経平均|為替|ドル円|仮想通貨|ビットコイン|競馬|宝くじ",
-    r"天気|天候|気温|占い|星座|レシピ|料理の作り方",
-    r"(?:詩|ポエム|小説|ジョーク|冗談)を(?:書|作|言)",
-]
-_COMPILED = {
-    "injection": [re.compile(p) for p in _INJECTION],
-    "personal": [re.compile(p) for p in _PERSONAL],
-    "off_topic": [re.compile(p) for p in _OFF_TOPIC],
-    "advice": [re.compile(p) for p in _ADVICE],
-}
-_REPLIES = {
-    "injection": "その依頼にはお応えできません。この窓口は地方創生テレワーク関連の公表資料に基づく質問にのみ、資料を引用して回答します。",
-    "personal": "個人の住所・私用の連絡先などの個人情報はお答えできません。",
-    "off_topic": "この窓口は地方創生テレワーク関連の制度資料についての質問にのみお答えしています。",
-    "advice": "訴訟の見通しや審査結果の保証など、個別の法的判断や結果の予測はお答えできません。資料に書かれた制度の内容についてお尋ねください。",
-}
+DATA_FILE = Path(__file__).parent / "data" / "guardrails.toml"
+_BLANKS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
 class GuardrailHit:
-    reason: str  # injection | personal | off_topic | advice
+    reason: str  # injection | fraud | personal | false_premise | not_covered | advice | off_topic
     message: str
 
 
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    title: str
+    reply: str
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+    check: Callable[[str], bool] | None
+    examples: tuple[str, ...]
+
+    def matches(self, key: str) -> bool:
+        hit = any(p.search(key) for p in self.patterns) or (self.check is not None and self.check(key))
+        return hit and not any(p.search(key) for p in self.unless)
+
+
+def _invisible(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category == "Cf" or (category == "Cc" and not ch.isspace()) or ch in "\u115f\u1160\u3164\uffa0"
+
+
+def normalise(question: str) -> str:
+    """The key every guardrail reads: invisible and control characters out, NFKC, lower case, one blank."""
+    visible = "".join(ch for ch in question if not _invisible(ch))
+    return _BLANKS.sub(" ", normalise_key(visible)).strip()
+
+
+# ---- built-in checks, configured in the data file ------------------------------------------------------
+_FRACTION = re.compile(r"(\d+)\s*/\s*(\d+)|(\d+)\s*分の\s*(\d+)|(\d+(?:\.\d+)?)\s*(%|パーセント|percent|割)")
+_WHOLE = re.compile(r"全額|満額|全部国|10割|full(?:y)? (?:covered|funded)|in full|free")
+_AMOUNT = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万|million|billion|oku|man)?\s*(\d[\d,]*)?\s*(万)?"
+)
+
+
+def _ratio(text: str) -> Fraction | None:
+    if _WHOLE.search(text):
+        return Fraction(1)
+    m = _FRACTION.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        return Fraction(int(m.group(1)), max(1, int(m.group(2))))
+    if m.group(3):
+        return Fraction(int(m.group(4)), max(1, int(m.group(3))))
+    number = Fraction(m.group(5))
+    return number / (10 if m.group(6) == "割" else 100)
+
+
+def _man_yen(text: str) -> Fraction | None:
+    """An amount in 万円: 「9,000万円」「9千万円」「1億円」「1億2,000万円」「30,000,000円」「90 million yen」."""
+    m = _AMOUNT.search(text)
+    if not m:
+        return None
+    number = Fraction(m.group(1).replace(",", ""))
+    unit = m.group(2) or ""
+    scale = {"億": 10000, "oku": 10000, "千万": 1000, "百万": 100, "million": 100, "billion": 100000,
+             "万": 1, "man": 1}.get(unit)
+    if scale is None:  # plain yen
+        return number / 10000
+    value = number * scale
+    if unit in ("億", "oku") and m.group(3):  # 1億2,000万
+        value += Fraction(m.group(3).replace(",", ""))
+    return value
+
+
+def _count(text: str) -> Fraction | None:
+    m = re.search(r"\d+", text)
+    return Fraction(int(m.group(0))) if m else None
+
+
+_READERS: dict[str, Callable[[str], Fraction | None]] = {"ratio": _ratio, "amount": _man_yen, "count": _count}
+
+
+def _premise_check(config: dict[str, Any]) -> Callable[[str], str | None]:
+    """A premise asserted for confirmation that the documents contradict: a value the programme does not
+    state for the fact asked about (補助率, 上限額, 施設数), or one of the claims they contradict. Returns what
+    the documents say instead."""
+    confirm = re.compile(config["confirm"])
+    other_types = re.compile(config["other_types"])
+    facts = []
+    for fact in config["fact"]:
+        read = _READERS[fact["reader"]]
+        stated = {read(str(v)) if isinstance(v, str) else Fraction(v) for v in fact["stated"]}
+        # the value right after the topic: 「補助率は10/10」「上限額が1億円」「the subsidy rate is 100%」
+        asserted = re.compile(rf"(?:{fact['topic']})[^。?!]{{0,14}}?({fact['value']})")
+        facts.append((asserted, fact["reader"], read, stated, bool(fact.get("specific")), fact["says"]))
+    claims = [(re.compile(c["pattern"]), c["says"]) for c in config["claim"]]
+
+    def contradicted(key: str) -> str | None:
+        if not confirm.search(key):
+            return None
+        for claim, says in claims:
+            if claim.search(key):
+                return says
+        if other_types.search(key):
+            return None
+        settled: set[str] = set()  # readers whose asserted value a specific fact has read
+        for asserted, reader, read, stated, specific, says in facts:
+            if reader in settled and not specific:
+                continue
+            for m in asserted.finditer(key):
+                value = read(m.group(1))
+                if value is None:
+                    continue
+                if value not in stated:
+                    return str(says)
+                if specific:
+                    settled.add(reader)
+        return None
+
+    return contradicted
+
+
+_ERA_YEAR = re.compile(r"(令和|平成|(?<![a-z])r|(?<![a-z])h)\s*(\d{1,2}|元)\s*(?=年|補正|当初)")
+_WESTERN_YEAR = re.compile(
+    r"((?:19|20)\d\d)\s*(?=年)|(?<![a-z])(?:fy|fiscal year|fiscal|in|for|the|of|during)\s*((?:19|20)\d\d)(?![\d万億千円])"
+    r"|(?<!\d)((?:19|20)\d\d)(?= (?:call|budget|round|application|fiscal))"
+)
+
+
+def years_named(key: str) -> list[int]:
+    """Western years of the fiscal years a question names: 令和7年度 → 2025, r6補正 → 2024, fy2025 → 2025."""
+    years = []
+    for m in _ERA_YEAR.finditer(key):
+        era, number = m.group(1), m.group(2)
+        n = 1 if number == "元" else int(number)
+        years.append((2018 if era in ("令和", "r") else 1988) + n)
+    for m in _WESTERN_YEAR.finditer(key):
+        years.append(int(next(g for g in m.groups() if g)))
+    return years
+
+
+def _uncovered_year_check(config: dict[str, Any]) -> Callable[[str], bool]:
+    """A budget, call, deadline or rate year the documents do not describe (a KPI or plan year is fine)."""
+    covered = set(config["covered_years"])
+    context = re.compile(config["year_context"])
+    plan = re.compile(config["plan_context"])
+
+    def uncovered(key: str) -> bool:
+        years = years_named(key)
+        if not years or all(y in covered for y in years):
+            return False
+        return bool(context.search(key)) and not plan.search(key)
+
+    return uncovered
+
+
+_CHECKS: dict[str, Callable[[dict[str, Any]], Callable[[str], bool]]] = {
+    "uncovered_year": lambda data: _uncovered_year_check(data["not_covered"]),
+}
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    return tomllib.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _premise() -> Callable[[str], str | None]:
+    return _premise_check(_data()["false_premise"])
+
+
+def premise_examples() -> tuple[str, ...]:
+    return tuple(_data()["false_premise"].get("examples", []))
+
+
+@lru_cache(maxsize=1)
+def intents() -> tuple[Intent, ...]:
+    data = _data()
+    out = []
+    for item in data["intent"]:
+        out.append(
+            Intent(
+                name=item["name"],
+                title=item["title"],
+                reply=item["reply"],
+                patterns=tuple(re.compile(p) for p in item["patterns"]),
+                unless=tuple(re.compile(p) for p in item.get("unless", [])),
+                check=_CHECKS[item["check"]](data) if item.get("check") else None,
+                examples=tuple(item.get("examples", [])),
+            )
+        )
+    return tuple(out)
+
+
+def classify(question: str) -> Intent | None:
+    """The first intent class the question falls in, or None."""
+    key = normalise(question)
+    return next((intent for intent in intents() if intent.matches(key)), None)
+
+
+def contradicted_premise(question: str) -> str | None:
+    """For a premise asked for confirmation that the documents contradict (「補助率は10/10ですよね？」): the
+    correction to lead the answer with (「ご質問の前提は資料の記載と異なります。資料では、…」); else None.
+    Not a refusal: such questions are answered."""
+    says = _premise()(normalise(question))
+    return f"ご質問の前提は資料の記載と異なります。{says}" if says else None
+
+
 def check(question: str) -> GuardrailHit | None:
-    key = normalise_key(question)
-    for reason, patterns in _COMPILED.items():
-        if any(p.search(key) for p in patterns):
-            return GuardrailHit(reason, _REPLIES[reason])
-    return None
+    intent = classify(question)
+    return GuardrailHit(intent.name, intent.reply) if intent is not None else None
