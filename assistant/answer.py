@@ -329,6 +329,10 @@ CONTEXT_WEIGHT = 0.7  # a line's heading / column / row label, relative to its o
 TYPE_BONUS, TYPE_MISS = 4.0, 2.0
 AVERAGE_UNIT_CHARS = 60
 TOPIC_BONUS = 5.0
+# A further line is quoted when it scores at least this share of the best line; a line holding the asked-for
+# kind of fact replaces a weaker one at this share.
+SUPPORT_SHARE = 0.75
+HOLDER_SHARE = 0.6
 MAX_LABEL = 24  # for follow-ups: lines under the earlier turn's topic
 
 
@@ -540,7 +544,7 @@ def draft_answer(
     covered = _unit_tokens(best.text)
     length = len(best.text)
     for score, unit in scored[1:]:
-        if len(chosen) >= max_units or score < 0.75 * best_score:
+        if len(chosen) >= max_units or score < SUPPORT_SHARE * best_score:
             break
         tokens = _unit_tokens(unit.text)
         new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
@@ -557,7 +561,7 @@ def draft_answer(
     if wanted and not any(_has_fact(wanted[1], normalise_key(u.text), asked) for u in chosen):
         # The best lines name the right thing but not the fact asked for (a department without its phone):
         # add the best line that states it, if it is nearly as good.
-        holder = next((u for sc, u in scored if sc >= 0.6 * best_score and not u.is_heading
+        holder = next((u for sc, u in scored if sc >= HOLDER_SHARE * best_score and not u.is_heading
                        and _has_fact(wanted[1], normalise_key(u.text), asked)), None)
         if holder is not None and holder not in chosen:
             # A line it overlaps (the title it extends) gives way to it rather than being quoted twice.

@@ -73,3 +73,81 @@ def test_override_is_used_and_restored():
     finally:
         unit_ranker.set_override(None)
     assert unit_ranker.current() is not ranker
+
+
+# ---- training ----------------------------------------------------------------------------------------
+def synthetic_examples(items: int = 12, units: int = 8):
+    """A tiny labelled set: in each item the positive unit has more coverage and a number; fixed values, no
+    randomness, so two trainings must agree to the byte."""
+    from assistant.train import Example
+
+    examples = []
+    for i in range(items):
+        vectors, labels = [], []
+        for j in range(units):
+            vector = [((i * 7 + j * 3 + k) % 5) / 5 for k in range(len(FEATURE_NAMES))]
+            positive = j == i % units
+            vector[FEATURE_NAMES.index("coverage")] = 0.9 if positive else 0.1 * (j % 4)
+            vector[FEATURE_NAMES.index("has_number")] = 1.0 if positive or j % 3 == 0 else 0.0
+            vectors.append(vector)
+            labels.append(int(positive))
+        examples.append(Example(f"set:i{i}", vectors, labels))
+    return examples
+
+
+@pytest.mark.parametrize("columns", ["all", "hand"])
+def test_training_twice_on_the_same_data_writes_the_same_bytes(tmp_path, columns):
+    pytest.importorskip("sklearn")
+    from assistant.train import fit, model_json
+
+    examples = synthetic_examples()
+    written = []
+    for name in ("a.json", "b.json"):
+        ranker, _ = fit(examples, columns=columns)
+        path = tmp_path / name
+        path.write_text(model_json(ranker, examples, {"columns": columns}), encoding="utf-8")
+        written.append(path.read_bytes())
+    assert written[0] == written[1]
+    loaded = unit_ranker.load_model(tmp_path / "a.json")
+    assert loaded.weights == ranker.weights and loaded.probability
+
+
+def test_changed_labels_change_the_data_hash():
+    from assistant.train import Example, data_hash
+
+    examples = synthetic_examples()
+    flipped = [Example(examples[0].group, examples[0].vectors, [1 - y for y in examples[0].labels]), *examples[1:]]
+    assert data_hash(examples) != data_hash(flipped)
+
+
+def test_the_learned_weights_prefer_what_the_labels_prefer():
+    pytest.importorskip("sklearn")
+    from assistant.train import fit, unit_hit_at_1
+
+    ranker, _ = fit(synthetic_examples(), columns="all")
+    assert ranker.weights[FEATURE_NAMES.index("coverage")] > 0
+    assert unit_hit_at_1(ranker, synthetic_examples())[0] == 1.0
+
+
+@pytest.mark.parametrize("columns", ["all", "hand"])
+def test_the_serving_dot_product_equals_sklearns_decision_function(columns):
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("sklearn")
+    from assistant.train import fit, sklearn_decision
+
+    examples = synthetic_examples()
+    ranker, parts = fit(examples, columns=columns)
+    x = np.array([v for ex in examples for v in ex.vectors])
+    expected = sklearn_decision(parts, x)
+    got = [ranker.decision(v) for v in x.tolist()]
+    assert got == pytest.approx(list(expected), abs=1e-5)  # weights are stored rounded to 8 digits
+
+
+def test_a_unit_is_positive_when_it_holds_a_gold_quote_or_most_of_one():
+    from assistant.train import is_positive
+
+    gold = ["植栽事業の補助率は2/3、上限は1,000万円とする。"]
+    assert is_positive("（注）植栽事業の補助率は２／３、上限は1000万円とする。", gold)  # NFKC, digit commas
+    assert is_positive("植栽事業の補助率は2/3、上限は1,000万円", gold)  # most of it
+    assert not is_positive("植栽事業", gold)  # a word of it
+    assert not is_positive("街路樹の補助率は1/2とする。", gold)

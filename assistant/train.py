@@ -1,0 +1,302 @@
+"""`grant-assistant train [FILES…] [--out PATH] [--folds N] [--seed N]`: fit the answer-unit ranker.
+
+For every labelled item (gold_quotes, not a refusal, not one the router sends to a calculator) the passages are retrieved as `Assistant.ask` retrieves
+them (history → `conversation.rewrite` → `retriever.passages`, plus each part's passages for a question of
+several parts), every unit of them gets its feature vector (`answer.unit_features`), and a unit is a positive
+when its text holds a gold quote or a substantial part of one. A logistic regression (standardised features,
+balanced classes) is fitted on all units; grouped k-fold by item gives the unit hit@1 and the end accuracy of
+answers made with each fold's model, next to the hand weights' on the same items. The fitted weights, in raw
+feature units (the standardisation folded in), are written with the feature names, the data hash and the
+version: same data and seed → byte-identical file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.unit_ranker import FEATURE_NAMES, HAND, MODEL_PATH, MODEL_VERSION, LinearRanker
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+    from assistant.eval import Item
+    from assistant.settings import Settings
+
+DEFAULT_FILES = (
+    "../shared/eval/dev_questions.jsonl",
+    "../shared/eval/heldout_a.jsonl",
+    "eval/questions.jsonl",
+    "eval/blind_general_2026-11-29.jsonl",
+    "eval/blind_calc_2026-11-29.jsonl",
+)
+SEED = 14
+FOLDS = 5
+C = 1.0  # inverse regularisation strength of the logistic regression
+DIGITS = 8  # weights are rounded so that the file does not depend on the last bits of the solver
+SUBSTANTIAL = 0.6  # share of a gold quote a unit must hold (as one contiguous stretch) to count as positive
+MIN_PART = 10  # … and never fewer characters than this, unless it holds the whole quote
+
+
+@dataclass(frozen=True)
+class Example:
+    group: str  # file stem + item id
+    vectors: list[list[float]]
+    labels: list[int]
+
+
+def is_positive(unit_text: str, gold_quotes: Sequence[str]) -> bool:
+    """The unit's normalised text holds a gold quote, or a contiguous part of one covering most of it."""
+    from assistant.eval import quote_key
+
+    key = quote_key(unit_text)
+    if not key:
+        return False
+    for gold in gold_quotes:
+        g = quote_key(gold)
+        if not g:
+            continue
+        if g in key:
+            return True
+        match = SequenceMatcher(None, key, g, autojunk=False).find_longest_match(0, len(key), 0, len(g))
+        if match.size >= max(MIN_PART, SUBSTANTIAL * len(g)) or (match.size == len(key) >= MIN_PART and
+                                                                    match.size >= 0.4 * len(g)):
+            return True  # most of the quote, or a whole line of a quote that spans several lines
+    return False
+
+
+def unit_rows(assistant: Assistant, turns: Sequence[str]) -> list[tuple[Any, list[float]]]:
+    """The units the answer step would score for the last turn, earlier turns as history, with their features."""
+    from assistant import conversation, question_parts
+    from assistant.answer import question_signals, unit_features
+    from assistant.types import Turn
+
+    question = assistant.validate_question(turns[-1])
+    history = assistant.validate_history([Turn("user", t) for t in turns[:-1]])
+    rewritten = conversation.rewrite(question, history)
+    parts = question_parts.split_question(question)
+    passages = assistant.retriever.passages(rewritten.query, assistant.settings.top_k)
+    if len(parts) > 1:
+        passages = assistant._with_passages_for(parts, rewritten.carried, passages)
+    signals = question_signals(question, rewritten.carried, assistant.settings.use_synonyms, assistant.index.idf,
+                               assistant.index.measures)
+    rows = unit_features(signals, passages)
+    if any(not u.is_heading for u, _ in rows):
+        rows = [(u, v) for u, v in rows if not u.is_heading]  # as draft_answer: headings are never chosen
+    return rows
+
+
+def labelled_items(paths: Sequence[Path]) -> list[tuple[str, Item]]:
+    from assistant.eval import load_items
+
+    out = []
+    for path in paths:
+        items, problems = load_items(path)
+        for problem in problems:
+            print(f"skipped malformed line: {problem}", file=sys.stderr)
+        out += [(f"{path.stem}:{item.id}", item) for item in items if item.gold_quotes and not item.should_refuse]
+    return out
+
+
+def data_hash(examples: Sequence[Example]) -> str:
+    digest = hashlib.sha256()
+    for ex in examples:
+        digest.update(ex.group.encode())
+        for vector, label in zip(ex.vectors, ex.labels, strict=True):
+            digest.update(repr([round(x, DIGITS) for x in vector] + [label]).encode())
+    return digest.hexdigest()
+
+
+def _matrix(examples: Sequence[Example]) -> tuple[Any, Any, list[str]]:
+    import numpy as np
+
+    rows = [(v, y, ex.group) for ex in examples for v, y in zip(ex.vectors, ex.labels, strict=True)]
+    x = np.array([r[0] for r in rows], dtype=float).reshape(-1, len(FEATURE_NAMES))
+    y = np.array([r[1] for r in rows], dtype=int)
+    return x, y, [r[2] for r in rows]
+
+
+COLUMNS = ("all", "hand")  # what the regression sees: every named feature, or the hand-weighted score alone
+
+
+def _columns(x: Any, columns: str) -> Any:
+    """The regression's input: the feature matrix ("all"), or one column, the hand-weighted score ("hand": the
+    regression then learns only how that score maps to a probability)."""
+    import numpy as np
+
+    return x @ np.array(HAND.weights).reshape(-1, 1) if columns == "hand" else x
+
+
+def fit(examples: Sequence[Example], c: float = C, seed: int = SEED, columns: str = "all") -> tuple[LinearRanker, Any]:
+    """A logistic regression of the units' labels (balanced classes) on their standardised columns; returns its
+    serving form, a linear ranker over `FEATURE_NAMES` in raw units, and the fitted scikit-learn parts
+    (scaler, model, columns) for tests."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x, y, _ = _matrix(examples)
+    xa = _columns(x, columns)
+    scaler = StandardScaler().fit(xa)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed).fit(scaler.transform(xa), y)
+    return folded(scaler, model.coef_[0], float(model.intercept_[0]), columns), (scaler, model, columns)
+
+
+def sklearn_decision(parts: Any, x: Any) -> Any:
+    """The fitted scikit-learn parts' own decision function (what `folded` must reproduce as a dot product)."""
+    scaler, model, columns = parts
+    return model.decision_function(scaler.transform(_columns(x, columns)))
+
+
+def folded(scaler: Any, coef: Any, intercept: float, columns: str) -> LinearRanker:
+    """w·((x − μ)/σ) + b as w'·x + b' (the hand column expanded into its features): the dot product serving
+    computes without scikit-learn."""
+    scale = [s if s else 1.0 for s in scaler.scale_]
+    raw = [float(w) / s for w, s in zip(coef, scale, strict=True)]
+    bias = intercept - sum(w * m for w, m in zip(raw, scaler.mean_, strict=True))
+    weights = [raw[0] * h for h in HAND.weights] if columns == "hand" else raw
+    return LinearRanker(tuple(round(w, DIGITS) for w in weights), round(bias, DIGITS), True, f"learned:{columns}")
+
+
+def unit_hit_at_1(ranker: LinearRanker, examples: Sequence[Example]) -> tuple[float, int]:
+    """Share of items (with a positive unit) whose best-scored unit is a positive; ties go to the first unit, as
+    draft_answer's sort keeps retrieval order within a score."""
+    hits = total = 0
+    for ex in examples:
+        if not any(ex.labels):
+            continue
+        total += 1
+        scores = [ranker.score(v) for v in ex.vectors]
+        best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+        hits += ex.labels[best]
+    return (hits / total if total else 0.0), total
+
+
+def grouped_folds(examples: Sequence[Example], folds: int, seed: int) -> list[tuple[list[int], list[int]]]:
+    from sklearn.model_selection import GroupKFold
+
+    groups = [ex.group for ex in examples]
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups))), shuffle=True, random_state=seed)
+    return [(list(a), list(b)) for a, b in splitter.split(groups, groups=groups)]
+
+
+def model_json(ranker: LinearRanker, examples: Sequence[Example], meta: dict[str, Any]) -> str:
+    data = {
+        "version": MODEL_VERSION,
+        "features": list(FEATURE_NAMES),
+        "weights": list(ranker.weights),
+        "bias": ranker.bias,
+        "data_hash": data_hash(examples),
+        **meta,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[Example], dict[str, Item]]:
+    examples, items = [], {}
+    from assistant.types import Turn
+
+    for group, item in labelled_items(paths):
+        if assistant._route(item.question, [Turn("user", t) for t in item.turns[:-1]]) is not None:
+            continue  # answered by a calculator: the answer step never sees it
+        rows = unit_rows(assistant, item.turns)
+        examples.append(Example(group, [v for _, v in rows], [int(is_positive(u.text, item.gold_quotes)) for u, _ in rows]))
+        items[group] = item
+    return examples, items
+
+
+def end_accuracy(assistant: Assistant, items: Sequence[Item], ranker: LinearRanker) -> float:
+    """Accuracy of whole answers (`Assistant.ask`, as `grant-assistant eval` scores them) made with `ranker`."""
+    from assistant import unit_ranker
+    from assistant.eval import answer_correct
+    from assistant.payloads import answer_payload
+    from assistant.types import Turn
+
+    unit_ranker.set_override(ranker)
+    try:
+        correct = 0
+        for item in items:
+            history: list[Turn] = []
+            for turn in item.turns[:-1]:
+                earlier = assistant.ask(turn, history)
+                history += [Turn("user", turn), Turn("assistant", earlier.text)]
+            payload = answer_payload(assistant.ask(item.question, history))
+            correct += answer_correct(item, payload.get("answer", ""), payload.get("status", ""))
+        return correct / len(items) if items else 0.0
+    finally:
+        unit_ranker.set_override(None)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", type=Path, help="labelled question sets (default: dev, held-out A, own, blind)")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH, help=f"model file (default {MODEL_PATH})")
+    parser.add_argument("--folds", type=int, default=FOLDS, help="grouped cross-validation folds")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
+    parser.add_argument("--columns", choices=[*COLUMNS, "best"], default="best",
+                        help="regress on every feature, on the hand-weighted score only, or whichever has the better "
+                             "grouped-CV end accuracy (default)")
+    parser.add_argument("--no-end-accuracy", action="store_true", help="skip answering each held-out fold")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant import unit_ranker
+    from assistant.core import build_assistant
+
+    paths = [p for p in (args.files or [Path(f) for f in DEFAULT_FILES])]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    unit_ranker.set_override(HAND)  # features do not depend on the ranker; answers in CV use each fold's
+    assistant = build_assistant(settings)
+    examples, items = collect(assistant, paths)
+    unit_ranker.set_override(None)
+    positives = sum(any(ex.labels) for ex in examples)
+    print(f"{len(examples)} labelled items ({positives} with a gold unit among the retrieved), "
+          f"{sum(len(ex.labels) for ex in examples)} units, {sum(sum(ex.labels) for ex in examples)} positive")
+
+    cv: dict[str, Any] = {"folds": args.folds, "seed": args.seed}
+    def maker(columns: str) -> Callable[[list[Example]], LinearRanker]:
+        return lambda train: HAND if columns == "hand_raw" else fit(train, args.c, args.seed, columns)[0]
+
+    rankers = {name: maker(name) for name in ("hand_raw", *COLUMNS)}
+    hits: dict[str, float] = dict.fromkeys(rankers, 0.0)
+    correct: dict[str, float] = dict.fromkeys(rankers, 0.0)
+    n_hit = 0
+    for train_idx, test_idx in grouped_folds(examples, args.folds, args.seed):
+        train, test = [examples[i] for i in train_idx], [examples[i] for i in test_idx]
+        fold_items = [items[ex.group] for ex in test]
+        for name, make in rankers.items():
+            ranker = make(train)
+            rate, n = unit_hit_at_1(ranker, test)
+            hits[name] += rate * n
+            if not args.no_end_accuracy:
+                correct[name] += end_accuracy(assistant, fold_items, ranker) * len(fold_items)
+        n_hit += n
+    for name in rankers:
+        cv[f"unit_hit_at_1_{name}"] = round(hits[name] / n_hit, 4) if n_hit else None
+        if not args.no_end_accuracy:
+            cv[f"end_accuracy_{name}"] = round(correct[name] / len(examples), 4)
+    print("grouped CV: " + ", ".join(f"{k} {v}" for k, v in cv.items()))
+
+    columns = args.columns
+    if columns == "best":  # ties go to the one-column model (fewer parameters)
+        measure = correct if not args.no_end_accuracy else hits
+        columns = max(reversed(COLUMNS), key=lambda c: measure[c])
+    ranker, _ = fit(examples, args.c, args.seed, columns)
+    meta = {"model": f"StandardScaler + LogisticRegression(C={args.c}, class_weight=balanced) on {columns!r} columns, "
+                     "folded to raw feature units",
+            "columns": columns, "seed": args.seed,
+            "trained_on": {p.name: sum(g.startswith(f"{p.stem}:") for g in items) for p in paths}, "cv": cv}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(model_json(ranker, examples, meta), encoding="utf-8")
+    print(f"wrote {args.out}")
+    for name, w in sorted(zip(FEATURE_NAMES, ranker.weights, strict=True), key=lambda p: -abs(p[1])):
+        print(f"  {name:18s} {w:+.3f}")
+    return 0
