@@ -564,6 +564,7 @@ document.addEventListener("click", function (event) {
 </script>"""
 
 CSS = """
+:root { --ga-chrome: 290px; }  /* what is not the chat: title, tabs, comment, input (the chat gets the rest) */
 footer { display: none !important; }
 #chat .top-panel, #chat .scroll-down-button-container { display: none !important; }
 #chat .message-content { overflow-wrap: anywhere; }
@@ -593,6 +594,7 @@ details.ga-sources > summary, details.ga-calc-panel > summary { cursor: pointer;
 #feedback-note { flex: 0 1 auto !important; width: auto !important; max-width: 50%; align-self: center; min-height: 0; }
 #feedback-note p { margin: 0; }
 @media (max-width: 640px) {
+  #chat { --ga-chrome: 360px; }  /* Gradio scopes rules in @media under .contain: set it on the chat */
   .gradio-container .main.app { padding: 8px !important; }
   #input-row { flex-wrap: wrap !important; }
   #question { flex: 1 1 100% !important; }
@@ -604,6 +606,8 @@ details.ga-sources > summary, details.ga-calc-panel > summary { cursor: pointer;
 
 # In the portal's iframe: the frame's whole width, little padding (the portal has its own margins).
 EMBED_CSS = """
+#chat { --ga-chrome: 205px !important; }
+@media (max-width: 640px) { #chat { --ga-chrome: 280px !important; } }
 .gradio-container .main.app { padding: 6px 8px !important; }
 .gradio-container .main.app > .wrap, .gradio-container main.contain { max-width: none !important; }
 """
@@ -662,7 +666,7 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
             gr.Markdown(f"## {TITLE}")
         with gr.Tab("質問"):
             chatbot = gr.Chatbot(
-                show_label=False, height=430 if embed else "calc(100dvh - 350px)", min_height=260, elem_id="chat",
+                show_label=False, height="calc(100dvh - var(--ga-chrome))", min_height=260, elem_id="chat",
                 feedback_options=("Like", "Dislike"), buttons=[], placeholder=welcome_message(documents, contact),
                 examples=[{"text": q} for q in EXAMPLES], layout="bubble", autoscroll=False,
             )
