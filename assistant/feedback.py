@@ -57,7 +57,8 @@ def csv_cell(value: object) -> object:
         return value
     text = _storable(str(value)).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = _CONTROL.sub("", text)
-    text = _DANGEROUS_LINE.sub(" ", text)
+    while _DANGEROUS_LINE.search(text):  # 「\n\n=」: joining one line can expose the next
+        text = _DANGEROUS_LINE.sub(" ", text)
     if text.lstrip(" \u3000")[:1] in FORMULA_START:
         text = "'" + text
     return text

@@ -72,6 +72,7 @@ def test_known_injections_are_neutralised():
     assert csv_cell("＝1+1") == "'＝1+1"
     assert csv_cell("良い\n=cmd|' /C calc'!A0") == "良い =cmd|' /C calc'!A0"
     assert csv_cell("NUL\x00の\x07混入") == "NULの混入"
+    assert csv_cell("\n\n=1+1") == "'  =1+1" and csv_cell("a\n\n @b") == "a   @b"
     assert csv_cell("一行目\r\n二行目") == "一行目\n二行目"  # a plain line break stays, inside the quoted cell
     assert csv_cell(-1) == -1 and csv_cell("") == ""
 
