@@ -66,7 +66,9 @@ def _md_unescape(text: str) -> str:
 
 
 def _h(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """Text for the HTML blocks (出典, 計算): escaped, and with no raw line break, since a blank line would end
+    the HTML block and hand the rest to markdown."""
+    return re.sub(r"\s*\n\s*", "<br>", html.escape(str(value), quote=True).strip())
 
 
 # ---- extraction debris: cleaned in displayed text only (quotes used for matching stay verbatim) --------

@@ -240,4 +240,15 @@ def test_the_embed_works_inside_the_example_portal_from_another_origin(browser, 
             frame.locator(f"{BOTS} a.ga-cite").first.wait_for(timeout=60000)
             assert "返還" in frame.locator(BOTS).last.inner_text()
             assert embed.evaluate("document.documentElement.scrollHeight") <= 720
+            if width <= 640:  # the calculation form works inside the narrow portal too
+                frame.get_by_role("tab", name="計算").click()
+                frame.locator("#calc-kind input").click()
+                frame.get_by_role("option", name="④進出支援金の返還額").click()
+                frame.get_by_label("受給額（必須）").fill("100万円")
+                frame.get_by_label("経過期間").fill("4年")
+                frame.locator(".ga-calc-run:visible").click()
+                result = frame.locator(".ga-calc-out:visible .ga-calc").first
+                result.wait_for(timeout=60000)
+                text = result.inner_text()
+                assert "500,000円（50万円）" in text and "半額" in text and not INTERNAL.search(text)
             page.close()

@@ -201,3 +201,15 @@ def test_a_source_links_to_its_document_when_the_manifest_gives_a_url():
     assert 'href="https://www.example.go.jp/a.pdf"' in md and 'rel="noopener noreferrer"' in md
     assert "href" not in format_citations(answer, links={"doc.txt": "javascript:alert(1)"})
     assert "href" not in format_citations(answer)
+
+
+def test_the_html_blocks_hold_no_blank_line_whatever_the_documents_contain():
+    text = "前の段落\n\n上限は\n\n4,500万円\n\n次の段落"
+    chunk = Chunk("c4", "doc.txt", "制度概要", "令和4年度", "節", text, 0, len(text))
+    citation = Citation(1, "c4", "doc.txt", "制度概要", "令和4年度", "節", "上限は\n\n4,500万円", 0.9)
+    rule = Rule("cap_project3", 12_000_000, "円", "上限\n\n1,200万円", "doc.txt", "節")
+    calc = Calculation("x", {"a": 1}, {"国費": 1}, "一行目\n\n二行目", "要約\n\nです", (rule,))
+    shown = format_answer(Answer("上限は4,500万円です[1]", Status.CALCULATED, (citation,), (Passage(chunk, 0.9, 1),), calc))
+    blocks = shown.split("\n\n", 1)[1]
+    assert "\n\n" not in blocks.replace('</details>\n\n<details', "")
+    assert "<mark>上限は<br>4,500万円</mark>" in blocks
