@@ -582,6 +582,8 @@ def draft_answer(
     relevance = found / possible
     # The key fact first; the lines that add to it follow in reading order.
     chosen = [best, *sorted((u for u in chosen if u is not best), key=lambda u: (u.passage.rank, u.start))]
+    window = evidence_window(best, chosen, MAX_ANSWER_CHARS - sum(len(u.text) for u in chosen))
+    chosen = [*window.before, best, *window.after, *chosen[1:]]
 
     citations: list[Citation] = []
     parts: list[str] = []
@@ -603,6 +605,99 @@ def draft_answer(
     lead = _lead(question, [best, *[u for u in chosen if u is not best]], idf)
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)
+
+
+@dataclass(frozen=True)
+class Window:
+    before: tuple[Unit, ...] = ()  # the key line's label or heading
+    after: tuple[Unit, ...] = ()  # its ※ notes, the rest of its range or list
+
+
+WINDOW_LABEL_CHARS = 40  # a line above this short, not a sentence (no 「。」 end), labels the line below it
+WINDOW_NOTE_CHARS = 160
+WINDOW_ITEMS = 3  # further items of a list the key line belongs to
+_NOTE = re.compile(r"^\s*(?:※|[（(]※|[（(]注|注\s*[0-9０-９]?\s*[）):：])")
+_ITEM_MARK = re.compile(r"^\s*([・\-•●○◦▪]|[①-⑳]|[（(]?[0-9０-９]{1,2}[)）.．]|[ア-ン][.．）)])")
+_OPEN_RANGE = re.compile(r"(?:～|〜|から|より)\s*$")
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            spans.append((pos + lead, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    return spans
+
+
+def _mark_kind(line: str) -> str | None:
+    m = _ITEM_MARK.match(line)
+    if m is None:
+        return None
+    mark = m.group(1)
+    return "circled" if "①" <= mark[0] <= "⑳" else "number" if re.search(r"[0-9０-９]", mark) else mark
+
+
+def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
+    """What completes the key line when it is not complete alone: the short label line or heading right above
+    it (「実施計画提出締切」 above 「1月25日（水） 15時」), the ※ notes right under it, the rest of a range
+    (a line ending in 「～」) or of the list it is an item of. Each piece is a line of the same passage, quoted
+    and cited on its own; nothing already quoted; at most `room` characters in all."""
+    from ingest.sections import classify
+
+    text = best.passage.text
+    spans = _line_spans(text)
+    first = next((i for i, (a, b) in enumerate(spans) if a <= best.start < b + 1), None)
+    last = next((i for i, (a, b) in enumerate(spans) if a < best.end <= b + 1), None)
+    if first is None or last is None:
+        return Window()
+
+    def taken(a: int, b: int) -> bool:
+        return any(u.passage.chunk_id == best.passage.chunk_id and u.start < b and a < u.end for u in chosen)
+
+    def unit(a: int, b: int) -> Unit:
+        return _trim(Unit(best.passage, a, b, best.context))
+
+    def near(a_end: int, b_start: int) -> bool:
+        return text[a_end:b_start].count("\n") <= 2
+
+    before: list[Unit] = []
+    after: list[Unit] = []
+    if first > 0 and not best.label:
+        a, b = spans[first - 1]
+        line = text[a:b]
+        labels = (len(line) <= WINDOW_LABEL_CHARS and not line.rstrip().endswith("。") and "\t" not in line
+                  and " | " not in line) or bool(classify(line))
+        if labels and near(b, best.start) and not taken(a, b) and not _NOTE.match(line) and len(line) <= room:
+            before.append(unit(a, b))
+            room -= len(line)
+    i = last + 1
+    key_line = text[spans[last][0] : spans[last][1]]
+    while i < len(spans) and len(after) < 2:  # ※ notes right under the key line
+        a, b = spans[i]
+        line = text[a:b]
+        if not _NOTE.match(line) or len(line) > WINDOW_NOTE_CHARS or len(line) > room or not near(spans[i - 1][1], a):
+            break
+        if not taken(a, b):
+            after.append(Unit(best.passage, a, b, best.context))  # the 「※」 kept: it says this is a note
+            room -= len(line)
+        i += 1
+    kind = _mark_kind(text[spans[first][0] : spans[first][1]])
+    if not after and (kind or _OPEN_RANGE.search(key_line)):
+        items = 0
+        while i < len(spans) and items < (WINDOW_ITEMS if kind else 1):
+            a, b = spans[i]
+            line = text[a:b]
+            continues = _mark_kind(line) == kind if kind else True
+            if not continues or classify(line) or len(line) > room or not near(spans[i - 1][1], a) or len(line) > 2 * UNIT_SPLIT_CHARS:
+                break
+            if not taken(a, b):
+                after.append(unit(a, b))
+                room -= len(line)
+            items += 1
+            i += 1
+    return Window(tuple(before), tuple(after))
 
 
 # 「以下3つの視点に留意すること。」「対象経費は以下のとおり。」: the line promises the lines that follow.

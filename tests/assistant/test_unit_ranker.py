@@ -151,3 +151,53 @@ def test_a_unit_is_positive_when_it_holds_a_gold_quote_or_most_of_one():
     assert is_positive("植栽事業の補助率は2/3、上限は1,000万円", gold)  # most of it
     assert not is_positive("植栽事業", gold)  # a word of it
     assert not is_positive("街路樹の補助率は1/2とする。", gold)
+
+
+# ---- evidence windows --------------------------------------------------------------------------------
+def test_the_note_under_the_key_line_is_quoted_with_its_own_citation():
+    from assistant.answer import draft_answer
+
+    text = "植栽事業の補助率は2/3とする。\n※ 上限は1団体当たり500万円\n\n街路の清掃は市の負担とする。"
+    draft = draft_answer("植栽事業の補助率は？", "", [passage(1, text)])
+    assert draft is not None
+    quotes = [c.quote for c in draft.citations]
+    assert quotes[0] == "植栽事業の補助率は2/3とする。"
+    assert "※ 上限は1団体当たり500万円" in quotes
+    assert all(q in text for q in quotes)  # verbatim pieces of the passage
+    assert len(quotes) == len(set(quotes))
+
+
+def test_the_label_line_above_a_bare_value_is_quoted_before_it():
+    from assistant.answer import Unit, evidence_window
+
+    text = "このページは植栽事業の概要である。\n植栽事業の申請受付期間\n令和9年4月1日から令和9年5月31日まで、郵送又は窓口で受け付ける。"
+    p = passage(1, text)
+    start = text.index("令和9年4月1日")
+    key = Unit(p, start, len(text))
+    window = evidence_window(key, [key], 400)
+    assert [u.text for u in window.before] == ["植栽事業の申請受付期間"]
+    assert window.after == ()
+
+
+def test_a_sentence_above_is_not_taken_for_a_label_and_room_is_respected():
+    from assistant.answer import Unit, evidence_window
+
+    text = "植栽事業の申請は市が取りまとめて行う。\n令和9年4月1日から受け付ける\n※ 郵送の場合は消印有効"
+    p = passage(1, text)
+    start = text.index("令和9年4月1日")
+    key = Unit(p, start, text.index("\n※"))
+    assert evidence_window(key, [key], 400).before == ()  # ends with 「。」: a sentence, not a label
+    assert [u.text for u in evidence_window(key, [key], 400).after] == ["※ 郵送の場合は消印有効"]
+    assert evidence_window(key, [key], 5).after == ()  # no room left
+
+
+def test_the_rest_of_a_list_follows_a_list_item():
+    from assistant.answer import Unit, evidence_window
+
+    text = "対象外の経費\n・ 植栽の維持費\n・ 街路の清掃費\n・ 公園の照明費\n\n別の話題の段落である。"
+    p = passage(1, text)
+    start = text.index("・ 植栽")
+    key = Unit(p, start + 2, text.index("\n・ 街路"))
+    window = evidence_window(key, [key], 400)
+    assert [u.text for u in window.before] == ["対象外の経費"]
+    assert [u.text for u in window.after] == ["街路の清掃費", "公園の照明費"]
