@@ -668,7 +668,7 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
         a, b = spans[first - 1]
         line = text[a:b]
         labels = (len(line) <= WINDOW_LABEL_CHARS and not line.rstrip().endswith("。") and "\t" not in line
-                  and " | " not in line) or bool(classify(line))
+                  and " | " not in line and not _BULLET.match(line) and _mark_kind(line) is None) or bool(classify(line))
         if labels and near(b, best.start) and not taken(a, b) and not _NOTE.match(line) and len(line) <= room:
             before.append(unit(a, b))
             room -= len(line)

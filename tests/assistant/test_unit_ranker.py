@@ -201,3 +201,13 @@ def test_the_rest_of_a_list_follows_a_list_item():
     window = evidence_window(key, [key], 400)
     assert [u.text for u in window.before] == ["対象外の経費"]
     assert [u.text for u in window.after] == ["街路の清掃費", "公園の照明費"]
+
+
+def test_an_item_of_a_list_above_is_not_a_label():
+    from assistant.answer import Unit, evidence_window
+
+    text = "- ①植栽の維持費\n（※1）維持費は、剪定及び散水の費用をいう"
+    p = passage(1, text)
+    start = text.index("（※1）")
+    key = Unit(p, start, len(text))
+    assert evidence_window(key, [key], 400).before == ()
