@@ -63,9 +63,26 @@ def _ask_in_chat(page, question: str, answers_before: int | None = None) -> None
 
 def _screenshot(page, name: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for folder in (SCREENSHOTS, tmp_path):
-        page.screenshot(path=str(folder / name))
-    assert (SCREENSHOTS / name).stat().st_size > 10_000
+    # No hover or focus state on the picture, so that a rerun makes the same image.
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.wait_for_function("() => !document.querySelector('#chat .pending, #chat .generating')")
+    page.screenshot(path=str(tmp_path / name), animations="disabled", caret="hide")
+    assert (tmp_path / name).stat().st_size > 10_000
+    if _looks_different(tmp_path / name, SCREENSHOTS / name):  # anti-aliasing noise does not dirty the tree
+        shutil.copyfile(tmp_path / name, SCREENSHOTS / name)
+
+
+def _looks_different(new: Path, old: Path) -> bool:
+    from PIL import Image, ImageChops
+
+    if not old.exists():
+        return True
+    with Image.open(new) as a, Image.open(old) as b:
+        if a.size != b.size:
+            return True
+        changed = ImageChops.difference(a.convert("L"), b.convert("L")).point(lambda v: 255 if v > 16 else 0)
+        return changed.histogram()[255] > 0.001 * a.size[0] * a.size[1]
 
 
 def test_the_empty_chat_says_what_it_covers_in_japanese_without_gradio_chrome(browser, fake_settings, fake_assistant):
