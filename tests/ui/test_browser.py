@@ -158,6 +158,14 @@ def test_an_html_payload_typed_by_the_user_is_shown_as_text_and_fetches_nothing(
         assert bubble.inner_text().strip() == payload
         assert bubble.locator("img, b, a").count() == 0
         assert page.evaluate("window.__xss") is None
+        # Markdown, LaTeX and entities typed by the user are shown as typed too.
+        for typed in ("$$x^2$$ と $y$", "1. 番号\n# 見出し\n> 引用\n| a | b |\n|---|---|",
+                      "https://example.com/a_b_c <script>window.__xss=2</script>", "&lt;b&gt; &amp; \\* \\\\"):
+            _ask_in_chat(page, typed)
+            bubble = page.locator("#chat .message-row.user-row").last
+            assert bubble.inner_text().strip() == typed
+            assert bubble.locator("a, h1, ol, table, blockquote, .katex, script, b").count() == 0
+        assert page.evaluate("window.__xss") is None
     paths = [httpx.URL(u).path for u in requested]
     assert not any(p.endswith(("/x", "/y")) for p in paths), paths
 
