@@ -260,9 +260,10 @@ def create_app(settings: Settings, assistant: Assistant, with_ui: bool = True) -
 
         @app.api_route("/embed", methods=["GET", "HEAD"], include_in_schema=False)
         def embed_slash(request: Request) -> RedirectResponse:
-            """The portal's iframe may name /embed: the chat lives at /embed/ (a route before the mounts)."""
+            """The portal's iframe may name /embed: the chat lives at /embed/ (a route before the mounts). The
+            target is relative, so that it holds behind a proxy that serves the service under a prefix."""
             query = request.url.query
-            return RedirectResponse("/embed/" + (f"?{query}" if query else ""), status_code=307)
+            return RedirectResponse("embed/" + (f"?{query}" if query else ""), status_code=307)
 
         app = mount_ui(app, assistant, settings, auth)
     app.add_middleware(AccessPolicy, token=token, max_body_bytes=settings.max_body_bytes,  # type: ignore[arg-type]
