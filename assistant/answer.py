@@ -440,7 +440,9 @@ def question_signals(
 
 
 def _share(weights: dict[str, float], total: float, tokens: frozenset[str]) -> float:
-    return sum(w for t, w in weights.items() if t in tokens) / total
+    if len(tokens) < len(weights):
+        return sum(weights[t] for t in sorted(tokens.intersection(weights))) / total
+    return sum(w for t, w in sorted(weights.items()) if t in tokens) / total
 
 
 def unit_features(signals: QuestionSignals, passages: list[Passage]) -> list[tuple[Unit, list[float]]]:
