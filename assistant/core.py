@@ -33,6 +33,7 @@ ANSWER_CHAR_LIMIT = 600  # an answer an officer reads at a glance; citations tra
 PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")  # zero-width, joiners, BOM, soft hyphen
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone surrogates: not encodable, so never valid text
 
 
@@ -130,9 +131,12 @@ class Assistant:
         if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
             reason = refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。"
             return self._refusal(Status.UNANSWERABLE, reason, timings, started, passages, rewritten.query)
+        # A premise asked for confirmation that the documents contradict (「補助率は10/10ですよね？」) is corrected
+        # first; the quoted lines that follow carry the right figure with its citation.
+        correction = guardrails.contradicted_premise(question)
         return self._finish(
             Answer(
-                text=draft.text,
+                text=f"いいえ。{correction}\n{draft.text}" if correction else draft.text,
                 status=Status.ANSWERED,
                 citations=draft.citations,
                 passages=tuple(passages),
@@ -256,7 +260,7 @@ class Assistant:
         if _SURROGATE.search(question):
             raise InputError("質問に使えない文字（不正なUnicode）が含まれています (question contains invalid code points).")
         text = unicodedata.normalize("NFC", question).strip()
-        text = _CONTROL.sub("", text)
+        text = _INVISIBLE.sub("", _CONTROL.sub("", text))  # 「補\u200b助率」 is 「補助率」
         if not text:
             raise InputError("質問が空です (empty question).")
         if len(text) > self.settings.max_question_chars:

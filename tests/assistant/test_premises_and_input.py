@@ -1,0 +1,24 @@
+"""A false premise asked for confirmation is answered with a correction first; invisible characters inside
+words do not change the question."""
+
+from __future__ import annotations
+
+from assistant.types import Status
+
+
+def test_a_contradicted_premise_is_corrected_before_the_cited_lines(fake_assistant):
+    answer = fake_assistant.ask("地方創生テレワーク型の補助率は10/10ですよね？")
+    assert answer.status is Status.ANSWERED
+    assert answer.text.startswith("いいえ") and "3/4" in answer.text.split("\n")[0]
+    assert answer.citations  # the lines after the correction are quoted and cited
+
+
+def test_a_premise_the_documents_state_gets_no_correction(fake_assistant):
+    answer = fake_assistant.ask("高水準タイプの補助率は3/4ですよね？")
+    assert not answer.text.startswith("いいえ")
+
+
+def test_zero_width_characters_inside_words_are_ignored(fake_assistant):
+    plain = fake_assistant.ask("進出支援金の返還制度は？")
+    hidden = fake_assistant.ask("進出\u200b支援金の返\u2060還制度は？")
+    assert hidden.status == plain.status and hidden.text == plain.text
