@@ -563,6 +563,36 @@ document.addEventListener("click", function (event) {
     users = u.length; bots = b;
   }).observe(document.documentElement, {childList: true, subtree: true});
 })();
+// The feedback confirmation (#feedback-note) is repeated right beside the 良い/良くない buttons clicked.
+(function () {
+  var buttons = null, before = "";
+  function noteText() {  // the message only, not the progress timer Gradio shows while it runs
+    var note = document.querySelector("#feedback-note .md") || document.querySelector("#feedback-note .prose");
+    return note ? (note.innerText || "").trim() : "";
+  }
+  function show() {
+    var text = noteText();
+    if (!buttons || !text) return;
+    var flash = buttons.querySelector(".ga-feedback-flash") || document.createElement("span");
+    flash.className = "ga-feedback-flash";
+    flash.setAttribute("role", "status");
+    flash.textContent = text;
+    if (!flash.parentNode) buttons.appendChild(flash);
+    buttons = null;
+    setTimeout(function () { flash.remove(); }, 8000);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest ? event.target.closest("#chat .message-buttons button") : null;
+    if (!button) return;
+    buttons = button.parentElement;  // the row of 良い/良くない buttons
+    before = noteText();
+    setTimeout(show, 3000);  // the same words as last time: the note does not change
+  }, true);
+  new MutationObserver(function () {
+    var text = buttons ? noteText() : "";
+    if (text && text !== before) show();
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+})();
 </script>"""
 
 CSS = """
@@ -589,6 +619,7 @@ details.ga-sources > summary, details.ga-calc-panel > summary { cursor: pointer;
 .ga-rule, .ga-step { margin-bottom: 6px; }
 .ga-rule-quote { font-size: 0.9em; }
 .ga-example { color: #92400e; font-size: 0.9em; }
+.ga-feedback-flash { align-self: center; margin: 0 6px; font-size: 0.85em; color: #166534; }
 #input-row, #feedback-row { flex-wrap: nowrap !important; align-items: stretch; gap: 6px; }
 #input-row > *, #feedback-row > * { min-width: 0 !important; }
 #question, #comment { flex: 1 1 0% !important; }

@@ -200,6 +200,13 @@ def test_a_like_with_a_comment_is_stored_as_plain_text_and_confirmed_beside_it(b
         note = page.locator("#feedback-note").get_by_text("フィードバックを記録しました", exact=False)
         note.wait_for(timeout=30000)
         assert page.locator("#comment textarea").input_value() == ""
+        # …and repeated right beside the buttons that were clicked.
+        flash = page.locator("#chat .message-buttons .ga-feedback-flash")
+        flash.wait_for(timeout=10000)
+        assert "記録しました" in flash.inner_text()
+        flash_box = flash.bounding_box()
+        buttons_box = page.locator("#chat .message-buttons:has(.ga-feedback-flash)").first.bounding_box()
+        assert flash_box and buttons_box and buttons_box["y"] - 5 <= flash_box["y"] <= buttons_box["y"] + buttons_box["height"]
         comment_box = page.locator("#comment").bounding_box()
         note_box = note.bounding_box()
         assert comment_box and note_box and abs(note_box["y"] - comment_box["y"]) < 120  # beside, not far below
