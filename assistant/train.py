@@ -122,7 +122,10 @@ def _matrix(examples: Sequence[Example]) -> tuple[Any, Any, list[str]]:
     return x, y, [r[2] for r in rows]
 
 
-COLUMNS = ("all", "hand")  # what the regression sees: every named feature, or the hand-weighted score alone
+# What the regression sees: every named feature ("all"; "pairwise": differences of a positive and a negative unit of
+# one item, each item weighing the same, then a one-column calibration), or the hand-weighted score alone ("hand").
+COLUMNS = ("all", "pairwise", "hand")
+PAIRWISE_C = 0.1
 
 
 def _columns(x: Any, columns: str) -> Any:
@@ -140,6 +143,8 @@ def fit(examples: Sequence[Example], c: float = C, seed: int = SEED, columns: st
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
+    if columns == "pairwise":
+        return fit_pairwise(examples, PAIRWISE_C, seed)
     x, y, _ = _matrix(examples)
     xa = _columns(x, columns)
     scaler = StandardScaler().fit(xa)
@@ -147,9 +152,40 @@ def fit(examples: Sequence[Example], c: float = C, seed: int = SEED, columns: st
     return folded(scaler, model.coef_[0], float(model.intercept_[0]), columns), (scaler, model, columns)
 
 
+def fit_pairwise(examples: Sequence[Example], c: float = PAIRWISE_C, seed: int = SEED) -> tuple[LinearRanker, Any]:
+    """Weights from a logistic regression on standardised differences (positive − negative unit of the same item,
+    both signs, each sign of an item weighing 1), so they learn what makes one unit of a question better than
+    another; a one-column logistic regression of the labels on that score (balanced) makes it a probability."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x, y, _ = _matrix(examples)
+    scaler = StandardScaler().fit(x)
+    diffs, labels, weights = [], [], []
+    for ex in examples:
+        z = scaler.transform(np.array(ex.vectors, dtype=float).reshape(-1, len(FEATURE_NAMES)))
+        mask = np.array(ex.labels) == 1
+        if not mask.any() or mask.all():
+            continue
+        d = (z[mask][:, None, :] - z[~mask][None, :, :]).reshape(-1, z.shape[1])
+        diffs += [d, -d]
+        labels += [np.ones(len(d), dtype=int), np.zeros(len(d), dtype=int)]
+        weights += [np.full(len(d), 1.0 / len(d))] * 2
+    ranking = LogisticRegression(C=c, fit_intercept=False, max_iter=5000, random_state=seed)
+    ranking.fit(np.vstack(diffs), np.concatenate(labels), sample_weight=np.concatenate(weights))
+    score = ranking.decision_function(scaler.transform(x)).reshape(-1, 1)
+    calibration = LogisticRegression(C=1e6, class_weight="balanced", max_iter=5000, random_state=seed).fit(score, y)
+    a = float(calibration.coef_[0][0])
+    ranker = folded(scaler, a * ranking.coef_[0], float(calibration.intercept_[0]), "pairwise")
+    return ranker, (scaler, ranking, calibration)
+
+
 def sklearn_decision(parts: Any, x: Any) -> Any:
     """The fitted scikit-learn parts' own decision function (what `folded` must reproduce as a dot product)."""
     scaler, model, columns = parts
+    if not isinstance(columns, str):  # pairwise: (scaler, ranking, calibration)
+        return columns.decision_function(model.decision_function(scaler.transform(x)).reshape(-1, 1))
     return model.decision_function(scaler.transform(_columns(x, columns)))
 
 

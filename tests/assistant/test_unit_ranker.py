@@ -95,7 +95,7 @@ def synthetic_examples(items: int = 12, units: int = 8):
     return examples
 
 
-@pytest.mark.parametrize("columns", ["all", "hand"])
+@pytest.mark.parametrize("columns", ["all", "pairwise", "hand"])
 def test_training_twice_on_the_same_data_writes_the_same_bytes(tmp_path, columns):
     pytest.importorskip("sklearn")
     from assistant.train import fit, model_json
@@ -129,7 +129,7 @@ def test_the_learned_weights_prefer_what_the_labels_prefer():
     assert unit_hit_at_1(ranker, synthetic_examples())[0] == 1.0
 
 
-@pytest.mark.parametrize("columns", ["all", "hand"])
+@pytest.mark.parametrize("columns", ["all", "pairwise", "hand"])
 def test_the_serving_dot_product_equals_sklearns_decision_function(columns):
     np = pytest.importorskip("numpy")
     pytest.importorskip("sklearn")
