@@ -103,6 +103,7 @@ class CalculationOut(BaseModel):
     formula: str
     summary: str
     rules: list[RuleOut]
+    steps: list[StepOut] = Field(default_factory=list, description="the program of cited steps, in order")
 
 
 class AskResponse(BaseModel):

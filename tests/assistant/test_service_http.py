@@ -150,4 +150,15 @@ def test_gradio_client_gets_a_cited_answer(server):
     messages = result[1]
     texts = [m["content"] if isinstance(m["content"], str) else str(m["content"]) for m in messages]
     assert any("[1]" in t for t in texts)
-    assert any((m.get("metadata") or {}).get("title", "").startswith("出典") for m in messages)
+    assert any("出典（" in t for t in texts)  # the sources travel inside the answer message, beside their [n]
+
+
+def test_a_calculated_answer_carries_its_steps_with_their_rules(server):
+    body = {"question": "定員30人の施設（事業費5,200万円）とソフト経費1,500万円を高水準タイプで整備します。国費と町の負担は？"}
+    data = httpx.post(f"{server.url}/api/ask", json=body, timeout=30).json()
+    assert data["status"] == "calculated"
+    steps = data["calculation"]["steps"]
+    assert [s["kind"] for s in steps][:2] == ["band", "cap"] and steps[-1]["kind"] == "difference"
+    cited = [s["rule"] for s in steps if s["rule"]]
+    assert cited and all(r["quote"] and r["source"] for r in cited)
+    assert data["calculation"]["result"]["国費"] == (45_000_000 + 12_000_000) * 3 // 4
