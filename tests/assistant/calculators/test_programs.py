@@ -129,3 +129,17 @@ def test_a_follow_up_that_changes_the_type_reports_the_change_in_burden():
 def test_a_plan_missing_its_type_is_asked_for_by_name():
     r = route("定員30人の施設を5,000万円で整備します。国費はいくら？")
     assert r is not None and r.calculation is None and "タイプ" in (r.clarification or "")
+
+
+def test_named_adopted_examples_are_added_up_from_their_own_lines():
+    from assistant.calculators.examples import adopted_examples
+
+    examples = adopted_examples()
+    assert len(examples) >= 8 and all(e.national < e.eligible for e in examples)
+    first, second = examples[0], examples[2]
+    r = route(f"取組事例の{first.municipality}と{second.municipality}の国費を合計するといくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費の合計"] == first.national + second.national
+    # each step quotes the line of the document that states its amount
+    quoted = [s.rule.quote for s in r.calculation.steps if s.rule is not None]
+    assert any(f"{first.national // 1000:,}千円" in q for q in quoted)

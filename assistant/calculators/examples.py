@@ -1,0 +1,78 @@
+"""The adopted examples of the 制度概要 (【参考】過年度採択団体の取組事例) as data read from the corpus: each
+団体's 採択区分, 交付対象事業費 and 国費, with the line that states them as its quote. Used to add up or compare
+examples an officer names; nothing about them is typed in code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.eligibility import PREFECTURES
+from assistant.calculators.rules import rule
+from assistant.settings import REPO_ROOT
+from assistant.types import Calculation, Rule, Step
+
+SECTION = "【参考】過年度採択団体の取組事例"
+_AMOUNTS = re.compile(r"交付対象事業費\s*[（(]国費(?:額|ベース)[）)]\s*\|?\s*([\d,]+)千円\s*[（(]([\d,]+)千円\s*[）)]")
+_HEADER = re.compile(rf"^\s*({'|'.join(PREFECTURES)})\s*([一-龥ぁ-んァ-ヶー々]{{1,8}}?[市町村区])")
+
+
+@dataclass(frozen=True)
+class Example:
+    prefecture: str
+    municipality: str
+    grant_type: str | None
+    eligible: int  # yen
+    national: int  # yen
+    quote: str  # the line's words that state both amounts
+    project5: bool  # an example of ⑤ (進出企業定着・地域活性化支援事業)
+
+
+@lru_cache(maxsize=1)
+def adopted_examples() -> tuple[Example, ...]:
+    source = REPO_ROOT / "corpus" / rule("rate_high").source
+    name: tuple[str, str] | None = None
+    kind: str | None = None
+    project5 = False
+    found = []
+    for line in source.read_text(encoding="utf-8").split("\n"):
+        if "取組事例" in line and "進出企業定着" in line:
+            project5 = True
+        if m := _HEADER.match(line):
+            name, kind = (m.group(1), m.group(2)), None
+        if m := re.search(r"採択区分\s*\|?\s*(高水準|標準)タイプ", line):
+            kind = m.group(1)
+        if (m := _AMOUNTS.search(line)) and name is not None:
+            found.append(Example(name[0], name[1], kind, int(m.group(1).replace(",", "")) * 1000,
+                                 int(m.group(2).replace(",", "")) * 1000, m.group(0), project5))
+            name = None
+    return tuple(found)
+
+
+def _as_rule(example: Example) -> Rule:
+    return Rule(name=f"example_{example.municipality}", value=example.national, unit="円", quote=example.quote,
+                source=rule("rate_high").source, section=SECTION, note=f"{example.prefecture}{example.municipality}の採択事例")
+
+
+def named_examples(text: str) -> list[Example]:
+    """The examples whose municipality the text names, in the order named."""
+    hits = [(text.find(e.municipality), e) for e in adopted_examples() if e.municipality in text]
+    return [e for at, e in sorted(hits, key=lambda h: h[0]) if at >= 0]
+
+
+def sum_examples(examples: list[Example], what: str) -> Calculation:
+    """The sum of the named examples' 国費 (or 交付対象事業費), each read from its line of the document."""
+    field = "national" if what == "国費" else "eligible"
+    steps = [Step("band", f"{e.prefecture}{e.municipality}：{getattr(e, field) // 1000:,}千円", {}, getattr(e, field), _as_rule(e))
+             for e in examples]
+    total = sum(getattr(e, field) for e in examples)
+    steps.append(Step("sum", f"合計：{' + '.join(f'{getattr(e, field) // 1000:,}' for e in examples)} = {total // 1000:,}千円",
+                      {}, total))
+    return Calculation(
+        kind="example_sum", inputs={"団体": "・".join(e.municipality for e in examples), "項目": what},
+        result={f"{what}の合計": total},
+        formula="\n".join(f"・{s.label}" for s in steps),
+        summary=f"{len(examples)}団体の{what}の合計は{total // 1000:,}千円（{fy(total)}）です。",
+        rules=tuple(s.rule for s in steps if s.rule is not None), steps=tuple(steps))
