@@ -12,11 +12,11 @@ import threading
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
-from assistant import conversation, guardrails, question_parts, scope
+from assistant import conversation, guardrails, question_parts, scope, verdict
 from assistant.errors import InputError
 from assistant.japanese import normalise_key
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
@@ -75,17 +75,35 @@ class Assistant:
         self._live = _Live(index, retriever, corpus_key(index), self._find_contact(index))
 
     # ---- public interface -------------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), phrase: bool = True) -> Answer:
+        """The answer; with `phrase=False` the extractive one even when an LLM is configured (the chat shows it
+        at once and then asks `phrase` for the LLM's wording)."""
         self.reload_if_rebuilt()
         # The whole request reads the index it started with, even if a rebuilt one is swapped in meanwhile.
         outer = getattr(self._pinned, "live", None)
         self._pinned.live = self._live
         try:
-            return self._answer(question, history)
+            return self._answer(question, history, phrase)
         finally:
             self._pinned.live = outer
 
-    def _answer(self, question: str, history: Sequence[Turn]) -> Answer:
+    def phrase(self, question: str, answer: Answer) -> Answer:
+        """`answer` (from `ask(question, …, phrase=False)`) in the LLM's wording when one is configured and its
+        reply arrives within llm_timeout_s and passes the grounding checks; else `answer` itself."""
+        if self.generator is None or answer.status is not Status.ANSWERED or not answer.passages:
+            return answer
+        t0 = time.perf_counter()
+        correction = guardrails.contradicted_premise(self.validate_question(question))
+        lead = f"いいえ。{correction}\n" if correction else ""
+        draft = extract.Draft(answer.text.removeprefix(lead), answer.citations, 1.0)
+        # search_query is what _answer asks the model: the question, or the follow-up with its carried topic.
+        phrased = self.generator.generate(answer.search_query or question, answer.passages, draft)
+        if phrased is draft:
+            return answer
+        timings = {**answer.timings_ms, "phrase": round((time.perf_counter() - t0) * 1000, 2)}
+        return replace(answer, text=lead + phrased.text, citations=phrased.citations, timings_ms=timings)
+
+    def _answer(self, question: str, history: Sequence[Turn], phrase: bool = True) -> Answer:
         question = self.validate_question(question)
         history = self.validate_history(history)
         started = time.perf_counter()
@@ -123,7 +141,7 @@ class Assistant:
         t1 = time.perf_counter()
         refusal = self._out_of_scope(question, passages)
         draft = None if refusal else self._draft(question, parts, rewritten.carried, passages)
-        if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
+        if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             asked = rewritten.query if rewritten.carried else question
             draft = self.generator.generate(asked, passages, draft)  # falls back to the extractive draft
@@ -134,17 +152,58 @@ class Assistant:
         # A premise asked for confirmation that the documents contradict (「補助率は10/10ですよね？」) is corrected
         # first; the quoted lines that follow carry the right figure with its citation.
         correction = guardrails.contradicted_premise(question)
+        text, citations = draft.text, draft.citations
+        if correction:
+            text = f"いいえ。{correction}\n{text}"
+        else:
+            text, citations = self._with_verdict(question, passages, text, citations)
         return self._finish(
             Answer(
-                text=f"いいえ。{correction}\n{draft.text}" if correction else draft.text,
+                text=text,
                 status=Status.ANSWERED,
-                citations=draft.citations,
+                citations=citations,
                 passages=tuple(passages),
                 search_query=rewritten.query,
             ),
             timings,
             started,
         )
+
+    def _with_verdict(self, question: str, passages: list[Passage], text: str,
+                      citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
+        """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
+        it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
+        lines = [c.quote for c in citations] + [line for p in passages[:3] for line in p.text.split("\n") if line.strip()]
+        found = verdict.decide(question, lines)
+        if found is None:
+            return text, citations
+        body = text.split("\n")
+        if body and not MARKER_RE.search(body[0]) and body[0].startswith(("はい", "いいえ", "条件")):
+            body = body[1:]  # the draft's own lead gives way to the verdict from the rule
+        stating = next((c for c in citations if found.line in c.quote or c.quote in found.line), None)
+        if stating is not None:  # the line that states the rule comes right after the verdict
+            first = [b for b in body if f"[{stating.marker}]" in b]
+            body = first + [b for b in body if b not in first]
+        else:
+            holder = next((p for p in passages if found.line in p.text), None)
+            if holder is None:
+                return text, citations
+            chunk = holder.chunk
+            cited = Citation(max((c.marker for c in citations), default=0) + 1, chunk.chunk_id, chunk.source, chunk.title, chunk.fiscal_year,
+                             chunk.section, found.line, holder.score)
+            citations = (*citations, cited)
+            body = [f"{found.line.strip()}[{cited.marker}]", *body]
+        lead = f"{found.word}。{found.reason}。"
+        joined = "\n".join([lead, *body])
+        while len(MARKER_RE.sub("", joined)) > ANSWER_CHAR_LIMIT and len(body) > 1:
+            body = body[:-1]  # the verdict and its rule first; supporting lines give way to the length limit
+            joined = "\n".join([lead, *body])
+        # markers renumbered in reading order: [1] is the first quoted line
+        order = list(dict.fromkeys(int(m) for m in MARKER_RE.findall(joined)))
+        new = {old: i for i, old in enumerate(order, 1)}
+        joined = MARKER_RE.sub(lambda m: f"[{new[int(m.group(1))]}]", joined)
+        by_marker = {c.marker: c for c in citations}
+        return joined, tuple(replace(by_marker[old], marker=new[old]) for old in order)
 
     def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage]) -> extract.Draft | None:
         """The extractive answer; a question asking several things gets each part answered in turn."""
@@ -412,5 +471,7 @@ def build_assistant(settings: Settings) -> Assistant:
         rerank_depth=settings.rerank_depth,
     )
     model = make_chat_model(settings)
-    generator = GroundedGenerator(model, max_chars=ANSWER_CHAR_LIMIT) if model is not None else None
+    generator = (
+        GroundedGenerator(model, max_chars=ANSWER_CHAR_LIMIT, timeout_s=settings.llm_timeout_s) if model is not None else None
+    )
     return Assistant(settings, index, retriever, generator)
