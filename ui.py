@@ -104,22 +104,31 @@ def _anchor_id(uid: str, marker: int) -> str:
 
 def format_answer(answer: Answer, uid: str | None = None, titles: Mapping[str, str] | None = None,
                   links: Mapping[str, str] | None = None) -> str:
-    """The answer as one chat message: its text (as text) with clickable [n], a status note, then the 出典
-    blocks (closed; a click on [n] opens and highlights its block) and the 計算 panel (open)."""
+    """The answer as one chat message: its text (as text) with clickable [n] and its first line — the key
+    fact or verdict (「いいえ。…」, a calculation's result) — in bold, a status note, then the 出典 blocks
+    (closed; a click on [n] opens and highlights its block) and the 計算 panel (open)."""
     uid = uid or uuid.uuid4().hex[:8]
     markers = {c.marker for c in answer.citations}
-    pieces = []
-    at = 0
-    for m in MARKER_RE.finditer(answer.text):
-        pieces.append(md_text(answer.text[at : m.start()]))
-        n = int(m[1])
-        if n in markers:
-            pieces.append(f'<a class="ga-cite" href="#{_anchor_id(uid, n)}" title="出典{n}を開く">[{n}]</a>')
-        else:
-            pieces.append(md_text(m[0]))
-        at = m.end()
-    pieces.append(md_text(answer.text[at:]))
-    text = "".join(pieces)
+
+    def shown(part: str) -> str:
+        pieces = []
+        at = 0
+        for m in MARKER_RE.finditer(part):
+            pieces.append(md_text(part[at : m.start()]))
+            n = int(m[1])
+            if n in markers:
+                pieces.append(f'<a class="ga-cite" href="#{_anchor_id(uid, n)}" title="出典{n}を開く">[{n}]</a>')
+            else:
+                pieces.append(md_text(m[0]))
+            at = m.end()
+        pieces.append(md_text(part[at:]))
+        return "".join(pieces)
+
+    # <strong>, not **: the markup is dropped with the other tags when the chat is read back as plain text.
+    body = answer.text.lstrip()
+    first, newline, rest = body.partition("\n")
+    lead = f'<strong class="ga-lead">{shown(first)}</strong>' if first.strip() else shown(first)
+    text = md_text(answer.text[: len(answer.text) - len(body)]) + lead + newline + shown(rest)
     label = STATUS_LABELS.get(answer.status, "")
     if label:
         text += f' <small class="ga-status">{label}</small>'

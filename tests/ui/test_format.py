@@ -42,6 +42,23 @@ def test_format_answer_keeps_markers_escapes_html_and_labels_status():
     assert "資料に記載なし" in format_answer(Answer("記載がありません", Status.UNANSWERABLE))
 
 
+def test_the_first_line_the_key_fact_or_verdict_is_bold_and_the_rest_as_it_is():
+    text = "いいえ。ご質問の前提は資料の記載と異なります。補助率は3/4です。\n上限は<i>9,000万円</i>です[1]\n次の行[1]"
+    shown = _answer_part(format_answer(Answer(text, Status.ANSWERED, (CITATION,), (Passage(CHUNK, 0.9, 1),)), uid="u1"))
+    lead, rest = shown.split("\n", 1)
+    assert lead == '<strong class="ga-lead">' + md_text("いいえ。ご質問の前提は資料の記載と異なります。補助率は3/4です。") + "</strong>"
+    assert "<strong" not in rest and "&lt;i&gt;" in rest and rest.count('href="#ga-u1-1"') == 2
+    # A marker on the first line is a link inside the bold; a lone line is bold as a whole.
+    one = _answer_part(format_answer(Answer("国費は3,375万円です[1]", Status.ANSWERED, (CITATION,)), uid="u2"))
+    assert one.startswith('<strong class="ga-lead">国費は3\\,375万円です<a class="ga-cite" href="#ga-u2-1"')
+    assert one.rstrip().endswith("[1]</a></strong>")
+    calc = format_answer(Answer("国費は3,375万円です。\n計算式: a", Status.CLARIFICATION_NEEDED))
+    assert calc.startswith('<strong class="ga-lead">') and "</strong>\n" + md_text("計算式: a") in calc
+    # Read back as plain text (history, feedback), the bold is gone and the text is exactly the answer's.
+    messages = [{"role": "user", "content": "q"}, {"role": "assistant", "content": format_answer(Answer(text, Status.ANSWERED, (CITATION,)))}]
+    assert chat_history(messages)[-1].content == text
+
+
 def test_each_marker_links_to_its_source_block_in_the_same_message():
     shown = format_answer(Answer("上限は9,000万円です[1]", Status.ANSWERED, (CITATION,), (Passage(CHUNK, 0.9, 1),)), uid="u1")
     assert '<a class="ga-cite" href="#ga-u1-1"' in shown and 'id="ga-u1-1"' in shown
