@@ -52,7 +52,7 @@ _PROGRAMME_NAME = re.compile(
 # A clause ending before a noun (「載っていた地方創生…交付金」「東京圏だからテレワーク交付金」「当たるから進出支援金」)
 # is not part of the name: the name is what follows it.
 _CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|ので|から|ていた|ってた|っていた|った|いた|した|きた|ている|てる"
-                         r"|である|だと|には|では|って|という|といった|ような)(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
+                         r"|である|だと|には|では|って|という|といった|ような|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")

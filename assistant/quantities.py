@@ -152,12 +152,16 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
                                     r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな))", following) else "人数"
         if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
             role = "人数"
-        last_people = Quantity(count_value(m.group("n")), "人", role, m.start(), m.end())
+        value = count_value(m.group("n"))
+        if role == "定員" and re.match(r"\s*未満", t[m.end() : m.end() + 3]):
+            value -= 1  # 「20人未満の施設」: at most 19 people, the band below 20
+        last_people = Quantity(value, "人", role, m.start(), m.end())
         found.append(last_people)
         taken.append((m.start(), m.end()))
     for m in _COMPANIES.finditer(t):
         if free(m.start(), m.end()):
-            window = t[max(0, m.start() - 40) : m.start()]
+            sentence = t.rfind("。", 0, m.start()) + 1
+            window = t[max(sentence, m.start() - 30) : m.start()]
             role = "KPI企業数" if re.search(r"KPI|県外の企業数|都道府県外の企業", window) else "社数"
             found.append(Quantity(int(m.group("n")), "社", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))

@@ -96,7 +96,9 @@ def _percent(text: str) -> str | None:
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点")
 _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:が|とも|は)?\s*(?:すべて|全て|いずれも|各|それぞれ)?\s*(\d+)\s*点")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
-_SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目)\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
+_SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
+# 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
+_VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
 
@@ -112,6 +114,9 @@ def _score(text: str) -> int | None:
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
         return sum(int(x) for x in sheet)
+    viewpoints = _VIEWPOINT_SCORE.findall(t)
+    if len(viewpoints) >= 2 and not re.search(r"加点[^。]{0,6}[①-④]", t):
+        return sum(int(x) for x in viewpoints)
     per_points = _POINTS_TIMES_ITEMS.findall(t)
     if per_points:
         return sum(int(points) * int(items) for points, items in per_points)
@@ -332,7 +337,7 @@ def _direct_costs(text: str) -> int | None:
     return sum(items) if len(items) >= 2 else stated
 
 
-_OUTCOME = r"採択|区分|結果|どうなり|何評価|評価は|評価に|評価で|ランク|判定"
+_OUTCOME = r"採択|区分|結果|どうなり|どうなる|何評価|評価は|評価に|評価で|ランク|判定|ライン|届"
 _MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
 _SHAPES = [
     _Shape("overhead_limit", re.compile(r"一般管理費"),
@@ -354,7 +359,7 @@ _SHAPES = [
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|評価の観点|自己採点|項目", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
            {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross},
            optional=("申請タイプ", "加点", "申請要件×"),
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
@@ -412,6 +417,7 @@ _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|�
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
 _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
                                r"|何点|点数|評価|移住者|KPI.*(?:満た|要件)")
+_ADDING = re.compile(r"足し|加え|追加|もう[1一]つ|[2-3２３]つ目")
 _UP_TO_CAP_ASK = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり)|満額|最大限")
 _MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)")
 _COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
@@ -436,11 +442,14 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         sized = next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
-    if plan.empty:
+    adding = bool(_ADDING.search(text)) and bool(earlier)
+    if plan.empty or adding:
         base = next((p for p in (_plan_of(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
         if base is None or len(text) > 120:
-            return None
-        plan = _changed(base, question)
+            if plan.empty:
+                return None
+        else:
+            plan = _changed(base, question)
     if plan.grant_type is None:
         carried = next((t for t in (grant_type_of(e) for e in earlier) if t), None)
         plan = replace(plan, grant_type=carried)
@@ -472,6 +481,13 @@ def _changed(base: Plan, question: str) -> Plan:
     kind = grant_type_of(question)
     if kind:
         plan = replace(plan, grant_type=kind)
+    added = read_plan(question)
+    if _ADDING.search(_n(question)) and not added.empty:
+        # 「3つ目に50人以上の施設（1億1千万円）も足したら？」: the earlier plan plus what this turn adds
+        return replace(plan, facilities=plan.facilities + added.facilities, soft=plan.soft + added.soft,
+                       projects5=plan.projects5 + added.projects5,
+                       companies=(plan.companies or 0) + (added.companies or 0) or None,
+                       support_each=plan.support_each or added.support_each)
     amounts = [q for q in read_quantities(question) if q.unit == "円"]
     if len(amounts) == 1:
         new = amounts[0].value
@@ -488,7 +504,7 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 _REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")
 
 
-_COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの|もう)?\s*1\s*社)(?:は|が|:|、)")
+_COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの|もう)?\s*1\s*社)(?:は|が|:|、|について|の場合|では)")
 _FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態")
 _EXEMPT = re.compile(r"倒産|災害|やむを得ない")
 _STAYING = re.compile(r"今も|現在も|継続して|続けて")

@@ -39,6 +39,8 @@ class Plan:
     promotion3: tuple[int, ...] = ()
     companies: int | None = None
     support_each: int | None = None
+    # several groups paid differently (「5社に満額、2社に60万円ずつ」): (社数, 1社あたり)
+    support_groups: tuple[tuple[int, int], ...] = ()
     projects5: tuple[int, ...] = ()
     kpi_companies: int | None = None
     adopted5: int = 0
@@ -102,6 +104,19 @@ def read_plan(question: str) -> Plan:
             each == [] and _UP_TO_CAP.search(t))
         plan = replace(plan, companies=companies[0].value,
                        support_each=each[0].value if each else (integer("relocation_max") if full else None))
+        groups = []
+        for c, following in zip(companies, [*companies[1:], None], strict=True):
+            stop = min(c.end + 24, following.start if following else len(t))
+            cut = t.find("、", c.end, stop)
+            stop = cut if cut != -1 and not re.match(r"、?\s*\d", t[cut:cut + 2]) else stop
+            after = t[c.end : stop]
+            amount = next((q.value for q in qs if q.unit == "円" and c.end <= q.start < stop), None)
+            if amount is None and _UP_TO_CAP.search(after[:10]):
+                amount = integer("relocation_max")
+            if amount is not None:
+                groups.append((c.value, amount))
+        if len(groups) >= 2:
+            plan = replace(plan, support_groups=tuple(groups), companies=sum(n for n, _ in groups), support_each=None)
     soft_to_cap = soft_start is not None and not soft and bool(_UP_TO_CAP.search(t[soft_start : soft_start + 20]))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
     given = of_role(qs, "交付対象事業費")
@@ -127,7 +142,7 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
     """Facilities in the order they are stated, each with its amount (paired in order: 「定員10人と30人、
     それぞれ2,800万円と5,000万円」). A facility whose amount is not given is kept with cost -1 so that it is
     asked for, never dropped; with no amount at all the question is a lookup of the cap."""
-    count_word = re.search(r"([2-3２３二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)", t)
+    count_word = re.search(r"([2-3２３二三])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟)", t)
     repeated = int(normalise(count_word.group(1))) if count_word and len(capacities) == 1 else 1
     if len(capacities) == 1 and len(costs) == 1 and repeated > 1:
         return (Facility(capacities[0].value, costs[0].value),) * repeated  # 「2か所、それぞれ2,800万円」
@@ -186,7 +201,7 @@ def missing_inputs(plan: Plan) -> list[str]:
         missing.append("収容可能人数")
     if any(f.cost == -1 for f in plan.facilities):
         missing.append("総事業費")
-    if plan.companies and plan.support_each is None:
+    if plan.companies and plan.support_each is None and not plan.support_groups:
         missing.append("支給額")
     if plan.grant_type is None:
         missing.append("タイプ")
@@ -257,14 +272,14 @@ def run(plan: Plan, kind: str) -> Outcome:
         steps.append(Step("cap", f"③活用促進事業：{label}min({fy(total3)}, 上限{fy(cap3)}) = {fy(eligible3)}",
                           {"事業費": total3}, eligible3, rule("cap_project3")))
         eligible_parts.append(eligible3)
-    if plan.companies:
-        assert plan.support_each is not None
-        each_cap = integer("relocation_max")
-        each = min(plan.support_each, each_cap)
-        support = each * plan.companies
-        stated += plan.support_each * plan.companies
-        steps.append(Step("sum", f"進出支援金：{fy(each)} × {plan.companies}社 = {fy(support)}",
-                          {"社数": plan.companies, "1社あたり": plan.support_each}, support, rule("relocation_max")))
+    groups = plan.support_groups or (((plan.companies, plan.support_each),) if plan.companies else ())
+    for count, paid in groups:
+        assert paid is not None
+        each = min(paid, integer("relocation_max"))
+        support = each * count
+        stated += paid * count
+        steps.append(Step("sum", f"進出支援金：{fy(each)} × {count}社 = {fy(support)}",
+                          {"社数": count, "1社あたり": paid}, support, rule("relocation_max")))
         eligible_parts.append(support)
     if plan.projects5:
         projects = list(plan.projects5)
@@ -370,7 +385,8 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
     if plan.promotion3:
         inputs["③活用促進事業"] = "＋".join(fy(v) for v in plan.promotion3)
     if plan.companies:
-        inputs["進出支援金"] = f"{plan.companies}社 × {fy(plan.support_each or 0)}"
+        groups = plan.support_groups or ((plan.companies, plan.support_each or 0),)
+        inputs["進出支援金"] = "、".join(f"{n}社 × {fy(each)}" for n, each in groups)
     if plan.projects5:
         inputs["⑤事業"] = "、".join(fy(v) for v in plan.projects5)
     if plan.eligible_given:
