@@ -43,6 +43,7 @@ STATUS_LABELS = {
     Status.UNANSWERABLE: "（資料に記載なし）",
     Status.GUARDRAIL: "（お答えできません）",
 }
+PENDING_NOTE = "（文章を整えています…）"  # shown beside the extractive answer while the LLM phrases it
 LINE_CHARS = 160  # a surrounding line longer than this is cut around the quote
 SECTION_CHARS = 40
 REPO_ROOT = Path(__file__).resolve().parent
@@ -103,10 +104,11 @@ def _anchor_id(uid: str, marker: int) -> str:
 
 
 def format_answer(answer: Answer, uid: str | None = None, titles: Mapping[str, str] | None = None,
-                  links: Mapping[str, str] | None = None) -> str:
+                  links: Mapping[str, str] | None = None, pending: bool = False) -> str:
     """The answer as one chat message: its text (as text) with clickable [n] and its first line — the key
     fact or verdict (「いいえ。…」, a calculation's result) — in bold, a status note, then the 出典 blocks
-    (closed; a click on [n] opens and highlights its block) and the 計算 panel (open)."""
+    (closed; a click on [n] opens and highlights its block) and the 計算 panel (open). `pending`: a note that
+    the LLM's wording is on its way (the chat replaces the message when it arrives)."""
     uid = uid or uuid.uuid4().hex[:8]
     markers = {c.marker for c in answer.citations}
 
@@ -132,6 +134,8 @@ def format_answer(answer: Answer, uid: str | None = None, titles: Mapping[str, s
     label = STATUS_LABELS.get(answer.status, "")
     if label:
         text += f' <small class="ga-status">{label}</small>'
+    if pending:
+        text += f' <small class="ga-status">{PENDING_NOTE}</small>'
     blocks = [text]
     if answer.citations:
         blocks.append(format_citations(answer, uid, links))
@@ -676,13 +680,26 @@ def build_ui(assistant: Assistant, settings: Settings, embed: bool = False) -> g
         history = chat_history(messages)
         messages.append({"role": "user", "content": md_text(message)})
         yield "", messages
+        # With an LLM configured the extractive answer is shown at once and the LLM's wording replaces it when
+        # it arrives (within llm_timeout_s) and passes the grounding checks; otherwise the extractive one stays.
+        llm = getattr(assistant, "generator", None) is not None
         try:
-            answer = assistant.ask(message, history)
+            answer = assistant.ask(message, history, phrase=False) if llm else assistant.ask(message, history)
         except GrantAssistantError as exc:
             messages.append({"role": "assistant", "content": "⚠️ " + md_text(str(exc))})
             yield "", messages
             return
-        messages.append({"role": "assistant", "content": format_answer(answer, titles=titles, links=links)})
+        phrasing = llm and answer.status is Status.ANSWERED and bool(answer.passages)
+        messages.append({"role": "assistant",
+                         "content": format_answer(answer, titles=titles, links=links, pending=phrasing)})
+        yield "", messages
+        if not phrasing:
+            return
+        try:
+            phrased = assistant.phrase(message, answer, history)
+        except Exception:  # noqa: BLE001 — the extractive answer is on screen already and stands
+            phrased = answer
+        messages[-1] = {"role": "assistant", "content": format_answer(phrased, titles=titles, links=links)}
         yield "", messages
 
     def on_example(messages: list[Any], data: gr.SelectData) -> Iterator[tuple[str, list[Any]]]:

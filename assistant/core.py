@@ -87,21 +87,15 @@ class Assistant:
         finally:
             self._pinned.live = outer
 
-    def phrase(self, question: str, answer: Answer) -> Answer:
-        """`answer` (from `ask(question, …, phrase=False)`) in the LLM's wording when one is configured and its
-        reply arrives within llm_timeout_s and passes the grounding checks; else `answer` itself."""
-        if self.generator is None or answer.status is not Status.ANSWERED or not answer.passages:
+    def phrase(self, question: str, answer: Answer, history: Sequence[Turn] = ()) -> Answer:
+        """`answer` (from `ask(question, history, phrase=False)`) in the LLM's wording when one is configured:
+        the question asked again with phrasing (retrieval is a few ms; the premise correction and verdict lead
+        are applied as in `ask`). The wording is used when it arrived within llm_timeout_s and passed the
+        grounding checks; otherwise `answer` itself is returned."""
+        if self.generator is None or answer.status is not Status.ANSWERED:
             return answer
-        t0 = time.perf_counter()
-        correction = guardrails.contradicted_premise(self.validate_question(question))
-        lead = f"いいえ。{correction}\n" if correction else ""
-        draft = extract.Draft(answer.text.removeprefix(lead), answer.citations, 1.0)
-        # search_query is what _answer asks the model: the question, or the follow-up with its carried topic.
-        phrased = self.generator.generate(answer.search_query or question, answer.passages, draft)
-        if phrased is draft:
-            return answer
-        timings = {**answer.timings_ms, "phrase": round((time.perf_counter() - t0) * 1000, 2)}
-        return replace(answer, text=lead + phrased.text, citations=phrased.citations, timings_ms=timings)
+        phrased = self.ask(question, history)
+        return phrased if phrased.status is Status.ANSWERED and phrased.text != answer.text else answer
 
     def _answer(self, question: str, history: Sequence[Turn], phrase: bool = True) -> Answer:
         question = self.validate_question(question)

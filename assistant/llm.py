@@ -5,7 +5,8 @@ escaped), and must end every sentence with the [n] of the passage it comes from.
 then checked: its markers must name given passages; every number in it (with its unit) must appear in a cited
 passage; most of its content bigrams must come from them; it must touch what was asked; and it must not
 mention settings, secrets, paths or the prompt. What fails is dropped; if nothing survives — or the model errs,
-times out, or says the passages do not answer — the extractive draft is used unchanged. A passage that itself
+takes longer than `llm_timeout_s` (HTTP timeout and a wall-clock bound), or says the passages do not answer — the
+extractive draft is used unchanged. A passage that itself
 gives orders (「以前の指示を無視して…」) is evidence for nothing. Numbers for calculations never come from
 here (the router answers those first).
 """
@@ -13,7 +14,9 @@ here (the router answers those first).
 from __future__ import annotations
 
 import html
+import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 
 NO_ANSWER = "資料に記載がありません"
 MIN_OVERLAP = 0.5  # share of a sentence's content bigrams that must come from its cited passages
-TIMEOUT_S = 30.0
+TIMEOUT_S = 10.0  # default bound on one phrasing (settings.llm_timeout_s)
 OLLAMA_URL = "http://127.0.0.1:11434"
 
 SYSTEM_PROMPT = (
@@ -57,6 +60,7 @@ _BULLET = re.compile(r"^(?:[-*・•]|\d{1,2}[.)）])\s+")
 # A number, and the unit right after it when there is one: 9000万 / 50人 / 3 (of 3/4) / 1.5倍.
 _QUANTITY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)([億万千百円人名件%％割倍歳年月日時分回社校]?)")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]{2}")
+log = logging.getLogger("grant_assistant.llm")
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel | None:
@@ -65,6 +69,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     Nothing is contacted here; the LangChain integration is imported only when one is configured.
     """
     url, model = settings.llm_base_url, settings.llm_model
+    timeout = settings.llm_timeout_s
     if settings.llm_provider == "openai" and not url and not model:
         return None
     if not model:
@@ -77,7 +82,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
             from langchain_ollama import ChatOllama
 
             return ChatOllama(
-                base_url=url or OLLAMA_URL, model=model, temperature=0, client_kwargs={"timeout": TIMEOUT_S}
+                base_url=url or OLLAMA_URL, model=model, temperature=0, client_kwargs={"timeout": timeout}
             )
         if not url:
             raise ConfigError(
@@ -88,9 +93,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         from pydantic import SecretStr
 
         key = settings.llm_api_key or SecretStr("not-needed")  # local OpenAI-compatible servers need none
-        return ChatOpenAI(
-            base_url=url, model=model, api_key=key, temperature=0, timeout=TIMEOUT_S, max_retries=1
-        )
+        # No retry: a retry would start a second request after the first used the time the answer may wait.
+        return ChatOpenAI(base_url=url, model=model, api_key=key, temperature=0, timeout=timeout, max_retries=0)
     except ImportError as exc:
         raise ConfigError(
             f"LLM settings are set but {exc.name} is not installed: pip install '.[llm]'"
@@ -157,9 +161,10 @@ def _best_quote(sentence: str, passage: Passage) -> str:
 class GroundedGenerator:
     """Phrases an answer with a chat model, keeping only sentences its cited passages support."""
 
-    def __init__(self, model: BaseChatModel, max_chars: int = 600) -> None:
+    def __init__(self, model: BaseChatModel, max_chars: int = 600, timeout_s: float | None = TIMEOUT_S) -> None:
         self.model = model
         self.max_chars = max_chars
+        self.timeout_s = timeout_s  # wall-clock bound on one model call; None = the client's own timeout only
 
     def prompt(self, question: str, passages: Sequence[Passage]) -> list[BaseMessage]:
         from langchain_core.messages import HumanMessage, SystemMessage
@@ -177,8 +182,9 @@ class GroundedGenerator:
         if not passages:
             return fallback
         try:
-            text = _normalise(_text_of(self.model.invoke(self.prompt(question, passages))))
-        except Exception:  # noqa: BLE001 — any model/network failure means: use the extractive answer
+            text = _normalise(_text_of(self._invoke(self.prompt(question, passages))))
+        except Exception as exc:  # noqa: BLE001 — any model/network failure means: use the extractive answer
+            log.warning("LLM phrasing not used (%s: %s); the extractive answer stands", type(exc).__name__, exc)
             return fallback
         if NO_ANSWER in text:
             return fallback
@@ -206,6 +212,30 @@ class GroundedGenerator:
         if not kept:
             return fallback
         return self._draft(kept, passages, fallback.relevance)
+
+    def _invoke(self, messages: list[BaseMessage]) -> BaseMessage:
+        """The model's reply, or TimeoutError after `timeout_s` seconds of wall clock whatever the client does
+        (a server that trickles bytes never trips a read timeout). The abandoned call ends on its own HTTP
+        timeout in its daemon thread; nobody waits for it."""
+        if self.timeout_s is None:
+            return self.model.invoke(messages)
+        done: list[BaseMessage] = []
+        failed: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                done.append(self.model.invoke(messages))
+            except BaseException as exc:  # noqa: BLE001 — handed to the waiting thread
+                failed.append(exc)
+
+        worker = threading.Thread(target=call, name="llm-phrasing", daemon=True)
+        worker.start()
+        worker.join(self.timeout_s)
+        if failed:
+            raise failed[0]
+        if not done:
+            raise TimeoutError(f"no reply within {self.timeout_s:g} s")
+        return done[0]
 
     def _supported(
         self, sentence: str, *, question_grams: set[str], passages: Sequence[Passage], usable: set[int]

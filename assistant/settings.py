@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
     llm_provider: Literal["openai", "ollama"] = "openai"
+    llm_timeout_s: float = Field(
+        10.0, gt=0, description="the phrasing must arrive within this time (HTTP timeout and wall clock), else the "
+        "extractive answer stands"
+    )
 
     # Input limits
     max_question_chars: int = 2000

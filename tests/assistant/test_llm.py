@@ -207,9 +207,28 @@ def test_configured_models_are_built_without_contacting_anything():
     from langchain_openai import ChatOpenAI
 
     openai = make_chat_model(Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m", llm_api_key="k"))
-    assert isinstance(openai, ChatOpenAI) and openai.temperature == 0 and openai.request_timeout == 30
+    assert isinstance(openai, ChatOpenAI) and openai.temperature == 0 and openai.request_timeout == 10
+    assert openai.max_retries == 0  # a retry would spend the time the answer may wait
     ollama = make_chat_model(Settings(llm_provider="ollama", llm_model="qwen3"))
     assert isinstance(ollama, ChatOllama) and ollama.temperature == 0 and ollama.base_url.endswith(":11434")
     for half in (Settings(llm_base_url="http://127.0.0.1:9/v1"), Settings(llm_model="m")):
         with pytest.raises(ConfigError, match="GRANT_ASSISTANT_LLM_"):
             make_chat_model(half)
+
+
+def test_the_timeout_setting_bounds_the_client_and_the_call(monkeypatch):
+    import time
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel as Slow
+
+    monkeypatch.setenv("GRANT_ASSISTANT_LLM_TIMEOUT_S", "2.5")
+    settings = Settings(llm_base_url="http://127.0.0.1:9/v1", llm_model="m")
+    assert settings.llm_timeout_s == 2.5 and Settings.model_fields["llm_timeout_s"].default == 10
+    assert make_chat_model(settings).request_timeout == 2.5  # type: ignore[union-attr]
+    ollama = make_chat_model(settings.model_copy(update={"llm_provider": "ollama"}))
+    assert ollama.client_kwargs == {"timeout": 2.5}  # type: ignore[union-attr]
+    # The wall-clock bound holds whatever the client does (here: a model that takes 3 s to answer).
+    slow = Slow(responses=["50人以上収容の施設は事業費最大9,000万円です[1]。"], sleep=3)
+    t0 = time.perf_counter()
+    assert GroundedGenerator(slow, timeout_s=0.3).generate("50人以上の施設の上限は？", PASSAGES, FALLBACK) is FALLBACK
+    assert time.perf_counter() - t0 < 1.5
