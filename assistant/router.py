@@ -431,7 +431,10 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return None
     plan = _plan_of(question)
     if plan.temporary_grant and plan.empty:
-        return None
+        generic = [q.value for q in read_quantities(question) if q.unit == "円" and q.role in ("事業費", "金額")]
+        if len(generic) != 1:
+            return None
+        plan = replace(plan, eligible_given=generic[0])  # 「事業費6,000万円の事業」: the eligible amount as stated
     if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
         plan = replace(maximum_plan(), grant_type=grant_type_of(text))
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
@@ -570,7 +573,8 @@ def catalogue_route(question: str) -> Route | None:
     if re.search(r"デジタル活用環境構築推進事業", text) and re.search(rf"{_MONEY_ASK}|上限", text):
         direct = [q.value for q in qs if q.role == "直接経費"]
         overhead = [q.value for q in qs if q.role == "一般管理費"]
-        if len(direct) >= 2 and not re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text):
+        if len(direct) >= 2 and (not re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text)
+                                 or re.search(r"補助額|補助金額|いくら補助", text)):
             return Route("digital_env_program", calculate_digital_env(direct, overhead[0] if overhead else None), (), None)
     if re.search(r"お試し", text) and re.search(r"特別交付税|措置", text) and re.search(rf"{_MONEY_ASK}|措置額", text):
         items = [q.value for q in qs if q.unit == "円"]
@@ -612,9 +616,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     users, outside = first("利用者数"), first("県外利用者数")
     if users and outside and outside <= users:
         return Route("user_share", user_share(users, outside), (), None)
-    kind = grant_type_of(text)
-    if users and kind and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
-        return Route("kpi_minimums", kpi_minimums(kind, first("人口"), users), (), None)
+    kinds = [k for k in ("高水準", "標準") if k in text]
+    if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
+        return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users), (), None)
     named = named_examples(text)
     if len(named) >= 2 and re.search(r"合計|合わせ|足し|総額|総計|全部で", text):
         return Route("example_sum", sum_examples(named, "国費" if "国費" in text else "交付対象事業費"), (), None)

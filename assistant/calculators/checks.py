@@ -62,9 +62,16 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
                    f"両方を計上する場合は総額で{fy(half)}未満です（交付対象事業費{fy(total)}の2割・5割）。")
         return _calc("b_limits", {"交付対象事業費": fy(total)}, {"B2の上限": b2_cap, "B1・B1+B2の上限（未満）": half},
                      summary, steps)
+    shares = []
+    if b2 is not None:
+        shares.append(f"B2は{float(Fraction(b2, total) * 100):.1f}%")
+    if b1 is not None:
+        shares.append(f"B1+B2は{float(Fraction(b1 + (b2 or 0), total) * 100):.1f}%")
     summary = ("不可（認められません）：" + "、".join(verdicts) + "。" if verdicts else
                f"認められます（B2は{fy(b2_cap)}以内、B1・B2の総額は{fy(half)}未満が条件）。")
     summary += f"（上限：B2 {fy(b2_cap)}以内、B総額 {fy(half)}未満）" if verdicts else ""
+    if shares:
+        summary += "割合：" + "、".join(shares) + "。"
     return _calc("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1) if b1 else "—", "B2": fy(b2) if b2 else "—"},
                  {"判定": "不可" if verdicts else "可", "B2の上限": b2_cap, "B総額の上限（未満）": half}, summary, steps)
 
@@ -131,31 +138,37 @@ def example_share(eligible_thousand: int, kind: str) -> Calculation:
                  {"国費": national, "国費以外": rest}, summary, steps)
 
 
-def kpi_minimums(kind: str, population: int | None, users: int | None) -> Calculation:
-    """The lowest KPI values a plan of the type may set: outside-prefecture companies, the outside-prefecture
-    share of its users (as a head-count of the users given) and, for 高水準, 移住者数 of 0.01% of the population."""
-    high = kind == "高水準"
+def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | None) -> Calculation:
+    """The lowest KPI values a plan of each type asked may set: outside-prefecture companies, the
+    outside-prefecture share of its users (as a head-count of the users given) and, for 高水準, 移住者数 of
+    0.01% of the population (標準 only sets one)."""
     steps: list[Step] = []
-    companies = integer("kpi_high_companies" if high else "kpi_standard_companies")
-    steps.append(Step("gate", f"県外企業数：{companies}社以上", {}, companies,
-                      rule("kpi_high_companies" if high else "kpi_standard_companies")))
-    parts = [f"県外企業{companies}社以上"]
-    share_rule = "kpi_high_users" if high else "kpi_standard_users"
-    share = fraction(share_rule)
-    if users is not None:
-        exact = share * users
-        need = -(-exact.numerator // exact.denominator)
-        steps.append(Step("rate", f"県外利用者数：{users:,}人 × {int(share * 10)}割 = {need:,}人以上", {"利用者数": users}, need,
-                          rule(share_rule)))
-        parts.append(f"県外利用者{need:,}人以上（{int(share * 10)}割）")
-    else:
-        parts.append(f"県外利用者の割合{int(share * 10)}割以上")
-    if high and population is not None:
-        exact = fraction("kpi_high_migrants") * population
-        need = -(-exact.numerator // exact.denominator)
-        steps.append(Step("rate", f"移住者数：{population:,}人 × 0.01% = {float(exact):g}人 → {need}人以上", {"人口": population},
-                          need, rule("kpi_high_migrants")))
-        parts.append(f"移住者{need}人以上")
-    summary = f"{kind}タイプのKPIの最低ラインは、" + "、".join(parts) + "です。"
-    return _calc("kpi_minimums", {"タイプ": kind, "人口": population or "—", "利用者数": users or "—"},
-                 {"内容": parts}, summary, steps)
+    sentences = []
+    for kind in kinds:
+        high = kind == "高水準"
+        companies = integer("kpi_high_companies" if high else "kpi_standard_companies")
+        steps.append(Step("gate", f"{kind}：県外企業数{companies}社以上", {}, companies,
+                          rule("kpi_high_companies" if high else "kpi_standard_companies")))
+        parts = [f"県外企業{companies}社以上"]
+        share_rule = "kpi_high_users" if high else "kpi_standard_users"
+        share = fraction(share_rule)
+        if users is not None:
+            exact = share * users
+            need = -(-exact.numerator // exact.denominator)
+            steps.append(Step("rate", f"{kind}：県外利用者数 {users:,}人 × {int(share * 10)}割 = {need:,}人以上", {"利用者数": users},
+                              need, rule(share_rule)))
+            parts.append(f"県外利用者{need:,}人以上（{int(share * 10)}割）")
+        else:
+            parts.append(f"県外利用者の割合{int(share * 10)}割以上")
+        if high and population is not None:
+            exact = fraction("kpi_high_migrants") * population
+            need = -(-exact.numerator // exact.denominator)
+            steps.append(Step("rate", f"{kind}：移住者数 {population:,}人 × 0.01% = {float(exact):g}人 → {need}人以上",
+                              {"人口": population}, need, rule("kpi_high_migrants")))
+            parts.append(f"移住者{need}人以上")
+        elif not high:
+            parts.append("移住者数は設定（下限なし）")
+        sentences.append(f"{kind}タイプは" + "、".join(parts))
+    summary = "KPIの最低ラインは、" + "。".join(sentences) + "です。"
+    return _calc("kpi_minimums", {"タイプ": "・".join(kinds), "人口": population or "—", "利用者数": users or "—"},
+                 {"内容": sentences}, summary, steps)

@@ -88,6 +88,10 @@ def read_plan(question: str) -> Plan:
         projects = [q.value for q in costs if not in_soft_part(q)] + [q.value for q in of_role(qs, "⑤事業費")]
         kpi = of_role(qs, "KPI企業数")
         adopted = of_role(qs, "採択済件数")
+        if not projects and kpi and _UP_TO_CAP.search(t):
+            # 「残り全部満額で出したら」: as many projects as the KPI still allows, each at the cap
+            room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
+            projects = [integer("project5_cap")] * room
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
                        adopted5=adopted[0].value if adopted else 0)
     if about3:
@@ -285,11 +289,13 @@ def run(plan: Plan, kind: str) -> Outcome:
         projects = list(plan.projects5)
         if plan.kpi_companies is not None:
             allowed = max(0, plan.kpi_companies - plan.adopted5)
+            steps.append(Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{plan.kpi_companies}社"
+                              + (f" − 採択済{plan.adopted5}件" if plan.adopted5 else "") + f" = {allowed}件",
+                              {"KPI企業数": plan.kpi_companies, "採択済": plan.adopted5}, allowed,
+                              rule("project5_count_limit")))
+            if len(projects) <= allowed:
+                notes.append(f"⑤は{allowed}件まで申請可能")
             if len(projects) > allowed:
-                steps.append(Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{plan.kpi_companies}社"
-                                  + (f" − 採択済{plan.adopted5}件" if plan.adopted5 else "") + f" = {allowed}件",
-                                  {"KPI企業数": plan.kpi_companies, "採択済": plan.adopted5}, allowed,
-                                  rule("project5_count_limit")))
                 # The 団体 chooses which projects to apply for: the largest eligible amounts give the most 国費.
                 projects = sorted(projects, key=lambda c: -min(c, integer("project5_cap")))[:allowed]
                 notes.append(f"⑤は{allowed}件まで（国費が最大になる{allowed}件で計算）")
@@ -345,7 +351,11 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         difference = high.national - std.national
         summary = (f"国費は高水準タイプで{fy(high.national)}、標準タイプで{fy(std.national)}、差は{fy(difference)}です"
                    f"（地方負担は標準タイプのほうが{fy(difference)}多くなります）。")
-        steps = (*high.steps, *(s for s in std.steps if s.kind in ("rate", "difference")),
+        if plan.temporary_grant:
+            summary = (f"実質的な地方負担は高水準タイプで{fy(high.steps[-1].result)}、標準タイプで{fy(std.steps[-1].result)}です"
+                       f"（地方負担の8割に地方創生臨時交付金を充当）。国費は高水準{fy(high.national)}、標準{fy(std.national)}。")
+        steps = (*high.steps, *(s for s in std.steps if s.kind in ("rate", "difference") or s.rule is not None
+                                and s.rule.name == "c_rinji_share"),
                  Step("difference", f"差：{fy(high.national)} − {fy(std.national)} = {fy(difference)}",
                       {"高水準": high.national, "標準": std.national}, difference))
         result = {"国費（高水準タイプ）": high.national, "国費（標準タイプ）": std.national, "差": difference,
@@ -362,6 +372,8 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                        f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。")
         steps = first.steps
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
+        if plan.temporary_grant:
+            result["実質的な地方負担"] = first.steps[-1].result
         if before is not None:
             national_change = first.national - before.national
             burden_change = burden - (before.stated - before.national)

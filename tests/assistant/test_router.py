@@ -31,7 +31,7 @@ from assistant.types import Turn
         ("神奈川県が横浜市の区域に限って申請することはできますか？", "eligibility", "判定", "対象外（原則）"),
         ("定員15人のオフィスを2か所、それぞれ2,800万円で整備します。高水準タイプの国費の合計は？", "plan_program", "国費", 42_000_000),
         ("人口32,000人の町です。高水準タイプの移住者数のKPIは最低何人？", "migrants_minimum", "移住者数の下限", 4),
-        ("総事業費4,000万円を高水準タイプで実施した場合の実質的な地方負担はいくら？", "local_burden_2021", "実質的な地方負担", 2_000_000),
+        ("総事業費4,000万円を高水準タイプで実施した場合の実質的な地方負担はいくら？", "plan_program", "実質的な地方負担", 2_000_000),
         # a score sheet: items × points plus a further item (6 × 2 + 1 = 13), not the first 「2点」
         ("⑤事業で基礎項目6つがすべて2点、付加項目が1点の場合、採択されますか？", "project5_adoption", "合計点", 13),
         # the My Number bonus from the stated 申請率 (71 % -> 3 points) is added to the total
