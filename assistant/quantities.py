@@ -49,6 +49,9 @@ _PER_PIECE = re.compile(r"(\d+)\s*(台|基|個|室|部屋|セット|式)\s*[(（
 _KANJI_NUMBER = re.compile(r"(?<![\d０-９,，])[一二三四五六七八九][〇一二三四五六七八九十百千万億]*(?=円|万円|億円|人|名|社|件|か所|施設|項目|点)")
 
 
+_REPLACED = re.compile(r"\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|でなく|ではなしに|から変更して)")
+
+
 @dataclass(frozen=True)
 class Quantity:
     value: int  # yen for 円, months for か月, a count otherwise; percent as given ×100 (64.2% -> 6420)
@@ -184,7 +187,9 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
                 continue
             found.append(Quantity(years * 12 + months, "か月", "経過期間", m.start(), m.end()))
             taken.append((m.start(), m.end()))
-    return tuple(sorted(found, key=lambda q: q.start))
+    # 「6社じゃなくて10社」「3,000万円ではなく3,600万円」: the first figure is the one being replaced
+    kept = [q for q in found if not _REPLACED.match(t[q.end : q.end + 8])]
+    return tuple(sorted(kept, key=lambda q: q.start))
 
 
 def of_role(quantities: tuple[Quantity, ...], *roles: str) -> list[Quantity]:

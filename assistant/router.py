@@ -446,18 +446,22 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
     adding = bool(_ADDING.search(text)) and bool(earlier)
-    if plan.empty or adding:
-        base = next((p for p in (_plan_of(e) for e in earlier if not _OTHER_CALCULATOR.search(_n(e))) if not p.empty), None)
+    if plan.empty or adding or (earlier and _is_partial(plan)):
+        base = _conversation_plan(earlier)
         if base is None or len(text) > 120:
             if plan.empty:
                 return None
         else:
             plan = _changed(base, question)
+            restated = read_plan(f"{earlier[0]}\n{question}")
+            if plan == base and not any(q.unit == "円" for q in read_quantities(question)) and restated.projects5:
+                plan = replace(restated, grant_type=plan.grant_type)  # 「実は⑤を1件採択済みでした」: the facts added
     if plan.grant_type is None:
         carried = next((t for t in (grant_type_of(e) for e in earlier) if t), None)
         plan = replace(plan, grant_type=carried)
     both = bool(re.search(r"高水準", text) and re.search(r"標準", text)) or (
-        base is None and plan.grant_type is None and bool(re.search(r"それぞれのタイプ|両タイプ|タイプ別", text)))
+        base is None and plan.grant_type is None and bool(re.search(r"それぞれのタイプ|両タイプ|タイプ別", text))) or (
+        plan.grant_type is None and any(re.search(r"高水準", _n(e)) and re.search(r"標準", _n(e)) for e in earlier[:2]))
     missing = [m for m in missing_inputs(plan) if not (both and m == "タイプ")]
     if missing:
         words = "、".join(INPUT_WORDS[m] for m in missing)
@@ -478,6 +482,28 @@ def _plan_of(text: str) -> Plan:
     return replace(plan, temporary_grant=True) if re.search(r"臨時交付金|実質的|実質の", _n(text)) else plan
 
 
+def _is_partial(plan: Plan) -> bool:
+    """A turn that states only a part of a plan (「進出支援が10社なら？」): it changes the earlier plan."""
+    return not plan.empty and not plan.facilities and not plan.projects5 and not plan.eligible_given
+
+
+def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
+    """The plan the conversation has built so far: the earliest turn that states one, then each later turn
+    applied to it in order (additions, changed inputs, facts added)."""
+    state: Plan | None = None
+    for turn in reversed(earlier_newest_first):
+        if _OTHER_CALCULATOR.search(_n(turn)):
+            continue
+        stated = _plan_of(turn)
+        if state is None:
+            state = None if stated.empty else stated
+        elif not stated.empty and (stated.facilities or stated.projects5) and not _ADDING.search(_n(turn)):
+            state = stated  # a new plan
+        else:
+            state = _changed(state, turn)
+    return state
+
+
 def _changed(base: Plan, question: str) -> Plan:
     """The earlier plan with what this turn changes: the type, or the one amount it had."""
     plan = base
@@ -491,6 +517,16 @@ def _changed(base: Plan, question: str) -> Plan:
                        projects5=plan.projects5 + added.projects5,
                        companies=(plan.companies or 0) + (added.companies or 0) or None,
                        support_each=plan.support_each or added.support_each)
+    if _is_partial(added):
+        # only some parts restated (「進出支援が10社なら？」): those parts replace the earlier ones
+        if added.companies:
+            plan = replace(plan, companies=added.companies, support_each=added.support_each or plan.support_each,
+                           support_groups=added.support_groups)
+        if added.soft or added.soft_to_cap:
+            plan = replace(plan, soft=added.soft, soft_to_cap=added.soft_to_cap)
+        if added.promotion3:
+            plan = replace(plan, promotion3=added.promotion3)
+        return plan
     amounts = [q for q in read_quantities(question) if q.unit == "円"]
     if len(amounts) == 1:
         new = amounts[0].value
@@ -524,8 +560,13 @@ def _departures(question: str, default: int | None) -> list[Departure]:
     def negated(rx: re.Pattern[str], part: str) -> bool:
         return any(_NEGATED.match(part[x.end() : x.end() + 24]) for x in rx.finditer(part))
 
-    for m, following in zip(marks, [*marks[1:], None], strict=True):
-        part = t[m.start() : following.start() if following else len(t)]
+    starts = []
+    for i, m in enumerate(marks):
+        floor = marks[i - 1].end() if i else 0
+        clause = max(t.rfind("、", floor, m.start()), t.rfind("。", floor, m.start()), t.rfind("また", floor, m.start()))
+        starts.append(clause + 1 if clause >= floor and clause != -1 else m.start())
+    for i in range(len(marks)):
+        part = t[starts[i] : starts[i + 1] if i + 1 < len(marks) else len(t)]
         qs = read_quantities(part)
         amounts = [q.value for q in qs if q.unit == "円"]
         months = [q.value for q in qs if q.role == "経過期間"]
