@@ -18,7 +18,7 @@ from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.checks import b_limits, example_rate, example_share, kpi_minimums, user_share
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
-from assistant.calculators.examples import named_examples, sum_examples
+from assistant.calculators.examples import example_burdens, named_examples, sum_examples
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
@@ -661,6 +661,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users), (), None)
     named = named_examples(text)
+    if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
+        return Route("example_burdens", example_burdens(named), (), None)
     if len(named) >= 2 and re.search(r"合計|合わせ|足し|総額|総計|全部で", text):
         return Route("example_sum", sum_examples(named, "国費" if "国費" in text else "交付対象事業費"), (), None)
     if re.search(r"事例", text) and re.search(r"千円", text):

@@ -62,6 +62,27 @@ def named_examples(text: str) -> list[Example]:
     return [e for at, e in sorted(hits, key=lambda h: h[0]) if at >= 0]
 
 
+def example_burdens(examples: list[Example]) -> Calculation:
+    """Each named example's local share (交付対象事業費 − 国費), read from its line, and their sum."""
+    steps = [Step("difference", f"{e.prefecture}{e.municipality}：{e.eligible // 1000:,}千円 − {e.national // 1000:,}千円 = "
+                  f"{(e.eligible - e.national) // 1000:,}千円", {}, e.eligible - e.national, _as_rule(e)) for e in examples]
+    total = sum(e.eligible - e.national for e in examples)
+    national = sum(e.national for e in examples)
+    parts = "、".join(f"{e.municipality}{(e.eligible - e.national) // 1000:,}千円" for e in examples)
+    summary = f"地方負担（交付対象事業費 − 国費）は{parts}です。"
+    if len(examples) > 1:
+        steps.append(Step("sum", f"合計：地方負担{total // 1000:,}千円、国費{national // 1000:,}千円", {}, total))
+        summary += f"合計で地方負担{total // 1000:,}千円、国費{national // 1000:,}千円です。"
+    if any((e.eligible // 1000) * 3 % 4 for e in examples if e.grant_type == "高水準"):
+        summary += "国費は交付対象事業費×補助率の千円未満を切り捨てた額です。"
+        steps.append(Step("rate", "国費額は千円未満切り捨て（採択事例の表記）", {}, None, rule("national_truncation")))
+    return Calculation(
+        kind="example_burdens", inputs={"団体": "・".join(e.municipality for e in examples)},
+        result={"地方負担の合計": total, "国費の合計": national},
+        formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
+        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+
+
 def sum_examples(examples: list[Example], what: str) -> Calculation:
     """The sum of the named examples' 国費 (or 交付対象事業費), each read from its line of the document."""
     field = "national" if what == "国費" else "eligible"
