@@ -6,22 +6,14 @@ from __future__ import annotations
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import floor_to
+from assistant.calculators.common import cited_rules, floor_to
 from assistant.calculators.rules import fraction, integer, rule
-from assistant.types import Calculation, Rule, Step
-
-
-def _rules_of(steps: list[Step]) -> tuple[Rule, ...]:
-    rules: dict[str, Rule] = {}
-    for s in steps:
-        if s.rule is not None:
-            rules.setdefault(s.rule.name, s.rule)
-    return tuple(rules.values())
+from assistant.types import Calculation, Step
 
 
 def _calc(kind: str, inputs: dict[str, object], result: dict[str, object], summary: str, steps: list[Step]) -> Calculation:
     return Calculation(kind=kind, inputs=inputs, result=result, formula="\n".join(f"・{s.label}" for s in steps),
-                       summary=summary, rules=_rules_of(steps), steps=tuple(steps))
+                       summary=summary, rules=cited_rules(steps), steps=tuple(steps))
 
 
 def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = False) -> Calculation:

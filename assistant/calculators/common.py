@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from assistant.calculators.amounts import parse_amount, parse_ratio
 from assistant.errors import CalculationError
+from assistant.types import Rule, Step
 
 TYPES = {"高水準": "高水準", "高水準タイプ": "高水準", "3/4": "高水準", "標準": "標準", "標準タイプ": "標準", "1/2": "標準"}
 
@@ -68,3 +69,12 @@ def grant_type(inputs: Mapping[str, object], name: str = "タイプ") -> str:
 def floor_to(value: Fraction | int, unit: int) -> int:
     """Round down to a multiple of `unit` yen (the adopted examples truncate 国費 to 千円)."""
     return int(Fraction(value) // unit) * unit
+
+
+def cited_rules(steps: Sequence[Step]) -> tuple[Rule, ...]:
+    """The rules a program's steps apply, each once, in the order first used."""
+    rules: dict[str, Rule] = {}
+    for step in steps:
+        if step.rule is not None:
+            rules.setdefault(step.rule.name, step.rule)
+    return tuple(rules.values())

@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import floor_to
+from assistant.calculators.common import cited_rules, floor_to
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
 from assistant.quantities import Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Rule, Step
+from assistant.vocabulary import grant_type_of
 
 BANDS = (("cap_facility_under20", "20人未満"), ("cap_facility_20to49", "20人以上50人未満"), ("cap_facility_50plus", "50人以上"))
 TYPES = ("高水準", "標準")
@@ -63,12 +64,6 @@ _P3 = re.compile(r"③|活用促進")
 _FACILITY_WORD = re.compile(r"施設|オフィス|スペース|コワーキング|拠点|整備")
 
 
-def _grant_type(text: str) -> str | None:
-    high = bool(re.search(r"高水準|補助率\s*3\s*/\s*4", text))
-    standard = bool(re.search(r"標準|補助率\s*1\s*/\s*2", text))
-    return ("高水準" if high else "標準") if high != standard else None
-
-
 def read_plan(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
@@ -83,7 +78,7 @@ def read_plan(question: str) -> Plan:
 
     soft = [q.value for q in qs if q.unit == "円" and (q.role == "ソフト経費" or (q.role in ("直接経費", "金額", "B1")
                                                                                  and in_soft_part(q)))]
-    plan = Plan(grant_type=_grant_type(t))
+    plan = Plan(grant_type=grant_type_of(t))
     if about5:
         projects = [q.value for q in costs if not in_soft_part(q)] + [q.value for q in of_role(qs, "⑤事業費")]
         kpi = of_role(qs, "KPI企業数")
@@ -383,10 +378,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
             result = {**result, "国費の増減": national_change, "地方負担の増減": burden_change}
     if first.notes:
         summary += "（" + "、".join(dict.fromkeys(first.notes)) + "）"
-    rules: dict[str, Rule] = {}
-    for step in steps:
-        if step.rule is not None:
-            rules.setdefault(step.rule.name, step.rule)
+    rules = {r.name: r for r in cited_rules(steps)}
     rules.setdefault("national_truncation", rule("national_truncation"))
     formula = "\n".join(f"・{s.label}" for s in steps)
     inputs = {"タイプ": "・".join(types)}
@@ -473,18 +465,10 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
         result=result,
         formula="\n".join(f"・{s.label}" for s in steps),
         summary=summary,
-        rules=_rules_of(steps), steps=tuple(steps))
+        rules=cited_rules(steps), steps=tuple(steps))
 
 
 # ---- the 2021 catalogue's measures: items summed, then the measure's own limits ---------------------------------
-def _rules_of(steps: list[Step]) -> tuple[Rule, ...]:
-    rules: dict[str, Rule] = {}
-    for s in steps:
-        if s.rule is not None:
-            rules.setdefault(s.rule.name, s.rule)
-    return tuple(rules.values())
-
-
 def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calculation:
     """デジタル活用環境構築推進事業: direct costs summed, 一般管理費 within 1/10 of them, 補助率 1/2, 補助上限額."""
     steps: list[Step] = []
@@ -517,7 +501,7 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
         result={"補助額": subsidy, "一般管理費の上限": overhead_cap, "補助対象経費": total},
         formula="\n".join(f"・{s.label}" for s in steps),
         summary=f"補助額は{fy(subsidy)}です" + (f"（{note}）" if note else "") + "。",
-        rules=_rules_of(steps), steps=tuple(steps))
+        rules=cited_rules(steps), steps=tuple(steps))
 
 
 def calculate_trial_office(items: list[int], correction: Fraction = Fraction(1)) -> Calculation:
@@ -536,4 +520,4 @@ def calculate_trial_office(items: list[int], correction: Fraction = Fraction(1))
         kind="trial_office_program", inputs={"対象経費": "＋".join(fy(v) for v in items), "財政力補正": f"{float(correction):g}"},
         result={"措置額": amount}, formula="\n".join(f"・{s.label}" for s in steps),
         summary=f"特別交付税の措置額は{fy(amount)}です（財政力補正{float(correction):g}の場合）。",
-        rules=_rules_of(steps), steps=tuple(steps))
+        rules=cited_rules(steps), steps=tuple(steps))
