@@ -34,6 +34,17 @@ PASSAGES_PER_PART = 3  # each part of a several-part question adds its best pass
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")  # zero-width, joiners, BOM, soft hyphen
+_ENGLISH = re.compile(r"[\x00-\x7f‘’“”]*[A-Za-z]{3,}[\x00-\x7f‘’“”]*")  # no Japanese at all
+
+
+def _in_japanese_note(question: str) -> str:
+    """A question in English that is declined is told, in English, that the service answers in Japanese."""
+    if not _ENGLISH.fullmatch(question):
+        return ""
+    return ("This assistant answers from the programme's Japanese documents, in Japanese; please ask in Japanese "
+            "(例：「50人以上の施設の上限額は？」). ")
+
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone surrogates: not encodable, so never valid text
 
 
@@ -105,7 +116,7 @@ class Assistant:
 
         hit = guardrails.check(question)
         if hit is not None:
-            return self._refusal(Status.GUARDRAIL, hit.message, timings, started)
+            return self._refusal(Status.GUARDRAIL, _in_japanese_note(question) + hit.message, timings, started)
 
         routed = self._route(question, history)
         if routed is not None:
@@ -141,7 +152,7 @@ class Assistant:
             draft = self.generator.generate(asked, passages, draft)  # falls back to the extractive draft
         timings["answer"] = (time.perf_counter() - t1) * 1000
         if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
-            reason = refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。"
+            reason = _in_japanese_note(question) + (refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。")
             return self._refusal(Status.UNANSWERABLE, reason, timings, started, passages, rewritten.query)
         # A premise asked for confirmation that the documents contradict (「補助率は10/10ですよね？」) is corrected
         # first; the quoted lines that follow carry the right figure with its citation.

@@ -22,3 +22,8 @@ def test_zero_width_characters_inside_words_are_ignored(fake_assistant):
     plain = fake_assistant.ask("進出支援金の返還制度は？")
     hidden = fake_assistant.ask("進出\u200b支援金の返\u2060還制度は？")
     assert hidden.status == plain.status and hidden.text == plain.text
+
+
+def test_an_english_question_not_answered_is_told_the_service_answers_in_japanese(fake_assistant):
+    answer = fake_assistant.ask("Please tell me about the weather in Kasumigaseki tomorrow")
+    assert answer.refused and "in Japanese" in answer.text
