@@ -37,6 +37,39 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")  # zero-wid
 _ENGLISH = re.compile(r"[\x00-\x7f‘’“”]*[A-Za-z]{3,}[\x00-\x7f‘’“”]*")  # no Japanese at all
 
 
+_TITLE_ONLY = re.compile(r"[＜<「【(（][^＞>」】)）\n]{1,40}[＞>」】)）]")
+
+
+def _key_fact_first(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
+    """A quoted line that is only a title or a fragment (「④進出支援事業」, ＜資金の流れ＞, 「詳細」) states no fact:
+    when it would open the answer, the first line that does goes before it. Nothing is dropped."""
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return text, citations
+
+    def bare(line: str) -> str:
+        return MARKER_RE.sub("", line).strip()
+
+    first = bare(lines[0])
+    if not (MARKER_RE.search(lines[0]) and (_TITLE_ONLY.fullmatch(first) or len(first) <= 6)):
+        return text, citations
+    fact = next((i for i, line in enumerate(lines[1:], 1) if MARKER_RE.search(line) and len(bare(line)) > 6
+                 and not _TITLE_ONLY.fullmatch(bare(line))), None)
+    if fact is None:
+        return text, citations
+    reordered = [lines[fact], *lines[:fact], *lines[fact + 1 :]]
+    return _renumbered("\n".join(reordered), citations)
+
+
+def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
+    """Markers renumbered in reading order ([1] is the first quoted line); citations not cited are left out."""
+    order = list(dict.fromkeys(int(m) for m in MARKER_RE.findall(text)))
+    new = {old: i for i, old in enumerate(order, 1)}
+    text = MARKER_RE.sub(lambda m: f"[{new[int(m.group(1))]}]", text)
+    by_marker = {c.marker: c for c in citations}
+    return text, tuple(replace(by_marker[old], marker=new[old]) for old in order)
+
+
 def _in_japanese_note(question: str) -> str:
     """A question in English that is declined is told, in English, that the service answers in Japanese."""
     if not _ENGLISH.fullmatch(question):
@@ -157,7 +190,7 @@ class Assistant:
         # A premise asked for confirmation that the documents contradict (「補助率は10/10ですよね？」) is corrected
         # first; the quoted lines that follow carry the right figure with its citation.
         correction = guardrails.contradicted_premise(question)
-        text, citations = draft.text, draft.citations
+        text, citations = _key_fact_first(draft.text, draft.citations)
         if correction:
             text = f"いいえ。{correction}\n{text}"
         else:
@@ -203,12 +236,7 @@ class Assistant:
         while len(MARKER_RE.sub("", joined)) > ANSWER_CHAR_LIMIT and len(body) > 1:
             body = body[:-1]  # the verdict and its rule first; supporting lines give way to the length limit
             joined = "\n".join([lead, *body])
-        # markers renumbered in reading order: [1] is the first quoted line
-        order = list(dict.fromkeys(int(m) for m in MARKER_RE.findall(joined)))
-        new = {old: i for i, old in enumerate(order, 1)}
-        joined = MARKER_RE.sub(lambda m: f"[{new[int(m.group(1))]}]", joined)
-        by_marker = {c.marker: c for c in citations}
-        return joined, tuple(replace(by_marker[old], marker=new[old]) for old in order)
+        return _renumbered(joined, citations)
 
     def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage]) -> extract.Draft | None:
         """The extractive answer; a question asking several things gets each part answered in turn."""

@@ -27,3 +27,14 @@ def test_zero_width_characters_inside_words_are_ignored(fake_assistant):
 def test_an_english_question_not_answered_is_told_the_service_answers_in_japanese(fake_assistant):
     answer = fake_assistant.ask("Please tell me about the weather in Kasumigaseki tomorrow")
     assert answer.refused and "in Japanese" in answer.text
+
+
+def test_a_title_only_line_does_not_open_the_answer():
+    from assistant.core import _key_fact_first
+    from assistant.types import Citation
+
+    cites = tuple(Citation(i, "c", "s", "t", "y", "sec", q, 1.0) for i, q in ((1, "＜資金の流れ＞"), (2, "補助率は3/4です")))
+    text, cited = _key_fact_first("＜資金の流れ＞[1]\n補助率は3/4です[2]", cites)
+    assert text == "補助率は3/4です[1]\n＜資金の流れ＞[2]"
+    assert [(c.marker, c.quote) for c in cited] == [(1, "補助率は3/4です"), (2, "＜資金の流れ＞")]
+    assert _key_fact_first("補助率は3/4です[1]", cites[1:]) == ("補助率は3/4です[1]", cites[1:])
