@@ -16,12 +16,20 @@ from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
-from assistant.calculators.checks import b_limits, example_rate, example_share, kpi_minimums, user_share
+from assistant.calculators.checks import (
+    b_limits,
+    example_rate,
+    example_share,
+    kpi_minimums,
+    project5_count,
+    user_share,
+)
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
 from assistant.calculators.examples import example_burdens, named_examples, sum_examples
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
+    UP_TO_THE_CAP,
     Departure,
     Plan,
     calculate_digital_env,
@@ -99,6 +107,8 @@ _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
+# 「12個を自己採点したら 2,2,2,2,2,2,2,2,1,2,1,1」: item scores (1–3 each) listed with commas
+_SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*[,、，・/]\s*){5,}[0-3](?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
 
@@ -114,6 +124,9 @@ def _score(text: str) -> int | None:
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
         return sum(int(x) for x in sheet)
+    listed = _SCORE_LIST.search(t)
+    if listed:
+        return sum(int(x) for x in re.findall(r"\d", listed.group(0)))
     viewpoints = _VIEWPOINT_SCORE.findall(t)
     if len(viewpoints) >= 2 and not re.search(r"加点[^。]{0,6}[①-④]", t):
         return sum(int(x) for x in viewpoints)
@@ -140,7 +153,8 @@ def _bonus(text: str) -> int | None:
         return int(m.group(1) or m.group(2))
     if re.search(r"加点(?:は|が)?(?:なし|無し|ない|ありません)", t):
         return 0
-    rate = _percent(t) if re.search(r"マイナンバー|申請率", t) else None
+    december = re.search(r"12\s*月末[^。%]{0,12}?(\d+(?:\.\d+)?)\s*(?:%|パーセント)", t)
+    rate = december.group(1) if december else (_percent(t) if re.search(r"マイナンバー|申請率", t) else None)
     if rate is None:
         return None
     try:
@@ -359,7 +373,7 @@ _SHAPES = [
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]", _OUTCOME),
            {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross},
            optional=("申請タイプ", "加点", "申請要件×"),
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
@@ -413,7 +427,7 @@ MAX_TURN_CHARS = 400  # inputs are stated in a sentence; longer turns are not se
 
 
 _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|いくら|幾ら|負担|持ち出し|見込|最大|合計|総額|差|違い|どのくらい|どれくらい"
-                       r"|増え|減り|変わ|なら|だと|だったら|場合は")
+                       r"|増え|減り|変わ|なら|だと|だったら|場合は|たら[?？。]?\s*$|たら[?？]")
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
 _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
                                r"|何点|点数|評価|移住者|KPI.*(?:満た|要件)")
@@ -456,6 +470,14 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             restated = read_plan(f"{earlier[0]}\n{question}")
             if plan == base and not any(q.unit == "円" for q in read_quantities(question)) and restated.projects5:
                 plan = replace(restated, grant_type=plan.grant_type)  # 「実は⑤を1件採択済みでした」: the facts added
+    if earlier and re.search(r"そのまま|同じ|変えず|据え置", text) and base is None:
+        kept = _conversation_plan(earlier)
+        if kept is not None:
+            plan = replace(plan, soft=plan.soft or kept.soft, soft_to_cap=plan.soft_to_cap or kept.soft_to_cap,
+                           promotion3=plan.promotion3 or kept.promotion3, companies=plan.companies or kept.companies,
+                           support_each=plan.support_each or kept.support_each,
+                           support_groups=plan.support_groups or kept.support_groups,
+                           grant_type=plan.grant_type or kept.grant_type)
     if plan.grant_type is None:
         carried = next((t for t in (grant_type_of(e) for e in earlier) if t), None)
         plan = replace(plan, grant_type=carried)
@@ -563,7 +585,8 @@ def _departures(question: str, default: int | None) -> list[Departure]:
     starts = []
     for i, m in enumerate(marks):
         floor = marks[i - 1].end() if i else 0
-        clause = max(t.rfind("、", floor, m.start()), t.rfind("。", floor, m.start()), t.rfind("また", floor, m.start()))
+        clause = max(t.rfind("、", floor, m.start()), t.rfind("。", floor, m.start()), t.rfind("また", floor, m.start()),
+                     t.rfind("\n", floor, m.start()))
         starts.append(clause + 1 if clause >= floor and clause != -1 else m.start())
     for i in range(len(marks)):
         part = t[starts[i] : starts[i + 1] if i + 1 < len(marks) else len(t)]
@@ -607,13 +630,26 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     return Route("repayment_program", calculate_repayments(cases), (), None)
 
 
-def catalogue_route(question: str) -> Route | None:
-    """The 2021 measures with several cost items: summed, then the measure's limits."""
+def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """The 2021 measures with several cost items: summed, then the measure's limits. A follow-up that changes
+    the direct costs (「では直接経費が5,000万円なら？」) re-runs the earlier one."""
     text = _n(question)
     qs = read_quantities(question)
+    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+    follow = bool(previous) and "デジタル活用環境構築推進事業" in _n(previous) and "デジタル活用環境" not in text
+    if follow and len(text) <= 80:
+        direct = [q.value for q in qs if q.role == "直接経費"]
+        if direct:
+            said = read_quantities(previous)
+            overhead = [q.value for q in said if q.role == "一般管理費"]
+            full = re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額|最大)", _n(previous))
+            chosen = UP_TO_THE_CAP if full else (overhead[0] if overhead else None)  # at its cap: 1/10 of the direct costs
+            return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
     if re.search(r"デジタル活用環境構築推進事業", text) and re.search(rf"{_MONEY_ASK}|上限", text):
         direct = [q.value for q in qs if q.role == "直接経費"]
         overhead = [q.value for q in qs if q.role == "一般管理費"]
+        if re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額)", text) and direct and not overhead:
+            return Route("digital_env_program", calculate_digital_env(direct, UP_TO_THE_CAP), (), None)
         if len(direct) >= 2 and (not re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text)
                                  or re.search(r"補助額|補助金額|いくら補助", text)):
             return Route("digital_env_program", calculate_digital_env(direct, overhead[0] if overhead else None), (), None)
@@ -660,6 +696,13 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     kinds = [k for k in ("高水準", "標準") if k in text]
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users), (), None)
+    recent = " ".join([text, *(_n(t.content) for t in reversed(history) if t.role == "user")][:2])
+    if re.search(r"⑤|進出企業定着", recent) and re.search(r"何件|件数|いくつ", recent):
+        both = read_quantities(" ".join([*(t.content for t in history if t.role == "user")][-1:] + [question]))
+        kpi = [q.value for q in both if q.role == "KPI企業数"]
+        done = [q.value for q in both if q.role == "採択済件数"]
+        if kpi:
+            return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0), (), None)
     named = named_examples(text)
     if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
         return Route("example_burdens", example_burdens(named), (), None)
@@ -679,7 +722,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    planned = (plan_route(question, history) or repayments_route(question, history) or catalogue_route(question)
+    planned = (plan_route(question, history) or repayments_route(question, history) or catalogue_route(question, history)
                or checks_route(question, history))
     if planned is not None:
         return planned

@@ -164,3 +164,13 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
     summary = "KPIの最低ラインは、" + "。".join(sentences) + "です。"
     return _calc("kpi_minimums", {"タイプ": "・".join(kinds), "人口": population or "—", "利用者数": users or "—"},
                  {"内容": sentences}, summary, steps)
+
+
+def project5_count(kpi_companies: int, adopted: int) -> Calculation:
+    """How many ⑤ projects a 団体 may still apply for: the KPI's outside-prefecture companies, less those
+    already adopted."""
+    allowed = max(0, kpi_companies - adopted)
+    steps = [Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{kpi_companies}社" + (f" − 採択済{adopted}件" if adopted else "")
+                  + f" = {allowed}件", {"KPI企業数": kpi_companies, "採択済": adopted}, allowed, rule("project5_count_limit"))]
+    summary = f"⑤は{allowed}件まで申請できます（KPIの県外企業数{kpi_companies}社" + (f"、採択済{adopted}件" if adopted else "") + "）。"
+    return _calc("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, {"申請可能件数": allowed}, summary, steps)

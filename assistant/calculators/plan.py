@@ -22,6 +22,7 @@ from assistant.quantities import Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Rule, Step
 from assistant.vocabulary import grant_type_of
 
+UP_TO_THE_CAP = 10**12  # an amount asked 「上限いっぱい」: the cap itself applies
 BANDS = (("cap_facility_under20", "20人未満"), ("cap_facility_20to49", "20人以上50人未満"), ("cap_facility_50plus", "50人以上"))
 TYPES = ("高水準", "標準")
 
@@ -116,6 +117,9 @@ def read_plan(question: str) -> Plan:
                 groups.append((c.value, amount))
         if len(groups) >= 2:
             plan = replace(plan, support_groups=tuple(groups), companies=sum(n for n, _ in groups), support_each=None)
+        elif len(each) > 1 and len(each) == companies[0].value:
+            # one amount per company, listed: each capped on its own
+            plan = replace(plan, support_groups=tuple((1, q.value) for q in each), support_each=None)
     soft_to_cap = soft_start is not None and not soft and bool(_UP_TO_CAP.search(t[soft_start : soft_start + 20]))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
     given = of_role(qs, "交付対象事業費")
@@ -483,7 +487,8 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
                           rule("c_overhead")))
     else:
         allowed = min(overhead, overhead_cap)
-        steps.append(Step("cap", f"一般管理費：min({fy(overhead)}, {fy(direct)} × 1/10 = {fy(overhead_cap)}) = {fy(allowed)}",
+        asked = "上限いっぱい" if overhead >= UP_TO_THE_CAP else fy(overhead)
+        steps.append(Step("cap", f"一般管理費：min({asked}, {fy(direct)} × 1/10 = {fy(overhead_cap)}) = {fy(allowed)}",
                           {"一般管理費": overhead}, allowed, rule("c_overhead")))
     total = direct + allowed
     if allowed:
@@ -495,6 +500,8 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
     subsidy = min(half, cap)
     steps.append(Step("cap", f"補助額：min({fy(half)}, 補助上限額{fy(cap)}) = {fy(subsidy)}", {}, subsidy, rule("c_digital_cap")))
     note = f"一般管理費は{fy(overhead_cap)}まで" if overhead is None or overhead > overhead_cap else ""
+    if overhead is not None and overhead >= UP_TO_THE_CAP:
+        overhead = overhead_cap
     return Calculation(
         kind="digital_env_program", inputs={"直接経費": "＋".join(fy(v) for v in direct_items),
                                             "一般管理費": fy(overhead) if overhead else "—"},
