@@ -34,7 +34,8 @@ PASSAGES_PER_PART = 3  # each part of a several-part question adds its best pass
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")  # zero-width, joiners, BOM, soft hyphen
-_ENGLISH = re.compile(r"[\x00-\x7f‘’“”]*[A-Za-z]{3,}[\x00-\x7f‘’“”]*")  # no Japanese at all
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
 _TITLE_ONLY = re.compile(r"[＜<「【(（][^＞>」】)）\n]{1,40}[＞>」】)）]")
@@ -72,7 +73,7 @@ def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[
 
 def _in_japanese_note(question: str) -> str:
     """A question in English that is declined is told, in English, that the service answers in Japanese."""
-    if not _ENGLISH.fullmatch(question):
+    if _JAPANESE.search(question) or not _LATIN_WORD.search(question):  # linear: no nested repetition
         return ""
     return ("This assistant answers from the programme's Japanese documents, in Japanese; please ask in Japanese "
             "(例：「50人以上の施設の上限額は？」). ")
