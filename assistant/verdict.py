@@ -45,6 +45,12 @@ class Verdict:
     line: str  # the line (verbatim) that states the rule
 
 
+def _names(term: str, question: str) -> bool:
+    """The question names the term as a whole word: 「都道府県外の企業」 does not name 「都道府県」."""
+    return any(not re.match(r"[一-龥ァ-ヶー]", question[m.end() : m.end() + 1])
+               for m in re.finditer(re.escape(term), question))
+
+
 def _amount(number: str, unit: str | None) -> float:
     return float(number.replace(",", "")) * _UNITS.get(unit, 1)
 
@@ -73,7 +79,7 @@ def decide(question: str, lines: Sequence[str]) -> Verdict | None:
         for m in _EXCLUSION.finditer(key):
             items = [i.strip("「」（）()") for i in _LIST_SPLIT.split(m.group(1)) if len(i.strip("「」（）()")) >= 2]
             # an item names the case when it, or a noun inside it (「第三セクターのうち」), is in the question
-            named = [run for i in items for run in [i, *_NOUN.findall(i)] if run in q and run not in _GENERIC][:1]
+            named = [run for i in items for run in [i, *_NOUN.findall(i)] if _names(run, q) and run not in _GENERIC][:1]
             if not named:
                 continue
             if _in_exception(key, m.end()):

@@ -46,3 +46,10 @@ def test_the_verdict_leads_the_answer_and_its_line_is_cited(fake_assistant):
     answer = fake_assistant.ask("中核市である当市が、デジタル活用環境構築推進事業の補助を受けることはできますか？")
     assert answer.text.startswith("いいえ")
     assert any("中核市" in c.quote and "除く" in c.quote for c in answer.citations)
+
+
+def test_a_term_inside_a_longer_word_is_not_the_case():
+    lines = ["補助対象者：地方公共団体（都道府県並びに特別区、指定都市及び中核市を除く）"]
+    assert decide("都道府県外の企業は対象になりますか？", lines) is None
+    found = decide("都道府県は対象になりますか？", lines)
+    assert found is not None and found.word == "いいえ"
