@@ -460,7 +460,11 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
     adding = bool(_ADDING.search(text)) and bool(earlier)
-    if plan.empty or adding or (earlier and _is_partial(plan)):
+    # A turn that states only part of a plan changes the earlier plan when it reads as a follow-up
+    # (「では進出支援が10社なら？」), not when it asks its own question (「3社に満額支給する場合の国費は？」).
+    elliptic = bool(re.match(r"\s*(?:では|じゃあ|それで|その場合|もし|それなら|なら)", text)) or (
+        len(text) <= 40 and bool(re.search(r"(?:なら|だと|だったら|では|場合は)[?？]?\s*$", text)))
+    if plan.empty or adding or (earlier and _is_partial(plan) and elliptic):
         base = _conversation_plan(earlier)
         if base is None or len(text) > 120:
             if plan.empty:

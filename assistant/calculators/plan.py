@@ -98,7 +98,7 @@ def read_plan(question: str) -> Plan:
         plan = replace(plan, facilities=_facilities(t, capacities, [q for q in costs if not in_soft_part(q)],
                                                     has_amounts=any(q.unit == "円" for q in qs)))
     companies = of_role(qs, "社数")
-    if companies and re.search(r"進出支援金|支援金|④", t):
+    if companies and re.search(r"進出支援|支援金|④", t):
         each = of_role(qs, "進出支援金")
         full = _UP_TO_CAP.search(t[companies[0].start : companies[0].end + 20]) or (
             each == [] and _UP_TO_CAP.search(t))

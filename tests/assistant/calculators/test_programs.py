@@ -143,3 +143,14 @@ def test_named_adopted_examples_are_added_up_from_their_own_lines():
     # each step quotes the line of the document that states its amount
     quoted = [s.rule.quote for s in r.calculation.steps if s.rule is not None]
     assert any(f"{first.national // 1000:,}千円" in q for q in quoted)
+
+
+def test_a_question_of_its_own_is_not_merged_into_an_earlier_plan_but_an_elliptic_one_is():
+    history = [Turn("user", "定員30人の施設を5,000万円で整備、高水準タイプの国費は？"), Turn("assistant", "…")]
+    own = route("標準タイプで3社に進出支援金を満額支給する場合の国費の合計は？", history)
+    assert own is not None and own.calculation is not None
+    assert own.calculation.result["国費"] == 3 * 100 * MAN // 2
+    changed = route("では進出支援金を4社に満額支給したら、国費はいくら？", [*history, Turn("user", "進出支援金を2社に満額支給も足したら？"),
+                                                           Turn("assistant", "…")])
+    assert changed is not None and changed.calculation is not None
+    assert changed.calculation.result["国費"] == national(4500 * MAN + 4 * 100 * MAN, "高水準")
