@@ -97,7 +97,8 @@ def _amounts(t: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _role(text: str, start: int, end: int, floor: int, cues: tuple[tuple[str, str], ...]) -> str | None:
+def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) -> str | None:
+    """The role of the nearest cue word before `start` (within 30 characters, not before `floor`)."""
     window = text[max(floor, start - 30) : start]
     best: tuple[int, str] | None = None
     for role, pattern in cues:
@@ -126,11 +127,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             previous = found[-1]
             continue
         previous_end = max((e for _, e in taken if e <= start), default=0)
-        role = _role(t, start, end, previous_end, AMOUNT_CUES)
+        role = _role(t, start, previous_end, AMOUNT_CUES)
         after = _AMOUNT_AFTER.match(t[end : end + 12])
         if after and role in (None, "事業費"):
-            role = _role(after.group(1), 0, 0, 0, ()) or next(
-                (r for r, p in AMOUNT_CUES if re.fullmatch(p, after.group(1)) or re.search(p, after.group(1))), "事業費")
+            role = next((r for r, p in AMOUNT_CUES if re.search(p, after.group(1))), "事業費")
         found.append(Quantity(yen, "円", role or "金額", start, end))
         taken.append((start, end))
         previous = found[-1]
@@ -148,7 +148,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             taken.append((m.start(), m.end()))
             continue
         previous_end = max((e for _, e in taken if e <= m.start()), default=0)
-        role = _role(t, m.start(), m.end(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
+        role = _role(t, m.start(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
         if role is None:
             following = t[m.end() : m.end() + 12]
             role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"

@@ -351,6 +351,9 @@ def _direct_costs(text: str) -> int | None:
     return sum(items) if len(items) >= 2 else stated
 
 
+_REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")  # 「繰り返し」「見返し」 are no repayment
+
+
 _OUTCOME = r"採択|区分|結果|どうなり|どうなる|何評価|評価は|評価に|評価で|ランク|判定|ライン|届"
 _MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
 _SHAPES = [
@@ -365,7 +368,7 @@ _SHAPES = [
            {"事業費": lambda t: _amount_after(t, r"総額|事業費|総事業費|計画|経費")}),
     _Shape("trial_office_tax", re.compile(r"お試し.*(?:特別交付税|措置額).*(?:いくら|金額|額は)"),
            {"対象経費": lambda t: _amount_after(t, r"対象経費|経費")}),
-    _Shape("repayment", re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)"),
+    _Shape("repayment", _REPAY,
            {"受給額": _first_amount,
             "経過": _elapsed}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
@@ -464,8 +467,11 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     # (「では進出支援が10社なら？」), not when it asks its own question (「3社に満額支給する場合の国費は？」).
     elliptic = bool(re.match(r"\s*(?:では|じゃあ|それで|その場合|もし|それなら|なら)", text)) or (
         len(text) <= 40 and bool(re.search(r"(?:なら|だと|だったら|では|場合は)[?？]?\s*$", text)))
+    conversation_read = False
+    conversation: Plan | None = None
     if plan.empty or adding or (earlier and _is_partial(plan) and elliptic):
-        base = _conversation_plan(earlier)
+        conversation, conversation_read = _conversation_plan(earlier), True
+        base = conversation
         if base is None or len(text) > 120:
             if plan.empty:
                 return None
@@ -475,7 +481,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             if plan == base and not any(q.unit == "円" for q in read_quantities(question)) and restated.projects5:
                 plan = replace(restated, grant_type=plan.grant_type)  # 「実は⑤を1件採択済みでした」: the facts added
     if earlier and re.search(r"そのまま|同じ|変えず|据え置", text) and base is None:
-        kept = _conversation_plan(earlier)
+        kept = conversation if conversation_read else _conversation_plan(earlier)
         if kept is not None:
             plan = replace(plan, soft=plan.soft or kept.soft, soft_to_cap=plan.soft_to_cap or kept.soft_to_cap,
                            promotion3=plan.promotion3 or kept.promotion3, companies=plan.companies or kept.companies,
@@ -566,7 +572,6 @@ def _changed(base: Plan, question: str) -> Plan:
 
 
 _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|ではなく|ではございません|でもない)")
-_REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")
 
 
 _COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの|もう)?\s*1\s*社)(?:は|が|:|、|について|の場合|では)")

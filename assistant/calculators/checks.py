@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import cited_rules, floor_to
+from assistant.calculators.common import cited_rules, floor_to, rate_of
 from assistant.calculators.rules import fraction, integer, rule
 from assistant.types import Calculation, Step
 
@@ -114,13 +114,12 @@ def example_rate(eligible_thousand: int, national_thousand: int) -> Calculation 
 
 def example_share(eligible_thousand: int, kind: str) -> Calculation:
     """An example's 国費 and the rest (the local and other burden) from its 交付対象事業費 and type."""
-    name = "rate_high" if kind == "高水準" else "rate_standard"
-    rate = fraction(name)
+    rate, rate_rule = rate_of(kind)
     eligible = eligible_thousand * 1000
     national = floor_to(eligible * rate, integer("national_truncation"))
     rest = eligible - national
     steps = [Step("rate", f"国費：{eligible_thousand:,}千円 × {rate.numerator}/{rate.denominator} = {national // 1000:,}千円",
-                  {}, national, rule(name)),
+                  {}, national, rate_rule),
              Step("difference", f"国費以外：{eligible_thousand:,}千円 − {national // 1000:,}千円 = {rest // 1000:,}千円", {}, rest)]
     if eligible * rate != national:
         steps.insert(1, Step("rate", "千円未満切り捨て", {}, national, rule("national_truncation")))

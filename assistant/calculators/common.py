@@ -71,6 +71,14 @@ def floor_to(value: Fraction | int, unit: int) -> int:
     return int(Fraction(value) // unit) * unit
 
 
+def rate_of(kind: str) -> tuple[Fraction, Rule]:
+    """The 補助率 of a type (高水準 3/4, 標準 1/2) with the rule that states it."""
+    from assistant.calculators.rules import fraction, rule
+
+    name = "rate_high" if kind == "高水準" else "rate_standard"
+    return fraction(name), rule(name)
+
+
 def cited_rules(steps: Sequence[Step]) -> tuple[Rule, ...]:
     """The rules a program's steps apply, each once, in the order first used."""
     rules: dict[str, Rule] = {}

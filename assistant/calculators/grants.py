@@ -6,15 +6,15 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import count, floor_to, grant_type, optional, yen
+from assistant.calculators.common import count, floor_to, grant_type, optional, rate_of, yen
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
 from assistant.types import Calculation
 
 
 def _rate(kind: str) -> tuple[Fraction, str]:
-    name = "rate_high" if kind == "高水準" else "rate_standard"
-    return fraction(name), name
+    rate, stated = rate_of(kind)
+    return rate, stated.name
 
 
 def _frac(f: Fraction) -> str:

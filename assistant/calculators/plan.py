@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import cited_rules, floor_to
+from assistant.calculators.common import cited_rules, floor_to, rate_of
+from assistant.calculators.grants import size_band
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
 from assistant.quantities import Quantity, normalise, of_role, read_quantities
-from assistant.types import Calculation, Rule, Step
+from assistant.types import Calculation, Step
 from assistant.vocabulary import grant_type_of
 
 UP_TO_THE_CAP = 10**12  # an amount asked 「上限いっぱい」: the cap itself applies
@@ -211,16 +212,6 @@ def missing_inputs(plan: Plan) -> list[str]:
     return missing
 
 
-def _rate(kind: str) -> tuple[Fraction, Rule]:
-    name = "rate_high" if kind == "高水準" else "rate_standard"
-    return fraction(name), rule(name)
-
-
-def _band(people: int) -> tuple[str, str]:
-    small, large = integers("size_bands")
-    return BANDS[0] if people < small else BANDS[1] if people < large else BANDS[2]
-
-
 def run(plan: Plan, kind: str) -> Outcome:
     steps: list[Step] = []
     notes: list[str] = []
@@ -231,7 +222,7 @@ def run(plan: Plan, kind: str) -> Outcome:
     capped: list[tuple[int, str, int]] = []  # (eligible, band label, index)
     for i, f in enumerate(plan.facilities, 1):
         assert f.people is not None and f.cost != -1
-        cap_name, band = _band(f.people)
+        cap_name, band = size_band(f.people)
         cap = integer(cap_name)
         steps.append(Step("band", f"施設{i}（定員{f.people}人）は「{band}」：上限{fy(cap)}", {"定員": f.people}, cap,
                           rule(cap_name)))
@@ -314,7 +305,7 @@ def run(plan: Plan, kind: str) -> Outcome:
     if len(eligible_parts) > 1:
         steps.append(Step("sum", f"交付対象事業費：{' + '.join(fy(v) for v in eligible_parts)} = {fy(eligible_total)}",
                           {"内訳": eligible_parts}, eligible_total))
-    rate, rate_rule = _rate(kind)
+    rate, rate_rule = rate_of(kind)
     national = floor_to(eligible_total * rate, integer("national_truncation"))
     steps.append(Step("rate", f"国費：{fy(eligible_total)} × {rate.numerator}/{rate.denominator}（{kind}タイプ）= {fy(national)}"
                       + ("（千円未満切り捨て）" if eligible_total * rate != national else ""),

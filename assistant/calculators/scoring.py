@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from assistant.calculators.common import count, grant_type, optional, percent
+from assistant.calculators.amounts import format_yen
+from assistant.calculators.common import count, floor_to, grant_type, optional, percent, rate_of, yen
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.types import Calculation
 
@@ -111,15 +112,12 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
         result["採択タイプ"] = kind
         used.append(rule("p5_type_same"))
         if cost is not None:
-            from assistant.calculators.amounts import format_yen
-            from assistant.calculators.common import floor_to, yen
-
             cap = integer("project5_cap")
-            rate = fraction("rate_high" if kind == "高水準" else "rate_standard")
+            rate, rate_rule = rate_of(kind)
             national = floor_to(min(yen(inputs, "事業費"), cap) * rate, integer("national_truncation"))
             summary += f"国費は{format_yen(national)}です（事業費は1プロジェクト{format_yen(cap)}まで × {rate.numerator}/{rate.denominator}）。"
             result["国費"] = national
-            used += [rule("project5_cap"), rule("rate_high" if kind == "高水準" else "rate_standard")]
+            used += [rule("project5_cap"), rate_rule]
     thresholds = ", ".join(f"{letter_}≥{integer(name)}" for letter_, name in (("S", "p5_grade_s"), ("A", "p5_grade_a"), ("B", "p5_grade_b")))
     return Calculation(
         kind="project5_adoption",
