@@ -107,7 +107,7 @@ _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
-# 「12個を自己採点したら 2,2,2,2,2,2,2,2,1,2,1,1」: item scores (1–3 each) listed with commas
+# item scores (0–3 each) written one after another with commas or 、 between them, six or more in a row
 _SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*[,、，・/]\s*){5,}[0-3](?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
@@ -641,7 +641,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
 
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The 2021 measures with several cost items: summed, then the measure's limits. A follow-up that changes
-    the direct costs (「では直接経費が5,000万円なら？」) re-runs the earlier one."""
+    the direct costs and asks again re-runs the earlier one with the new costs."""
     text = _n(question)
     qs = read_quantities(question)
     previous = next((t.content for t in reversed(history) if t.role == "user"), "")

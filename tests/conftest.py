@@ -36,3 +36,18 @@ def fake_assistant(fake_settings):
 
     ensure_index(fake_settings, show_progress=False)
     return build_assistant(fake_settings)
+
+
+def corpus_figure(pattern: str, document: str = "telework_measures_catalogue_2021.txt") -> str:
+    """The figure a document states (the first group of `pattern` in its text): tests compare answers with the
+    document, not with a value typed beside a question."""
+    import re
+
+    found = re.search(pattern, (CORPUS / document).read_text(encoding="utf-8"))
+    assert found is not None, pattern
+    return found.group(1)
+
+
+# How many people the documents say were appointed, asked in words of no question set.
+APPOINTED_QUESTION = "伝道師として任命された人数を教えてください。"
+APPOINTED = r"伝道師として([０-９\d]+名)任命"

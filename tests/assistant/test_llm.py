@@ -12,6 +12,7 @@ from assistant.errors import ConfigError
 from assistant.llm import GroundedGenerator, make_chat_model
 from assistant.settings import Settings
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
+from tests.conftest import APPOINTED, APPOINTED_QUESTION, corpus_figure
 
 
 def passage(i: int, text: str) -> Passage:
@@ -116,16 +117,17 @@ def test_the_assistant_uses_a_configured_model_only_when_grounded(fake_assistant
             GroundedGenerator(FakeListChatModel(responses=[reply] * 3)),
         )
 
-    question = "シェアリングエコノミー伝道師は何名任命されていますか？"
+    question = APPOINTED_QUESTION
+    appointed = corpus_figure(APPOINTED)
     extractive = fake_assistant.ask(question)
     made_up = with_model("シェアリングエコノミー伝道師は40名任命されています[1]。").ask(question)
     assert made_up.text == extractive.text  # an unsupported number never reaches the user
-    phrased = with_model("シェアリングエコノミー伝道師として１２名が任命されています[1]。").ask(question)
-    assert "１２名" in phrased.text and phrased.citations
+    phrased = with_model(f"シェアリングエコノミー伝道師として{appointed}が任命されています[1]。").ask(question)
+    assert appointed in phrased.text and phrased.citations
     passages = {p.chunk_id: p.text for p in phrased.passages}
     assert all(c.quote in passages[c.chunk_id] for c in phrased.citations)
     calc = with_model("国費は1億円です[1]。").ask(
-        "定員30人の施設で総事業費6,000万円、高水準タイプなら国費はいくら？"
+        "定員35人の施設で総事業費5,000万円、高水準タイプなら国費はいくら？"
     )
     assert calc.status.value == "calculated" and "3,375万円" in calc.text  # numbers come from the calculator
 
@@ -195,8 +197,8 @@ def test_a_follow_up_reaches_the_model_with_its_topic(fake_assistant):
         GroundedGenerator(Recording(responses=["資料に記載がありません"])),
     )
     history = [
-        Turn("user", "シェアリングエコノミー伝道師は何名任命されていますか？"),
-        Turn("assistant", "１２名です[1]。"),
+        Turn("user", APPOINTED_QUESTION),
+        Turn("assistant", f"{corpus_figure(APPOINTED)}です[1]。"),
     ]
     assistant.ask("それはいつ任命されましたか？", history)
     assert seen and "シェアリングエコノミー伝道師" in seen[0]

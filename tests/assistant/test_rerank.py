@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.rerank import best_line_coverage, rerank
 from assistant.types import Chunk, Passage
+from tests.conftest import APPOINTED, APPOINTED_QUESTION, corpus_figure
 
 
 def passage(rank: int, text: str, score: float) -> Passage:
@@ -25,9 +26,9 @@ def test_the_retriever_reranks_when_settings_say_so(fake_assistant):
     from assistant.core import build_assistant
 
     reranking = build_assistant(fake_assistant.settings.model_copy(update={"rerank": "lines"}))
-    question = "シェアリングエコノミー伝道師は何名任命されていますか？"
+    question = APPOINTED_QUESTION
     plain = fake_assistant.retriever.passages(question, 5)
     reranked = reranking.retriever.passages(question, 5)
     assert len(reranked) == 5 and [p.rank for p in reranked] == [1, 2, 3, 4, 5]
-    assert "１２名任命" in reranked[0].text  # the line that answers it comes first
+    assert corpus_figure(APPOINTED) in reranked[0].text  # the line that answers it comes first
     assert {p.chunk_id for p in reranked} & {p.chunk_id for p in plain}

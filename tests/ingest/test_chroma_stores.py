@@ -17,10 +17,10 @@ from assistant.core import build_assistant
 from assistant.settings import Settings
 from ingest.pipeline import run_ingest
 from tests.assistant.test_service_http import free_port
-from tests.conftest import CORPUS
+from tests.conftest import APPOINTED, APPOINTED_QUESTION, CORPUS, corpus_figure
 
 pytestmark = pytest.mark.integration
-QUESTION = "シェアリングエコノミー伝道師は何名任命されていますか？"
+QUESTION = APPOINTED_QUESTION
 
 
 @pytest.fixture()
@@ -51,7 +51,7 @@ def _check(settings: Settings) -> None:
         assistant = build_assistant(settings.model_copy(update={"retriever": mode}))
         passages = assistant.retriever.passages(QUESTION, 5)
         assert len(passages) == 5 and len({p.chunk_id for p in passages}) == 5
-        assert any("１２名任命" in p.text for p in passages), mode
+        assert any(corpus_figure(APPOINTED) in p.text for p in passages), mode
         docs = assistant.retriever.invoke(QUESTION)  # the LangChain BaseRetriever interface
         assert docs and docs[0].metadata["chunk_id"] == passages[0].chunk_id
 

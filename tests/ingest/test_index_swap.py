@@ -14,11 +14,12 @@ from pathlib import Path
 from assistant.settings import Settings
 from ingest.pipeline import run_ingest
 from ingest.stores import current_index_dir
+from tests.conftest import APPOINTED_QUESTION
 
 REPO = Path(__file__).resolve().parent.parent.parent
 CORPUS = REPO / "corpus"
 QUESTIONS = ["進出支援金の返還制度は？", "サテライトオフィス等整備事業ではどのような経費が対象になりますか？",
-             "シェアリングエコノミー伝道師は何名任命されていますか？", "問い合わせ先の電話番号は？"]
+             APPOINTED_QUESTION, "問い合わせ先の電話番号は？"]
 
 
 def test_rebuilds_under_load_refuse_nothing(tmp_path):

@@ -32,7 +32,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--no-first-run"]
 INTERNAL = re.compile(r"cap_facility|rate_high|rate_standard|size_bands|national_truncation|_表示|True|False|\.txt|"
                       r"[a-z]+_[a-z0-9]+")
-CALC_QUESTION = "定員30人の施設で総事業費6,000万円、高水準タイプなら国費はいくら？"
+CALC_QUESTION = "定員35人の施設で総事業費5,000万円、高水準タイプなら国費はいくら？"
 BOTS = "#chat .message-row.bot-row"
 
 

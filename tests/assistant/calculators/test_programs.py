@@ -116,12 +116,12 @@ def test_head_counts_with_man_and_sen_are_read(thousands, rest):
 
 
 def test_a_follow_up_that_changes_the_type_reports_the_change_in_burden():
-    first = "定員22人の施設の整備・運営費が4,860万円、ソフト経費が870万円です。高水準タイプの国費と町の持ち出しは？"
+    first = "定員25人の施設（整備・運営費4,700万円）とソフト経費950万円の計画で、高水準タイプの国費と負担を知りたい"
     history = [Turn("user", first), Turn("assistant", "…")]
-    r = route("標準タイプになったら、持ち出しはいくら増えますか？", history)
+    r = route("標準タイプで採択された場合、負担はどれだけ増える？", history)
     assert r is not None and r.calculation is not None
-    eligible = 4500 * MAN + 870 * MAN
-    stated = 4860 * MAN + 870 * MAN
+    eligible = 4500 * MAN + 950 * MAN
+    stated = 4700 * MAN + 950 * MAN
     increase = (stated - national(eligible, "標準")) - (stated - national(eligible, "高水準"))
     assert r.calculation.result["地方負担の増減"] == increase
 
