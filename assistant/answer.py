@@ -404,6 +404,8 @@ class QuestionSignals:
     names: list[str]  # programmes named (normalised)
     other_measures: list[str]  # the documents' other measures (normalised)
     phrases: list[tuple[str, str, str]]  # quantity phrases of the question and topic
+    # cosine(question, unit in context) by unit key (`LoadedIndex.similarity`), None without unit vectors
+    similarity: Callable[[str, int, int], float] | None = None
 
 
 def question_signals(
@@ -412,6 +414,7 @@ def question_signals(
     use_synonyms: bool = True,
     idf: Callable[[str], float] | None = None,
     measures: frozenset[str] = frozenset(),
+    similarity: Callable[[str, int, int], float] | None = None,
 ) -> QuestionSignals:
     current = term_weights(query_tokens(question, use_synonyms), idf)
     context = {t: w * 0.5 for t, w in term_weights(query_tokens(carried, False), idf).items()} if carried else {}
@@ -436,6 +439,7 @@ def question_signals(
         names=names,
         other_measures=[m for m in (normalise_key(x) for x in measures) if names and not any(n in m or m in n for n in names)],
         phrases=_QUANTITY.findall(asked) + _QUANTITY.findall(normalise_key(carried)),
+        similarity=similarity,
     )
 
 
@@ -452,6 +456,7 @@ def unit_features(signals: QuestionSignals, passages: list[Passage]) -> list[tup
     topic_total = sum(signals.topic.values()) or 1.0
     current_total = sum(current.values()) or 1.0
     out: list[tuple[Unit, list[float]]] = []
+    similarity = signals.similarity
     for passage in passages:
         length_of_passage = max(1, len(passage.text))
         for unit, features in passage_units(passage):
@@ -505,7 +510,13 @@ def unit_features(signals: QuestionSignals, passages: list[Passage]) -> list[tup
                 float(bool(unit.label)),
                 _share(current, current_total, features.prev_tokens),
                 _share(current, current_total, features.next_tokens),
+                similarity(passage.chunk.chunk_id, unit.start, unit.end) if similarity else 0.0,
+                0.0,  # meaning_margin, set below once every unit's meaning is known
             ]))
+    if similarity and out:
+        best = max(v[-2] for _, v in out)
+        for _, v in out:
+            v[-1] = v[-2] - best
     return out
 
 
@@ -517,6 +528,7 @@ def draft_answer(
     idf: Callable[[str], float] | None = None,
     measures: frozenset[str] = frozenset(),
     max_units: int = MAX_UNITS,
+    similarity: Callable[[str, int, int], float] | None = None,
 ) -> Draft | None:
     """Choose up to `max_units` lines that answer `question`; None when nothing relevant enough is found.
 
@@ -526,7 +538,7 @@ def draft_answer(
     """
     if not passages:
         return None
-    signals = question_signals(question, carried, use_synonyms, idf, measures)
+    signals = question_signals(question, carried, use_synonyms, idf, measures, similarity)
     ranker = unit_ranker.current()
     scored = [(ranker.score(vector), unit) for unit, vector in unit_features(signals, passages)]
     if any(not u.is_heading for _, u in scored):

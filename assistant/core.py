@@ -241,9 +241,14 @@ class Assistant:
 
     def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage]) -> extract.Draft | None:
         """The extractive answer; a question asking several things gets each part answered in turn."""
+        meanings: dict[str, Any] = {}  # one question vector per distinct text asked about
+
         def draft_for(text: str, topic: str, max_units: int = extract.MAX_UNITS) -> extract.Draft | None:
+            asked = f"{topic}\n{text}" if topic else text
+            if asked not in meanings:
+                meanings[asked] = self.index.similarity(asked)
             return extract.draft_answer(text, topic, passages, self.settings.use_synonyms, self.index.idf,
-                                        self.index.measures, max_units)
+                                        self.index.measures, max_units, meanings[asked])
 
         if len(parts) == 1:
             return draft_for(question, carried)

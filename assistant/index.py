@@ -22,6 +22,7 @@ class LoadedIndex:
     chunks: list[Chunk]
     keyword: Any  # bm25s.BM25
     dense: Any  # langchain_chroma.Chroma
+    units: Any = None  # assistant.unit_vectors.UnitVectors, or None for an index built without them
     by_id: dict[str, Chunk] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -49,6 +50,12 @@ class LoadedIndex:
         df = self._df.get(token, 0)
         return math.log((n - df + 0.5) / (df + 0.5) + 1.0)
 
+    def similarity(self, text: str) -> Any:
+        """cosine(text as a question, unit) by unit key (`UnitVectors.similarity`), or None without unit vectors."""
+        if self.units is None or not text.strip():
+            return None
+        return self.units.similarity(self.dense.embeddings.embed_query(text))
+
     @property
     def version(self) -> str:
         return str(self.manifest.get("build_id") or self.manifest.get("version", ""))[:40]
@@ -59,6 +66,7 @@ def load_index(settings: Settings, embeddings: Embeddings) -> LoadedIndex:
     import bm25s
     from langchain_chroma import Chroma
 
+    from assistant.unit_vectors import UnitVectors
     from ingest.stores import chroma_client, current_index_dir, read_chunks, read_manifest
 
     directory = current_index_dir(settings)
@@ -72,4 +80,4 @@ def load_index(settings: Settings, embeddings: Embeddings) -> LoadedIndex:
         client=client,
         create_collection_if_not_exists=False,
     )
-    return LoadedIndex(directory, manifest, chunks, keyword, dense)
+    return LoadedIndex(directory, manifest, chunks, keyword, dense, UnitVectors.load(directory))

@@ -103,5 +103,9 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def embedding_cache(self) -> Path:
+        return self.data_dir / "embedding_cache.sqlite3"
+
+    @property
     def feedback_db(self) -> Path:
         return self.data_dir / "feedback.sqlite3"

@@ -84,8 +84,10 @@ def unit_rows(assistant: Assistant, turns: Sequence[str]) -> list[tuple[Any, lis
     passages = assistant.retriever.passages(rewritten.query, assistant.settings.top_k)
     if len(parts) > 1:
         passages = assistant._with_passages_for(parts, rewritten.carried, passages)
-    signals = question_signals(question, rewritten.carried, assistant.settings.use_synonyms, assistant.index.idf,
-                               assistant.index.measures)
+    carried = rewritten.carried
+    similarity = assistant.index.similarity(f"{carried}\n{question}" if carried else question)
+    signals = question_signals(question, carried, assistant.settings.use_synonyms, assistant.index.idf,
+                               assistant.index.measures, similarity)
     rows = unit_features(signals, passages)
     if any(not u.is_heading for u, _ in rows):
         rows = [(u, v) for u, v in rows if not u.is_heading]  # as draft_answer: headings are never chosen

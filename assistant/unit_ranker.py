@@ -52,6 +52,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "labelled_cell",  # a table cell shown with its row/column label
     "prev_overlap",  # share of the question's weight found in the line above
     "next_overlap",  # … in the line below
+    # meaning (e5 vectors of the question and of the unit in context, built at ingest: assistant/unit_vectors.py)
+    "meaning",  # cosine(question, unit)
+    "meaning_margin",  # that cosine minus the best one among the candidate units (0 for the closest)
 )
 
 HAND_WEIGHTS: dict[str, float] = {

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Chunk
 
-FORMAT_VERSION = "7"
+FORMAT_VERSION = "8"  # 8: answer-unit vectors
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,16 @@ class IngestSummary:
     seconds: float
     version: str
     skipped: bool = False
+    embedded: int = 0  # texts the model embedded
+    cached: int = 0  # texts whose vector came from the embedding cache
 
     def __str__(self) -> str:
         if self.skipped:
             return f"index is up to date (version {self.version[:12]}, {self.chunks} chunks)"
         return (
             f"indexed {self.documents} documents, {self.sections} sections, {self.chunks} chunks "
-            f"in {self.seconds:.1f} s (version {self.version[:12]})"
+            f"in {self.seconds:.1f} s (version {self.version[:12]}; {self.embedded} texts embedded, "
+            f"{self.cached} from the embedding cache)"
         )
 
 
@@ -74,6 +77,7 @@ def build_chunks(settings: Settings, documents: list[Document]) -> tuple[list[Ch
 def run_ingest(settings: Settings, force: bool = False, show_progress: bool = True) -> IngestSummary:
     from tqdm import tqdm
 
+    from assistant.embedding_cache import CachedEmbeddings
     from assistant.embeddings import embedding_name, make_embeddings
     from ingest.stores import current_index_dir, read_manifest, remove_abandoned_builds, write_index
 
@@ -110,10 +114,15 @@ def run_ingest(settings: Settings, force: bool = False, show_progress: bool = Tr
         "sections": n_sections,
         "chunks": len(chunks),
     }
-    embeddings = make_embeddings(settings)
-    with tqdm(total=len(chunks), desc="embedding chunks", unit="chunk", disable=not show_progress) as bar:
-        write_index(settings, chunks, embeddings, manifest, progress=bar)
-    return IngestSummary(len(documents), n_sections, len(chunks), time.perf_counter() - started, version)
+    # Vectors are cached by (model, text hash): re-ingesting unchanged text embeds nothing.
+    embeddings = CachedEmbeddings(make_embeddings(settings), embedding_name(settings), settings.embedding_cache)
+    with (
+        tqdm(total=len(chunks), desc="embedding chunks", unit="chunk", disable=not show_progress) as bar,
+        tqdm(desc="embedding answer units", unit="unit", disable=not show_progress) as unit_bar,
+    ):
+        write_index(settings, chunks, embeddings, manifest, progress=bar, unit_progress=unit_bar)
+    return IngestSummary(len(documents), n_sections, len(chunks), time.perf_counter() - started, version,
+                         embedded=embeddings.misses, cached=embeddings.hits)
 
 
 def ensure_index(settings: Settings, show_progress: bool = True) -> IngestSummary:

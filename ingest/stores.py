@@ -1,7 +1,8 @@
 """The on-disk index: a versioned directory per build and a pointer file naming the live one.
 
     data/index/CURRENT                      -> {"dir": "v-<version>-<time>", "version": ...}
-    data/index/v-<version>-<time>/manifest.json, chunks.jsonl, bm25/, chroma/ (embedded mode)
+    data/index/v-<version>-<time>/manifest.json, chunks.jsonl, bm25/, chroma/ (embedded mode),
+                                  units.json + units.npy (answer-unit vectors, assistant/unit_vectors.py)
 
 A build writes into `.building-*` and only then renames it and replaces CURRENT (`os.replace` is atomic), so
 a crash mid-way leaves the previous index live; what a killed build leaves behind is removed at the next start
@@ -72,6 +73,7 @@ def write_index(
     manifest: dict[str, Any],
     progress: Any = None,
     batch_size: int = 64,
+    unit_progress: Any = None,
 ) -> Path:
     """Build a complete index aside, then make it the live one. Returns the new directory."""
     from langchain_chroma import Chroma
@@ -114,8 +116,12 @@ def write_index(
         if progress is not None:
             progress.update(len(batch))
 
+    from assistant.unit_vectors import write_unit_vectors
+
+    unit_texts = write_unit_vectors(building, chunks, embeddings, manifest.get("embedding", ""), unit_progress)
     manifest = {
         **manifest,
+        "unit_vectors": unit_texts,
         "build_id": build_id,
         "chroma": {"mode": "http" if settings.chroma_host else "embedded", "collection": collection},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
