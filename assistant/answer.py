@@ -711,7 +711,26 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
                 room -= len(line)
             items += 1
             i += 1
+    if not after and i < len(spans) and all(_is_label(ln) for ln in best.text.split("\n") if ln.strip()):
+        # A label whose value the PDF put on the next line (「令和２年度3次補正一般会計」 / 「10,000百万円」, a
+        # heading 「第1回採択事例」 / the cases it names): the key line says nothing without the line below.
+        a, b = spans[i]
+        line = text[a:b]
+        if (near(spans[last][1], a) and len(line) <= WINDOW_VALUE_CHARS and len(line) <= room and not taken(a, b)
+                and not _NOTE.match(line) and not classify(line) and not line.rstrip().endswith(("：", ":"))):
+            after.append(unit(a, b))
     return Window(tuple(before), tuple(after))
+
+
+WINDOW_VALUE_CHARS = 80
+
+
+def _is_label(line: str) -> bool:
+    """A short line that names rather than states: no sentence end, no table cells, no figure of its own
+    beyond a year or a number in its name (「令和２年度3次補正」)."""
+    bare = re.sub(r"(令和|平成)\s*[0-9０-９元]+\s*年度?|[0-9０-９]+\s*次|第\s*[0-9０-９]+\s*回", "", line)
+    return (len(line.strip()) <= WINDOW_LABEL_CHARS and not line.rstrip().endswith("。") and "\t" not in line
+            and " | " not in line and not re.search(r"[0-9０-９]", bare))
 
 
 # 「以下3つの視点に留意すること。」「対象経費は以下のとおり。」: the line promises the lines that follow.

@@ -16,10 +16,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
-from assistant import conversation, guardrails, question_parts, scope, verdict
+from assistant import conversation, guardrails, question_parts, scope, unit_ranker, verdict
 from assistant.errors import InputError
 from assistant.japanese import normalise_key
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
+from assistant.unit_ranker import MEANING
 
 if TYPE_CHECKING:
     from assistant.index import LoadedIndex
@@ -245,8 +246,8 @@ class Assistant:
 
         def draft_for(text: str, topic: str, max_units: int = extract.MAX_UNITS) -> extract.Draft | None:
             asked = f"{topic}\n{text}" if topic else text
-            if asked not in meanings:
-                meanings[asked] = self.index.similarity(asked)
+            if asked not in meanings:  # a question embedding only when the ranker weighs meaning
+                meanings[asked] = self.index.similarity(asked) if unit_ranker.current().uses(*MEANING) else None
             return extract.draft_answer(text, topic, passages, self.settings.use_synonyms, self.index.idf,
                                         self.index.measures, max_units, meanings[asked])
 

@@ -164,29 +164,45 @@ _WESTERN_YEAR = re.compile(
 )
 
 
-def years_named(key: str) -> list[int]:
-    """Western years of the fiscal years a question names: 令和7年度 → 2025, r6補正 → 2024, fy2025 → 2025."""
-    years = []
+def year_mentions(key: str) -> list[tuple[int, int, int]]:
+    """(western year, start, end) of the fiscal years a question names: 令和7年度 → 2025, r6補正 → 2024,
+    fy2025 → 2025. A calendar date (2025年3月31日, 2025年6月) is the asker's event, not a fiscal year."""
+    found = []
     for m in _ERA_YEAR.finditer(key):
         era, number = m.group(1), m.group(2)
         n = 1 if number == "元" else int(number)
-        years.append((2018 if era in ("令和", "r") else 1988) + n)
+        found.append(((2018 if era in ("令和", "r") else 1988) + n, m.start(), m.end()))
     for m in _WESTERN_YEAR.finditer(key):
-        years.append(int(next(g for g in m.groups() if g)))
-    return years
+        found.append((int(next(g for g in m.groups() if g)), m.start(), m.end()))
+    return [(y, a, b) for y, a, b in found if not _DATE_AFTER.match(key, b)]
+
+
+_DATE_AFTER = re.compile(r"\s*年\s*\d{1,2}\s*月")
+YEAR_REACH = 20  # characters around a year within which a budget/call word makes it the year asked about
+
+
+def years_named(key: str) -> list[int]:
+    return [y for y, _, _ in year_mentions(key)]
 
 
 def _uncovered_year_check(config: dict[str, Any]) -> Callable[[str], bool]:
-    """A budget, call, deadline or rate year the documents do not describe (a KPI or plan year is fine)."""
+    """A budget, call, deadline or rate year the documents do not describe (a KPI or plan year is fine). The year
+    must be asked about as such: a budget/call word near it, in the same sentence, and no plan/KPI word there; a
+    KPI year elsewhere in a long question about a requirement is the plan's year, not an unknown budget year."""
     covered = set(config["covered_years"])
     context = re.compile(config["year_context"])
     plan = re.compile(config["plan_context"])
 
     def uncovered(key: str) -> bool:
-        years = years_named(key)
-        if not years or all(y in covered for y in years):
-            return False
-        return bool(context.search(key)) and not plan.search(key)
+        for year, start, end in year_mentions(key):
+            if year in covered:
+                continue
+            sentence_start = max(key.rfind(c, 0, start) for c in "。？?！!\n") + 1
+            ends = [i for i in (key.find(c, end) for c in "。？?！!\n") if i >= 0]
+            around = key[max(sentence_start, start - YEAR_REACH) : min([*ends, end + YEAR_REACH])]
+            if context.search(around) and not plan.search(around):
+                return True
+        return False
 
     return uncovered
 

@@ -17,6 +17,9 @@ MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「ど�
 # Something a clause asks: an interrogative, or a request / question ending.
 _ASKS = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
 _SENTENCE_END = re.compile(r"(?<=[?？。])")
+# A sentence that tells rather than asks (「…話が出ています。」「…で計画しています。」): it ends in 。 without a
+# question or request form before it.
+_STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)。$")
 # 「伝道師は何人いて、令和2年度は何地域に…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
 _CLAUSE_BREAK = re.compile(r"(?<=[てで])、|(?<=か)、")
 # 「…事業の担当課と予算額を教えて」: two nouns joined by と under one subject.
@@ -28,13 +31,22 @@ _TWO_NOUNS = re.compile(
 def split_question(question: str) -> list[str]:
     """The parts of a question that each ask something; [question] when it asks one thing."""
     parts: list[str] = []
+    pending = ""  # statements about the asker's case before any question: they belong to the next one
     for sentence in (s.strip() for s in _SENTENCE_END.split(question.strip())):
         if not sentence:
             continue
-        if parts and not _ASKS.search(sentence):
-            parts[-1] += sentence  # a statement before or after the question belongs to it
+        if _STATEMENT.search(sentence) or not _ASKS.search(sentence):
+            if parts:
+                parts[-1] += sentence  # a statement after a question belongs to it
+            else:
+                pending += sentence
             continue
-        parts.extend(_split_sentence(sentence))
+        pieces = _split_sentence(sentence)
+        pieces[0] = pending + pieces[0]
+        pending = ""
+        parts.extend(pieces)
+    if pending:
+        parts.append(pending)
     parts = [p for p in parts if p]
     if len(parts) > MAX_PARTS or len(parts) < 2:
         return [question]

@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.unit_ranker import FEATURE_NAMES, HAND, MODEL_PATH, MODEL_VERSION, LinearRanker
+from assistant.unit_ranker import FEATURE_NAMES, HAND, MEANING, MODEL_PATH, MODEL_VERSION, LinearRanker
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -35,6 +35,11 @@ DEFAULT_FILES = (
     "eval/questions.jsonl",
     "eval/blind_general_2026-11-29.jsonl",
     "eval/blind_calc_2026-11-29.jsonl",
+    "eval/blind_b2_2026-11-29.jsonl",
+    "eval/blind_c3_2026-11-29.jsonl",
+    "eval/blind_d4_2026-11-29.jsonl",
+    "eval/blind_e5_2026-11-29.jsonl",
+    "eval/blind_f6_2026-11-29.jsonl",
 )
 SEED = 14
 FOLDS = 5
@@ -126,16 +131,22 @@ def _matrix(examples: Sequence[Example]) -> tuple[Any, Any, list[str]]:
 
 # What the regression sees: every named feature ("all"; "pairwise": differences of a positive and a negative unit of
 # one item, each item weighing the same, then a one-column calibration), or the hand-weighted score alone ("hand").
-COLUMNS = ("all", "pairwise", "hand")
+COLUMNS = ("all", "pairwise", "hand", "hand_meaning")
 PAIRWISE_C = 0.1
 
 
 def _columns(x: Any, columns: str) -> Any:
     """The regression's input: the feature matrix ("all"), or one column, the hand-weighted score ("hand": the
-    regression then learns only how that score maps to a probability)."""
+    regression then learns only how that score maps to a probability), or that column beside the meaning features
+    ("hand_meaning": the regression learns how much meaning adds to the words' score)."""
     import numpy as np
 
-    return x @ np.array(HAND.weights).reshape(-1, 1) if columns == "hand" else x
+    hand = x @ np.array(HAND.weights).reshape(-1, 1)
+    if columns == "hand":
+        return hand
+    if columns == "hand_meaning":  # the hand score and the e5 meaning features, weighed against each other
+        return np.hstack([hand, x[:, [FEATURE_NAMES.index(n) for n in MEANING]]])
+    return x
 
 
 def fit(examples: Sequence[Example], c: float = C, seed: int = SEED, columns: str = "all") -> tuple[LinearRanker, Any]:
@@ -197,7 +208,12 @@ def folded(scaler: Any, coef: Any, intercept: float, columns: str) -> LinearRank
     scale = [s if s else 1.0 for s in scaler.scale_]
     raw = [float(w) / s for w, s in zip(coef, scale, strict=True)]
     bias = intercept - sum(w * m for w, m in zip(raw, scaler.mean_, strict=True))
-    weights = [raw[0] * h for h in HAND.weights] if columns == "hand" else raw
+    if columns in ("hand", "hand_meaning"):
+        weights = [raw[0] * h for h in HAND.weights]
+        for name, w in zip(MEANING, raw[1:], strict=False):
+            weights[FEATURE_NAMES.index(name)] += w
+    else:
+        weights = raw
     return LinearRanker(tuple(round(w, DIGITS) for w in weights), round(bias, DIGITS), True, f"learned:{columns}")
 
 
@@ -280,6 +296,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="regress on every feature, on the hand-weighted score only, or whichever has the better "
                              "grouped-CV end accuracy (default)")
     parser.add_argument("--no-end-accuracy", action="store_true", help="skip answering each held-out fold")
+    parser.add_argument("--compare", nargs="+", choices=["hand_raw", *COLUMNS], default=["hand_raw", *COLUMNS],
+                        help="the models cross-validated (default: all)")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -303,7 +321,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     def maker(columns: str) -> Callable[[list[Example]], LinearRanker]:
         return lambda train: HAND if columns == "hand_raw" else fit(train, args.c, args.seed, columns)[0]
 
-    rankers = {name: maker(name) for name in ("hand_raw", *COLUMNS)}
+    rankers = {name: maker(name) for name in args.compare}
     hits: dict[str, float] = dict.fromkeys(rankers, 0.0)
     correct: dict[str, float] = dict.fromkeys(rankers, 0.0)
     n_hit = 0
@@ -326,7 +344,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     columns = args.columns
     if columns == "best":  # ties go to the one-column model (fewer parameters)
         measure = correct if not args.no_end_accuracy else hits
-        columns = max(reversed(COLUMNS), key=lambda c: measure[c])
+        columns = max((c for c in reversed(COLUMNS) if c in rankers), key=lambda c: measure[c])
     ranker, _ = fit(examples, args.c, args.seed, columns)
     meta = {"model": f"StandardScaler + LogisticRegression(C={args.c}, class_weight=balanced) on {columns!r} columns, "
                      "folded to raw feature units",

@@ -57,6 +57,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "meaning_margin",  # that cosine minus the best one among the candidate units (0 for the closest)
 )
 
+MEANING: tuple[str, ...] = ("meaning", "meaning_margin")
+
 HAND_WEIGHTS: dict[str, float] = {
     "overlap": 1.0,
     "passage_score": 1.5,
@@ -94,6 +96,10 @@ class LinearRanker:
         if unknown:
             raise ValueError(f"unknown features: {sorted(unknown)}")
         return cls(tuple(float(weights.get(n, 0.0)) for n in names), float(bias), probability, name)
+
+    def uses(self, *names: str) -> bool:
+        """Whether any of these features has a weight (the meaning features cost a question embedding)."""
+        return any(self.weights[FEATURE_NAMES.index(n)] for n in names)
 
     def decision(self, vector: Sequence[float]) -> float:
         total = self.bias
