@@ -68,7 +68,19 @@ def normalise(text: str) -> str:
     # Only runs of kanji numerals that count something (五千百三十万円, 三社): 一般管理費 stays as it is.
     protected = _KANJI_NUMBER.sub(lambda m: _kanji_to_arabic(m.group()), protected)
     key = unicodedata.normalize("NFKC", protected)
+    key = _MIXED_THOUSANDS.sub(lambda m: str(_mixed_value(m.group())), key)
     return re.sub(r"\x00(\d+)\x01", lambda m: chr(int(m.group(1)) + 0x245F), key)
+
+
+# 「1千9百万円」「2千5百万」: digits with 千/百 before 万 or 億 (written so in speech and in some tables)
+_MIXED_THOUSANDS = re.compile(r"(?<![\d,.])\d+千(?:\d+百)?(?:\d+十)?(?=\s*(?:万|億))|(?<![\d,.])\d+百(?:\d+十)?(?=\s*(?:万|億))")
+
+
+def _mixed_value(text: str) -> int:
+    total = 0
+    for digits, unit in re.findall(r"(\d+)([千百十])", text):
+        total += int(digits) * {"千": 1000, "百": 100, "十": 10}[unit]
+    return total
 
 
 def count_value(text: str) -> int:
@@ -162,6 +174,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         found.append(last_people)
         taken.append((m.start(), m.end()))
     for m in _COMPANIES.finditer(t):
+        if m.group("n") == "1" and re.match(r"\s*\d", t[m.end() : m.end() + 2]):
+            continue  # 「1社100万円×4社」: 1社 states what each company gets, not how many companies
         if free(m.start(), m.end()):
             sentence = t.rfind("。", 0, m.start()) + 1
             window = t[max(sentence, m.start() - 30) : m.start()]

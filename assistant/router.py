@@ -109,7 +109,7 @@ _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
 # item scores (0–3 each) written one after another with commas or 、 between them, six or more in a row
 _SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*[,、，・/]\s*){5,}[0-3](?![\d.%])")
-_POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)")
+_POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)|\s*[×xX*]\s*(\d+)(?!\s*[%万円人社]))")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
 
 
@@ -123,7 +123,10 @@ def _score(text: str) -> int | None:
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
-        return sum(int(x) for x in sheet)
+        # ⑤'s 付加項目 named by what they reward (「付加項目はデジタル実装だけ1点」): scored after their words
+        extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d", t) else [
+            int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。\d]{1,24}?(\d)\s*点", t)]
+        return sum(int(x) for x in sheet) + sum(extra)
     listed = _SCORE_LIST.search(t)
     if listed:
         return sum(int(x) for x in re.findall(r"\d", listed.group(0)))
@@ -132,7 +135,7 @@ def _score(text: str) -> int | None:
         return sum(int(x) for x in viewpoints)
     per_points = _POINTS_TIMES_ITEMS.findall(t)
     if per_points:
-        return sum(int(points) * int(items) for points, items in per_points)
+        return sum(int(points) * int(items or times) for points, items, times in per_points)
     bonus_spans = [m.span() for m in _BONUS_POINTS.finditer(t)]
     products = list(_ITEMS_TIMES_POINTS.finditer(t))
     if products:

@@ -78,8 +78,11 @@ def read_plan(question: str) -> Plan:
     def in_soft_part(q: Quantity) -> bool:
         return soft_start is not None and q.start > soft_start and "。" not in t[soft_start : q.start]
 
+    # Soft costs and nothing about a facility's size or its works (「施設整備とは別にソフト事業も。PR動画380万、…」):
+    # every amount listed is a soft cost item.
+    soft_only = soft_start is not None and not capacities and not any(q.role == "事業費" for q in costs) and not about5
     soft = [q.value for q in qs if q.unit == "円" and (q.role == "ソフト経費" or (q.role in ("直接経費", "金額", "B1")
-                                                                                 and in_soft_part(q)))]
+                                                                                 and (in_soft_part(q) or soft_only)))]
     plan = Plan(grant_type=grant_type_of(t))
     if about5:
         projects = [q.value for q in costs if not in_soft_part(q)] + [q.value for q in of_role(qs, "⑤事業費")]
@@ -95,7 +98,7 @@ def read_plan(question: str) -> Plan:
         promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額")]
         plan = replace(plan, promotion3=tuple(promo))
         soft = []
-    else:
+    elif not soft_only:
         plan = replace(plan, facilities=_facilities(t, capacities, [q for q in costs if not in_soft_part(q)],
                                                     has_amounts=any(q.unit == "円" for q in qs)))
     companies = of_role(qs, "社数")
@@ -121,7 +124,10 @@ def read_plan(question: str) -> Plan:
         elif len(each) > 1 and len(each) == companies[0].value:
             # one amount per company, listed: each capped on its own
             plan = replace(plan, support_groups=tuple((1, q.value) for q in each), support_each=None)
-    soft_to_cap = soft_start is not None and not soft and bool(_UP_TO_CAP.search(t[soft_start : soft_start + 20]))
+    # 「ソフト事業もやります…上限いっぱいまで使ったら」: soft costs without an amount, in a question about the most
+    # the plan can get, are taken at their cap too
+    soft_to_cap = soft_start is not None and not soft and bool(
+        _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (_UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
@@ -129,7 +135,14 @@ def read_plan(question: str) -> Plan:
     return plan
 
 
-_EACH_COUNT = re.compile(r"^\s*(?:クラス|規模|程度|くらい)?(?:の施設)?\s*(?:を|が)\s*([1-3１-３一二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)")
+# 「15人規模の小さい施設を2つ」「30人くらい入れる施設を1つ」: how many facilities of the size just named
+_EACH_COUNT = re.compile(r"^\s*(?:クラス|規模|程度|くらい|ほど|前後)?(?:が?入れる|が?入る|収容)?(?:の?[^、。を\d]{0,8}?(?:施設|オフィス|拠点|スペース))?"
+                         r"\s*(?:を|が)\s*([1-3１-３一二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)")
+
+
+def _count_after(t: str, q: Quantity) -> int | None:
+    m = _EACH_COUNT.match(t[q.end : q.end + 24])
+    return int(normalise(m.group(1)).translate(str.maketrans("一二三", "123"))) if m else None
 
 
 def facilities_at_cap(question: str) -> tuple[Facility, ...]:
@@ -137,8 +150,7 @@ def facilities_at_cap(question: str) -> tuple[Facility, ...]:
     t = normalise(question)
     out: list[Facility] = []
     for q in of_role(read_quantities(question), "定員"):
-        m = _EACH_COUNT.match(t[q.end : q.end + 16])
-        out += [Facility(q.value, None)] * (int(normalise(m.group(1)).translate(str.maketrans("一二三", "123"))) if m else 1)
+        out += [Facility(q.value, None)] * (_count_after(t, q) or 1)
     return tuple(out)
 
 
@@ -150,8 +162,17 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
     repeated = int(normalise(count_word.group(1))) if count_word and len(capacities) == 1 else 1
     if len(capacities) == 1 and len(costs) == 1 and repeated > 1:
         return (Facility(capacities[0].value, costs[0].value),) * repeated  # 「2か所、それぞれ2,800万円」
+    if len(capacities) > 1 and len(costs) > 1 and len(costs) != len(capacities) and len(
+            {size_band(c.value)[0] for c in capacities}) == 1:
+        # 「20人未満の施設を3か所…どれも定員は10〜15人」: sizes that all fall in one band, one amount per facility
+        return tuple(Facility(capacities[0].value, k.value) for k in costs)
     if capacities and len(costs) == len(capacities):
         return tuple(Facility(c.value, k.value) for c, k in zip(capacities, costs, strict=True))
+    counts = [_count_after(t, c) for c in capacities]
+    if len(capacities) > 1 and any(counts) and not costs:
+        # 「30人を1つと15人を2つ」: each size as many times as stated
+        capacities = [c for c, n in zip(capacities, counts, strict=True) for _ in range(n or 1)]
+        repeated = 1
     if capacities and not costs:
         if not _UP_TO_CAP.search(t):
             # 「定員30人の施設の上限はいくら？」: a lookup of the cap, nothing to compute; with other amounts

@@ -154,3 +154,37 @@ def test_a_question_of_its_own_is_not_merged_into_an_earlier_plan_but_an_ellipti
                                                            Turn("assistant", "…")])
     assert changed is not None and changed.calculation is not None
     assert changed.calculation.result["国費"] == national(4500 * MAN + 4 * 100 * MAN, "高水準")
+
+
+@given(sen=st.integers(1, 9), hyaku=st.integers(0, 9))
+def test_thousands_and_hundreds_written_before_man_are_one_amount(sen, hyaku):
+    text = f"改修費は{sen}千{hyaku}百万円です" if hyaku else f"改修費は{sen}千万円です"
+    assert [q.value for q in read_quantities(text) if q.unit == "円"] == [(sen * 1000 + hyaku * 100) * MAN]
+
+
+@given(companies=st.integers(2, 9))
+def test_an_amount_per_company_times_companies_is_a_count_and_an_amount(companies):
+    qs = read_quantities(f"④進出支援金：1社100万円×{companies}社")
+    assert [q.value for q in qs if q.unit == "社"] == [companies]
+    assert [q.value for q in qs if q.unit == "円"] == [100 * MAN]
+
+
+@given(sheet=st.lists(st.tuples(st.integers(0, 3), st.integers(1, 6)), min_size=2, max_size=3, unique_by=lambda p: p[0]))
+def test_a_score_sheet_written_as_points_times_items_is_summed(sheet):
+    written_sheet = "、".join(f"{p}点×{n}" for p, n in sheet)
+    r = route(f"高水準で申請します。自己採点は{written_sheet}で、申請要件は全部○。総合評価は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == sum(p * n for p, n in sheet)
+
+
+def test_sizes_given_with_counts_are_that_many_facilities_at_their_caps():
+    r = route("定員40人くらいの施設を1つと、12人規模の小さな施設を2つ整備し、ソフト事業もやります。高水準で上限いっぱい使うと国費は最大いくら？")
+    assert r is not None and r.calculation is not None
+    eligible = cap_of(40) + 2 * cap_of(12) + 1200 * MAN
+    assert r.calculation.result["国費"] == national(eligible, "高水準")
+
+
+def test_soft_cost_items_alone_are_capped_without_asking_for_a_facility():
+    r = route("施設とは別にソフト事業を行います。広報動画500万、パンフレット300万、交流イベント700万。標準タイプの国費は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == national(1200 * MAN, "標準")
