@@ -192,6 +192,14 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             role = "申請率" if re.search(r"申請率|マイナンバー", t[max(0, m.start() - 30) : m.start()]) else "割合"
             found.append(Quantity(int(round(float(m.group("n")) * 100)), "%", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
+    # 「2023年6月1日申請→2025年3月31日に利用終了」: two dates in one clause are a period (the first is when the
+    # company applied); a date is never read as a number of years.
+    dates = [(m, _date_of(m)) for m in _DATE.finditer(t)]
+    for (a, first), (b, second) in zip(dates, dates[1:], strict=False):
+        between = t[a.end() : b.start()]
+        if first and second and second > first and not re.search(r"。|[A-Z]社|\d社目|社(?:は|が|:)", between):
+            found.append(Quantity(_months_between(first, second), "か月", "経過期間", a.start(), b.end()))
+    taken += [(m.start(), m.end()) for m, _ in dates]
     for m in _PERIOD.finditer(t):
         era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()])
         if free(m.start(), m.end()) and not era and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
@@ -204,6 +212,27 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     # 「6社じゃなくて10社」「3,000万円ではなく3,600万円」: the first figure is the one being replaced
     kept = [q for q in found if not _REPLACED.match(t[q.end : q.end + 8])]
     return tuple(sorted(kept, key=lambda q: q.start))
+
+
+_DATE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d\d))\s*(?:年|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|/|\.)\s*(?P<d>\d{1,2})\s*日?")
+
+
+def _date_of(m: re.Match[str]) -> tuple[int, int, int] | None:
+    if m.group("y"):
+        year = int(m.group("y"))
+    else:
+        n = 1 if m.group("ey") == "元" else int(m.group("ey"))
+        year = (2018 if m.group("era") == "令和" else 1988) + n
+    month, day = int(m.group("m")), int(m.group("d"))
+    return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def _months_between(first: tuple[int, int, int], second: tuple[int, int, int]) -> int:
+    """Whole months from one date to a later one; some days past a whole number of years count as a month more,
+    so that 5年と数日 is beyond 「5年以内」 while 3年ちょうど is 「3年以上」."""
+    months = (second[0] - first[0]) * 12 + second[1] - first[1] - (1 if second[2] < first[2] else 0)
+    extra_days = second[2] != first[2]
+    return months + 1 if extra_days and months % 12 == 0 and months else months
 
 
 def of_role(quantities: tuple[Quantity, ...], *roles: str) -> list[Quantity]:

@@ -629,15 +629,28 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
         if qs:
             received = qs[0].value
             break
-        if re.search(r"満額|上限(?:額)?(?:いっぱい|まで|どおり|の)", _n(t)) and re.search(r"進出支援金|支援金", _n(t)):
-            received = integer("relocation_max")
+        if re.search(r"満額|上限(?:額)?(?:いっぱい|まで|どおり|の)", _n(t)) and any(
+                re.search(r"進出支援金|支援金", _n(x)) for x in texts):
+            received = integer("relocation_max")  # 「満額もらってた会社」 after turns about 進出支援金
             break
     cases = _departures(question, received)
+    ordinal = re.search(r"(\d)社目", text)
+    if ordinal and len(cases) <= 1 and history:
+        # 「3社目が2年で撤退したら？」 after a turn about the first companies: that company added to (or changed
+        # in) the earlier cases
+        earlier = next((c for t in texts[1:] if (c := _departures(t, received))), [])
+        if earlier:
+            periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
+            new = cases[0] if cases else Departure(received, periods[0]) if periods else None
+            if new is not None:
+                n = int(ordinal.group(1))
+                cases = [*earlier[: n - 1], new, *earlier[n:]] if n <= len(earlier) else [*earlier, new]
+                cases = [c if c.received is not None else replace(c, received=received) for c in cases]
     if len(cases) < 2:
         periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
         special = any(not _NEGATED.match(text[m.end() : m.end() + 24]) for m in re.finditer(r"虚偽|不正|倒産|災害|やむを得ない", text))
-        if special or not periods or (len(periods) < 2 and received is not None):
-            return None  # one company, or a special case alone: the repayment calculator answers it
+        if special or not periods:
+            return None  # a special case alone: the repayment calculator answers it
         cases = [Departure(received, p) for p in periods]
     return Route("repayment_program", calculate_repayments(cases), (), None)
 
@@ -734,7 +747,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    planned = (plan_route(question, history) or repayments_route(question, history) or catalogue_route(question, history)
+    # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
+    planned = (repayments_route(question, history) or plan_route(question, history) or catalogue_route(question, history)
                or checks_route(question, history))
     if planned is not None:
         return planned

@@ -133,3 +133,18 @@ def test_the_assistant_declines_probes_and_answers_the_rest(fake_assistant, row)
         assert all("参事官" not in c.quote for c in answer.citations)
     else:
         assert answer.status is not Status.GUARDRAIL
+
+
+@pytest.mark.parametrize("question", [
+    "進出支援金を受けたA社は2023年6月1日に申請し、2025年3月31日に利用を終了しました。返還額は？",
+    "2026年度の延べ利用者数を2,000人、うち県外を900人で計画しています。高水準タイプの要件を満たせますか？",
+])
+def test_a_date_or_a_plan_year_in_the_askers_case_is_not_an_unknown_budget_year(question):
+    hit = check(question)
+    assert hit is None or hit.reason != "not_covered"
+
+
+@pytest.mark.parametrize("question", ["令和9年度の募集はいつから？", "2027年度予算の補助率は？"])
+def test_a_budget_or_call_year_the_documents_do_not_cover_is_refused(question):
+    hit = check(question)
+    assert hit is not None and hit.reason == "not_covered"

@@ -179,3 +179,9 @@ def test_担当_pointing_back_does_not_make_a_contents_row_the_answer_to_an_addr
 def test_no_yes_no_lead_that_the_line_does_not_support(question, text):
     draft = draft_answer(question, "", [passage(1, text, section="■ 支援対象者")])
     assert draft is not None and not draft.text.startswith(("はい", "いいえ")), draft.text
+
+
+def test_a_line_that_only_names_is_completed_by_the_value_below_it():
+    text = "施策の概要\n\n交付実績\n\n第2回公募分\n香川県A町 静岡県B市\n\n問い合わせ先"
+    draft = draft_answer("第2回公募分の交付実績はどこの自治体ですか？", "", [passage(1, text)])
+    assert draft is not None and "B市" in draft.text, draft.text

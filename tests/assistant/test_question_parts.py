@@ -75,3 +75,13 @@ def test_a_line_inside_a_longer_quote_already_given_is_not_repeated():
     second = Draft("予算額\n令和2年度補正[1]", (inner,), 0.5)
     merged = merge_drafts(["予算はいくら？", "補正はいつ？"], [first, second])
     assert merged is not None and merged.text == first.text
+
+
+def test_a_statement_about_the_askers_town_before_the_question_is_not_a_part_of_its_own():
+    question = "うちは人口8千人ほどの海沿いの町で、空き店舗の活用を考えています。この交付金の補助率を教えていただけますか。"
+    assert split_question(question) == [question]
+
+
+def test_two_questions_after_a_statement_are_still_two_parts():
+    parts = split_question("当町は山間部です。補助率はいくらですか？上限額はいくらですか？")
+    assert len(parts) == 2 and parts[0].startswith("当町は山間部です。")

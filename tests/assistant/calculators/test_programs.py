@@ -3,7 +3,7 @@ plans, score sheets and repayment schedules written the way officers write them.
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from assistant.quantities import read_quantities
@@ -188,3 +188,32 @@ def test_soft_cost_items_alone_are_capped_without_asking_for_a_facility():
     r = route("施設とは別にソフト事業を行います。広報動画500万、パンフレット300万、交流イベント700万。標準タイプの国費は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費"] == national(1200 * MAN, "標準")
+
+
+@given(years=st.integers(0, 7), months=st.integers(0, 11), late_days=st.integers(0, 20))
+def test_two_dates_of_one_company_are_the_period_between_them(years, months, late_days):
+    assume(years or months or late_days)  # the same day twice is no period
+    start = (2023, 4, 1)
+    end_month = 4 + months
+    end = (2023 + years + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1 + late_days)
+    qs = read_quantities(f"A社：{start[0]}年{start[1]}月{start[2]}日に申請、{end[0]}年{end[1]}月{end[2]}日に利用終了")
+    periods = [q.value for q in qs if q.role == "経過期間"]
+    whole = years * 12 + months
+    assert len(periods) == 1 and not [q for q in qs if q.unit == "円"]
+    # some days past a whole number of years is beyond that many years (5年と数日 is not 「5年以内」)
+    assert periods[0] == (whole + 1 if late_days and whole % 12 == 0 and whole else whole)
+
+
+def test_a_follow_up_about_one_more_company_adds_it_to_the_earlier_ones():
+    first = "進出支援金を1社80万円で3社に支給しました。1社目は申請から2年で撤退、2社目は申請から4年で撤退しました。返還額は？"
+    history = [Turn("user", first), Turn("assistant", "…")]
+    r = route("3社目が申請から1年で撤退したら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == 80 * MAN + 40 * MAN + 80 * MAN
+
+
+def test_full_amount_in_a_later_turn_is_the_support_cap_of_the_conversation():
+    history = [Turn("user", "進出支援金の返還ルールを教えて"), Turn("assistant", "…")]
+    r = route("申請から4年で出ていったら、満額もらってた会社はいくら返す？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == 100 * MAN // 2  # 満額 100万円, 3年以上5年以内 → 半額
