@@ -108,6 +108,7 @@ class Draft:
     text: str
     citations: tuple[Citation, ...]
     relevance: float  # 0..1 share of the question's search weight found in the chosen lines and their context
+    best_score: float = 0.0  # the unit ranker's score of the key line (a probability with a learned ranker)
 
 
 def _cells(line: str) -> list[tuple[int, int]]:
@@ -618,7 +619,7 @@ def draft_answer(
         parts.append(f"{unit.label}：{unit.text}[{citation.marker}]" if unit.label else f"{unit.text}[{citation.marker}]")
     lead = _lead(question, [best, *[u for u in chosen if u is not best]], idf)
     body = "\n".join(parts)
-    return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance)
+    return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance, best_score)
 
 
 @dataclass(frozen=True)
@@ -861,5 +862,6 @@ def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
                 kept.append(f"{segment}[{renumber[int(m.group(1))]}]")
         texts.append("\n".join(kept))
     relevance = sum(d.relevance for d in answered) / len(answered)
-    return Draft("\n".join(texts), tuple(citations), relevance)
+    best_score = sum(d.best_score for d in answered) / len(answered)
+    return Draft("\n".join(texts), tuple(citations), relevance, best_score)
 

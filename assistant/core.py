@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
-from assistant import conversation, guardrails, question_parts, scope, unit_ranker, verdict
+from assistant import answerability, conversation, guardrails, question_parts, scope, unit_ranker, verdict
 from assistant.errors import InputError
 from assistant.japanese import normalise_key
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
@@ -181,6 +181,8 @@ class Assistant:
         t1 = time.perf_counter()
         refusal = self._out_of_scope(question, passages)
         draft = None if refusal else self._draft(question, parts, rewritten.carried, passages)
+        if draft is not None and draft.relevance >= MIN_RELEVANCE and not self._answerable(question, passages, draft):
+            refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             asked = rewritten.query if rewritten.carried else question
@@ -208,6 +210,16 @@ class Assistant:
             timings,
             started,
         )
+
+    def _answerable(self, question: str, passages: list[Passage], draft: extract.Draft) -> bool:
+        """The calibrated decision of assistant/answerability.py on the draft's evidence (True without a model)."""
+        model = answerability.current()
+        if model is None and answerability.observed is None:
+            return True
+        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms)
+        if answerability.observed is not None:
+            answerability.observed.append(vector)
+        return model is None or not model.refuses(vector)
 
     def _with_verdict(self, question: str, passages: list[Passage], text: str,
                       citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
@@ -245,7 +257,7 @@ class Assistant:
         meanings: dict[str, Any] = {}  # one question vector per distinct text asked about
 
         def draft_for(text: str, topic: str, max_units: int = extract.MAX_UNITS) -> extract.Draft | None:
-            asked = f"{topic}\n{text}" if topic else text
+            asked = question_parts.meaning_text(text, topic)
             if asked not in meanings:  # a question embedding only when the ranker weighs meaning
                 meanings[asked] = self.index.similarity(asked) if unit_ranker.current().uses(*MEANING) else None
             return extract.draft_answer(text, topic, passages, self.settings.use_synonyms, self.index.idf,

@@ -66,3 +66,21 @@ def _split_sentence(sentence: str) -> list[str]:
         pre, post = m.group("pre"), m.group("post")
         return [f"{pre}{m.group('x')}{post}", f"{pre}{m.group('y')}{post}"]
     return [sentence]
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence that asks (the last one with a question or request form), without the story before it."""
+    sentences = [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
+    asking = [s for s in sentences if re.search(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$", s.strip())]
+    return (asking or sentences or [question])[-1]
+
+
+MEANING_CHARS = 96  # e5 time grows with length (≈ 45 ms at 60 characters on two cores); the asking part suffices
+
+
+def meaning_text(question: str, carried: str = "") -> str:
+    """What the meaning feature embeds: the asking sentence (not the asker's story), after the topic a
+    follow-up carries from earlier turns; at most MEANING_CHARS, the end kept."""
+    asked = asking_sentence(question).strip()
+    text = f"{carried.strip()}\n{asked}" if carried.strip() else asked
+    return text[-MEANING_CHARS:]

@@ -652,7 +652,8 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
         if special or not periods:
             return None  # a special case alone: the repayment calculator answers it
         cases = [Departure(received, p) for p in periods]
-    return Route("repayment_program", calculate_repayments(cases), (), None)
+    calculation = calculate_repayments(cases)
+    return Route(calculation.kind, calculation, (), None)
 
 
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:

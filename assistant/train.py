@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.unit_ranker import FEATURE_NAMES, HAND, MEANING, MODEL_PATH, MODEL_VERSION, LinearRanker
+from assistant.unit_ranker import FEATURE_NAMES, HAND, MODEL_PATH, MODEL_VERSION, LinearRanker
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -40,6 +40,7 @@ DEFAULT_FILES = (
     "eval/blind_d4_2026-11-29.jsonl",
     "eval/blind_e5_2026-11-29.jsonl",
     "eval/blind_f6_2026-11-29.jsonl",
+    "eval/blind_g7_2026-11-29.jsonl",
 )
 SEED = 14
 FOLDS = 5
@@ -90,7 +91,7 @@ def unit_rows(assistant: Assistant, turns: Sequence[str]) -> list[tuple[Any, lis
     if len(parts) > 1:
         passages = assistant._with_passages_for(parts, rewritten.carried, passages)
     carried = rewritten.carried
-    similarity = assistant.index.similarity(f"{carried}\n{question}" if carried else question)
+    similarity = assistant.index.similarity(question_parts.meaning_text(question, carried))
     signals = question_signals(question, carried, assistant.settings.use_synonyms, assistant.index.idf,
                                assistant.index.measures, similarity)
     rows = unit_features(signals, passages)
@@ -135,7 +136,26 @@ COLUMNS = ("all", "pairwise", "hand", "hand_meaning")
 PAIRWISE_C = 0.1
 
 
-def _columns(x: Any, columns: str) -> Any:
+# The meaning weight is chosen, on the training folds only, as the one whose unit hit@1 is best: a ranking
+# criterion (a pointwise regression weighs meaning by how it separates units of all questions at once, and
+# cosines are on one scale per question, not across questions).
+MEANING_GRID = (0.0, 4.0, 8.0, 16.0, 24.0, 32.0, 48.0, 64.0, 96.0)
+
+
+def best_meaning_weight(examples: Sequence[Example]) -> float:
+    import numpy as np
+
+    hand = np.array(HAND.weights)
+    at = FEATURE_NAMES.index("meaning")
+    ranked = [(np.array(ex.vectors) @ hand, np.array(ex.vectors)[:, at], ex.labels) for ex in examples if any(ex.labels)]
+
+    def hits(weight: float) -> int:
+        return sum(labels[int(np.argmax(h + weight * m))] for h, m, labels in ranked)
+
+    return max(MEANING_GRID, key=lambda w: (hits(w), -w))
+
+
+def _columns(x: Any, columns: str, meaning_weight: float = 0.0) -> Any:
     """The regression's input: the feature matrix ("all"), or one column, the hand-weighted score ("hand": the
     regression then learns only how that score maps to a probability), or that column beside the meaning features
     ("hand_meaning": the regression learns how much meaning adds to the words' score)."""
@@ -144,8 +164,8 @@ def _columns(x: Any, columns: str) -> Any:
     hand = x @ np.array(HAND.weights).reshape(-1, 1)
     if columns == "hand":
         return hand
-    if columns == "hand_meaning":  # the hand score and the e5 meaning features, weighed against each other
-        return np.hstack([hand, x[:, [FEATURE_NAMES.index(n) for n in MEANING]]])
+    if columns == "hand_meaning":  # the hand score plus the e5 meaning at the weight that ranks best (`fit`)
+        return hand + meaning_weight * x[:, [FEATURE_NAMES.index("meaning")]]
     return x
 
 
@@ -159,10 +179,12 @@ def fit(examples: Sequence[Example], c: float = C, seed: int = SEED, columns: st
     if columns == "pairwise":
         return fit_pairwise(examples, PAIRWISE_C, seed)
     x, y, _ = _matrix(examples)
-    xa = _columns(x, columns)
+    weight = best_meaning_weight(examples) if columns == "hand_meaning" else 0.0
+    xa = _columns(x, columns, weight)
     scaler = StandardScaler().fit(xa)
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, random_state=seed).fit(scaler.transform(xa), y)
-    return folded(scaler, model.coef_[0], float(model.intercept_[0]), columns), (scaler, model, columns)
+    return (folded(scaler, model.coef_[0], float(model.intercept_[0]), columns, weight),
+            (scaler, model, columns, weight))
 
 
 def fit_pairwise(examples: Sequence[Example], c: float = PAIRWISE_C, seed: int = SEED) -> tuple[LinearRanker, Any]:
@@ -196,13 +218,14 @@ def fit_pairwise(examples: Sequence[Example], c: float = PAIRWISE_C, seed: int =
 
 def sklearn_decision(parts: Any, x: Any) -> Any:
     """The fitted scikit-learn parts' own decision function (what `folded` must reproduce as a dot product)."""
-    scaler, model, columns = parts
-    if not isinstance(columns, str):  # pairwise: (scaler, ranking, calibration)
-        return columns.decision_function(model.decision_function(scaler.transform(x)).reshape(-1, 1))
-    return model.decision_function(scaler.transform(_columns(x, columns)))
+    if len(parts) == 3:  # pairwise: (scaler, ranking, calibration)
+        scaler, model, calibration = parts
+        return calibration.decision_function(model.decision_function(scaler.transform(x)).reshape(-1, 1))
+    scaler, model, columns, weight = parts
+    return model.decision_function(scaler.transform(_columns(x, columns, weight)))
 
 
-def folded(scaler: Any, coef: Any, intercept: float, columns: str) -> LinearRanker:
+def folded(scaler: Any, coef: Any, intercept: float, columns: str, meaning_weight: float = 0.0) -> LinearRanker:
     """w·((x − μ)/σ) + b as w'·x + b' (the hand column expanded into its features): the dot product serving
     computes without scikit-learn."""
     scale = [s if s else 1.0 for s in scaler.scale_]
@@ -210,8 +233,7 @@ def folded(scaler: Any, coef: Any, intercept: float, columns: str) -> LinearRank
     bias = intercept - sum(w * m for w, m in zip(raw, scaler.mean_, strict=True))
     if columns in ("hand", "hand_meaning"):
         weights = [raw[0] * h for h in HAND.weights]
-        for name, w in zip(MEANING, raw[1:], strict=False):
-            weights[FEATURE_NAMES.index(name)] += w
+        weights[FEATURE_NAMES.index("meaning")] += raw[0] * meaning_weight
     else:
         weights = raw
     return LinearRanker(tuple(round(w, DIGITS) for w in weights), round(bias, DIGITS), True, f"learned:{columns}")

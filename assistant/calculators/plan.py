@@ -470,13 +470,16 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
         summary = ("返還は" + "、".join(f"{i}社目{w}" for i, w in enumerate(words, 1)) + "です。" if len(words) > 1 else
                    f"返還は{words[0]}です（受給額に対して）。")
         result: dict[str, object] = {"返還": words}
+    elif len(departures) == 1:  # one company: its share is the answer, no sum to show
+        summary = f"返還額は{fy(total) if total else '0円'}です（{steps[0].label.removeprefix('1社目：').rsplit(' = ', 1)[0]}）。"
+        result = {"返還額": total}
     else:
         steps.append(Step("sum", f"返還額の合計：{' + '.join(fy(s.result) if s.result else '0円' for s in steps)} = "
                           f"{fy(total) if total else '0円'}", {}, total))
         summary = f"返還額は合計{fy(total) if total else '0円'}です（{len(departures)}社分）。"
         result = {"返還額の合計": total}
     return Calculation(
-        kind="repayment_program",
+        kind="repayment" if len(departures) == 1 and not shares_only else "repayment_program",
         inputs={"社数": len(departures)},
         result=result,
         formula="\n".join(f"・{s.label}" for s in steps),

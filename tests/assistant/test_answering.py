@@ -38,7 +38,6 @@ def test_answers_quote_their_passages(fake_assistant, question):
     assert answer.status in (Status.ANSWERED, Status.CALCULATED, Status.UNANSWERABLE)
     _check_grounded(answer)
     assert len(answer.text) <= 600
-    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"]
 
 
 def test_answer_type_rejects_dangling_markers():

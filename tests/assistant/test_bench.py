@@ -26,7 +26,8 @@ def test_quick_bench_writes_all_sections(tmp_path, monkeypatch):
     result = json.loads((out / "bench.json").read_text(encoding="utf-8"))
     for section in ("ingest", "cold_start", "warm", "scale", "http", "baseline"):
         assert section in result, section
-    assert result["ingest"]["chunks"] > 0 and result["warm"]["total_p50_ms"] > 0
+    assert result["ingest"]["chunks"] > 0
+    assert result["warm"]["total_p50_ms"] <= result["warm"]["total_p95_ms"]  # figures, not timing targets
     assert result["scale"][0]["chunks"] == 1000
     assert [level["clients"] for level in result["http"]["levels"]] == [1, 5, 20]
     assert all(level["requests"] > 0 for level in result["http"]["levels"])

@@ -216,4 +216,4 @@ def test_full_amount_in_a_later_turn_is_the_support_cap_of_the_conversation():
     history = [Turn("user", "進出支援金の返還ルールを教えて"), Turn("assistant", "…")]
     r = route("申請から4年で出ていったら、満額もらってた会社はいくら返す？", history)
     assert r is not None and r.calculation is not None
-    assert r.calculation.result["返還額の合計"] == 100 * MAN // 2  # 満額 100万円, 3年以上5年以内 → 半額
+    assert r.calculation.result["返還額"] == 100 * MAN // 2  # 満額 100万円, 3年以上5年以内 → 半額

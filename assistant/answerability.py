@@ -1,0 +1,133 @@
+"""Whether the documents answer a question: a calibrated decision over the answer step's own evidence.
+
+The scope rules (assistant/scope.py) catch what a score cannot see (an unknown year, a programme the documents
+never name). Everything else used to be one cut-off on the draft's relevance, and plausible questions whose
+answer the documents do not hold (a procedure, a tax rule, one town's amount) were answered with the nearest
+line. This module scores the evidence with a logistic regression fitted on every labelled question set
+(`grant-assistant train --answerability`, grouped k-fold by question), and refuses when the out-of-fold
+calibrated probability of "not answerable" passes a threshold chosen on cross-validation for at most
+MAX_FALSE_REFUSALS of answerable questions refused. Serving reads `data/answerability.json` only.
+
+Features (all from what the answer step has already computed; no model call):
+- relevance: the draft's share of the question's words found in the quoted lines and their headings
+- best_score: the unit ranker's probability for the key line
+- unseen_share: share of the question's idf-weighted words that occur nowhere in the documents
+- passage_coverage: share found in the best passage (section and text)
+- rare_missing: the question's rarest word (highest idf) is absent from every retrieved passage
+- asks_figure_unmet: the question asks for a kind of fact (amount, date, …) that no quoted line states
+- focus_unseen: share of the asking sentence's words (not the asker's story before it) found nowhere in the
+  documents — 「財産処分」「仕入控除税額」 are the focus; 「廃校」 in 「うちは廃校を…。」 is context
+- focus_uncited: share of the asking sentence's words missing from the quoted lines and their headings
+"""
+# Measured and left out: the highest e5 cosine between the asking sentence and any unit (grouped CV at ≤ 3 %
+# false refusals: 11/56 correct refusals with it, 12/56 without) — and it costs a question embedding.
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.answer import Draft
+    from assistant.index import LoadedIndex
+    from assistant.types import Passage
+
+MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
+FEATURES: tuple[str, ...] = (
+    "relevance", "best_score", "unseen_share", "passage_coverage", "rare_missing", "asks_figure_unmet",
+    "focus_unseen", "focus_uncited",
+)
+MAX_FALSE_REFUSALS = 0.03
+
+
+def features(question: str, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
+             use_synonyms: bool = True) -> list[float]:
+    from assistant.answer import _has_fact, _unit_tokens, expected_type, term_weights
+    from assistant.japanese import normalise_key, query_tokens
+    from assistant.question_parts import asking_sentence
+
+    weights = term_weights(query_tokens(question, use_synonyms), index.idf)
+    total = sum(weights.values()) or 1.0
+    vocabulary = index.keyword.vocab_dict
+    unseen = sum(w for t, w in weights.items() if t not in vocabulary) / total
+    top = _unit_tokens(f"{passages[0].chunk.section}\n{passages[0].text}") if passages else frozenset()
+    coverage = sum(w for t, w in weights.items() if t in top) / total
+    seen_somewhere = [t for t in weights if t in vocabulary]
+    rare_missing = 0.0
+    if seen_somewhere:
+        rarest = max(seen_somewhere, key=index.idf)
+        retrieved = frozenset().union(*(_unit_tokens(f"{p.chunk.section}\n{p.text}") for p in passages))
+        rare_missing = float(rarest not in retrieved)
+    wanted = expected_type(question)
+    asked = normalise_key(question)
+    unmet = float(bool(wanted) and not any(_has_fact(wanted[1], normalise_key(c.quote), asked)  # type: ignore[index]
+                                           for c in draft.citations))
+    focus = {t: w for t, w in term_weights([t for t in query_tokens(asking_sentence(question), False)
+                                            if len(t) >= 2], index.idf).items()}
+    focus_total = sum(focus.values()) or 1.0
+    focus_unseen = sum(w for t, w in focus.items() if t not in vocabulary and not _is_bigram(t, focus)) / focus_total
+    cited = frozenset().union(*(_unit_tokens(f"{c.section}\n{c.quote}") for c in draft.citations)) if draft.citations else frozenset()
+    focus_uncited = sum(w for t, w in focus.items() if t not in cited) / focus_total
+    return [draft.relevance, draft.best_score, unseen, coverage, rare_missing, unmet, focus_unseen, focus_uncited]
+
+
+def _is_bigram(token: str, tokens: dict[str, float]) -> bool:
+    """A joined pair of two other tokens (the tokenizer adds them): unseen as a pair says little."""
+    return any(token.startswith(a) and token[len(a):] in tokens for a in tokens if a != token and len(a) < len(token))
+
+
+@dataclass(frozen=True)
+class Answerability:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float  # refuse when P(not answerable) ≥ this
+
+    def probability(self, vector: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, vector, strict=True))
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+    def refuses(self, vector: Sequence[float]) -> bool:
+        return self.probability(vector) >= self.threshold
+
+
+def load(path: Path) -> Answerability:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train --answerability`")
+    return Answerability(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]))
+
+
+@lru_cache(maxsize=2)
+def _shipped(path: str) -> Answerability | None:
+    return load(Path(path)) if Path(path).exists() else None
+
+
+_override: Answerability | None = None
+_disabled = False
+# Training sets this to a list: the answer step appends each question's feature vector to it.
+observed: list[list[float]] | None = None
+
+
+def current() -> Answerability | None:
+    """The decision answers use: an override set by training, else the shipped file, else none (only the
+    relevance floor and the scope rules refuse)."""
+    if _disabled:
+        return None
+    return _override if _override is not None else _shipped(str(MODEL_PATH))
+
+
+def set_override(model: Answerability | None, disabled: bool = False) -> None:
+    """Cross-validation answers with a fold's model, or with none (disabled) while collecting features."""
+    global _override, _disabled
+    _override, _disabled = model, disabled
+
+
+def to_json(model: Answerability, meta: dict[str, Any]) -> str:
+    data = {"features": list(FEATURES), "weights": list(model.weights), "bias": model.bias,
+            "threshold": model.threshold, **meta}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
