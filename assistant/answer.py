@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from assistant import unit_ranker
 from assistant.japanese import nfkc_keep_circled, normalise_key, query_tokens, tokenize
+from assistant.question import INTERROGATIVE
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
 
@@ -75,7 +76,6 @@ _VAGUE_WORDS = {"上限", "上限額", "補助率", "金額", "条件", "要件"
 _QUANTITY = re.compile(r"(\d[\d,.]{0,15})\s*(人|億円|万円|円|%|割|年|か月|ヶ月|社|施設|点)\s*(以上|未満|以下|超|以内)?")
 _COMPARES = re.compile(r"同じ|変わり|違い|異なり|でも|だと|なら")
 _OWN_PREDICATE = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|ありますか)[?？]?\s*$")
-INTERROGATIVE = re.compile(r"何|いくつ|いくら|幾ら|いつ|どこ|どの|誰|どう|どれ")  # a wh-question word
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 # A table-of-contents row: measure, ministry/department, page number (「…事業 総務省…推進室 106」).
 _CONTENTS_ROW = re.compile(r"(?:省|庁|室|局|課|府)\S*\s+\d{1,3}\s*$", re.M)  # any line of the unit

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.answer import Draft
     from assistant.index import LoadedIndex
+    from assistant.question import Question
     from assistant.types import Passage
 
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
@@ -45,12 +46,12 @@ FEATURES: tuple[str, ...] = (
 MAX_FALSE_REFUSALS = 0.03
 
 
-def features(question: str, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
+def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
              use_synonyms: bool = True) -> list[float]:
     from assistant.answer import _has_fact, _unit_tokens, expected_type, term_weights
     from assistant.japanese import normalise_key, query_tokens
-    from assistant.question_parts import asking_sentence
 
+    question = asked.text
     weights = term_weights(query_tokens(question, use_synonyms), index.idf)
     total = sum(weights.values()) or 1.0
     vocabulary = index.keyword.vocab_dict
@@ -64,10 +65,9 @@ def features(question: str, passages: Sequence[Passage], draft: Draft, index: Lo
         retrieved = frozenset().union(*(_unit_tokens(f"{p.chunk.section}\n{p.text}") for p in passages))
         rare_missing = float(rarest not in retrieved)
     wanted = expected_type(question)
-    asked = normalise_key(question)
-    unmet = float(bool(wanted) and not any(_has_fact(wanted[1], normalise_key(c.quote), asked)  # type: ignore[index]
-                                           for c in draft.citations))
-    focus = {t: w for t, w in term_weights([t for t in query_tokens(asking_sentence(question), False)
+    unmet = float(wanted is not None and not any(_has_fact(wanted[1], normalise_key(c.quote), asked.key)
+                                                 for c in draft.citations))
+    focus = {t: w for t, w in term_weights([t for t in query_tokens(asked.asking, False)
                                             if len(t) >= 2], index.idf).items()}
     focus_total = sum(focus.values()) or 1.0
     focus_unseen = sum(w for t, w in focus.items() if t not in vocabulary and not _is_bigram(t, focus)) / focus_total

@@ -19,6 +19,8 @@ from assistant import answer as extract
 from assistant import answerability, conversation, guardrails, question_parts, scope, unit_ranker, verdict
 from assistant.errors import InputError
 from assistant.japanese import normalise_key
+from assistant.question import Question
+from assistant.question import parse as parse_question
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
 from assistant.unit_ranker import MEANING
 
@@ -157,10 +159,10 @@ class Assistant:
         if routed is not None:
             return self._from_route(routed, timings, started)
 
-        rewritten = conversation.rewrite(question, history)
-        parts = question_parts.split_question(question)
+        asked = parse_question(question, history)  # read once; every step below reads this
+        parts = list(asked.parts)
         # 「上限額は？」 alone, or as one part of 「上限額は？補助率は？」: any answer would be a guess at what was meant.
-        if not rewritten.carried and any(extract.is_vague(p) for p in {question, *parts}):
+        if asked.vague:
             return self._finish(
                 Answer(
                     text="どの事業・経費についてのご質問ですか？例：「①②事業の施設整備・運営費（収容可能人数50人以上）の上限額は？」"
@@ -173,24 +175,23 @@ class Assistant:
             )
 
         t0 = time.perf_counter()
-        passages = self.retriever.passages(rewritten.query, self.settings.top_k)
+        passages = self.retriever.passages(asked.query, self.settings.top_k)
         if len(parts) > 1:
-            passages = self._with_passages_for(parts, rewritten.carried, passages)
+            passages = self._with_passages_for(parts, asked.carried, passages)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
 
         t1 = time.perf_counter()
-        refusal = self._out_of_scope(question, passages)
-        draft = None if refusal else self._draft(question, parts, rewritten.carried, passages)
-        if draft is not None and draft.relevance >= MIN_RELEVANCE and not self._answerable(question, passages, draft):
+        refusal = self._out_of_scope(asked, passages)
+        draft = None if refusal else self._draft(question, parts, asked.carried, passages)
+        if draft is not None and draft.relevance >= MIN_RELEVANCE and not self._answerable(asked, passages, draft):
             refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
-            asked = rewritten.query if rewritten.carried else question
-            draft = self.generator.generate(asked, passages, draft)  # falls back to the extractive draft
+            draft = self.generator.generate(asked.query if asked.carried else question, passages, draft)  # falls back to the extractive draft
         timings["answer"] = (time.perf_counter() - t1) * 1000
         if refusal or draft is None or draft.relevance < MIN_RELEVANCE:
             reason = _in_japanese_note(question) + (refusal or "ご質問の内容は、公表資料（制度概要・施策集）に記載が見当たりません。")
-            return self._refusal(Status.UNANSWERABLE, reason, timings, started, passages, rewritten.query)
+            return self._refusal(Status.UNANSWERABLE, reason, timings, started, passages, asked.query)
         # A premise asked for confirmation that the documents contradict (「補助率は10/10ですよね？」) is corrected
         # first; the quoted lines that follow carry the right figure with its citation.
         correction = guardrails.contradicted_premise(question)
@@ -205,13 +206,13 @@ class Assistant:
                 status=Status.ANSWERED,
                 citations=citations,
                 passages=tuple(passages),
-                search_query=rewritten.query,
+                search_query=asked.query,
             ),
             timings,
             started,
         )
 
-    def _answerable(self, question: str, passages: list[Passage], draft: extract.Draft) -> bool:
+    def _answerable(self, question: Question, passages: list[Passage], draft: extract.Draft) -> bool:
         """The calibrated decision of assistant/answerability.py on the draft's evidence (True without a model)."""
         model = answerability.current()
         if model is None and answerability.observed is None:
@@ -428,7 +429,8 @@ class Assistant:
             started,
         )
 
-    def _out_of_scope(self, question: str, passages: list[Passage]) -> str | None:
+    def _out_of_scope(self, asked: Question, passages: list[Passage]) -> str | None:
+        question = asked.text
         years = scope.unknown_fiscal_years(question, self._corpus_key)
         if years:
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
@@ -439,7 +441,7 @@ class Assistant:
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料（{covered}）には、来年度以降の予定や予算は記載されていません。"
         keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
-        for name in extract.programme_names(question):
+        for name in asked.names:
             key = normalise_key(name)
             if key not in self._corpus_key:
                 return f"資料には「{name}」についての記載がありません。"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import INTERROGATIVE, expected_type
+from assistant.answer import expected_type
+from assistant.question import INTERROGATIVE
 
 MAX_PARTS = 3
 MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「どの段階で」 does not
 # Something a clause asks: an interrogative, or a request / question ending.
-_ASKS = re.compile(r"何|いくら|幾ら|いくつ|いつ|どこ|どの|どう|どれ|誰|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
+_ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
 _SENTENCE_END = re.compile(r"(?<=[?？。])")
 # A sentence that tells rather than asks (「…話が出ています。」「…で計画しています。」): it ends in 。 without a
 # question or request form before it.

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from assistant.answer import expected_type, programme_names
 from assistant.japanese import expand_synonyms, normalise_key, tokenize
+from assistant.question import INTERROGATIVE
 from assistant.types import Passage
 
 _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*年度")
@@ -25,7 +26,7 @@ _FUTURE = re.compile(
 _FOCUS = re.compile(
     r"([一-龥ァ-ヶーA-Za-zＡ-Ｚａ-ｚ・]{2,})(?:は|を|って|とは|と、?それぞれの)(?:何|いくら|いくつ|どの|どれ|どう|いつ|誰|どこ|教えて|一覧)"
 )
-_INTERROGATIVE = re.compile(r"何|幾|いく|どの|どれ|いつ")
+
 AMOUNT_WINDOW = 200  # characters around a programme's name in which its amount must be stated
 
 
@@ -56,7 +57,7 @@ def absent_focus(question: str, corpus_key: str) -> str | None:
     in the documents: 「税額控除率は何％」, 「従業員数を教えて」. Single words are left alone (「比率」 is
     a paraphrase of 割合, not a new topic); so are compounds with an interrogative in them (「月何日」)."""
     for focus in _FOCUS.findall(question):
-        if _INTERROGATIVE.search(focus) or len(focus) < 4:
+        if INTERROGATIVE.search(focus) or len(focus) < 4:
             continue
         words = [t for t in tokenize(focus) if len(t) >= 2]
         if len(words) < 2:

@@ -58,6 +58,7 @@ def index_version(settings: Settings, documents: list[Document]) -> str:
         "chunk_overlap": settings.chunk_overlap,
         "embedding": embedding_name(settings),
         "chroma": bool(settings.chroma_host),
+        "unit_vectors": settings.unit_vectors,
     }
     return hashlib.sha256(json.dumps(key, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
@@ -118,7 +119,7 @@ def run_ingest(settings: Settings, force: bool = False, show_progress: bool = Tr
     embeddings = CachedEmbeddings(make_embeddings(settings), embedding_name(settings), settings.embedding_cache)
     with (
         tqdm(total=len(chunks), desc="embedding chunks", unit="chunk", disable=not show_progress) as bar,
-        tqdm(desc="embedding answer units", unit="unit", disable=not show_progress) as unit_bar,
+        tqdm(desc="embedding answer units", unit="unit", disable=not show_progress or not settings.unit_vectors) as unit_bar,
     ):
         write_index(settings, chunks, embeddings, manifest, progress=bar, unit_progress=unit_bar)
     return IngestSummary(len(documents), n_sections, len(chunks), time.perf_counter() - started, version,

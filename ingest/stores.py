@@ -118,7 +118,8 @@ def write_index(
 
     from assistant.unit_vectors import write_unit_vectors
 
-    unit_texts = write_unit_vectors(building, chunks, embeddings, manifest.get("embedding", ""), unit_progress)
+    unit_texts = (write_unit_vectors(building, chunks, embeddings, manifest.get("embedding", ""), unit_progress)
+                  if settings.unit_vectors else 0)
     manifest = {
         **manifest,
         "unit_vectors": unit_texts,

@@ -50,7 +50,7 @@ def test_forced_reingest_of_unchanged_text_takes_every_vector_from_the_cache(tmp
 
 
 def test_every_scored_unit_has_its_vector(tmp_path):
-    settings = Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding_backend="fake")
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding_backend="fake", unit_vectors=True)
     run_ingest(settings, force=True, show_progress=False)
     directory = current_index_dir(settings)
     vectors = UnitVectors.load(directory)
@@ -63,3 +63,10 @@ def test_every_scored_unit_has_its_vector(tmp_path):
     assert similarity is not None
     assert abs(similarity(chunk_id, start, end) - 1.0) < 1e-4  # a unit's own text is its nearest question
     assert similarity("no-such-chunk", 0, 1) == 0.0
+
+
+def test_without_unit_vectors_the_index_has_none_and_answers_need_no_question_embedding(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, embedding_backend="fake")
+    run_ingest(settings, force=True, show_progress=False)
+    index = load_index(settings, FakeEmbeddings())
+    assert index.units is None and index.similarity("補助率は？") is None
