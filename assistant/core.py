@@ -16,7 +16,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
-from assistant import answerability, conversation, guardrails, question_parts, scope, unit_ranker, verdict
+from assistant import (
+    answerability,
+    confirmation,
+    conversation,
+    guardrails,
+    question_parts,
+    scope,
+    unit_ranker,
+    verdict,
+)
 from assistant.errors import InputError
 from assistant.japanese import normalise_key
 from assistant.question import Question
@@ -157,7 +166,7 @@ class Assistant:
 
         routed = self._route(question, history)
         if routed is not None:
-            return self._from_route(routed, timings, started)
+            return self._from_route(routed, timings, started, question)
 
         asked = parse_question(question, history)  # read once; every step below reads this
         parts = list(asked.parts)
@@ -400,7 +409,7 @@ class Assistant:
             return None
         return route(question, history)
 
-    def _from_route(self, routed: Any, timings: dict[str, float], started: float) -> Answer:
+    def _from_route(self, routed: Any, timings: dict[str, float], started: float, question: str = "") -> Answer:
         if routed.calculation is None:
             return self._finish(
                 Answer(text=routed.clarification or "計算に必要な情報を教えてください。", status=Status.CLARIFICATION_NEEDED),
@@ -422,6 +431,9 @@ class Assistant:
                 passages.append(Passage(chunk, 1.0, len(passages) + 1))
         markers = "".join(f"[{c.marker}]" for c in citations)
         text = f"{calc.summary}{markers}\n計算式: {calc.formula}"
+        confirmed = confirmation.decide(question, calc)  # 「…で良かったですよね？」: whether the stated outcome holds
+        if confirmed:
+            text = f"{confirmed}。{text}"
         return self._finish(
             Answer(text=text, status=Status.CALCULATED, citations=tuple(citations), passages=tuple(passages),
                    calculation=calc),

@@ -42,6 +42,7 @@ from assistant.calculators.plan import (
     read_plan,
 )
 from assistant.calculators.rules import fraction, integer
+from assistant.calculators.scoring import adoption_of_grade
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import read_quantities
@@ -690,7 +691,11 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
 
 
 _B_WORDS = re.compile(r"B\s*[12]|外構|用地|買い取り|取得費|造成|カフェ|宿泊|附帯")
-_LIMIT_ASK = re.compile(r"収ま|超え|認められ|計上|いくらまで|上限|最大|大丈夫|範囲|問題|可能|でき|守れ|守って|適合|満た")
+_LIMIT_ASK = re.compile(r"収ま|超え|認められ|計上|いくらまで|上限|最大|大丈夫|範囲|問題|可能|でき|守れ|守って|適合|満た|OK|オーケー|いけ|(?:良|よ|い)(?:い|かった)(?:です|でしょう|んです)")
+
+
+_STATED_GRADE = re.compile(r"(?:総合評価|評価|判定)(?:が|は|で)?\s*[「『]?([SABCD])(?![a-zA-Z])|(?<![a-zA-Z])([SABCD])\s*[」』]?\s*(?:評価|判定|ランク)")
+_P5_WORDS = re.compile(r"⑤|進出企業定着|地域活性化支援")
 
 
 def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -716,6 +721,15 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if total is not None:
             b1_room = bool(re.search(r"(?:B\s*1|カフェ|宿泊|附帯)[^。]{0,30}(?:いくらまで|上限|最大|入れられ)", text))
             return Route("b_limits", b_limits(total, total_of("B1"), total_of("B2"), b1_room_asked=b1_room), (), None)
+    stated = _STATED_GRADE.search(text)
+    grades = {next(g for g in m.groups() if g) for m in _STATED_GRADE.finditer(text)}
+    if (stated and len(grades) == 1 and not re.search(r"\d+\s*点|何点|点数|目安", text)
+            and re.search(r"採択|タイプ|通る|通り|落ち", text) and not _P5_WORDS.search(text)):
+        # 「総合評価がBだったら高水準で採択されますか」: the grade is given, not the points
+        letter = next(g for g in stated.groups() if g)
+        applied = "高水準" if re.search(r"高水準(?:タイプ)?で(?:申請|出)", text) else (
+            "標準" if re.search(r"標準(?:タイプ)?で(?:申請|出)", text) else None)
+        return Route("adoption_of_grade", adoption_of_grade(letter, applied), (), None)
     users, outside = first("利用者数"), first("県外利用者数")
     if users and outside and outside <= users:
         return Route("user_share", user_share(users, outside), (), None)

@@ -78,17 +78,19 @@ def user_share(total_users: int, outside_users: int) -> Calculation:
         need = fraction(name)
         ok = share >= need
         steps.append(Step("gate", f"{kind}タイプ（{int(need * 10)}割以上）：{'○' if ok else '×'}", {}, ok, rule(name)))
-        verdicts.append(f"{kind}タイプ{'○' if ok else '×'}")
+        verdicts.append(f"{kind}タイプの要件（{int(need * 10)}割以上）を{'満たします' if ok else '満たしません'}")
     high = fraction("kpi_high_users") * total_users
     needed = -(-high.numerator // high.denominator)
     if share < fraction("kpi_high_users"):
         steps.append(Step("difference", f"5割に必要な県外利用者：{total_users:,}人 × 5割 = {needed:,}人（あと{needed - outside_users:,}人）",
                           {}, needed, rule("kpi_high_users")))
-    summary = f"県外利用者の割合は{shown}で、{'・'.join(verdicts)}です。" + (
+    summary = f"県外利用者の割合は{shown}で、{'。'.join(verdicts)}。" + (
         f"高水準タイプには県外利用者を{needed:,}人以上（あと{needed - outside_users:,}人）にする必要があります。"
         if share < fraction("kpi_high_users") else "")
     return _calc("user_share", {"延べ利用者数": total_users, "県外利用者数": outside_users},
-                 {"割合": shown, "高水準に必要な県外利用者数": needed}, summary, steps)
+                 {"割合": shown, "高水準に必要な県外利用者数": needed,
+                  "高水準の要件": share >= fraction("kpi_high_users"), "標準の要件": share >= fraction("kpi_standard_users")},
+                 summary, steps)
 
 
 def example_rate(eligible_thousand: int, national_thousand: int) -> Calculation | None:

@@ -50,6 +50,36 @@ def grade(score: int, any_cross: bool = False) -> tuple[str, str]:
     return "D", "grade_d"
 
 
+def decision_of(letter: str, applied: str | None) -> tuple[str, str]:
+    """①～④: the adoption type a grade gives (高水準 needs 「A」 or better and a 高水準 application; 標準 needs
+    「C」 or better) and the rule that says so."""
+    order = "SABCD"
+    if applied != "標準" and order.index(letter) <= order.index("A"):
+        return "高水準タイプで採択", "adopt_high"
+    if order.index(letter) <= order.index("C"):
+        return "標準タイプで採択", "adopt_standard"
+    return "不採択", "adopt_standard"
+
+
+def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
+    """A grade stated rather than scored (「総合評価がBだったら」): the adoption type it gives."""
+    decision, adopt_rule = decision_of(letter, applied)
+    if applied == "高水準" and decision != "高水準タイプで採択":
+        summary = (f"{letter}評価では高水準タイプでは採択されず、{decision}となります"
+                   f"（高水準タイプは「A」評価以上）。" if decision != "不採択" else f"{letter}評価は不採択です。")
+    else:
+        summary = f"{letter}評価は{decision}となります" + (f"（{applied}タイプで申請）。" if applied else "。")
+    used = (rule(adopt_rule),) if adopt_rule == "adopt_high" else (rule(adopt_rule), rule("adopt_high"))
+    return Calculation(
+        kind="adoption_of_grade",
+        inputs={"総合評価": letter, "申請タイプ": applied or "（未指定）"},
+        result={"評価": letter, "採択区分": decision},
+        formula=f"{letter}評価（{applied or '申請タイプ未指定'}）→ {decision}（高水準：「A」以上、標準：「C」以上）",
+        summary=summary,
+        rules=used,
+    )
+
+
 def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     applied = grant_type(inputs, "申請タイプ") if optional(inputs, "申請タイプ", "タイプ") is not None else None
     score = count(inputs, "総合評価点数", "点数", maximum=integer("max_score") + 3)
@@ -58,12 +88,7 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     total = score + bonus
     letter, grade_rule = grade(total, cross)
     order = "SABCD"
-    if applied != "標準" and order.index(letter) <= order.index("A"):
-        decision, adopt_rule = "高水準タイプで採択", "adopt_high"
-    elif order.index(letter) <= order.index("C"):
-        decision, adopt_rule = "標準タイプで採択", "adopt_standard"
-    else:
-        decision, adopt_rule = "不採択", "adopt_standard"
+    decision, adopt_rule = decision_of(letter, applied)
     reason = "申請要件に「×」があるため" if cross else f"{total}点は"
     summary = f"{reason}{letter}評価で、{decision}となります（{applied}タイプで申請）。"
     if decision == "不採択":

@@ -1,0 +1,66 @@
+"""はい / いいえ for a question that states an outcome and asks to confirm it, settled by the calculation.
+
+Officers often ask 「…3年たてば返還はなしで良かったですよね？」「Bなら高水準で採択されるんですよね？」
+「5割まではOKでしたよね？」: the case is computed like any other, and the answer opens with whether the
+outcome they stated is the computed one. The claim is read in a few general forms (a type adopted, adopted or
+not, repayment none / full / half, a limit or requirement met or not); the outcome comes from the calculation's
+own result, never from the wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.types import Calculation
+
+# A confirmation: the question ends by asking whether what it states is right.
+CONFIRMS = re.compile(
+    r"(?:よね|よな|ですね|ますね|でしたっけ|(?:で|て|ても)(?:良|よ|い)(?:かった|い)(?:です|でしょう|んです)?か?|で合って(?:い)?ます(?:か)?"
+    r"|という(?:理解|認識)で(?:良|よ|い)いですか|ということですか|んですか)[?？]?\s*$"
+)
+_TYPE_ADOPTED = re.compile(r"(高水準|標準)(?:タイプ)?(?:で|として|の)(?:採択|通る|通り)")
+_NOT_ADOPTED = re.compile(r"不採択|採択されない|通らない|落ちる")
+_ADOPTED = re.compile(r"採択され|通る|通り")
+_REPAY_NONE = re.compile(r"返還(?:は|が)?(?:なし|無し|不要|いらない|要らない|しなくて|の必要(?:は)?(?:ない|なし))|返さなくて|返還されない")
+_REPAY_FULL = re.compile(r"全額")
+_REPAY_HALF = re.compile(r"半額|半分|2分の1|1/2")
+_MET = re.compile(r"OK|オーケー|大丈夫|問題(?:ない|なし|ありません)|収まる|収まり|満たし|満たす|クリア|いける|いけます|認められ")
+_UNMET = re.compile(r"満たさない|満たしません|足りない|足りません|認められない|超える|超えてしまう|NG|ダメ|だめ")
+
+
+def decide(question: str, calculation: Calculation) -> str | None:
+    """「はい」 or 「いいえ」 when the question confirms an outcome the calculation settles; else None."""
+    from assistant.question_parts import asking_sentence
+
+    text = question.strip()
+    if not CONFIRMS.search(asking_sentence(text).strip()):
+        return None
+    result = calculation.result
+    agrees: bool | None = None
+    if "採択区分" in result:
+        outcome = str(result["採択区分"])
+        if m := _TYPE_ADOPTED.search(text):
+            agrees = f"{m.group(1)}タイプで採択" in outcome
+        elif _NOT_ADOPTED.search(text):
+            agrees = "不採択" in outcome
+        elif _ADOPTED.search(text):
+            agrees = "不採択" not in outcome
+    elif "返還" in result or "返還額" in result or "返還額の合計" in result:
+        words = [str(w) for w in result["返還"]] if "返還" in result else None  # type: ignore[union-attr]
+        amount = result.get("返還額", result.get("返還額の合計"))
+        none = words is not None and all(w == "なし" for w in words) or words is None and amount == 0
+        if _REPAY_NONE.search(text):
+            agrees = none
+        elif _REPAY_HALF.search(text) and words is not None:
+            agrees = all(w == "半額" for w in words)
+        elif _REPAY_FULL.search(text) and words is not None:
+            agrees = all(w == "全額" for w in words)
+    elif "判定" in result:
+        met = result["判定"] == "可"
+        agrees = (not met) if _UNMET.search(text) else met if _MET.search(text) else None
+    elif "高水準の要件" in result:
+        met = bool(result["高水準の要件"] if "高水準" in text or "標準" not in text else result["標準の要件"])
+        agrees = (not met) if _UNMET.search(text) else met if _MET.search(text) else None
+    if agrees is None:
+        return None
+    return "はい" if agrees else "いいえ"
