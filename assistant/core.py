@@ -192,7 +192,8 @@ class Assistant:
         t1 = time.perf_counter()
         refusal = self._out_of_scope(asked, passages)
         draft = None if refusal else self._draft(question, parts, asked.carried, passages)
-        if draft is not None and draft.relevance >= MIN_RELEVANCE and not self._answerable(asked, passages, draft):
+        if (draft is not None and draft.relevance >= MIN_RELEVANCE and not self._answerable(asked, passages, draft)
+                and self._verdict(question, passages, draft.citations) is None):  # a stated rule settles it: no refusal
             refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
@@ -231,12 +232,16 @@ class Assistant:
             answerability.observed.append(vector)
         return model is None or not model.refuses(vector)
 
+    @staticmethod
+    def _verdict(question: str, passages: list[Passage], citations: Sequence[Citation]) -> verdict.Verdict | None:
+        lines = [c.quote for c in citations] + [line for p in passages[:3] for line in p.text.split("\n") if line.strip()]
+        return verdict.decide(question, lines)
+
     def _with_verdict(self, question: str, passages: list[Passage], text: str,
                       citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
-        lines = [c.quote for c in citations] + [line for p in passages[:3] for line in p.text.split("\n") if line.strip()]
-        found = verdict.decide(question, lines)
+        found = self._verdict(question, passages, citations)
         if found is None:
             return text, citations
         body = text.split("\n")
