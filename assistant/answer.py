@@ -763,15 +763,26 @@ def _with_announced_list(unit: Unit) -> Unit:
     return Unit(unit.passage, unit.start, end, unit.context, label=unit.label) if added else unit
 
 
-_DEFINITION_ASK = re.compile(r"^(?:そもそも)?[「『]?([^「」『』、。？?]{2,20}?)[」』]?(?:とは|って(?:何|なに|どういう|どこ))")
+_DEFINITION_ASK = re.compile(r"^(?:そもそも)?[「『]?([^「」『』、。？?]{2,20}?)[」』]?(?:とは|というのは|の定義|って(?:何|なに|どういう|どこ|どの|具体的))")
+# A quoted term asked about anywhere in the question (「…でいう「東京圏」って、どの都県のこと？」).
+_QUOTED_DEFINITION_ASK = re.compile(
+    r"[「『]([^「」『』]{2,20})[」』]\s*(?:とは|というのは|の(?:定義|意味|範囲)|って|は(?:何|なに|どういう|どの|どこ))")
+
+
+def defined_term(question: str) -> str | None:
+    """X of a question asking what X is (「Xとは？」「「X」って、どの…のこと？」), else None."""
+    from assistant.question_parts import asking_sentence
+
+    m = _QUOTED_DEFINITION_ASK.search(question) or _DEFINITION_ASK.search(asking_sentence(question).strip())
+    return m.group(1) if m else None
 
 
 def _defining(question: str) -> re.Pattern[str] | None:
     """For 「Xとは？」: what a line defining X starts with (「（※1）東京圏は、」「X：」「Xとは、」), on search keys."""
-    m = _DEFINITION_ASK.search(question.strip())
-    if m is None:
+    asked = defined_term(question)
+    if asked is None:
         return None
-    term = re.escape(normalise_key(m.group(1)))
+    term = re.escape(normalise_key(asked))
     return re.compile(rf"^\W{{0,3}}(?:\(※?\d\)|※\d?)?\s*{term}\s*(?:とは|は|:|=)\s*[、,]?")
 
 

@@ -187,6 +187,8 @@ class Assistant:
         passages = self.retriever.passages(asked.query, self.settings.top_k)
         if len(parts) > 1:
             passages = self._with_passages_for(parts, asked.carried, passages)
+        if asked.defines:  # the term alone finds the line that defines it, whatever the question's other words
+            passages = self._with_passages_for([f"{asked.defines}とは"], "", passages)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
 
         t1 = time.perf_counter()

@@ -38,6 +38,7 @@ class Question:
     quantities: tuple[Quantity, ...]  # amounts, head-counts, periods … with their roles
     yes_no: bool  # asks for a verdict (and no wh-word)
     vague: bool  # nothing but a generic word (「上限は？」) and no earlier topic
+    defines: str | None  # X of 「Xとは？」「「X」って、どの…のこと？」
     carried: str = ""  # a follow-up's topic from the earlier turns
     query: str = ""  # what retrieval searches: the carried topic and the question
 
@@ -48,7 +49,7 @@ class Question:
 
 def parse(text: str, history: Sequence[Turn] = ()) -> Question:
     from assistant import conversation, question_parts
-    from assistant.answer import expected_type, is_vague, programme_names
+    from assistant.answer import defined_term, expected_type, is_vague, programme_names
     from assistant.japanese import normalise_key
     from assistant.quantities import read_quantities
     from assistant.vocabulary import grant_type_of
@@ -68,6 +69,7 @@ def parse(text: str, history: Sequence[Turn] = ()) -> Question:
         quantities=read_quantities(text),
         yes_no=bool(YES_NO_END.search(asking.strip())) and not INTERROGATIVE.search(asking),
         vague=not rewritten.carried and any(is_vague(p) for p in {text, *parts}),
+        defines=defined_term(text),
         carried=rewritten.carried,
         query=rewritten.query,
     )

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from assistant.japanese import normalise_key
 
-_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね)[?？]?\s*$")
+# 「…できますか」「…ですよね」, and the spoken forms 「使えます？」「出せる？」「組める？」
+_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね)[?？]?\s*$"
+                     r"|(?:ます|(?:[えけせてねべめれ]|でき)る)[?？]\s*$")
 _EXCLUSION = re.compile(r"([^。（(]{2,80}?)を除く")
 _LIST_SPLIT = re.compile(r"、|，|及び|並びに|又は|または|・|，|\s")
 _NOUN = re.compile(r"[一-龥ァ-ヶー]{3,}")

@@ -33,3 +33,12 @@ def test_a_follow_up_carries_the_earlier_topic_into_its_query():
                                             ("何卒よろしくお願いします", False), ("何件まで？", True)])
 def test_one_interrogative_vocabulary(text, asks):
     assert bool(INTERROGATIVE.search(text)) is asks
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("この交付金でいう「条件不利地域」って、どういう地域のこと？", "条件不利地域"),
+    ("東京圏とは？", "東京圏"),
+    ("補助率はいくら？", None),
+])
+def test_the_term_a_question_asks_to_define(text, term):
+    assert parse(text).defines == term

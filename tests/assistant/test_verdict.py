@@ -53,3 +53,11 @@ def test_a_term_inside_a_longer_word_is_not_the_case():
     assert decide("都道府県外の企業は対象になりますか？", lines) is None
     found = decide("都道府県は対象になりますか？", lines)
     assert found is not None and found.word == "いいえ"
+
+
+def test_a_spoken_yes_no_question_gets_a_verdict_from_an_exclusion_list():
+    from assistant.verdict import decide
+
+    lines = ["補助対象：市町村（指定都市及び中核市を除く。）"]
+    found = decide("うちは中核市なんですが、それって使えます？", lines)
+    assert found is not None and found.word == "いいえ"
