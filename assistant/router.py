@@ -262,12 +262,18 @@ def _facility_input(index: int, field: int) -> Callable[[str], object]:
     return extract
 
 
-def _population(text: str) -> int | None:
-    m = re.search(r"人口(?:が|は|:)?\s*(?:約)?\s*(\d[\d,]*(?:\.\d+)?)\s*(万)?\s*人", _n(text))
-    if m is None:
+def _eligible_cost(text: str) -> int | None:
+    """The eligible cost a score question states, for 「採択されたら国費はいくら？」 (the quantity reader's)."""
+    if not re.search(r"国費|いくら|補助額|交付額", _n(text)):
         return None
-    number = float(m.group(1).replace(",", "")) * (10_000 if m.group(2) else 1)
-    return int(number)
+    found = [q.value for q in read_quantities(text) if q.role in ("交付対象事業費", "事業費")]
+    return found[0] if len(found) == 1 else None
+
+
+def _population(text: str) -> int | None:
+    """The population the question states, as the quantity reader reads it (「約12万5千人」「9千人」)."""
+    found = [q.value for q in read_quantities(text) if q.role == "人口"]
+    return found[0] if found else None
 
 
 _NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村",
@@ -381,8 +387,9 @@ _SHAPES = [
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
     _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]", _OUTCOME),
-           {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross},
-           optional=("申請タイプ", "加点", "申請要件×"),
+           {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross,
+            "交付対象事業費": _eligible_cost},
+           optional=("申請タイプ", "加点", "申請要件×", "交付対象事業費"),
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
            {"12月末申請率": _percent}),
@@ -450,6 +457,8 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     if not _PLAN_ASK.search(text) or _OTHER_CALCULATOR.search(text):
         return None
+    if re.search(r"\d+\s*点", text) and re.search(r"採択|評価", text):
+        return None  # a score sheet: the adoption decision decides the type before any 国費
     plan = _plan_of(question)
     if plan.temporary_grant and plan.empty:
         generic = [q.value for q in read_quantities(question) if q.unit == "円" and q.role in ("事業費", "金額")]
@@ -477,7 +486,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         conversation, conversation_read = _conversation_plan(earlier), True
         base = conversation
         if base is None or len(text) > 120:
-            if plan.empty:
+            generic = [q.value for q in read_quantities(question) if q.unit == "円" and q.role in ("事業費", "金額")]
+            if (plan.empty and len(generic) == 1 and re.search(r"負担|持ち出し|国費|補助額|交付額|いくら出", text)
+                    and not re.search(r"事例|千円", text)):
+                # 「事業費4,000万円なら、町の持ち出しはそれぞれいくら？」: one amount, taken as the eligible cost
+                plan = replace(plan, eligible_given=generic[0])
+            elif plan.empty:
                 return None
         else:
             plan = _changed(base, question)

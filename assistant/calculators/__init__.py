@@ -81,6 +81,7 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                        _schema(["申請タイプ", "総合評価点数"], 申請タイプ={**_TYPE, "title": "申請タイプ"},
                                総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 39},
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},
+                               交付対象事業費=_yen("交付対象事業費（採択された場合の国費を計算）"),
                                **{"申請要件×": _CROSS}), adoption_decision),
         CalculatorSpec("project5_adoption", "⑤事業の評価と採択", "⑤事業の総合評価点数から評価と採択/不採択を判定",
                        _schema(["総合評価点数"], 総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 24},

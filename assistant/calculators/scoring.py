@@ -8,7 +8,7 @@ from fractions import Fraction
 from assistant.calculators.amounts import format_yen
 from assistant.calculators.common import count, floor_to, grant_type, optional, percent, rate_of, yen
 from assistant.calculators.rules import fraction, integer, integers, rule
-from assistant.types import Calculation
+from assistant.types import Calculation, Rule
 
 
 def _flag(value: object) -> bool:
@@ -91,6 +91,19 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     decision, adopt_rule = decision_of(letter, applied)
     reason = "申請要件に「×」があるため" if cross else f"{total}点は"
     summary = f"{reason}{letter}評価で、{decision}となります（{applied}タイプで申請）。"
+    cost = optional(inputs, "交付対象事業費")
+    national_note = ""
+    extra_rules: tuple[Rule, ...] = ()
+    result_extra: dict[str, object] = {}
+    if cost is not None and decision.endswith("タイプで採択") and applied is not None:
+        # 「採択されたら国費はいくら？」: the adopted type's rate on the eligible cost, truncated to 千円
+        adopted = decision.removesuffix("タイプで採択")
+        rate, rate_rule = rate_of(adopted)
+        national = floor_to(yen(inputs, "交付対象事業費") * rate, integer("national_truncation"))
+        national_note = (f"\n・国費：{format_yen(yen(inputs, '交付対象事業費'))} × {rate.numerator}/{rate.denominator}"
+                         f"（{adopted}タイプ）= {format_yen(national)}")
+        summary += f"国費は{format_yen(national)}です（{adopted}タイプの補助率{rate.numerator}/{rate.denominator}）。"
+        extra_rules, result_extra = (rate_rule,), {"国費": national}
     if decision == "不採択":
         summary = f"{reason}{letter}評価のため、不採択となります。"
     elif applied is None:
@@ -102,12 +115,13 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     return Calculation(
         kind="adoption_decision",
         inputs={"申請タイプ": applied or "（未指定）", "総合評価点数": score, "加点": bonus, "申請要件×": cross},
-        result={"評価": letter, "採択区分": decision, "合計点": total},
+        result={"評価": letter, "採択区分": decision, "合計点": total, **result_extra},
         formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（"
                 + ", ".join(f"{g}≥{integer(n)}" for g, n in (("S", "grade_s"), ("A", "grade_a"), ("B", "grade_b"), ("C", "grade_c")))
-                + f"）→ {decision}",
+                + f"）→ {decision}" + national_note,
         summary=summary,
-        rules=(rule(grade_rule), rule(adopt_rule), rule("adopt_high")) if adopt_rule != "adopt_high" else (rule(grade_rule), rule(adopt_rule)),
+        rules=((rule(grade_rule), rule(adopt_rule), rule("adopt_high")) if adopt_rule != "adopt_high"
+               else (rule(grade_rule), rule(adopt_rule))) + extra_rules,
     )
 
 

@@ -217,3 +217,30 @@ def test_full_amount_in_a_later_turn_is_the_support_cap_of_the_conversation():
     r = route("申請から4年で出ていったら、満額もらってた会社はいくら返す？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額"] == 100 * MAN // 2  # 満額 100万円, 3年以上5年以内 → 半額
+
+
+@given(score=st.integers(18, 30), man=st.integers(100, 9000))
+def test_a_score_and_an_eligible_cost_give_the_adopted_types_national_share(score, man):
+    r = route(f"高水準で申請します。12項目の合計は{score}点、申請要件は全部○です。交付対象事業費は{man:,}万円。"
+              "採択されたら国費はいくら？")
+    assert r is not None and r.calculation is not None
+    adopted = "高水準" if score >= 23 else "標準"  # 「A」 (23点) or better for 高水準, 「C」 (18点) or better for 標準
+    assert r.calculation.result["採択区分"] == f"{adopted}タイプで採択"
+    assert r.calculation.result["国費"] == national(man * MAN, adopted)
+
+
+@given(population=st.integers(1, 40), thousands=st.integers(0, 9))
+def test_a_population_in_man_and_sen_gives_the_migrant_minimum(population, thousands):
+    people = population * 10_000 + thousands * 1000
+    written = f"{population}万{thousands}千人" if thousands else f"{population}万人"
+    r = route(f"人口は約{written}の市です。高水準の移住者数KPIは最低何人？")
+    assert r is not None and r.calculation is not None
+    assert -(-people // 10_000) in r.calculation.result.values()  # 0.01% of the population, rounded up
+
+
+def test_one_amount_after_a_turn_about_both_types_gives_each_types_burden():
+    history = [Turn("user", "高水準タイプと標準タイプの補助率はどう違う？"), Turn("assistant", "…")]
+    r = route("事業費2,000万円なら、持ち出しはそれぞれいくら？", history)
+    assert r is not None and r.calculation is not None
+    text = r.calculation.summary + r.calculation.formula
+    assert "500万円" in text and "1,000万円" in text  # 1/4 and 1/2 of 2,000万円
