@@ -25,7 +25,12 @@ from assistant.calculators.checks import (
     user_share,
 )
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
-from assistant.calculators.examples import example_burdens, named_examples, sum_examples
+from assistant.calculators.examples import (
+    example_burdens,
+    examples_of,
+    named_examples,
+    sum_examples_of,
+)
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
@@ -734,7 +739,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                     break
         if total is not None:
             b1_room = bool(re.search(r"(?:B\s*1|カフェ|宿泊|附帯)[^。]{0,30}(?:いくらまで|上限|最大|入れられ)", text))
-            return Route("b_limits", b_limits(total, total_of("B1"), total_of("B2"), b1_room_asked=b1_room), (), None)
+            b2_room = bool(re.search(r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}(?:いくらまで|上限|最大|入れられ|載せ)", text))
+            return Route("b_limits", b_limits(total, total_of("B1"), total_of("B2"), b1_room_asked=b1_room,
+                                              b2_room_asked=b2_room), (), None)
     stated = _STATED_GRADE.search(text)
     grades = {next(g for g in m.groups() if g) for m in _STATED_GRADE.finditer(text)}
     if (stated and len(grades) == 1 and not re.search(r"\d+\s*点|何点|点数|目安", text)
@@ -760,8 +767,11 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     named = named_examples(text)
     if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
         return Route("example_burdens", example_burdens(named), (), None)
-    if len(named) >= 2 and re.search(r"合計|合わせ|足し|総額|総計|全部で", text):
-        return Route("example_sum", sum_examples(named, "国費" if "国費" in text else "交付対象事業費"), (), None)
+    if re.search(r"合計|合わせ|足し|足す|総額|総計|全部で", text) and (len(named) >= 2 or re.search(r"事例", text)):
+        chosen = examples_of(text)
+        fields = [f for f in ("交付対象事業費", "国費") if f in text] or ["国費"]
+        if chosen:
+            return Route("example_sum", sum_examples_of(chosen, fields), (), None)
     if re.search(r"事例", text) and re.search(r"千円", text):
         eligible, national = first("交付対象事業費"), first("国費")
         if eligible and national and eligible % 1000 == 0 and national % 1000 == 0 and national < eligible:

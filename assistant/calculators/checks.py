@@ -16,7 +16,8 @@ def _calc(kind: str, inputs: dict[str, object], result: dict[str, object], summa
                        summary=summary, rules=cited_rules(steps), steps=tuple(steps))
 
 
-def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = False) -> Calculation:
+def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = False,
+             b2_room_asked: bool = False) -> Calculation:
     """経費B2 within 2割 of the facility's 交付対象事業費; B1 and B1+B2 under 5割. With amounts given, each is checked
     and any excess named; with B2 given and B1 asked, B1 must stay under 5割 − B2."""
     b2_cap = floor_to(total * fraction("b2_limit"), 1)
@@ -49,6 +50,19 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
                    if b2 <= b2_cap else f"B2が上限{fy(b2_cap)}を超えています。B2を{fy(b2_cap)}以内にしたうえで、B1はB2との総額で{fy(half)}未満です。")
         return _calc("b_limits", {"交付対象事業費": fy(total), "B2": fy(b2)}, {"B1の上限（未満）": room, "B2の上限": b2_cap},
                      summary, steps)
+    if b2 is None and b1 is not None and b2_room_asked:
+        # B1 given, B2 asked: within 2割 on its own, and with B1 under 5割 together
+        room = half - b1
+        steps.append(Step("difference", f"B1とB2の総額が5割未満：{fy(half)} − B1 {fy(b1)} = {fy(room)}未満", {}, room,
+                          rule("b_total_limit")))
+        binding = "総額" if room <= b2_cap else "2割"
+        summary = (f"B2は{fy(room)}未満までです（B1 {fy(b1)}との総額で5割＝{fy(half)}未満のため。B2単独の上限は2割＝{fy(b2_cap)}以内）。"
+                   if binding == "総額" else
+                   f"B2は{fy(b2_cap)}以内までです（2割。B1 {fy(b1)}との総額も{fy(half)}未満に収まります）。")
+        if room <= 0:
+            summary = f"B1 {fy(b1)}だけで5割（{fy(half)}）に達するため、B2は計上できません。"
+        return _calc("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1)},
+                     {"B2の上限": min(b2_cap, room), "B1・B1+B2の上限（未満）": half}, summary, steps)
     if b1 is None and b2 is None:
         summary = (f"B2（用地取得・外構工事等）は{fy(b2_cap)}以内、B1（附帯施設等）だけなら{fy(half)}未満、"
                    f"両方を計上する場合は総額で{fy(half)}未満です（交付対象事業費{fy(total)}の2割・5割）。")

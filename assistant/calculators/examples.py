@@ -95,5 +95,39 @@ def sum_examples(examples: list[Example], what: str) -> Calculation:
         kind="example_sum", inputs={"団体": "・".join(e.municipality for e in examples), "項目": what},
         result={f"{what}の合計": total},
         formula="\n".join(f"・{s.label}" for s in steps),
-        summary=f"{len(examples)}団体の{what}の合計は{total // 1000:,}千円（{fy(total)}）です。",
+        summary=f"{len(examples)}団体の{what}の合計は{total // 1000:,}千円"
+                + (f"（{fy(total)}）" if fy(total) != f"{total // 1000:,}千円" else "") + "です。",
         rules=tuple(s.rule for s in steps if s.rule is not None), steps=tuple(steps))
+
+
+def examples_of(text: str) -> list[Example]:
+    """The examples a question selects by kind rather than by name (「高水準タイプの事例を全部」「⑤の事例」):
+    the named ones if it names two or more, else all, narrowed by a type and by ⑤ or ①② when it says so."""
+    named = named_examples(text)
+    # 「古賀市は標準なので除いてください」: an example named with 除 after it is left out
+    excluded = {e for e in named if re.search(r"^[^。]{0,30}?除", text[text.find(e.municipality):])}
+    named = [e for e in named if e not in excluded]
+    chosen = list(named) if len(named) >= 2 else [e for e in adopted_examples() if e not in excluded]
+    types = [k for k in ("高水準", "標準") if k in text]
+    only = [k for k in types if re.search(rf"{k}(?:タイプ)?[^。、]{{0,12}}(?:だけ|のみ)", text)]
+    if len(types) == 1 or len(only) == 1:
+        chosen = [e for e in chosen if e.grant_type == (only or types)[0]]
+    if re.search(r"⑤|進出企業定着", text):
+        chosen = [e for e in chosen if e.project5]
+    elif re.search(r"施設整備|利用促進|①|②", text):
+        chosen = [e for e in chosen if not e.project5]
+    return chosen
+
+
+def sum_examples_of(examples: list[Example], fields: list[str]) -> Calculation:
+    """One sum per field asked (国費 and/or 交付対象事業費), in one calculation."""
+    parts = [sum_examples(examples, what) for what in fields]
+    if len(parts) == 1:
+        return parts[0]
+    steps = tuple(step for part in parts for step in part.steps)
+    return Calculation(
+        kind="example_sum", inputs={**parts[0].inputs, "項目": "・".join(fields)},
+        result={k: v for part in parts for k, v in part.result.items()},
+        formula="\n".join(part.formula for part in parts),
+        summary=" ".join(part.summary for part in parts),
+        rules=tuple(dict.fromkeys(r for part in parts for r in part.rules)), steps=steps)

@@ -244,3 +244,22 @@ def test_one_amount_after_a_turn_about_both_types_gives_each_types_burden():
     assert r is not None and r.calculation is not None
     text = r.calculation.summary + r.calculation.formula
     assert "500万円" in text and "1,000万円" in text  # 1/4 and 1/2 of 2,000万円
+
+
+@given(total_man=st.integers(1000, 20000), b1_share=st.integers(1, 49))
+def test_b2_room_given_b1_is_the_smaller_of_its_own_cap_and_what_b1_leaves(total_man, b1_share):
+    b1_man = total_man * b1_share // 100
+    r = route(f"施設の交付対象事業費が{total_man:,}万円で、カフェに{b1_man:,}万円を計上します。外構工事費（B2）は最大いくらまで？")
+    assert r is not None and r.calculation is not None
+    own_cap = total_man * MAN * 2 // 10  # 2割以内
+    left = total_man * MAN // 2 - b1_man * MAN  # B1+B2 under 5割
+    assert r.calculation.result["B2の上限"] == min(own_cap, left)
+
+
+def test_examples_chosen_by_type_are_summed_from_the_documents_lines():
+    from assistant.calculators.examples import adopted_examples
+
+    r = route("資料の施設整備・利用促進事業の採択事例で、標準タイプの団体の国費を全部足すと？")
+    assert r is not None and r.calculation is not None
+    expected = sum(e.national for e in adopted_examples() if e.grant_type == "標準" and not e.project5)
+    assert r.calculation.result["国費の合計"] == expected
