@@ -37,6 +37,7 @@ from assistant.calculators.plan import (
     UP_TO_THE_CAP,
     Departure,
     Plan,
+    calculate_by_size,
     calculate_digital_env,
     calculate_plan,
     calculate_repayments,
@@ -518,6 +519,9 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         base is None and plan.grant_type is None and bool(re.search(r"それぞれのタイプ|両タイプ|タイプ別", text))) or (
         plan.grant_type is None and any(re.search(r"高水準", _n(e)) and re.search(r"標準", _n(e)) for e in earlier[:2]))
     missing = [m for m in missing_inputs(plan) if not (both and m == "タイプ")]
+    if missing == ["収容可能人数"] and len(plan.facilities) == 1 and plan.grant_type and plan.facilities[0].cost:
+        # one facility of unknown size with its amount: each size band's result, the size still to be decided
+        return Route("plan_program", calculate_by_size(plan, plan.grant_type), (), None)
     if missing:
         words = "、".join(INPUT_WORDS[m] for m in missing)
         return Route("plan_program", None, tuple(missing), f"計算するには、{words}を教えてください。")

@@ -349,6 +349,30 @@ def _band_limits() -> list[int]:
 
 
 # ---- the calculation an answer carries -----------------------------------------------------------------
+SIZE_OPTIONS = ((19, "20人未満"), (20, "20人以上50人未満"), (50, "50人以上"))
+
+
+def calculate_by_size(plan: Plan, kind: str) -> Calculation:
+    """A plan whose one facility has no stated size: the cap depends on it, so the program runs once per size
+    band and the answer gives each band's result, the size still to be decided."""
+    (facility,) = plan.facilities
+    outcomes = [(label, run(replace(plan, facilities=(Facility(people, facility.cost),)), kind))
+                for people, label in SIZE_OPTIONS]
+    steps = tuple(Step(s.kind, f"【{label}】{s.label}", s.inputs, s.result, s.rule)
+                  for label, outcome in outcomes for s in outcome.steps)
+    said = "、".join(f"{label}なら国費{fy(o.national)}（交付対象事業費{fy(o.eligible)}）" for label, o in outcomes)
+    summary = (f"施設整備・運営の上限は収容可能人数で変わるため、収容人数が決まるまで国費は確定しません。"
+               f"{kind}タイプで、{said}です。")
+    rules = {r.name: r for r in cited_rules(steps)}
+    return Calculation(
+        kind="plan_program",
+        inputs={"タイプ": kind, "施設1": "定員未定・" + ("上限まで" if facility.cost is None else fy(facility.cost))},
+        result={f"国費（{label}）": o.national for label, o in outcomes},
+        formula="\n".join(f"・{s.label}" for s in steps),
+        summary=summary,
+        rules=tuple(rules.values()), steps=steps)
+
+
 def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None = None) -> Calculation:
     """Run the program for each type asked (one, or both to compare), or for a changed plan against the
     earlier one (「事業費を広げたら負担はいくら増える？」)."""

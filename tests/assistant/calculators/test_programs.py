@@ -263,3 +263,13 @@ def test_examples_chosen_by_type_are_summed_from_the_documents_lines():
     assert r is not None and r.calculation is not None
     expected = sum(e.national for e in adopted_examples() if e.grant_type == "標準" and not e.project5)
     assert r.calculation.result["国費の合計"] == expected
+
+
+@given(man=st.integers(500, 12000), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_facility_of_unknown_size_gets_each_size_bands_result(man, kind):
+    r = route(f"サテライトオフィスを整備します。整備・運営費は{man:,}万円、{kind}タイプの国費はいくら？定員はまだ決まっていません。")
+    assert r is not None and r.calculation is not None
+    results = r.calculation.result
+    for people in (19, 20, 50):
+        band = [k for k in results if k.startswith("国費（")][(19, 20, 50).index(people)]
+        assert results[band] == national(min(man * MAN, cap_of(people)), kind)
