@@ -27,7 +27,7 @@ from assistant import (
     verdict,
 )
 from assistant.errors import InputError
-from assistant.japanese import normalise_key
+from assistant.japanese import normalise_key, programme_aliases
 from assistant.question import Question
 from assistant.question import parse as parse_question
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
@@ -464,9 +464,9 @@ class Assistant:
             key = normalise_key(name)
             if key not in self._corpus_key:
                 return f"資料には「{name}」についての記載がありません。"
-            if not any(key in k for k in keyed):
+            if not any(alias in k for alias in programme_aliases(name) for k in keyed):
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
-        unstated = scope.amount_not_stated(question, passages)
+        unstated = scope.amount_not_stated(asked.asking, passages)  # the sentence that asks, not the story
         if unstated:
             return f"資料には「{'・'.join(unstated)}」の金額についての記載がありません。"
         focus = scope.absent_focus(question, self._corpus_key)

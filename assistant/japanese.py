@@ -102,6 +102,21 @@ def _lexicon() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     return groups, stops
 
 
+@lru_cache(maxsize=1)
+def _aliases() -> tuple[tuple[str, ...], ...]:
+    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    return tuple(tuple(normalise_key(w) for w in group) for group in data.get("programme_aliases", []))
+
+
+def programme_aliases(name: str) -> tuple[str, ...]:
+    """The search keys of every name of the programme `name` is one name of (itself when none is listed)."""
+    key = normalise_key(name)
+    for group in _aliases():
+        if key in group:
+            return group
+    return (key,)
+
+
 def strip_stop_phrases(text: str) -> str:
     key = normalise_key(text)
     for phrase in _lexicon()[1]:

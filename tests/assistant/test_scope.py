@@ -72,3 +72,11 @@ def test_lists_of_participants_are_not_in_the_documents():
 def test_a_kind_of_funding_is_not_taken_for_an_unknown_programme(fake_assistant):
     answer = fake_assistant.ask("サテライトオフィスの整備に他の国庫補助金を併用できますか？")
     assert answer.status.value == "answered" and "国の補助金等" in answer.text, answer.text
+
+
+def test_a_programmes_short_name_is_found_by_any_of_its_names():
+    from assistant.japanese import normalise_key, programme_aliases
+
+    names = programme_aliases("テレワーク交付金")
+    assert normalise_key("地方創生テレワーク型") in names and normalise_key("テレワーク交付金") in names
+    assert programme_aliases("どこにもない事業") == (normalise_key("どこにもない事業"),)
