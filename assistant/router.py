@@ -189,9 +189,13 @@ _OUTSIDE_SHARE = re.compile(r"(?:県外|都道府県外)(?:から)?の?利用者
 
 
 def _kpi_requirement_failed(texts: list[str], kind: object) -> bool:
-    """A KPI below its type's requirement (県外利用者の割合 5割/3割 以上) makes the 申請要件 「×」: the gate
-    that turns any score into D."""
+    """A KPI below its type's requirement (県外企業数 3社/1社 以上, 県外利用者の割合 5割/3割 以上) makes the 申請要件
+    「×」: the gate that turns any score into D."""
     for t in texts:
+        # 県外企業数 of the KPI below its type's minimum (3社 / 1社)
+        companies = [q.value for q in read_quantities(t) if q.role == "KPI企業数"]
+        if companies and companies[0] < integer("kpi_high_companies" if kind == "高水準" else "kpi_standard_companies"):
+            return True
         m = _OUTSIDE_SHARE.search(t)
         if m is None:
             continue
@@ -806,7 +810,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))
-        if trigger not in _extract(shape, [text] if own else [text, earlier[0]]):
+        if trigger not in _extract(shape, [text] if own else [text, *earlier[:2]]):
             if own and shape.unreadable:
                 return Route(shape.kind, None, (trigger,), shape.unreadable)
             continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it

@@ -273,3 +273,12 @@ def test_a_facility_of_unknown_size_gets_each_size_bands_result(man, kind):
     for people in (19, 20, 50):
         band = [k for k in results if k.startswith("国費（")][(19, 20, 50).index(people)]
         assert results[band] == national(min(man * MAN, cap_of(people)), kind)
+
+
+@given(companies=st.integers(0, 5), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_kpi_company_count_below_the_types_minimum_is_a_failed_requirement(companies, kind):
+    history = [Turn("user", f"{kind}で申請します。12項目の合計は27点です。評価は？"), Turn("assistant", "…")]
+    r = route(f"ただ、KPIの県外企業数が{companies}社の計画なんです。その場合は？", history)
+    assert r is not None and r.calculation is not None
+    minimum = 3 if kind == "高水準" else 1  # 所在都道府県外の企業 3社以上 / 1社以上
+    assert (r.calculation.result["評価"] == "D") is (companies < minimum)
