@@ -712,6 +712,12 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
                 room -= len(line)
             items += 1
             i += 1
+    if not after and i < len(spans) and _unclosed(best.text):
+        # 「…毎年100人超（51%が」 / 「20~40代）が移住」: the PDF broke a parenthesis across lines
+        a, b = spans[i]
+        if near(spans[last][1], a) and len(text[a:b]) <= min(room, WINDOW_VALUE_CHARS) and not taken(a, b):
+            after.append(unit(a, b))
+            room -= b - a
     if not after and i < len(spans) and all(_is_label(ln) for ln in best.text.split("\n") if ln.strip()):
         # A label whose value the PDF put on the next line (「令和２年度3次補正一般会計」 / 「10,000百万円」, a
         # heading 「第1回採択事例」 / the cases it names): the key line says nothing without the line below.
@@ -724,6 +730,11 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
 
 
 WINDOW_VALUE_CHARS = 80
+
+
+def _unclosed(text: str) -> bool:
+    """More opening than closing brackets: the sentence goes on in the next line."""
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
 
 
 def _is_label(line: str) -> bool:

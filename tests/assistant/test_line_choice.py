@@ -185,3 +185,9 @@ def test_a_line_that_only_names_is_completed_by_the_value_below_it():
     text = "施策の概要\n\n交付実績\n\n第2回公募分\n香川県A町 静岡県B市\n\n問い合わせ先"
     draft = draft_answer("第2回公募分の交付実績はどこの自治体ですか？", "", [passage(1, text)])
     assert draft is not None and "B市" in draft.text, draft.text
+
+
+def test_a_parenthesis_the_pdf_broke_across_lines_is_completed():
+    text = "取組の概要\n\n既に毎年80人超（42%が\n\n30~40代）が移住\n\n別の話題"
+    draft = draft_answer("毎年何人くらい移住していますか？", "", [passage(1, text)])
+    assert draft is not None and "30~40代）が移住" in draft.text, draft.text
