@@ -116,6 +116,7 @@ _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
 # item scores (0–3 each) written one after another with commas or 、 between them, six or more in a row
 _SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*[,、，・/]\s*){5,}[0-3](?![\d.%])")
+_VIEWPOINT_LIST = re.compile(r"[①-④][^\d①-④。]{0,6}?((?:[0-3]\s*[・,、/]\s*)+[0-3])(?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)|\s*[×xX*]\s*(\d+)(?!\s*[%万円人社]))")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
 
@@ -134,6 +135,10 @@ def _score(text: str) -> int | None:
         extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d", t) else [
             int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。\d]{1,24}?(\d)\s*点", t)]
         return sum(int(x) for x in sheet) + sum(extra)
+    groups = _VIEWPOINT_LIST.findall(t)
+    if len(groups) >= 2:
+        # 「①が2・2・2、②が2・1・2…」: each viewpoint's item scores, all summed
+        return sum(int(x) for g in groups for x in re.findall(r"\d", g))
     listed = _SCORE_LIST.search(t)
     if listed:
         return sum(int(x) for x in re.findall(r"\d", listed.group(0)))
@@ -157,7 +162,7 @@ def _bonus(text: str) -> int | None:
     """My Number card bonus points: stated (「加点2点」, 「加点はなし」) or from the stated 12月末申請率."""
     t = _n(text)
     stated_total = _TOTAL_SCORE.search(t)
-    if stated_total and re.search(r"含む|含め|込み|うち", t[stated_total.end() : stated_total.end() + 20]):
+    if stated_total and re.search(r"含む|含め|(?<!見)込み|うち", t[stated_total.end() : stated_total.end() + 20]):
         return 0  # 「合計22点（マイナンバー加点2点を含む）」: already in the total
     if m := _BONUS_POINTS.search(t):
         return int(m.group(1) or m.group(2))
@@ -496,11 +501,9 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         conversation, conversation_read = _conversation_plan(earlier), True
         base = conversation
         if base is None or len(text) > 120:
-            generic = [q.value for q in read_quantities(question) if q.unit == "円" and q.role in ("事業費", "金額")]
-            if (plan.empty and len(generic) == 1 and re.search(r"負担|持ち出し|国費|補助額|交付額|いくら出", text)
-                    and not re.search(r"事例|千円", text)):
-                # 「事業費4,000万円なら、町の持ち出しはそれぞれいくら？」: one amount, taken as the eligible cost
-                plan = replace(plan, eligible_given=generic[0])
+            single = _single_cost_asked(question) if plan.empty else None
+            if single is not None:
+                plan = replace(plan, eligible_given=single)
             elif plan.empty:
                 return None
         else:
@@ -545,6 +548,16 @@ def _plan_of(text: str) -> Plan:
     return replace(plan, temporary_grant=True) if re.search(r"臨時交付金|実質的|実質の", _n(text)) else plan
 
 
+def _single_cost_asked(text: str) -> int | None:
+    """A turn that states one amount and asks its money (「総事業費7,400万円…市の負担は？」): that amount, taken
+    as the eligible cost when nothing else in the conversation says what it is."""
+    t = _n(text)
+    generic = [q.value for q in read_quantities(text) if q.unit == "円" and q.role in ("事業費", "金額")]
+    if len(generic) == 1 and re.search(r"負担|持ち出し|国費|補助額|交付額|いくら出", t) and not re.search(r"事例|千円", t):
+        return generic[0]
+    return None
+
+
 def _is_partial(plan: Plan) -> bool:
     """A turn that states only a part of a plan (「進出支援が10社なら？」): it changes the earlier plan."""
     return not plan.empty and not plan.facilities and not plan.projects5 and not plan.eligible_given
@@ -559,7 +572,8 @@ def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
             continue
         stated = _plan_of(turn)
         if state is None:
-            state = None if stated.empty else stated
+            single = _single_cost_asked(turn) if stated.empty else None
+            state = replace(stated, eligible_given=single) if single is not None else None if stated.empty else stated
         elif not stated.empty and (stated.facilities or stated.projects5) and not _ADDING.search(_n(turn)):
             state = stated  # a new plan
         else:
@@ -806,7 +820,8 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     asks_own = any(own_asks)
     for shape, own in zip(_SHAPES, own_asks, strict=True):
         # the topic may have been set two turns back (「KPIの移住者数は？」「うちだと何人？」「隣の市だと？」)
-        follow = not own and not asks_own and earlier and shape.asks.search(" ".join(earlier[:2])) and len(text) <= 80
+        follow = (not own and not asks_own and earlier and len(text) <= 80
+                  and bool(shape.asks.search(" ".join(earlier[:2])) or shape.asks.search(" ".join([text, *earlier[:1]]))))
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))

@@ -282,3 +282,22 @@ def test_a_kpi_company_count_below_the_types_minimum_is_a_failed_requirement(com
     assert r is not None and r.calculation is not None
     minimum = 3 if kind == "高水準" else 1  # 所在都道府県外の企業 3社以上 / 1社以上
     assert (r.calculation.result["評価"] == "D") is (companies < minimum)
+
+
+def test_scores_per_viewpoint_in_groups_are_all_summed():
+    r = route("高水準で申請します。自己採点は①が3・2・2、②が2・2・1、③が1・2・2、④が2・2・2点。申請要件は全部○。評価は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == 3 + 2 + 2 + 2 + 2 + 1 + 1 + 2 + 2 + 2 + 2 + 2
+
+
+def test_an_expected_total_is_not_read_as_including_the_bonus():
+    r = route("高水準狙いで、12観点の合計は20点の見込みです。マイナンバーカードの申請率は12月末で72%です。加点込みだと？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == 20 + 3  # 70%以上: 3点 (「見込み」 is no 「込み」)
+
+
+def test_a_follow_up_changes_the_type_of_a_plan_stated_as_one_amount():
+    history = [Turn("user", "総事業費6,000万円で申請予定です。標準タイプだと市の負担は？"), Turn("assistant", "…")]
+    r = route("高水準で通ったら、そこからいくら減る？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["地方負担の増減"] == -(6000 * MAN // 2 - 6000 * MAN // 4)
