@@ -291,7 +291,7 @@ def test_scores_per_viewpoint_in_groups_are_all_summed():
 
 
 def test_an_expected_total_is_not_read_as_including_the_bonus():
-    r = route("高水準狙いで、12観点の合計は20点の見込みです。マイナンバーカードの申請率は12月末で72%です。加点込みだと？")
+    r = route("高水準狙いで、12観点の合計は20点の見込みです。マイナンバーカードの申請率は12月末で72%です。加点込みだと評価は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 20 + 3  # 70%以上: 3点 (「見込み」 is no 「込み」)
 
