@@ -83,6 +83,22 @@ def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[
     return text, tuple(replace(by_marker[old], marker=new[old]) for old in order)
 
 
+def _within(formula: str, room: int) -> str:
+    """The formula's lines that fit in `room` characters, then a pointer to the rest: every step is in
+    `calculation.steps` (the 計算 panel), the answer text stays short."""
+    if len(formula) <= room:
+        return formula
+    kept: list[str] = []
+    for line in formula.split("\n"):
+        if sum(len(k) + 1 for k in kept) + len(line) > room - len(MORE_STEPS):
+            break
+        kept.append(line)
+    return "\n".join([*kept, MORE_STEPS])
+
+
+MORE_STEPS = "…（全ステップは計算の内訳に）"
+
+
 def _in_japanese_note(question: str) -> str:
     """A question in English that is declined is told, in English, that the service answers in Japanese."""
     if _JAPANESE.search(question) or not _LATIN_WORD.search(question):  # linear: no nested repetition
@@ -437,7 +453,7 @@ class Assistant:
             if all(p.chunk_id != chunk.chunk_id for p in passages):
                 passages.append(Passage(chunk, 1.0, len(passages) + 1))
         markers = "".join(f"[{c.marker}]" for c in citations)
-        text = f"{calc.summary}{markers}\n計算式: {calc.formula}"
+        text = f"{calc.summary}{markers}\n計算式: {_within(calc.formula, ANSWER_CHAR_LIMIT - len(calc.summary) - 20)}"
         confirmed = confirmation.decide(question, calc)  # 「…で良かったですよね？」: whether the stated outcome holds
         if confirmed:
             text = f"{confirmed}。{text}"

@@ -41,6 +41,7 @@ DEFAULT_FILES = (
     "eval/blind_e5_2026-11-29.jsonl",
     "eval/blind_f6_2026-11-29.jsonl",
     "eval/blind_g7_2026-11-29.jsonl",
+    "eval/blind_h8_2026-11-29.jsonl",
 )
 SEED = 14
 FOLDS = 5

@@ -141,3 +141,12 @@ def test_cli_reports_bad_questions_and_exits_nonzero(fake_settings, capsys, monk
     monkeypatch.setenv("GRANT_ASSISTANT_EMBEDDING_BACKEND", "fake")
     assert main(["--data-dir", str(fake_settings.data_dir), "ask", "   "]) == 1
     assert "質問が空です" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_a_long_calculation_keeps_its_answer_under_the_limit_with_every_step_in_the_calculation(fake_assistant):
+    facilities = "、".join(f"定員{n}人の施設（{n * 100:,}万円）" for n in (12, 15, 18, 25, 30, 40, 60, 70))
+    answer = fake_assistant.ask(f"{facilities}とソフト経費1,500万円、進出支援金を3社に満額、高水準タイプの国費は？")
+    assert answer.status is Status.CALCULATED and answer.calculation is not None
+    assert len(MARKER_RE.sub("", answer.text)) <= 600
+    assert len(answer.calculation.steps) > answer.text.count("\n・")  # the rest of the steps are in the calculation
