@@ -56,6 +56,7 @@ _CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|
                          r"|である|だと|には|では|って|という|といった|ような|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
+_CLAUSE_WORDS = re.compile(r"って|この|その|あの|まだ|うちは|うちの|うちで|では|には|とは")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
 # Words for a kind of funding rather than one programme (「他の国庫補助金を併用できますか」 asks about a rule the
 # documents state: 国の補助金等を受けている事業の経費は対象外).
@@ -375,6 +376,8 @@ def programme_names(question: str) -> list[str]:
     for match in _PROGRAMME_NAME.finditer(question):
         name = match.group(0)
         name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(_CLAUSE_END.split(name)[-1])[-1]
+        # 「旅費ってこの交付金」「うちはまだテレワーク交付金」: a clause before the name is not part of it
+        name = _CLAUSE_WORDS.split(name)[-1]
         names.append(_LEADING_PARTICLES.sub("", name))
     return [
         n for n in names

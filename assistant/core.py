@@ -477,8 +477,7 @@ class Assistant:
             return f"資料（{covered}）には、来年度以降の予定や予算は記載されていません。"
         keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
         for name in asked.names:
-            key = normalise_key(name)
-            if key not in self._corpus_key:
+            if not any(alias in self._corpus_key for alias in programme_aliases(name)):
                 return f"資料には「{name}」についての記載がありません。"
             if not any(alias in k for alias in programme_aliases(name) for k in keyed):
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"

@@ -9,6 +9,7 @@ question (a ⑤ project, a facility, a ③ promotion). Numbers are read in every
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -201,7 +202,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             found.append(Quantity(_months_between(first, second), "か月", "経過期間", a.start(), b.end()))
     taken += [(m.start(), m.end()) for m, _ in dates]
     for m in _PERIOD.finditer(t):
-        era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()])
+        era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()]) or (
+            m.group("y") and int(m.group("y")) >= 1900)  # 「2026年10月末」: a calendar year, not a period
         if free(m.start(), m.end()) and not era and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
             years = int(m.group("y") or 0)
             months = int(m.group("m1") or m.group("m2") or 0) + (6 if m.group("half") else 0)
@@ -214,7 +216,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(sorted(kept, key=lambda q: q.start))
 
 
-_DATE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d\d))\s*(?:年|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|/|\.)\s*(?P<d>\d{1,2})\s*日?")
+_DATE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d\d))\s*(?:年|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|/|\.)\s*"
+                   r"(?:(?P<d>\d{1,2})\s*日?|(?P<end>末))")
 
 
 def _date_of(m: re.Match[str]) -> tuple[int, int, int] | None:
@@ -223,7 +226,9 @@ def _date_of(m: re.Match[str]) -> tuple[int, int, int] | None:
     else:
         n = 1 if m.group("ey") == "元" else int(m.group("ey"))
         year = (2018 if m.group("era") == "令和" else 1988) + n
-    month, day = int(m.group("m")), int(m.group("d"))
+    month = int(m.group("m"))
+    # 「2025年9月末」: the month's last day
+    day = int(m.group("d")) if m.group("d") else calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
     return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 

@@ -80,3 +80,11 @@ def test_a_programmes_short_name_is_found_by_any_of_its_names():
     names = programme_aliases("テレワーク交付金")
     assert normalise_key("地方創生テレワーク型") in names and normalise_key("テレワーク交付金") in names
     assert programme_aliases("どこにもない事業") == (normalise_key("どこにもない事業"),)
+
+
+def test_a_clause_before_a_programme_name_is_not_part_of_the_name():
+    from assistant.answer import programme_names
+
+    assert programme_names("職員の旅費ってこの交付金から出せますか？") == []
+    assert programme_names("うちはまだテレワーク交付金を使ったことがありません") == ["テレワーク交付金"]
+    assert programme_names("ものづくり補助金の上限は？") == ["ものづくり補助金"]

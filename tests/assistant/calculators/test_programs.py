@@ -301,3 +301,15 @@ def test_a_follow_up_changes_the_type_of_a_plan_stated_as_one_amount():
     r = route("高水準で通ったら、そこからいくら減る？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["地方負担の増減"] == -(6000 * MAN // 2 - 6000 * MAN // 4)
+
+
+@given(month=st.integers(1, 12), years=st.integers(1, 6))
+def test_a_date_at_the_end_of_a_month_is_its_last_day_and_a_calendar_year_is_no_period(month, years):
+    import calendar
+
+    text = f"2023年{month}月1日に申請し、{2023 + years}年{month}月末に利用を終了"
+    periods = [q.value for q in read_quantities(text) if q.role == "経過期間"]
+    last = calendar.monthrange(2023 + years, month)[1]
+    whole = years * 12
+    assert periods == [whole + 1 if last != 1 else whole]  # some days past whole years count beyond them
+    assert not [q for q in read_quantities(f"{2023 + years}年{month}月末まで延ばしたら") if q.role == "経過期間"]
