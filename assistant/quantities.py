@@ -163,9 +163,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         previous_end = max((e for _, e in taken if e <= m.start()), default=0)
         role = _role(t, m.start(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
         if role is None:
-            following = t[m.end() : m.end() + 12]
-            role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"
-                                    r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな))", following) else "人数"
+            following = t[m.end() : m.end() + 16]
+            role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後|台)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"
+                                    r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな)"
+                                    r"|[^、。\d]{0,6}?(?:施設|オフィス|拠点|スペース|コワーキング))", following) else "人数"
         if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
             role = "人数"
         value = count_value(m.group("n"))

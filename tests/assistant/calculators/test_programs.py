@@ -313,3 +313,8 @@ def test_a_date_at_the_end_of_a_month_is_its_last_day_and_a_calendar_year_is_no_
     whole = years * 12
     assert periods == [whole + 1 if last != 1 else whole]  # some days past whole years count beyond them
     assert not [q for q in read_quantities(f"{2023 + years}年{month}月末まで延ばしたら") if q.role == "経過期間"]
+
+
+def test_sizes_described_with_adjectives_or_decades_are_capacities():
+    qs = read_quantities("50人以上入る大きめの施設を1つと、20人台の施設を2つ、職員は3人で運営")
+    assert [(q.value, q.role) for q in qs if q.unit == "人"] == [(50, "定員"), (20, "定員"), (3, "人数")]
