@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Chunk
 
-FORMAT_VERSION = "8"  # 8: answer-unit vectors
+FORMAT_VERSION = "9"  # 8: answer-unit vectors; 9: spaced acronyms (K P I) closed up in search keys
 
 
 @dataclass(frozen=True)

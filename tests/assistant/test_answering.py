@@ -150,3 +150,8 @@ def test_a_long_calculation_keeps_its_answer_under_the_limit_with_every_step_in_
     assert answer.status is Status.CALCULATED and answer.calculation is not None
     assert len(MARKER_RE.sub("", answer.text)) <= 600
     assert len(answer.calculation.steps) > answer.text.count("\n・")  # the rest of the steps are in the calculation
+
+
+def test_an_acronym_the_pdf_spaced_letter_by_letter_is_one_search_word():
+    assert normalise_key("2026年度のK P Iを以下の通り") == normalise_key("2026年度のKPIを以下の通り")
+    assert normalise_key("I am a pen") == "i am a pen"  # words stay apart
