@@ -222,7 +222,8 @@ def _applied_type(text: str) -> str | None:
 
 
 def _elapsed(text: str) -> str | None:
-    m = re.search(r"(\d+\s*年\s*(?:半|\d+\s*(?:か月|ヶ月|カ月|ヵ月|日))?|\d+\s*(?:か月|ヶ月|カ月|ヵ月))", _n(text))
+    """A period as written (「2年3か月」「5年半」); a calendar year (「2026年10月末」) is none."""
+    m = re.search(r"(?<!\d)(\d{1,2}\s*年\s*(?:半|\d+\s*(?:か月|ヶ月|カ月|ヵ月|日))?|\d+\s*(?:か月|ヶ月|カ月|ヵ月))", _n(text))
     return m.group(1).replace(" ", "") if m else None
 
 
@@ -660,7 +661,10 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     the sum. Asked without the amount received, the shares alone (全額・半額・なし)."""
     text = _n(question)
     leaving = re.search(r"利用を(?:終了|やめ|止め)|撤退|退去|やめてしまっ|出ていっ", text)
-    if not (_REPAY.search(text) or leaving):
+    # 「2026年10月末まで延ばしてもらえたら？」 after a turn about a company leaving: a moved end date
+    moved_date = bool(history) and bool(re.search(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月", text)) and any(
+        re.search(r"利用を(?:終了|やめ|止め)|撤退|退去|返還", _n(t.content)) for t in history if t.role == "user")
+    if not (_REPAY.search(text) or leaving or moved_date):
         return None
     texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
     if not _REPAY.search(text) and not any(re.search(r"進出支援金|支援金", _n(t)) for t in texts):
@@ -690,12 +694,23 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
                 cases = [c if c.received is not None else replace(c, received=received) for c in cases]
     if len(cases) < 2:
         periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
+        if not periods and history:
+            # 「2026年10月末まで延ばしてもらえたら？」: this turn's date ends the period an earlier turn began
+            moved = [q.value for t in texts[1:] for q in read_quantities(f"{_first_date(t)}に申請、{text}")
+                     if _first_date(t) and q.role == "経過期間"]
+            periods = moved[:1]
         special = any(not _NEGATED.match(text[m.end() : m.end() + 24]) for m in re.finditer(r"虚偽|不正|倒産|災害|やむを得ない", text))
         if special or not periods:
             return None  # a special case alone: the repayment calculator answers it
         cases = [Departure(received, p) for p in periods]
     calculation = calculate_repayments(cases)
     return Route(calculation.kind, calculation, (), None)
+
+
+def _first_date(text: str) -> str:
+    """The first calendar date a turn states (「2023年5月1日」), as written, or ""."""
+    m = re.search(r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", _n(text))
+    return m.group(0) if m else ""
 
 
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -789,6 +804,12 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     named = named_examples(text)
     if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
         return Route("example_burdens", example_burdens(named), (), None)
+    if not named and re.search(r"負担", text) and len(text) <= 40 and history:
+        # 「地元負担分は結局いくら？」 after a turn about a named example: that example's local share
+        previous = next((t.content for t in reversed(history) if t.role == "user"), "")
+        earlier_named = named_examples(_n(previous))
+        if earlier_named and re.search(r"事例|採択", _n(previous)):
+            return Route("example_burdens", example_burdens(earlier_named), (), None)
     if re.search(r"合計|合わせ|足し|足す|総額|総計|全部で", text) and (len(named) >= 2 or re.search(r"事例", text)):
         chosen = examples_of(text)
         fields = [f for f in ("交付対象事業費", "国費") if f in text] or ["国費"]

@@ -318,3 +318,23 @@ def test_a_date_at_the_end_of_a_month_is_its_last_day_and_a_calendar_year_is_no_
 def test_sizes_described_with_adjectives_or_decades_are_capacities():
     qs = read_quantities("50人以上入る大きめの施設を1つと、20人台の施設を2つ、職員は3人で運営")
     assert [(q.value, q.role) for q in qs if q.unit == "人"] == [(50, "定員"), (20, "定員"), (3, "人数")]
+
+
+@given(start_year=st.integers(2023, 2025), later=st.integers(1, 7))
+def test_a_follow_up_moving_the_end_date_recomputes_from_the_earlier_start(start_year, later):
+    history = [Turn("user", f"{start_year}年4月1日に申請して進出支援金100万円を受けた企業が、{start_year + 1}年3月末で"
+                            "利用をやめるそうです。返還額は？"), Turn("assistant", "…")]
+    r = route(f"{start_year + later}年4月1日まで延ばしてもらえたら？", history)
+    assert r is not None and r.calculation is not None
+    owed = 100 * MAN if later < 3 else 50 * MAN if later <= 5 else 0  # 3年未満 全額 / 3年以上5年以内 半額 / 5年超 なし
+    assert r.calculation.result["返還額"] == owed
+
+
+def test_a_follow_up_about_the_local_share_keeps_the_example_named_before():
+    from assistant.calculators.examples import adopted_examples
+
+    example = adopted_examples()[0]
+    history = [Turn("user", f"採択事例の{example.municipality}の交付対象事業費は？"), Turn("assistant", "…")]
+    r = route("地元負担は結局いくら？", history)
+    assert r is not None and r.calculation is not None
+    assert str(f"{(example.eligible - example.national) // 1000:,}千円") in r.calculation.summary
