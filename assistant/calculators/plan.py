@@ -88,10 +88,12 @@ def read_plan(question: str) -> Plan:
         projects = [q.value for q in costs if not in_soft_part(q)] + [q.value for q in of_role(qs, "⑤事業費")]
         kpi = of_role(qs, "KPI企業数")
         adopted = of_role(qs, "採択済件数")
-        if not projects and kpi and _UP_TO_CAP.search(t):
-            # 「残り全部満額で出したら」: as many projects as the KPI still allows, each at the cap
+        planned = of_role(qs, "件数")
+        if not projects and kpi and (_UP_TO_CAP.search(t) or planned):
+            # 「残り全部満額で出したら」: as many projects as the KPI still allows, each at the cap; 「5本考えてます」:
+            # that many at the cap, the program then keeps as many as the KPI allows
             room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
-            projects = [integer("project5_cap")] * room
+            projects = [integer("project5_cap")] * (planned[0].value if planned else room)
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
                        adopted5=adopted[0].value if adopted else 0)
     if about3:

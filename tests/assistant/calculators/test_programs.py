@@ -338,3 +338,13 @@ def test_a_follow_up_about_the_local_share_keeps_the_example_named_before():
     r = route("地元負担は結局いくら？", history)
     assert r is not None and r.calculation is not None
     assert str(f"{(example.eligible - example.national) // 1000:,}千円") in r.calculation.summary
+
+
+@given(kpi=st.integers(1, 6), planned=st.integers(1, 8), kind=st.sampled_from(["高水準", "標準"]))
+def test_planned_projects_without_amounts_are_taken_at_the_cap_and_limited_by_the_kpi(kpi, planned, kind):
+    history = [Turn("user", f"{kind}タイプで採択済みです。県外企業数のKPIは{kpi}社、⑤のプロジェクトは{planned}本考えています。"),
+               Turn("assistant", "…")]
+    r = route("国費だと最大いくらまで？", history)
+    assert r is not None and r.calculation is not None
+    per_project = 2250 * MAN if kind == "高水準" else 1500 * MAN  # 3,000万円 × 3/4 or 1/2
+    assert r.calculation.result["国費"] == min(kpi, planned) * per_project
