@@ -18,6 +18,7 @@ from assistant.calculators import CALCULATORS, calculate
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.checks import (
     b_limits,
+    b_shares,
     example_rate,
     example_share,
     kpi_minimums,
@@ -746,6 +747,18 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
     return None
 
 
+_B_SHARE = re.compile(r"(半分|半額|\d+(?:\.\d+)?\s*割|\d+(?:\.\d+)?\s*%)(?:ちょうど)?(?:に|と|程度|くらい|ほど|の|で|まで)?")
+
+
+def _share_value(text: str) -> Fraction:
+    t = text.replace(" ", "")
+    if t in ("半分", "半額"):
+        return Fraction(1, 2)
+    if t.endswith("割"):
+        return Fraction(t[:-1]) / 10
+    return Fraction(t.rstrip("%")) / 100
+
+
 _B_WORDS = re.compile(r"B\s*[12]|外構|用地|買い取り|取得費|造成|カフェ|宿泊|附帯")
 _LIMIT_ASK = re.compile(r"収ま|超え|認められ|計上|いくらまで|上限|最大|大丈夫|範囲|問題|可能|でき|守れ|守って|適合|満た|OK|オーケー|いけ|(?:良|よ|い)(?:い|かった)(?:です|でしょう|んです)")
 
@@ -767,6 +780,13 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         found = [q.value for q in qs if q.role == role]
         return sum(found) if found else None
 
+    stated_share = _B_SHARE.search(text)
+    if _B_WORDS.search(text) and (_LIMIT_ASK.search(text) or re.search(r"いけ|大丈夫|OK", text)) and stated_share and not any(
+            q.unit == "円" for q in qs):
+        # 「カフェと宿泊スペースで交付対象事業費のちょうど半分」: a share, no amounts
+        share = _share_value(stated_share.group(1))
+        is_b2 = bool(re.search(r"B\s*2|外構|用地|造成|解体|取得費", text[: stated_share.start()]))
+        return Route("b_limits", b_shares(None if is_b2 else share, share if is_b2 else None), (), None)
     if _B_WORDS.search(text) and _LIMIT_ASK.search(text):
         total = first("交付対象事業費") or first("事業費")
         if total is None:

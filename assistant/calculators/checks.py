@@ -16,6 +16,34 @@ def _calc(kind: str, inputs: dict[str, object], result: dict[str, object], summa
                        summary=summary, rules=cited_rules(steps), steps=tuple(steps))
 
 
+def b_shares(b1_share: Fraction | None, b2_share: Fraction | None) -> Calculation:
+    """B1/B2 stated as shares of the facility's 交付対象事業費 (「ちょうど半分」「3割」) checked against the rules:
+    B2 within 2割, B1 and B1+B2 under 5割 (ちょうど5割 is not under it)."""
+    def shown(share: Fraction) -> str:
+        return f"{float(share * 100):g}%"
+
+    steps: list[Step] = []
+    problems: list[str] = []
+    b2_cap, half = fraction("b2_limit"), fraction("b_total_limit")
+    if b2_share is not None:
+        ok = b2_share <= b2_cap
+        steps.append(Step("gate", f"B2 {shown(b2_share)} ≦ 2割：{'○' if ok else '×'}", {}, ok, rule("b2_limit")))
+        if not ok:
+            problems.append(f"B2が{shown(b2_share)}で2割を超えます")
+    together = (b1_share or Fraction(0)) + (b2_share or Fraction(0))
+    if b1_share is not None:
+        ok = together < half
+        label = "B1+B2" if b2_share is not None else "B1"
+        steps.append(Step("gate", f"{label} {shown(together)} < 5割：{'○' if ok else '×'}", {}, ok, rule("b_total_limit")))
+        if not ok:
+            problems.append(f"{label}が{shown(together)}で「5割未満」を満たしません" + ("（ちょうど5割）" if together == half else ""))
+    summary = ("認められません：" + "、".join(problems) + "。" if problems else
+               "認められます（B1・B2の総額は交付対象事業費の5割未満、B2は2割以内）。")
+    return _calc("b_limits", {"B1の割合": shown(b1_share) if b1_share is not None else "—",
+                              "B2の割合": shown(b2_share) if b2_share is not None else "—"},
+                 {"判定": "不可" if problems else "可"}, summary, steps)
+
+
 def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = False,
              b2_room_asked: bool = False) -> Calculation:
     """経費B2 within 2割 of the facility's 交付対象事業費; B1 and B1+B2 under 5割. With amounts given, each is checked

@@ -3,6 +3,7 @@ plans, score sheets and repayment schedules written the way officers write them.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -348,3 +349,10 @@ def test_planned_projects_without_amounts_are_taken_at_the_cap_and_limited_by_th
     assert r is not None and r.calculation is not None
     per_project = 2250 * MAN if kind == "高水準" else 1500 * MAN  # 3,000万円 × 3/4 or 1/2
     assert r.calculation.result["国費"] == min(kpi, planned) * per_project
+
+
+@pytest.mark.parametrize(("said", "allowed"), [("ちょうど半分", False), ("4割", True), ("45%", True), ("5割", False)])
+def test_an_ancillary_share_stated_without_amounts_is_checked_against_under_half(said, allowed):
+    r = route(f"カフェと宿泊スペースで、施設の交付対象事業費の{said}になる計画ですが、いけますか？")
+    assert r is not None and r.calculation is not None
+    assert (r.calculation.result["判定"] == "可") is allowed  # B1 must stay under 5割
