@@ -130,11 +130,12 @@ def _score(text: str) -> int | None:
     if m := _TOTAL_SCORE.search(t):
         return int(m.group(1))
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
+    # ⑤'s 付加項目 named by what they reward (「付加項目はデジタル実装だけ1点」「付加項目3つのうち「政策間連携」だけ
+    # 1点」): scored after their words, when the sheet itself does not list them
+    extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d(?!\s*つ)", t) else [
+        int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。]{1,30}?(?<![\d.])(\d)\s*点", t)]
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
-        # ⑤'s 付加項目 named by what they reward (「付加項目はデジタル実装だけ1点」): scored after their words
-        extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d", t) else [
-            int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。\d]{1,24}?(\d)\s*点", t)]
         return sum(int(x) for x in sheet) + sum(extra)
     groups = _VIEWPOINT_LIST.findall(t)
     if len(groups) >= 2:
@@ -142,7 +143,7 @@ def _score(text: str) -> int | None:
         return sum(int(x) for g in groups for x in re.findall(r"\d", g))
     listed = _SCORE_LIST.search(t)
     if listed:
-        return sum(int(x) for x in re.findall(r"\d", listed.group(0)))
+        return sum(int(x) for x in re.findall(r"\d", listed.group(0))) + (sum(extra) if "付加" not in t[: listed.start()] else 0)
     viewpoints = _VIEWPOINT_SCORE.findall(t)
     if len(viewpoints) >= 2 and not re.search(r"加点[^。]{0,6}[①-④]", t):
         return sum(int(x) for x in viewpoints)

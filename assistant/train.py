@@ -42,6 +42,7 @@ DEFAULT_FILES = (
     "eval/blind_f6_2026-11-29.jsonl",
     "eval/blind_g7_2026-11-29.jsonl",
     "eval/blind_h8_2026-11-29.jsonl",
+    "eval/blind_i9_2026-11-29.jsonl",
 )
 SEED = 14
 FOLDS = 5

@@ -356,3 +356,9 @@ def test_an_ancillary_share_stated_without_amounts_is_checked_against_under_half
     r = route(f"カフェと宿泊スペースで、施設の交付対象事業費の{said}になる計画ですが、いけますか？")
     assert r is not None and r.calculation is not None
     assert (r.calculation.result["判定"] == "可") is allowed  # B1 must stay under 5割
+
+
+def test_a_bonus_item_named_after_a_listed_sheet_is_added():
+    r = route("⑤の自己採点です。基礎項目6つが2・2・1・2・1・1点、付加項目のうち「政策間連携」だけ1点。申請率は50%。採択ラインに届きますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == 2 + 2 + 1 + 2 + 1 + 1 + 1  # 申請率50% is under the 53.9% average: no bonus
