@@ -782,8 +782,11 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return sum(found) if found else None
 
     stated_share = _B_SHARE.search(text)
-    if _B_WORDS.search(text) and (_LIMIT_ASK.search(text) or re.search(r"いけ|大丈夫|OK", text)) and stated_share and not any(
-            q.unit == "円" for q in qs):
+    if (_B_WORDS.search(text) and (_LIMIT_ASK.search(text) or re.search(r"いけ|大丈夫|OK", text)) and stated_share
+            and not any(q.unit == "円" for q in qs)
+            # the asker's plan (「…半分になる計画」), not the rule asked about (「B1の上限は5割ですか」)
+            and re.search(r"計画|予定|見込み|考えて|つもり|になる|になり|したい", text)
+            and not re.search(r"上限|以内|未満|しか", text[stated_share.start() : stated_share.end() + 6])):
         # 「カフェと宿泊スペースで交付対象事業費のちょうど半分」: a share, no amounts
         share = _share_value(stated_share.group(1))
         is_b2 = bool(re.search(r"B\s*2|外構|用地|造成|解体|取得費", text[: stated_share.start()]))

@@ -362,3 +362,9 @@ def test_a_bonus_item_named_after_a_listed_sheet_is_added():
     r = route("⑤の自己採点です。基礎項目6つが2・2・1・2・1・1点、付加項目のうち「政策間連携」だけ1点。申請率は50%。採択ラインに届きますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 2 + 2 + 1 + 2 + 1 + 1 + 1  # 申請率50% is under the 53.9% average: no bonus
+
+
+@pytest.mark.parametrize("question", ["B1の上限は5割ですか？", "カフェは3割以内までしか計上できないって聞いたけど合ってますか？"])
+def test_a_share_in_a_question_about_the_rule_is_not_taken_as_the_askers_plan(question):
+    r = route(question)
+    assert r is None or r.calculation is None or "B1の割合" not in r.calculation.inputs
