@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 
 # Below this share of the question's search weight found in the chosen lines, the documents do not answer it.
 MIN_RELEVANCE = 0.34
+# Drafts this relevant or more go to the calibrated refusal decision (assistant/answerability.py) when it is shipped;
+# below it nothing quoted is relevant enough to judge.
+DECISION_FLOOR = 0.2
 ANSWER_CHAR_LIMIT = 600  # an answer an officer reads at a glance; citations travel in their own field
 PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")
@@ -210,9 +213,13 @@ class Assistant:
         t1 = time.perf_counter()
         refusal = self._out_of_scope(asked, passages)
         draft = None if refusal else self._draft(question, parts, asked.carried, passages)
-        if (draft is not None and draft.relevance >= MIN_RELEVANCE and not self._answerable(asked, passages, draft)
-                and self._verdict(question, passages, draft.citations) is None):  # a stated rule settles it: no refusal
-            refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
+        deciding = answerability.current() is not None or answerability.observed is not None
+        if draft is not None and draft.relevance >= (DECISION_FLOOR if deciding else MIN_RELEVANCE):
+            # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
+            if not self._answerable(asked, passages, draft) and self._verdict(question, passages, draft.citations) is None:
+                refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
+            elif draft.relevance < MIN_RELEVANCE:
+                draft = replace(draft, relevance=MIN_RELEVANCE)  # kept: the decision found it answerable
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             draft = self.generator.generate(asked.query if asked.carried else question, passages, draft)  # falls back to the extractive draft
