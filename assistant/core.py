@@ -295,13 +295,17 @@ class Assistant:
     def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage]) -> extract.Draft | None:
         """The extractive answer; a question asking several things gets each part answered in turn."""
         meanings: dict[str, Any] = {}  # one question vector per distinct text asked about
+        weighs_meaning = unit_ranker.current().uses(*MEANING)  # else no question embedding at all
 
         def draft_for(text: str, topic: str, max_units: int = extract.MAX_UNITS) -> extract.Draft | None:
-            asked = question_parts.meaning_text(text, topic)
-            if asked not in meanings:  # a question embedding only when the ranker weighs meaning
-                meanings[asked] = self.index.similarity(asked) if unit_ranker.current().uses(*MEANING) else None
+            similarity = None
+            if weighs_meaning:
+                asked = question_parts.meaning_text(text, topic)
+                if asked not in meanings:
+                    meanings[asked] = self.index.similarity(asked)
+                similarity = meanings[asked]
             return extract.draft_answer(text, topic, passages, self.settings.use_synonyms, self.index.idf,
-                                        self.index.measures, max_units, meanings[asked])
+                                        self.index.measures, max_units, similarity)
 
         if len(parts) == 1:
             return draft_for(question, carried)
@@ -461,7 +465,7 @@ class Assistant:
                 passages.append(Passage(chunk, 1.0, len(passages) + 1))
         markers = "".join(f"[{c.marker}]" for c in citations)
         text = f"{calc.summary}{markers}\n計算式: {_within(calc.formula, ANSWER_CHAR_LIMIT - len(calc.summary) - 20)}"
-        confirmed = confirmation.decide(question, calc)  # 「…で良かったですよね？」: whether the stated outcome holds
+        confirmed = confirmation.decide(question, calc)  # a confirmation: whether the stated outcome holds
         if confirmed:
             text = f"{confirmed}。{text}"
         return self._finish(
