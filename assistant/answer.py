@@ -50,7 +50,7 @@ _ENUMERATION = re.compile(r"(?:[「（(][^」）)]{2,}[」）)][、，・].*){2,
 _PROGRAMME_NAME = re.compile(
     r"[①-⑤]事業|[ぁ-ん一-龥ァ-ヶーA-Za-z0-9・]{2,30}?(?:タイプ|交付金|補助金|助成金|支援金|推進事業|支援事業|整備事業|促進事業|税措置)"
 )
-# A clause ending before a noun (「載っていた地方創生…交付金」「東京圏だからテレワーク交付金」「当たるから進出支援金」)
+# A clause ending before a noun (a verb or a reason clause — だから, から, ていた — right before the name)
 # is not part of the name: the name is what follows it.
 _CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|ので|から|ていた|ってた|っていた|った|いた|した|きた|ている|てる"
                          r"|である|だと|には|では|って|という|といった|ような|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
@@ -376,7 +376,7 @@ def programme_names(question: str) -> list[str]:
     for match in _PROGRAMME_NAME.finditer(question):
         name = match.group(0)
         name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(_CLAUSE_END.split(name)[-1])[-1]
-        # 「旅費ってこの交付金」「うちはまだテレワーク交付金」: a clause before the name is not part of it
+        # a clause before the name (a topic marked with って, a demonstrative, the asker's 「うちは」) is not part of it
         name = _CLAUSE_WORDS.split(name)[-1]
         names.append(_LEADING_PARTICLES.sub("", name))
     return [
@@ -778,7 +778,7 @@ def _with_announced_list(unit: Unit) -> Unit:
 
 
 _DEFINITION_ASK = re.compile(r"^(?:そもそも)?[「『]?([^「」『』、。？?]{2,20}?)[」』]?(?:とは|というのは|の定義|って(?:何|なに|どういう|どこ|どの|具体的))")
-# A quoted term asked about anywhere in the question (「…でいう「東京圏」って、どの都県のこと？」).
+# A quoted term asked about anywhere in the question (「X」 followed by って, とは, の定義 …).
 _QUOTED_DEFINITION_ASK = re.compile(
     r"[「『]([^「」『』]{2,20})[」』]\s*(?:とは|というのは|の(?:定義|意味|範囲)|って|は(?:何|なに|どういう|どの|どこ))")
 

@@ -1,7 +1,7 @@
 """はい / いいえ for a question that states an outcome and asks to confirm it, settled by the calculation.
 
-Officers often ask 「…3年たてば返還はなしで良かったですよね？」「Bなら高水準で採択されるんですよね？」
-「5割まではOKでしたよね？」: the case is computed like any other, and the answer opens with whether the
+Officers often state an outcome (no repayment after some years, a type adopted at some grade, a share within
+a limit) and ask to confirm it with …よね？ or 合ってますか: the case is computed like any other, and the answer opens with whether the
 outcome they stated is the computed one. The claim is read in a few general forms (a type adopted, adopted or
 not, repayment none / full / half, a limit or requirement met or not); the outcome comes from the calculation's
 own result, never from the wording.

@@ -73,7 +73,7 @@ def normalise(text: str) -> str:
     return re.sub(r"\x00(\d+)\x01", lambda m: chr(int(m.group(1)) + 0x245F), key)
 
 
-# 「1千9百万円」「2千5百万」: digits with 千/百 before 万 or 億 (written so in speech and in some tables)
+# N千M百万円: digits with 千/百 before 万 or 億 (written so in speech and in some tables)
 _MIXED_THOUSANDS = re.compile(r"(?<![\d,.])\d+千(?:\d+百)?(?:\d+十)?(?=\s*(?:万|億))|(?<![\d,.])\d+百(?:\d+十)?(?=\s*(?:万|億))")
 
 
@@ -177,7 +177,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         taken.append((m.start(), m.end()))
     for m in _COMPANIES.finditer(t):
         if m.group("n") == "1" and re.match(r"\s*\d", t[m.end() : m.end() + 2]):
-            continue  # 「1社100万円×4社」: 1社 states what each company gets, not how many companies
+            continue  # 1社 right before an amount states what each company gets, not how many companies
         if free(m.start(), m.end()):
             sentence = t.rfind("。", 0, m.start()) + 1
             window = t[max(sentence, m.start() - 30) : m.start()]
@@ -194,7 +194,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             role = "申請率" if re.search(r"申請率|マイナンバー", t[max(0, m.start() - 30) : m.start()]) else "割合"
             found.append(Quantity(int(round(float(m.group("n")) * 100)), "%", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
-    # 「2023年6月1日申請→2025年3月31日に利用終了」: two dates in one clause are a period (the first is when the
+    # two dates in one clause (no company named between them) are a period (the first is when the
     # company applied); a date is never read as a number of years.
     dates = [(m, _date_of(m)) for m in _DATE.finditer(t)]
     for (a, first), (b, second) in zip(dates, dates[1:], strict=False):
@@ -204,7 +204,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     taken += [(m.start(), m.end()) for m, _ in dates]
     for m in _PERIOD.finditer(t):
         era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()]) or (
-            m.group("y") and int(m.group("y")) >= 1900)  # 「2026年10月末」: a calendar year, not a period
+            m.group("y") and int(m.group("y")) >= 1900)  # YYYY年 is a calendar year, not a period
         if free(m.start(), m.end()) and not era and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
             years = int(m.group("y") or 0)
             months = int(m.group("m1") or m.group("m2") or 0) + (6 if m.group("half") else 0)
@@ -228,7 +228,7 @@ def _date_of(m: re.Match[str]) -> tuple[int, int, int] | None:
         n = 1 if m.group("ey") == "元" else int(m.group("ey"))
         year = (2018 if m.group("era") == "令和" else 1988) + n
     month = int(m.group("m"))
-    # 「2025年9月末」: the month's last day
+    # M月末: the month's last day
     day = int(m.group("d")) if m.group("d") else calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
     return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
 

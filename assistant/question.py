@@ -6,7 +6,7 @@ type, its quantities with their roles, whether it asks yes/no, a list or a defin
 to answer, and — for a follow-up — the topic carried from earlier turns and the retrieval query built from it.
 
 The question-word vocabulary lives here too, so that every step means the same thing by "asks": one list of
-interrogatives (「どの」 only as a word: 「6千人ほどの」 asks nothing), one of yes/no endings.
+interrogatives (「どの」 only as a word: 「ほどの」 asks nothing), one of yes/no endings.
 """
 
 from __future__ import annotations

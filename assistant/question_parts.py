@@ -18,7 +18,7 @@ MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「ど�
 # Something a clause asks: an interrogative, or a request / question ending.
 _ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
 _SENTENCE_END = re.compile(r"(?<=[?？。])")
-# A sentence that tells rather than asks (「…話が出ています。」「…で計画しています。」): it ends in 。 without a
+# A sentence that tells rather than asks (the asker's situation): it ends in 。 without a
 # question or request form before it.
 _STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)。$")
 # 「伝道師は何人いて、令和2年度は何地域に…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.

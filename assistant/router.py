@@ -130,8 +130,8 @@ def _score(text: str) -> int | None:
     if m := _TOTAL_SCORE.search(t):
         return int(m.group(1))
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
-    # ⑤'s 付加項目 named by what they reward (「付加項目はデジタル実装だけ1点」「付加項目3つのうち「政策間連携」だけ
-    # 1点」): scored after their words, when the sheet itself does not list them
+    # ⑤'s 付加項目 named by what they reward (付加項目, some words, N点): scored after their words, when the sheet
+    # itself does not list them
     extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d(?!\s*つ)", t) else [
         int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。]{1,30}?(?<![\d.])(\d)\s*点", t)]
     sheet = _SHEET_ITEM.findall(t)
@@ -139,7 +139,7 @@ def _score(text: str) -> int | None:
         return sum(int(x) for x in sheet) + sum(extra)
     groups = _VIEWPOINT_LIST.findall(t)
     if len(groups) >= 2:
-        # 「①が2・2・2、②が2・1・2…」: each viewpoint's item scores, all summed
+        # a viewpoint mark (①–④) followed by its item scores (N・N・N), for several viewpoints: all summed
         return sum(int(x) for g in groups for x in re.findall(r"\d", g))
     listed = _SCORE_LIST.search(t)
     if listed:
@@ -224,7 +224,7 @@ def _applied_type(text: str) -> str | None:
 
 
 def _elapsed(text: str) -> str | None:
-    """A period as written (「2年3か月」「5年半」); a calendar year (「2026年10月末」) is none."""
+    """A period as written (N年M か月, N年半); a calendar year (YYYY年) is none."""
     m = re.search(r"(?<!\d)(\d{1,2}\s*年\s*(?:半|\d+\s*(?:か月|ヶ月|カ月|ヵ月|日))?|\d+\s*(?:か月|ヶ月|カ月|ヵ月))", _n(text))
     return m.group(1).replace(" ", "") if m else None
 
@@ -240,7 +240,7 @@ _SOFT = re.compile(r"ソフト経費|プロモーション|利用促進|運営�
 
 @lru_cache(maxsize=256)
 def _facilities(text: str) -> tuple[tuple[int, int], ...]:
-    """(収容可能人数, 総事業費) of each facility of a plan: 「定員10人の施設（整備・運営費2,800万円）と定員30人の施設
+    """(収容可能人数, 総事業費) of each facility of a plan: each facility stated with its capacity and its amount in parentheses, several joined by と
     （同5,000万円）」. Each amount is the first one after its facility, before the next facility or the soft costs.
     Anything it cannot pair safely (an amount before the first facility, a facility without an amount) gives
     () — the router then asks or leaves the question to retrieval rather than guess."""
@@ -265,7 +265,7 @@ def _facilities(text: str) -> tuple[tuple[int, int], ...]:
         out.append((int(m.group(1) or m.group(2)), own[0]))
     same = _SAME_FACILITIES.search(t)
     if len(out) == 1 and same:
-        out *= int(same.group(1))  # 「定員15人のオフィスを2か所、それぞれ2,800万円で」
+        out *= int(same.group(1))  # N か所 of one size, each with the same amount (それぞれ)
     return tuple(out)
 
 
@@ -281,7 +281,7 @@ def _facility_input(index: int, field: int) -> Callable[[str], object]:
 
 
 def _eligible_cost(text: str) -> int | None:
-    """The eligible cost a score question states, for 「採択されたら国費はいくら？」 (the quantity reader's)."""
+    """The eligible cost a score question states when it asks the 国費 (the quantity reader's)."""
     if not re.search(r"国費|いくら|補助額|交付額", _n(text)):
         return None
     found = [q.value for q in read_quantities(text) if q.role in ("交付対象事業費", "事業費")]
@@ -289,7 +289,7 @@ def _eligible_cost(text: str) -> int | None:
 
 
 def _population(text: str) -> int | None:
-    """The population the question states, as the quantity reader reads it (「約12万5千人」「9千人」)."""
+    """The population the question states, as the quantity reader reads it (万/千 forms included)."""
     found = [q.value for q in read_quantities(text) if q.role == "人口"]
     return found[0] if found else None
 
@@ -317,7 +317,7 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         name = prefecture
     municipality_asked = name and re.search(rf"{re.escape(name)}(?:は|が|も)[^。？?]{{0,10}}(?:対象|申請)", t)
     if name and prefecture in TOKYO_AREA and _prefecture_applies(t, prefecture) and not municipality_asked:
-        name = prefecture  # 「千葉県（県として）が、南房総市の区域内に限った事業として…」: the applicant is the 県
+        name = prefecture  # the prefecture applying for itself (県として) for work within one municipality: the applicant is the 県
     return name, prefecture
 
 
@@ -552,7 +552,7 @@ def _plan_of(text: str) -> Plan:
 
 
 def _single_cost_asked(text: str) -> int | None:
-    """A turn that states one amount and asks its money (「総事業費7,400万円…市の負担は？」): that amount, taken
+    """A turn that states one amount and asks its money (国費, burden): that amount, taken
     as the eligible cost when nothing else in the conversation says what it is."""
     t = _n(text)
     generic = [q.value for q in read_quantities(text) if q.unit == "円" and q.role in ("事業費", "金額")]
@@ -592,7 +592,7 @@ def _changed(base: Plan, question: str) -> Plan:
         plan = replace(plan, grant_type=kind)
     added = read_plan(question)
     if _ADDING.search(_n(question)) and not added.empty:
-        # 「3つ目に50人以上の施設（1億1千万円）も足したら？」: the earlier plan plus what this turn adds
+        # a turn adding one more facility (N つ目, 足したら): the earlier plan plus what this turn adds
         return replace(plan, facilities=plan.facilities + added.facilities, soft=plan.soft + added.soft,
                        projects5=plan.projects5 + added.projects5,
                        companies=(plan.companies or 0) + (added.companies or 0) or None,
@@ -663,7 +663,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     the sum. Asked without the amount received, the shares alone (全額・半額・なし)."""
     text = _n(question)
     leaving = re.search(r"利用を(?:終了|やめ|止め)|撤退|退去|やめてしまっ|出ていっ", text)
-    # 「2026年10月末まで延ばしてもらえたら？」 after a turn about a company leaving: a moved end date
+    # a turn naming only a new year and month, after a turn about a company leaving: a moved end date
     moved_date = bool(history) and bool(re.search(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月", text)) and any(
         re.search(r"利用を(?:終了|やめ|止め)|撤退|退去|返還", _n(t.content)) for t in history if t.role == "user")
     if not (_REPAY.search(text) or leaving or moved_date):
@@ -679,12 +679,12 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             break
         if re.search(r"満額|上限(?:額)?(?:いっぱい|まで|どおり|の)", _n(t)) and any(
                 re.search(r"進出支援金|支援金", _n(x)) for x in texts):
-            received = integer("relocation_max")  # 「満額もらってた会社」 after turns about 進出支援金
+            received = integer("relocation_max")  # 満額 in a later turn of a conversation about 進出支援金
             break
     cases = _departures(question, received)
     ordinal = re.search(r"(\d)社目", text)
     if ordinal and len(cases) <= 1 and history:
-        # 「3社目が2年で撤退したら？」 after a turn about the first companies: that company added to (or changed
+        # the N-th company with its own period, after a turn about the first companies: that company added to (or changed
         # in) the earlier cases
         earlier = next((c for t in texts[1:] if (c := _departures(t, received))), [])
         if earlier:
@@ -697,7 +697,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     if len(cases) < 2:
         periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
         if not periods and history:
-            # 「2026年10月末まで延ばしてもらえたら？」: this turn's date ends the period an earlier turn began
+            # this turn's date ends the period an earlier turn's first date began
             moved = [q.value for t in texts[1:] for q in read_quantities(f"{_first_date(t)}に申請、{text}")
                      if _first_date(t) and q.role == "経過期間"]
             periods = moved[:1]
@@ -710,7 +710,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
 
 
 def _first_date(text: str) -> str:
-    """The first calendar date a turn states (「2023年5月1日」), as written, or ""."""
+    """The first calendar date (year, month, day) a turn states, as written, or ""."""
     m = re.search(r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", _n(text))
     return m.group(0) if m else ""
 
@@ -784,10 +784,10 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     stated_share = _B_SHARE.search(text)
     if (_B_WORDS.search(text) and (_LIMIT_ASK.search(text) or re.search(r"いけ|大丈夫|OK", text)) and stated_share
             and not any(q.unit == "円" for q in qs)
-            # the asker's plan (「…半分になる計画」), not the rule asked about (「B1の上限は5割ですか」)
+            # the asker's plan (a plan word), not the rule asked about (a limit word beside the share)
             and re.search(r"計画|予定|見込み|考えて|つもり|になる|になり|したい", text)
             and not re.search(r"上限|以内|未満|しか", text[stated_share.start() : stated_share.end() + 6])):
-        # 「カフェと宿泊スペースで交付対象事業費のちょうど半分」: a share, no amounts
+        # B1/B2 stated as a share of the 交付対象事業費, no amounts
         share = _share_value(stated_share.group(1))
         is_b2 = bool(re.search(r"B\s*2|外構|用地|造成|解体|取得費", text[: stated_share.start()]))
         return Route("b_limits", b_shares(None if is_b2 else share, share if is_b2 else None), (), None)
@@ -807,7 +807,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     grades = {next(g for g in m.groups() if g) for m in _STATED_GRADE.finditer(text)}
     if (stated and len(grades) == 1 and not re.search(r"\d+\s*点|何点|点数|目安", text)
             and re.search(r"採択|タイプ|通る|通り|落ち", text) and not _P5_WORDS.search(text)):
-        # 「総合評価がBだったら高水準で採択されますか」: the grade is given, not the points
+        # the grade is given (S–D), not the points
         letter = next(g for g in stated.groups() if g)
         applied = "高水準" if re.search(r"高水準(?:タイプ)?で(?:申請|出)", text) else (
             "標準" if re.search(r"標準(?:タイプ)?で(?:申請|出)", text) else None)
@@ -829,7 +829,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
         return Route("example_burdens", example_burdens(named), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
-        # 「地元負担分は結局いくら？」 after a turn about a named example: that example's local share
+        # the burden asked right after a turn naming an adopted example: that example's local share
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         earlier_named = named_examples(_n(previous))
         if earlier_named and re.search(r"事例|採択", _n(previous)):

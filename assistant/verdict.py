@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from assistant.japanese import normalise_key
 
-# 「…できますか」「…ですよね」, and the spoken forms 「使えます？」「出せる？」「組める？」
+# 「…できますか」「…ですよね」, and spoken forms: …ます？ and a potential verb ending in る？
 _YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね)[?？]?\s*$"
                      r"|(?:ます|(?:[えけせてねべめれ]|でき)る)[?？]\s*$")
 _EXCLUSION = re.compile(r"([^。（(]{2,80}?)を除く")

@@ -17,7 +17,7 @@ def _calc(kind: str, inputs: dict[str, object], result: dict[str, object], summa
 
 
 def b_shares(b1_share: Fraction | None, b2_share: Fraction | None) -> Calculation:
-    """B1/B2 stated as shares of the facility's 交付対象事業費 (「ちょうど半分」「3割」) checked against the rules:
+    """B1/B2 stated as shares of the facility's 交付対象事業費 (半分, N割, N%) checked against the rules:
     B2 within 2割, B1 and B1+B2 under 5割 (ちょうど5割 is not under it)."""
     def shown(share: Fraction) -> str:
         return f"{float(share * 100):g}%"

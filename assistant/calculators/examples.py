@@ -101,10 +101,10 @@ def sum_examples(examples: list[Example], what: str) -> Calculation:
 
 
 def examples_of(text: str) -> list[Example]:
-    """The examples a question selects by kind rather than by name (「高水準タイプの事例を全部」「⑤の事例」):
+    """The examples a question selects by kind rather than by name (a type, ⑤ or ①②):
     the named ones if it names two or more, else all, narrowed by a type and by ⑤ or ①② when it says so."""
     named = named_examples(text)
-    # 「古賀市は標準なので除いてください」: an example named with 除 after it is left out
+    # an example named with 除 (除く, 除いて) right after it is left out
     excluded = {e for e in named if re.search(r"^[^。]{0,30}?除", text[text.find(e.municipality):])}
     named = [e for e in named if e not in excluded]
     chosen = list(named) if len(named) >= 2 else [e for e in adopted_examples() if e not in excluded]

@@ -47,7 +47,7 @@ class Plan:
     projects5: tuple[int, ...] = ()
     kpi_companies: int | None = None
     adopted5: int = 0
-    eligible_given: int | None = None  # 「交付対象事業費74,350千円」: already the eligible amount, no cap to apply
+    eligible_given: int | None = None  # an amount stated as the 交付対象事業費: already the eligible amount, no cap to apply
     grant_type: str | None = None
     # The 2021 交付金: 8割 of the local burden was covered by the 地方創生臨時交付金 (the 実質的な地方負担 asked)
     temporary_grant: bool = False
@@ -78,7 +78,7 @@ def read_plan(question: str) -> Plan:
     def in_soft_part(q: Quantity) -> bool:
         return soft_start is not None and q.start > soft_start and "。" not in t[soft_start : q.start]
 
-    # Soft costs and nothing about a facility's size or its works (「施設整備とは別にソフト事業も。PR動画380万、…」):
+    # Soft costs and nothing about a facility's size or its works (soft items listed in the sentence after the one naming ソフト事業):
     # every amount listed is a soft cost item.
     soft_only = soft_start is not None and not capacities and not any(q.role == "事業費" for q in costs) and not about5
     soft = [q.value for q in qs if q.unit == "円" and (q.role == "ソフト経費" or (q.role in ("直接経費", "金額", "B1")
@@ -90,7 +90,7 @@ def read_plan(question: str) -> Plan:
         adopted = of_role(qs, "採択済件数")
         planned = of_role(qs, "件数")
         if not projects and kpi and (_UP_TO_CAP.search(t) or planned):
-            # 「残り全部満額で出したら」: as many projects as the KPI still allows, each at the cap; 「5本考えてます」:
+            # asked at the cap: as many projects as the KPI still allows, each at the cap; a planned count (N本, N件):
             # that many at the cap, the program then keeps as many as the KPI allows
             room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
             projects = [integer("project5_cap")] * (planned[0].value if planned else room)
@@ -126,7 +126,7 @@ def read_plan(question: str) -> Plan:
         elif len(each) > 1 and len(each) == companies[0].value:
             # one amount per company, listed: each capped on its own
             plan = replace(plan, support_groups=tuple((1, q.value) for q in each), support_each=None)
-    # 「ソフト事業もやります…上限いっぱいまで使ったら」: soft costs without an amount, in a question about the most
+    # soft costs named without an amount, in a question about the most
     # the plan can get, are taken at their cap too
     soft_to_cap = soft_start is not None and not soft and bool(
         _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (_UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額", t)))
@@ -137,7 +137,7 @@ def read_plan(question: str) -> Plan:
     return plan
 
 
-# 「15人規模の小さい施設を2つ」「30人くらい入れる施設を1つ」: how many facilities of the size just named
+# a size, a few words and 施設/拠点, then を/が N つ・か所: how many facilities of the size just named
 _EACH_COUNT = re.compile(r"^\s*(?:クラス|規模|程度|くらい|ほど|前後)?(?:が?入れる|が?入る|収容)?(?:の?[^、。を\d]{0,8}?(?:施設|オフィス|拠点|スペース))?"
                          r"\s*(?:を|が)\s*([1-3１-３一二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)")
 
@@ -163,16 +163,16 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
     count_word = re.search(r"([2-3２３二三])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟)", t)
     repeated = int(normalise(count_word.group(1))) if count_word and len(capacities) == 1 else 1
     if len(capacities) == 1 and len(costs) == 1 and repeated > 1:
-        return (Facility(capacities[0].value, costs[0].value),) * repeated  # 「2か所、それぞれ2,800万円」
+        return (Facility(capacities[0].value, costs[0].value),) * repeated  # N か所, それぞれ one amount
     if len(capacities) > 1 and len(costs) > 1 and len(costs) != len(capacities) and len(
             {size_band(c.value)[0] for c in capacities}) == 1:
-        # 「20人未満の施設を3か所…どれも定員は10〜15人」: sizes that all fall in one band, one amount per facility
+        # several sizes that all fall in one band and one amount per facility: each amount at that band
         return tuple(Facility(capacities[0].value, k.value) for k in costs)
     if capacities and len(costs) == len(capacities):
         return tuple(Facility(c.value, k.value) for c, k in zip(capacities, costs, strict=True))
     counts = [_count_after(t, c) for c in capacities]
     if len(capacities) > 1 and any(counts) and not costs:
-        # 「30人を1つと15人を2つ」: each size as many times as stated
+        # several sizes, each with its count: each size as many times as stated
         capacities = [c for c, n in zip(capacities, counts, strict=True) for _ in range(n or 1)]
         repeated = 1
     if capacities and not costs:

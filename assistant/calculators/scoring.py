@@ -62,7 +62,7 @@ def decision_of(letter: str, applied: str | None) -> tuple[str, str]:
 
 
 def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
-    """A grade stated rather than scored (「総合評価がBだったら」): the adoption type it gives."""
+    """A grade stated rather than scored: the adoption type it gives."""
     decision, adopt_rule = decision_of(letter, applied)
     if applied == "高水準" and decision != "高水準タイプで採択":
         summary = (f"{letter}評価では高水準タイプでは採択されず、{decision}となります"
@@ -96,7 +96,7 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     extra_rules: tuple[Rule, ...] = ()
     result_extra: dict[str, object] = {}
     if cost is not None and decision.endswith("タイプで採択") and applied is not None:
-        # 「採択されたら国費はいくら？」: the adopted type's rate on the eligible cost, truncated to 千円
+        # 国費 asked with the score: the adopted type's rate on the eligible cost, truncated to 千円
         adopted = decision.removesuffix("タイプで採択")
         rate, rate_rule = rate_of(adopted)
         national = floor_to(yen(inputs, "交付対象事業費") * rate, integer("national_truncation"))

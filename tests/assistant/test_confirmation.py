@@ -11,7 +11,7 @@ from assistant.router import route
 
 @pytest.mark.parametrize(("years", "expected"), [(2, "いいえ"), (4, "いいえ"), (6, "はい")])
 def test_a_claimed_repayment_of_nothing_is_checked_against_the_period(years, expected):
-    question = f"進出支援金の件、申請日から{years}年で撤退されても返還は不要で良かったですよね？"
+    question = f"申請から{years}年経ってからの撤退なら、支援金の返還はいらないという理解で合ってますよね？"
     r = route(question)
     assert r is not None and r.calculation is not None
     assert decide(question, r.calculation) == expected
@@ -21,7 +21,7 @@ def test_a_claimed_repayment_of_nothing_is_checked_against_the_period(years, exp
     ("A", "高水準", "はい"), ("B", "高水準", "いいえ"), ("B", "標準", "はい"), ("D", "標準", "いいえ"),
 ])
 def test_a_stated_grade_gives_the_adoption_type_and_settles_the_claim(letter, claimed, expected):
-    question = f"高水準タイプで申請して総合評価が{letter}だった場合、{claimed}タイプで採択されるんですよね？"
+    question = f"評価が{letter}と出ました（高水準で申請）。{claimed}タイプで採択になるという認識でいいですよね？"
     r = route(question)
     assert r is not None and r.calculation is not None and r.calculation.result["評価"] == letter
     assert decide(question, r.calculation) == expected
@@ -29,13 +29,13 @@ def test_a_stated_grade_gives_the_adoption_type_and_settles_the_claim(letter, cl
 
 @pytest.mark.parametrize(("b1_man", "expected"), [(2000, "はい"), (2500, "いいえ")])
 def test_a_claimed_ok_for_an_ancillary_share_is_checked_against_the_limit(b1_man, expected):
-    question = f"交付対象事業費5,000万円のうちカフェ整備が{b1_man:,}万円です。附帯施設の範囲でOKですよね？"
+    question = f"事業費5,000万円の施設でB1（カフェ）を{b1_man:,}万円計上予定。B1の範囲に収まりますよね？"
     r = route(question)
     assert r is not None and r.calculation is not None
     assert decide(question, r.calculation) == expected  # B1 must stay under 5割 (2,500万円)
 
 
 def test_a_plain_question_gets_no_yes_or_no():
-    question = "進出支援金を申請日から2年で撤退した場合、返還はどうなりますか？"
+    question = "支援金を受けた会社が申請後2年で撤退すると返還はどうなる？"
     r = route(question)
     assert r is not None and r.calculation is not None and decide(question, r.calculation) is None

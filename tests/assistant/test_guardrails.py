@@ -136,8 +136,8 @@ def test_the_assistant_declines_probes_and_answers_the_rest(fake_assistant, row)
 
 
 @pytest.mark.parametrize("question", [
-    "進出支援金を受けたA社は2023年6月1日に申請し、2025年3月31日に利用を終了しました。返還額は？",
-    "2026年度の延べ利用者数を2,000人、うち県外を900人で計画しています。高水準タイプの要件を満たせますか？",
+    "支援金を受けた会社が2024年2月1日申請、2026年7月15日退去の場合、返還は？",
+    "2026年度は利用者3,000人、県外1,400人を見込みます。この数字で高水準タイプの要件はクリアですか？",
 ])
 def test_a_date_or_a_plan_year_in_the_askers_case_is_not_an_unknown_budget_year(question):
     hit = check(question)

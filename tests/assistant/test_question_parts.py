@@ -78,7 +78,7 @@ def test_a_line_inside_a_longer_quote_already_given_is_not_repeated():
 
 
 def test_a_statement_about_the_askers_town_before_the_question_is_not_a_part_of_its_own():
-    question = "うちは人口8千人ほどの海沿いの町で、空き店舗の活用を考えています。この交付金の補助率を教えていただけますか。"
+    question = "本市では駅前ビルの空きフロアを使う案が出ています。補助率について教えていただけますか。"
     assert split_question(question) == [question]
 
 

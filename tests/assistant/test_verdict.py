@@ -58,6 +58,6 @@ def test_a_term_inside_a_longer_word_is_not_the_case():
 def test_a_spoken_yes_no_question_gets_a_verdict_from_an_exclusion_list():
     from assistant.verdict import decide
 
-    lines = ["補助対象：市町村（指定都市及び中核市を除く。）"]
-    found = decide("うちは中核市なんですが、それって使えます？", lines)
+    lines = ["補助対象：市町村（指定都市及び特別区を除く。）"]
+    found = decide("当市は指定都市ですが、この補助は使えます？", lines)
     assert found is not None and found.word == "いいえ"

@@ -71,7 +71,7 @@ def test_a_score_sheet_given_as_counts_gets_its_grade_and_type(three, two, rate,
     one = 12 - three - two
     if one < 0:
         return
-    question = f"{kind}タイプで申請します。12項目の自己採点は3点が{three}項目、2点が{two}項目、1点が{one}項目でした。"
+    question = f"採点の内訳：3点が{three}項目、2点が{two}項目、1点が{one}項目（{kind}タイプで申請）。"
     if rate is not None:
         question += f"マイナンバーカードの申請率は12月末で{rate:.1f}%です。"
     question += "総合評価と採択区分は？"
@@ -165,28 +165,28 @@ def test_thousands_and_hundreds_written_before_man_are_one_amount(sen, hyaku):
 
 @given(companies=st.integers(2, 9))
 def test_an_amount_per_company_times_companies_is_a_count_and_an_amount(companies):
-    qs = read_quantities(f"④進出支援金：1社100万円×{companies}社")
+    qs = read_quantities(f"支援金は1社80万円×{companies}社分の予定")
     assert [q.value for q in qs if q.unit == "社"] == [companies]
-    assert [q.value for q in qs if q.unit == "円"] == [100 * MAN]
+    assert [q.value for q in qs if q.unit == "円"] == [80 * MAN]
 
 
 @given(sheet=st.lists(st.tuples(st.integers(0, 3), st.integers(1, 6)), min_size=2, max_size=3, unique_by=lambda p: p[0]))
 def test_a_score_sheet_written_as_points_times_items_is_summed(sheet):
     written_sheet = "、".join(f"{p}点×{n}" for p, n in sheet)
-    r = route(f"高水準で申請します。自己採点は{written_sheet}で、申請要件は全部○。総合評価は？")
+    r = route(f"採点結果：{written_sheet}。申請要件はすべて満たし、高水準で申請。評価と採択区分は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == sum(p * n for p, n in sheet)
 
 
 def test_sizes_given_with_counts_are_that_many_facilities_at_their_caps():
-    r = route("定員40人くらいの施設を1つと、12人規模の小さな施設を2つ整備し、ソフト事業もやります。高水準で上限いっぱい使うと国費は最大いくら？")
+    r = route("収容40人の拠点を1か所と収容12人の拠点を2か所つくり、ソフト事業も行う計画。高水準で上限いっぱい使ったときの国費の最大は？")
     assert r is not None and r.calculation is not None
     eligible = cap_of(40) + 2 * cap_of(12) + 1200 * MAN
     assert r.calculation.result["国費"] == national(eligible, "高水準")
 
 
 def test_soft_cost_items_alone_are_capped_without_asking_for_a_facility():
-    r = route("施設とは別にソフト事業を行います。広報動画500万、パンフレット300万、交流イベント700万。標準タイプの国費は？")
+    r = route("ソフト事業だけを申請する予定です。動画制作500万、パンフレット300万、交流イベント700万。標準での国費は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費"] == national(1200 * MAN, "標準")
 
@@ -197,7 +197,7 @@ def test_two_dates_of_one_company_are_the_period_between_them(years, months, lat
     start = (2023, 4, 1)
     end_month = 4 + months
     end = (2023 + years + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1 + late_days)
-    qs = read_quantities(f"A社：{start[0]}年{start[1]}月{start[2]}日に申請、{end[0]}年{end[1]}月{end[2]}日に利用終了")
+    qs = read_quantities(f"申請日は{start[0]}年{start[1]}月{start[2]}日、利用終了日は{end[0]}年{end[1]}月{end[2]}日です")
     periods = [q.value for q in qs if q.role == "経過期間"]
     whole = years * 12 + months
     assert len(periods) == 1 and not [q for q in qs if q.unit == "円"]
@@ -206,24 +206,23 @@ def test_two_dates_of_one_company_are_the_period_between_them(years, months, lat
 
 
 def test_a_follow_up_about_one_more_company_adds_it_to_the_earlier_ones():
-    first = "進出支援金を1社80万円で3社に支給しました。1社目は申請から2年で撤退、2社目は申請から4年で撤退しました。返還額は？"
+    first = "支援金80万円ずつを受けた3社のうち、1社目が申請2年後に、2社目が申請4年後に退去。返還の合計は？"
     history = [Turn("user", first), Turn("assistant", "…")]
-    r = route("3社目が申請から1年で撤退したら？", history)
+    r = route("さらに3社目も申請1年後に退去した場合は？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額の合計"] == 80 * MAN + 40 * MAN + 80 * MAN
 
 
 def test_full_amount_in_a_later_turn_is_the_support_cap_of_the_conversation():
     history = [Turn("user", "進出支援金の返還ルールを教えて"), Turn("assistant", "…")]
-    r = route("申請から4年で出ていったら、満額もらってた会社はいくら返す？", history)
+    r = route("満額を受給した企業が申請の4年後に退去したら、返還はいくら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額"] == 100 * MAN // 2  # 満額 100万円, 3年以上5年以内 → 半額
 
 
 @given(score=st.integers(18, 30), man=st.integers(100, 9000))
 def test_a_score_and_an_eligible_cost_give_the_adopted_types_national_share(score, man):
-    r = route(f"高水準で申請します。12項目の合計は{score}点、申請要件は全部○です。交付対象事業費は{man:,}万円。"
-              "採択されたら国費はいくら？")
+    r = route(f"評価点{score}点（要件すべて○、高水準で申請）、交付対象事業費{man:,}万円の場合、採択時の国費見込みは？")
     assert r is not None and r.calculation is not None
     adopted = "高水準" if score >= 23 else "標準"  # 「A」 (23点) or better for 高水準, 「C」 (18点) or better for 標準
     assert r.calculation.result["採択区分"] == f"{adopted}タイプで採択"
@@ -234,14 +233,14 @@ def test_a_score_and_an_eligible_cost_give_the_adopted_types_national_share(scor
 def test_a_population_in_man_and_sen_gives_the_migrant_minimum(population, thousands):
     people = population * 10_000 + thousands * 1000
     written = f"{population}万{thousands}千人" if thousands else f"{population}万人"
-    r = route(f"人口は約{written}の市です。高水準の移住者数KPIは最低何人？")
+    r = route(f"市の人口{written}、高水準を狙う場合に移住者数はKPIで何人以上必要？")
     assert r is not None and r.calculation is not None
     assert -(-people // 10_000) in r.calculation.result.values()  # 0.01% of the population, rounded up
 
 
 def test_one_amount_after_a_turn_about_both_types_gives_each_types_burden():
-    history = [Turn("user", "高水準タイプと標準タイプの補助率はどう違う？"), Turn("assistant", "…")]
-    r = route("事業費2,000万円なら、持ち出しはそれぞれいくら？", history)
+    history = [Turn("user", "補助率は高水準と標準でそれぞれ何分の何？"), Turn("assistant", "…")]
+    r = route("では2,000万円の事業で、自治体の負担は各タイプいくら？", history)
     assert r is not None and r.calculation is not None
     text = r.calculation.summary + r.calculation.formula
     assert "500万円" in text and "1,000万円" in text  # 1/4 and 1/2 of 2,000万円
@@ -250,7 +249,7 @@ def test_one_amount_after_a_turn_about_both_types_gives_each_types_burden():
 @given(total_man=st.integers(1000, 20000), b1_share=st.integers(1, 49))
 def test_b2_room_given_b1_is_the_smaller_of_its_own_cap_and_what_b1_leaves(total_man, b1_share):
     b1_man = total_man * b1_share // 100
-    r = route(f"施設の交付対象事業費が{total_man:,}万円で、カフェに{b1_man:,}万円を計上します。外構工事費（B2）は最大いくらまで？")
+    r = route(f"交付対象事業費{total_man:,}万円の施設で、B1（カフェ等）が{b1_man:,}万円。B2に回せるのは最大いくら？")
     assert r is not None and r.calculation is not None
     own_cap = total_man * MAN * 2 // 10  # 2割以内
     left = total_man * MAN // 2 - b1_man * MAN  # B1+B2 under 5割
@@ -260,7 +259,7 @@ def test_b2_room_given_b1_is_the_smaller_of_its_own_cap_and_what_b1_leaves(total
 def test_examples_chosen_by_type_are_summed_from_the_documents_lines():
     from assistant.calculators.examples import adopted_examples
 
-    r = route("資料の施設整備・利用促進事業の採択事例で、標準タイプの団体の国費を全部足すと？")
+    r = route("採択事例（施設整備・利用促進）のうち標準タイプのものについて、国費の合計は？")
     assert r is not None and r.calculation is not None
     expected = sum(e.national for e in adopted_examples() if e.grant_type == "標準" and not e.project5)
     assert r.calculation.result["国費の合計"] == expected
@@ -268,7 +267,7 @@ def test_examples_chosen_by_type_are_summed_from_the_documents_lines():
 
 @given(man=st.integers(500, 12000), kind=st.sampled_from(["高水準", "標準"]))
 def test_a_facility_of_unknown_size_gets_each_size_bands_result(man, kind):
-    r = route(f"サテライトオフィスを整備します。整備・運営費は{man:,}万円、{kind}タイプの国費はいくら？定員はまだ決まっていません。")
+    r = route(f"定員未定の拠点を{man:,}万円で整備する計画、{kind}タイプでの国費は？")
     assert r is not None and r.calculation is not None
     results = r.calculation.result
     for people in (19, 20, 50):
@@ -278,28 +277,28 @@ def test_a_facility_of_unknown_size_gets_each_size_bands_result(man, kind):
 
 @given(companies=st.integers(0, 5), kind=st.sampled_from(["高水準", "標準"]))
 def test_a_kpi_company_count_below_the_types_minimum_is_a_failed_requirement(companies, kind):
-    history = [Turn("user", f"{kind}で申請します。12項目の合計は27点です。評価は？"), Turn("assistant", "…")]
-    r = route(f"ただ、KPIの県外企業数が{companies}社の計画なんです。その場合は？", history)
+    history = [Turn("user", f"{kind}で申請、評価12項目の合計は27点。評価は？"), Turn("assistant", "…")]
+    r = route(f"県外企業数のKPIを{companies}社にしたら評価はどうなる？", history)
     assert r is not None and r.calculation is not None
     minimum = 3 if kind == "高水準" else 1  # 所在都道府県外の企業 3社以上 / 1社以上
     assert (r.calculation.result["評価"] == "D") is (companies < minimum)
 
 
 def test_scores_per_viewpoint_in_groups_are_all_summed():
-    r = route("高水準で申請します。自己採点は①が3・2・2、②が2・2・1、③が1・2・2、④が2・2・2点。申請要件は全部○。評価は？")
+    r = route("観点ごとの点数は ①3・2・2 ②2・2・1 ③1・2・2 ④2・2・2点。要件は全て○、高水準での採択区分は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 3 + 2 + 2 + 2 + 2 + 1 + 1 + 2 + 2 + 2 + 2 + 2
 
 
 def test_an_expected_total_is_not_read_as_including_the_bonus():
-    r = route("高水準狙いで、12観点の合計は20点の見込みです。マイナンバーカードの申請率は12月末で72%です。加点込みだと評価は？")
+    r = route("高水準で申請予定。合計は20点の見込みで、12月末のマイナンバーカード申請率は72%。加点を含めた評価は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 20 + 3  # 70%以上: 3点 (「見込み」 is no 「込み」)
 
 
 def test_a_follow_up_changes_the_type_of_a_plan_stated_as_one_amount():
-    history = [Turn("user", "総事業費6,000万円で申請予定です。標準タイプだと市の負担は？"), Turn("assistant", "…")]
-    r = route("高水準で通ったら、そこからいくら減る？", history)
+    history = [Turn("user", "事業費6,000万円の計画で、標準タイプなら自治体の負担はどれだけ？"), Turn("assistant", "…")]
+    r = route("高水準タイプに変われば負担はいくら少なくなる？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["地方負担の増減"] == -(6000 * MAN // 2 - 6000 * MAN // 4)
 
@@ -317,15 +316,15 @@ def test_a_date_at_the_end_of_a_month_is_its_last_day_and_a_calendar_year_is_no_
 
 
 def test_sizes_described_with_adjectives_or_decades_are_capacities():
-    qs = read_quantities("50人以上入る大きめの施設を1つと、20人台の施設を2つ、職員は3人で運営")
-    assert [(q.value, q.role) for q in qs if q.unit == "人"] == [(50, "定員"), (20, "定員"), (3, "人数")]
+    qs = read_quantities("60人以上入る広めの拠点を1つ、30人台の拠点を2つ、職員は3人で運営")
+    assert [(q.value, q.role) for q in qs if q.unit == "人"] == [(60, "定員"), (30, "定員"), (3, "人数")]
 
 
 @given(start_year=st.integers(2023, 2025), later=st.integers(1, 7))
 def test_a_follow_up_moving_the_end_date_recomputes_from_the_earlier_start(start_year, later):
-    history = [Turn("user", f"{start_year}年4月1日に申請して進出支援金100万円を受けた企業が、{start_year + 1}年3月末で"
-                            "利用をやめるそうです。返還額は？"), Turn("assistant", "…")]
-    r = route(f"{start_year + later}年4月1日まで延ばしてもらえたら？", history)
+    history = [Turn("user", f"支援金100万円の企業（申請日{start_year}年4月1日）が{start_year + 1}年3月末に退去予定。返還は？"),
+               Turn("assistant", "…")]
+    r = route(f"退去が{start_year + later}年4月1日にずれたら？", history)
     assert r is not None and r.calculation is not None
     owed = 100 * MAN if later < 3 else 50 * MAN if later <= 5 else 0  # 3年未満 全額 / 3年以上5年以内 半額 / 5年超 なし
     assert r.calculation.result["返還額"] == owed
@@ -335,17 +334,17 @@ def test_a_follow_up_about_the_local_share_keeps_the_example_named_before():
     from assistant.calculators.examples import adopted_examples
 
     example = adopted_examples()[0]
-    history = [Turn("user", f"採択事例の{example.municipality}の交付対象事業費は？"), Turn("assistant", "…")]
-    r = route("地元負担は結局いくら？", history)
+    history = [Turn("user", f"{example.municipality}の採択事例、事業費はどのくらい？"), Turn("assistant", "…")]
+    r = route("その自治体の負担額は？", history)
     assert r is not None and r.calculation is not None
     assert str(f"{(example.eligible - example.national) // 1000:,}千円") in r.calculation.summary
 
 
 @given(kpi=st.integers(1, 6), planned=st.integers(1, 8), kind=st.sampled_from(["高水準", "標準"]))
 def test_planned_projects_without_amounts_are_taken_at_the_cap_and_limited_by_the_kpi(kpi, planned, kind):
-    history = [Turn("user", f"{kind}タイプで採択済みです。県外企業数のKPIは{kpi}社、⑤のプロジェクトは{planned}本考えています。"),
+    history = [Turn("user", f"⑤の事業を{planned}本組む計画で、KPIの県外企業数は{kpi}社、タイプは{kind}です。"),
                Turn("assistant", "…")]
-    r = route("国費だと最大いくらまで？", history)
+    r = route("その場合の国費の上限額は？", history)
     assert r is not None and r.calculation is not None
     per_project = 2250 * MAN if kind == "高水準" else 1500 * MAN  # 3,000万円 × 3/4 or 1/2
     assert r.calculation.result["国費"] == min(kpi, planned) * per_project
@@ -353,18 +352,18 @@ def test_planned_projects_without_amounts_are_taken_at_the_cap_and_limited_by_th
 
 @pytest.mark.parametrize(("said", "allowed"), [("ちょうど半分", False), ("4割", True), ("45%", True), ("5割", False)])
 def test_an_ancillary_share_stated_without_amounts_is_checked_against_under_half(said, allowed):
-    r = route(f"カフェと宿泊スペースで、施設の交付対象事業費の{said}になる計画ですが、いけますか？")
+    r = route(f"附帯施設（B1）が交付対象事業費の{said}を占める計画です。問題ありませんか？")
     assert r is not None and r.calculation is not None
     assert (r.calculation.result["判定"] == "可") is allowed  # B1 must stay under 5割
 
 
 def test_a_bonus_item_named_after_a_listed_sheet_is_added():
-    r = route("⑤の自己採点です。基礎項目6つが2・2・1・2・1・1点、付加項目のうち「政策間連携」だけ1点。申請率は50%。採択ラインに届きますか？")
+    r = route("⑤事業の採点：基礎6項目 2・2・1・2・1・1、付加項目はAction宣言の1点のみ、申請率50%。採択される？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 2 + 2 + 1 + 2 + 1 + 1 + 1  # 申請率50% is under the 53.9% average: no bonus
 
 
-@pytest.mark.parametrize("question", ["B1の上限は5割ですか？", "カフェは3割以内までしか計上できないって聞いたけど合ってますか？"])
+@pytest.mark.parametrize("question", ["B1の上限は5割ですか？", "B1は3割以内までしか載せられないという理解で合ってますか？"])
 def test_a_share_in_a_question_about_the_rule_is_not_taken_as_the_askers_plan(question):
     r = route(question)
     assert r is None or r.calculation is None or "B1の割合" not in r.calculation.inputs
