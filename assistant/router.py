@@ -488,9 +488,9 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
     base: Plan | None = None
     if plan.empty and (_UP_TO_CAP_ASK.search(text) or re.search(r"最大|上限", text)):
-        # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in an
-        # earlier turn, each at its cap
-        sized = next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
+        # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in this
+        # turn (「その40人規模のを2か所」) or else an earlier one, each at its cap
+        sized = facilities_at_cap(question, counted_only=True) or next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
     adding = bool(_ADDING.search(text)) and bool(earlier)
@@ -720,24 +720,28 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
     the direct costs and asks again re-runs the earlier one with the new costs."""
     text = _n(question)
     qs = read_quantities(question)
-    previous = next((t.content for t in reversed(history) if t.role == "user"), "")
-    follow = bool(previous) and "デジタル活用環境構築推進事業" in _n(previous) and "デジタル活用環境" not in text
-    if follow and len(text) <= 80:
+    earlier = [t.content for t in reversed(history) if t.role == "user"]
+    named = next((e for e in earlier if "デジタル活用環境構築推進事業" in _n(e)), "")
+    most = re.search(r"最大|上限いっぱい|上限まで|満額", text)
+    if named and "デジタル活用環境" not in text and len(text) <= 80:
+        # a later turn of a conversation that named the measure: its direct costs, the overhead said earlier
         direct = [q.value for q in qs if q.role == "直接経費"]
         if direct:
-            said = read_quantities(previous)
-            overhead = [q.value for q in said if q.role == "一般管理費"]
-            full = re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額|最大)", _n(previous))
-            chosen = UP_TO_THE_CAP if full else (overhead[0] if overhead else None)  # at its cap: 1/10 of the direct costs
+            said = [q.value for e in earlier for q in read_quantities(e) if q.role == "一般管理費"]
+            full = any(re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額|最大)", _n(e)) for e in earlier)
+            chosen = UP_TO_THE_CAP if full or (most and not said) else (said[0] if said else None)
             return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
     if re.search(r"デジタル活用環境構築推進事業", text) and re.search(rf"{_MONEY_ASK}|上限", text):
         direct = [q.value for q in qs if q.role == "直接経費"]
         overhead = [q.value for q in qs if q.role == "一般管理費"]
+        subsidy_asked = re.search(r"補助額|補助金|補助され|いくら補助|もらえ|交付額", text)
+        overhead_asked = re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text) and not subsidy_asked
         if re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額)", text) and direct and not overhead:
             return Route("digital_env_program", calculate_digital_env(direct, UP_TO_THE_CAP), (), None)
-        if len(direct) >= 2 and (not re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text)
-                                 or re.search(r"補助額|補助金額|いくら補助", text)):
-            return Route("digital_env_program", calculate_digital_env(direct, overhead[0] if overhead else None), (), None)
+        if direct and (subsidy_asked or (len(direct) >= 2 and not overhead_asked)):
+            # the subsidy asked: the whole chain; 「最大」 with no overhead stated takes the overhead at its cap
+            chosen = overhead[0] if overhead else (UP_TO_THE_CAP if most and subsidy_asked else None)
+            return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
     if re.search(r"お試し", text) and re.search(r"特別交付税|措置", text) and re.search(rf"{_MONEY_ASK}|措置額", text):
         items = [q.value for q in qs if q.unit == "円"]
         if items:

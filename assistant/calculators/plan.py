@@ -137,23 +137,28 @@ def read_plan(question: str) -> Plan:
     return plan
 
 
-# a size, a few words and 施設/拠点, then を/が N つ・か所: how many facilities of the size just named
-_EACH_COUNT = re.compile(r"^\s*(?:クラス|規模|程度|くらい|ほど|前後)?(?:が?入れる|が?入る|収容)?(?:の?[^、。を\d]{0,8}?(?:施設|オフィス|拠点|スペース))?"
-                         r"\s*(?:を|が)\s*([1-3１-３一二三])\s*(?:つ|か所|カ所|ヶ所|箇所|施設|棟)")
+# a size, then the words naming what it is (「くらいのコワーキング」「程度の小さめのサテライトオフィス」「規模の」), then
+# を/が N つ・か所: how many facilities of the size just named. No 、。 or figure in between: those start another item.
+_EACH_COUNT = re.compile(r"^[^、。，\d]{0,24}?(?:を|が)\s*([1-9１-９一二三四五六七八九])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟|拠点)")
+_KANJI_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
 
 
 def _count_after(t: str, q: Quantity) -> int | None:
-    m = _EACH_COUNT.match(t[q.end : q.end + 24])
-    return int(normalise(m.group(1)).translate(str.maketrans("一二三", "123"))) if m else None
+    m = _EACH_COUNT.match(t[q.end : q.end + 32])
+    return int(normalise(m.group(1)).translate(_KANJI_DIGIT)) if m else None
 
 
-def facilities_at_cap(question: str) -> tuple[Facility, ...]:
-    """Facilities named by size and count only (「60人を1つと40人を2つ」), each taken at its band's cap."""
+def facilities_at_cap(question: str, counted_only: bool = False) -> tuple[Facility, ...]:
+    """Facilities named by size and count only (「60人を1つと40人を2つ」), each taken at its band's cap.
+    counted_only: none unless a count is stated (a size alone may be a lookup of its band's cap)."""
     t = normalise(question)
     out: list[Facility] = []
+    counted = False
     for q in of_role(read_quantities(question), "定員"):
-        out += [Facility(q.value, None)] * (_count_after(t, q) or 1)
-    return tuple(out)
+        count = _count_after(t, q)
+        counted = counted or count is not None
+        out += [Facility(q.value, None)] * (count or 1)
+    return tuple(out) if counted or not counted_only else ()
 
 
 def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_amounts: bool) -> tuple[Facility, ...]:
@@ -171,8 +176,8 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
     if capacities and len(costs) == len(capacities):
         return tuple(Facility(c.value, k.value) for c, k in zip(capacities, costs, strict=True))
     counts = [_count_after(t, c) for c in capacities]
-    if len(capacities) > 1 and any(counts) and not costs:
-        # several sizes, each with its count: each size as many times as stated
+    if any(counts) and not costs:
+        # each size with its count (「30人を2か所と10人を1か所」): each size as many times as stated
         capacities = [c for c, n in zip(capacities, counts, strict=True) for _ in range(n or 1)]
         repeated = 1
     if capacities and not costs:
@@ -261,10 +266,16 @@ def run(plan: Plan, kind: str) -> Outcome:
         kept: list[tuple[int, str, int]] = []
         for eligible, band, i in sorted(capped, key=lambda c: -c[0]):
             same = sum(1 for _, b, _ in kept if b == band)
-            if same >= limits[band] or len(kept) >= integer("facility_limit_total"):
+            if same >= limits[band]:
                 notes.append(f"施設{i}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
                 steps.append(Step("count_limit", f"施設{i}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
                                   {"区分": band}, 0, rule("facility_limit_by_size")))
+                continue
+            if len(kept) >= integer("facility_limit_total"):
+                total = integer("facility_limit_total")
+                notes.append(f"施設{i}は「1団体合計{total}施設まで」の上限を超えるため対象外")
+                steps.append(Step("count_limit", f"施設{i}：1団体合計{total}施設まで → 対象外",
+                                  {"施設数": len(kept) + 1}, 0, rule("facility_limit_total")))
                 continue
             kept.append((eligible, band, i))
         eligible_parts += [e for e, _, _ in kept]
@@ -543,6 +554,7 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
     note = f"一般管理費は{fy(overhead_cap)}まで" if overhead is None or overhead > overhead_cap else ""
     if overhead is not None and overhead >= UP_TO_THE_CAP:
         overhead = overhead_cap
+        note = f"一般管理費を上限の{fy(overhead_cap)}まで計上した場合"
     return Calculation(
         kind="digital_env_program", inputs={"直接経費": "＋".join(fy(v) for v in direct_items),
                                             "一般管理費": fy(overhead) if overhead else "—"},

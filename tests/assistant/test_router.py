@@ -123,3 +123,47 @@ def test_a_total_that_includes_the_bonus_is_not_counted_twice_and_繰り返し_i
     r = route("合計22点（マイナンバー加点2点を含む）でした。高水準タイプで申請した場合、採択区分は？")
     assert r is not None and r.calculation is not None and r.calculation.result["採択区分"] == "標準タイプで採択"
     assert route("進出支援金100万円は、同じ企業が繰り返し受け取れますか？") is None
+
+
+@pytest.mark.parametrize("noun", ["の施設", "くらいのコワーキング", "程度の小さめのサテライトオフィス", "規模の", "が入る拠点"])
+@pytest.mark.parametrize(("small", "large"), [(1, 1), (2, 1), (3, 2), (4, 1)])
+def test_facilities_counted_per_size_whatever_words_name_them(noun, small, large):
+    """Each size with its own count, taken at its band's cap; the per-団体 limit per band still applies."""
+    question = (f"定員12人{noun}を{small}か所と、定員35人{noun}を{large}か所整備し、施設整備・運営の上限まで使います。"
+                "高水準タイプの国費は最大いくら？")
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    kept_large = min(large, 2)  # 20人以上50人未満: 2施設まで, kept first (the larger cap)
+    kept_small = min(small, 3, 3 - kept_large)  # 20人未満: 3施設まで, and 1団体合計3施設まで
+    assert r.calculation.result["国費"] == (30_000_000 * kept_small + 45_000_000 * kept_large) * 3 // 4
+
+
+def test_a_count_in_a_follow_up_takes_the_size_said_in_that_turn():
+    history = [Turn("user", "定員12人の施設の上限はいくら？"), Turn("assistant", "…"),
+               Turn("user", "定員45人ならどうですか？"), Turn("assistant", "…")]
+    r = route("その45人規模のを2か所つくるとして、標準タイプなら国費は最大いくら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == 45_000_000 * 2 // 2
+
+
+def test_a_size_without_a_count_stays_a_lookup_of_its_cap():
+    assert route("定員35人の施設の施設整備・運営費の上限はいくらですか？") is None
+
+
+@pytest.mark.parametrize(("direct", "overhead"), [(36_000_000, 4_500_000), (30_000_000, 1_000_000), (46_000_000, None)])
+def test_the_catalogue_measure_subsidy_runs_the_whole_chain_from_one_direct_total(direct, overhead):
+    """デジタル活用環境構築推進事業: overhead within 1/10 of the direct costs, then 1/2, then the 2,000万円 cap;
+    asked for the most with no overhead stated, the overhead is taken at its cap."""
+    said = f"、一般管理費を{overhead // 10_000}万円で積算" if overhead else ""
+    r = route(f"デジタル活用環境構築推進事業で直接経費{direct // 10_000}万円{said}。補助金は最大いくらもらえますか？")
+    assert r is not None and r.calculation is not None
+    allowed = min(overhead if overhead is not None else direct // 10, direct // 10)
+    assert r.calculation.result["補助額"] == min((direct + allowed) // 2, 20_000_000)
+
+
+def test_a_later_turn_keeps_the_catalogue_measure_named_two_turns_earlier():
+    history = [Turn("user", "デジタル活用環境構築推進事業の補助率と上限は？"), Turn("assistant", "…"),
+               Turn("user", "一般管理費はどこまで積めますか？"), Turn("assistant", "…")]
+    r = route("直接経費が1,600万円だったら補助額は最大いくら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["補助額"] == (16_000_000 + 1_600_000) // 2
