@@ -29,6 +29,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.no_ingest:
         print(ensure_index(settings), flush=True)
     assistant = build_assistant(settings)
+    assistant.prepare()
     app = create_app(settings, assistant)
     print(f"grant-assistant: chat on http://{settings.host}:{settings.port}/  API on http://{settings.host}:{settings.port}/api", flush=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", timeout_graceful_shutdown=5)

@@ -122,6 +122,10 @@ def run_ingest(settings: Settings, force: bool = False, show_progress: bool = Tr
         tqdm(desc="embedding answer units", unit="unit", disable=not show_progress or not settings.unit_vectors) as unit_bar,
     ):
         write_index(settings, chunks, embeddings, manifest, progress=bar, unit_progress=unit_bar)
+    # The fact cards' vectors go into the cache too: serving reads them from it (assistant/facts.py).
+    from assistant.facts import FactBook, load_facts
+
+    embeddings.embed_documents([FactBook.meaning_text(f) for f in load_facts(settings.corpus_dir)])
     return IngestSummary(len(documents), n_sections, len(chunks), time.perf_counter() - started, version,
                          embedded=embeddings.misses, cached=embeddings.hits)
 

@@ -1,0 +1,311 @@
+"""Fact cards: the documents' facts, each stated once and quoted, matched to a question by a learned score.
+
+A line of the documents rarely answers alone: a cap needs its condition, a period its start, a rule its
+exception, a table cell its row and column. `corpus/facts.jsonl` states each fact of the two documents the
+way an officer answers a colleague (key figure first, then what completes it), with the documents' own lines
+as quotes and the words officers use for it. The cards were written from the documents only, never from a
+question set; `tests/ingest/test_facts.py` checks every quote against the corpus and every figure of a
+statement against its quotes.
+
+A question is matched to the cards by a logistic regression over word and evidence features (below), fitted
+on the labelled question sets (`grant-assistant train-facts`, grouped k-fold by question) and stored in
+`assistant/data/fact_ranker.json` with the threshold chosen on cross-validation. Above the threshold the
+answer states the card with its quotes cited; below it the line-by-line answer stands.
+
+Features of (question, card):
+- bm25_share: the card's BM25 score over all cards for the question's search tokens, over the best card's
+- bm25: log(1 + BM25 score)
+- rank: 1 / (rank among the cards by BM25)
+- covered: idf-weighted share of the asking sentence's words found in the card (topic, terms, statement, quotes)
+- topic_covered: share of the card topic's words found in the question
+- support: 1 / rank of the best retrieved passage holding one of the card's quotes (0 when none does)
+- kind_match: the kind of fact asked (amount, date, rate …) is the card's kind (1), another kind (-1), not asked (0)
+- margin: the card's bm25_share minus the next card's (the lead of the best card; ≤ 0 for the others)
+- cosine: e5 cosine of the asking sentence (after a follow-up's carried topic) and the card (topic, statement)
+- cosine_gap: the card's cosine minus the best card's (0 for the best)
+- cosine_rank: 1 / (rank among the cards by cosine)
+- draft_first: the line the line-by-line answer (the learned unit ranker) put first is one of the card's lines
+- draft_share: share of the line answer's quoted lines that are the card's lines
+Cards that quote a line of the line answer are candidates too, whatever their word or meaning rank.
+The cards' vectors come from the embedding cache (ingest fills it); the question costs one query embedding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.japanese import normalise_key
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+    from assistant.question import Question
+    from assistant.types import Chunk, Passage
+
+MODEL_PATH = Path(__file__).parent / "data" / "fact_ranker.json"
+FACTS_FILE = "facts.jsonl"
+FEATURES: tuple[str, ...] = ("bm25_share", "bm25", "rank", "covered", "topic_covered", "support", "kind_match",
+                             "margin", "cosine", "cosine_gap", "cosine_rank", "draft_first", "draft_share")
+CANDIDATES = 8  # cards scored per question: the best by BM25 …
+MEANING_CANDIDATES = 4  # … and the best by meaning
+
+# The kind of fact a question asks for (assistant/answer.expected_type) -> the card kinds that state it.
+_KIND_OF_ASK = {
+    "contact": {"contact"},
+    "money": {"amount", "budget", "example"},
+    "points": {"scoring"},
+    "rate": {"rate", "amount"},
+    "count": {"amount", "condition", "list", "example"},
+    "date": {"date", "period", "procedure"},
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    fact_id: str
+    topic: str
+    statement: str
+    quotes: tuple[str, ...]
+    terms: tuple[str, ...]
+    kind: str
+    source: str  # corpus file the quotes come from
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A quote of a card found in the index: the chunk that holds it and the whole line it is part of."""
+
+    chunk: Chunk
+    line: str
+
+
+@dataclass(frozen=True)
+class Match:
+    fact: Fact
+    probability: float
+    quoted: tuple[Quoted, ...]
+
+
+def _key(text: str) -> str:
+    """Search key of a line: normalised, without spaces, table-cell separators (tabs in the documents, ' | ' once
+    cleaned) and Markdown emphasis (cleaning drops the documents' **)."""
+    return re.sub(r"[\s*|]+", "", normalise_key(text))
+
+
+def load_facts(corpus_dir: Path) -> tuple[Fact, ...]:
+    path = corpus_dir / FACTS_FILE
+    if not path.exists():
+        return ()
+    facts = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        facts.append(Fact(row["id"], row["topic"], row["statement"], tuple(row["quotes"]), tuple(row.get("terms", ())),
+                          row.get("kind", ""), row["source"]))
+    return tuple(facts)
+
+
+class Locator:
+    """Finds a quote in the index's chunks, whitespace and width aside, with the whole line it stands in: the
+    citation quotes the documents' line, not the card writer's excerpt of it. One joined key per document."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        import bisect
+
+        self._bisect = bisect.bisect_right
+        self._joined: dict[str, tuple[str, list[int], list[tuple[Chunk, str]]]] = {}
+        parts: dict[str, tuple[list[str], list[int], list[tuple[Chunk, str]]]] = {}
+        for chunk in chunks:
+            keys, starts, lines = parts.setdefault(chunk.source, ([], [], []))
+            for line in chunk.text.split("\n"):
+                if line.strip():
+                    starts.append(sum(len(k) + 1 for k in keys[-1:]) + (starts[-1] if starts else 0))
+                    keys.append(_key(line))
+                    lines.append((chunk, line.strip()))
+        for source, (keys, starts, lines) in parts.items():
+            self._joined[source] = ("\n".join(keys), starts, lines)
+
+    def find(self, quote: str, source: str) -> Quoted | None:
+        wanted = _key(quote)
+        if not wanted or "\n" in wanted:
+            return None
+        for name, (joined, starts, lines) in self._joined.items():
+            if source and name != source:
+                continue
+            at = joined.find(wanted)
+            if at != -1:
+                chunk, line = lines[self._bisect(starts, at) - 1]
+                return Quoted(chunk, line)
+        return None
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression over some of FEATURES (the fit names which), with its decision threshold."""
+
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    features: tuple[str, ...]
+
+    def probability(self, vector: Sequence[float]) -> float:
+        picked = (vector[FEATURES.index(name)] for name in self.features)
+        z = self.bias + sum(w * x for w, x in zip(self.weights, picked, strict=False))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> Model | None:
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        names = tuple(data["features"])
+        if not set(names) <= set(FEATURES) or len(names) != len(data["weights"]):
+            return None  # fitted on features this version does not compute: no card until it is refitted
+        return cls(tuple(data["weights"]), float(data["bias"]), float(data["threshold"]), names)
+
+
+@lru_cache(maxsize=1)
+def current() -> Model | None:
+    return Model.load()
+
+
+class FactBook:
+    """The cards of the corpus with a keyword index over their words, and where each quote stands."""
+
+    def __init__(self, facts: Sequence[Fact], chunks: Sequence[Chunk], idf: Any, use_synonyms: bool = True,
+                 embeddings: Embeddings | None = None) -> None:
+        import bm25s
+
+        from assistant.japanese import tokenize
+
+        self.idf = idf
+        self.embeddings = embeddings
+        self._vectors: Any = None
+        self.use_synonyms = use_synonyms
+        locator = Locator(chunks)
+        located = []
+        for fact in facts:
+            found = (locator.find(x, fact.source) for x in fact.quotes)
+            quoted = tuple(dict.fromkeys(q for q in found if q is not None))  # two excerpts of one line: one quote
+            if quoted:  # a card none of whose quotes is in the index cannot be cited
+                located.append((fact, quoted))
+        self.facts = tuple(f for f, _ in located)
+        self.quoted = tuple(q for _, q in located)
+        self.tokens = [frozenset(tokenize(self._text(f, q))) for f, q in located]
+        self._by_line: dict[str, list[int]] = {}
+        for i, quoted in enumerate(self.quoted):
+            for q in quoted:
+                self._by_line.setdefault(_key(q.line), []).append(i)
+        self.topic_tokens = [frozenset(tokenize(f.topic)) for f in self.facts]
+        self.index = bm25s.BM25()
+        corpus = [list(tokenize(self._text(f, q))) + list(tokenize(f.topic)) for f, q in located]
+        self.index.index(corpus, show_progress=False) if corpus else None
+
+    @staticmethod
+    def meaning_text(fact: Fact) -> str:
+        """What a card's vector is made from (ingest embeds the same text into the cache)."""
+        return f"{fact.topic}\n{fact.statement}"
+
+    def prepare(self) -> None:
+        """The cards' vectors (from the embedding cache ingest fills): at start-up, not on a user's request."""
+        import numpy as np
+
+        if self.embeddings is None or not self.facts or self._vectors is not None:
+            return
+        matrix = np.array(self.embeddings.embed_documents([self.meaning_text(f) for f in self.facts]), dtype=np.float32)
+        self._vectors = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+
+    def _meaning(self, asked: Question) -> list[float]:
+        """cosine(question, card) for every card, or [] without embeddings."""
+        import numpy as np
+
+        from assistant.question_parts import meaning_text
+
+        if self.embeddings is None or not self.facts:
+            return []
+        self.prepare()
+        query = np.array(self.embeddings.embed_query(meaning_text(asked.text, asked.carried)), dtype=np.float32)
+        query /= max(float(np.linalg.norm(query)), 1e-9)
+        return [float(x) for x in self._vectors @ query]
+
+    @staticmethod
+    def _text(fact: Fact, quoted: Sequence[Quoted]) -> str:
+        return "\n".join([fact.topic, " ".join(fact.terms), fact.statement, *(q.line for q in quoted)])
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def _cards_quoting(self, line: str) -> list[int]:
+        key = _key(line)
+        return [i for k, cards in self._by_line.items() if key and (key in k or k in key) for i in cards]
+
+    def candidates(self, asked: Question, passages: Sequence[Passage],
+                   cited: Sequence[str] = ()) -> list[tuple[int, list[float]]]:
+        """The best cards by words and by meaning, and those quoting a line the line answer cites (`cited`, in
+        its order), each with its feature vector (FEATURES)."""
+        from assistant.answer import expected_type, term_weights
+        from assistant.japanese import query_tokens
+
+        if not self.facts:
+            return []
+        tokens = [t for t in query_tokens(asked.query, self.use_synonyms) if t]
+        if not tokens:
+            return []
+        scores = self.index.get_scores(tokens)
+        by_words = sorted(range(len(scores)), key=lambda i: -float(scores[i]))
+        word_rank = {i: r for r, i in enumerate(by_words)}
+        best = float(scores[by_words[0]]) or 1.0
+        cosines = self._meaning(asked)
+        by_meaning = sorted(range(len(cosines)), key=lambda i: -cosines[i])
+        meaning_rank = {i: r for r, i in enumerate(by_meaning)}
+        top_cosine = cosines[by_meaning[0]] if cosines else 0.0
+        quoting = [self._cards_quoting(line) for line in cited]
+        first = set(quoting[0]) if quoting else set()
+        order = list(dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
+                                    *(i for cards in quoting for i in cards)]))
+        shares = [float(scores[i]) / best for i in by_words]
+        asking = term_weights([t for t in query_tokens(asked.asking, False) if t], self.idf)
+        total = sum(asking.values()) or 1.0
+        question_tokens = frozenset(query_tokens(asked.query, self.use_synonyms))
+        wanted = expected_type(asked.text)
+        wanted_kinds = _KIND_OF_ASK.get(wanted[0].split("+")[0], set()) if wanted else set()
+        passage_rank = {p.chunk_id: p.rank for p in passages}
+        out = []
+        for i in order:
+            position = word_rank[i]
+            fact = self.facts[i]
+            covered = sum(w for t, w in asking.items() if t in self.tokens[i]) / total
+            topic = self.topic_tokens[i]
+            topic_covered = len(topic & question_tokens) / len(topic) if topic else 0.0
+            ranks = [passage_rank[q.chunk.chunk_id] for q in self.quoted[i] if q.chunk.chunk_id in passage_rank]
+            support = 1.0 / min(ranks) if ranks else 0.0
+            kind_match = 0.0 if not wanted else (1.0 if fact.kind in wanted_kinds else -1.0)
+            following = shares[position + 1] if position + 1 < len(shares) else 0.0
+            margin = shares[position] - (following if position == 0 else shares[0])
+            cosine = cosines[i] if cosines else 0.0
+            meaning = [cosine, cosine - top_cosine, 1.0 / (meaning_rank[i] + 1) if cosines else 0.0]
+            draft = [float(i in first), sum(i in cards for cards in quoting) / len(quoting) if quoting else 0.0]
+            out.append((i, [shares[position], math.log1p(float(scores[i])), 1.0 / (position + 1), covered, topic_covered,
+                            support, kind_match, margin, *meaning, *draft]))
+        return out
+
+    def best(self, asked: Question, passages: Sequence[Passage], model: Model | None,
+             cited: Sequence[str] = ()) -> Match | None:
+        """The card the model finds most likely to answer, when its probability passes the model's threshold."""
+        if model is None:
+            return None
+        scored = [(model.probability(v), i) for i, v in self.candidates(asked, passages, cited)]
+        if not scored:
+            return None
+        probability, i = max(scored)
+        if probability < model.threshold:
+            return None
+        return Match(self.facts[i], probability, self.quoted[i])

@@ -1,0 +1,124 @@
+"""Fact cards in the answer path: matched by the learned score, stated first, their lines cited verbatim."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from assistant import facts, facts_train
+from assistant.types import MARKER_RE, Status
+
+
+@pytest.fixture(scope="module")
+def book(fake_assistant):
+    return fake_assistant._current().cards.book()
+
+
+def test_every_card_of_the_corpus_is_in_the_book(book):
+    from tests.conftest import CORPUS
+
+    assert len(book) == len(facts.load_facts(CORPUS)) >= 100
+
+
+def test_a_cards_own_words_make_it_a_candidate_first_by_words(fake_assistant, book):
+    from assistant.question import parse
+
+    rng = random.Random(7)
+    for i in rng.sample(range(len(book)), 25):
+        card = book.facts[i]
+        asked = parse(f"{card.topic}について教えてください。{card.statement}", [])
+        ranked = book.candidates(asked, [])
+        assert i in [j for j, _ in ranked]
+        by_words = max(ranked, key=lambda r: r[1][facts.FEATURES.index("bm25_share")])
+        # the card itself, or one stating the same words (the documents say some facts twice)
+        assert by_words[0] == i or book.facts[by_words[0]].statement == card.statement or \
+            by_words[1][facts.FEATURES.index("bm25_share")] == 1.0
+
+
+def test_a_card_quoted_by_the_line_answer_is_a_candidate_and_says_so(book):
+    from assistant.question import parse
+
+    card = book.facts[0]
+    line = book.quoted[0][0].line
+    ranked = dict(book.candidates(parse("全く関係のない語だけの質問です", []), [], [line]))
+    assert 0 in ranked
+    assert ranked[0][facts.FEATURES.index("draft_first")] == 1.0
+    assert ranked[0][facts.FEATURES.index("draft_share")] == 1.0
+    assert card.quotes
+
+
+def test_the_answer_with_a_card_states_it_first_and_cites_its_lines_verbatim(fake_assistant, book):
+    from tests.conftest import CORPUS
+
+    index = next(i for i, f in enumerate(book.facts) if f.kind == "amount" and len(book.quoted[i]) >= 2)
+    card = book.facts[index]
+    forced = facts.Match(card, 0.9, book.quoted[index])
+    fake_assistant.card_choice = lambda asked, passages, cited: forced
+    try:
+        answer = fake_assistant.ask(f"{card.topic}はどうなっていますか？")
+    finally:
+        fake_assistant.card_choice = None
+    assert answer.status is Status.ANSWERED
+    assert MARKER_RE.sub("", answer.text).startswith(card.statement)
+    assert len(MARKER_RE.sub("", answer.text)) <= 600
+    for quoted in book.quoted[index]:
+        assert any(c.quote == quoted.line for c in answer.citations)
+    for c in answer.citations:  # every citation quotes a line of the chunk it cites, in the document it names
+        assert c.quote and c.quote in fake_assistant.index.by_id[c.chunk_id].text
+        assert fake_assistant.index.by_id[c.chunk_id].source == c.source
+        assert (CORPUS / c.source).exists()
+    markers = {int(m) for m in MARKER_RE.findall(answer.text)}
+    assert markers == {c.marker for c in answer.citations}
+
+
+def test_without_a_card_the_line_answer_stands(fake_assistant):
+    fake_assistant.card_choice = lambda asked, passages, cited: None
+    try:
+        plain = fake_assistant.ask("サテライトオフィスの施設整備・運営費の上限はいくらですか？")
+    finally:
+        fake_assistant.card_choice = None
+    assert plain.status is Status.ANSWERED
+    assert all(c.score != 0.9 for c in plain.citations)
+
+
+def test_the_model_reads_only_the_features_it_was_fitted_on():
+    model = facts.Model((2.0, -1.0), 0.5, 0.5, ("cosine", "draft_first"))
+    vector = [0.0] * len(facts.FEATURES)
+    vector[facts.FEATURES.index("cosine")] = 1.0
+    vector[facts.FEATURES.index("bm25")] = 100.0  # not read
+    assert model.probability(vector) == pytest.approx(1 / (1 + pow(2.718281828459045, -2.5)), rel=1e-6)
+
+
+def test_the_shipped_match_names_features_this_version_computes():
+    data = json.loads(facts.MODEL_PATH.read_text(encoding="utf-8"))
+    assert set(data["features"]) <= set(facts.FEATURES)
+    assert facts.Model.load() is not None
+    assert 0.0 < data["threshold"] <= 1.01
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_threshold_is_the_one_with_the_largest_gain(seed):
+    rng = random.Random(seed)
+    rows = [(rng.random(), rng.random() < 0.6, rng.random() < 0.5) for _ in range(60)]
+    threshold, gain = facts_train.best_threshold(rows)
+    brute = max((sum(int(c) - int(line) for p, c, line in rows if p >= t), -t) for t in {round(p, 4) for p, _, _ in rows})
+    assert gain == max(0, brute[0])
+    if gain > 0:
+        assert sum(int(c) - int(line) for p, c, line in rows if p >= threshold) == gain
+
+
+def test_the_fit_is_reproducible_from_the_same_examples():
+    rng = random.Random(5)
+    examples = []
+    for n in range(40):
+        vectors = [[rng.random() for _ in facts.FEATURES] for _ in range(4)]
+        labels = [int(v[facts.FEATURES.index("cosine")] > 0.7) for v in vectors]
+        examples.append(facts_train.Example(f"set:{n}", rng.random() < 0.5, vectors, labels))
+    first = facts_train.fit_file(examples, folds=3, seed=3)
+    second = facts_train.fit_file(examples, folds=3, seed=3)
+    assert first == second
+    assert first["features"] == list(facts_train.SELECTED)
+    # the label follows the cosine: the fit weighs it up
+    assert first["weights"][facts_train.SELECTED.index("cosine")] > 0
