@@ -18,6 +18,7 @@ Features (all from what the answer step has already computed; no model call):
 - focus_unseen: share of the asking sentence's words (not the asker's story before it) found nowhere in the
   documents: a term of the sentence that asks is the focus, a word of the story before it is context
 - focus_uncited: share of the asking sentence's words missing from the quoted lines and their headings
+- card_probability: the fact-card match's probability for its most likely card (assistant/facts.py; 0 without one)
 """
 # Measured and left out: whether the question asks yes/no (grouped CV at ≤ 3 % false refusals: 9/57 correct
 # refusals with it, 12/57 without). A verdict the documents settle (assistant/verdict.py) overrides a refusal in
@@ -44,13 +45,13 @@ if TYPE_CHECKING:
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 FEATURES: tuple[str, ...] = (
     "relevance", "best_score", "unseen_share", "passage_coverage", "rare_missing", "asks_figure_unmet",
-    "focus_unseen", "focus_uncited",
+    "focus_unseen", "focus_uncited", "card_probability",
 )
 MAX_FALSE_REFUSALS = 0.03
 
 
 def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
-             use_synonyms: bool = True) -> list[float]:
+             use_synonyms: bool = True, card_probability: float = 0.0) -> list[float]:
     from assistant.answer import _has_fact, _unit_tokens, expected_type, term_weights
     from assistant.japanese import normalise_key, query_tokens
 
@@ -76,7 +77,8 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
     focus_unseen = sum(w for t, w in focus.items() if t not in vocabulary and not _is_bigram(t, focus)) / focus_total
     cited = frozenset().union(*(_unit_tokens(f"{c.section}\n{c.quote}") for c in draft.citations)) if draft.citations else frozenset()
     focus_uncited = sum(w for t, w in focus.items() if t not in cited) / focus_total
-    return [draft.relevance, draft.best_score, unseen, coverage, rare_missing, unmet, focus_unseen, focus_uncited]
+    return [draft.relevance, draft.best_score, unseen, coverage, rare_missing, unmet, focus_unseen, focus_uncited,
+            card_probability]
 
 
 def _is_bigram(token: str, tokens: dict[str, float]) -> bool:

@@ -275,14 +275,16 @@ class Assistant:
         refusal = self._out_of_scope(asked, passages)
         draft = None if refusal else self._draft(question, parts, asked.carried, passages)
         deciding = answerability.current() is not None or answerability.observed is not None
+        # the fact card most likely to answer (its probability is evidence for the decision too)
+        top_card = self._top_card(asked, passages, draft) if draft is not None else None
         if draft is not None and draft.relevance >= (DECISION_FLOOR if deciding else MIN_RELEVANCE):
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
-            if not self._answerable(asked, passages, draft) and self._verdict(question, passages, draft.citations) is None:
+            if not self._answerable(asked, passages, draft, top_card) and self._verdict(question, passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
                 draft = replace(draft, relevance=MIN_RELEVANCE)  # kept: the decision found it answerable
         if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE:
-            card = self._card(asked, passages, [c.quote for c in draft.citations])
+            card = self._card(asked, passages, draft, top_card)
             if card is not None:  # the fact the question asks, stated whole, in place of the lines found one by one
                 draft = _card_draft(card, draft)
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
@@ -312,22 +314,31 @@ class Assistant:
             started,
         )
 
-    def _card(self, asked: Question, passages: list[Passage], cited: list[str]) -> facts.Match | None:
-        """The fact card the learned match finds above its threshold (assistant/facts.py), or None; `cited`:
-        the lines the line-by-line answer quotes, in order."""
-        if self.card_choice is not None:
-            return self.card_choice(asked, passages, cited)
+    def _top_card(self, asked: Question, passages: list[Passage], draft: extract.Draft) -> facts.Match | None:
+        """The fact card the shipped match finds most likely to answer, whatever its probability (None without
+        a fitted match); the line answer's quoted lines are evidence for the cards that quote them."""
         model = facts.current()
         if model is None:
             return None
-        return self._current().cards.book().best(asked, passages, model, cited)
+        return self._current().cards.book().top(asked, passages, model, [c.quote for c in draft.citations])
 
-    def _answerable(self, question: Question, passages: list[Passage], draft: extract.Draft) -> bool:
+    def _card(self, asked: Question, passages: list[Passage], draft: extract.Draft,
+              top: facts.Match | None) -> facts.Match | None:
+        """The card the answer states: the top card when it passes the match's threshold (assistant/facts.py),
+        or the one `card_choice` picks when set."""
+        if self.card_choice is not None:
+            return self.card_choice(asked, passages, [c.quote for c in draft.citations])
+        model = facts.current()
+        return top if top is not None and model is not None and top.probability >= model.threshold else None
+
+    def _answerable(self, question: Question, passages: list[Passage], draft: extract.Draft,
+                    card: facts.Match | None) -> bool:
         """The calibrated decision of assistant/answerability.py on the draft's evidence (True without a model)."""
         model = answerability.current()
         if model is None and answerability.observed is None:
             return True
-        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms)
+        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms,
+                                        card.probability if card is not None else 0.0)
         if answerability.observed is not None:
             answerability.observed.append(vector)
         return model is None or not model.refuses(vector)

@@ -297,15 +297,16 @@ class FactBook:
                             support, kind_match, margin, *meaning, *draft]))
         return out
 
-    def best(self, asked: Question, passages: Sequence[Passage], model: Model | None,
-             cited: Sequence[str] = ()) -> Match | None:
-        """The card the model finds most likely to answer, when its probability passes the model's threshold."""
-        if model is None:
-            return None
+    def top(self, asked: Question, passages: Sequence[Passage], model: Model, cited: Sequence[str] = ()) -> Match | None:
+        """The card the model finds most likely to answer, with its probability (None when no card is a candidate)."""
         scored = [(model.probability(v), i) for i, v in self.candidates(asked, passages, cited)]
         if not scored:
             return None
         probability, i = max(scored)
-        if probability < model.threshold:
-            return None
         return Match(self.facts[i], probability, self.quoted[i])
+
+    def best(self, asked: Question, passages: Sequence[Passage], model: Model | None,
+             cited: Sequence[str] = ()) -> Match | None:
+        """The most likely card when its probability passes the model's threshold."""
+        found = self.top(asked, passages, model, cited) if model is not None else None
+        return found if found is not None and model is not None and found.probability >= model.threshold else None

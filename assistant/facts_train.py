@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.facts import FEATURES, MODEL_PATH, Match
-from assistant.train import DEFAULT_FILES as RANKER_FILES
+from assistant.train import DEFAULT_FILES
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Passage
 
-DEFAULT_FILES = (*RANKER_FILES, "eval/blind_j10_2026-12-05.jsonl")
 # The features the shipped match reads. Measured in grouped 5-fold CV over four seeds (443 items reaching the card
 # step): meaning and agreement with the line answer alone gained 18–20 correct answers out of fold; adding the
 # word features (BM25 over the cards, coverage, kind) gained 13–17 (13–19 at stronger regularisation). The
@@ -65,7 +64,7 @@ class _Forcing:
 
 def examples_of(assistant: Assistant, items: Sequence[tuple[str, Item]]) -> list[Example]:
     from assistant.eval import answer_correct
-    from assistant.types import Turn
+    from assistant.types import Status, Turn
 
     hook = _Forcing()
     assistant.card_choice = hook
@@ -80,7 +79,7 @@ def examples_of(assistant: Assistant, items: Sequence[tuple[str, Item]]) -> list
                 history += [Turn("user", turn), Turn("assistant", earlier.text)]
             hook.seen = None
             lines = assistant.ask(item.question, history)
-            if hook.seen is None:
+            if hook.seen is None or lines.status is not Status.ANSWERED:
                 continue  # a calculation, a refusal or a guardrail: no card is considered
             asked, passages, cited = hook.seen
             line_correct = answer_correct(item, lines.text, lines.status.value)

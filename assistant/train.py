@@ -43,6 +43,8 @@ DEFAULT_FILES = (
     "eval/blind_g7_2026-11-29.jsonl",
     "eval/blind_h8_2026-11-29.jsonl",
     "eval/blind_i9_2026-11-29.jsonl",
+    "eval/blind_j10_2026-12-05.jsonl",
+    "eval/blind_k11_2026-12-05.jsonl",
 )
 SEED = 14
 FOLDS = 5
