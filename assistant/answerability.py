@@ -18,7 +18,8 @@ Features (all from what the answer step has already computed; no model call):
 - focus_unseen: share of the asking sentence's words (not the asker's story before it) found nowhere in the
   documents: a term of the sentence that asks is the focus, a word of the story before it is context
 - focus_uncited: share of the asking sentence's words missing from the quoted lines and their headings
-- card_probability: the fact-card match's probability for its most likely card (assistant/facts.py; 0 without one)
+- card_probability: the fact-card match's probability for its most likely card (assistant/facts.py; 0 when no card
+  is a candidate, NaN when the match was fitted for another embedding model: then its training mean is used)
 """
 # Measured and left out: whether the question asks yes/no (grouped CV at ≤ 3 % false refusals: 9/57 correct
 # refusals with it, 12/57 without). A verdict the documents settle (assistant/verdict.py) overrides a refusal in
@@ -51,7 +52,7 @@ MAX_FALSE_REFUSALS = 0.03
 
 
 def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
-             use_synonyms: bool = True, card_probability: float = 0.0) -> list[float]:
+             use_synonyms: bool = True, card_probability: float = math.nan) -> list[float]:
     from assistant.answer import _has_fact, _unit_tokens, expected_type, term_weights
     from assistant.japanese import normalise_key, query_tokens
 
@@ -91,9 +92,13 @@ class Answerability:
     weights: tuple[float, ...]
     bias: float
     threshold: float  # refuse when P(not answerable) ≥ this
+    # Training means: a feature that cannot be computed (NaN: no fact-card match for this embedding model) is
+    # taken at its mean, so that it tips the decision neither way.
+    means: tuple[float, ...] = ()
 
     def probability(self, vector: Sequence[float]) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, vector, strict=True))
+        filled = [x if not math.isnan(x) else self.means[i] if i < len(self.means) else 0.0 for i, x in enumerate(vector)]
+        z = self.bias + sum(w * x for w, x in zip(self.weights, filled, strict=True))
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
     def refuses(self, vector: Sequence[float]) -> bool:
@@ -104,7 +109,8 @@ def load(path: Path) -> Answerability:
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train --answerability`")
-    return Answerability(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]))
+    return Answerability(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
+                         tuple(float(m) for m in data.get("means", ())))
 
 
 @lru_cache(maxsize=2)
@@ -134,5 +140,5 @@ def set_override(model: Answerability | None, disabled: bool = False) -> None:
 
 def to_json(model: Answerability, meta: dict[str, Any]) -> str:
     data = {"features": list(FEATURES), "weights": list(model.weights), "bias": model.bias,
-            "threshold": model.threshold, **meta}
+            "threshold": model.threshold, "means": list(model.means), **meta}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

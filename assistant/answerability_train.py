@@ -67,12 +67,15 @@ def fit(vectors: Sequence[Sequence[float]], labels: Sequence[int], seed: int = S
     from sklearn.preprocessing import StandardScaler
 
     x = np.array(vectors, dtype=float)
+    means = np.nanmean(x, axis=0)
+    x = np.where(np.isnan(x), means, x)  # a feature not computed for a question: its mean (as serving does)
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(scaler.transform(x), np.array(labels))
     scale = [s if s else 1.0 for s in scaler.scale_]
     raw = [float(w) / s for w, s in zip(model.coef_[0], scale, strict=True)]
     bias = float(model.intercept_[0]) - sum(w * m for w, m in zip(raw, scaler.mean_, strict=True))
-    return Answerability(tuple(round(w, DIGITS) for w in raw), round(bias, DIGITS), 0.5)
+    return Answerability(tuple(round(w, DIGITS) for w in raw), round(bias, DIGITS), 0.5,
+                         tuple(round(float(m), DIGITS) for m in means))
 
 
 def out_of_fold(vectors: list[list[float]], labels: list[int], groups: list[str], folds: int, seed: int) -> list[float]:
@@ -130,7 +133,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     probabilities = out_of_fold(vectors, labels, groups, args.folds, args.seed)
     threshold, stats = choose_threshold(probabilities, labels)
     model = fit(vectors, labels, args.seed)
-    model = Answerability(model.weights, model.bias, threshold)
+    model = Answerability(model.weights, model.bias, threshold, model.means)
     print(f"{len(vectors)} questions reach the answer step ({sum(labels)} should be refused); grouped {args.folds}-fold "
           f"CV at threshold {threshold:.3f}: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     meta = {"model": f"StandardScaler + LogisticRegression(C={C}), folded to raw feature units",

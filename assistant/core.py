@@ -7,6 +7,7 @@ question + history ─ guardrails ─ router ──(numeric)──> calculators 
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import time
@@ -165,7 +166,10 @@ class _Cards:
     """The corpus's fact cards over one index, built on first use (tokenising them takes about half a second)."""
 
     def __init__(self, settings: Settings, index: LoadedIndex) -> None:
+        from assistant.embeddings import embedding_name
+
         self._settings, self._index = settings, index
+        self.embedding = embedding_name(settings)
         self._book: facts.FactBook | None = None
         self._lock = threading.Lock()
 
@@ -318,7 +322,7 @@ class Assistant:
         """The fact card the shipped match finds most likely to answer, whatever its probability (None without
         a fitted match); the line answer's quoted lines are evidence for the cards that quote them."""
         model = facts.current()
-        if model is None:
+        if model is None or not model.fits(self._current().cards.embedding):
             return None
         return self._current().cards.book().top(asked, passages, model, [c.quote for c in draft.citations])
 
@@ -337,8 +341,14 @@ class Assistant:
         model = answerability.current()
         if model is None and answerability.observed is None:
             return True
-        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms,
-                                        card.probability if card is not None else 0.0)
+        matching = facts.current()
+        if card is not None:
+            probability = card.probability
+        elif matching is not None and matching.fits(self._current().cards.embedding):
+            probability = 0.0  # no card is a candidate
+        else:
+            probability = math.nan  # no match for this embedding model: the decision takes the feature's mean
+        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms, probability)
         if answerability.observed is not None:
             answerability.observed.append(vector)
         return model is None or not model.refuses(vector)

@@ -155,6 +155,7 @@ class Model:
     bias: float
     threshold: float
     features: tuple[str, ...]
+    embedding: str = ""  # the embedding model the meaning features were fitted with ("" = any)
 
     def probability(self, vector: Sequence[float]) -> float:
         picked = (vector[FEATURES.index(name)] for name in self.features)
@@ -169,7 +170,12 @@ class Model:
         names = tuple(data["features"])
         if not set(names) <= set(FEATURES) or len(names) != len(data["weights"]):
             return None  # fitted on features this version does not compute: no card until it is refitted
-        return cls(tuple(data["weights"]), float(data["bias"]), float(data["threshold"]), names)
+        return cls(tuple(data["weights"]), float(data["bias"]), float(data["threshold"]), names,
+                   str(data.get("embedding", "")))
+
+    def fits(self, embedding: str) -> bool:
+        """Whether the meaning features mean here what they meant in the fit (another model's cosines do not)."""
+        return not self.embedding or self.embedding == embedding
 
 
 @lru_cache(maxsize=1)

@@ -198,6 +198,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import facts
     from assistant.core import build_assistant
+    from assistant.embeddings import embedding_name
 
     paths = [Path(f) for f in (args.files or DEFAULT_FILES)]
     items = [(g, i) for path in paths for g, i in _all_items(path)]
@@ -207,6 +208,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     assistant = build_assistant(settings)
     examples = examples_of(assistant, items)
     model = fit_file(examples, args.folds, args.seed, SELECTED if args.features == "selected" else FEATURES)
+    model["embedding"] = embedding_name(settings)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     facts.current.cache_clear()

@@ -115,8 +115,9 @@ _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
-# item scores (0–3 each) written one after another with commas or 、 between them, six or more in a row
-_SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*[,、，・/]\s*){5,}[0-3](?![\d.%])")
+# item scores (0–3 each, with or without 「点」) written one after another with commas, 、 or ・ between them,
+# six or more in a row
+_SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*点?\s*[,、，・/]\s*){5,}[0-3](?:\s*点)?(?![\d.%])")
 _VIEWPOINT_LIST = re.compile(r"[①-④][^\d①-④。]{0,6}?((?:[0-3]\s*[・,、/]\s*)+[0-3])(?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)|\s*[×xX*]\s*(\d+)(?!\s*[%万円人社]))")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")

@@ -60,8 +60,14 @@ class Plan:
 
 # ---- reading a plan from a question -----------------------------------------------------------------
 _UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
-_SOFT_CUE = re.compile(r"ソフト(?:経費|事業)")
-_P5 = re.compile(r"⑤|進出企業定着|地域活性化支援事業")
+# ソフト経費 named, or one of the items the documents list under it (プロモーション経費, ビジネスマッチング・セミナー
+# 経費, 企業の採用活動経費（インターン、説明会）, オンライン会議用ブース料) in an officer's words (PR動画, マッチング
+# イベント …)
+_SOFT_CUE = re.compile(r"ソフト(?:経費|事業)|プロモーション|PR|ピーアール|(?:ビジネス)?マッチング|セミナー|採用活動|インターン"
+                       r"|会社説明会|オンライン会議用?ブース")
+# ⑤ named, or described as what it is: a company that moved in working with local firms (「進出企業と地元の酒蔵が組んで」)
+_P5 = re.compile(r"⑤|進出企業定着|地域活性化支援事業|進出(?:した)?企業[^。]{0,12}地元[^。]{0,20}(?:組|連携|協働|共同)"
+                 r"|地元[^。]{0,20}進出(?:した)?企業[^。]{0,12}(?:組|連携|協働|共同)")
 _P3 = re.compile(r"③|活用促進")
 _FACILITY_WORD = re.compile(r"施設|オフィス|スペース|コワーキング|拠点|整備")
 
@@ -126,9 +132,9 @@ def read_plan(question: str) -> Plan:
         elif len(each) > 1 and len(each) == companies[0].value:
             # one amount per company, listed: each capped on its own
             plan = replace(plan, support_groups=tuple((1, q.value) for q in each), support_each=None)
-    # soft costs named without an amount, in a question about the most
-    # the plan can get, are taken at their cap too
-    soft_to_cap = soft_start is not None and not soft and bool(
+    # soft costs named without an amount, in a question about the most the plan can get, are taken at their cap
+    # too (not in a ③ plan: there the soft items are ③'s own, capped as ③)
+    soft_to_cap = soft_start is not None and not soft and not plan.promotion3 and bool(
         _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (_UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
     given = of_role(qs, "交付対象事業費")

@@ -61,6 +61,16 @@ def decision_of(letter: str, applied: str | None) -> tuple[str, str]:
     return "不採択", "adopt_standard"
 
 
+def _rated(decision: str) -> tuple[str, tuple[Rule, ...]]:
+    """「標準タイプで採択」 with the adopted type's rate (「標準タイプ（補助率1/2）で採択」) and the rule stating it:
+    an officer's next question is what the type means in money."""
+    if not decision.endswith("タイプで採択"):
+        return decision, ()
+    adopted = decision.removesuffix("タイプで採択").split("タイプで申請すれば")[-1]
+    rate, rate_rule = rate_of(adopted)
+    return decision.replace(f"{adopted}タイプで採択", f"{adopted}タイプ（補助率{rate.numerator}/{rate.denominator}）で採択"), (rate_rule,)
+
+
 def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
     """A grade stated rather than scored: the adoption type it gives."""
     decision, adopt_rule = decision_of(letter, applied)
@@ -68,8 +78,9 @@ def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
         summary = (f"{letter}評価では高水準タイプでは採択されず、{decision}となります"
                    f"（高水準タイプは「A」評価以上）。" if decision != "不採択" else f"{letter}評価は不採択です。")
     else:
-        summary = f"{letter}評価は{decision}となります" + (f"（{applied}タイプで申請）。" if applied else "。")
+        summary = f"{letter}評価は{_rated(decision)[0]}となります" + (f"（{applied}タイプで申請）。" if applied else "。")
     used = (rule(adopt_rule),) if adopt_rule == "adopt_high" else (rule(adopt_rule), rule("adopt_high"))
+    used += _rated(decision)[1]
     return Calculation(
         kind="adoption_of_grade",
         inputs={"総合評価": letter, "申請タイプ": applied or "（未指定）"},
@@ -90,7 +101,7 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     order = "SABCD"
     decision, adopt_rule = decision_of(letter, applied)
     reason = "申請要件に「×」があるため" if cross else f"{total}点は"
-    summary = f"{reason}{letter}評価で、{decision}となります（{applied}タイプで申請）。"
+    summary = f"{reason}{letter}評価で、{_rated(decision)[0]}となります（{applied}タイプで申請）。"
     cost = optional(inputs, "交付対象事業費")
     national_note = ""
     extra_rules: tuple[Rule, ...] = ()
@@ -122,7 +133,7 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
                 + f"）→ {decision}" + national_note,
         summary=summary,
         rules=((rule(grade_rule), rule(adopt_rule), rule("adopt_high")) if adopt_rule != "adopt_high"
-               else (rule(grade_rule), rule(adopt_rule))) + extra_rules,
+               else (rule(grade_rule), rule(adopt_rule))) + (extra_rules or _rated(decision)[1]),
     )
 
 
@@ -148,7 +159,7 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
                f"⑤事業は{total}点で{letter}評価となり、不採択です（採択ラインは「B」評価以上）。")
     result: dict[str, object] = {"評価": letter, "採択区分": decision, "合計点": total}
     if adopted and kind is not None:
-        summary = f"⑤事業は{total}点で{letter}評価となり、{kind}タイプで採択の見込みです（①～④と同じタイプ、採択は「B」評価以上）。"
+        summary = f"⑤事業は{total}点で{letter}評価となり、{_rated(kind + 'タイプで採択')[0]}の見込みです（①～④と同じタイプ、採択は「B」評価以上）。"
         result["採択タイプ"] = kind
         used.append(rule("p5_type_same"))
         if cost is not None:

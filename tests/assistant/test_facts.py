@@ -122,3 +122,19 @@ def test_the_fit_is_reproducible_from_the_same_examples():
     assert first["features"] == list(facts_train.SELECTED)
     # the label follows the cosine: the fit weighs it up
     assert first["weights"][facts_train.SELECTED.index("cosine")] > 0
+
+
+def test_a_match_fitted_for_another_embedding_model_is_not_applied(fake_assistant):
+    model = facts.Model((1.0,), 0.0, 0.5, ("cosine",), "some-other-model")
+    assert not model.fits(fake_assistant._current().cards.embedding)
+    assert model.fits("some-other-model") and facts.Model((1.0,), 0.0, 0.5, ("cosine",)).fits("anything")
+
+
+def test_a_missing_decision_feature_is_taken_at_its_training_mean():
+    import math
+
+    from assistant.answerability import Answerability
+
+    model = Answerability((1.0, -2.0), 0.1, 0.5, (0.3, 0.6))
+    assert model.probability([0.2, math.nan]) == pytest.approx(model.probability([0.2, 0.6]))
+    assert model.probability([0.2, math.nan]) != pytest.approx(model.probability([0.2, 0.0]))

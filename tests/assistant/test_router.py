@@ -167,3 +167,45 @@ def test_a_later_turn_keeps_the_catalogue_measure_named_two_turns_earlier():
     r = route("直接経費が1,600万円だったら補助額は最大いくら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["補助額"] == (16_000_000 + 1_600_000) // 2
+
+
+@pytest.mark.parametrize("soft_words", ["都市部向けのPR動画", "企業とのマッチングイベント", "プロモーション", "採用活動の説明会"])
+def test_soft_costs_named_by_their_items_are_taken_at_their_cap_in_a_maximum_question(soft_words):
+    r = route(f"定員35人の施設を2か所整備し、あわせて{soft_words}も実施します。全部上限いっぱいまで使うと標準タイプの国費はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == (45_000_000 * 2 + 12_000_000) // 2
+
+
+def test_soft_items_of_a_promotion3_plan_are_not_counted_twice():
+    r = route("新しい施設は作らず③の活用促進事業で、プロモーション動画300万円とマッチングセミナー200万円を実施し、"
+              "④の進出支援金を3社に満額支給します。高水準タイプの国費は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == (5_000_000 + 3_000_000) * 3 // 4
+
+
+@pytest.mark.parametrize("partner", ["地元の酒蔵が組んで", "地元企業と連携して", "地元の農協と共同で"])
+@pytest.mark.parametrize("cost", [20_000_000, 50_000_000])
+def test_a_project5_described_by_what_it_is_gets_the_project5_cap(partner, cost):
+    r = route(f"進出企業と{partner}特産品を開発するプロジェクトを総事業費{cost // 10_000}万円で考えています。標準タイプなら国費はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == min(cost, 30_000_000) // 2
+
+
+@pytest.mark.parametrize("scores", [(2, 2, 2, 1, 1, 1), (3, 2, 1, 1, 0, 1), (1, 1, 1, 1, 1, 1)])
+@pytest.mark.parametrize("extra", [0, 1, 2])
+def test_a_project5_sheet_listed_with_points_after_each_score(scores, extra):
+    listed = "・".join(f"{s}点" for s in scores)
+    added = f"、付加項目は{extra}つで{extra}点" if extra else ""
+    r = route(f"⑤の審査で、基礎項目の観点がそれぞれ{listed}{added}の見込みです。採択されますか？")
+    assert r is not None and r.calculation is not None
+    total = sum(scores) + extra
+    assert r.calculation.result["合計点"] == total
+    assert r.calculation.result["採択区分"] == ("採択" if total >= 10 else "不採択")
+
+
+@pytest.mark.parametrize(("points", "applied", "rate"), [(24, "高水準", "3/4"), (21, "高水準", "1/2"), (19, "標準", "1/2")])
+def test_an_adoption_type_is_stated_with_its_rate(points, applied, rate):
+    r = route(f"{applied}タイプで申請し、総合評価点数は{points}点、加点なしの見込みです。採択区分は？")
+    assert r is not None and r.calculation is not None
+    assert f"補助率{rate}" in r.calculation.summary
+    assert any(rule.name in ("rate_high", "rate_standard") for rule in r.calculation.rules)
