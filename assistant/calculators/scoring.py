@@ -79,7 +79,7 @@ def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
                    f"（高水準タイプは「A」評価以上）。" if decision != "不採択" else f"{letter}評価は不採択です。")
     else:
         summary = f"{letter}評価は{_rated(decision)[0]}となります" + (f"（{applied}タイプで申請）。" if applied else "。")
-    used = (rule(adopt_rule),) if adopt_rule == "adopt_high" else (rule(adopt_rule), rule("adopt_high"))
+    used: tuple[Rule, ...] = (rule(adopt_rule),) if adopt_rule == "adopt_high" else (rule(adopt_rule), rule("adopt_high"))
     used += _rated(decision)[1]
     return Calculation(
         kind="adoption_of_grade",
