@@ -355,14 +355,16 @@ class Assistant:
 
     @staticmethod
     def _verdict(question: str, passages: list[Passage], citations: Sequence[Citation]) -> verdict.Verdict | None:
-        lines = [c.quote for c in citations] + [line for p in passages[:3] for line in p.text.split("\n") if line.strip()]
+        lines = [(c.quote, c.section) for c in citations] + [
+            (line, p.chunk.section) for p in passages[:3] for line in p.text.split("\n") if line.strip()]
         return verdict.decide(question, lines)
 
     def _with_verdict(self, question: str, passages: list[Passage], text: str,
                       citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
-        found = self._verdict(question, passages, citations)
+        found = self._verdict(question, passages, citations) or verdict.premise_differs(
+            question, [c.quote for c in citations])
         if found is None:
             return text, citations
         body = text.split("\n")

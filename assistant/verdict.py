@@ -22,9 +22,15 @@ from dataclasses import dataclass
 from assistant.japanese import normalise_key
 
 # 「…できますか」「…ですよね」, and spoken forms: …ます？ and a potential verb ending in る？
-_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね)[?？]?\s*$"
+_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね)(?:ね|な)?[?？。]?\s*$"
                      r"|(?:ます|(?:[えけせてねべめれ]|でき)る)[?？]\s*$")
-_EXCLUSION = re.compile(r"([^。（(]{2,80}?)を除く")
+_EXCLUSION = re.compile(r"([^。（(]{2,80}?)(?:を|は)除く")
+# A list of what is not covered (「■ 対象外経費（以下の経費については…対象外とする）」): an item's own 「（…は除く）」
+# takes something out of the exclusion, so that is covered.
+_EXCLUDED_LIST = re.compile(r"対象外")
+_ITEM_WITH_EXCEPTION = re.compile(r"^[-・•\s]*([^（(]{2,40})[（(]([^）)]{2,60}?)(?:を|は)除く[。]?[）)]\s*$")
+# 「…であることをもって対象外とはしない」: a rule that something is not excluded
+_NOT_EXCLUDED = re.compile(r"対象外と(?:は)?(?:しない|ならない)")
 _LIST_SPLIT = re.compile(r"、|，|及び|並びに|又は|または|・|，|\s")
 _NOUN = re.compile(r"[一-龥ァ-ヶー]{3,}")
 _GENERIC = {"地方公共団体", "事業", "法人", "団体", "企業", "億円未満", "万円未満", "地方公共団体から補助"}
@@ -72,16 +78,54 @@ def _threshold_met(item: str, question: str) -> bool | None:
     return {"未満": value < bound, "以下": value <= bound, "以上": value >= bound, "超": value > bound}[limit.group(3)]
 
 
-def decide(question: str, lines: Sequence[str]) -> Verdict | None:
+def _named_terms(question: str) -> str:
+    """The question's key with the other names of what it names (「政令市」 also names 「政令指定都市」)."""
+    from assistant.japanese import expand_synonyms
+
+    q = normalise_key(question)
+    return " ".join([q, *expand_synonyms(q)])
+
+
+def _qualified(item: str, run: str, q: str) -> bool:
+    """An item 「AのB」 names the case only when the question names A too: 「地方公共団体職員の人件費」 is not
+    the 人件費 of a contractor's staff."""
+    head = item[: item.find(run)] if run in item else ""
+    if "の" not in head:
+        return True
+    return any(_names(n, q) for n in re.findall(r"[一-龥ァ-ヶー]{2,}", head))
+
+
+def _nouns(text: str) -> list[str]:
+    return [n for n in re.findall(r"[一-龥ァ-ヶー]{2,}", text) if n not in _GENERIC]
+
+
+def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
+    """The verdict from the first line (with its section, when given) stating a rule about the asked case."""
     if not _YES_NO.search(question.strip()):
         return None
-    q = normalise_key(question)
-    for line in lines:
+    q = _named_terms(question)
+    for entry in lines:
+        line, section = (entry, "") if isinstance(entry, str) else entry
         key = normalise_key(line)
+        item = _ITEM_WITH_EXCEPTION.match(key)
+        if item and _EXCLUDED_LIST.search(section.split(" > ")[-1]):
+            excepted = [n for n in _nouns(item.group(2)) if _names(n, q)]
+            if excepted:  # the case is what the item's exception takes out of the exclusion
+                return Verdict("はい", f"{item.group(2)}は対象外経費から除かれており、対象となり得ます", line)
+            listed = [n for n in _nouns(item.group(1)) if _names(n, q)]
+            if listed:
+                return Verdict("いいえ", f"{item.group(1).strip()}は原則として対象外経費です", line)
+            continue
+        if _NOT_EXCLUDED.search(key):
+            before = key[: _NOT_EXCLUDED.search(key).start()]  # type: ignore[union-attr]
+            shared = [n for n in dict.fromkeys(_nouns(before)) if _names(n, q)]
+            if len(shared) >= 2:  # the rule's own subject, named by the question
+                return Verdict("はい", "、".join(shared[:2]) + "について、それだけで対象外とはされません", line)
         for m in _EXCLUSION.finditer(key):
             items = [i.strip("「」（）()") for i in _LIST_SPLIT.split(m.group(1)) if len(i.strip("「」（）()")) >= 2]
             # an item names the case when it, or a noun inside it (「第三セクターのうち」), is in the question
-            named = [run for i in items for run in [i, *_NOUN.findall(i)] if _names(run, q) and run not in _GENERIC][:1]
+            named = [run for i in items for run in [i, *_NOUN.findall(i)]
+                     if _names(run, q) and run not in _GENERIC and _qualified(i, run, q)][:1]
             if not named:
                 continue
             if _in_exception(key, m.end()):
@@ -99,3 +143,37 @@ def decide(question: str, lines: Sequence[str]) -> Verdict | None:
         if _INSIDE_PREF_REQUIRED.search(key) and _CASE_OTHER_PREF.search(q):
             return Verdict("いいえ", "対象外です（所在都道府県内に事業所があることが要件です）", line)
     return None
+
+
+# 「…ですよね？」「…という理解で合っていますか」「…と聞いたのですが本当ですか」: the asker states something and
+# asks whether it is so.
+_CONFIRMATION = re.compile(r"ですよね|でしたよね|ますよね|という理解|認識で|合って(?:い)?ますか|で(?:良|よ)(?:かった|い)(?:ん)?ですか"
+                           r"|でいいですか|本当ですか|と聞い|って聞い|と伺")
+# A figure with its unit, as the documents write limits and rates.
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(割|%|年|社|点|万円|億円)")
+
+
+def _figures(text: str) -> list[tuple[str, str]]:
+    key = normalise_key(text).replace(",", "")
+    return [(m.group(1), m.group(2)) for m in _FIGURE.finditer(key)]
+
+
+def premise_differs(question: str, lines: Sequence[str]) -> Verdict | None:
+    """A figure the asker states for confirmation (「3割以内ですよね？」) that the quoted lines state otherwise:
+    the line gives the same kind of figure (割, %, 年, 社, 点, 円) and never the asker's → いいえ, with that line.
+    A figure the lines also state, or one whose kind they do not state, settles nothing."""
+    if not _CONFIRMATION.search(question) or not _YES_NO.search(question.strip()):
+        return None
+    stated = _figures(question)
+    if not stated:
+        return None
+    said = {f for line in lines for f in _figures(line)}
+    for number, unit in stated:
+        if (number, unit) in said:
+            continue
+        for line in lines:
+            other = [n for n, u in _figures(line) if u == unit and n != number]
+            if other:
+                return Verdict("いいえ", f"資料では{other[0]}{unit}とされています（{number}{unit}ではありません）", line)
+    return None
+

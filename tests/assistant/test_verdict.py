@@ -61,3 +61,50 @@ def test_a_spoken_yes_no_question_gets_a_verdict_from_an_exclusion_list():
     lines = ["補助対象：市町村（指定都市及び特別区を除く。）"]
     found = decide("当市は指定都市ですが、この補助は使えます？", lines)
     assert found is not None and found.word == "いいえ"
+
+
+EXCLUDED = "… > ■ 対象外経費（以下の経費については、原則として支援の対象外とする）"
+
+
+@pytest.mark.parametrize(("item", "exception"), [("職員旅費", "首長の出張に伴う随行旅費"), ("会議費", "新たなサイドイベントの費用")])
+def test_an_exception_inside_an_exclusion_list_is_covered_and_the_item_itself_is_not(item, exception):
+    line = f"- {item}（{exception}は除く）"
+    head = exception.split("の")[-1] if "の" in exception else exception
+    covered = decide(f"{exception.split('に伴う')[0]}に伴う{head}は対象になりますか？", [(line, EXCLUDED)])
+    assert covered is not None and covered.word == "はい" and covered.line == line
+    excluded = decide(f"通常の{item}は対象になりますか？", [(line, EXCLUDED)])
+    assert excluded is not None and excluded.word == "いいえ"
+    # the same line outside a list of exclusions settles nothing by this rule
+    assert decide(f"通常の{item}は対象になりますか？", [(line, "… > ■ 交付対象経費")]) is None
+
+
+def test_a_qualified_exclusion_does_not_name_an_unqualified_case():
+    line = "事業に必要な人件費や旅費（地方公共団体の職員の人件費や旅費を除く。）"
+    assert decide("委託先の民間スタッフの人件費は対象になりますか？", [line]) is None
+    found = decide("地方公共団体の職員の人件費は対象になりますか？", [line])
+    assert found is not None and found.word == "いいえ"
+
+
+def test_a_rule_that_something_is_not_excluded_answers_yes_when_its_subject_is_asked():
+    line = "※ 委託事業において、委託費の中に人件費相当が含まれていても、人件費であることをもって対象外とはしない。"
+    found = decide("委託費の中身がほとんど人件費ですが、対象になりますか？", [line])
+    assert found is not None and found.word == "はい" and found.line == line
+    assert decide("備品の購入費は対象になりますか？", [line]) is None
+
+
+@pytest.mark.parametrize("ending", ["対象になりますかね？", "対象になると考えてよいですか。", "対象ですよね？"])
+def test_other_names_and_spoken_endings_still_get_the_verdict(ending):
+    line = "（参考）条件不利地域を含む市町村（政令指定都市を除く。）"
+    found = decide(f"当市は政令市ですが、{ending}", [line])
+    assert found is not None and found.word == "いいえ"
+
+
+def test_a_stated_figure_the_lines_state_otherwise_is_corrected():
+    from assistant.verdict import premise_differs
+
+    lines = ["附帯施設の経費は交付対象事業費の5割未満、外構工事費等は2割以内とする"]
+    wrong = premise_differs("附帯施設は4割までと聞きましたが、合っていますか？", lines)
+    assert wrong is not None and wrong.word == "いいえ" and "4割" in wrong.reason
+    assert premise_differs("附帯施設は5割未満ですよね？", lines) is None  # the lines say the same figure
+    assert premise_differs("附帯施設は60%までですよね？", lines) is None  # a kind of figure the lines do not state
+    assert premise_differs("附帯施設は4割までにします。上限はいくらですか？", lines) is None  # not a confirmation
