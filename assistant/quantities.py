@@ -133,6 +133,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             yen *= int(times.group(1))  # 「ブース2台（1台173万円）」: the item costs 2 × 173万円
         if re.match(r"[\d千百.]*\s*(?:人|名|社|件)|\s*(?:単位|刻み)", t[end : end + 5]) or not re.search(r"円|万|億", t[start:end]):
             continue  # 「1万2千人」: a head-count, not an amount
+        if "円" not in t[start:end] and re.search(r"人口(?:は|が)?(?:約|およそ)?\s*$", t[max(0, start - 8) : start]):
+            continue  # 「人口3万ほどの町」: a population without its 人, not an amount
         if previous is not None and re.fullmatch(r"[、,・と\s]*(?:および|及び)?", t[previous.end : start]):
             # 「それぞれ2,870万円、3,240万円、2,455万円」: a list shares the role of its first item
             found.append(Quantity(yen, "円", previous.role, start, end))

@@ -37,6 +37,7 @@ from assistant.calculators.plan import (
     TYPES,
     UP_TO_THE_CAP,
     Departure,
+    Facility,
     Plan,
     calculate_by_size,
     calculate_digital_env,
@@ -118,6 +119,8 @@ _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点"
 # item scores (0–3 each, with or without 「点」) written one after another with commas, 、 or ・ between them,
 # six or more in a row
 _SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*点?\s*[,、，・/]\s*){5,}[0-3](?:\s*点)?(?![\d.%])")
+# 「政策目的への適合性が3・3・2、実現可能性が3・2・2」: a viewpoint named in words, then its item scores
+_NAMED_VIEWPOINT_LIST = re.compile(r"(?<=[がはで:：])\s*((?:[0-3]\s*・\s*)+[0-3])(?![\d.%])")
 _VIEWPOINT_LIST = re.compile(r"[①-④][^\d①-④。]{0,6}?((?:[0-3]\s*[・,、/]\s*)+[0-3])(?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)|\s*[×xX*]\s*(\d+)(?!\s*[%万円人社]))")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
@@ -138,7 +141,7 @@ def _score(text: str) -> int | None:
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
         return sum(int(x) for x in sheet) + sum(extra)
-    groups = _VIEWPOINT_LIST.findall(t)
+    groups = _VIEWPOINT_LIST.findall(t) or [g for g in _NAMED_VIEWPOINT_LIST.findall(t)]
     if len(groups) >= 2:
         # a viewpoint mark (①–④) followed by its item scores (N・N・N), for several viewpoints: all summed
         return sum(int(x) for g in groups for x in re.findall(r"\d", g))
@@ -405,7 +408,7 @@ _SHAPES = [
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]", _OUTCOME),
            {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross,
             "交付対象事業費": _eligible_cost},
            optional=("申請タイプ", "加点", "申請要件×", "交付対象事業費"),
@@ -462,7 +465,7 @@ MAX_TURN_CHARS = 400  # inputs are stated in a sentence; longer turns are not se
 _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|いくら|幾ら|負担|持ち出し|見込|最大|合計|総額|差|違い|どのくらい|どれくらい"
                        r"|増え|減り|変わ|なら|だと|だったら|場合は|たら[?？。]?\s*$|たら[?？]")
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
-_OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|申請率|マイナンバー"
+_OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|撤退|返して|返す|返さ|申請率|マイナンバー"
                                r"|何点|点数|評価|移住者|KPI.*(?:満た|要件)")
 _ADDING = re.compile(r"足し|加え|追加|もう[1一]つ|[2-3２３]つ目")
 _UP_TO_CAP_ASK = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり)|満額|最大限")
@@ -474,7 +477,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """A plan (facilities, soft costs, ③, 進出支援金, ⑤) and a question about its money: the plan program.
     A follow-up that changes the type or one amount, or asks how much more, re-runs the earlier plan."""
     text = _n(question)
-    if not _PLAN_ASK.search(text) or _OTHER_CALCULATOR.search(text):
+    earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
+    # 「もし60人入れるようにしたら？」: one input changed, the earlier plan's question asked again
+    changes_input = bool(earlier) and len(text) <= 60 and bool(re.search(
+        r"(?:なら|だと|だったら|したら|すると|場合は)[?？]?\s*$", text)) and bool(read_quantities(question)) and bool(
+        _PLAN_ASK.search(_n(earlier[0])))
+    if not (_PLAN_ASK.search(text) or changes_input) or _OTHER_CALCULATOR.search(text):
         return None
     if re.search(r"\d+\s*点", text) and re.search(r"採択|評価", text):
         return None  # a score sheet: the adoption decision decides the type before any 国費
@@ -486,9 +494,11 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         plan = replace(plan, eligible_given=generic[0])  # 「事業費6,000万円の事業」: the eligible amount as stated
     if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
         plan = replace(maximum_plan(), grant_type=grant_type_of(text))
-    earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
     base: Plan | None = None
-    if plan.empty and (_UP_TO_CAP_ASK.search(text) or re.search(r"最大|上限", text)):
+    cap_asked_before = any(re.search(r"上限|最大|いくらまで", _n(e)) and facilities_at_cap(e) for e in earlier)
+    if plan.empty and (_UP_TO_CAP_ASK.search(text) or re.search(r"最大|上限", text) or (
+            cap_asked_before and re.search(_MONEY_ASK, text))):
+        # (an earlier turn asked the cap of a facility of a stated size: 「それが…なら国費は？」 is that facility at its cap)
         # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in this
         # turn (「その40人規模のを2か所」) or else an earlier one, each at its cap
         sized = facilities_at_cap(question, counted_only=True) or next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
@@ -571,6 +581,7 @@ def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
     """The plan the conversation has built so far: the earliest turn that states one, then each later turn
     applied to it in order (additions, changed inputs, facts added)."""
     state: Plan | None = None
+    sized: tuple[Facility, ...] = ()  # facilities whose cap an earlier turn asked
     for turn in reversed(earlier_newest_first):
         if _OTHER_CALCULATOR.search(_n(turn)):
             continue
@@ -578,6 +589,10 @@ def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
         if state is None:
             single = _single_cost_asked(turn) if stated.empty else None
             state = replace(stated, eligible_given=single) if single is not None else None if stated.empty else stated
+            if state is None and sized and re.search(_MONEY_ASK, _n(turn)):
+                state = Plan(facilities=sized, grant_type=grant_type_of(_n(turn)))  # the facility asked about, at its cap
+            if re.search(r"上限|最大|いくらまで", _n(turn)):
+                sized = facilities_at_cap(turn) or sized
         elif not stated.empty and (stated.facilities or stated.projects5) and not _ADDING.search(_n(turn)):
             state = stated  # a new plan
         else:
@@ -608,6 +623,10 @@ def _changed(base: Plan, question: str) -> Plan:
         if added.promotion3:
             plan = replace(plan, promotion3=added.promotion3)
         return plan
+    sizes = [q for q in read_quantities(question) if q.role == "定員"]
+    if len(sizes) == 1 and len(base.facilities) == 1 and added.empty:
+        # 「60人入れるようにしたら？」: the one facility with its new size (its amount, or its cap, kept)
+        plan = replace(plan, facilities=(replace(base.facilities[0], people=sizes[0].value),))
     amounts = [q for q in read_quantities(question) if q.unit == "円"]
     if len(amounts) == 1:
         new = amounts[0].value
@@ -620,10 +639,12 @@ def _changed(base: Plan, question: str) -> Plan:
     return plan
 
 
-_NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|ではなく|ではございません|でもない)")
+_NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|ではなく|ではございません|でもない|(?:は|も)(?:ない|なく|ありません)|なしとして|なしで)")
 
 
-_COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの|もう)?\s*1\s*社)(?:は|が|:|、|について|の場合|では)")
+# a company (「A社は」「2社目は」「うち1社は」) or a group of them (「2社は」「残り2社は」) whose case follows
+_COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{1,2})\s*社)"
+                           r"(?:は|が|:|、|について|の場合|では)")
 _FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態")
 _EXEMPT = re.compile(r"倒産|災害|やむを得ない")
 _STAYING = re.compile(r"今も|現在も|継続して|続けて")
@@ -651,11 +672,13 @@ def _departures(question: str, default: int | None) -> list[Departure]:
         qs = read_quantities(part)
         amounts = [q.value for q in qs if q.unit == "円"]
         months = [q.value for q in qs if q.role == "経過期間"]
-        case = ("false" if _FALSE_CLAIM.search(part) and not negated(_FALSE_CLAIM, part) else
-                "exempt" if _EXEMPT.search(part) and not negated(_EXEMPT, part) else
-                "staying" if _STAYING.search(part) and not months else "")
+        # still using the facility (and no period of its own): nothing else said in its part applies to it
+        case = ("staying" if _STAYING.search(part) and not months else
+                "false" if _FALSE_CLAIM.search(part) and not negated(_FALSE_CLAIM, part) else
+                "exempt" if _EXEMPT.search(part) and not negated(_EXEMPT, part) else "")
         if months or case:
-            cases.append(Departure(amounts[0] if amounts else default, months[0] if months else None, case))
+            group = int(marks[i].group("n") or 1)  # 「2社は4年で」: each of the group, the same case
+            cases += [Departure(amounts[0] if amounts else default, months[0] if months else None, case)] * group
     return cases
 
 
@@ -723,10 +746,15 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
     qs = read_quantities(question)
     earlier = [t.content for t in reversed(history) if t.role == "user"]
     named = next((e for e in earlier if "デジタル活用環境構築推進事業" in _n(e)), "")
-    most = re.search(r"最大|上限いっぱい|上限まで|満額", text)
+    most = bool(re.search(r"最大|上限いっぱい|上限まで|満額", text))
     if named and "デジタル活用環境" not in text and len(text) <= 80:
-        # a later turn of a conversation that named the measure: its direct costs, the overhead said earlier
+        # a later turn of a conversation that named the measure: its direct costs (this turn's, or those an earlier
+        # turn stated when this one asks the subsidy), the overhead said earlier
         direct = [q.value for q in qs if q.role == "直接経費"]
+        if not direct and re.search(r"補助額|補助金|いくら補助|もらえ|交付額", text):
+            direct = next(([q.value for q in read_quantities(e) if q.role == "直接経費"] for e in earlier
+                           if any(q.role == "直接経費" for q in read_quantities(e))), [])
+            most = most or any(re.search(r"一般管理費[^。]{0,16}(?:いくら|どこ|どれ|まで|上限)", _n(e)) for e in earlier)
         if direct:
             said = [q.value for e in earlier for q in read_quantities(e) if q.role == "一般管理費"]
             full = any(re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額|最大)", _n(e)) for e in earlier)

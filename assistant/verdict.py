@@ -41,7 +41,7 @@ _UNITS = {"億": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, None: 1,
 _HAS = re.compile(r"([一-龥ァ-ヶー]{2,8})を有する")
 # Place requirements and the case's own side of them.
 _OUTSIDE_REQUIRED = re.compile(r"区域外の")
-_CASE_INSIDE = re.compile(r"(?:市内|町内|村内|区域内|当市|当町|当村|地元)に?(?:本社|本店|本拠|所在|ある)")
+_CASE_INSIDE = re.compile(r"(?:市内|町内|村内|区域内|当市|当町|当村|地元|同じ市|同じ町)(?:に|の)?(?:本社|本店|本拠|所在|ある|会社|企業|事業者)")
 _INSIDE_PREF_REQUIRED = re.compile(r"所在都道府県内に事業所")
 _CASE_OTHER_PREF = re.compile(r"隣の県|他県|県外|他の都道府県|別の県|隣県")
 

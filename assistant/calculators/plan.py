@@ -135,7 +135,8 @@ def read_plan(question: str) -> Plan:
     # soft costs named without an amount, in a question about the most the plan can get, are taken at their cap
     # too (not in a ③ plan: there the soft items are ③'s own, capped as ③)
     soft_to_cap = soft_start is not None and not soft and not plan.promotion3 and bool(
-        _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (_UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額", t)))
+        _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (
+            _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:

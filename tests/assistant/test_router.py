@@ -209,3 +209,59 @@ def test_an_adoption_type_is_stated_with_its_rate(points, applied, rate):
     assert r is not None and r.calculation is not None
     assert f"補助率{rate}" in r.calculation.summary
     assert any(rule.name in ("rate_high", "rate_standard") for rule in r.calculation.rules)
+
+
+@pytest.mark.parametrize("town", ["人口3万ほどの町", "人口は約8万の市", "人口1.5万の村"])
+def test_a_population_without_its_unit_is_not_an_amount(town):
+    from assistant.quantities import read_quantities
+
+    assert not [q for q in read_quantities(f"{town}です。定員30人の施設を整備します。") if q.unit == "円"]
+
+
+@pytest.mark.parametrize(("first", "second", "kind"), [(30, 60, "高水準"), (15, 40, "標準"), (45, 10, "標準")])
+def test_a_facility_whose_cap_was_asked_is_taken_at_its_cap_and_a_new_size_reruns_it(first, second, kind):
+    from assistant.calculators.grants import size_band
+    from assistant.calculators.rules import integer
+
+    history = [Turn("user", f"{first}人くらい入れるサテライトオフィスを整備します。施設整備・運営の上限はいくらですか？"),
+               Turn("assistant", "…")]
+    r = route(f"それが{kind}タイプで採択されたら、国費はいくらになりますか？", history)
+    rate = (3, 4) if kind == "高水準" else (1, 2)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == integer(size_band(first)[0]) * rate[0] // rate[1]
+    history += [Turn("user", f"それが{kind}タイプで採択されたら、国費はいくらになりますか？"), Turn("assistant", "…")]
+    changed = route(f"もし規模を変えて{second}人入れるようにしたら？", history)
+    assert changed is not None and changed.calculation is not None
+    assert changed.calculation.result["国費"] == integer(size_band(second)[0]) * rate[0] // rate[1]
+
+
+@pytest.mark.parametrize(("early", "middle", "staying"), [(1, 2, 2), (2, 1, 0), (0, 3, 1)])
+def test_groups_of_companies_leaving_after_the_same_period_are_each_counted(early, middle, staying):
+    parts = []
+    if early:
+        parts.append(f"うち{early}社は申請日から2年で撤退")
+    if middle:
+        parts.append(f"{middle}社は申請日から4年で利用をやめ")
+    if staying:
+        parts.append(f"残り{staying}社は今も使っています")
+    total = early + middle + staying
+    r = route(f"進出支援金を{total}社に80万円ずつ支給しました。" + "、".join(parts) + "。倒産などの事情はないとして、返還額の合計は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == early * 800_000 + middle * 400_000
+
+
+def test_the_catalogue_subsidy_asked_after_its_direct_costs_were_stated():
+    history = [Turn("user", "デジタル活用環境構築推進事業の補助率と上限は？"), Turn("assistant", "…"),
+               Turn("user", "直接経費が2,600万円なら、一般管理費はいくらまで積めますか？"), Turn("assistant", "…")]
+    r = route("それで補助額はいくらになりますか？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["補助額"] == (26_000_000 + 2_600_000) // 2
+
+
+@pytest.mark.parametrize("groups", [((3, 3, 2), (3, 2, 2), (2, 2, 2), (2, 2, 1)), ((1, 1, 1), (2, 1, 1), (1, 1, 2), (1, 1, 1))])
+def test_scores_listed_per_viewpoint_named_in_words_are_summed(groups):
+    names = ["政策目的への適合性", "実現可能性", "持続可能性", "波及効果"]
+    sheet = "、".join(f"{n}が{'・'.join(map(str, g))}" for n, g in zip(names, groups, strict=True))
+    r = route(f"標準タイプで申請します。評価点は{sheet}でした。採択の結果はどうなりそうですか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == sum(map(sum, groups))

@@ -108,3 +108,10 @@ def test_a_stated_figure_the_lines_state_otherwise_is_corrected():
     assert premise_differs("附帯施設は5割未満ですよね？", lines) is None  # the lines say the same figure
     assert premise_differs("附帯施設は60%までですよね？", lines) is None  # a kind of figure the lines do not state
     assert premise_differs("附帯施設は4割までにします。上限はいくらですか？", lines) is None  # not a confirmation
+
+
+@pytest.mark.parametrize("case", ["町内の会社", "同じ市の企業", "市内に本社がある事業者"])
+def test_a_company_of_the_same_municipality_is_not_from_outside_it(case):
+    line = "①②③事業の対象となるサテライトオフィス等を利用する区域外の企業進出を支援する"
+    found = decide(f"{case}が新しい施設に入居します。進出支援金を出せますかね？", [line])
+    assert found is not None and found.word == "いいえ"
