@@ -45,6 +45,7 @@ DEFAULT_FILES = (
     "eval/blind_i9_2026-11-29.jsonl",
     "eval/blind_j10_2026-12-05.jsonl",
     "eval/blind_k11_2026-12-05.jsonl",
+    "eval/blind_l12_2026-12-05.jsonl",
 )
 SEED = 14
 FOLDS = 5
