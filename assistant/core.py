@@ -226,7 +226,8 @@ class Assistant:
 
     def prepare(self) -> None:
         """Load what the first question would otherwise wait for (the fact cards and their vectors)."""
-        self._current().cards.book().prepare()
+        if self.settings.fact_cards:
+            self._current().cards.book().prepare()
 
     def phrase(self, question: str, answer: Answer, history: Sequence[Turn] = ()) -> Answer:
         """`answer` (from `ask(question, history, phrase=False)`) in the LLM's wording when one is configured:
@@ -322,7 +323,7 @@ class Assistant:
         """The fact card the shipped match finds most likely to answer, whatever its probability (None without
         a fitted match); the line answer's quoted lines are evidence for the cards that quote them."""
         model = facts.current()
-        if model is None or not model.fits(self._current().cards.embedding):
+        if model is None or not self.settings.fact_cards or not model.fits(self._current().cards.embedding):
             return None
         return self._current().cards.book().top(asked, passages, model, [c.quote for c in draft.citations])
 
@@ -344,7 +345,7 @@ class Assistant:
         matching = facts.current()
         if card is not None:
             probability = card.probability
-        elif matching is not None and matching.fits(self._current().cards.embedding):
+        elif matching is not None and self.settings.fact_cards and matching.fits(self._current().cards.embedding):
             probability = 0.0  # no card is a candidate
         else:
             probability = math.nan  # no match for this embedding model: the decision takes the feature's mean

@@ -119,7 +119,7 @@ _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点"
 # item scores (0–3 each, with or without 「点」) written one after another with commas, 、 or ・ between them,
 # six or more in a row
 _SCORE_LIST = re.compile(r"(?<![\d.])(?:[0-3]\s*点?\s*[,、，・/]\s*){5,}[0-3](?:\s*点)?(?![\d.%])")
-# 「政策目的への適合性が3・3・2、実現可能性が3・2・2」: a viewpoint named in words, then its item scores
+# a viewpoint named in words, then its item scores (「…適合性は2・1・2、…持続可能性は1・1・0」)
 _NAMED_VIEWPOINT_LIST = re.compile(r"(?<=[がはで:：])\s*((?:[0-3]\s*・\s*)+[0-3])(?![\d.%])")
 _VIEWPOINT_LIST = re.compile(r"[①-④][^\d①-④。]{0,6}?((?:[0-3]\s*[・,、/]\s*)+[0-3])(?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)|\s*[×xX*]\s*(\d+)(?!\s*[%万円人社]))")

@@ -138,3 +138,20 @@ def test_a_missing_decision_feature_is_taken_at_its_training_mean():
     model = Answerability((1.0, -2.0), 0.1, 0.5, (0.3, 0.6))
     assert model.probability([0.2, math.nan]) == pytest.approx(model.probability([0.2, 0.6]))
     assert model.probability([0.2, math.nan]) != pytest.approx(model.probability([0.2, 0.0]))
+
+
+def test_fact_cards_switched_off_are_neither_shown_nor_weighed(fake_settings, fake_assistant, book, monkeypatch):
+    from assistant.answer import Draft
+    from assistant.core import build_assistant
+    from assistant.question import parse
+    from assistant.types import Citation
+
+    fitting_any = facts.Model((5.0,), -1.0, 0.5, ("draft_first",))  # no embedding named: fits every model
+    monkeypatch.setattr(facts, "current", lambda: fitting_any)
+    quoted = book.quoted[0][0]
+    draft = Draft("x", (Citation(1, quoted.chunk.chunk_id, quoted.chunk.source, "", "", "", quoted.line, 1.0),), 1.0)
+    asked = parse("上限はいくらですか？", [])
+    on = fake_assistant._top_card(asked, [], draft)
+    assert on is not None and on.probability > 0.5  # the card quoting the line answer's first line
+    off = build_assistant(fake_settings.model_copy(update={"fact_cards": False}))
+    assert off._top_card(asked, [], draft) is None

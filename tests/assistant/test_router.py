@@ -223,13 +223,13 @@ def test_a_facility_whose_cap_was_asked_is_taken_at_its_cap_and_a_new_size_rerun
     from assistant.calculators.grants import size_band
     from assistant.calculators.rules import integer
 
-    history = [Turn("user", f"{first}人くらい入れるサテライトオフィスを整備します。施設整備・運営の上限はいくらですか？"),
+    history = [Turn("user", f"{first}人ほどが使える拠点を整備予定です。整備・運営費の上限を教えてください。"),
                Turn("assistant", "…")]
-    r = route(f"それが{kind}タイプで採択されたら、国費はいくらになりますか？", history)
+    r = route(f"その拠点が{kind}タイプで採択となった場合の国費は？", history)
     rate = (3, 4) if kind == "高水準" else (1, 2)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費"] == integer(size_band(first)[0]) * rate[0] // rate[1]
-    history += [Turn("user", f"それが{kind}タイプで採択されたら、国費はいくらになりますか？"), Turn("assistant", "…")]
+    history += [Turn("user", f"その拠点が{kind}タイプで採択となった場合の国費は？"), Turn("assistant", "…")]
     changed = route(f"もし規模を変えて{second}人入れるようにしたら？", history)
     assert changed is not None and changed.calculation is not None
     assert changed.calculation.result["国費"] == integer(size_band(second)[0]) * rate[0] // rate[1]
@@ -251,9 +251,9 @@ def test_groups_of_companies_leaving_after_the_same_period_are_each_counted(earl
 
 
 def test_the_catalogue_subsidy_asked_after_its_direct_costs_were_stated():
-    history = [Turn("user", "デジタル活用環境構築推進事業の補助率と上限は？"), Turn("assistant", "…"),
-               Turn("user", "直接経費が2,600万円なら、一般管理費はいくらまで積めますか？"), Turn("assistant", "…")]
-    r = route("それで補助額はいくらになりますか？", history)
+    history = [Turn("user", "デジタル活用環境構築推進事業について教えて"), Turn("assistant", "…"),
+               Turn("user", "直接経費2,600万円のとき一般管理費の上限は？"), Turn("assistant", "…")]
+    r = route("その場合の補助額は？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["補助額"] == (26_000_000 + 2_600_000) // 2
 
