@@ -161,14 +161,6 @@ def test_the_catalogue_measure_subsidy_runs_the_whole_chain_from_one_direct_tota
     assert r.calculation.result["補助額"] == min((direct + allowed) // 2, 20_000_000)
 
 
-def test_a_later_turn_keeps_the_catalogue_measure_named_two_turns_earlier():
-    history = [Turn("user", "デジタル活用環境構築推進事業の補助率と上限は？"), Turn("assistant", "…"),
-               Turn("user", "一般管理費はどこまで積めますか？"), Turn("assistant", "…")]
-    r = route("直接経費が1,600万円だったら補助額は最大いくら？", history)
-    assert r is not None and r.calculation is not None
-    assert r.calculation.result["補助額"] == (16_000_000 + 1_600_000) // 2
-
-
 @pytest.mark.parametrize("soft_words", ["都市部向けのPR動画", "企業とのマッチングイベント", "プロモーション", "採用活動の説明会"])
 def test_soft_costs_named_by_their_items_are_taken_at_their_cap_in_a_maximum_question(soft_words):
     r = route(f"定員35人の施設を2か所整備し、あわせて{soft_words}も実施します。全部上限いっぱいまで使うと標準タイプの国費はいくら？")
@@ -250,12 +242,18 @@ def test_groups_of_companies_leaving_after_the_same_period_are_each_counted(earl
     assert r.calculation.result["返還額の合計"] == early * 800_000 + middle * 400_000
 
 
-def test_the_catalogue_subsidy_asked_after_its_direct_costs_were_stated():
+@pytest.mark.parametrize(("second", "question", "subsidy"), [
+    # the measure named two turns back, the direct costs in this turn, the overhead at its cap for 「最大」
+    ("一般管理費はどこまで積めますか？", "直接経費が1,600万円だったら補助額は最大いくら？", (16_000_000 + 1_600_000) // 2),
+    # the direct costs stated in the turn before, the subsidy asked after an overhead question
+    ("直接経費2,600万円のとき一般管理費の上限は？", "その場合の補助額は？", (26_000_000 + 2_600_000) // 2),
+])
+def test_a_later_turn_keeps_the_catalogue_measure_and_its_direct_costs(second, question, subsidy):
     history = [Turn("user", "デジタル活用環境構築推進事業について教えて"), Turn("assistant", "…"),
-               Turn("user", "直接経費2,600万円のとき一般管理費の上限は？"), Turn("assistant", "…")]
-    r = route("その場合の補助額は？", history)
+               Turn("user", second), Turn("assistant", "…")]
+    r = route(question, history)
     assert r is not None and r.calculation is not None
-    assert r.calculation.result["補助額"] == (26_000_000 + 2_600_000) // 2
+    assert r.calculation.result["補助額"] == subsidy
 
 
 @pytest.mark.parametrize("groups", [((3, 3, 2), (3, 2, 2), (2, 2, 2), (2, 2, 1)), ((1, 1, 1), (2, 1, 1), (1, 1, 2), (1, 1, 1))])
