@@ -177,11 +177,9 @@ class _Cards:
         with self._lock:
             if self._book is None:
                 from assistant.embedding_cache import CachedEmbeddings
-                from assistant.embeddings import embedding_name
 
                 # the cards' vectors from the cache ingest filled; a card edited since is embedded once
-                cached = CachedEmbeddings(self._index.dense.embeddings, embedding_name(self._settings),
-                                          self._settings.embedding_cache)
+                cached = CachedEmbeddings(self._index.dense.embeddings, self.embedding, self._settings.embedding_cache)
                 self._book = facts.FactBook(facts.load_facts(self._settings.corpus_dir), self._index.chunks,
                                             self._index.idf, self._settings.use_synonyms, cached)
             return self._book
@@ -280,9 +278,11 @@ class Assistant:
         refusal = self._out_of_scope(asked, passages)
         draft = None if refusal else self._draft(question, parts, asked.carried, passages)
         deciding = answerability.current() is not None or answerability.observed is not None
-        # the fact card most likely to answer (its probability is evidence for the decision too)
-        top_card = self._top_card(asked, passages, draft) if draft is not None else None
-        if draft is not None and draft.relevance >= (DECISION_FLOOR if deciding else MIN_RELEVANCE):
+        floor = DECISION_FLOOR if deciding else MIN_RELEVANCE
+        # the fact card most likely to answer (its probability is evidence for the decision too); below the floor
+        # the draft is refused whatever a card says, so no question embedding is spent on it
+        top_card = self._top_card(asked, passages, draft) if draft is not None and draft.relevance >= floor else None
+        if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
             if not self._answerable(asked, passages, draft, top_card) and self._verdict(question, passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
