@@ -305,7 +305,12 @@ class FactBook:
 
     def top(self, asked: Question, passages: Sequence[Passage], model: Model, cited: Sequence[str] = ()) -> Match | None:
         """The card the model finds most likely to answer, with its probability (None when no card is a candidate)."""
-        scored = [(model.probability(v), i) for i, v in self.candidates(asked, passages, cited)]
+        ranked = self.candidates(asked, passages, cited)
+        first_by_meaning, first_line = FEATURES.index("cosine_rank"), FEATURES.index("draft_first")
+        # a card shown must be the closest in meaning or quote the line answer's first line: the match's weights
+        # also carry how easy a question is, and on their own can prefer a card further from it
+        plausible = [(i, v) for i, v in ranked if v[first_by_meaning] == 1.0 or v[first_line] == 1.0] or ranked
+        scored = [(model.probability(v), i) for i, v in plausible]
         if not scored:
             return None
         probability, i = max(scored)

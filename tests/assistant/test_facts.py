@@ -155,3 +155,18 @@ def test_fact_cards_switched_off_are_neither_shown_nor_weighed(fake_settings, fa
     assert on is not None and on.probability > 0.5  # the card quoting the line answer's first line
     off = build_assistant(fake_settings.model_copy(update={"fact_cards": False}))
     assert off._top_card(asked, [], draft) is None
+
+
+def test_a_card_shown_is_the_closest_in_meaning_or_quotes_the_line_answers_first_line(book):
+    from assistant.question import parse
+
+    far_first = facts.Model((-30.0,), 0.0, 0.0, ("cosine_gap",))  # weights that would pick the card furthest in meaning
+    asked = parse("事前相談の受付はいつからですか？", [])
+    ranked = dict(book.candidates(asked, []))
+    chosen = book.top(asked, [], far_first)
+    assert chosen is not None
+    index = book.facts.index(chosen.fact)
+    features = ranked[index]
+    assert features[facts.FEATURES.index("cosine_rank")] == 1.0 or features[facts.FEATURES.index("draft_first")] == 1.0
+    unguarded = max(ranked, key=lambda i: far_first.probability(ranked[i]))
+    assert unguarded != index  # the guard changed the choice: the test can fail
