@@ -319,11 +319,18 @@ class Assistant:
             started,
         )
 
-    def _top_card(self, asked: Question, passages: list[Passage], draft: extract.Draft) -> facts.Match | None:
-        """The fact card the shipped match finds most likely to answer, whatever its probability (None without
-        a fitted match); the line answer's quoted lines are evidence for the cards that quote them."""
+    def _card_match(self) -> facts.Model | None:
+        """The fitted card match when it applies here: fact cards on, and fitted for this embedding model."""
         model = facts.current()
         if model is None or not self.settings.fact_cards or not model.fits(self._current().cards.embedding):
+            return None
+        return model
+
+    def _top_card(self, asked: Question, passages: list[Passage], draft: extract.Draft) -> facts.Match | None:
+        """The fact card the shipped match finds most likely to answer, whatever its probability (None without
+        a match that applies); the line answer's quoted lines are evidence for the cards that quote them."""
+        model = self._card_match()
+        if model is None:
             return None
         return self._current().cards.book().top(asked, passages, model, [c.quote for c in draft.citations])
 
@@ -333,7 +340,7 @@ class Assistant:
         or the one `card_choice` picks when set."""
         if self.card_choice is not None:
             return self.card_choice(asked, passages, [c.quote for c in draft.citations])
-        model = facts.current()
+        model = self._card_match()
         return top if top is not None and model is not None and top.probability >= model.threshold else None
 
     def _answerable(self, question: Question, passages: list[Passage], draft: extract.Draft,
@@ -342,10 +349,9 @@ class Assistant:
         model = answerability.current()
         if model is None and answerability.observed is None:
             return True
-        matching = facts.current()
         if card is not None:
             probability = card.probability
-        elif matching is not None and self.settings.fact_cards and matching.fits(self._current().cards.embedding):
+        elif self._card_match() is not None:
             probability = 0.0  # no card is a candidate
         else:
             probability = math.nan  # no match for this embedding model: the decision takes the feature's mean

@@ -127,7 +127,7 @@ class Locator:
             keys, starts, lines = parts.setdefault(chunk.source, ([], [], []))
             for line in chunk.text.split("\n"):
                 if line.strip():
-                    starts.append(sum(len(k) + 1 for k in keys[-1:]) + (starts[-1] if starts else 0))
+                    starts.append(starts[-1] + len(keys[-1]) + 1 if keys else 0)  # where it starts in the joined key
                     keys.append(_key(line))
                     lines.append((chunk, line.strip()))
         for source, (keys, starts, lines) in parts.items():
@@ -147,6 +147,12 @@ class Locator:
         return None
 
 
+def logistic(weights: Sequence[float], bias: float, vector: Sequence[float]) -> float:
+    """The regression's probability for a vector of the features it was fitted on (z clipped: no overflow)."""
+    z = bias + sum(w * x for w, x in zip(weights, vector, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 @dataclass(frozen=True)
 class Model:
     """A logistic regression over some of FEATURES (the fit names which), with its decision threshold."""
@@ -158,9 +164,8 @@ class Model:
     embedding: str = ""  # the embedding model the meaning features were fitted with ("" = any)
 
     def probability(self, vector: Sequence[float]) -> float:
-        picked = (vector[FEATURES.index(name)] for name in self.features)
-        z = self.bias + sum(w * x for w, x in zip(self.weights, picked, strict=False))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        picked = [vector[FEATURES.index(name)] for name in self.features]
+        return logistic(self.weights, self.bias, picked)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Model | None:
@@ -315,9 +320,3 @@ class FactBook:
             return None
         probability, i = max(scored)
         return Match(self.facts[i], probability, self.quoted[i])
-
-    def best(self, asked: Question, passages: Sequence[Passage], model: Model | None,
-             cited: Sequence[str] = ()) -> Match | None:
-        """The most likely card when its probability passes the model's threshold."""
-        found = self.top(asked, passages, model, cited) if model is not None else None
-        return found if found is not None and model is not None and found.probability >= model.threshold else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.facts import FEATURES, MODEL_PATH, Match
+from assistant.facts import FEATURES, MODEL_PATH, Match, logistic
 from assistant.train import DEFAULT_FILES
 
 if TYPE_CHECKING:
@@ -115,13 +115,6 @@ def _fit(x: Any, y: Any) -> tuple[list[float], float]:
     return [round(float(w), DIGITS) for w in weights], round(bias, DIGITS)
 
 
-def _probability(weights: Sequence[float], bias: float, vector: Sequence[float]) -> float:
-    import math
-
-    z = bias + sum(w * v for w, v in zip(weights, vector, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
 def best_threshold(rows: Sequence[tuple[float, bool, bool]]) -> tuple[float, int]:
     """rows: (top card's probability, card correct, lines correct) per item → the threshold with the largest
     gain in correct answers (the highest such threshold on ties) and that gain."""
@@ -146,7 +139,7 @@ def cross_validate(examples: Sequence[Example], folds: int, seed: int) -> dict[s
         weights, bias = _fit(x, y)
         for i in test_idx:
             ex = examples[i]
-            scored = [(_probability(weights, bias, v), lab) for v, lab in zip(ex.vectors, ex.labels, strict=True)]
+            scored = [(logistic(weights, bias, v), lab) for v, lab in zip(ex.vectors, ex.labels, strict=True)]
             p, label = max(scored)
             out_of_fold[i] = (p, bool(label), ex.line_correct)
     # the threshold is chosen on the out-of-fold probabilities: the figure below is the gain at it
