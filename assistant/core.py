@@ -272,6 +272,7 @@ class Assistant:
             passages = self._with_passages_for(parts, asked.carried, passages)
         if asked.defines:  # the term alone finds the line that defines it, whatever the question's other words
             passages = self._with_passages_for([f"{asked.defines}とは"], "", passages)
+        passages = self._with_passages_for(self._focused_queries(asked, passages), asked.carried, passages)
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
 
         t1 = time.perf_counter()
@@ -427,6 +428,20 @@ class Assistant:
             if merged is None or len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
                 return merged
         return draft_for(question, carried)
+
+    def _focused_queries(self, asked: Question, passages: list[Passage]) -> list[str]:
+        """Searches that keep a long question's point in view: the sentence that asks, when a story about the
+        asker's town comes before it (the story's words otherwise outweigh it), and each programme the question
+        names that the documents describe but no passage found holds (with the asking sentence)."""
+        queries = []
+        if len(asked.parts) == 1 and asked.asking.strip() != asked.text.strip():
+            queries.append(asked.asking)
+        keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
+        for name in asked.names:
+            aliases = programme_aliases(name)
+            if any(a in self._corpus_key for a in aliases) and not any(a in k for a in aliases for k in keyed):
+                queries.append(f"{name} {asked.asking}")
+        return queries
 
     def _with_passages_for(self, parts: list[str], carried: str, passages: list[Passage]) -> list[Passage]:
         """The whole question's passages, then each part's best ones not yet among them (ranks renumbered)."""
