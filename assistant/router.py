@@ -643,8 +643,9 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 
 
 # a company (「A社は」「2社目は」「うち1社は」) or a group of them (「2社は」「残り2社は」) whose case follows
+# (a note in brackets may follow the mark: 「A社（100万円支給）は」)
 _COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{1,2})\s*社)"
-                           r"(?:は|が|:|、|について|の場合|では)")
+                           r"(?:\s*[(（][^)）]{1,24}[)）])?(?:は|が|:|、|について|の場合|では)")
 _FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態")
 _EXEMPT = re.compile(r"倒産|災害|やむを得ない")
 _STAYING = re.compile(r"今も|現在も|継続して|続けて")
@@ -775,8 +776,8 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         items = [q.value for q in qs if q.unit == "円"]
         if items:
             m = re.search(r"財政力補正(?:を|が|は)?\s*(\d+(?:\.\d+)?)", text)
-            correction = Fraction(m.group(1)) if m else Fraction(1)
-            if 0 < correction <= 2:
+            correction = Fraction(m.group(1)) if m else None
+            if correction is None or 0 < correction <= 2:
                 return Route("trial_office_program", calculate_trial_office(items, correction), (), None)
     return None
 

@@ -46,6 +46,9 @@ DEFAULT_FILES = (
     "eval/blind_j10_2026-12-05.jsonl",
     "eval/blind_k11_2026-12-05.jsonl",
     "eval/blind_l12_2026-12-05.jsonl",
+    "eval/blind_m13_2026-12-05.jsonl",
+    "eval/blind_n14_2026-12-06.jsonl",
+    "eval/blind_o15_2026-12-06.jsonl",
 )
 SEED = 14
 FOLDS = 5

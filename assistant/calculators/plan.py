@@ -60,6 +60,7 @@ class Plan:
 
 # ---- reading a plan from a question -----------------------------------------------------------------
 _UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
+_NAMED_CAP = re.compile(r"(?:上限|最大|最高)(?:額)?(?:は|の|が)?\s*$")
 # ソフト経費 named, or one of the items the documents list under it (プロモーション経費, ビジネスマッチング・セミナー
 # 経費, 企業の採用活動経費（インターン、説明会）, オンライン会議用ブース料) in an officer's words (PR動画, マッチング
 # イベント …)
@@ -111,7 +112,8 @@ def read_plan(question: str) -> Plan:
                                                     has_amounts=any(q.unit == "円" for q in qs)))
     companies = of_role(qs, "社数")
     if companies and re.search(r"進出支援|支援金|④", t):
-        each = of_role(qs, "進出支援金")
+        # the rule's cap named in passing (「上限100万円の範囲内で1社あたり70万円」) is not the amount paid
+        each = [q for q in of_role(qs, "進出支援金") if not _NAMED_CAP.search(t[max(0, q.start - 6) : q.start])]
         full = _UP_TO_CAP.search(t[companies[0].start : companies[0].end + 20]) or (
             each == [] and _UP_TO_CAP.search(t))
         plan = replace(plan, companies=companies[0].value,
@@ -571,8 +573,9 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
         rules=cited_rules(steps), steps=tuple(steps))
 
 
-def calculate_trial_office(items: list[int], correction: Fraction = Fraction(1)) -> Calculation:
-    """お試しサテライトオフィスの特別交付税: costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正."""
+def calculate_trial_office(items: list[int], correction: Fraction | None = None) -> Calculation:
+    """お試しサテライトオフィスの特別交付税: costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正. The documents
+    give no value for 財政力補正; without the asker's own, the amount is stated as a multiple of it."""
     steps: list[Step] = []
     cost = sum(items)
     if len(items) > 1:
@@ -580,11 +583,19 @@ def calculate_trial_office(items: list[int], correction: Fraction = Fraction(1))
     cap = integer("c_trial_cap")
     capped = min(cost, cap)
     steps.append(Step("cap", f"min({fy(cost)}, 上限{fy(cap)}) = {fy(capped)}", {}, capped, rule("c_trial_cap")))
-    amount = floor_to(capped * fraction("c_trial_rate") * correction, 1)
-    shown = "" if correction == 1 else f" × 財政力補正{float(correction):g}"
-    steps.append(Step("rate", f"措置額：{fy(capped)} × 0.5{shown} = {fy(amount)}", {}, amount, rule("c_trial_rate")))
+    amount = floor_to(capped * fraction("c_trial_rate") * (correction or 1), 1)
+    if correction is None:
+        steps.append(Step("rate", f"措置額：{fy(capped)} × 0.5 × 財政力補正 = {fy(amount)} × 財政力補正", {}, amount,
+                          rule("c_trial_rate")))
+        summary = (f"特別交付税の措置額は{fy(amount)}×財政力補正です（財政力補正の値は資料に記載がありません。"
+                   f"補正が1なら{fy(amount)}）。")
+    else:
+        steps.append(Step("rate", f"措置額：{fy(capped)} × 0.5 × 財政力補正{float(correction):g} = {fy(amount)}", {},
+                          amount, rule("c_trial_rate")))
+        summary = f"特別交付税の措置額は{fy(amount)}です（財政力補正{float(correction):g}の場合）。"
     return Calculation(
-        kind="trial_office_program", inputs={"対象経費": "＋".join(fy(v) for v in items), "財政力補正": f"{float(correction):g}"},
-        result={"措置額": amount}, formula="\n".join(f"・{s.label}" for s in steps),
-        summary=f"特別交付税の措置額は{fy(amount)}です（財政力補正{float(correction):g}の場合）。",
+        kind="trial_office_program",
+        inputs={"対象経費": "＋".join(fy(v) for v in items),
+                "財政力補正": f"{float(correction):g}" if correction is not None else "（資料に記載なし）"},
+        result={"措置額": amount}, formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
         rules=cited_rules(steps), steps=tuple(steps))

@@ -91,6 +91,18 @@ def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
     )
 
 
+def _bonus_dependence(score: int, applied: str | None, decision: str) -> str:
+    """The My Number bonus was not given: the least bonus that would change the outcome, if any (the asker's
+    12月末 申請率 decides it)."""
+    for bonus in range(1, 4):
+        letter, _ = grade(score + bonus, False)
+        other, _ = decision_of(letter, applied)
+        if other != decision:
+            return (f"ただし加点（12月末のマイナンバーカード申請率による0～3点）は含めていません。加点{bonus}点以上なら"
+                    f"{score + bonus}点以上で{letter}評価、{_rated(other)[0]}です。申請率を教えていただければ確定します。")
+    return ""
+
+
 def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     applied = grant_type(inputs, "申請タイプ") if optional(inputs, "申請タイプ", "タイプ") is not None else None
     score = count(inputs, "総合評価点数", "点数", maximum=integer("max_score") + 3)
@@ -124,6 +136,8 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
         summary = (f"{reason}{letter}評価です（加点を含む総合評価点数{total}点）。"
                    + ("高水準タイプで申請していれば高水準タイプ、標準タイプなら標準タイプで採択の見込みです。"
                       if order.index(letter) <= order.index("A") else f"{decision}の見込みです。"))
+    if optional(inputs, "加点") is None and not cross:
+        summary += _bonus_dependence(score, applied, decision)
     return Calculation(
         kind="adoption_decision",
         inputs={"申請タイプ": applied or "（未指定）", "総合評価点数": score, "加点": bonus, "申請要件×": cross},

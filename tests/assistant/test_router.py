@@ -263,3 +263,41 @@ def test_scores_listed_per_viewpoint_named_in_words_are_summed(groups):
     r = route(f"標準タイプで申請します。評価点は{sheet}でした。採択の結果はどうなりそうですか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == sum(map(sum, groups))
+
+
+@pytest.mark.parametrize(("paid", "years"), [((90, 60, 100), (2, 4, 6)), ((50, 100, 80), (4, 1, 3))])
+def test_each_company_with_its_amount_in_brackets_is_counted(paid, years):
+    # a note in brackets after the company's mark (「X社（N万円）は」) still opens that company's case
+    cases = "、".join(f"{name}社（{p}万円支給）は申請日から{y}年{6 if y < 6 else 1}か月で利用を終了"
+                     for name, p, y in zip("PQR", paid, years, strict=True))
+    r = route(f"進出支援金の返還について。{cases}しました。返還額の合計は？")
+    assert r is not None and r.calculation is not None
+
+    def share(months: int) -> float:  # the rule: under 3 years all, 3 to 5 years half, over 5 years nothing
+        return 1.0 if months < 36 else 0.5 if months <= 60 else 0.0
+
+    expected = sum(p * 10_000 * share(y * 12 + (6 if y < 6 else 1)) for p, y in zip(paid, years, strict=True))
+    assert r.calculation.result["返還額の合計"] == expected
+
+
+@pytest.mark.parametrize(("each", "kind", "rate"), [(70, "高水準", (3, 4)), (40, "標準", (1, 2))])
+def test_the_cap_named_in_passing_is_not_the_amount_paid(each, kind, rate):
+    r = route(f"進出支援金は上限100万円の範囲内で1社あたり{each}万円としています。{kind}タイプなら1社分の国費はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == each * 10_000 * rate[0] // rate[1]
+
+
+def test_the_trial_office_allowance_without_the_askers_correction_is_a_multiple_of_it():
+    r = route("お試しサテライトオフィスの取組で経費が300万円と500万円です。特別交付税の措置額はいくら？")
+    assert r is not None and r.calculation is not None
+    assert "財政力補正" in r.calculation.summary and "記載がありません" in r.calculation.summary
+    given = route("お試しサテライトオフィスの取組で経費が300万円と500万円、財政力補正は0.8です。特別交付税の措置額はいくら？")
+    assert given is not None and given.calculation is not None
+    assert given.calculation.result["措置額"] == 8_000_000 * 0.5 * 0.8
+
+
+@pytest.mark.parametrize(("points", "changes"), [(22, True), (20, True), (26, False), (12, False)])
+def test_a_score_without_the_bonus_says_the_least_bonus_that_changes_the_outcome(points, changes):
+    r = route(f"高水準タイプで申請します。12観点の合計は{points}点でした。採択はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    assert ("加点" in r.calculation.summary and "申請率を教えて" in r.calculation.summary) == changes
