@@ -199,21 +199,31 @@ def _cross(text: str) -> str | None:
 _OUTSIDE_SHARE = re.compile(r"(?:県外|都道府県外)(?:から)?の?利用者[^。]{0,12}?(\d+(?:\.\d+)?)\s*(割|%)")
 
 
-def _kpi_requirement_failed(texts: list[str], kind: object) -> bool:
+def _kpi_requirement_failed(texts: list[str], kind: object) -> str | None:
     """A KPI below its type's requirement (県外企業数 3社/1社 以上, 県外利用者の割合 5割/3割 以上) makes the 申請要件
-    「×」: the gate that turns any score into D."""
+    「×」: the gate that turns any score into D. Returns the unmet requirement in words, or None."""
     for t in texts:
         # 県外企業数 of the KPI below its type's minimum (3社 / 1社)
-        companies = [q.value for q in read_quantities(t) if q.role == "KPI企業数"]
-        if companies and companies[0] < integer("kpi_high_companies" if kind == "高水準" else "kpi_standard_companies"):
-            return True
-        m = _OUTSIDE_SHARE.search(t)
-        if m is None:
-            continue
-        share = Fraction(m.group(1)) / (10 if m.group(2) == "割" else 100)
+        qs = read_quantities(t)
+        companies = [q.value for q in qs if q.role == "KPI企業数"]
+        least = integer("kpi_high_companies" if kind == "高水準" else "kpi_standard_companies")
+        if companies and companies[0] < least:
+            return f"KPIの県外企業数{companies[0]}社が{least}社未満"
         need = fraction("kpi_high_users" if kind == "高水準" else "kpi_standard_users")
-        return share < need
-    return False
+        m = _OUTSIDE_SHARE.search(t)
+        users = [q.value for q in qs if q.role == "利用者数"]
+        outside = [q.value for q in qs if q.role == "県外利用者数"]
+        if m is not None:
+            share = Fraction(m.group(1)) / (10 if m.group(2) == "割" else 100)
+        elif users and outside and 0 < outside[0] <= users[0]:
+            share = Fraction(outside[0], users[0])  # the users planned and those from outside the prefecture
+        else:
+            continue
+        if share < need:
+            shown = f"{float(share) * 100:.1f}".removesuffix(".0")
+            return f"県外利用者の割合{shown}%が{need.numerator * 10 // need.denominator}割未満"
+        return None
+    return None
 
 
 def _applied_type(text: str) -> str | None:
@@ -782,6 +792,8 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
     return None
 
 
+# how much room is left for an item: 「いくらまで」「いくら未満に抑える」「どこまで入れられる」
+_ROOM_ASK = r"(?:いくらまで|いくら未満|いくら以内|どこまで|上限|最大|入れられ|抑え|収め)"
 _B_SHARE = re.compile(r"(半分|半額|\d+(?:\.\d+)?\s*割|\d+(?:\.\d+)?\s*%)(?:ちょうど)?(?:に|と|程度|くらい|ほど|の|で|まで)?")
 
 
@@ -833,8 +845,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                 if total is not None:
                     break
         if total is not None:
-            b1_room = bool(re.search(r"(?:B\s*1|カフェ|宿泊|附帯)[^。]{0,30}(?:いくらまで|上限|最大|入れられ)", text))
-            b2_room = bool(re.search(r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}(?:いくらまで|上限|最大|入れられ|載せ)", text))
+            b1_room = bool(re.search(rf"(?:B\s*1|カフェ|宿泊|附帯)(?!\s*(?:と|・|、|及び)\s*B\s*2)[^。]{{0,30}}{_ROOM_ASK}", text))
+            b2_room = bool(re.search(rf"(?:B\s*2|外構|用地|造成|駐車場)[^。]{{0,30}}(?:{_ROOM_ASK}|載せ)", text))
             return Route("b_limits", b_limits(total, total_of("B1"), total_of("B2"), b1_room_asked=b1_room,
                                               b2_room_asked=b2_room), (), None)
     stated = _STATED_GRADE.search(text)
@@ -847,7 +859,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             "標準" if re.search(r"標準(?:タイプ)?で(?:申請|出)", text) else None)
         return Route("adoption_of_grade", adoption_of_grade(letter, applied), (), None)
     users, outside = first("利用者数"), first("県外利用者数")
-    if users and outside and outside <= users:
+    scored = re.search(r"\d+\s*点", text) and re.search(r"採択|評価|結果|どうな|見込", text)
+    if users and outside and outside <= users and not scored:  # with a score, the share is the adoption's gate
         return Route("user_share", user_share(users, outside), (), None)
     kinds = [k for k in ("高水準", "標準") if k in text]
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
@@ -913,6 +926,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             failed = _kpi_requirement_failed([text, *earlier], inputs.get("申請タイプ"))
             if failed:
                 inputs["申請要件×"] = "はい"
+                inputs["満たさない申請要件"] = failed
         required = [n for n in shape.inputs if n not in shape.optional]
         missing = tuple(n for n in required if n not in inputs)
         if shape.kind == "b1_b2_check" and not ({"B1", "B2"} & set(inputs)):

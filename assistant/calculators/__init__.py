@@ -32,6 +32,7 @@ from assistant.types import Calculation
 
 _TYPE = {"type": "string", "title": "タイプ", "enum": ["高水準", "標準"]}
 _CROSS = {"type": "string", "title": "申請要件に「×」がある", "enum": ["いいえ", "はい"]}
+_UNMET: dict[str, Any] = {"type": "string", "title": "満たさない申請要件（説明）"}
 _YEN = {"type": ["string", "integer"], "description": "例: 6,000万円 / 1.2億円 / 60000000"}
 
 
@@ -82,7 +83,8 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                                総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 39},
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},
                                交付対象事業費=_yen("交付対象事業費（採択された場合の国費を計算）"),
-                               **{"申請要件×": _CROSS}), adoption_decision),
+                               **{"申請要件×": _CROSS, "満たさない申請要件": _UNMET}),
+                       adoption_decision),
         CalculatorSpec("project5_adoption", "⑤事業の評価と採択", "⑤事業の総合評価点数から評価と採択/不採択を判定",
                        _schema(["総合評価点数"], 総合評価点数={"type": "integer", "title": "総合評価点数", "minimum": 0, "maximum": 24},
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},

@@ -71,13 +71,17 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
             what = "B1とB2の総額" if b2 is not None else "B1"
             verdicts.append(f"{what}{fy(together)}が「5割未満」（{fy(half)}未満）の要件を満たしません"
                             + (f"（{fy(over)}超過）" if over else "（ちょうど5割）"))
-    if b1 is None and b2 is not None and b1_room_asked:
+    if b2 is not None and b1_room_asked:
+        # B2 kept, B1 asked (and, if B1 is estimated already, whether that estimate fits)
         room = half - b2
         steps.append(Step("difference", f"B1の上限：{fy(half)} − B2 {fy(b2)} = {fy(room)}未満", {}, room, rule("b_total_limit")))
-        summary = (f"B1は{fy(room)}未満まで計上できます（B1とB2の総額で5割＝{fy(half)}未満、B2は2割＝{fy(b2_cap)}以内）。"
+        summary = (f"B1は{fy(room)}未満に抑える必要があります（B1とB2の総額で5割＝{fy(half)}未満、B2は2割＝{fy(b2_cap)}以内）。"
                    if b2 <= b2_cap else f"B2が上限{fy(b2_cap)}を超えています。B2を{fy(b2_cap)}以内にしたうえで、B1はB2との総額で{fy(half)}未満です。")
-        return _calc("b_limits", {"交付対象事業費": fy(total), "B2": fy(b2)}, {"B1の上限（未満）": room, "B2の上限": b2_cap},
-                     summary, steps)
+        if b1 is not None and b2 <= b2_cap:
+            summary += (f"今のB1 {fy(b1)}は収まっています。" if b1 < room else
+                        f"今のB1 {fy(b1)}は収まっていません（{fy(b1 - room)}を超える減額が必要）。")
+        return _calc("b_limits", {"交付対象事業費": fy(total), "B2": fy(b2), **({"B1": fy(b1)} if b1 is not None else {})},
+                     {"B1の上限（未満）": room, "B2の上限": b2_cap}, summary, steps)
     if b2 is None and b1 is not None and b2_room_asked:
         # B1 given, B2 asked: within 2割 on its own, and with B1 under 5割 together
         room = half - b1

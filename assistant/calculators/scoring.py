@@ -128,7 +128,9 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
         summary += f"国費は{format_yen(national)}です（{adopted}タイプの補助率{rate.numerator}/{rate.denominator}）。"
         extra_rules, result_extra = (rate_rule,), {"国費": national}
     if decision == "不採択":
-        summary = (f"申請要件に「×」があるためD評価となり、点数（{total}点）にかかわらず不採択です。" if cross
+        unmet = optional(inputs, "満たさない申請要件")
+        summary = (f"申請要件に「×」があるため{f'（{unmet}）' if unmet else ''}D評価となり、点数（{total}点）にかかわらず不採択です。"
+                   if cross
                    else f"{reason}{letter}評価のため、不採択となります。")
     elif applied is None:
         # The grade alone was asked (or the type is not known): say what each type would give.

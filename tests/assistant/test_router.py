@@ -301,3 +301,23 @@ def test_a_score_without_the_bonus_says_the_least_bonus_that_changes_the_outcome
     r = route(f"高水準タイプで申請します。12観点の合計は{points}点でした。採択はどうなりますか？")
     assert r is not None and r.calculation is not None
     assert ("加点" in r.calculation.summary and "申請率を教えて" in r.calculation.summary) == changes
+
+
+@pytest.mark.parametrize(("users", "outside", "kind", "fails"), [(3000, 800, "標準", True), (3000, 1000, "標準", False),
+                                                                 (2000, 900, "高水準", True), (2000, 1000, "高水準", False)])
+def test_a_user_share_below_the_types_requirement_makes_any_score_d(users, outside, kind, fails):
+    # the KPI's outside-prefecture users as counts: under 3割 (標準) / 5割 (高水準) is an unmet 申請要件
+    r = route(f"{kind}タイプで申請します。評価の観点の合計は26点です。KPIは年間延べ利用者数{users}人、うち県外からの利用者{outside}人です。"
+              "採択の見込みはどうなりますか？")
+    assert r is not None and r.calculation is not None
+    assert (r.calculation.result["採択区分"] == "不採択") == fails
+
+
+@pytest.mark.parametrize(("b2", "b1"), [(1000, 2000), (1000, 3100), (500, 1000)])
+def test_b1_room_with_b2_kept_and_whether_the_estimate_fits(b2, b1):
+    total = 6000
+    r = route(f"交付対象事業費{total}万円の施設で、B2は{b2}万円を計上済み、B1は{b1}万円の見積もりです。B2をこのままにするとB1はいくら未満に抑える必要がありますか？")
+    assert r is not None and r.calculation is not None
+    room = (total // 2 - b2) * 10_000
+    assert r.calculation.result["B1の上限（未満）"] == room
+    assert ("収まっていません" in r.calculation.summary) == (b1 * 10_000 >= room)
