@@ -362,17 +362,24 @@ class Assistant:
         return model is None or not model.refuses(vector)
 
     @staticmethod
-    def _verdict(question: str, passages: list[Passage], citations: Sequence[Citation]) -> verdict.Verdict | None:
-        lines = [(c.quote, c.section) for c in citations] + [
+    def _verdict_lines(passages: list[Passage], citations: Sequence[Citation]) -> list[tuple[str, str]]:
+        """What a verdict may rest on: the quoted lines, then the lines of the three best passages."""
+        return [(c.quote, c.section) for c in citations] + [
             (line, p.chunk.section) for p in passages[:3] for line in p.text.split("\n") if line.strip()]
-        return verdict.decide(question, lines)
+
+    def _verdict(self, question: str, passages: list[Passage], citations: Sequence[Citation]) -> verdict.Verdict | None:
+        lines = self._verdict_lines(passages, citations)
+        return verdict.decide(question, lines) or verdict.listed(question, lines)
 
     def _with_verdict(self, question: str, passages: list[Passage], text: str,
                       citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
-        found = self._verdict(question, passages, citations) or verdict.premise_differs(
-            question, [c.quote for c in citations])
+        lines = self._verdict_lines(passages, citations)
+        coverage = verdict.decide(question, lines)
+        premise = None if coverage else verdict.premise_differs(question, [c.quote for c in citations])
+        coverage = coverage or (None if premise else verdict.listed(question, lines))
+        found = verdict.oriented(coverage, question) if coverage else premise
         if found is None:
             return text, citations
         body = text.split("\n")

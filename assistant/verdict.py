@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from assistant.japanese import normalise_key
 
 # 「…できますか」「…ですよね」, and spoken forms: …ます？ and a potential verb ending in る？
-_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね)(?:ね|な)?[?？。]?\s*$"
+_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね|ませんよね)(?:ね|な)?[?？。]?\s*$"
                      r"|(?:ます|(?:[えけせてねべめれ]|でき)る)[?？]\s*$")
 _EXCLUSION = re.compile(r"([^。（(]{2,80}?)(?:を|は)除く")
 # A list of what is not covered (「■ 対象外経費（以下の経費については…対象外とする）」): an item's own 「（…は除く）」
@@ -143,6 +143,107 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
         if _INSIDE_PREF_REQUIRED.search(key) and _CASE_OTHER_PREF.search(q):
             return Verdict("いいえ", "対象外です（所在都道府県内に事業所があることが要件です）", line)
     return None
+
+
+# A coverage question (「…は対象になりますか」「…に使えますか」「…できますか」) about something a list names.
+_COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ")
+# Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
+_COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
+# Words every question about the programme shares: naming them says nothing about the asker's case.
+_PROGRAMME_WORDS = {"サテライトオフィス", "テレワーク", "交付金", "対象", "事業", "施設", "経費", "地方公共団体", "申請", "整備",
+                    "運営", "交付", "支援", "場合", "資料", "可能", "予定", "検討", "一部", "企業", "団体", "町", "市"}
+_KANA_BETWEEN_KANJI = re.compile(r"(?<=[一-龥])[ぁ-ん](?=[一-龥])")
+_TERM = re.compile(r"[一-龥]{2,}|[ァ-ヶー]{3,}")
+
+
+def _compound_key(text: str) -> str:
+    """A key in which 「基金に積み立て」 and 「基金積立金」, 「特定の個人」 and 「特定個人」 meet: a single kana
+    between two kanji (a particle or okurigana) dropped. Only for matching; nothing quoted is changed."""
+    key = normalise_key(text)
+    for _ in range(2):  # 「積み立て」: one pass drops み, the next nothing more; two passes settle alternations
+        key = _KANA_BETWEEN_KANJI.sub("", key)
+    return key
+
+
+def _case_terms(question: str) -> set[str]:
+    return {t for t in _TERM.findall(_compound_key(question)) if t not in _PROGRAMME_WORDS}
+
+
+def _shared(terms: set[str], key: str) -> list[str]:
+    """The longest pieces of the case's words that the line's key holds (「交付金の一部を町の基金に積み立て」
+    meets 「基金積立金」 in 「基金積立」), programme words left out."""
+    pieces = []
+    for term in terms:
+        least = 3 if re.fullmatch(r"[ァ-ヶー]+", term) else 2
+        i = 0
+        while i <= len(term) - least:
+            j = next((j for j in range(len(term), i + least - 1, -1) if term[i:j] in key), None)
+            if j is None:
+                i += 1
+                continue
+            piece = term[i:j]
+            # a programme word, a piece of one (「付金」 of 交付金 in 「貸付金」) or programme words run together
+            # (「交付対象事業費」) say nothing about the case
+            rest = piece
+            for word in sorted(_PROGRAMME_WORDS, key=len, reverse=True):
+                rest = rest.replace(word, "")
+            if rest != piece:
+                rest = re.sub(r"[費金額等]", "", rest)  # what is left of 「交付対象事業費」 once its programme words go
+            if len(rest) >= 2 and not any(piece in word and word in term for word in _PROGRAMME_WORDS):
+                pieces.append(piece)
+            i = j
+    return sorted(set(pieces), key=len, reverse=True)
+
+
+def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
+    """The weakest verdict, asked after `decide` and `premise_differs` have found nothing: the line that names
+    the asker's case most specifically, in a list of what is covered (→ はい) or of what is not (対象外 → いいえ). Specificity is the length of the case's words the line shares; a line of the
+    covered list wins a tie, since it names the item itself where an exclusion names a category
+    (「お試しテレワークに係る旅費」 listed, against 「特定の個人に対する給付経費」)."""
+    if not _YES_NO.search(question.strip()) or not _COVERAGE_ASK.search(question):
+        return None
+    terms = _case_terms(question)
+    best: tuple[int, bool, str, list[str]] | None = None
+    previous = ("", "")
+    for entry in lines:
+        line, section = (entry, "") if isinstance(entry, str) else entry
+        heading = section.split(" > ")[-1]
+        # a list's label may sit on the line before (「・補助対象者：…及」 then 「び中核市を除く）又は…」)
+        context = f"{previous[0]}{line}" if previous[1] == section else line
+        previous = (line, section)
+        excluded = bool(_EXCLUDED_LIST.search(heading) or re.search(r"対象外", line))
+        covered = not excluded and bool(_COVERED_LIST.search(heading) or _COVERED_LIST.search(context))
+        if not (excluded or covered):
+            continue
+        shared = _shared(terms, _compound_key(line))
+        score = sum(len(t) for t in shared)
+        if score >= 4 and (best is None or (score, covered) > (best[0], best[1])):
+            best = (score, covered, line, shared)
+    if best is None:
+        return None
+    _, covered, line, _ = best
+    # the reason points at the quoted line that follows; the shared pieces are evidence, not words to show
+    if covered:
+        return Verdict("はい", "対象となり得ます（資料で対象として挙げられています）", line)
+    return Verdict("いいえ", "原則として対象外です（資料で対象外とされています）", line)
+
+
+# The asker presumes the case is not covered (「…は対象外ですよね？」「やっぱり無理でしょうか」): a verdict about
+# coverage then answers that presumption, so its はい/いいえ turn round.
+_PRESUMES_NOT = re.compile(r"(?:対象外|ダメ|だめ|無理|でき(?:ない|ません)|使えない|認められない|不可)(?!では|じゃ|には|とは)")
+
+
+def oriented(found: Verdict, question: str) -> Verdict:
+    """`found` (はい = covered, いいえ = not) as the answer to the question as put: 「対象外ですよね？」 about a
+    covered case is answered いいえ."""
+    from assistant.question_parts import asking_sentence
+
+    asking = asking_sentence(question)
+    # after a contrast (「…と書いてあった気がするんですが、この委託費に使えますか？」) only the part that asks
+    asking = re.split(r"(?:が|けど|けれど|けれども)、", asking)[-1]
+    if not _PRESUMES_NOT.search(normalise_key(asking)):
+        return found
+    return Verdict({"はい": "いいえ", "いいえ": "はい"}.get(found.word, found.word), found.reason, found.line)
 
 
 # 「…ですよね？」「…という理解で合っていますか」「…と聞いたのですが本当ですか」: the asker states something and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verdict import decide
+from assistant.verdict import Verdict, decide, listed, oriented
 
 EXCLUSION = "補助対象者：市町村（政令市及び中核市を除く）"
 EXCEPTION = "支援対象者の要件：官公庁等（第三セクターのうち、出資金が10億円未満の法人を除く。）ではないこと。"
@@ -115,3 +115,45 @@ def test_a_company_of_the_same_municipality_is_not_from_outside_it(case):
     line = "①②③事業の対象となるサテライトオフィス等を利用する区域外の企業進出を支援する"
     found = decide(f"{case}が新しい施設に入居します。進出支援金を出せますかね？", [line])
     assert found is not None and found.word == "いいえ"
+
+
+COVERED = ("対象経費の例", "広報経費 研修会経費 ドローン撮影料（委託等） その他 等")
+NOT_COVERED = ("■ 対象外経費（以下の経費は対象外とする）", "- 貸付金、積立預金、特定の団体への寄附金")
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("ドローン撮影を委託したいのですが、その委託料も対象になりますか？", "はい"),
+        ("余った分を積立預金に回すことはできますか？", "いいえ"),
+        # only programme words in common: nothing names the case
+        ("サテライトオフィスの事業で交付金の対象経費は使えますか？", None),
+        # not a yes/no question
+        ("ドローン撮影の委託料はどう扱いますか？", None),
+    ],
+)
+def test_a_listed_item_is_covered_or_not_by_the_list_that_names_it(question, word):
+    found = listed(question, [(COVERED[1], COVERED[0]), (NOT_COVERED[1], NOT_COVERED[0])])
+    assert (found.word if found else None) == word
+
+
+def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
+    covered = ("<取組例>", "- 研修受講者の交通費の補助")
+    excluded = ("■ 対象外経費", "- 特定団体への寄附及びそれに類するもの")
+    question = "研修受講者の交通費を補助したいのですが、特定団体への寄附にあたるので使えませんよね？"
+    found = listed(question, [(excluded[1], excluded[0]), (covered[1], covered[0])])
+    assert found is not None and found.word == "はい" and found.line == covered[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("この経費は対象外ですよね？", "いいえ"),  # presumed not covered, found covered
+        ("この経費はやっぱり無理でしょうか。", "いいえ"),
+        ("この経費は使えますか？", "はい"),
+        # the presumption before a contrast is the asker's story; the part that asks is neutral
+        ("対象外と書いてあった気がするんですが、この経費に使えますか？", "はい"),
+    ],
+)
+def test_a_coverage_verdict_answers_the_question_as_put(question, word):
+    assert oriented(Verdict("はい", "対象となり得ます", "line"), question).word == word
