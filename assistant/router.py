@@ -27,6 +27,7 @@ from assistant.calculators.checks import (
 )
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
 from assistant.calculators.examples import (
+    example_at_type,
     example_burdens,
     examples_of,
     named_examples,
@@ -873,6 +874,16 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if kpi:
             return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0), (), None)
     named = named_examples(text)
+    kinds = [k for k in ("高水準", "標準") if k in text]
+    if (kinds and re.search(r"国費|交付額|いくら|多|少な|差|違", text)
+            and not re.search(r"負担|持ち出し|合計|合わせ|足し|総額|総計|全部で", text)):
+        # an adopted example at the other type (「同じ事業が高水準タイプで採択されていたら国費は？」); a short
+        # follow-up takes the example the turn before named
+        previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
+        shown = named or (named_examples(previous) if len(text) <= 60 and re.search(r"事例|採択", previous) else [])
+        other = [e for e in shown if e.grant_type is not None and any(k != e.grant_type for k in kinds)]
+        if other:
+            return Route("example_at_type", example_at_type(other, kinds), (), None)
     if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
         return Route("example_burdens", example_burdens(named), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:

@@ -131,3 +131,39 @@ def sum_examples_of(examples: list[Example], fields: list[str]) -> Calculation:
         formula="\n".join(part.formula for part in parts),
         summary=" ".join(part.summary for part in parts),
         rules=tuple(dict.fromkeys(r for part in parts for r in part.rules)), steps=steps)
+
+
+def example_at_type(examples: list[Example], kinds: list[str]) -> Calculation:
+    """What each named example's 国費 would have been at the other type (its 交付対象事業費 × that type's rate,
+    千円未満 truncated as the examples write it), and how much more or less than the 国費 it was adopted with."""
+    from assistant.calculators.common import floor_to, rate_of
+    from assistant.calculators.rules import integer
+
+    steps: list[Step] = []
+    sentences = []
+    changes = []
+    for e in examples:
+        kind = next(k for k in kinds if k != e.grant_type)
+        rate, rate_rule = rate_of(kind)
+        national = floor_to(e.eligible * rate, integer("national_truncation"))
+        change = national - e.national
+        changes.append(change)
+        steps.append(Step("band", f"{e.prefecture}{e.municipality}：交付対象事業費{e.eligible // 1000:,}千円、国費{e.national // 1000:,}千円"
+                          f"（{e.grant_type}タイプ）", {}, e.eligible, _as_rule(e)))
+        steps.append(Step("rate", f"{kind}タイプなら：{e.eligible // 1000:,}千円 × {rate.numerator}/{rate.denominator} = "
+                          f"{national // 1000:,}千円", {}, national, rate_rule))
+        steps.append(Step("difference", f"差：{national // 1000:,}千円 − {e.national // 1000:,}千円 = {change // 1000:+,}千円",
+                          {}, change))
+        more = "多い" if change > 0 else "少ない"
+        sentences.append(f"{e.municipality}の事例が{kind}タイプなら国費は{national // 1000:,}千円（{fy(national)}）で、"
+                         f"実際の{e.grant_type}タイプの国費{e.national // 1000:,}千円より{abs(change) // 1000:,}千円（{fy(abs(change))}）{more}計算です。")
+        if e.project5:  # a ⑤ project's cap is on its 交付対象事業費, whatever the type
+            cap = integer("project5_cap")
+            within = e.eligible <= cap
+            steps.append(Step("gate", f"⑤の1プロジェクト上限：{e.eligible // 1000:,}千円 ≦ {fy(cap)}：{'○' if within else '×'}",
+                              {}, within, rule("project5_cap")))
+            sentences.append(f"⑤の1プロジェクトの上限（交付対象事業費{fy(cap)}）{'の範囲内です' if within else 'を超えています'}。")
+    return Calculation(
+        kind="example_at_type", inputs={"団体": "・".join(e.municipality for e in examples), "タイプ": "・".join(kinds)},
+        result={"国費の差": sum(changes)}, formula="\n".join(f"・{s.label}" for s in steps), summary="".join(sentences),
+        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))

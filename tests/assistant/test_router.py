@@ -321,3 +321,16 @@ def test_b1_room_with_b2_kept_and_whether_the_estimate_fits(b2, b1):
     room = (total // 2 - b2) * 10_000
     assert r.calculation.result["B1の上限（未満）"] == room
     assert ("収まっていません" in r.calculation.summary) == (b1 * 10_000 >= room)
+
+
+def test_an_adopted_example_at_the_other_type_is_its_cost_at_that_rate():
+    from assistant.calculators.examples import adopted_examples
+
+    for example in [e for e in adopted_examples() if e.grant_type][:4]:
+        other = "標準" if example.grant_type == "高水準" else "高水準"
+        rate = (1, 2) if other == "標準" else (3, 4)
+        expected = example.eligible * rate[0] // rate[1] // 1000 * 1000 - example.national  # 千円未満 truncated
+        history = [Turn("user", f"{example.municipality}の採択事例の交付対象事業費はいくら？"), Turn("assistant", "…")]
+        r = route(f"それが{other}タイプで採択されていたら国費は？", history)
+        assert r is not None and r.calculation is not None, example.municipality
+        assert r.calculation.result["国費の差"] == expected
