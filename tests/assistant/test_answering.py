@@ -112,6 +112,8 @@ def test_search_keys_are_normalised_but_circled_numbers_survive():
     assert normalise_key("⑤事業　ＡＢＣ１２３") == "⑤事業 abc123"
     assert "⑤" in query_tokens("⑤事業の上限は？")
     assert "東京圏" in expand_synonyms("首都圏の自治体")
+    # organisations' short names reach the legal names the documents list
+    assert "農業協同組合" in expand_synonyms("地元のjaと組みたい") and "商工会議所" in expand_synonyms("商議所")
     assert query_tokens("教えてください") == []
     # PDF-spaced labels and units are closed up in keys: 「経費 B 2」「5 割未満」 are found as B2 / 5割
     assert normalise_key("経費 B 2 は 5 割未満、25 点以上") == "経費 b2 は 5割未満、25点以上"
