@@ -38,7 +38,8 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("points", re.compile(r"何点|点数|満点|配点"), re.compile(r"\d+\s*点")),
     ("rate", re.compile(r"補助率|交付率|交付割合|割合|比率|何割|何%|何パーセント|負担率|措置率"),
      re.compile(r"\d+\s*/\s*\d+|\d+(?:\.\d+)?\s*%|\d+\s*割|(?<![\d.])0\.\d+")),
-    ("count", re.compile(r"いくつ|何施設|何社|何団体|何地域|何名|何人|何か所|何カ所|何件|何事業"),
+    # 「参加企業数は？」「出展団体の数は？」 ask a count as much as 「何社」 does
+    ("count", re.compile(r"いくつ|何施設|何社|何団体|何地域|何名|何人|何か所|何カ所|何件|何事業|(?:企業|団体|社|者|件|施設)の?数(?:は|を|が|って|も|[?？])"),
      re.compile(r"\d+\s*(?:施設|社|団体|地域|名|人|か所|カ所|件|事業)")),
     ("date", re.compile(r"いつ|何月|何日|期間|何年|締切|締め切り|期限|スケジュール"),
      re.compile(r"\d+\s*月\s*\d*\s*日?|\d{4}\s*年|令和\s*\d+\s*年|\d+\s*か?ヶ?カ?年|年度末")),

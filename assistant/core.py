@@ -82,6 +82,20 @@ def _key_fact_first(text: str, citations: tuple[Citation, ...]) -> tuple[str, tu
 CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this length (CV gain 17 at 250, 23 at 400, 24 at 550)
 
 
+def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
+    """One card may answer a question of several parts only if each part asks a kind of fact (a count, an
+    amount …) that the card's statement states; a part asking something else (「どこの課の担当で」) keeps the
+    answer built part by part."""
+    if len(parts) <= 1:
+        return True
+    statement = normalise_key(card.fact.statement)
+    for part in parts:
+        wanted = extract.expected_type(part)
+        if wanted is None or not wanted[1].search(statement):
+            return False
+    return True
+
+
 def _card_draft(card: facts.Match, lines: extract.Draft) -> extract.Draft:
     """A fact card as the answer: its statement with its quoted lines cited, then the lines the line-by-line
     answer found that the card does not already quote (the detail a statement leaves out), within
@@ -291,6 +305,8 @@ class Assistant:
                 draft = replace(draft, relevance=MIN_RELEVANCE)  # kept: the decision found it answerable
         if draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE:
             card = self._card(asked, passages, draft, top_card)
+            if card is not None and not _card_answers_each_part(card, parts):
+                card = None  # a question asking several things keeps the answer built part by part
             if card is not None:  # the fact the question asks, stated whole, in place of the lines found one by one
                 draft = _card_draft(card, draft)
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:

@@ -43,11 +43,14 @@ def split_question(question: str) -> list[str]:
                 pending += sentence
             continue
         pieces = _split_sentence(sentence)
-        pieces[0] = pending + pieces[0]
-        pending = ""
+        if len(pieces) == 1:
+            pieces[0] = pending + pieces[0]  # a question after the story: the story is its context
+            pending = ""
         parts.extend(pieces)
-    if pending:
+    if pending and not parts:
         parts.append(pending)
+    # (a story before a sentence that asks several things is the whole question's context: the whole question
+    # is searched with it, each part without it)
     parts = [p for p in parts if p]
     if len(parts) > MAX_PARTS or len(parts) < 2:
         return [question]
@@ -58,9 +61,13 @@ def split_question(question: str) -> list[str]:
 
 def _split_sentence(sentence: str) -> list[str]:
     pieces = [p for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
+    # a topic before the asking clauses (「…事業って、どこの課の担当で、予算はいくらか」) goes with each of them
+    topic = ""
+    while len(pieces) > 2 and not INTERROGATIVE.search(pieces[0]):
+        topic += pieces.pop(0) + "、"
     # 「どの段階で、何を提出すれば」 is one question: a clause of an interrogative and a word or two is an adverbial.
     if len(pieces) == 2 and all(INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
-        return pieces
+        return [topic + p for p in pieces]
     m = _TWO_NOUNS.match(sentence)
     # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs.
     if m and not INTERROGATIVE.search(m.group("pre")) and not (expected_type(m.group("x")) and expected_type(m.group("y"))):
