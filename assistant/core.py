@@ -455,7 +455,7 @@ class Assistant:
     def _focused_queries(self, asked: Question, passages: list[Passage]) -> list[str]:
         """Searches that keep a long question's point in view: the sentence that asks, when a story about the
         asker's town comes before it (the story's words otherwise outweigh it), and each programme the question
-        names that the documents describe but no passage found holds (with the asking sentence)."""
+        names that the documents describe but no passage found holds."""
         queries = []
         if len(asked.parts) == 1 and asked.asking.strip() != asked.text.strip():
             queries.append(asked.asking)
@@ -463,7 +463,7 @@ class Assistant:
         for name in asked.names:
             aliases = programme_aliases(name)
             if any(a in self._corpus_key for a in aliases) and not any(a in k for a in aliases for k in keyed):
-                queries.append(f"{name} {asked.asking}")
+                queries.append(name)  # the name alone: with the asking sentence, the sentence's words outweigh it
         return queries
 
     def _with_passages_for(self, parts: list[str], carried: str, passages: list[Passage]) -> list[Passage]:
@@ -634,7 +634,8 @@ class Assistant:
         for name in asked.names:
             if not any(alias in self._corpus_key for alias in programme_aliases(name)):
                 return f"資料には「{name}」についての記載がありません。"
-            if not any(alias in k for alias in programme_aliases(name) for k in keyed):
+            # a programme named only in the asker's story (「…④の進出支援金も出しました。今度…」) is context
+            if name in asked.asking and not any(alias in k for alias in programme_aliases(name) for k in keyed):
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
         unstated = scope.amount_not_stated(asked.asking, passages)  # the sentence that asks, not the story
         if unstated:

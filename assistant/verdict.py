@@ -44,6 +44,8 @@ _OUTSIDE_REQUIRED = re.compile(r"区域外の")
 _CASE_INSIDE = re.compile(r"(?:市内|町内|村内|区域内|当市|当町|当村|地元|同じ市|同じ町)(?:に|の)?(?:本社|本店|本拠|所在|ある|会社|企業|事業者)")
 _INSIDE_PREF_REQUIRED = re.compile(r"所在都道府県内に事業所")
 _CASE_OTHER_PREF = re.compile(r"隣の県|他県|県外|他の都道府県|別の県|隣県")
+_OUTSIDE_PREF_REQUIRED = re.compile(r"所在都道府県外の(?:企業|団体|法人)")
+_CASE_SAME_PREF = re.compile(r"同じ県内|同じ県の|同県内?の|県内の(?:隣|別|他)|県内に(?:本社|本店|事業所)")
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
             return Verdict("いいえ", "対象外です（区域外の企業・団体が対象です）", line)
         if _INSIDE_PREF_REQUIRED.search(key) and _CASE_OTHER_PREF.search(q):
             return Verdict("いいえ", "対象外です（所在都道府県内に事業所があることが要件です）", line)
+        if _OUTSIDE_PREF_REQUIRED.search(key) and _CASE_SAME_PREF.search(q):
+            return Verdict("いいえ", "該当しません（所在都道府県外の企業であることが要件です）", line)
     return None
 
 
