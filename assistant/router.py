@@ -112,7 +112,8 @@ def _percent(text: str) -> str | None:
 
 
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点")
-_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:が|とも|は)?\s*(?:すべて|全て|いずれも|各|それぞれ)?\s*(\d+)\s*点")
+_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の観点)?(?:が|とも|は)?\s*(?:すべて|全て|いずれも|各|それぞれ)?\s*"
+                                 r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
@@ -884,7 +885,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         other = [e for e in shown if e.grant_type is not None and any(k != e.grant_type for k in kinds)]
         if other:
             return Route("example_at_type", example_at_type(other, kinds), (), None)
-    if named and re.search(r"負担", text) and re.search(r"事例|採択", text):
+    if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない", text) and re.search(r"事例|採択", text):
         return Route("example_burdens", example_burdens(named), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
         # the burden asked right after a turn naming an adopted example: that example's local share

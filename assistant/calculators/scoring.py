@@ -125,8 +125,11 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
         national = floor_to(yen(inputs, "交付対象事業費") * rate, integer("national_truncation"))
         national_note = (f"\n・国費：{format_yen(yen(inputs, '交付対象事業費'))} × {rate.numerator}/{rate.denominator}"
                          f"（{adopted}タイプ）= {format_yen(national)}")
-        summary += f"国費は{format_yen(national)}です（{adopted}タイプの補助率{rate.numerator}/{rate.denominator}）。"
-        extra_rules, result_extra = (rate_rule,), {"国費": national}
+        local = yen(inputs, "交付対象事業費") - national
+        national_note += f"\n・地方負担：{format_yen(yen(inputs, '交付対象事業費'))} − {format_yen(national)} = {format_yen(local)}"
+        summary += (f"国費は{format_yen(national)}、地方負担は{format_yen(local)}です"
+                    f"（{adopted}タイプの補助率{rate.numerator}/{rate.denominator}）。")
+        extra_rules, result_extra = (rate_rule,), {"国費": national, "地方負担": local}
     if decision == "不採択":
         unmet = optional(inputs, "満たさない申請要件")
         summary = (f"申請要件に「×」があるため{f'（{unmet}）' if unmet else ''}D評価となり、点数（{total}点）にかかわらず不採択です。"
@@ -174,6 +177,10 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
     summary = (f"⑤事業は{total}点で{letter}評価となり、採択となります（採択ラインは「B」評価以上）。" if adopted else
                f"⑤事業は{total}点で{letter}評価となり、不採択です（採択ラインは「B」評価以上）。")
     result: dict[str, object] = {"評価": letter, "採択区分": decision, "合計点": total}
+    if not adopted and not cross:  # how far the line is: B needs p5_grade_b points
+        short = integer("p5_grade_b") - total
+        summary += f"B評価（{integer('p5_grade_b')}点以上）まであと{short}点必要です。"
+        result["採択までの不足点"] = short
     if adopted and kind is not None:
         summary = f"⑤事業は{total}点で{letter}評価となり、{_rated(kind + 'タイプで採択')[0]}の見込みです（①～④と同じタイプ、採択は「B」評価以上）。"
         result["採択タイプ"] = kind

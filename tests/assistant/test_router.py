@@ -334,3 +334,14 @@ def test_an_adopted_example_at_the_other_type_is_its_cost_at_that_rate():
         r = route(f"それが{other}タイプで採択されていたら国費は？", history)
         assert r is not None and r.calculation is not None, example.municipality
         assert r.calculation.result["国費の差"] == expected
+
+
+@pytest.mark.parametrize(("each", "items"), [(1, 6), (2, 4)])
+def test_a_project5_sheet_of_equal_items_with_an_adjective_before_the_points(each, items):
+    # 「基礎項目のN つの観点がすべて最低の1点」: the items times the points, whatever words sit between
+    r = route(f"⑤の審査で、基礎項目の{items}つの観点がすべて最低の{each}点、付加項目は0点、マイナンバーの加点はなしとします。採択されますか？")
+    assert r is not None and r.calculation is not None
+    total = each * items
+    assert r.calculation.result["合計点"] == total
+    if total < 10:  # the ⑤ adoption line is B (10 points and more)
+        assert r.calculation.result["採択までの不足点"] == 10 - total
