@@ -51,7 +51,7 @@ from assistant.calculators.plan import (
     read_plan,
 )
 from assistant.calculators.rules import fraction, integer
-from assistant.calculators.scoring import adoption_of_grade
+from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import read_quantities
@@ -860,6 +860,12 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         applied = "高水準" if re.search(r"高水準(?:タイプ)?で(?:申請|出)", text) else (
             "標準" if re.search(r"標準(?:タイプ)?で(?:申請|出)", text) else None)
         return Route("adoption_of_grade", adoption_of_grade(letter, applied), (), None)
+    if re.search(r"最低(?:でも)?何点|何点以上|何点あれば|何点必要|何点取れば|何点以下|何点未満", text) and not _POINTS.search(text) \
+            and not _P5_WORDS.search(text):
+        bonus = _bonus(text)
+        if bonus is not None:  # the least raw total for each outcome, the bonus from the stated 申請率
+            rate = _percent(text) if re.search(r"マイナンバー|申請率", text) and not _BONUS_POINTS.search(text) else None
+            return Route("score_needed", score_needed(Fraction(rate), None) if rate else score_needed(None, bonus), (), None)
     users, outside = first("利用者数"), first("県外利用者数")
     scored = re.search(r"\d+\s*点", text) and re.search(r"採択|評価|結果|どうな|見込", text)
     if users and outside and outside <= users and not scored:  # with a score, the share is the adoption's gate

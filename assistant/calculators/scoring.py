@@ -8,7 +8,7 @@ from fractions import Fraction
 from assistant.calculators.amounts import format_yen
 from assistant.calculators.common import count, floor_to, grant_type, optional, percent, rate_of, yen
 from assistant.calculators.rules import fraction, integer, integers, rule
-from assistant.types import Calculation, Rule
+from assistant.types import Calculation, Rule, Step
 
 
 def _flag(value: object) -> bool:
@@ -258,3 +258,27 @@ def migrants_minimum(inputs: Mapping[str, object]) -> Calculation:
         summary=f"高水準タイプでは移住者数のKPIを{minimum}人以上に設定する必要があります（人口{population:,}人の0.01% = {float(exact):g}人）。",
         rules=(rule("kpi_high_migrants"),),
     )
+
+
+def score_needed(rate: Fraction | None, bonus: int | None) -> Calculation:
+    """The least raw total of the 12 viewpoints for each outcome, given the My Number bonus (from the 12月末
+    申請率, or stated): 高水準 needs 「A」, any adoption 「C」; below that, 不採択."""
+    steps: list[Step] = []
+    used = [rule("grade_a"), rule("grade_c"), rule("adopt_high")]
+    if bonus is None:
+        found = mynumber_bonus({"12月末申請率": f"{float(rate or 0):g}%"})
+        bonus = int(found.result["加点"])  # type: ignore[call-overload]
+        steps.append(Step("band", f"加点：{found.formula}", {}, bonus, rule("mynumber_bands")))
+        used.append(rule("mynumber_bands"))
+    high = max(0, integer("grade_a") - bonus)
+    adopt = max(0, integer("grade_c") - bonus)
+    steps.append(Step("difference", f"高水準タイプ（A評価 {integer('grade_a')}点以上）：{integer('grade_a')} − 加点{bonus} = 素点{high}点以上",
+                      {}, high, rule("grade_a")))
+    steps.append(Step("difference", f"採択（C評価 {integer('grade_c')}点以上）：{integer('grade_c')} − 加点{bonus} = 素点{adopt}点以上",
+                      {}, adopt, rule("grade_c")))
+    summary = (f"加点{bonus}点なら、高水準タイプでの採択には12観点の素点{high}点以上（加点後{integer('grade_a')}点以上のA評価）が必要です。"
+               f"素点{adopt}～{high - 1}点は標準タイプでの採択、素点{adopt - 1}点以下は不採択です（申請要件に「×」があれば点数にかかわらず不採択）。")
+    return Calculation(
+        kind="score_needed", inputs={"加点": bonus, **({"12月末申請率": f"{float(rate):g}%"} if rate is not None else {})},
+        result={"高水準に必要な素点": high, "採択に必要な素点": adopt, "加点": bonus},
+        formula="\n".join(f"・{s.label}" for s in steps), summary=summary, rules=tuple(dict.fromkeys(used)), steps=tuple(steps))

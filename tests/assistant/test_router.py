@@ -345,3 +345,12 @@ def test_a_project5_sheet_of_equal_items_with_an_adjective_before_the_points(eac
     assert r.calculation.result["合計点"] == total
     if total < 10:  # the ⑤ adoption line is B (10 points and more)
         assert r.calculation.result["採択までの不足点"] == 10 - total
+
+
+@pytest.mark.parametrize(("rate", "bonus"), [(50, 0), (57, 1), (65, 2), (75, 3)])
+def test_the_least_raw_score_for_each_outcome_takes_the_bonus_from_the_rate(rate, bonus):
+    r = route(f"高水準タイプで申請予定です。12月末のマイナンバーカード申請率は{rate}%の見込みです。素点が最低何点あれば高水準で採択されますか？")
+    assert r is not None and r.calculation is not None
+    # A (23 points and more) for 高水準 and C (18 and more) for any adoption, the bonus counted in
+    assert r.calculation.result["高水準に必要な素点"] == 23 - bonus
+    assert r.calculation.result["採択に必要な素点"] == 18 - bonus
