@@ -58,7 +58,9 @@ _CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|
                          r"|である|だと|には|では|って|という|といった|ような|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
-_CLAUSE_WORDS = re.compile(r"って|この|その|あの|まだ|うちは|うちの|うちで|では|には|とは")
+# (also fillers and time words that open a follow-up or a name: 「じゃあ標準タイプ」「これまでの…交付金」)
+_CLAUSE_WORDS = re.compile(r"って|この|その|あの|まだ|うちは|うちの|うちで|では|には|とは|じゃあ|じゃ|それなら|なら|あと"
+                           r"|これまでの|今までの|従来の|以前の|前の|旧")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
 # Words for a kind of funding rather than one programme (「他の国庫補助金を併用できますか」 asks about a rule the
 # documents state: 国の補助金等を受けている事業の経費は対象外).
@@ -384,6 +386,7 @@ def programme_names(question: str) -> list[str]:
     return [
         n for n in names
         if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")
+        and not re.search(r"どの|どんな|何", n)  # 「…はどの交付金を」 asks which one: it names none
     ]
 
 

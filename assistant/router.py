@@ -899,7 +899,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         earlier_named = named_examples(_n(previous))
         if earlier_named and re.search(r"事例|採択", _n(previous)):
             return Route("example_burdens", example_burdens(earlier_named), (), None)
-    if re.search(r"合計|合わせ|足し|足す|総額|総計|全部で", text) and (len(named) >= 2 or re.search(r"事例", text)):
+    if (re.search(r"合計|(?<!組み)合わせ|足し|足す|総額|総計|全部で", text) and (len(named) >= 2 or re.search(r"事例", text))
+            and re.search(r"国費|事業費|いくら|金額|千円|万円", text)):  # a sum of money asked, not 「組み合わせた事業」
         chosen = examples_of(text)
         fields = [f for f in ("交付対象事業費", "国費") if f in text] or ["国費"]
         if chosen:

@@ -155,7 +155,9 @@ _COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|�
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
 # Words every question about the programme shares: naming them says nothing about the asker's case.
 _PROGRAMME_WORDS = {"サテライトオフィス", "テレワーク", "交付金", "対象", "事業", "施設", "経費", "地方公共団体", "申請", "整備",
-                    "運営", "交付", "支援", "場合", "資料", "可能", "予定", "検討", "一部", "企業", "団体", "町", "市"}
+                    "運営", "交付", "支援", "場合", "資料", "可能", "予定", "検討", "一部", "企業", "団体", "町", "市",
+                    # who funds it, not what is funded
+                    "総務省", "内閣府", "内閣官房", "補助", "補助金", "助成", "国費"}
 _KANA_BETWEEN_KANJI = re.compile(r"(?<=[一-龥])[ぁ-ん](?=[一-龥])")
 _TERM = re.compile(r"[一-龥]{2,}|[ァ-ヶー]{3,}")
 
@@ -204,7 +206,12 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
     the asker's case most specifically, in a list of what is covered (→ はい) or of what is not (対象外 → いいえ). Specificity is the length of the case's words the line shares; a line of the
     covered list wins a tie, since it names the item itself where an exclusion names a category
     (「お試しテレワークに係る旅費」 listed, against 「特定の個人に対する給付経費」)."""
-    if not _YES_NO.search(question.strip()) or not _COVERAGE_ASK.search(question):
+    from assistant.question import INTERROGATIVE
+    from assistant.question_parts import asking_sentence
+
+    asking = asking_sentence(question)
+    # a question that asks what, when or how (「どんな成果が…書かれていますか」) is no yes/no question
+    if not _YES_NO.search(question.strip()) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
         return None
     terms = _case_terms(question)
     best: tuple[int, bool, str, list[str]] | None = None
