@@ -113,12 +113,23 @@ def _amounts(t: str) -> list[tuple[int, int, int]]:
 def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) -> str | None:
     """The role of the nearest cue word before `start` (within 30 characters, not before `floor`)."""
     window = text[max(floor, start - 30) : start]
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None  # (end, start, role) of the nearest cue
+    specific: tuple[int, str] | None = None
     for role, pattern in cues:
         for m in re.finditer(pattern, window):
             if best is None or m.end() > best[0]:
-                best = (m.end(), role)
-    return best[1] if best else None
+                best = (m.end(), m.start(), role)
+            if role in _PROJECT_ROLES and (specific is None or m.end() > specific[0]):
+                specific = (m.end(), role)
+    # 「⑤も同時申請で1本（事業費2,400万円）」: the generic word opening a bracket names the amount of the project
+    # named just before in the same clause (a list mark 「③旧体育館（定員55人）が整備費…」 is no project)
+    if best and specific and window[best[1] : best[0]] in ("事業費", "総事業費") and re.search(r"[（(]\s*$", window[: best[1]]) \
+            and not re.search(r"[、。]", window[specific[0] : best[1]]):
+        return specific[1]
+    return best[2] if best else None
+
+
+_PROJECT_ROLES = ("⑤事業費", "③事業費")
 
 
 @lru_cache(maxsize=512)

@@ -51,6 +51,8 @@ class Plan:
     grant_type: str | None = None
     # The 2021 交付金: 8割 of the local burden was covered by the 地方創生臨時交付金 (the 実質的な地方負担 asked)
     temporary_grant: bool = False
+    # the asker wants to know what the caps and count limits leave out (「交付対象から外れる額」)
+    excluded_asked: bool = False
 
     @property
     def empty(self) -> bool:
@@ -110,6 +112,11 @@ def read_plan(question: str) -> Plan:
     elif not soft_only:
         plan = replace(plan, facilities=_facilities(t, capacities, [q for q in costs if not in_soft_part(q)],
                                                     has_amounts=any(q.unit == "円" for q in qs)))
+    if not about5 and (kpi := of_role(qs, "KPI企業数")):
+        plan = replace(plan, kpi_companies=kpi[0].value)  # limits ④ (and ⑤) in number
+    if not about5 and (tagged := of_role(qs, "⑤事業費")):
+        # ⑤ applied for with a facility plan (同時申請): the amounts named as ⑤'s are its projects
+        plan = replace(plan, projects5=tuple(q.value for q in tagged))
     companies = of_role(qs, "社数")
     if companies and re.search(r"進出支援|支援金|④", t):
         # the rule's cap named in passing (「上限100万円の範囲内で1社あたり70万円」) is not the amount paid
@@ -139,7 +146,8 @@ def read_plan(question: str) -> Plan:
     soft_to_cap = soft_start is not None and not soft and not plan.promotion3 and bool(
         _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (
             _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
-    plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap)
+    plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap,
+                   excluded_asked=bool(re.search(r"外れ|対象外|対象から|はみ出|カットされ|削られ|超過", t)))
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
         plan = replace(plan, eligible_given=given[0].value)
@@ -309,7 +317,23 @@ def run(plan: Plan, kind: str) -> Outcome:
         steps.append(Step("cap", f"③活用促進事業：{label}min({fy(total3)}, 上限{fy(cap3)}) = {fy(eligible3)}",
                           {"事業費": total3}, eligible3, rule("cap_project3")))
         eligible_parts.append(eligible3)
-    groups = plan.support_groups or (((plan.companies, plan.support_each),) if plan.companies else ())
+    groups: tuple[tuple[int, int | None], ...] = plan.support_groups or (
+        ((plan.companies, plan.support_each),) if plan.companies else ())
+    asked_for = sum(count for count, _ in groups)
+    if groups and plan.kpi_companies is not None and asked_for > plan.kpi_companies:
+        # ④ is limited in number like ⑤: at most the KPI's outside-prefecture companies; the best-paid are kept
+        steps.append(Step("count_limit", f"進出支援金の申請可能件数：KPIの県外企業数{plan.kpi_companies}社（{asked_for}社のうち）",
+                          {"KPI企業数": plan.kpi_companies, "社数": asked_for}, plan.kpi_companies,
+                          rule("relocation_count_limit")))
+        notes.append(f"進出支援金は{plan.kpi_companies}社まで")
+        room = plan.kpi_companies
+        paid_for: list[tuple[int, int | None]] = []
+        for count, paid in sorted(groups, key=lambda g: -min(g[1] or 0, integer("relocation_max"))):
+            if room > 0:
+                paid_for.append((min(count, room), paid))
+                room -= min(count, room)
+        stated += sum((paid or 0) * count for count, paid in groups) - sum((paid or 0) * count for count, paid in paid_for)
+        groups = tuple(paid_for)
     for count, paid in groups:
         assert paid is not None
         each = min(paid, integer("relocation_max"))
@@ -422,7 +446,10 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         in_scope = first.eligible - first.national
         summary = (f"国費は{fy(first.national)}、地方負担は{fy(burden)}"
                    + (f"（うち交付対象内{fy(in_scope)}）" if burden != in_scope else "")
-                   + f"です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}）。")
+                   + f"です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}"
+                   + (f"、上限・件数で交付対象外となる額{fy(first.stated - first.eligible)}"
+                      if plan.excluded_asked and first.stated > first.eligible else "")
+                   + "）。")
         if plan.temporary_grant:
             real = first.steps[-1].result
             summary = (f"実質的な地方負担は{fy(real)}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"

@@ -354,3 +354,20 @@ def test_the_least_raw_score_for_each_outcome_takes_the_bonus_from_the_rate(rate
     # A (23 points and more) for 高水準 and C (18 and more) for any adoption, the bonus counted in
     assert r.calculation.result["高水準に必要な素点"] == 23 - bonus
     assert r.calculation.result["採択に必要な素点"] == 18 - bonus
+
+
+@pytest.mark.parametrize(("kpi", "companies"), [(3, 5), (2, 2), (4, 6)])
+def test_relocation_support_is_limited_in_number_by_the_kpi_companies(kpi, companies):
+    # ④ like ⑤: at most the KPI's outside-prefecture companies (100万円 each at most)
+    r = route(f"高水準タイプで、KPIの県外企業数は{kpi}社で設定しています。進出支援金を{companies}社に100万円ずつ出す場合、国費はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == min(kpi, companies) * 1_000_000 * 3 // 4
+
+
+@pytest.mark.parametrize(("facility", "project5"), [(4000, 2400), (5200, 3600)])
+def test_a_project5_applied_for_with_a_facility_is_in_the_plan(facility, project5):
+    r = route(f"定員30人の施設（整備・運営費{facility}万円）を整備し、⑤も同時申請で1本（事業費{project5}万円）の計画です。標準タイプの国費は？")
+    assert r is not None and r.calculation is not None
+    # each part at its cap: the 20–49 band 4,500万円, a ⑤ project 3,000万円; the 標準 rate 1/2
+    expected = (min(facility, 4500) + min(project5, 3000)) * 10_000 // 2
+    assert r.calculation.result["国費"] == expected

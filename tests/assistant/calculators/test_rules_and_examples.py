@@ -63,7 +63,7 @@ def test_every_rule_value_is_written_in_its_own_quote():
     import unicodedata
 
     exempt = {"national_truncation",  # derived from an example's arithmetic, as its note explains
-              "repay_exemption", "project5_count_limit", "p5_type_same",  # a rule, not a number
+              "repay_exemption", "project5_count_limit", "relocation_count_limit", "p5_type_same",  # a rule, not a number
               "eligible_outside", "eligible_listed", "eligible_prefecture"}  # labels of the quote's own items
     for name, rule in all_rules().items():
         if name in exempt:
