@@ -634,7 +634,7 @@ class Assistant:
         for name in asked.names:
             if not any(alias in self._corpus_key for alias in programme_aliases(name)):
                 return f"資料には「{name}」についての記載がありません。"
-            # a programme named only in the asker's story (「…④の進出支援金も出しました。今度…」) is context
+            # a programme named only in the story before the asking sentence is context, not what is asked
             if name in asked.asking and not any(alias in k for alias in programme_aliases(name) for k in keyed):
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
         unstated = scope.amount_not_stated(asked.asking, passages)  # the sentence that asks, not the story

@@ -121,7 +121,7 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
                 best = (m.end(), m.start(), role)
             if role in _PROJECT_ROLES and (specific is None or m.end() > specific[0]):
                 specific = (m.end(), role)
-    # 「⑤も同時申請で1本（事業費2,400万円）」: the generic word opening a bracket names the amount of the project
+    # 「⑤をN件（事業費X円）」: the generic word opening a bracket names the amount of the project
     # named just before in the same clause (a list mark 「③旧体育館（定員55人）が整備費…」 is no project)
     if best and specific and window[best[1] : best[0]] in ("事業費", "総事業費") and re.search(r"[（(]\s*$", window[: best[1]]) \
             and not re.search(r"[、。]", window[specific[0] : best[1]]):

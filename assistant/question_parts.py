@@ -61,7 +61,7 @@ def split_question(question: str) -> list[str]:
 
 def _split_sentence(sentence: str) -> list[str]:
     pieces = [p for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
-    # a topic before the asking clauses (「…事業って、どこの課の担当で、予算はいくらか」) goes with each of them
+    # a topic before the asking clauses (「X事業って、担当はどこで、予算はいくらか」) goes with each of them
     topic = ""
     while len(pieces) > 2 and not INTERROGATIVE.search(pieces[0]):
         topic += pieces.pop(0) + "、"

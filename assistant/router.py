@@ -884,7 +884,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     kinds = [k for k in ("高水準", "標準") if k in text]
     if (kinds and re.search(r"国費|交付額|いくら|多|少な|差|違", text)
             and not re.search(r"負担|持ち出し|合計|合わせ|足し|総額|総計|全部で", text)):
-        # an adopted example at the other type (「同じ事業が高水準タイプで採択されていたら国費は？」); a short
+        # an adopted example at the other type (its 国費 had it been adopted as the other type); a short
         # follow-up takes the example the turn before named
         previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
         shown = named or (named_examples(previous) if len(text) <= 60 and re.search(r"事例|採択", previous) else [])

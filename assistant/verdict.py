@@ -176,7 +176,7 @@ def _case_terms(question: str) -> set[str]:
 
 
 def _shared(terms: set[str], key: str) -> list[str]:
-    """The longest pieces of the case's words that the line's key holds (「交付金の一部を町の基金に積み立て」
+    """The longest pieces of the case's words that the line's key holds (「余剰を基金に積み立て」
     meets 「基金積立金」 in 「基金積立」), programme words left out."""
     pieces = []
     for term in terms:
@@ -250,7 +250,7 @@ def oriented(found: Verdict, question: str) -> Verdict:
     from assistant.question_parts import asking_sentence
 
     asking = asking_sentence(question)
-    # after a contrast (「…と書いてあった気がするんですが、この委託費に使えますか？」) only the part that asks
+    # after a contrast (「Xは対象外と聞きましたが、Yには使えますか？」) only the part that asks
     asking = re.split(r"(?:が|けど|けれど|けれども)、", asking)[-1]
     if not _PRESUMES_NOT.search(normalise_key(asking)):
         return found

@@ -119,7 +119,7 @@ def read_plan(question: str) -> Plan:
         plan = replace(plan, projects5=tuple(q.value for q in tagged))
     companies = of_role(qs, "社数")
     if companies and re.search(r"進出支援|支援金|④", t):
-        # the rule's cap named in passing (「上限100万円の範囲内で1社あたり70万円」) is not the amount paid
+        # the rule's cap named in passing (「最大N万円のところ1社M万円で支給」) is not the amount paid
         each = [q for q in of_role(qs, "進出支援金") if not _NAMED_CAP.search(t[max(0, q.start - 6) : q.start])]
         full = _UP_TO_CAP.search(t[companies[0].start : companies[0].end + 20]) or (
             each == [] and _UP_TO_CAP.search(t))

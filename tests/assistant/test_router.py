@@ -282,7 +282,7 @@ def test_each_company_with_its_amount_in_brackets_is_counted(paid, years):
 
 @pytest.mark.parametrize(("each", "kind", "rate"), [(70, "高水準", (3, 4)), (40, "標準", (1, 2))])
 def test_the_cap_named_in_passing_is_not_the_amount_paid(each, kind, rate):
-    r = route(f"進出支援金は上限100万円の範囲内で1社あたり{each}万円としています。{kind}タイプなら1社分の国費はいくら？")
+    r = route(f"進出支援金は最大100万円ですが、当市は1社あたり{each}万円の支給とします。{kind}タイプで1社分の国費は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費"] == each * 10_000 * rate[0] // rate[1]
 
@@ -316,7 +316,7 @@ def test_a_user_share_below_the_types_requirement_makes_any_score_d(users, outsi
 @pytest.mark.parametrize(("b2", "b1"), [(1000, 2000), (1000, 3100), (500, 1000)])
 def test_b1_room_with_b2_kept_and_whether_the_estimate_fits(b2, b1):
     total = 6000
-    r = route(f"交付対象事業費{total}万円の施設で、B2は{b2}万円を計上済み、B1は{b1}万円の見積もりです。B2をこのままにするとB1はいくら未満に抑える必要がありますか？")
+    r = route(f"交付対象事業費{total}万円の施設で、B2は{b2}万円を計上済み、B1は{b1}万円の見積もりです。B2は変えずにB1をどこまで入れられますか？")
     assert r is not None and r.calculation is not None
     room = (total // 2 - b2) * 10_000
     assert r.calculation.result["B1の上限（未満）"] == room
@@ -338,8 +338,8 @@ def test_an_adopted_example_at_the_other_type_is_its_cost_at_that_rate():
 
 @pytest.mark.parametrize(("each", "items"), [(1, 6), (2, 4)])
 def test_a_project5_sheet_of_equal_items_with_an_adjective_before_the_points(each, items):
-    # 「基礎項目のN つの観点がすべて最低の1点」: the items times the points, whatever words sit between
-    r = route(f"⑤の審査で、基礎項目の{items}つの観点がすべて最低の{each}点、付加項目は0点、マイナンバーの加点はなしとします。採択されますか？")
+    # N viewpoints all at the lowest M points: the items times the points, whatever words sit between
+    r = route(f"⑤の自己採点は基礎項目{items}観点がいずれも最低の{each}点で付加項目0点、加点なし。採択されますか？")
     assert r is not None and r.calculation is not None
     total = each * items
     assert r.calculation.result["合計点"] == total

@@ -154,7 +154,7 @@ def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
         ("この経費はやっぱり無理でしょうか。", "いいえ"),
         ("この経費は使えますか？", "はい"),
         # the presumption before a contrast is the asker's story; the part that asks is neutral
-        ("対象外と書いてあった気がするんですが、この経費に使えますか？", "はい"),
+        ("人件費は対象外と読みましたが、この経費には使えますか？", "はい"),
     ],
 )
 def test_a_coverage_verdict_answers_the_question_as_put(question, word):
