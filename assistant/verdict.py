@@ -165,10 +165,7 @@ _TERM = re.compile(r"[一-龥]{2,}|[ァ-ヶー]{3,}")
 def _compound_key(text: str) -> str:
     """A key in which 「基金に積み立て」 and 「基金積立金」, 「特定の個人」 and 「特定個人」 meet: a single kana
     between two kanji (a particle or okurigana) dropped. Only for matching; nothing quoted is changed."""
-    key = normalise_key(text)
-    for _ in range(2):  # 「積み立て」: one pass drops み, the next nothing more; two passes settle alternations
-        key = _KANA_BETWEEN_KANJI.sub("", key)
-    return key
+    return _KANA_BETWEEN_KANJI.sub("", normalise_key(text))  # lookarounds: 「の個人に対」 loses both kana at once
 
 
 def _case_terms(question: str) -> set[str]:
@@ -203,9 +200,10 @@ def _shared(terms: set[str], key: str) -> list[str]:
 
 def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """The weakest verdict, asked after `decide` and `premise_differs` have found nothing: the line that names
-    the asker's case most specifically, in a list of what is covered (→ はい) or of what is not (対象外 → いいえ). Specificity is the length of the case's words the line shares; a line of the
-    covered list wins a tie, since it names the item itself where an exclusion names a category
-    (「お試しテレワークに係る旅費」 listed, against 「特定の個人に対する給付経費」)."""
+    the asker's case most specifically, in a list of what is covered (→ はい) or of what is not (対象外 → いいえ).
+    Specificity is the length of the case's words the line shares; a line of the covered list wins a tie, since
+    it names the item itself where an exclusion names a category (「お試しテレワークに係る旅費」 listed, against
+    「特定の個人に対する給付経費」)."""
     from assistant.question import INTERROGATIVE
     from assistant.question_parts import asking_sentence
 
