@@ -398,9 +398,8 @@ class Assistant:
         found = verdict.oriented(coverage, question) if coverage else premise
         if found is None:
             return text, citations
-        body = text.split("\n")
-        if body and not MARKER_RE.search(body[0]) and body[0].startswith(("はい", "いいえ", "条件")):
-            body = body[1:]  # the draft's own lead gives way to the verdict from the rule
+        # the draft's own leads (unquoted はい／いいえ lines, wherever a card put them) give way to the verdict
+        body = [b for b in text.split("\n") if MARKER_RE.search(b) or not b.startswith(("はい", "いいえ", "条件"))]
         stating = next((c for c in citations if found.line in c.quote or c.quote in found.line), None)
         if stating is not None:  # the line that states the rule comes right after the verdict
             first = [b for b in body if f"[{stating.marker}]" in b]
