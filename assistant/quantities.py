@@ -188,15 +188,20 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         last_people = Quantity(value, "人", role, m.start(), m.end())
         found.append(last_people)
         taken.append((m.start(), m.end()))
+    counted_end = 0  # a company count closes the phrase before it: 「KPIはN社で、進出支援金はM社に」
     for m in _COMPANIES.finditer(t):
         if m.group("n") == "1" and re.match(r"\s*\d", t[m.end() : m.end() + 2]):
             continue  # 1社 right before an amount states what each company gets, not how many companies
         if free(m.start(), m.end()):
             sentence = t.rfind("。", 0, m.start()) + 1
-            window = t[max(sentence, m.start() - 30) : m.start()]
-            role = "KPI企業数" if re.search(r"KPI|県外の企業数|都道府県外の企業", window) else "社数"
+            window = t[max(sentence, m.start() - 30, counted_end) : m.start()]
+            kpi = list(re.finditer(r"KPI|県外の企業数|都道府県外の企業", window))
+            # the 進出支援金 paid after the KPI is named counts the companies paid, not the KPI's
+            paid = bool(kpi) and re.search(r"進出支援金|支援金|支給|配", window[kpi[-1].end() :])
+            role = "KPI企業数" if kpi and not paid else "社数"
             found.append(Quantity(int(m.group("n")), "社", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
+            counted_end = m.end()
     for m in _CASES.finditer(t):
         if free(m.start(), m.end()):
             role = "採択済件数" if re.search(r"採択|既に|すでに", t[max(0, m.start() - 20) : m.end() + 10]) else "件数"

@@ -371,3 +371,12 @@ def test_a_project5_applied_for_with_a_facility_is_in_the_plan(facility, project
     # each part at its cap: the 20–49 band 4,500万円, a ⑤ project 3,000万円; the 標準 rate 1/2
     expected = (min(facility, 4500) + min(project5, 3000)) * 10_000 // 2
     assert r.calculation.result["国費"] == expected
+
+
+@pytest.mark.parametrize("order", ["kpi_first", "paid_first"])
+def test_the_kpi_companies_and_the_companies_paid_are_read_in_either_order(order):
+    kpi, paid = "KPIの県外企業数は2社", "進出支援金を4社に満額"
+    said = f"{kpi}で{paid}" if order == "kpi_first" else f"{paid}（{kpi}）"
+    r = route(f"標準タイプで{said}支給します。国費はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == 2 * 1_000_000 // 2  # at most the KPI's companies, 100万円 each, 1/2
