@@ -6,8 +6,7 @@ feature vector (`answerability.features`) and its label (a refusal item or not).
 (standardised, no class weights, so its output is a calibrated probability) is cross-validated with grouped
 k-fold by question and with each question set held out whole; the threshold is the lowest probability, out of
 the held-out set, at which at most MAX_FALSE_REFUSALS of the answerable questions are refused, and the figures
-at that threshold are written beside the weights. Same
-data and seed → byte-identical file.
+at that threshold are written beside the weights. Same data and seed → byte-identical file.
 """
 
 from __future__ import annotations

@@ -455,15 +455,24 @@ class Assistant:
         """Searches that keep a long question's point in view: the sentence that asks, when a story about the
         asker's town comes before it (the story's words otherwise outweigh it), and each programme the question
         names that the documents describe but no passage found holds."""
-        queries = []
+        queries: list[str] = []
         if len(asked.parts) == 1 and asked.asking.strip() != asked.text.strip():
             queries.append(asked.asking)
+        # the name alone: with the asking sentence, the sentence's words outweigh it
+        queries += [name for name, described, found in self._named_programmes(asked, passages) if described and not found]
+        return queries
+
+    def _named_programmes(self, asked: Question, passages: list[Passage]) -> list[tuple[str, bool, bool]]:
+        """Each programme the question names, whether the documents describe it and whether these passages do
+        (by any of its names)."""
+        if not asked.names:
+            return []  # most questions name none: no passage keys to build
         keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
+        named = []
         for name in asked.names:
             aliases = programme_aliases(name)
-            if any(a in self._corpus_key for a in aliases) and not any(a in k for a in aliases for k in keyed):
-                queries.append(name)  # the name alone: with the asking sentence, the sentence's words outweigh it
-        return queries
+            named.append((name, any(a in self._corpus_key for a in aliases), any(a in k for a in aliases for k in keyed)))
+        return named
 
     def _with_passages_for(self, parts: list[str], carried: str, passages: list[Passage]) -> list[Passage]:
         """The whole question's passages, then each part's best ones not yet among them (ranks renumbered)."""
@@ -629,12 +638,11 @@ class Assistant:
         if scope.asks_about_the_future(question):
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料（{covered}）には、来年度以降の予定や予算は記載されていません。"
-        keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
-        for name in asked.names:
-            if not any(alias in self._corpus_key for alias in programme_aliases(name)):
+        for name, described, found in self._named_programmes(asked, passages):
+            if not described:
                 return f"資料には「{name}」についての記載がありません。"
             # a programme named only in the story before the asking sentence is context, not what is asked
-            if name in asked.asking and not any(alias in k for alias in programme_aliases(name) for k in keyed):
+            if name in asked.asking and not found:
                 return f"資料から「{name}」についてのご質問に答える記載が見つかりませんでした。"
         unstated = scope.amount_not_stated(asked.asking, passages)  # the sentence that asks, not the story
         if unstated:

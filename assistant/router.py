@@ -143,7 +143,7 @@ def _score(text: str) -> int | None:
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
         return sum(int(x) for x in sheet) + sum(extra)
-    groups = _VIEWPOINT_LIST.findall(t) or [g for g in _NAMED_VIEWPOINT_LIST.findall(t)]
+    groups = _VIEWPOINT_LIST.findall(t) or _NAMED_VIEWPOINT_LIST.findall(t)
     if len(groups) >= 2:
         # a viewpoint mark (①–④) followed by its item scores (N・N・N), for several viewpoints: all summed
         return sum(int(x) for g in groups for x in re.findall(r"\d", g))
