@@ -638,6 +638,7 @@ class Window:
 
 WINDOW_LABEL_CHARS = 40  # a line above this short, not a sentence (no 「。」 end), labels the line below it
 WINDOW_NOTE_CHARS = 160
+WINDOW_SIBLING_SLACK = 200  # a sibling sentence only when the answer stays well within its length limit
 WINDOW_ITEMS = 3  # further items of a list the key line belongs to
 _NOTE = re.compile(r"^\s*(?:※|[（(]※|[（(]注|注\s*[0-9０-９]?\s*[）):：])")
 _ITEM_MARK = re.compile(r"^\s*([・\-•●○◦▪]|[①-⑳]|[（(]?[0-9０-９]{1,2}[)）.．]|[ア-ン][.．）)])")
@@ -734,6 +735,16 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
         if (near(spans[last][1], a) and len(line) <= WINDOW_VALUE_CHARS and len(line) <= room and not taken(a, b)
                 and not _NOTE.match(line) and not classify(line) and not line.rstrip().endswith(("：", ":"))):
             after.append(unit(a, b))
+    if not after and (spans[first][0] < best.start or best.end < spans[last][1]):
+        # a sentence of a longer line (a case study's 「■ 誘致の工夫 …。…。」): the line's next sentence goes on
+        # with the same subject (its previous one when the key sentence ends the line)
+        a, b = spans[first][0], spans[last][1]
+        siblings = [_trim(u) for u in _sentences(best.passage, a, b, best.context)]
+        following = [u for u in siblings if u.start >= best.end]
+        sibling = following[0] if following else next((u for u in reversed(siblings) if u.end <= best.start), None)
+        fits = sibling is not None and len(sibling.text) + WINDOW_SIBLING_SLACK <= room
+        if sibling is not None and fits and sibling.text.strip() and not taken(sibling.start, sibling.end):
+            (after if sibling.start > best.start else before).append(sibling)
     return Window(tuple(before), tuple(after))
 
 

@@ -211,3 +211,23 @@ def test_an_item_of_a_list_above_is_not_a_label():
     start = text.index("（※1）")
     key = Unit(p, start, len(text))
     assert evidence_window(key, [key], 400).before == ()
+
+
+def test_the_next_sentence_of_a_long_line_completes_a_sentence_taken_from_it():
+    from assistant.answer import UNIT_SPLIT_CHARS, Unit, evidence_window
+
+    first = ("■ 工夫 植栽の担い手を県外の造園業者や園芸を学ぶ学生に広げるため、季節ごとの募集説明会を都市部で開き、"
+             "参加した人が住まいや仕事の相談もできる窓口を市役所と商工会の双方に設けて、初めての人でも参加しやすい仕組みを整えた。")
+    second = "「植栽サポーター制度」により、参加者を地域ぐるみで受け入れる体制を整えている。"
+    text = f"{first} {second}\n■ 体制 市と造園組合"
+    assert len(first) + len(second) > UNIT_SPLIT_CHARS  # a line long enough to be quoted sentence by sentence
+    p = passage(1, text)
+    start = text.index("「植栽")
+    key = Unit(p, start, start + len(second))
+    window = evidence_window(key, [key], 600)
+    # the key sentence ends the line: the one before it (quoted without its bullet)
+    assert [u.text for u in window.before] == [first.removeprefix("■ ")]
+    assert window.after == ()
+    head = Unit(p, 0, len(first))
+    assert [u.text for u in evidence_window(head, [head], 600).after] == [second]
+    assert evidence_window(head, [head], len(second) + 10).after == ()  # only well within the length limit
