@@ -49,6 +49,9 @@ DEFAULT_FILES = (
     "eval/blind_m13_2026-12-05.jsonl",
     "eval/blind_n14_2026-12-06.jsonl",
     "eval/blind_o15_2026-12-06.jsonl",
+    "eval/blind_p16_2026-12-06.jsonl",
+    "eval/blind_q17_2026-12-06.jsonl",
+    "eval/blind_r18_2026-12-06.jsonl",
 )
 SEED = 14
 FOLDS = 5
