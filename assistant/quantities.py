@@ -175,6 +175,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             continue
         previous_end = max((e for _, e in taken if e <= m.start()), default=0)
         role = _role(t, m.start(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
+        if role is None and re.match(r"\s*(?:くらい|ぐらい|ほど|程度|前後)?\s*(?:が)?(?:入る|入れる|入れ|収容|座れる)", t[m.end() : m.end() + 8]):
+            role = "定員"  # 「70人入る旧校舎」: as many as the building takes in
         if role is None:
             following = t[m.end() : m.end() + 16]
             role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後|台)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"

@@ -367,3 +367,12 @@ def test_a_bonus_item_named_after_a_listed_sheet_is_added():
 def test_a_share_in_a_question_about_the_rule_is_not_taken_as_the_askers_plan(question):
     r = route(question)
     assert r is None or r.calculation is None or "B1の割合" not in r.calculation.inputs
+
+
+@given(capacity=st.integers(1, 120), tenths=st.integers(1, 20), verb=st.sampled_from(["入る", "入れる", "くらい収容できる"]))
+def test_a_building_that_takes_in_n_people_is_a_facility_of_that_capacity(capacity, tenths, verb):
+    # 「N人入る旧校舎の改修が0.6億」: the head-count is the facility's capacity, the decimal 億 its cost
+    r = route(f"標準タイプです。{capacity}人{verb}旧校舎の改修が{tenths / 10:g}億、ソフト経費が500万。国費はいくら？", [])
+    assert r is not None and r.calculation is not None
+    cap = 3000 * MAN if capacity < 20 else 4500 * MAN if capacity < 50 else 9000 * MAN
+    assert r.calculation.result["国費"] == (min(tenths * 1000 * MAN, cap) + 500 * MAN) // 2
