@@ -112,8 +112,12 @@ def _percent(text: str) -> str | None:
 
 
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点")
-_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の観点)?(?:が|とも|は)?\s*(?:すべて|全て|いずれも|各|それぞれ)?\s*"
+_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の(?:評価の)?観点)?(?:が|とも|は)?\s*"
+                                 r"(?:すべて|全て|いずれも|各|それぞれ|どれも|全部|みな|みんな)?\s*(?:が)?\s*"
                                  r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
+# ⑤'s 付加項目 counted rather than scored: 「付加項目は…の3つとも当てはまる」 (each is worth 1 point)
+_EXTRA_ITEMS_MET = re.compile(r"付加(?:項目)?[^。]{0,40}?(\d)\s*(?:つ|項目|個)\s*(?:とも|すべて|全て|全部)?[^。\d]{0,6}?"
+                              r"(?:当てはま|あてはま|該当|満た)")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
@@ -161,7 +165,8 @@ def _score(text: str) -> int | None:
     if products:
         covered = [m.span() for m in products] + bonus_spans
         rest = [int(m.group(1)) for m in _POINTS.finditer(t) if not any(a <= m.start() < b for a, b in covered)]
-        return sum(int(m.group(1)) * int(m.group(2)) for m in products) + sum(rest)
+        met = _EXTRA_ITEMS_MET.search(t)
+        return sum(int(m.group(1)) * int(m.group(2)) for m in products) + sum(rest) + (int(met.group(1)) if met else 0)
     mentions = [m for m in _POINTS.finditer(t) if not any(a <= m.start() < b for a, b in bonus_spans)]
     return int(mentions[0].group(1)) if len(mentions) == 1 else None
 

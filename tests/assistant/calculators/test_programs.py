@@ -376,3 +376,12 @@ def test_a_building_that_takes_in_n_people_is_a_facility_of_that_capacity(capaci
     assert r is not None and r.calculation is not None
     cap = 3000 * MAN if capacity < 20 else 4500 * MAN if capacity < 50 else 9000 * MAN
     assert r.calculation.result["国費"] == (min(tenths * 1000 * MAN, cap) + 500 * MAN) // 2
+
+
+@given(points=st.integers(0, 3), met=st.integers(0, 3), every=st.sampled_from(["どれも", "全部", "いずれも"]))
+def test_a_project5_sheet_of_equal_items_and_counted_extra_items_is_summed(points, met, every):
+    # 「6つの観点はどれもN点」 is 6 × N; 「付加項目は…M つ当てはまる」 adds M (each extra item is worth 1 point)
+    q = f"⑤の自己採点です。基礎項目の6つの観点は{every}{points}点、付加項目は{met}つ当てはまります。12月末の申請率は50%。採択されますか？"
+    r = route(q, [])
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == 6 * points + met
