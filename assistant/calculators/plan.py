@@ -53,6 +53,8 @@ class Plan:
     temporary_grant: bool = False
     # the asker wants to know what the caps and count limits leave out (「交付対象から外れる額」)
     excluded_asked: bool = False
+    # costs the plan names that the documents exclude (職員の人件費, 基金積立 …): (what, amount, rule name)
+    excluded: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -75,9 +77,39 @@ _P3 = re.compile(r"③|活用促進")
 _FACILITY_WORD = re.compile(r"施設|オフィス|スペース|コワーキング|拠点|整備")
 
 
+# 対象外経費 in an officer's words, each with its rule; the ⑤-only one applies to a ⑤ plan (there the facility plan's
+# own soft items — matching, seminars, setting up the 協議会 — are excluded).
+_EXCLUDED_COSTS: tuple[tuple[str, str, re.Pattern[str], bool], ...] = (
+    ("職員の人件費", "excluded_staff_pay",
+     re.compile(r"職員[^、。，]{0,4}?(?:人件費|給与|給料|残業|手当)"), False),
+    ("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金"), False),
+    ("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
+     re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"), True),
+)
+
+
+def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tuple[Quantity, str, str]]:
+    """Amounts whose own clause (the words since the previous 、。 or amount) names a cost the documents exclude."""
+    out = []
+    previous_end = 0
+    for q in qs:
+        if q.unit != "円":
+            continue
+        clause = t[max(previous_end, t.rfind("、", 0, q.start) + 1, t.rfind("。", 0, q.start) + 1) : q.start]
+        previous_end = q.end
+        for label, name, pattern, only5 in _EXCLUDED_COSTS:
+            if pattern.search(clause) and (about5 or not only5):
+                out.append((q, label, name))
+                break
+    return out
+
+
 def read_plan(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
+    excluded = _excluded_costs(t, qs, bool(_P5.search(t)))
+    if excluded:  # the plan is read without them; the calculation states each with its rule
+        qs = tuple(q for q in qs if all(q is not e for e, _, _ in excluded))
     capacities = [q for q in of_role(qs, "定員")]
     costs = of_role(qs, "事業費", "金額")
     about5 = bool(_P5.search(t)) and not capacities
@@ -95,6 +127,11 @@ def read_plan(question: str) -> Plan:
     plan = Plan(grant_type=grant_type_of(t))
     if about5:
         projects = [q.value for q in costs if not in_soft_part(q)] + [q.value for q in of_role(qs, "⑤事業費")]
+        itemised = of_role(qs, "直接経費")
+        several = re.search(r"\d\s*(?:本|件|つ|プロジェクト)|それぞれ|[A-CＡ-Ｃ]\s*[:：]", t)
+        if (itemised or (len(projects) > 1 and re.search(r"見積|内訳", t))) and not several:
+            # one project's cost items (人件費・旅費, テキスト代, 会場費 …), not several projects: summed, then capped
+            projects = [sum(q.value for q in of_role(qs, "事業費", "金額", "直接経費", "ソフト経費", "⑤事業費"))]
         kpi = of_role(qs, "KPI企業数")
         adopted = of_role(qs, "採択済件数")
         planned = of_role(qs, "件数")
@@ -104,7 +141,8 @@ def read_plan(question: str) -> Plan:
             room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
             projects = [integer("project5_cap")] * (planned[0].value if planned else room)
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
-                       adopted5=adopted[0].value if adopted else 0)
+                       adopted5=adopted[0].value if adopted else 0,
+                       excluded=tuple((label, q.value, name) for q, label, name in excluded) if projects else ())
     if about3:
         promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額")]
         plan = replace(plan, promotion3=tuple(promo))
@@ -151,6 +189,8 @@ def read_plan(question: str) -> Plan:
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
         plan = replace(plan, eligible_given=given[0].value)
+    if excluded and not plan.empty:
+        plan = replace(plan, excluded=tuple((label, q.value, name) for q, label, name in excluded))
     return plan
 
 
@@ -368,6 +408,10 @@ def run(plan: Plan, kind: str) -> Outcome:
     if plan.eligible_given:
         stated += plan.eligible_given
         eligible_parts.append(plan.eligible_given)
+    for label, amount, name in plan.excluded:
+        stated += amount  # paid by the 団体, outside the 交付対象事業費
+        steps.append(Step("gate", f"{label}{fy(amount)}：対象外経費 → 交付対象外", {"経費": amount}, 0, rule(name)))
+        notes.append(f"{label}{fy(amount)}は対象外経費")
     eligible_total = sum(eligible_parts)
     if len(eligible_parts) > 1:
         steps.append(Step("sum", f"交付対象事業費：{' + '.join(fy(v) for v in eligible_parts)} = {fy(eligible_total)}",

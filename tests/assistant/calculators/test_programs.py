@@ -385,3 +385,30 @@ def test_a_project5_sheet_of_equal_items_and_counted_extra_items_is_summed(point
     r = route(q, [])
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 6 * points + met
+
+
+@given(items=st.lists(st.integers(50, 900), min_size=2, max_size=4), staff=st.integers(10, 500), fund=st.integers(10, 500))
+def test_excluded_costs_named_in_a_plan_are_left_out_with_their_rule(items, staff, fund):
+    # 職員の人件費 and 基金積立 are 対象外経費: paid by the 団体, never in the 交付対象事業費
+    listed = "、".join(f"PR動画{v}万円" if i == 0 else f"マッチングイベント{v}万円" for i, v in enumerate(items))
+    q = f"③の活用促進事業を高水準タイプで申請します。{listed}、担当職員の人件費{staff}万円、基金積立{fund}万円。国費はいくら？"
+    r = route(q, [])
+    assert r is not None and r.calculation is not None
+    eligible = min(sum(items) * MAN, 1200 * MAN)
+    assert r.calculation.result["交付対象事業費"] == eligible
+    national = eligible * 3 // 4 // 1000 * 1000  # 千円未満切り捨て
+    assert r.calculation.result["国費"] == national
+    assert r.calculation.result["地方負担"] == (sum(items) + staff + fund) * MAN - national
+    gates = [s for s in r.calculation.steps if s.kind == "gate"]
+    assert {g.rule.name for g in gates if g.rule} == {"excluded_staff_pay", "excluded_loans_funds"}
+
+
+@given(items=st.lists(st.integers(100, 1500), min_size=2, max_size=4), setup=st.integers(10, 300))
+def test_a_project5_estimate_is_one_project_summed_before_its_cap(items, setup):
+    listed = "、".join(f"{name}{v}万円" for name, v in zip(["機器購入", "講師の人件費・旅費", "会場費", "広報費"], items))
+    q = f"①～④は標準タイプで採択済みです。進出企業と地元企業が組む⑤の事業の見積もりは、{listed}、協議会の設立経費{setup}万円です。国費はいくら？"
+    r = route(q, [])
+    assert r is not None and r.calculation is not None
+    eligible = min(sum(items) * MAN, 3000 * MAN)
+    assert r.calculation.result["交付対象事業費"] == eligible
+    assert r.calculation.result["国費"] == eligible // 2
