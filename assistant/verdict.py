@@ -80,6 +80,24 @@ def _threshold_met(item: str, question: str) -> bool | None:
     return {"未満": value < bound, "以下": value <= bound, "以上": value >= bound, "超": value > bound}[limit.group(3)]
 
 
+def _exception_met(item: str, question: str) -> bool | None:
+    """「出資金が10億円未満の法人又は地方公共団体から補助を受けている法人」: the case meets the exception when it meets
+    any alternative — a limit by its amount, another by naming what it states (「県から運営費の補助を受けている」)."""
+    alternatives = [a for a in re.split(r"又は|または|若しくは|もしくは", item) if a.strip()]
+    results = []
+    for alternative in alternatives:
+        limit = _threshold_met(alternative, question)
+        if limit is not None:
+            results.append(limit)
+            continue
+        # who gives (地方公共団体, 市町村) is named by the case as one of them (県, 市): what is received must be named
+        nouns = [n for n in _nouns(re.sub(r"(?:の)?(?:法人|団体|者)\s*$", "", alternative))
+                 if not re.fullmatch(r"地方公共団体|市町村|都道府県|自治体", n)]
+        if nouns and all(_names(n, question) for n in nouns):
+            results.append(True)
+    return True if any(results) else (False if results else None)
+
+
 def _named_terms(question: str) -> str:
     """The question's key with the other names of what it names (「政令市」 also names 「政令指定都市」)."""
     from assistant.japanese import expand_synonyms
@@ -131,7 +149,7 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
             if not named:
                 continue
             if _in_exception(key, m.end()):
-                met = _threshold_met(m.group(1), q)
+                met = _exception_met(m.group(1), q)
                 if met is False:
                     return Verdict("いいえ", f"{named[0]}は例外の条件を満たさず、対象外です", line)
                 return Verdict("はい", f"{named[0]}は除外の例外にあたり、対象となります", line)

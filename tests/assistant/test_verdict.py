@@ -12,6 +12,7 @@ REQUIREMENT = "連携先は、県内に事業所がある、法人格を有す�
 OUTSIDE = "区域内の施設を利用する区域外の企業・団体に支給する。"
 PLACE = "連携先は施設の所在都道府県内に事業所がある組織であること"
 OUTSIDE_PREF = "（※）施設と法人契約を締結した所在都道府県外の企業"
+EITHER = "利用者の要件：公営企業等（公社のうち、資本金が5億円未満の法人又は市町村から委託を受けている法人を除く。）ではないこと。"
 
 
 @pytest.mark.parametrize(
@@ -24,6 +25,10 @@ OUTSIDE_PREF = "（※）施設と法人契約を締結した所在都道府県�
         ("町内に本社がある企業にも支給できますか？", [OUTSIDE], "いいえ"),
         ("隣の県にある大学を連携先にできますか？", [PLACE], "いいえ"),
         ("同じ県内の別の市に本社がある会社は、進出した企業として扱えますか？", [OUTSIDE_PREF], "いいえ"),
+        # an exception of two alternatives is met by either: the amount, or what the other one states
+        ("資本金8億円の公社ですが、市から委託を受けています。利用できますか？", [EITHER], "はい"),
+        ("資本金3億円の公社は利用できますか？", [EITHER], "はい"),
+        ("資本金8億円の公社は利用できますか？", [EITHER], "いいえ"),
     ],
 )
 def test_the_case_is_compared_with_the_rule(question, lines, word):

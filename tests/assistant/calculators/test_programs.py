@@ -405,7 +405,7 @@ def test_excluded_costs_named_in_a_plan_are_left_out_with_their_rule(items, staf
 
 @given(items=st.lists(st.integers(100, 1500), min_size=2, max_size=4), setup=st.integers(10, 300))
 def test_a_project5_estimate_is_one_project_summed_before_its_cap(items, setup):
-    listed = "、".join(f"{name}{v}万円" for name, v in zip(["機器購入", "講師の人件費・旅費", "会場費", "広報費"], items))
+    listed = "、".join(f"{name}{v}万円" for name, v in zip(["機器購入", "講師の人件費・旅費", "会場費", "広報費"][: len(items)], items, strict=True))
     q = f"①～④は標準タイプで採択済みです。進出企業と地元企業が組む⑤の事業の見積もりは、{listed}、協議会の設立経費{setup}万円です。国費はいくら？"
     r = route(q, [])
     assert r is not None and r.calculation is not None
