@@ -107,7 +107,8 @@ def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tupl
 def read_plan(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
-    excluded = _excluded_costs(t, qs, bool(_P5.search(t)))
+    # the ⑤-only exclusions apply to a plan of ⑤ alone (with a facility or ③ they are that plan's own soft costs)
+    excluded = _excluded_costs(t, qs, bool(_P5.search(t)) and not _P3.search(t) and not of_role(qs, "定員"))
     if excluded:  # the plan is read without them; the calculation states each with its rule
         qs = tuple(q for q in qs if all(q is not e for e, _, _ in excluded))
     capacities = [q for q in of_role(qs, "定員")]
