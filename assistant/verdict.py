@@ -171,6 +171,10 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 _COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ")
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
+# An element's own section (「① サテライトオフィス等整備事業 (自治体運営施設整備等)」): its bullet items are what
+# the element supports.
+_ELEMENT_HEADING = re.compile(r"^\s*[①-⑤]\s*\S*事業")
+_BULLET_ITEM = re.compile(r"^\s*(?:-\s*)?[・•]")
 # Words every question about the programme shares: naming them says nothing about the asker's case.
 _PROGRAMME_WORDS = {"サテライトオフィス", "テレワーク", "交付金", "対象", "事業", "施設", "経費", "地方公共団体", "申請", "整備",
                     "運営", "交付", "支援", "場合", "資料", "可能", "予定", "検討", "一部", "企業", "団体", "町", "市",
@@ -239,7 +243,8 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
         context = f"{previous[0]}{line}" if previous[1] == section else line
         previous = (line, section)
         excluded = bool(_EXCLUDED_LIST.search(heading) or re.search(r"対象外", line))
-        covered = not excluded and bool(_COVERED_LIST.search(heading) or _COVERED_LIST.search(context))
+        covered = not excluded and bool(_COVERED_LIST.search(heading) or _COVERED_LIST.search(context)
+                                        or (_ELEMENT_HEADING.match(heading) and _BULLET_ITEM.match(line)))
         if not (excluded or covered):
             continue
         shared = _shared(terms, _compound_key(line))

@@ -144,6 +144,15 @@ def test_a_listed_item_is_covered_or_not_by_the_list_that_names_it(question, wor
     assert (found.word if found else None) == word
 
 
+def test_the_bullet_items_of_an_elements_own_section_are_what_it_supports():
+    section = "植栽事業 > ② 緑化推進事業 (市民花壇の整備等)"
+    lines = [("- ・ 花壇の新設・植え替え・土壌改良その他の整備", section), ("花壇の新設・植え替えは市が計画する。", section)]
+    found = listed("空き地に花壇を一から新設したいのですが、新設でも対象になりますか？", lines)
+    assert found is not None and found.word == "はい" and found.line == lines[0][0]
+    # a line of the section that is no bullet item states no coverage
+    assert listed("空き地に花壇を一から新設したいのですが、新設でも対象になりますか？", lines[1:]) is None
+
+
 def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
     covered = ("<取組例>", "- 研修受講者の交通費の補助")
     excluded = ("■ 対象外経費", "- 特定団体への寄附及びそれに類するもの")
