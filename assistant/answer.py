@@ -338,6 +338,7 @@ TOPIC_BONUS = 5.0
 # A further line is quoted when it scores at least this share of the best line; a line holding the asked-for
 # kind of fact replaces a weaker one at this share.
 SUPPORT_SHARE = 0.75
+CASE_SHARE = 0.4  # a further line of the case study the question names (see `case_block`)
 HOLDER_SHARE = 0.6
 MAX_LABEL = 24  # for follow-ups: lines under the earlier turn's topic
 
@@ -566,9 +567,19 @@ def draft_answer(
         dilutes = wanted[1]
     covered = _unit_tokens(best.text)
     length = len(best.text)
+    case = case_block(question, best)
     for score, unit in scored[1:]:
-        if len(chosen) >= max_units or score < SUPPORT_SHARE * best_score:
-            break
+        # (its statements, not the cells of its KPI table or its header rows)
+        in_case = (case is not None and unit.passage is best.passage and case[0] <= unit.start < case[1]
+                   and "\t" not in unit.text and (score >= SUPPORT_SHARE * best_score or "。" in unit.text))
+        # a case study the question names: its other lines answer the question's other asks (what the place is,
+        # who runs it, what it aims at), so they need only a share of the key line's score
+        if len(chosen) >= max_units + (1 if case else 0) or score < (CASE_SHARE if in_case else SUPPORT_SHARE) * best_score:
+            if in_case or case is None or score < CASE_SHARE * best_score:
+                break
+            continue
+        if case is not None and not in_case and score < SUPPORT_SHARE * best_score:
+            continue
         tokens = _unit_tokens(unit.text)
         new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
         overlaps = any(u.passage is unit.passage and u.start < unit.end and unit.start < u.end for u in chosen)
@@ -628,6 +639,28 @@ def draft_answer(
     lead = _lead(question, [best, *[u for u in chosen if u is not best]], idf)
     body = "\n".join(parts)
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance, best_score)
+
+
+# A place the question names (「日向市」「南あわじ市」「小豆島町」): a case study when its passage names it.
+_PLACE = re.compile(r"[一-龥ァ-ヶー]{1,5}?[市町村](?![長議民内外営有立])")
+# A case study's first line names its place (「宮崎県 日向市 <…>」「（長野県駒ヶ根市）」): the next such line ends it.
+_CASE_HEAD = re.compile(r"[都道府県]\s*[一-龥ァ-ヶー]{1,5}?[市町村]")
+
+
+def case_block(question: str, best: Unit) -> tuple[int, int] | None:
+    """The span of `best`'s passage that belongs to the case study the question names (from the line naming the
+    place to the next case's first line), when `best` lies in it; None otherwise."""
+    text = best.passage.text
+    places = [m.group(0) for m in _PLACE.finditer(question) if len(m.group(0)) >= 3 and m.group(0) in text]
+    if not places:
+        return None
+    heads = [text.rfind("\n", 0, m.start()) + 1 for m in _CASE_HEAD.finditer(text)]
+    start = max((h for h in heads if h <= best.start), default=None)
+    if start is None:
+        return None
+    end = min((h for h in heads if h > best.start), default=len(text))
+    first_line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+    return (start, end) if any(place in first_line for place in places) else None
 
 
 @dataclass(frozen=True)
