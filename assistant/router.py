@@ -19,6 +19,7 @@ from assistant.calculators.amounts import find_amounts
 from assistant.calculators.checks import (
     b_limits,
     b_shares,
+    cost_from_share,
     example_rate,
     example_share,
     kpi_minimums,
@@ -54,7 +55,7 @@ from assistant.calculators.rules import fraction, integer
 from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
-from assistant.quantities import read_quantities
+from assistant.quantities import Quantity, read_quantities
 from assistant.types import Calculation, Turn
 from assistant.vocabulary import grant_type_of
 
@@ -821,6 +822,27 @@ _STATED_GRADE = re.compile(r"(?:総合評価|評価|判定)(?:が|は|で)?\s*[�
 _P5_WORDS = re.compile(r"⑤|進出企業定着|地域活性化支援")
 
 
+# the cost asked back from a share of it: 「国費N円には事業費がいくら必要か」「地方負担がN円だった事業費は」
+_COST_ASK = re.compile(r"(?:交付対象)?事業費[^。]{0,12}?(?:いくら|どれだけ|どのくらい|何円)|(?:いくら|どれだけ)[^。]{0,6}(?:必要|要る|いる|だった)")
+_LOCAL_STATED = re.compile(r"(?:地方負担|持ち出し|自己負担|町負担|市負担|村負担)[^。\d]{0,16}$")
+
+
+def _cost_asked_from_share(text: str, qs: Sequence[Quantity]) -> Calculation | None:
+    amounts = [q for q in qs if q.unit == "円"]
+    named = re.search(r"高水準|標準", text)  # both named: the case is the one named first, the other compared
+    kind = grant_type_of(text) or (named.group(0) if named else None)
+    if len(amounts) != 1 or kind is None or not _COST_ASK.search(text):
+        return None
+    amount = amounts[0]
+    before = text[max(0, amount.start - 24) : amount.start]
+    facility = bool(re.search(r"収容|何人|規模|人数", text))
+    if amount.role == "国費":
+        return cost_from_share(kind, national=amount.value, facility_asked=facility)
+    if _LOCAL_STATED.search(before):
+        return cost_from_share(kind, local=amount.value)
+    return None
+
+
 def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """Shares and counts checked against a plan: B1/B2, the outside-prefecture user share, an example's rate."""
     text = _n(question)
@@ -925,6 +947,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
+    reverse = _cost_asked_from_share(text, read_quantities(question))  # a stated share is no plan's cost
+    if reverse is not None:
+        return Route("cost_from_share", reverse, (), None)
     planned = (repayments_route(question, history) or plan_route(question, history) or catalogue_route(question, history)
                or checks_route(question, history))
     if planned is not None:

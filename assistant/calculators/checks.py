@@ -221,3 +221,44 @@ def project5_count(kpi_companies: int, adopted: int) -> Calculation:
                   + f" = {allowed}件", {"KPI企業数": kpi_companies, "採択済": adopted}, allowed, rule("project5_count_limit"))]
     summary = f"⑤は{allowed}件まで申請できます（KPIの県外企業数{kpi_companies}社" + (f"、採択済{adopted}件" if adopted else "") + "）。"
     return _calc("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, {"申請可能件数": allowed}, summary, steps)
+
+
+def cost_from_share(kind: str, national: int | None = None, local: int | None = None,
+                    facility_asked: bool = False) -> Calculation:
+    """Back from a stated 国費 (or local burden) to the 交付対象事業費 at the type's rate; with a facility asked
+    about, the smallest size band whose cap allows that cost; from a burden, the other type's burden too."""
+    rate, rate_rule = rate_of(kind)
+    steps: list[Step] = []
+    if national is not None:
+        cost = Fraction(national) / rate
+        steps.append(Step("rate", f"交付対象事業費：国費{fy(national)} ÷ {rate.numerator}/{rate.denominator}（{kind}タイプ）"
+                                  f" = {fy(int(cost))}", {"国費": national}, int(cost), rate_rule))
+        summary = f"{kind}タイプで国費{fy(national)}には、交付対象事業費{fy(int(cost))}が必要です。"
+        result: dict[str, object] = {"交付対象事業費": int(cost), "国費": national}
+    else:
+        assert local is not None
+        cost = Fraction(local) / (1 - rate)
+        steps.append(Step("rate", f"交付対象事業費：地方負担{fy(local)} ÷ (1 − {rate.numerator}/{rate.denominator})（{kind}タイプ）"
+                                  f" = {fy(int(cost))}", {"地方負担": local}, int(cost), rate_rule))
+        other = "標準" if kind == "高水準" else "高水準"
+        other_rate, other_rule = rate_of(other)
+        other_local = int(cost * (1 - other_rate))
+        steps.append(Step("rate", f"{other}タイプの地方負担：{fy(int(cost))} × (1 − {other_rate.numerator}/{other_rate.denominator})"
+                                  f" = {fy(other_local)}", {"交付対象事業費": int(cost)}, other_local, other_rule))
+        summary = (f"地方負担{fy(local)}（{kind}タイプ）なら交付対象事業費は{fy(int(cost))}で、"
+                   f"{other}タイプなら地方負担は{fy(other_local)}です。")
+        result = {"交付対象事業費": int(cost), "地方負担": local, f"{other}タイプの地方負担": other_local}
+    if facility_asked:
+        from assistant.calculators.plan import BANDS
+
+        band = next(((name, label) for name, label in BANDS if integer(name) >= cost), None)
+        if band is None:
+            steps.append(Step("cap", f"施設整備・運営の上限は1施設最大{fy(integer(BANDS[-1][0]))}：1施設では届きません",
+                              {}, False, rule(BANDS[-1][0])))
+            summary += f"1施設の上限（最大{fy(integer(BANDS[-1][0]))}）を超えるため、1施設では届きません。"
+        else:
+            steps.append(Step("band", f"上限が{fy(int(cost))}以上の区分：「{band[1]}」（上限{fy(integer(band[0]))}）",
+                              {"交付対象事業費": int(cost)}, band[1], rule(band[0])))
+            summary += f"施設整備・運営の上限からみて、収容{band[1]}の施設が必要です。"
+            result["区分"] = band[1]
+    return _calc("cost_from_share", {"タイプ": kind, "国費": national, "地方負担": local}, result, summary, steps)

@@ -412,3 +412,24 @@ def test_a_project5_estimate_is_one_project_summed_before_its_cap(items, setup):
     eligible = min(sum(items) * MAN, 3000 * MAN)
     assert r.calculation.result["交付対象事業費"] == eligible
     assert r.calculation.result["国費"] == eligible // 2
+
+
+@given(man=st.integers(100, 12_000), high=st.booleans())
+def test_the_cost_behind_a_stated_national_share_and_the_band_it_needs(man, high):
+    kind = "高水準" if high else "標準"
+    r = route(f"{kind}タイプで国費{man:,}万円を確保したいです。施設整備・運営の交付対象事業費はいくら必要で、収容何人規模が要りますか？", [])
+    assert r is not None and r.calculation is not None and r.calculation.kind == "cost_from_share"
+    cost = man * MAN * 4 // 3 if high else man * MAN * 2
+    assert r.calculation.result["交付対象事業費"] == cost
+    band = "20人未満" if cost <= 3000 * MAN else "20人以上50人未満" if cost <= 4500 * MAN else "50人以上" if cost <= 9000 * MAN else None
+    assert r.calculation.result.get("区分") == band
+
+
+@given(man=st.integers(10, 5_000), high=st.booleans())
+def test_the_cost_behind_a_stated_local_burden_and_the_other_types_burden(man, high):
+    kind, other = ("高水準", "標準") if high else ("標準", "高水準")
+    r = route(f"{kind}タイプで採択された事業で、地方負担は{man:,}万円でした。交付対象事業費はいくらだった？{other}タイプなら負担は？", [])
+    assert r is not None and r.calculation is not None and r.calculation.kind == "cost_from_share"
+    cost = man * MAN * 4 if high else man * MAN * 2
+    assert r.calculation.result["交付対象事業費"] == cost
+    assert r.calculation.result[f"{other}タイプの地方負担"] == (cost // 2 if high else cost // 4)
