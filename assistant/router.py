@@ -120,6 +120,9 @@ _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の(?:評
 _EXTRA_ITEMS_MET = re.compile(r"付加(?:項目)?[^。]{0,40}?(\d)\s*(?:つ|項目|個)\s*(?:とも|すべて|全て|全部)?[^。\d]{0,6}?"
                               r"(?:当てはま|あてはま|該当|満た)")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
+# a change to the earlier total: 「あと1点積み上げられたら」「さらに2点上がれば」「素点が3点増えたら」
+_RELATIVE_POINTS = re.compile(r"(?:あと|さらに|もう|プラス|\+)\s*(\d+)\s*点\s*(?:分)?\s*(?:を)?\s*(?:積|上|増|足|加|取|伸|アップ|多)"
+                              r"|(\d+)\s*点\s*(?:増え|上が|アップ|多く)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
@@ -140,6 +143,8 @@ def _score(text: str) -> int | None:
     t = _n(text)
     if m := _TOTAL_SCORE.search(t):
         return int(m.group(1))
+    if _RELATIVE_POINTS.search(t):
+        return None  # 「あと1点積み上げたら」: a change to a total stated before (the follow-up adds it)
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
     # ⑤'s 付加項目 named by what they reward (付加項目, some words, N点): scored after their words, when the sheet
     # itself does not list them
@@ -966,11 +971,14 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if not own and not follow:
             continue
         trigger = next(iter(shape.inputs))
-        if trigger not in _extract(shape, [text] if own else [text, *earlier[:2]]):
+        relative = _RELATIVE_POINTS.search(text) if earlier and "総合評価点数" in shape.inputs else None
+        if trigger not in _extract(shape, [text] if own and not relative else [text, *earlier[:2]]):
             if own and shape.unreadable:
                 return Route(shape.kind, None, (trigger,), shape.unreadable)
             continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it
         inputs = _extract(shape, [text, *earlier])
+        if relative and isinstance(inputs.get("総合評価点数"), int):  # the earlier total, changed by this turn
+            inputs["総合評価点数"] = int(inputs["総合評価点数"]) + int(relative.group(1) or relative.group(2))
         if shape.kind == "adoption_decision" and "申請要件×" not in inputs:
             failed = _kpi_requirement_failed([text, *earlier], inputs.get("申請タイプ"))
             if failed:

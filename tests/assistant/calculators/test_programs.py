@@ -433,3 +433,12 @@ def test_the_cost_behind_a_stated_local_burden_and_the_other_types_burden(man, h
     cost = man * MAN * 4 if high else man * MAN * 2
     assert r.calculation.result["交付対象事業費"] == cost
     assert r.calculation.result[f"{other}タイプの地方負担"] == (cost // 2 if high else cost // 4)
+
+
+@given(total=st.integers(12, 34), more=st.integers(1, 4),
+       phrase=st.sampled_from(["じゃあ素点をあと{n}点積み上げられたら？", "さらに{n}点上がったらどうなる？", "合計があと{n}点増えたら採択区分は？"]))
+def test_a_follow_up_adding_points_changes_the_earlier_total(total, more, phrase):
+    first = f"高水準で申請します。12観点の合計は{total}点、要件は全部○、12月末の申請率は61%の見込みです。採択区分は？"
+    r = route(phrase.format(n=more), [Turn("user", first), Turn("assistant", "…")])
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == total + more + 2  # 61% → 加点2点
