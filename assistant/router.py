@@ -510,6 +510,11 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if re.search(r"\d+\s*点", text) and re.search(r"採択|評価", text):
         return None  # a score sheet: the adoption decision decides the type before any 国費
     plan = _plan_of(question)
+    if (plan.projects5 or plan.companies) and plan.kpi_companies is None:
+        # the KPI's outside-prefecture companies, set for the whole plan, may have been said in an earlier turn
+        kpi = next((q.value for e in earlier for q in read_quantities(e) if q.role == "KPI企業数"), None)
+        if kpi is not None:
+            plan = replace(plan, kpi_companies=kpi)
     if plan.temporary_grant and plan.empty:
         generic = [q.value for q in read_quantities(question) if q.unit == "円" and q.role in ("事業費", "金額")]
         if len(generic) != 1:

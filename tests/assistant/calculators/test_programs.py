@@ -442,3 +442,16 @@ def test_a_follow_up_adding_points_changes_the_earlier_total(total, more, phrase
     r = route(phrase.format(n=more), [Turn("user", first), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == total + more + 2  # 61% → 加点2点
+
+
+@given(kpi=st.integers(1, 4), adopted=st.integers(0, 2), costs=st.lists(st.integers(500, 4000), min_size=1, max_size=3))
+def test_the_kpi_said_in_an_earlier_turn_limits_the_projects_of_a_later_one(kpi, adopted, costs):
+    assume(adopted < kpi)
+    first = f"KPIの最終年度末の県外企業数は{kpi}社で置いています。⑤の件数の上限はどう決まりますか？"
+    listed = "と".join(f"{c:,}万" for c in costs)
+    done = f"去年⑤を{adopted}件採択してもらってます。" if adopted else ""
+    q = f"{done}今年は⑤で事業費{listed}の{len(costs)}本を高水準で考えてるんですが、国費は最大いくら？"
+    r = route(q, [Turn("user", first), Turn("assistant", "…")])
+    assert r is not None and r.calculation is not None
+    kept = sorted((min(c, 3000) for c in costs), reverse=True)[: kpi - adopted]
+    assert r.calculation.result["国費"] == sum(kept) * MAN * 3 // 4 // 1000 * 1000
