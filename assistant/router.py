@@ -26,7 +26,7 @@ from assistant.calculators.checks import (
     project5_count,
     user_share,
 )
-from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_municipalities
+from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_count, listed_municipalities
 from assistant.calculators.examples import (
     example_at_type,
     example_burdens,
@@ -832,6 +832,8 @@ _STATED_GRADE = re.compile(r"(?:総合評価|評価|判定)(?:が|は|で)?\s*[�
 _P5_WORDS = re.compile(r"⑤|進出企業定着|地域活性化支援")
 
 
+# how many municipalities the 参考 table lists (「一覧に千葉県からは何団体載っていますか」)
+_LISTED_COUNT_ASK = re.compile(r"(?:何|いくつ)(?:団体|市町村|自治体|市|町|村|か所)?[^。]{0,6}(?:載|掲載|あ|入)|団体数|(?:市町村|自治体)の?数")
 # the cost asked back from a share of it: 「国費N円には事業費がいくら必要か」「地方負担がN円だった事業費は」
 _COST_ASK = re.compile(r"(?:交付対象)?事業費[^。]{0,12}?(?:いくら|どれだけ|どのくらい|何円)|(?:いくら|どれだけ)[^。]{0,6}(?:必要|要る|いる|だった)")
 _LOCAL_STATED = re.compile(r"(?:地方負担|持ち出し|自己負担|町負担|市負担|村負担)[^。\d]{0,16}$")
@@ -957,6 +959,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
+    if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
+            and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list
+        return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text]), (), None)
     reverse = _cost_asked_from_share(text, read_quantities(question))  # a stated share is no plan's cost
     if reverse is not None:
         return Route("cost_from_share", reverse, (), None)

@@ -7,14 +7,15 @@ The list of 東京圏 municipalities with 条件不利地域 or a population dec
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from assistant.calculators.common import get, optional
+from assistant.calculators.common import cited_rules, get, optional
 from assistant.calculators.rules import rule, strings
 from assistant.errors import CalculationError
 from assistant.settings import REPO_ROOT
-from assistant.types import Calculation
+from assistant.types import Calculation, Step
 
 TOKYO_AREA = strings("tokyo_area")  # 東京都、埼玉県、千葉県及び神奈川県, from the rules table
 PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"]
@@ -100,3 +101,27 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
         summary=f"{prefecture}{name}は東京圏内で、条件不利地域等の市町村の参考一覧にも掲載がないため、原則として交付対象外です（一覧は参考のため、詳細は担当窓口にご確認ください）。",
         rules=(rule("tokyo_area"), rule("eligible_listed")),
     )
+
+
+def listed_count(prefectures: Sequence[str] = ()) -> Calculation:
+    """How many municipalities the 参考 table lists, in all and for each 都県 asked about (市・町・村 apart)."""
+    listed = listed_municipalities()
+    by_prefecture = Counter(listed.values())
+    asked = [p for p in prefectures if p in by_prefecture] or [p for p in TOKYO_AREA if p in by_prefecture]
+    table = rule("listed_table")
+    steps = []
+    parts = []
+    result: dict[str, object] = {"合計": len(listed)}
+    for prefecture in asked:
+        kinds = Counter(name[-1] for name, p in listed.items() if p == prefecture)
+        split = "・".join(f"{k}{kinds[k]}" for k in "市町村" if kinds[k])
+        steps.append(Step("sum", f"{prefecture}：{split} = {by_prefecture[prefecture]}団体", {"都県": prefecture},
+                          by_prefecture[prefecture], table))
+        parts.append(f"{prefecture}{by_prefecture[prefecture]}団体（{split}）")
+        result[prefecture] = by_prefecture[prefecture]
+    steps.append(Step("sum", f"参考一覧の合計：{' + '.join(str(by_prefecture[p]) for p in TOKYO_AREA if p in by_prefecture)}"
+                             f" = {len(listed)}団体", {}, len(listed), table))
+    summary = f"参考一覧の掲載は{'、'.join(parts)}で、4都県の合計は{len(listed)}団体です。"
+    return Calculation(kind="listed_count", inputs={"都県": list(asked)}, result=result,
+                       formula="\n".join(f"・{s.label}" for s in steps), summary=summary, rules=cited_rules(steps),
+                       steps=tuple(steps))

@@ -455,3 +455,18 @@ def test_the_kpi_said_in_an_earlier_turn_limits_the_projects_of_a_later_one(kpi,
     assert r is not None and r.calculation is not None
     kept = sorted((min(c, 3000) for c in costs), reverse=True)[: kpi - adopted]
     assert r.calculation.result["国費"] == sum(kept) * MAN * 3 // 4 // 1000 * 1000
+
+
+@pytest.mark.parametrize("prefecture", ["東京都", "埼玉県", "千葉県", "神奈川県"])
+def test_the_count_of_listed_municipalities_is_read_from_the_reference_table(prefecture):
+    from pathlib import Path
+
+    text = (Path(__file__).parents[3] / "corpus" / "digiden_chiho_sosei_telework_overview.txt").read_text(encoding="utf-8")
+    block = text[text.index("（参考）東京圏内の条件不利地域を含む市町村") :].split("\n\n")[1].split("\n")
+    header = [c.strip() for c in block[0].split("\t")]
+    columns = [h or next((x for x in reversed(header[:i]) if x), "") for i, h in enumerate(header)]
+    names = [(columns[i], c.strip()) for row in block[1:] for i, c in enumerate(row.split("\t")) if c.strip()]
+    r = route(f"東京圏の参考一覧に{prefecture}からは何団体載っていますか？", [])
+    assert r is not None and r.calculation is not None and r.calculation.kind == "listed_count"
+    assert r.calculation.result[prefecture] == sum(1 for p, _ in names if p == prefecture)
+    assert r.calculation.result["合計"] == len(names)
