@@ -987,8 +987,9 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                 return Route(shape.kind, None, (trigger,), shape.unreadable)
             continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it
         inputs = _extract(shape, [text, *earlier])
-        if relative and isinstance(inputs.get("総合評価点数"), int):  # the earlier total, changed by this turn
-            inputs["総合評価点数"] = int(inputs["総合評価点数"]) + int(relative.group(1) or relative.group(2))
+        earlier_total = inputs.get("総合評価点数")
+        if relative and isinstance(earlier_total, int):  # the earlier total, changed by this turn
+            inputs["総合評価点数"] = earlier_total + int(relative.group(1) or relative.group(2))
         if shape.kind == "adoption_decision" and "申請要件×" not in inputs:
             failed = _kpi_requirement_failed([text, *earlier], inputs.get("申請タイプ"))
             if failed:
