@@ -82,6 +82,9 @@ def _key_fact_first(text: str, citations: tuple[Citation, ...]) -> tuple[str, tu
 CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this length (CV gain 17 at 250, 23 at 400, 24 at 550)
 
 
+CARD_PART_SHARE = 0.5  # share of a part's words a card must hold to answer a part that asks no kind of fact
+
+
 def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     """One card may answer a question of several parts only if each part asks a kind of fact (a count, an
     amount …) that the card's statement states; a part asking something else (「どこの課の担当で」) keeps the
@@ -89,9 +92,17 @@ def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     if len(parts) <= 1:
         return True
     statement = normalise_key(card.fact.statement)
+    card_tokens = extract._unit_tokens(" ".join([card.fact.topic, card.fact.statement, *card.fact.quotes, *card.fact.terms]))
     for part in parts:
         wanted = extract.expected_type(part)
-        if wanted is None or not wanted[1].search(statement):
+        if wanted is not None:
+            if not wanted[1].search(statement):
+                return False
+            continue
+        # a part asking no kind of fact (what, whether): the card answers it when it holds most of the part's words
+        # (its nouns: kanji/katakana words; verbs and auxiliaries — 教える, 下さる, 為る — say nothing of the topic)
+        words = {t for t in extract._unit_tokens(part) if len(t) >= 2 and re.fullmatch(r"[一-龥ァ-ヶー0-9A-Za-z①-⑤]+", t)}
+        if not words or len(words & card_tokens) < CARD_PART_SHARE * len(words):
             return False
     return True
 

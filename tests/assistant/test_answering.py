@@ -157,3 +157,18 @@ def test_a_long_calculation_keeps_its_answer_under_the_limit_with_every_step_in_
 def test_an_acronym_the_pdf_spaced_letter_by_letter_is_one_search_word():
     assert normalise_key("2026年度のK P Iを以下の通り") == normalise_key("2026年度のKPIを以下の通り")
     assert normalise_key("I am a pen") == "i am a pen"  # words stay apart
+
+
+def test_a_card_answers_a_part_asking_no_kind_of_fact_only_when_it_holds_most_of_its_words():
+    from assistant.core import _card_answers_each_part
+    from assistant.facts import Fact, Match
+
+    fact = Fact("f", "植栽事業の維持管理の例", "植栽事業の維持管理の例：剪定・散水・施肥の委託（人件費・水道料）等。",
+                ("剪定・散水・施肥の委託 (人件費・水道料) 等",), ("維持管理", "水道料"), "list", "x.txt")
+    card = Match(fact, 0.9, ())
+    about_it = ["花壇の維持管理を委託する場合、水道料も見てもらえますか", "維持管理の例を教えてください"]
+    assert _card_answers_each_part(card, about_it)
+    elsewhere = ["花壇の維持管理の例を教えてください", "街路灯の電気料金の支払い方法と請求書の様式は"]
+    assert not _card_answers_each_part(card, elsewhere)
+    # a part asking an amount the statement does not state
+    assert not _card_answers_each_part(card, ["維持管理の例は", "補助の上限額はいくら"])
