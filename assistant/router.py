@@ -209,7 +209,8 @@ def _cross(text: str) -> str | None:
     return None
 
 
-_OUTSIDE_SHARE = re.compile(r"(?:県外|都道府県外)(?:から)?の?利用者[^。]{0,12}?(\d+(?:\.\d+)?)\s*(割|%)")
+_OUTSIDE_SHARE = re.compile(r"(?:(?:県外|都道府県外)(?:から)?の?(?:利用者|人|方)|利用者のうち(?:県外|都道府県外))[^。]{0,12}?"
+                            r"(\d+(?:\.\d+)?)\s*(割|%)")
 
 
 def _kpi_requirement_failed(texts: list[str], kind: object) -> str | None:
@@ -409,7 +410,7 @@ def _direct_costs(text: str) -> int | None:
 _REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")  # 「繰り返し」「見返し」 are no repayment
 
 
-_OUTCOME = r"採択|区分|結果|どうなり|どうなる|何評価|評価は|評価に|評価で|ランク|判定|ライン|届"
+_OUTCOME = r"採択|区分|結果|どうなり|どうなる|何評価|評価は|評価に|評価で|ランク|判定|ライン|届|通る|通り|受か|落ち"
 _MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
 _SHAPES = [
     _Shape("overhead_limit", re.compile(r"一般管理費"),
@@ -431,7 +432,7 @@ _SHAPES = [
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が|素点", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]", _OUTCOME),
            {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross,
             "交付対象事業費": _eligible_cost},
            optional=("申請タイプ", "加点", "申請要件×", "交付対象事業費"),
@@ -970,6 +971,9 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if planned is not None:
         return planned
     earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
+    if (earlier and re.search(r"\d\s*点", text) and not re.search(r"[①-⑤]|進出企業定着|施設整備", text)
+            and re.search(r"⑤|進出企業定着", " ".join(earlier[:2]))):
+        text = f"⑤の{text}"  # a score sheet in a conversation about ⑤ is ⑤'s (6 viewpoints, 21 points)
     # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own
     # (「標準タイプだと？」 after a 国費 question; not 「返してもらう必要は？」 after one).
     own_asks = [bool(shape.asks.search(text)) for shape in _SHAPES]

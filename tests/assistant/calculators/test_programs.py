@@ -470,3 +470,22 @@ def test_the_count_of_listed_municipalities_is_read_from_the_reference_table(pre
     assert r is not None and r.calculation is not None and r.calculation.kind == "listed_count"
     assert r.calculation.result[prefecture] == sum(1 for p, _ in names if p == prefecture)
     assert r.calculation.result["合計"] == len(names)
+
+
+@given(scores=st.lists(st.integers(0, 3), min_size=6, max_size=6), rate=st.sampled_from([40, 52, 61, 75]))
+def test_a_score_sheet_in_a_conversation_about_project5_is_scored_on_project5s_scale(scores, rate):
+    history = [Turn("user", "⑤の審査って何点満点でしたっけ？"), Turn("assistant", "…")]
+    sheet = "・".join(str(s) for s in scores)
+    r = route(f"うちは基礎の6観点が{sheet}点で、付加項目はゼロの見込み。12月末の申請率は{rate}%なんだけど、通る？", history)
+    assert r is not None and r.calculation is not None and r.calculation.kind == "project5_adoption"
+    bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+    assert r.calculation.result["合計点"] == sum(scores) + bonus
+
+
+@given(share=st.integers(1, 99), raw=st.integers(18, 36))
+def test_an_outside_user_share_said_earlier_gates_a_later_score(share, raw):
+    history = [Turn("user", "標準タイプのKPIの条件って何でしたっけ？"), Turn("assistant", "…"),
+               Turn("user", f"うちの見込みは、県外企業が1社、施設利用者のうち県外の人の割合が{share}%です。"), Turn("assistant", "…")]
+    r = route(f"このまま出したら審査はどうなりますか？素点は{raw}点くらいあると思うんですけど。", history)
+    assert r is not None and r.calculation is not None
+    assert (r.calculation.result["評価"] == "D") == (share < 30)
