@@ -82,6 +82,15 @@ def _key_fact_first(text: str, citations: tuple[Citation, ...]) -> tuple[str, tu
 CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this length (CV gain 17 at 250, 23 at 400, 24 at 550)
 
 
+def _verdict_question(question: str, history: Sequence[Turn]) -> str:
+    """What a verdict answers: the question; or, when this turn only states the asker's case (「出資金8億円の三セク
+    なんです。」) right after a yes/no question, the case followed by that question."""
+    if verdict.is_yes_no(question) or "?" in question or "？" in question:
+        return question
+    previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), "")
+    return f"{question}\n{previous.strip()}" if previous and verdict.is_yes_no(previous) else question
+
+
 CARD_PART_SHARE = 0.5  # share of a part's words a card must hold to answer a part that asks no kind of fact
 
 
@@ -310,7 +319,8 @@ class Assistant:
         top_card = self._top_card(asked, passages, draft) if draft is not None and draft.relevance >= floor else None
         if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
-            if not self._answerable(asked, passages, draft, top_card) and self._verdict(question, passages, draft.citations) is None:
+            if not self._answerable(asked, passages, draft, top_card) and self._verdict(
+                    _verdict_question(question, history), passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
                 draft = replace(draft, relevance=MIN_RELEVANCE)  # kept: the decision found it answerable
@@ -334,7 +344,7 @@ class Assistant:
         if correction:
             text = f"いいえ。{correction}\n{text}"
         else:
-            text, citations = self._with_verdict(question, passages, text, citations)
+            text, citations = self._with_verdict(_verdict_question(question, history), passages, text, citations)
         return self._finish(
             Answer(
                 text=text,

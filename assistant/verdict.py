@@ -119,6 +119,11 @@ def _nouns(text: str) -> list[str]:
     return [n for n in re.findall(r"[一-龥ァ-ヶー]{2,}", text) if n not in _GENERIC]
 
 
+def is_yes_no(question: str) -> bool:
+    """「…できますか」「…ダメなんですか？」: a question answered by はい or いいえ."""
+    return bool(_YES_NO.search(question.strip()))
+
+
 def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """The verdict from the first line (with its section, when given) stating a rule about the asked case."""
     if not _YES_NO.search(question.strip()):

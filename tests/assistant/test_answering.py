@@ -172,3 +172,15 @@ def test_a_card_answers_a_part_asking_no_kind_of_fact_only_when_it_holds_most_of
     assert not _card_answers_each_part(card, elsewhere)
     # a part asking an amount the statement does not state
     assert not _card_answers_each_part(card, ["維持管理の例は", "補助の上限額はいくら"])
+
+
+def test_a_turn_stating_the_case_after_a_yes_no_question_is_judged_with_that_question():
+    from assistant.core import _verdict_question
+    from assistant.types import Turn
+
+    history = [Turn("user", "公社は全部対象外なんですか？"), Turn("assistant", "…")]
+    judged = _verdict_question("うちに来るのは資本金3億円の公社なんです。", history)
+    assert judged.startswith("うちに来るのは資本金3億円の公社なんです。") and judged.endswith("全部対象外なんですか？")
+    # a turn that asks its own question, or follows no yes/no question, is judged alone
+    assert _verdict_question("資本金3億円の公社は対象ですか？", history) == "資本金3億円の公社は対象ですか？"
+    assert _verdict_question("資本金3億円の公社です。", [Turn("user", "公社の扱いを教えて")]) == "資本金3億円の公社です。"
