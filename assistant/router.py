@@ -833,7 +833,7 @@ _STATED_GRADE = re.compile(r"(?:総合評価|評価|判定)(?:が|は|で)?\s*[�
 _P5_WORDS = re.compile(r"⑤|進出企業定着|地域活性化支援")
 
 
-# how many municipalities the 参考 table lists (「一覧に千葉県からは何団体載っていますか」)
+# how many municipalities the 参考 table lists (「参考の一覧に埼玉の町村はいくつある？」)
 _LISTED_COUNT_ASK = re.compile(r"(?:何|いくつ)(?:団体|市町村|自治体|市|町|村|か所)?[^。]{0,6}(?:載|掲載|あ|入)|団体数|(?:市町村|自治体)の?数")
 # the cost asked back from a share of it: 「国費N円には事業費がいくら必要か」「地方負担がN円だった事業費は」
 _COST_ASK = re.compile(r"(?:交付対象)?事業費[^。]{0,12}?(?:いくら|どれだけ|どのくらい|何円)|(?:いくら|どれだけ)[^。]{0,6}(?:必要|要る|いる|だった)")

@@ -82,7 +82,7 @@ def _threshold_met(item: str, question: str) -> bool | None:
 
 def _exception_met(item: str, question: str) -> bool | None:
     """「出資金が10億円未満の法人又は地方公共団体から補助を受けている法人」: the case meets the exception when it meets
-    any alternative — a limit by its amount, another by naming what it states (「県から運営費の補助を受けている」)."""
+    any alternative — a limit by its amount, another by the case naming what that alternative states."""
     alternatives = [a for a in re.split(r"又は|または|若しくは|もしくは", item) if a.strip()]
     results = []
     for alternative in alternatives:

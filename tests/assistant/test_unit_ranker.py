@@ -218,7 +218,7 @@ def test_the_next_sentence_of_a_long_line_completes_a_sentence_taken_from_it():
 
     first = ("■ 工夫 植栽の担い手を県外の造園業者や園芸を学ぶ学生に広げるため、季節ごとの募集説明会を都市部で開き、"
              "参加した人が住まいや仕事の相談もできる窓口を市役所と商工会の双方に設けて、初めての人でも参加しやすい仕組みを整えた。")
-    second = "「植栽サポーター制度」により、参加者を地域ぐるみで受け入れる体制を整えている。"
+    second = "「植栽サポーター制度」で、参加する人を町全体で迎える仕組みを作った。"
     text = f"{first} {second}\n■ 体制 市と造園組合"
     assert len(first) + len(second) > UNIT_SPLIT_CHARS  # a line long enough to be quoted sentence by sentence
     p = passage(1, text)

@@ -381,7 +381,7 @@ def test_a_building_that_takes_in_n_people_is_a_facility_of_that_capacity(capaci
 @given(points=st.integers(0, 3), met=st.integers(0, 3), every=st.sampled_from(["どれも", "全部", "いずれも"]))
 def test_a_project5_sheet_of_equal_items_and_counted_extra_items_is_summed(points, met, every):
     # 「6つの観点はどれもN点」 is 6 × N; 「付加項目は…M つ当てはまる」 adds M (each extra item is worth 1 point)
-    q = f"⑤の自己採点です。基礎項目の6つの観点は{every}{points}点、付加項目は{met}つ当てはまります。12月末の申請率は50%。採択されますか？"
+    q = f"⑤の採点見込み：6つの観点は{every}{points}点、付加項目は{met}つ当てはまる。申請率は12月末で50%。採択の可否は？"
     r = route(q, [])
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 6 * points + met
@@ -417,7 +417,7 @@ def test_a_project5_estimate_is_one_project_summed_before_its_cap(items, setup):
 @given(man=st.integers(100, 12_000), high=st.booleans())
 def test_the_cost_behind_a_stated_national_share_and_the_band_it_needs(man, high):
     kind = "高水準" if high else "標準"
-    r = route(f"{kind}タイプで国費{man:,}万円を確保したいです。施設整備・運営の交付対象事業費はいくら必要で、収容何人規模が要りますか？", [])
+    r = route(f"{kind}タイプで国費を{man:,}万円もらうには、事業費はいくら必要？施設は収容何人の規模が要る？", [])
     assert r is not None and r.calculation is not None and r.calculation.kind == "cost_from_share"
     cost = man * MAN * 4 // 3 if high else man * MAN * 2
     assert r.calculation.result["交付対象事業費"] == cost
@@ -428,7 +428,7 @@ def test_the_cost_behind_a_stated_national_share_and_the_band_it_needs(man, high
 @given(man=st.integers(10, 5_000), high=st.booleans())
 def test_the_cost_behind_a_stated_local_burden_and_the_other_types_burden(man, high):
     kind, other = ("高水準", "標準") if high else ("標準", "高水準")
-    r = route(f"{kind}タイプで採択された事業で、地方負担は{man:,}万円でした。交付対象事業費はいくらだった？{other}タイプなら負担は？", [])
+    r = route(f"{kind}タイプの採択で地方負担が{man:,}万円だった事業、事業費はいくらだった？{other}タイプなら負担は？", [])
     assert r is not None and r.calculation is not None and r.calculation.kind == "cost_from_share"
     cost = man * MAN * 4 if high else man * MAN * 2
     assert r.calculation.result["交付対象事業費"] == cost
@@ -438,7 +438,7 @@ def test_the_cost_behind_a_stated_local_burden_and_the_other_types_burden(man, h
 @given(total=st.integers(12, 34), more=st.integers(1, 4),
        phrase=st.sampled_from(["じゃあ素点をあと{n}点積み上げられたら？", "さらに{n}点上がったらどうなる？", "合計があと{n}点増えたら採択区分は？"]))
 def test_a_follow_up_adding_points_changes_the_earlier_total(total, more, phrase):
-    first = f"高水準で申請します。12観点の合計は{total}点、要件は全部○、12月末の申請率は61%の見込みです。採択区分は？"
+    first = f"申請は高水準タイプ、観点の合計{total}点、要件はすべて○、申請率は12月末61%見込み。採択区分は？"
     r = route(phrase.format(n=more), [Turn("user", first), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == total + more + 2  # 61% → 加点2点
@@ -447,10 +447,10 @@ def test_a_follow_up_adding_points_changes_the_earlier_total(total, more, phrase
 @given(kpi=st.integers(1, 4), adopted=st.integers(0, 2), costs=st.lists(st.integers(500, 4000), min_size=1, max_size=3))
 def test_the_kpi_said_in_an_earlier_turn_limits_the_projects_of_a_later_one(kpi, adopted, costs):
     assume(adopted < kpi)
-    first = f"KPIの最終年度末の県外企業数は{kpi}社で置いています。⑤の件数の上限はどう決まりますか？"
+    first = f"県外の企業数のKPIは{kpi}社にしました。⑤は何件まで出せますか？"
     listed = "と".join(f"{c:,}万" for c in costs)
-    done = f"去年⑤を{adopted}件採択してもらってます。" if adopted else ""
-    q = f"{done}今年は⑤で事業費{listed}の{len(costs)}本を高水準で考えてるんですが、国費は最大いくら？"
+    done = f"⑤は前年度までに{adopted}件が採択済みです。" if adopted else ""
+    q = f"{done}今回の⑤は事業費{listed}の{len(costs)}本で、タイプは高水準。国費は最大でいくら？"
     r = route(q, [Turn("user", first), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     kept = sorted((min(c, 3000) for c in costs), reverse=True)[: kpi - adopted]
@@ -466,7 +466,7 @@ def test_the_count_of_listed_municipalities_is_read_from_the_reference_table(pre
     header = [c.strip() for c in block[0].split("\t")]
     columns = [h or next((x for x in reversed(header[:i]) if x), "") for i, h in enumerate(header)]
     names = [(columns[i], c.strip()) for row in block[1:] for i, c in enumerate(row.split("\t")) if c.strip()]
-    r = route(f"東京圏の参考一覧に{prefecture}からは何団体載っていますか？", [])
+    r = route(f"東京圏の参考の一覧で、{prefecture}の団体数はいくつ？", [])
     assert r is not None and r.calculation is not None and r.calculation.kind == "listed_count"
     assert r.calculation.result[prefecture] == sum(1 for p, _ in names if p == prefecture)
     assert r.calculation.result["合計"] == len(names)
@@ -474,9 +474,9 @@ def test_the_count_of_listed_municipalities_is_read_from_the_reference_table(pre
 
 @given(scores=st.lists(st.integers(0, 3), min_size=6, max_size=6), rate=st.sampled_from([40, 52, 61, 75]))
 def test_a_score_sheet_in_a_conversation_about_project5_is_scored_on_project5s_scale(scores, rate):
-    history = [Turn("user", "⑤の審査って何点満点でしたっけ？"), Turn("assistant", "…")]
+    history = [Turn("user", "⑤の評価は満点が何点ですか？"), Turn("assistant", "…")]
     sheet = "・".join(str(s) for s in scores)
-    r = route(f"うちは基礎の6観点が{sheet}点で、付加項目はゼロの見込み。12月末の申請率は{rate}%なんだけど、通る？", history)
+    r = route(f"基礎項目6つの採点は{sheet}点、付加項目はなし、申請率は12月末{rate}%の見込み。これで通りますか？", history)
     assert r is not None and r.calculation is not None and r.calculation.kind == "project5_adoption"
     bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
     assert r.calculation.result["合計点"] == sum(scores) + bonus
@@ -484,8 +484,8 @@ def test_a_score_sheet_in_a_conversation_about_project5_is_scored_on_project5s_s
 
 @given(share=st.integers(1, 99), raw=st.integers(18, 36))
 def test_an_outside_user_share_said_earlier_gates_a_later_score(share, raw):
-    history = [Turn("user", "標準タイプのKPIの条件って何でしたっけ？"), Turn("assistant", "…"),
-               Turn("user", f"うちの見込みは、県外企業が1社、施設利用者のうち県外の人の割合が{share}%です。"), Turn("assistant", "…")]
-    r = route(f"このまま出したら審査はどうなりますか？素点は{raw}点くらいあると思うんですけど。", history)
+    history = [Turn("user", "標準タイプのKPI要件を教えてください。"), Turn("assistant", "…"),
+               Turn("user", f"見込みでは県外企業は1社、利用者のうち県外の人が{share}%です。"), Turn("assistant", "…")]
+    r = route(f"素点は{raw}点ほどの見込みです。この内容で申請したら結果はどうなりますか？", history)
     assert r is not None and r.calculation is not None
     assert (r.calculation.result["評価"] == "D") == (share < 30)
