@@ -574,12 +574,12 @@ def draft_answer(
                    and "\t" not in unit.text and (score >= SUPPORT_SHARE * best_score or "。" in unit.text))
         # a case study the question names: its other lines answer the question's other asks (what the place is,
         # who runs it, what it aims at), so they need only a share of the key line's score
-        if len(chosen) >= max_units + (1 if case else 0) or score < (CASE_SHARE if in_case else SUPPORT_SHARE) * best_score:
-            if in_case or case is None or score < CASE_SHARE * best_score:
-                break
-            continue
-        if case is not None and not in_case and score < SUPPORT_SHARE * best_score:
-            continue
+        if len(chosen) >= max_units + (1 if case else 0):
+            break
+        if score < (CASE_SHARE if in_case else SUPPORT_SHARE) * best_score:
+            if case is None or score < CASE_SHARE * best_score:
+                break  # the units come by score: nothing further reaches either share
+            continue  # below the usual share, only the named case's statements are taken
         tokens = _unit_tokens(unit.text)
         new_terms = [t for t in current if t in tokens and t not in covered and len(t) >= 2]
         overlaps = any(u.passage is unit.passage and u.start < unit.end and unit.start < u.end for u in chosen)
