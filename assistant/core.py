@@ -310,6 +310,7 @@ class Assistant:
         timings["retrieve"] = (time.perf_counter() - t0) * 1000
 
         t1 = time.perf_counter()
+        judged = _verdict_question(question, history)  # what a verdict answers (this turn, or its case + the last ask)
         refusal = self._out_of_scope(asked, passages)
         draft = None if refusal else self._draft(question, parts, asked.carried, passages)
         deciding = answerability.current() is not None or answerability.observed is not None
@@ -320,7 +321,7 @@ class Assistant:
         if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
             if not self._answerable(asked, passages, draft, top_card) and self._verdict(
-                    _verdict_question(question, history), passages, draft.citations) is None:
+                    judged, passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
                 draft = replace(draft, relevance=MIN_RELEVANCE)  # kept: the decision found it answerable
@@ -344,7 +345,7 @@ class Assistant:
         if correction:
             text = f"いいえ。{correction}\n{text}"
         else:
-            text, citations = self._with_verdict(_verdict_question(question, history), passages, text, citations)
+            text, citations = self._with_verdict(judged, passages, text, citations)
         return self._finish(
             Answer(
                 text=text,

@@ -959,13 +959,13 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
             and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list
         return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text]), (), None)
     reverse = _cost_asked_from_share(text, read_quantities(question))  # a stated share is no plan's cost
     if reverse is not None:
         return Route("cost_from_share", reverse, (), None)
+    # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
     planned = (repayments_route(question, history) or plan_route(question, history) or catalogue_route(question, history)
                or checks_route(question, history))
     if planned is not None:

@@ -126,7 +126,7 @@ def is_yes_no(question: str) -> bool:
 
 def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """The verdict from the first line (with its section, when given) stating a rule about the asked case."""
-    if not _YES_NO.search(question.strip()):
+    if not is_yes_no(question):
         return None
     q = _named_terms(question)
     for entry in lines:
@@ -236,7 +236,7 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 
     asking = asking_sentence(question)
     # a question that asks what, when or how (「どんな成果が…書かれていますか」) is no yes/no question
-    if not _YES_NO.search(question.strip()) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
+    if not is_yes_no(question) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
         return None
     terms = _case_terms(question)
     best: tuple[int, bool, str, list[str]] | None = None
@@ -300,7 +300,7 @@ def premise_differs(question: str, lines: Sequence[str]) -> Verdict | None:
     """A figure the asker states for confirmation (「3割以内ですよね？」) that the quoted lines state otherwise:
     the line gives the same kind of figure (割, %, 年, 社, 点, 円) and never the asker's → いいえ, with that line.
     A figure the lines also state, or one whose kind they do not state, settles nothing."""
-    if not _CONFIRMATION.search(question) or not _YES_NO.search(question.strip()):
+    if not _CONFIRMATION.search(question) or not is_yes_no(question):
         return None
     stated = _figures(question)
     if not stated:

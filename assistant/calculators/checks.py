@@ -6,14 +6,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import cited_rules, floor_to, rate_of
+from assistant.calculators.common import calculation_of, floor_to, rate_of
 from assistant.calculators.rules import fraction, integer, rule
 from assistant.types import Calculation, Step
-
-
-def _calc(kind: str, inputs: dict[str, object], result: dict[str, object], summary: str, steps: list[Step]) -> Calculation:
-    return Calculation(kind=kind, inputs=inputs, result=result, formula="\n".join(f"・{s.label}" for s in steps),
-                       summary=summary, rules=cited_rules(steps), steps=tuple(steps))
 
 
 def b_shares(b1_share: Fraction | None, b2_share: Fraction | None) -> Calculation:
@@ -39,7 +34,7 @@ def b_shares(b1_share: Fraction | None, b2_share: Fraction | None) -> Calculatio
             problems.append(f"{label}が{shown(together)}で「5割未満」を満たしません" + ("（ちょうど5割）" if together == half else ""))
     summary = ("認められません：" + "、".join(problems) + "。" if problems else
                "認められます（B1・B2の総額は交付対象事業費の5割未満、B2は2割以内）。")
-    return _calc("b_limits", {"B1の割合": shown(b1_share) if b1_share is not None else "—",
+    return calculation_of("b_limits", {"B1の割合": shown(b1_share) if b1_share is not None else "—",
                               "B2の割合": shown(b2_share) if b2_share is not None else "—"},
                  {"判定": "不可" if problems else "可"}, summary, steps)
 
@@ -80,7 +75,7 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
         if b1 is not None and b2 <= b2_cap:
             summary += (f"今のB1 {fy(b1)}は収まっています。" if b1 < room else
                         f"今のB1 {fy(b1)}は収まっていません（{fy(b1 - room)}を超える減額が必要）。")
-        return _calc("b_limits", {"交付対象事業費": fy(total), "B2": fy(b2), **({"B1": fy(b1)} if b1 is not None else {})},
+        return calculation_of("b_limits", {"交付対象事業費": fy(total), "B2": fy(b2), **({"B1": fy(b1)} if b1 is not None else {})},
                      {"B1の上限（未満）": room, "B2の上限": b2_cap}, summary, steps)
     if b2 is None and b1 is not None and b2_room_asked:
         # B1 given, B2 asked: within 2割 on its own, and with B1 under 5割 together
@@ -93,12 +88,12 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
                    f"B2は{fy(b2_cap)}以内までです（2割。B1 {fy(b1)}との総額も{fy(half)}未満に収まります）。")
         if room <= 0:
             summary = f"B1 {fy(b1)}だけで5割（{fy(half)}）に達するため、B2は計上できません。"
-        return _calc("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1)},
+        return calculation_of("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1)},
                      {"B2の上限": min(b2_cap, room), "B1・B1+B2の上限（未満）": half}, summary, steps)
     if b1 is None and b2 is None:
         summary = (f"B2（用地取得・外構工事等）は{fy(b2_cap)}以内、B1（附帯施設等）だけなら{fy(half)}未満、"
                    f"両方を計上する場合は総額で{fy(half)}未満です（交付対象事業費{fy(total)}の2割・5割）。")
-        return _calc("b_limits", {"交付対象事業費": fy(total)}, {"B2の上限": b2_cap, "B1・B1+B2の上限（未満）": half},
+        return calculation_of("b_limits", {"交付対象事業費": fy(total)}, {"B2の上限": b2_cap, "B1・B1+B2の上限（未満）": half},
                      summary, steps)
     shares = []
     if b2 is not None:
@@ -110,7 +105,7 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
     summary += f"（上限：B2 {fy(b2_cap)}以内、B総額 {fy(half)}未満）" if verdicts else ""
     if shares:
         summary += "割合：" + "、".join(shares) + "。"
-    return _calc("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1) if b1 else "—", "B2": fy(b2) if b2 else "—"},
+    return calculation_of("b_limits", {"交付対象事業費": fy(total), "B1": fy(b1) if b1 else "—", "B2": fy(b2) if b2 else "—"},
                  {"判定": "不可" if verdicts else "可", "B2の上限": b2_cap, "B総額の上限（未満）": half}, summary, steps)
 
 
@@ -133,7 +128,7 @@ def user_share(total_users: int, outside_users: int) -> Calculation:
     summary = f"県外利用者の割合は{shown}で、{'。'.join(verdicts)}。" + (
         f"高水準タイプには県外利用者を{needed:,}人以上（あと{needed - outside_users:,}人）にする必要があります。"
         if share < fraction("kpi_high_users") else "")
-    return _calc("user_share", {"延べ利用者数": total_users, "県外利用者数": outside_users},
+    return calculation_of("user_share", {"延べ利用者数": total_users, "県外利用者数": outside_users},
                  {"割合": shown, "高水準に必要な県外利用者数": needed,
                   "高水準の要件": share >= fraction("kpi_high_users"), "標準の要件": share >= fraction("kpi_standard_users")},
                  summary, steps)
@@ -155,7 +150,7 @@ def example_rate(eligible_thousand: int, national_thousand: int) -> Calculation 
                                   rule("national_truncation")))
             summary = (f"国費は交付対象事業費の{rate.numerator}/{rate.denominator}（{kind}タイプ）です"
                        + (f"：{shown}の千円未満を切り捨てて{national_thousand:,}千円。" if truncated else "。"))
-            return _calc("example_rate", {"交付対象事業費": f"{eligible_thousand:,}千円", "国費": f"{national_thousand:,}千円"},
+            return calculation_of("example_rate", {"交付対象事業費": f"{eligible_thousand:,}千円", "国費": f"{national_thousand:,}千円"},
                          {"補助率": f"{rate.numerator}/{rate.denominator}", "タイプ": kind}, summary, steps)
     return None
 
@@ -173,7 +168,7 @@ def example_share(eligible_thousand: int, kind: str) -> Calculation:
         steps.insert(1, Step("rate", "千円未満切り捨て", {}, national, rule("national_truncation")))
     summary = (f"国費は{national // 1000:,}千円（{fy(national)}）、国費以外の負担は{rest // 1000:,}千円（{fy(rest)}）です"
                f"（{kind}タイプ {rate.numerator}/{rate.denominator}）。")
-    return _calc("example_share", {"交付対象事業費": f"{eligible_thousand:,}千円", "タイプ": kind},
+    return calculation_of("example_share", {"交付対象事業費": f"{eligible_thousand:,}千円", "タイプ": kind},
                  {"国費": national, "国費以外": rest}, summary, steps)
 
 
@@ -209,7 +204,7 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
             parts.append("移住者数は設定（下限なし）")
         sentences.append(f"{kind}タイプは" + "、".join(parts))
     summary = "KPIの最低ラインは、" + "。".join(sentences) + "です。"
-    return _calc("kpi_minimums", {"タイプ": "・".join(kinds), "人口": population or "—", "利用者数": users or "—"},
+    return calculation_of("kpi_minimums", {"タイプ": "・".join(kinds), "人口": population or "—", "利用者数": users or "—"},
                  {"内容": sentences}, summary, steps)
 
 
@@ -220,7 +215,7 @@ def project5_count(kpi_companies: int, adopted: int) -> Calculation:
     steps = [Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{kpi_companies}社" + (f" − 採択済{adopted}件" if adopted else "")
                   + f" = {allowed}件", {"KPI企業数": kpi_companies, "採択済": adopted}, allowed, rule("project5_count_limit"))]
     summary = f"⑤は{allowed}件まで申請できます（KPIの県外企業数{kpi_companies}社" + (f"、採択済{adopted}件" if adopted else "") + "）。"
-    return _calc("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, {"申請可能件数": allowed}, summary, steps)
+    return calculation_of("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, {"申請可能件数": allowed}, summary, steps)
 
 
 def cost_from_share(kind: str, national: int | None = None, local: int | None = None,
@@ -261,4 +256,4 @@ def cost_from_share(kind: str, national: int | None = None, local: int | None = 
                               {"交付対象事業費": int(cost)}, band[1], rule(band[0])))
             summary += f"施設整備・運営の上限からみて、収容{band[1]}の施設が必要です。"
             result["区分"] = band[1]
-    return _calc("cost_from_share", {"タイプ": kind, "国費": national, "地方負担": local}, result, summary, steps)
+    return calculation_of("cost_from_share", {"タイプ": kind, "国費": national, "地方負担": local}, result, summary, steps)

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from assistant.calculators.amounts import parse_amount, parse_ratio
 from assistant.errors import CalculationError
-from assistant.types import Rule, Step
+from assistant.types import Calculation, Rule, Step
 
 TYPES = {"高水準": "高水準", "高水準タイプ": "高水準", "3/4": "高水準", "標準": "標準", "標準タイプ": "標準", "1/2": "標準"}
 
@@ -86,3 +86,10 @@ def cited_rules(steps: Sequence[Step]) -> tuple[Rule, ...]:
         if step.rule is not None:
             rules.setdefault(step.rule.name, step.rule)
     return tuple(rules.values())
+
+
+def calculation_of(kind: str, inputs: dict[str, object], result: dict[str, object], summary: str,
+                   steps: Sequence[Step]) -> Calculation:
+    """A program's result: its steps as the formula lines, the rules they cite."""
+    return Calculation(kind=kind, inputs=inputs, result=result, formula="\n".join(f"・{s.label}" for s in steps),
+                       summary=summary, rules=cited_rules(steps), steps=tuple(steps))

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
-from assistant.calculators.common import cited_rules, get, optional
+from assistant.calculators.common import calculation_of, get, optional
 from assistant.calculators.rules import rule, strings
 from assistant.errors import CalculationError
 from assistant.settings import REPO_ROOT
@@ -122,6 +122,4 @@ def listed_count(prefectures: Sequence[str] = ()) -> Calculation:
     steps.append(Step("sum", f"参考一覧の合計：{' + '.join(str(by_prefecture[p]) for p in TOKYO_AREA if p in by_prefecture)}"
                              f" = {len(listed)}団体", {}, len(listed), table))
     summary = f"参考一覧の掲載は{'、'.join(parts)}で、4都県の合計は{len(listed)}団体です。"
-    return Calculation(kind="listed_count", inputs={"都県": list(asked)}, result=result,
-                       formula="\n".join(f"・{s.label}" for s in steps), summary=summary, rules=cited_rules(steps),
-                       steps=tuple(steps))
+    return calculation_of("listed_count", {"都県": list(asked)}, result, summary, steps)

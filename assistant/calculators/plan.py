@@ -107,14 +107,15 @@ def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tupl
 def read_plan(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
-    # the ⑤-only exclusions apply to a plan of ⑤ alone (with a facility or ③ they are that plan's own soft costs)
-    excluded = _excluded_costs(t, qs, bool(_P5.search(t)) and not _P3.search(t) and not of_role(qs, "定員"))
-    if excluded:  # the plan is read without them; the calculation states each with its rule
-        qs = tuple(q for q in qs if all(q is not e for e, _, _ in excluded))
-    capacities = [q for q in of_role(qs, "定員")]
-    costs = of_role(qs, "事業費", "金額")
+    capacities = of_role(qs, "定員")
     about5 = bool(_P5.search(t)) and not capacities
     about3 = bool(_P3.search(t)) and not capacities and not about5
+    # the ⑤-only exclusions apply to a plan of ⑤ alone (with ③ they are that plan's own soft costs)
+    found = _excluded_costs(t, qs, about5 and not _P3.search(t))
+    excluded = tuple((label, q.value, name) for q, label, name in found)
+    if found:  # the plan is read without them; the calculation states each with its rule
+        qs = tuple(q for q in qs if all(q is not e for e, _, _ in found))
+    costs = of_role(qs, "事業費", "金額")
     soft_start = m.start() if (m := _SOFT_CUE.search(t)) else None
 
     def in_soft_part(q: Quantity) -> bool:
@@ -143,7 +144,7 @@ def read_plan(question: str) -> Plan:
             projects = [integer("project5_cap")] * (planned[0].value if planned else room)
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
                        adopted5=adopted[0].value if adopted else 0,
-                       excluded=tuple((label, q.value, name) for q, label, name in excluded) if projects else ())
+                       excluded=excluded if projects else ())
     if about3:
         promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額")]
         plan = replace(plan, promotion3=tuple(promo))
@@ -191,7 +192,7 @@ def read_plan(question: str) -> Plan:
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
         plan = replace(plan, eligible_given=given[0].value)
     if excluded and not plan.empty:
-        plan = replace(plan, excluded=tuple((label, q.value, name) for q, label, name in excluded))
+        plan = replace(plan, excluded=excluded)
     return plan
 
 
