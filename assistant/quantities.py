@@ -46,6 +46,7 @@ _PEOPLE_CUES = (("人口", r"人口"), ("県外利用者数", r"(?:(?:うち|内
                 ("移住者数", r"移住"), ("定員", r"定員|収容|規模|人程度|人用|席|施設|オフィス|スペース|館|棟|拠点"))
 
 
+_TAKES_IN = re.compile(r"\s*(?:くらい|ぐらい|ほど|程度|前後)?\s*(?:が)?(?:入る|入れる|入れ|収容|座れる)")
 _PER_PIECE = re.compile(r"(\d+)\s*(台|基|個|室|部屋|セット|式)\s*[(（]\s*1\s*\2\s*(?:あたり|当たり)?\s*$")
 _KANJI_NUMBER = re.compile(r"(?<![\d０-９,，])[一二三四五六七八九][〇一二三四五六七八九十百千万億]*(?=円|万円|億円|人|名|社|件|か所|施設|項目|点)")
 
@@ -175,11 +176,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             continue
         previous_end = max((e for _, e in taken if e <= m.start()), default=0)
         role = _role(t, m.start(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
-        if role is None and re.match(r"\s*(?:くらい|ぐらい|ほど|程度|前後)?\s*(?:が)?(?:入る|入れる|入れ|収容|座れる)", t[m.end() : m.end() + 8]):
-            role = "定員"  # 「70人入る旧校舎」: as many as the building takes in
         if role is None:
             following = t[m.end() : m.end() + 16]
-            role = "定員" if re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後|台)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"
+            # 「70人入る旧校舎」: as many as the building takes in, whatever the building is called
+            role = "定員" if _TAKES_IN.match(following) or re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後|台)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"
                                     r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな)"
                                     r"|[^、。\d]{0,6}?(?:施設|オフィス|拠点|スペース|コワーキング))", following) else "人数"
         if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
