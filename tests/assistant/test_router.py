@@ -349,7 +349,7 @@ def test_a_project5_sheet_of_equal_items_with_an_adjective_before_the_points(eac
 
 @pytest.mark.parametrize(("rate", "bonus"), [(50, 0), (57, 1), (65, 2), (75, 3)])
 def test_the_least_raw_score_for_each_outcome_takes_the_bonus_from_the_rate(rate, bonus):
-    r = route(f"高水準タイプで申請予定です。12月末のマイナンバーカード申請率は{rate}%の見込みです。素点が最低何点あれば高水準で採択されますか？")
+    r = route(f"申請は高水準タイプの予定で、マイナンバーカードの申請率は12月末に{rate}%の見込み。素点が最低何点あれば高水準で採択されますか？")
     assert r is not None and r.calculation is not None
     # A (23 points and more) for 高水準 and C (18 and more) for any adoption, the bonus counted in
     assert r.calculation.result["高水準に必要な素点"] == 23 - bonus
