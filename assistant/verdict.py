@@ -44,6 +44,9 @@ _OUTSIDE_REQUIRED = re.compile(r"区域外の")
 _CASE_INSIDE = re.compile(r"(?:市内|町内|村内|区域内|当市|当町|当村|地元|同じ市|同じ町)(?:に|の)?(?:本社|本店|本拠|所在|ある|会社|企業|事業者)")
 _INSIDE_PREF_REQUIRED = re.compile(r"所在都道府県内に事業所")
 _CASE_OTHER_PREF = re.compile(r"隣の県|他県|県外|他の都道府県|別の県|隣県")
+# The case has an office inside the prefecture (whatever else it has elsewhere), unless it says it has none there.
+_CASE_IN_PREF = re.compile(r"(?:県内|都内|府内|道内)(?:に|にも)[^。、？?]{0,14}?(?:事業所|拠点|支店|支社|営業所|事務所|工場)"
+                           r"(?![^。？?]{0,6}(?:ない|ありません|無い))")
 _OUTSIDE_PREF_REQUIRED = re.compile(r"所在都道府県外の(?:企業|団体|法人)")
 _CASE_SAME_PREF = re.compile(r"同じ県内|同じ県の|同県内?の|県内の(?:隣|別|他)|県内に(?:本社|本店|事業所)")
 
@@ -94,8 +97,33 @@ def _exception_met(item: str, question: str) -> bool | None:
         nouns = [n for n in _nouns(re.sub(r"(?:の)?(?:法人|団体|者)\s*$", "", alternative))
                  if not re.fullmatch(r"地方公共団体|市町村|都道府県|自治体", n)]
         if nouns and all(_names(n, question) for n in nouns):
-            results.append(True)
+            # 「補助は受けていない」 names the alternative to deny it
+            results.append(not any(_denied(n, question) for n in nouns))
     return True if any(results) else (False if results else None)
+
+
+# A denial right after a term (「補助は受けていない」「事業所はありません」): the case says it lacks the term.
+_DENIAL = re.compile(r"^[はをがもの]?[ぁ-んァ-ヶ一-龥]{0,6}?(?:ていない|てない|ていません|ません|ない|無い|なし)")
+
+
+def _denied(term: str, question: str) -> bool:
+    """Every mention of `term` in the question is followed by a denial."""
+    ends = [m.end() for m in re.finditer(re.escape(term), question)]
+    return bool(ends) and all(_DENIAL.match(question[end : end + 12]) for end in ends)
+
+
+def _other_route(rest: str, question: str, excluded: str, before: str) -> str:
+    """The alternative a rule offers right after an exclusion (「…を除く）又は、…を含むコンソーシアム」), when the
+    case names it without denying it: the alternative's own noun, else ''. A noun the rule already used before the
+    exclusion (「…を含む市町村（…を除く。）又は…の市町村」) is what both sides share, not another route."""
+    alternative = re.match(r"[。]?\s*[）)]?\s*(?:又は|または|若しくは)[、,]?\s*([^。]{2,60})", rest)
+    if alternative is None:
+        return ""
+    for noun in _nouns(alternative.group(1)):
+        if (noun != excluded and noun not in _PROGRAMME_WORDS and noun not in before and _names(noun, question)
+                and not _denied(noun, question)):
+            return noun
+    return ""
 
 
 def _named_terms(question: str) -> str:
@@ -158,6 +186,9 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
                 if met is False:
                     return Verdict("いいえ", f"{named[0]}は例外の条件を満たさず、対象外です", line)
                 return Verdict("はい", f"{named[0]}は除外の例外にあたり、対象となります", line)
+            route = _other_route(key[m.end():], q, named[0], key[: m.start()])
+            if route:  # 「…を除く）又は、…を１以上含むコンソーシアム」 and the case is such a コンソーシアム
+                return Verdict("はい", f"{named[0]}は単独では除かれていますが、{route}としてなら対象となり得ます", line)
             return Verdict("いいえ", f"{named[0]}は対象外です（除かれています）", line)
         for m in _HAS.finditer(key):
             need = m.group(1)
@@ -165,6 +196,8 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
                 return Verdict("いいえ", f"対象外です（{need}を有することが要件です）", line)
         if _OUTSIDE_REQUIRED.search(key) and _CASE_INSIDE.search(q):
             return Verdict("いいえ", "対象外です（区域外の企業・団体が対象です）", line)
+        if _INSIDE_PREF_REQUIRED.search(key) and _CASE_IN_PREF.search(q):  # 「本社は他県だが県内にも事業所」
+            return Verdict("はい", "対象となり得ます（所在都道府県内に事業所があることが要件で、その事業所が当たります）", line)
         if _INSIDE_PREF_REQUIRED.search(key) and _CASE_OTHER_PREF.search(q):
             return Verdict("いいえ", "対象外です（所在都道府県内に事業所があることが要件です）", line)
         if _OUTSIDE_PREF_REQUIRED.search(key) and _CASE_SAME_PREF.search(q):

@@ -12,6 +12,7 @@ REQUIREMENT = "連携先は、県内に事業所がある、法人格を有す�
 OUTSIDE = "区域内の施設を利用する区域外の企業・団体に支給する。"
 PLACE = "連携先は施設の所在都道府県内に事業所がある組織であること"
 OUTSIDE_PREF = "（※）施設と法人契約を締結した所在都道府県外の企業"
+ROUTE = "補助対象者：市町村（政令市及び中核市を除く）又は、市町村（同左）を１以上含む協議会"
 EITHER = "利用者の要件：公営企業等（公社のうち、資本金が5億円未満の法人又は市町村から委託を受けている法人を除く。）ではないこと。"
 
 
@@ -29,6 +30,14 @@ EITHER = "利用者の要件：公営企業等（公社のうち、資本金が5
         ("資本金8億円の公社ですが、市から委託を受けています。利用できますか？", [EITHER], "はい"),
         ("資本金3億円の公社は利用できますか？", [EITHER], "はい"),
         ("資本金8億円の公社は利用できますか？", [EITHER], "いいえ"),
+        # an alternative the case names only to deny it is not met; a limit is met only strictly (未満)
+        ("資本金8億円の公社で、市から委託は受けていません。利用できますか？", [EITHER], "いいえ"),
+        ("資本金ちょうど5億円の公社は利用できますか？", [EITHER], "いいえ"),
+        # an exclusion followed by another route (「…を除く）又は、…を含む協議会」) that the case takes
+        ("政令市ですが、近くの村と協議会を作って申請できますか？", [ROUTE], "はい"),
+        ("政令市ですが、単独で申請できますか？", [ROUTE], "いいえ"),
+        # a place requirement the case meets with an office inside, whatever it has elsewhere
+        ("本部は他県ですが、県内にも研究所の事業所があります。連携先にできますか？", [PLACE], "はい"),
     ],
 )
 def test_the_case_is_compared_with_the_rule(question, lines, word):
