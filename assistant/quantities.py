@@ -51,6 +51,8 @@ _PER_PIECE = re.compile(r"(\d+)\s*(台|基|個|室|部屋|セット|式)\s*[(（
 _KANJI_NUMBER = re.compile(r"(?<![\d０-９,，])[一二三四五六七八九][〇一二三四五六七八九十百千万億]*(?=円|万円|億円|人|名|社|件|か所|施設|項目|点)")
 
 
+# A list item's label: a capital letter right after a separator, then the item's name (「DIT教室」: D, then IT教室).
+_LETTERED = re.compile(r"(?:^|[、,。:：\s・])([A-Z])(?=[^\x00-\x7f]|[A-Z]{1,4}[^\x00-\x7f])")
 _REPLACED = re.compile(r"\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|でなく|ではなしに|から変更して)")
 
 
@@ -139,6 +141,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     found: list[Quantity] = []
     taken: list[tuple[int, int]] = []
     previous: Quantity | None = None
+    lettered_role: str | None = None
+    next_letter = "A"
     for yen, start, end in _amounts(t):
         times = _PER_PIECE.search(t[max(0, start - 16) : start])
         if times:
@@ -158,6 +162,13 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         after = _AMOUNT_AFTER.match(t[end : end + 12])
         if after and role in (None, "事業費"):
             role = next((r for r, p in AMOUNT_CUES if re.search(p, after.group(1))), "事業費")
+        label = next((m.group(1) for m in _LETTERED.finditer(t[previous_end:start])
+                      if m.group(1) == next_letter or (lettered_role is None and m.group(1) == "A")), None)
+        if label:
+            # 「A…3,600万円、B…2,400万円、D…のPRツアー3,100万円」: items of one lettered list (A, B, C … in turn)
+            # are alike; the words of an item's own name (PR, 宿泊) describe it, not what kind of amount it is
+            lettered_role = lettered_role or role or "金額"
+            role, next_letter = lettered_role, chr(ord(label) + 1)
         found.append(Quantity(yen, "円", role or "金額", start, end))
         taken.append((start, end))
         previous = found[-1]
@@ -206,7 +217,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             counted_end = m.end()
     for m in _CASES.finditer(t):
         if free(m.start(), m.end()):
-            role = "採択済件数" if re.search(r"採択|既に|すでに", t[max(0, m.start() - 20) : m.end() + 10]) else "件数"
+            sentence = t.rfind("。", 0, m.start()) + 1  # 「…1件採択されています。今年は候補が4本」: 4 is no adoption
+            role = "採択済件数" if re.search(r"採択|既に|すでに", t[max(sentence, m.start() - 20) : m.end() + 10].split("。")[0]) else "件数"
             found.append(Quantity(int(m.group("n")), "件", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     for m in _PERCENT.finditer(t):

@@ -1007,9 +1007,27 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             names = "、".join(_INPUT_NAMES.get(n, n) for n in missing)
             title = CALCULATORS[shape.kind].title
             return Route(shape.kind, None, missing, f"{title}を計算するには、{names}を教えてください。")
+        plan = read_plan(question) if shape.kind == "adoption_decision" else Plan()
+        if not plan.empty and not missing_inputs(plan):
+            inputs.pop("交付対象事業費", None)  # the plan program caps and sums what a single amount would not
         try:
             calculation = calculate(shape.kind, inputs)
+            if not plan.empty and not missing_inputs(plan):
+                calculation = _with_plan(calculation, plan)
         except CalculationError as exc:
             return Route(shape.kind, None, (), f"計算できませんでした：{exc}")
         return Route(shape.kind, calculation, (), None)
     return None
+
+
+def _with_plan(decision: Calculation, plan: Plan) -> Calculation:
+    """A score sheet and a plan in one question: the adoption decision gives the type, the plan program its 国費
+    at that type (caps, bands and the soft-cost limit applied), as one calculation of both programs' steps."""
+    adopted = str(decision.result.get("採択区分", ""))
+    if not adopted.endswith("タイプで採択"):
+        return decision  # not adopted (or the type still open): no 国費 to compute
+    money = calculate_plan(replace(plan, grant_type=adopted.removesuffix("タイプで採択")), (adopted.removesuffix("タイプで採択"),))
+    rules = tuple(dict.fromkeys((*decision.rules, *money.rules)))
+    return Calculation(kind=decision.kind, inputs={**decision.inputs, **money.inputs},
+                       result={**decision.result, **money.result}, formula=f"{decision.formula}\n{money.formula}",
+                       summary=f"{decision.summary}{money.summary}", rules=rules, steps=(*decision.steps, *money.steps))

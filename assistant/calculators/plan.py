@@ -55,6 +55,9 @@ class Plan:
     excluded_asked: bool = False
     # costs the plan names that the documents exclude (職員の人件費, 基金積立 …): (what, amount, rule name)
     excluded: tuple[tuple[str, int, str], ...] = ()
+    # the facilities are candidates to choose from (「候補から選ぶ」): one a count limit leaves out is not built,
+    # so its cost is no burden either
+    choosing: bool = False
 
     @property
     def empty(self) -> bool:
@@ -63,6 +66,7 @@ class Plan:
 
 
 # ---- reading a plan from a question -----------------------------------------------------------------
+_CHOOSING = re.compile(r"候補|選ぶ|選び|選べ|選定|組み合わせ|どれを|どの施設")
 _UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
 _NAMED_CAP = re.compile(r"(?:上限|最大|最高)(?:額)?(?:は|の|が)?\s*$")
 # ソフト経費 named, or one of the items the documents list under it (プロモーション経費, ビジネスマッチング・セミナー
@@ -187,7 +191,8 @@ def read_plan(question: str) -> Plan:
         _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (
             _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap,
-                   excluded_asked=bool(re.search(r"外れ|対象外|対象から|はみ出|カットされ|削られ|超過", t)))
+                   excluded_asked=bool(re.search(r"外れ|対象外|対象から|はみ出|カットされ|削られ|超過", t)),
+                   choosing=bool(_CHOOSING.search(t)))
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
         plan = replace(plan, eligible_given=given[0].value)
@@ -199,6 +204,7 @@ def read_plan(question: str) -> Plan:
 # a size, then the words naming what it is (「くらいのコワーキング」「程度の小さめのサテライトオフィス」「規模の」), then
 # を/が N つ・か所: how many facilities of the size just named. No 、。 or figure in between: those start another item.
 _EACH_COUNT = re.compile(r"^[^、。，\d]{0,24}?(?:を|が)\s*([1-9１-９一二三四五六七八九])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟|拠点)")
+_SCORE_COUNTS = re.compile(r"\d+\s*点\s*(?:が|を|の項目が)?\s*\d+\s*(?:つ|個|項目)")
 _KANJI_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
 
 
@@ -224,7 +230,8 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
     """Facilities in the order they are stated, each with its amount (paired in order: 「定員10人と30人、
     それぞれ2,800万円と5,000万円」). A facility whose amount is not given is kept with cost -1 so that it is
     asked for, never dropped; with no amount at all the question is a lookup of the cap."""
-    count_word = re.search(r"([2-3２３二三])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟)", t)
+    # (a score sheet's 「3点が2つ」 counts items, not facilities)
+    count_word = re.search(r"([2-3２３二三])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟)", _SCORE_COUNTS.sub("", t))
     repeated = int(normalise(count_word.group(1))) if count_word and len(capacities) == 1 else 1
     if len(capacities) == 1 and len(costs) == 1 and repeated > 1:
         return (Facility(capacities[0].value, costs[0].value),) * repeated  # N か所, それぞれ one amount
@@ -307,6 +314,7 @@ def run(plan: Plan, kind: str) -> Outcome:
 
     # Facilities: band -> cap, then the per-団体 count limits (keeping the largest eligible amounts).
     capped: list[tuple[int, str, int]] = []  # (eligible, band label, index)
+    costs: dict[int, int] = {}  # index -> the cost counted in the burden
     for i, f in enumerate(plan.facilities, 1):
         assert f.people is not None and f.cost != -1
         cap_name, band = size_band(f.people)
@@ -315,6 +323,7 @@ def run(plan: Plan, kind: str) -> Outcome:
                           rule(cap_name)))
         cost = cap if f.cost is None else f.cost
         stated += cost
+        costs[i] = cost
         eligible = min(cost, cap)
         if f.cost is not None and f.cost > cap:
             steps.append(Step("cap", f"施設{i}：min({fy(cost)}, {fy(cap)}) = {fy(eligible)}", {"事業費": cost, "上限": cap},
@@ -325,6 +334,9 @@ def run(plan: Plan, kind: str) -> Outcome:
         kept: list[tuple[int, str, int]] = []
         for eligible, band, i in sorted(capped, key=lambda c: -c[0]):
             same = sum(1 for _, b, _ in kept if b == band)
+            over = same >= limits[band] or len(kept) >= integer("facility_limit_total")
+            if over and plan.choosing:  # a candidate left out is not built: its cost leaves the burden too
+                stated -= costs[i]
             if same >= limits[band]:
                 notes.append(f"施設{i}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
                 steps.append(Step("count_limit", f"施設{i}：{band}の施設は1団体{limits[band]}施設まで → 対象外",

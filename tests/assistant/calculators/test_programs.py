@@ -489,3 +489,45 @@ def test_an_outside_user_share_said_earlier_gates_a_later_score(share, raw):
     r = route(f"素点は{raw}点ほどの見込みです。この内容で申請したら結果はどうなりますか？", history)
     assert r is not None and r.calculation is not None
     assert (r.calculation.result["評価"] == "D") == (share < 30)
+
+
+@given(three=st.integers(0, 4), two=st.integers(0, 4), people=st.integers(1, 120), cost=st.integers(500, 12_000),
+       soft=st.integers(50, 3000), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_score_sheet_and_a_plan_in_one_question_give_the_adopted_types_capped_national_share(
+        three, two, people, cost, soft, kind):
+    raw = 3 * three + 2 * two
+    q = (f"{kind}タイプで申請予定です。自己採点は3点が{three}つ、2点が{two}つで、残りは0点。マイナンバーカードの申請率は"
+         f"40%の見込みです。計画は定員{people}人のサテライトオフィスの整備・運営費{cost:,}万円とソフト経費{soft:,}万円。"
+         "採択区分と国費はどうなりますか？")
+    r = route(q)
+    assert r is not None and r.calculation is not None
+    grade = "S" if raw >= 25 else "A" if raw >= 23 else "B" if raw >= 20 else "C" if raw >= 18 else "D"
+    assert r.calculation.result["評価"] == grade
+    if grade == "D":
+        assert "国費" not in r.calculation.result
+        return
+    adopted = "高水準" if kind == "高水準" and grade in "SA" else "標準"
+    eligible = min(cost * MAN, cap_of(people)) + min(soft * MAN, 1200 * MAN)
+    assert r.calculation.result["国費"] == national(eligible, adopted)
+
+
+@given(costs=st.lists(st.integers(500, 5000), min_size=3, max_size=5), kpi=st.integers(1, 4))
+def test_lettered_project_candidates_share_one_role_and_the_largest_are_kept(costs, kpi):
+    names = ["地酒の開発", "温泉のPRツアー", "宿泊体験の企画", "IT教室", "特産品の販路開拓"]
+    listed = "、".join(f"{chr(65 + i)}{names[i]}{c:,}万円" for i, c in enumerate(costs))
+    q = f"⑤は標準タイプで、KPIの県外企業数は{kpi}社です。今年の⑤の候補が{len(costs)}本あります。{listed}。国費が最大になるといくら？"
+    r = route(q)
+    assert r is not None and r.calculation is not None
+    kept = sorted((min(c, 3000) for c in costs), reverse=True)[:kpi]
+    assert r.calculation.result["国費"] == sum(kept) * MAN // 2 // 1000 * 1000
+
+
+def test_a_candidate_facility_a_count_limit_leaves_out_is_no_burden_but_a_planned_one_is():
+    facilities = "A定員60人・1億円、B定員55人・8,000万円、C定員30人・4,000万円"
+    chosen = route(f"3か所の候補から選ぶ予定です（高水準タイプ）。{facilities}。国費が最大になる組み合わせの国費と市の負担は？")
+    planned = route(f"3か所とも整備します（高水準タイプ）。{facilities}。国費と市の負担は？")
+    assert chosen is not None and chosen.calculation is not None and planned is not None and planned.calculation is not None
+    national_share = (9000 + 4000) * MAN * 3 // 4
+    assert chosen.calculation.result["国費"] == planned.calculation.result["国費"] == national_share
+    assert chosen.calculation.result["地方負担"] == (10000 + 4000) * MAN - national_share
+    assert planned.calculation.result["地方負担"] == (10000 + 8000 + 4000) * MAN - national_share
