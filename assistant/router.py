@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
-from assistant.calculators import CALCULATORS, calculate
+from assistant.calculators import CALCULATORS, calculate, followup
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.checks import (
     b_limits,
@@ -121,7 +121,7 @@ _EXTRA_ITEMS_MET = re.compile(r"付加(?:項目)?[^。]{0,40}?(\d)\s*(?:つ|項�
                               r"(?:当てはま|あてはま|該当|満た)")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 # a change to the earlier total: 「あと1点積み上げられたら」「さらに2点上がれば」「素点が3点増えたら」
-_RELATIVE_POINTS = re.compile(r"(?:あと|さらに|もう|プラス|\+)\s*(\d+)\s*点\s*(?:分)?\s*(?:を)?\s*(?:積|上|増|足|加|取|伸|アップ|多)"
+_RELATIVE_POINTS = re.compile(r"(?:あと|さらに|もう|プラス|\+)\s*(\d+)\s*点\s*(?:分)?\s*(?:を)?\s*(?:積|上|増|足|加|取|伸|アップ|多|高)"
                               r"|(\d+)\s*点\s*(?:増え|上が|アップ|多く)")
 _SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
@@ -958,6 +958,23 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """The calculation a turn asks for, if any. A follow-up that changes an input of an earlier calculated question
+    (assistant/calculators/followup.py) runs that question again with the change: its difference when the turn asks
+    how much the result moves, else the changed run when this turn computes nothing by itself."""
+    own = _route_turn(question, history)
+    if own is not None and own.calculation is not None and any("増減" in k for k in own.calculation.result):
+        return own  # the calculator compared the plans itself (a changed plan against the earlier one)
+    changed = followup.rerun(question, history, route) if history else None
+    if changed is not None and followup.DIFFERENCE_ASK.search(_n(question)):
+        compared = followup.difference(question, changed)
+        if compared is not None:
+            return Route(compared.kind, compared, (), None)
+    if changed is not None and (own is None or own.calculation is None):
+        return Route(changed.after.kind, changed.after, (), None)
+    return own
+
+
+def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
             and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list

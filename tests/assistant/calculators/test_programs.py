@@ -531,3 +531,30 @@ def test_a_candidate_facility_a_count_limit_leaves_out_is_no_burden_but_a_planne
     assert chosen.calculation.result["国費"] == planned.calculation.result["国費"] == national_share
     assert chosen.calculation.result["地方負担"] == (10000 + 4000) * MAN - national_share
     assert planned.calculation.result["地方負担"] == (10000 + 8000 + 4000) * MAN - national_share
+
+
+@given(first=st.integers(100, 2000), second=st.integers(100, 2000), correction=st.sampled_from([5, 8, 9]))
+def test_a_follow_up_changing_the_trial_office_cost_gives_the_change_in_the_measure(first, second, correction):
+    assume(first != second)
+    history = [Turn("user", f"お試しサテライトオフィスの特別交付税、対象経費{first:,}万円で財政力補正が0.{correction}なら措置額は？"),
+               Turn("assistant", "…")]
+    r = route(f"じゃあ対象経費を{second:,}万円にしたら、措置額はいくら変わりますか？", history)
+    assert r is not None and r.calculation is not None
+
+    def measure(man: int) -> int:  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
+        return min(man, 1000) * MAN * 5 * correction // 100  # × 5/10 × correction/10
+
+    assert r.calculation.result["措置額の増減"] == measure(second) - measure(first)
+    assert r.calculation.result["変更前の措置額"] == measure(first)
+
+
+@given(before=st.integers(1, 9), after=st.integers(1, 9), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_follow_up_changing_the_kpi_company_count_gives_the_change_in_the_national_share(before, after, kind):
+    assume(before != after)
+    history = [Turn("user", f"{kind}タイプです。KPIの県外企業数は{before}社です。進出支援金を上限件数まで満額で出すと国費はいくら？"),
+               Turn("assistant", "…")]
+    r = route(f"KPIを{after}社にしたら、国費はいくら増えますか？", history)
+    assert r is not None and r.calculation is not None
+    n, d = rate_of(kind)
+    per_company = 100 * MAN * n // d
+    assert r.calculation.result["国費合計の増減"] == per_company * (after - before)

@@ -1,0 +1,155 @@
+"""A follow-up that changes one input of an earlier calculation (「じゃあ対象経費を800万円に抑えたら、措置額はいくら
+減りますか？」「KPIを5社に引き上げたら、国費はいくら増えます？」「標準タイプなら？」): the earlier question is run
+again with the new figure or type put in place of the old one, and when the turn asks how much the result changes,
+the difference of the two runs is the answer.
+
+This works for every calculator that reads its inputs from the question's text, since the changed question is
+text too: the quantity reader (`assistant.quantities`) tags each figure with its role, and the figure of the same
+unit and role in the earlier question is the one replaced. A figure that matches none (or several equally) leaves
+the turn to the other routes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.calculators.amounts import format_yen
+from assistant.japanese import nfkc_keep_circled
+from assistant.quantities import Quantity, normalise, read_quantities
+from assistant.types import Calculation, Step, Turn
+from assistant.vocabulary import grant_type_of
+
+# The turn asks how much the result moves, not the result itself.
+DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|比べ")
+# The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition.
+_FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|だったら|したら|すると|場合は?|としたら)"
+                        r"(?:[、,]|[?？]?\s*$)|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")
+# What the difference is about: the result named in the turn, else the first of these both runs state.
+_RESULT_WORDS: tuple[tuple[str, str], ...] = (
+    (r"国費", "国費"), (r"国費", "国費合計"), (r"措置額|特交|特別交付税", "措置額"), (r"補助額|補助", "補助額"),
+    (r"持ち出し|負担", "地方負担"), (r"点", "合計点"),
+)
+_TYPE_WORDS = re.compile(r"高水準(?:タイプ)?|標準(?:タイプ)?")
+MAX_TURN_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Changed:
+    question: str  # the earlier question with the new inputs in place
+    history: tuple[Turn, ...]  # the turns before it
+    before: Calculation
+    after: Calculation
+    changes: tuple[str, ...]  # 「1,250万円 → 800万円」 in the officer's terms
+
+
+def _key(text: str) -> str:
+    return nfkc_keep_circled(text)
+
+
+def _matching(new: Quantity, earlier: Sequence[Quantity]) -> Quantity | None:
+    """The earlier figure the new one replaces: the one of the same unit and role, else the only one of the unit."""
+    same_role = [q for q in earlier if q.unit == new.unit and q.role == new.role]
+    if len(same_role) == 1:
+        return same_role[0]
+    same_unit = [q for q in earlier if q.unit == new.unit]
+    return same_unit[0] if len(same_unit) == 1 else None
+
+
+def _substituted(earlier: str, turn: str) -> tuple[str, tuple[str, ...]] | None:
+    """The earlier question with the turn's figures and type put in place, and what changed; None when the turn
+    changes nothing the earlier question states."""
+    base = normalise(earlier)  # the quantity reader's offsets are into this key
+    olds = read_quantities(earlier)
+    news = [q for q in read_quantities(turn) if not re.match(r"\s*(?:増|減|上乗せ|多く|少なく)", normalise(turn)[q.end : q.end + 4])]
+    turn_key = normalise(turn)
+    edits: list[tuple[int, int, str]] = []
+    changes: list[str] = []
+    for new in news:
+        old = _matching(new, olds)
+        if old is None:
+            return None
+        if any(s == old.start for s, _, _ in edits):
+            return None  # two new figures for one old one: not a single change
+        text = turn_key[new.start : new.end]
+        if base[old.start : old.end] != text:
+            edits.append((old.start, old.end, text))
+            changes.append(f"{base[old.start : old.end]} → {text}")
+    wanted = grant_type_of(turn)
+    stated = grant_type_of(earlier)
+    for start, end, text in sorted(edits, reverse=True):
+        base = base[:start] + text + base[end:]
+    if wanted and wanted != stated:
+        if stated:
+            base = _TYPE_WORDS.sub(f"{wanted}タイプ", base)
+        else:
+            base = f"{wanted}タイプで申請します。{base}"
+        changes.append(f"{stated or '（タイプ未指定）'}タイプ → {wanted}タイプ")
+    return (base, tuple(changes)) if changes else None
+
+
+def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
+    """The most recent earlier question that was calculated, run again with this turn's change."""
+    text = _key(question)
+    if not _FOLLOW_UP.search(text) or len(text) > 200:
+        return None
+    users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    for i in reversed(users):
+        earlier = history[i].content[:MAX_TURN_CHARS]
+        before_turns = tuple(history[:i])
+        first = route(earlier, before_turns)
+        before = getattr(first, "calculation", None)
+        if before is None:
+            continue
+        substituted = _substituted(earlier, question)
+        if substituted is None:
+            return None
+        changed, changes = substituted
+        after = getattr(route(changed, before_turns), "calculation", None)
+        if after is None or after.kind != before.kind:
+            return None
+        return Changed(changed, before_turns, before, after, changes)
+    return None
+
+
+def _compared_key(text: str, before: Calculation, after: Calculation) -> str | None:
+    """The result the turn asks to compare: the one named last before the words that ask how much it moves
+    (「国費と負担はどうなりますか。負担はいくら増えますか」 compares the burden), else the first both runs state."""
+    both = [k for k in after.result if k in before.result and isinstance(after.result[k], int)
+            and isinstance(before.result[k], int) and not isinstance(after.result[k], bool)]
+    asked = DIFFERENCE_ASK.search(text)
+    head = text[: asked.start()] if asked else text
+    named = [(m.end(), key) for pattern, key in _RESULT_WORDS if key in both for m in re.finditer(pattern, head)]
+    if named:
+        return max(named)[1]
+    for _, key in _RESULT_WORDS:
+        if key in both:
+            return key
+    return None
+
+
+def difference(question: str, found: Changed) -> Calculation | None:
+    """「…いくら減りますか」: the named result before and after the change, and their difference, as one calculation
+    whose steps are both runs' steps and the difference."""
+    key = _compared_key(_key(question), found.before, found.after)
+    if key is None:
+        return None
+    old, new = int(found.before.result[key]), int(found.after.result[key])
+    moved = new - old
+    shown = format_yen if key != "合計点" else (lambda v: f"{v}点")
+    way = "増えます" if moved > 0 else "減ります" if moved < 0 else "変わりません"
+    change = "、".join(found.changes)
+    summary = (f"{key}は{shown(old)}から{shown(new)}になり、{shown(abs(moved))}{way}（{change}）。" if moved
+               else f"{key}は{shown(new)}のままで変わりません（{change}）。")
+    step = Step("difference", f"{key}の増減：{shown(new)} − {shown(old)} = {'+' if moved > 0 else ''}{shown(moved) if moved >= 0 else '−' + shown(-moved)}",
+                {"変更前": old, "変更後": new}, moved)
+    return Calculation(
+        kind=found.after.kind,
+        inputs={**found.after.inputs, "変更": change},
+        result={**found.after.result, f"変更前の{key}": old, f"{key}の増減": moved},
+        formula=f"【変更前】\n{found.before.formula}\n【変更後（{change}）】\n{found.after.formula}\n・{step.label}",
+        summary=summary,
+        rules=tuple(dict.fromkeys((*found.before.rules, *found.after.rules))),
+        steps=(*found.before.steps, *found.after.steps, step),
+    )
