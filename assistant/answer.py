@@ -549,10 +549,11 @@ def draft_answer(
     if not passages:
         return None
     signals = question_signals(question, carried, use_synonyms, idf, measures, similarity)
-    ranker = unit_ranker.current()
-    scored = [(ranker.score(vector), unit) for unit, vector in unit_features(signals, passages)]
-    if any(not u.is_heading for _, u in scored):
-        scored = [(sc, u) for sc, u in scored if not u.is_heading]  # a title or a column header states no fact
+    rows = unit_features(signals, passages)
+    if any(not u.is_heading for u, _ in rows):
+        rows = [(u, v) for u, v in rows if not u.is_heading]  # a title or a column header states no fact
+    # scored together: a learned ranker weighs each unit against the question's other candidates
+    scored = list(zip(unit_ranker.current().scores([v for _, v in rows]), [u for u, _ in rows], strict=True))
     if not scored:
         return None
     current, wanted, asked, asks_department = signals.current, signals.wanted, signals.asked, signals.asks_department

@@ -16,8 +16,9 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 MODEL_PATH = Path(__file__).parent / "data" / "unit_ranker.json"
 MODEL_VERSION = 1
@@ -115,10 +116,89 @@ class LinearRanker:
         return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
+    def scores(self, vectors: Sequence[Sequence[float]]) -> list[float]:
+        """The scores of one question's candidate units (a linear score needs no other unit; see TreeRanker)."""
+        return [self.score(v) for v in vectors]
+
+
 HAND = LinearRanker.from_mapping(HAND_WEIGHTS)
 
 
-def load_model(path: Path) -> LinearRanker:
+def relative_columns(vectors: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Each unit's features followed by the same features minus their best value among the question's candidates.
+
+    A feature's value says little on its own (an overlap of 3 is the best a short question gets and a poor one for
+    a long question); how far a unit is from the question's best unit says what ranking needs. Both halves go to
+    the trees, which find where the split lies on each."""
+    if not vectors:
+        return []
+    best = [max(column) for column in zip(*vectors, strict=True)]
+    return [[*v, *(x - b for x, b in zip(v, best, strict=True))] for v in vectors]
+
+
+RELATIVE_NAMES: tuple[str, ...] = (*FEATURE_NAMES, *(f"{n}_vs_best" for n in FEATURE_NAMES))
+
+
+@dataclass(frozen=True, eq=False)
+class TreeRanker:
+    """Gradient-boosted trees over `relative_columns` (fitted by `grant-assistant train --columns trees`), stored
+    as flat node arrays so that serving needs numpy only: score = logistic(baseline + Σ leaf values)."""
+
+    feature: tuple[int, ...]
+    threshold: tuple[float, ...]
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    value: tuple[float, ...]
+    leaf: tuple[bool, ...]
+    missing_left: tuple[bool, ...]
+    roots: tuple[int, ...]
+    baseline: float
+    name: str = "trees"
+
+    def uses(self, *names: str) -> bool:
+        """Whether any split reads these features, as themselves or relative to the best unit."""
+        wanted = {RELATIVE_NAMES.index(n) for n in names} | {RELATIVE_NAMES.index(f"{n}_vs_best") for n in names}
+        return any(not is_leaf and f in wanted for f, is_leaf in zip(self.feature, self.leaf, strict=True))
+
+    def scores(self, vectors: Sequence[Sequence[float]]) -> list[float]:
+        import numpy as np
+
+        if not vectors:
+            return []
+        arrays = self._arrays
+        x = np.asarray(relative_columns(vectors), dtype=float)
+        node = np.broadcast_to(np.asarray(self.roots), (len(x), len(self.roots))).copy()
+        rows = np.arange(len(x))[:, None]
+        while True:
+            inner = ~arrays["leaf"][node]
+            if not inner.any():
+                break
+            value = x[rows, arrays["feature"][node]]
+            left = np.where(np.isnan(value), arrays["missing_left"][node], value <= arrays["threshold"][node])
+            node = np.where(inner, np.where(left, arrays["left"][node], arrays["right"][node]), node)
+        z = self.baseline + arrays["value"][node].sum(axis=1)
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
+
+    @cached_property
+    def _arrays(self) -> dict[str, Any]:
+        """The node tuples as numpy arrays, built on first use (cached_property writes the instance dict, which a
+        frozen dataclass allows)."""
+        import numpy as np
+
+        return {"feature": np.asarray(self.feature, dtype=np.intp), "threshold": np.asarray(self.threshold),
+                "left": np.asarray(self.left, dtype=np.intp), "right": np.asarray(self.right, dtype=np.intp),
+                "value": np.asarray(self.value), "leaf": np.asarray(self.leaf, dtype=bool),
+                "missing_left": np.asarray(self.missing_left, dtype=bool)}
+
+    def score(self, vector: Sequence[float]) -> float:
+        """A unit scored alone, as the best of its own candidates (tests and single-unit callers)."""
+        return self.scores([vector])[0]
+
+
+Ranker = LinearRanker | TreeRanker
+
+
+def load_model(path: Path) -> Ranker:
     """A model file written by `grant-assistant train`; its feature names must be today's."""
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("version") != MODEL_VERSION:
@@ -126,11 +206,18 @@ def load_model(path: Path) -> LinearRanker:
     names = tuple(data["features"])
     if names != FEATURE_NAMES:
         raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train`")
+    if data.get("kind") == "trees":
+        t = data["trees"]
+        return TreeRanker(tuple(int(f) for f in t["feature"]), tuple(float(v) for v in t["threshold"]),
+                          tuple(int(i) for i in t["left"]), tuple(int(i) for i in t["right"]),
+                          tuple(float(v) for v in t["value"]), tuple(bool(b) for b in t["leaf"]),
+                          tuple(bool(b) for b in t["missing_left"]), tuple(int(r) for r in t["roots"]),
+                          float(t["baseline"]), f"learned:{path.name}")
     return LinearRanker(tuple(float(w) for w in data["weights"]), float(data["bias"]), True, f"learned:{path.name}")
 
 
 @lru_cache(maxsize=4)
-def _cached(choice: str) -> LinearRanker:
+def _cached(choice: str) -> Ranker:
     if choice == "hand":
         return HAND
     path = Path(choice) if choice else MODEL_PATH
@@ -139,10 +226,10 @@ def _cached(choice: str) -> LinearRanker:
     return load_model(path)
 
 
-_override: LinearRanker | None = None
+_override: Ranker | None = None
 
 
-def current() -> LinearRanker:
+def current() -> Ranker:
     """The ranker answers use: an override set by training, else $GRANT_ASSISTANT_UNIT_RANKER, else the
     shipped model file, else the hand weights."""
     if _override is not None:
@@ -150,7 +237,7 @@ def current() -> LinearRanker:
     return _cached(os.environ.get(ENV_CHOICE, ""))
 
 
-def set_override(ranker: LinearRanker | None) -> None:
+def set_override(ranker: Ranker | None) -> None:
     """Used by cross-validation to answer with a fold's model; None restores the normal choice."""
     global _override
     _override = ranker

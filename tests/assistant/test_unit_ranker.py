@@ -143,6 +143,42 @@ def test_the_serving_dot_product_equals_sklearns_decision_function(columns):
     assert got == pytest.approx(list(expected), abs=1e-5)  # weights are stored rounded to 8 digits
 
 
+def test_the_serving_trees_equal_sklearns_probabilities_on_relative_columns():
+    np = pytest.importorskip("numpy")
+    pytest.importorskip("sklearn")
+    from assistant.train import fit
+    from assistant.unit_ranker import relative_columns
+
+    examples = synthetic_examples()
+    ranker, model = fit(examples, columns="trees")
+    for ex in examples:
+        expected = model.predict_proba(np.array(relative_columns(ex.vectors)))[:, 1]
+        assert ranker.scores(ex.vectors) == pytest.approx(list(expected), abs=1e-6)
+
+
+def test_trees_trained_twice_write_the_same_bytes_and_load_back(tmp_path):
+    pytest.importorskip("sklearn")
+    from assistant.train import fit, model_json, unit_hit_at_1
+
+    examples = synthetic_examples()
+    written = []
+    for name in ("a.json", "b.json"):
+        ranker, _ = fit(examples, columns="trees")
+        (tmp_path / name).write_text(model_json(ranker, examples, {"columns": "trees"}), encoding="utf-8")
+        written.append((tmp_path / name).read_bytes())
+    assert written[0] == written[1]
+    loaded = unit_ranker.load_model(tmp_path / "a.json")
+    assert loaded.scores(examples[0].vectors) == pytest.approx(ranker.scores(examples[0].vectors))
+    assert unit_hit_at_1(loaded, examples)[0] >= 0.75  # chance is 1/8: the trees find the coverage that marks positives
+
+
+def test_relative_columns_measure_each_feature_from_the_questions_best_unit():
+    from assistant.unit_ranker import relative_columns
+
+    rows = relative_columns([[1.0, 5.0], [3.0, 2.0]])
+    assert rows == [[1.0, 5.0, -2.0, 0.0], [3.0, 2.0, 0.0, -3.0]]
+
+
 def test_a_unit_is_positive_when_it_holds_a_gold_quote_or_most_of_one():
     from assistant.train import is_positive
 
