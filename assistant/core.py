@@ -29,7 +29,7 @@ from assistant import (
     verdict,
 )
 from assistant.errors import InputError
-from assistant.japanese import normalise_key, programme_aliases
+from assistant.japanese import expand_abbreviations, normalise_key, programme_aliases
 from assistant.question import Question
 from assistant.question import parse as parse_question
 from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
@@ -169,6 +169,10 @@ def _within(formula: str, room: int) -> str:
 MORE_STEPS = "…（全ステップは計算の内訳に）"
 
 
+def _undotted(key: str) -> str:
+    return key.replace("・", "").replace("･", "")
+
+
 def _in_japanese_note(question: str) -> str:
     """A question in English that is declined is told, in English, that the service answers in Japanese."""
     if _JAPANESE.search(question) or not _LATIN_WORD.search(question):  # linear: no nested repetition
@@ -281,6 +285,9 @@ class Assistant:
         if hit is not None:
             return self._refusal(Status.GUARDRAIL, _in_japanese_note(question) + hit.message, timings, started)
 
+        # officers' short forms (サテオフ, 特交 …) read as the documents write them, in this turn and earlier ones
+        question = expand_abbreviations(question)
+        history = [Turn(t.role, expand_abbreviations(t.content)) if t.role == "user" else t for t in history]
         routed = self._route(question, history)
         if routed is not None:
             return self._from_route(routed, timings, started, question)
@@ -489,11 +496,13 @@ class Assistant:
         (by any of its names)."""
         if not asked.names:
             return []  # most questions name none: no passage keys to build
-        keyed = [normalise_key(f"{p.chunk.section}\n{p.text}") for p in passages]
+        # a name is the same written with or without its middle dot (「…オフィス・マッチング…」)
+        keyed = [_undotted(normalise_key(f"{p.chunk.section}\n{p.text}")) for p in passages]
+        corpus = _undotted(self._corpus_key)
         named = []
         for name in asked.names:
-            aliases = programme_aliases(name)
-            named.append((name, any(a in self._corpus_key for a in aliases), any(a in k for a in aliases for k in keyed)))
+            aliases = [_undotted(a) for a in programme_aliases(name)]
+            named.append((name, any(a in corpus for a in aliases), any(a in k for a in aliases for k in keyed)))
         return named
 
     def _with_passages_for(self, parts: list[str], carried: str, passages: list[Passage]) -> list[Passage]:

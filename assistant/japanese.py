@@ -110,6 +110,27 @@ def _aliases() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(normalise_key(w) for w in group) for group in data.get("programme_aliases", []))
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
+    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    out = []
+    for short, long, *written_out in data.get("abbreviations", []):
+        # not where the long form is already written (マイナ|ンバー), nor a longer spelling listed with it
+        tails = [long[len(short) :]] if long.startswith(short) else []
+        guard = "".join(f"(?!{re.escape(t)})" for t in [*tails, *written_out] if t)
+        edge, after = (r"(?<![A-Za-z])", r"(?![A-Za-z])") if short.isascii() else ("", "")
+        out.append((re.compile(f"{edge}{re.escape(short)}{after}{guard}"), long))
+    return tuple(out)
+
+
+def expand_abbreviations(text: str) -> str:
+    """The text with officers' short forms (サテオフ, SO, 特交 …) written out as the documents write them
+    (`abbreviations` in synonyms.toml). Only for reading the question; nothing quoted from the documents changes."""
+    for pattern, long in _abbreviations():
+        text = pattern.sub(long, text)
+    return text
+
+
 def programme_aliases(name: str) -> tuple[str, ...]:
     """The search keys of every name of the programme `name` is one name of (itself when none is listed)."""
     key = normalise_key(name)

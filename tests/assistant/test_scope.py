@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.japanese import normalise_key
 from assistant.scope import (
     absent_focus,
@@ -88,3 +90,38 @@ def test_a_clause_before_a_programme_name_is_not_part_of_the_name():
     assert programme_names("出張費ってこの補助金の対象？") == []
     assert programme_names("当町はまだテレワーク交付金に応募したことがない") == ["テレワーク交付金"]
     assert programme_names("ものづくり補助金の上限は？") == ["ものづくり補助金"]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("サテオフの整備", "サテライトオフィスの整備"),
+        ("お試しSOの上限", "お試しサテライトオフィスの上限"),
+        ("特交の措置率", "特別交付税の措置率"),
+        ("マイナカードの申請率", "マイナンバーカードの申請率"),
+        ("三セクの出資金", "第三セクターの出資金"),
+        ("シェアエコの事例集", "シェアリングエコノミーの事例集"),
+        # already written out, or a longer Latin word: unchanged
+        ("マイナンバーカード", "マイナンバーカード"),
+        ("シェアエコノミー", "シェアエコノミー"),
+        ("SOHO向け", "SOHO向け"),
+    ],
+)
+def test_officers_short_forms_are_read_as_the_documents_write_them(written, read):
+    from assistant.japanese import expand_abbreviations
+
+    assert expand_abbreviations(written) == read
+
+
+def test_every_abbreviation_expands_to_words_the_documents_use():
+    """A short form's expansion is only worth having if the corpus says it that way."""
+    import tomllib
+    from pathlib import Path
+
+    from assistant.japanese import normalise_key
+
+    root = Path(__file__).parents[2]
+    corpus = normalise_key("".join(p.read_text(encoding="utf-8") for p in (root / "corpus").glob("*.txt")))
+    data = tomllib.loads((root / "assistant" / "data" / "synonyms.toml").read_text(encoding="utf-8"))
+    for short, long, *_ in data["abbreviations"]:
+        assert normalise_key(long) in corpus, long
