@@ -55,7 +55,7 @@ from assistant.calculators.rules import fraction, integer
 from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
-from assistant.quantities import Quantity, read_quantities
+from assistant.quantities import Quantity, normalise, read_quantities
 from assistant.types import Calculation, Turn
 from assistant.vocabulary import grant_type_of
 
@@ -112,7 +112,8 @@ def _percent(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-_TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点")
+_TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点"
+                          r"|素点(?:の?合計)?(?:が|は|:)?\s*(\d+)(?:\s*点|(?![\d.%]))")  # 「素点19、…」: 点 left out
 _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の(?:評価の)?観点)?(?:が|とも|は)?\s*"
                                  r"(?:すべて|全て|いずれも|各|それぞれ|どれも|全部|みな|みんな)?\s*(?:が)?\s*"
                                  r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
@@ -142,7 +143,7 @@ def _score(text: str) -> int | None:
     so the router asks instead of taking the first (「2点」 of 「6つがすべて2点」 is not a total)."""
     t = _n(text)
     if m := _TOTAL_SCORE.search(t):
-        return int(m.group(1))
+        return int(m.group(1) or m.group(2))
     if _RELATIVE_POINTS.search(t):
         return None  # 「あと1点積み上げたら」: a change to a total stated before (the follow-up adds it)
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
@@ -432,7 +433,7 @@ _SHAPES = [
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が|素点", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が|素点", r"\d+\s*点|素点\s*(?:は|が|:)?\s*\d|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]", _OUTCOME),
            {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross,
             "交付対象事業費": _eligible_cost},
            optional=("申請タイプ", "加点", "申請要件×", "交付対象事業費"),
@@ -708,6 +709,9 @@ def _departures(question: str, default: int | None) -> list[Departure]:
                 "exempt" if _EXEMPT.search(part) and not negated(_EXEMPT, part) else "")
         if months or case:
             group = int(marks[i].group("n") or 1)  # 「2社は4年で」: each of the group, the same case
+            if group > 1 and len(months) == group:  # 「2社、2年11か月と3年2か月で」: one period each, in order
+                cases += [Departure(amounts[0] if amounts else default, m, case) for m in months]
+                continue
             cases += [Departure(amounts[0] if amounts else default, months[0] if months else None, case)] * group
     return cases
 
@@ -769,13 +773,17 @@ def _first_date(text: str) -> str:
     return m.group(0) if m else ""
 
 
+# What officers call the 「ハード事業」 the お試し measure leaves out (rule c_trial_hard_excluded): works on a building.
+_HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整備|リフォーム|内装")
+
+
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The 2021 measures with several cost items: summed, then the measure's limits. A follow-up that changes
     the direct costs and asks again re-runs the earlier one with the new costs."""
     text = _n(question)
     qs = read_quantities(question)
     earlier = [t.content for t in reversed(history) if t.role == "user"]
-    named = next((e for e in earlier if "デジタル活用環境構築推進事業" in _n(e)), "")
+    named = next((e for e in earlier if "デジタル活用環境構築" in _n(e)), "")
     most = bool(re.search(r"最大|上限いっぱい|上限まで|満額", text))
     if named and "デジタル活用環境" not in text and len(text) <= 80:
         # a later turn of a conversation that named the measure: its direct costs (this turn's, or those an earlier
@@ -790,10 +798,10 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
             full = any(re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額|最大)", _n(e)) for e in earlier)
             chosen = UP_TO_THE_CAP if full or (most and not said) else (said[0] if said else None)
             return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
-    if re.search(r"デジタル活用環境構築推進事業", text) and re.search(rf"{_MONEY_ASK}|上限", text):
+    if re.search(r"デジタル活用環境構築", text) and re.search(rf"{_MONEY_ASK}|上限", text):
         direct = [q.value for q in qs if q.role == "直接経費"]
         overhead = [q.value for q in qs if q.role == "一般管理費"]
-        subsidy_asked = re.search(r"補助額|補助金|補助され|いくら補助|もらえ|交付額", text)
+        subsidy_asked = re.search(r"補助額|補助金|補助され|いくら補助|補助(?:は|って)?\s*いくら|もらえ|交付額", text)
         overhead_asked = re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text) and not subsidy_asked
         if re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額)", text) and direct and not overhead:
             return Route("digital_env_program", calculate_digital_env(direct, UP_TO_THE_CAP), (), None)
@@ -802,12 +810,17 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
             chosen = overhead[0] if overhead else (UP_TO_THE_CAP if most and subsidy_asked else None)
             return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
     if re.search(r"お試し", text) and re.search(r"特別交付税|措置", text) and re.search(rf"{_MONEY_ASK}|措置額", text):
-        items = [q.value for q in qs if q.unit == "円"]
+        # an amount whose own words (since the previous amount) name works: 「床と壁の改修工事300万円」
+        amounts = [q for q in qs if q.unit == "円"]
+        key = normalise(question)  # the quantities' offsets are into the quantity reader's key
+        hard = [q for i, q in enumerate(amounts) if _HARD_WORKS.search(key[amounts[i - 1].end if i else 0 : q.start])]
+        items = [q.value for q in qs if q.unit == "円" and all(q is not h for h in hard)]
         if items:
             m = re.search(r"財政力補正(?:を|が|は)?\s*(\d+(?:\.\d+)?)", text)
             correction = Fraction(m.group(1)) if m else None
             if correction is None or 0 < correction <= 2:
-                return Route("trial_office_program", calculate_trial_office(items, correction), (), None)
+                return Route("trial_office_program",
+                             calculate_trial_office(items, correction, tuple(h.value for h in hard)), (), None)
     return None
 
 

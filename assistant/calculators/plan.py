@@ -66,6 +66,9 @@ class Plan:
 
 
 # ---- reading a plan from a question -----------------------------------------------------------------
+# the asker wants what the caps and limits leave out (「上限を超えて対象にならない額」「交付対象から外れる額」)
+_EXCLUDED_ASK = re.compile(r"外れ|対象外|対象から|対象に(?:なら|ならない|ならず)|対象と(?:なら|ならない)|はみ出|カットされ|削られ|超過"
+                           r"|超え(?:た|る)(?:分|額)")
 _CHOOSING = re.compile(r"候補|選ぶ|選び|選べ|選定|組み合わせ|どれを|どの施設")
 _UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
 _NAMED_CAP = re.compile(r"(?:上限|最大|最高)(?:額)?(?:は|の|が)?\s*$")
@@ -141,12 +144,17 @@ def read_plan(question: str) -> Plan:
         kpi = of_role(qs, "KPI企業数")
         adopted = of_role(qs, "採択済件数")
         planned = of_role(qs, "件数")
+        amounts = [q for q in qs if q.unit == "円" and q.role not in ("国費", "交付対象事業費", "受給額")]
+        if planned and len(amounts) == planned[-1].value and len(projects) != len(amounts):
+            # 「この2本」 and two amounts: each is one project, whatever its own words (PRツアー, 開発) suggest
+            projects = [q.value for q in amounts]
         if not projects and kpi and (_UP_TO_CAP.search(t) or planned):
             # asked at the cap: as many projects as the KPI still allows, each at the cap; a planned count (N本, N件):
             # that many at the cap, the program then keeps as many as the KPI allows
             room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
             projects = [integer("project5_cap")] * (planned[0].value if planned else room)
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
+                       excluded_asked=bool(_EXCLUDED_ASK.search(t)),
                        adopted5=adopted[0].value if adopted else 0,
                        excluded=excluded if projects else ())
     if about3:
@@ -191,7 +199,7 @@ def read_plan(question: str) -> Plan:
         _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (
             _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap,
-                   excluded_asked=bool(re.search(r"外れ|対象外|対象から|はみ出|カットされ|削られ|超過", t)),
+                   excluded_asked=bool(_EXCLUDED_ASK.search(t)),
                    choosing=bool(_CHOOSING.search(t)))
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
@@ -202,8 +210,8 @@ def read_plan(question: str) -> Plan:
 
 
 # a size, then the words naming what it is (「くらいのコワーキング」「程度の小さめのサテライトオフィス」「規模の」), then
-# を/が N つ・か所: how many facilities of the size just named. No 、。 or figure in between: those start another item.
-_EACH_COUNT = re.compile(r"^[^、。，\d]{0,24}?(?:を|が)\s*([1-9１-９一二三四五六七八九])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟|拠点)")
+# (を/が) N つ・か所: how many facilities of the size just named. No 、。 or figure in between: those start another item.
+_EACH_COUNT = re.compile(r"^[^、。，\d]{0,24}?(?:を|が)?\s*([1-9１-９一二三四五六七八九])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟|拠点)")
 _SCORE_COUNTS = re.compile(r"\d+\s*点\s*(?:が|を|の項目が)?\s*\d+\s*(?:つ|個|項目)")
 _KANJI_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
 
@@ -658,10 +666,14 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
         rules=cited_rules(steps), steps=tuple(steps))
 
 
-def calculate_trial_office(items: list[int], correction: Fraction | None = None) -> Calculation:
-    """お試しサテライトオフィスの特別交付税: costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正. The documents
-    give no value for 財政力補正; without the asker's own, the amount is stated as a multiple of it."""
+def calculate_trial_office(items: list[int], correction: Fraction | None = None, hard: tuple[int, ...] = ()) -> Calculation:
+    """お試しサテライトオフィスの特別交付税: hard works (`hard`: 改修工事 …) left out by the rule 「原則、ハード事業は
+    対象外」, the other costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正. The documents give no value for
+    財政力補正; without the asker's own, the amount is stated as a multiple of it."""
     steps: list[Step] = []
+    for amount in hard:
+        steps.append(Step("gate", f"ハード事業（工事等）{fy(amount)}：原則対象外 → 対象経費に含めない", {"経費": amount}, 0,
+                          rule("c_trial_hard_excluded")))
     cost = sum(items)
     if len(items) > 1:
         steps.append(Step("sum", f"対象経費：{' + '.join(fy(v) for v in items)} = {fy(cost)}", {}, cost))
@@ -678,6 +690,8 @@ def calculate_trial_office(items: list[int], correction: Fraction | None = None)
         steps.append(Step("rate", f"措置額：{fy(capped)} × 0.5 × 財政力補正{float(correction):g} = {fy(amount)}", {},
                           amount, rule("c_trial_rate")))
         summary = f"特別交付税の措置額は{fy(amount)}です（財政力補正{float(correction):g}の場合）。"
+    if hard:
+        summary += f"ハード事業（工事等）の{fy(sum(hard))}は原則対象外のため含めていません。"
     return Calculation(
         kind="trial_office_program",
         inputs={"対象経費": "＋".join(fy(v) for v in items),

@@ -101,6 +101,7 @@ def test_a_clause_before_a_programme_name_is_not_part_of_the_name():
         ("マイナカードの申請率", "マイナンバーカードの申請率"),
         ("三セクの出資金", "第三セクターの出資金"),
         ("シェアエコの事例集", "シェアリングエコノミーの事例集"),
+        ("国費MAXいくら", "国費最大いくら"),
         # already written out, or a longer Latin word: unchanged
         ("マイナンバーカード", "マイナンバーカード"),
         ("シェアエコノミー", "シェアエコノミー"),

@@ -558,3 +558,29 @@ def test_a_follow_up_changing_the_kpi_company_count_gives_the_change_in_the_nati
     n, d = rate_of(kind)
     per_company = 100 * MAN * n // d
     assert r.calculation.result["国費合計の増減"] == per_company * (after - before)
+
+
+@given(first=st.integers(1, 80), second=st.integers(1, 80), each=st.integers(10, 100))
+def test_a_group_of_companies_with_one_period_each_repays_by_each_period(first, second, each):
+    r = route(f"進出支援金を{each}万円ずつ出した2社が、申請日から{first // 12}年{first % 12}か月と{second // 12}年{second % 12}か月で撤退しました。返還合計は？")
+    assert r is not None and r.calculation is not None
+
+    def share(months: int) -> int:  # 3年未満 全額, 3年以上5年以内 半額, それ以降 なし
+        return each * MAN if months < 36 else each * MAN // 2 if months <= 60 else 0
+
+    assume(first % 12 and second % 12)  # 「N年0か月」 is not how a period is written
+    assert r.calculation.result["返還額の合計"] == share(first) + share(second)
+
+
+@given(pr=st.integers(50, 900), rent=st.integers(50, 900), works=st.integers(50, 900), correction=st.sampled_from([5, 8, 9]))
+def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, correction):
+    r = route(f"お試しサテライトオフィスの特別交付税措置で、PR経費{pr}万円、オフィスの賃料{rent}万円、空き家の改修工事{works}万円を"
+              f"見込んでいます。財政力補正は0.{correction}です。措置額はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["措置額"] == min(pr + rent, 1000) * MAN * 5 * correction // 100
+
+
+def test_a_raw_score_written_without_its_unit_is_the_total():
+    r = route("素点19、12月末申請率71%、高水準で申請→結果は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == 19 + 3 and r.calculation.result["評価"] == "B"
