@@ -424,6 +424,8 @@ class Assistant:
         coverage = verdict.decide(question, lines)
         premise = None if coverage else verdict.premise_differs(question, [c.quote for c in citations])
         coverage = coverage or (None if premise else verdict.listed(question, lines))
+        if coverage is None and premise is None and citations:
+            coverage = verdict.permitted(question, citations[0].quote)  # the answer's key line permits the case
         found = verdict.oriented(coverage, question) if coverage else premise
         if found is None:
             return text, citations

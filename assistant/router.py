@@ -464,7 +464,7 @@ _SHAPES = [
     _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
-    _Shape("eligibility", re.compile(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"),
+    _Shape("eligibility", re.compile(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
            optional=("都道府県", "事業区域")),
 ]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from assistant.japanese import normalise_key
 
 # 「…できますか」「…ですよね」, and spoken forms: …ます？ and a potential verb ending in る？
-_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|ますよね|ませんよね)(?:ね|な)?[?？。]?\s*$"
+_YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|でしたよね|ますよね|ませんよね)(?:ね|な)?[?？。]?\s*$"
                      r"|(?:ます|(?:[えけせてねべめれ]|でき)る)[?？]\s*$")
 _EXCLUSION = re.compile(r"([^。（(]{2,80}?)(?:を|は)除く")
 # A list of what is not covered (「■ 対象外経費（以下の経費については…対象外とする）」): an item's own 「（…は除く）」
@@ -206,7 +206,7 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 
 
 # A coverage question (「…は対象になりますか」「…に使えますか」「…できますか」) about something a list names.
-_COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ")
+_COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ)|出せ")
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
 # An element's own section (「① サテライトオフィス等整備事業 (自治体運営施設整備等)」): its bullet items are what
@@ -220,6 +220,7 @@ _PROGRAMME_WORDS = {"サテライトオフィス", "テレワーク", "交付金
                     "総務省", "内閣府", "内閣官房", "補助", "補助金", "助成", "国費"}
 _KANA_BETWEEN_KANJI = re.compile(r"(?<=[一-龥])[ぁ-ん](?=[一-龥])")
 _TERM = re.compile(r"[一-龥]{2,}|[ァ-ヶー]{3,}")
+_LATIN_TERM = re.compile(r"[a-z]{2,}")  # keys are lower case: 「PR」 is 「pr」
 
 
 def _compound_key(text: str) -> str:
@@ -228,8 +229,12 @@ def _compound_key(text: str) -> str:
     return _KANA_BETWEEN_KANJI.sub("", normalise_key(text))  # lookarounds: 「の個人に対」 loses both kana at once
 
 
-def _case_terms(question: str) -> set[str]:
-    return {t for t in _TERM.findall(_compound_key(question)) if t not in _PROGRAMME_WORDS}
+def _case_terms(question: str, latin: bool = False) -> set[str]:
+    """The case's words; Latin ones (PR, Wi-Fi) only when asked: a list's ranking by shared length would weigh
+    「wi」「fi」 like kanji words."""
+    key = _compound_key(question)
+    found = set(_TERM.findall(key)) | (set(_LATIN_TERM.findall(key)) if latin else set())
+    return {t for t in found if t not in _PROGRAMME_WORDS}
 
 
 def _shared(terms: set[str], key: str) -> list[str]:
@@ -237,7 +242,7 @@ def _shared(terms: set[str], key: str) -> list[str]:
     meets 「基金積立金」 in 「基金積立」), programme words left out."""
     pieces = []
     for term in terms:
-        least = 3 if re.fullmatch(r"[ァ-ヶー]+", term) else 2
+        least = 3 if re.fullmatch(r"[ァ-ヶー]+", term) else len(term) if term.isascii() else 2  # pr, not p
         i = 0
         while i <= len(term) - least:
             j = next((j for j in range(len(term), i + least - 1, -1) if term[i:j] in key), None)
@@ -298,6 +303,29 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
     return Verdict("いいえ", "原則として対象外です（資料で対象外とされています）", line)
 
 
+# A line that permits (「…への補助も可能。」「…も可とする」「…対象となり得る」), with nothing in it that excludes.
+_PERMITS = re.compile(r"可能|(?<![不許認])可(?:と|。|$|\s)|対象となり得|対象とな(?:る|ります)|対象とする")
+_FORBIDS = re.compile(r"対象外|除く|できない|不可|認められない|ではない|でない")
+
+
+def permitted(question: str, key_line: str) -> Verdict | None:
+    """The weakest verdict of all, asked after `listed`: the answer's own key line permits what the asker's case
+    names (the case's words, programme words aside, share at least 4 characters with it) → はい."""
+    from assistant.question import INTERROGATIVE
+    from assistant.question_parts import asking_sentence
+
+    asking = asking_sentence(question)  # 「…でしょうか？町がやるPRしかダメかと思っていました。」 asks in its first part
+    if not is_yes_no(asking) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
+        return None
+    key = _compound_key(key_line)
+    if not _PERMITS.search(key) or _FORBIDS.search(key):
+        return None
+    # the line is the answer's best one already: a word of the case in it (PR, 外構 …) is enough
+    if not _shared(_case_terms(question, latin=True), key):
+        return None
+    return Verdict("はい", "対象となり得ます（資料で可能とされています）", key_line)
+
+
 # The asker presumes the case is not covered (「…は対象外ですよね？」「やっぱり無理でしょうか」): a verdict about
 # coverage then answers that presumption, so its はい/いいえ turn round.
 _PRESUMES_NOT = re.compile(r"(?:対象外|ダメ|だめ|無理|でき(?:ない|ません)|使えない|認められない|不可)(?!では|じゃ|には|とは)")
@@ -321,30 +349,31 @@ def oriented(found: Verdict, question: str) -> Verdict:
 _CONFIRMATION = re.compile(r"ですよね|でしたよね|ますよね|という理解|認識で|合って(?:い)?ますか|で(?:良|よ)(?:かった|い)(?:ん)?ですか"
                            r"|でいいですか|本当ですか|と聞い|って聞い|と伺")
 # A figure with its unit, as the documents write limits and rates.
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(割|%|年|社|点|万円|億円)")
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(割|%|年|社|点|万円|億円|万(?![人件社円]))")
 
 
 def _figures(text: str) -> list[tuple[str, str]]:
+    """The figures with their units; 「3,000万」 said without 円 is an amount in 万円 as well."""
     key = normalise_key(text).replace(",", "")
-    return [(m.group(1), m.group(2)) for m in _FIGURE.finditer(key)]
+    return [(m.group(1), "万円" if m.group(2) == "万" else m.group(2)) for m in _FIGURE.finditer(key)]
 
 
 def premise_differs(question: str, lines: Sequence[str]) -> Verdict | None:
     """A figure the asker states for confirmation (「3割以内ですよね？」) that the quoted lines state otherwise:
     the line gives the same kind of figure (割, %, 年, 社, 点, 円) and never the asker's → いいえ, with that line.
-    A figure the lines also state, or one whose kind they do not state, settles nothing."""
+    The first line stating that kind of figure decides; a figure it also states, or one whose kind no line states,
+    settles nothing."""
     if not _CONFIRMATION.search(question) or not is_yes_no(question):
         return None
     stated = _figures(question)
     if not stated:
         return None
-    said = {f for line in lines for f in _figures(line)}
+    # the first quoted line stating the asked kind of figure answers what was asked (a heading may come first)
     for number, unit in stated:
-        if (number, unit) in said:
-            continue
-        for line in lines:
-            other = [n for n, u in _figures(line) if u == unit and n != number]
-            if other:
-                return Verdict("いいえ", f"資料では{other[0]}{unit}とされています（{number}{unit}ではありません）", line)
+        first = next((line for line in lines if any(u == unit for _, u in _figures(line))), None)
+        figures = _figures(first) if first else []
+        other = [n for n, u in figures if u == unit and n != number]
+        if first and other and (number, unit) not in figures:
+            return Verdict("いいえ", f"資料では{other[0]}{unit}とされています（{number}{unit}ではありません）", first)
     return None
 

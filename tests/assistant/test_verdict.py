@@ -182,3 +182,25 @@ def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
 )
 def test_a_coverage_verdict_answers_the_question_as_put(question, word):
     assert oriented(Verdict("はい", "対象となり得ます", "line"), question).word == word
+
+
+def test_a_key_line_that_permits_what_the_case_names_gives_yes():
+    from assistant.verdict import permitted
+
+    line = "町が行う広報に加え、運営者が行うPR事業への補助も可能。"
+    found = permitted("運営者が自分でPRイベントをやる費用に補助を出しても、対象として見てもらえますか？前例がなくて。", line)
+    assert found is not None and found.word == "はい" and found.line == line
+    # nothing of the case in the line, a line that excludes, or a question that asks what: no verdict
+    assert permitted("植栽の費用に補助を出しても、対象として見てもらえますか？", line) is None
+    assert permitted("PRイベントの費用は対象ですか？", "PR事業は対象外とする。") is None
+    assert permitted("どんなPR事業が対象ですか？", line) is None
+
+
+def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_has_it():
+    from assistant.verdict import premise_differs
+
+    key = "植栽事業の上限は1,200万円（1団体につき）。"
+    other = "街路事業の上限は3,000万円。"
+    found = premise_differs("植栽事業って上限3,000万でしたよね？", [key, other])
+    assert found is not None and found.word == "いいえ" and found.line == key and "1200万円" in found.reason
+    assert premise_differs("植栽事業って上限1,200万でしたよね？", [key, other]) is None
