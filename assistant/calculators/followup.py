@@ -57,7 +57,7 @@ def _matching(new: Quantity, earlier: Sequence[Quantity]) -> Quantity | None:
     return same_unit[0] if len(same_unit) == 1 else None
 
 
-def _substituted(earlier: str, turn: str) -> tuple[str, tuple[str, ...]] | None:
+def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tuple[str, tuple[str, ...]] | None:
     """The earlier question with the turn's figures and type put in place, and what changed; None when the turn
     changes nothing the earlier question states."""
     base = normalise(earlier)  # the quantity reader's offsets are into this key
@@ -80,12 +80,12 @@ def _substituted(earlier: str, turn: str) -> tuple[str, tuple[str, ...]] | None:
     stated = grant_type_of(earlier)
     for start, end, text in sorted(edits, reverse=True):
         base = base[:start] + text + base[end:]
-    if wanted and wanted != stated:
+    if wanted and wanted != (stated or carried_type):
         if stated:
             base = _TYPE_WORDS.sub(f"{wanted}タイプ", base)
         else:
             base = f"{wanted}タイプで申請します。{base}"
-        changes.append(f"{stated or '（タイプ未指定）'}タイプ → {wanted}タイプ")
+        changes.append(f"{stated or carried_type}タイプ → {wanted}タイプ" if stated or carried_type else f"{wanted}タイプで")
     return (base, tuple(changes)) if changes else None
 
 
@@ -102,7 +102,9 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
         before = getattr(first, "calculation", None)
         if before is None:
             continue
-        substituted = _substituted(earlier, question)
+        # the type said before that question (「高水準で申請するつもりの町です」 one turn earlier)
+        carried = next((k for t in reversed(before_turns) if t.role == "user" and (k := grant_type_of(t.content))), None)
+        substituted = _substituted(earlier, question, carried)
         if substituted is None:
             return None
         changed, changes = substituted
@@ -129,10 +131,34 @@ def _compared_key(text: str, before: Calculation, after: Calculation) -> str | N
     return None
 
 
+# The turn asks whether the outcome (採択区分) changes, not an amount: 「結果は何か変わっていました？」
+_OUTCOME_ASK = re.compile(r"結果|採択|区分|評価|どうなる|どうなり")
+
+
+def _outcome_difference(question: str, found: Changed) -> Calculation | None:
+    before, after = found.before.result.get("採択区分"), found.after.result.get("採択区分")
+    if not (isinstance(before, str) and isinstance(after, str)) or not _OUTCOME_ASK.search(_key(question)):
+        return None
+    change = "、".join(found.changes)
+    summary = (f"変わりません。どちらも{after}です（{change}）。" if before == after
+               else f"変わります。{before}から{after}になります（{change}）。")
+    return Calculation(
+        kind=found.after.kind, inputs={**found.after.inputs, "変更": change},
+        result={**found.after.result, "変更前の採択区分": before},
+        formula=f"【変更前】\n{found.before.formula}\n【変更後（{change}）】\n{found.after.formula}",
+        summary=summary + found.after.summary,
+        rules=tuple(dict.fromkeys((*found.before.rules, *found.after.rules))),
+        steps=(*found.before.steps, *found.after.steps),
+    )
+
+
 def difference(question: str, found: Changed) -> Calculation | None:
     """「…いくら減りますか」: the named result before and after the change, and their difference, as one calculation
-    whose steps are both runs' steps and the difference."""
+    whose steps are both runs' steps and the difference; 「結果は変わりますか」: the two outcomes (採択区分)."""
     key = _compared_key(_key(question), found.before, found.after)
+    outcome = _outcome_difference(question, found)
+    if outcome is not None and (key is None or key == "合計点"):
+        return outcome
     if key is None:
         return None
     old, new = int(found.before.result[key]), int(found.after.result[key])

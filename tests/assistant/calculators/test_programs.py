@@ -584,3 +584,17 @@ def test_a_raw_score_written_without_its_unit_is_the_total():
     r = route("素点19、12月末申請率71%、高水準で申請→結果は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == 19 + 3 and r.calculation.result["評価"] == "B"
+
+
+@given(raw=st.integers(10, 30), rate=st.sampled_from([40, 55, 65, 75]))
+def test_a_follow_up_switching_the_type_says_whether_the_outcome_changes(raw, rate):
+    history = [Turn("user", f"高水準タイプで申請するつもりです。素点は{raw}点、申請要件は全部○です。"), Turn("assistant", "…"),
+               Turn("user", f"マイナンバーカードの申請率は12月末で{rate}%の見込みです。これだとどうなります？"), Turn("assistant", "…")]
+    r = route("じゃあ最初から標準タイプで出していたら、結果は変わっていました？", history)
+    assert r is not None and r.calculation is not None
+    bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+    grade = next((g for g, floor in (("S", 25), ("A", 23), ("B", 20), ("C", 18)) if raw + bonus >= floor), "D")
+    high = "高水準タイプで採択" if grade in "SA" else "標準タイプで採択" if grade != "D" else "不採択"
+    standard = "標準タイプで採択" if grade != "D" else "不採択"
+    assert r.calculation.result["変更前の採択区分"] == high and r.calculation.result["採択区分"] == standard
+    assert r.calculation.summary.startswith("変わりません" if high == standard else "変わります")
