@@ -257,7 +257,14 @@ def fit_trees(examples: Sequence[Example], seed: int = SEED) -> tuple[TreeRanker
     y = np.array([label for ex in examples for label in ex.labels], dtype=int)
     model = HistGradientBoostingClassifier(**TREE_PARAMS, class_weight="balanced", early_stopping=False,
                                            random_state=seed).fit(x, y)
-    feature, threshold, left, right, value, leaf, missing_left, roots = [], [], [], [], [], [], [], []
+    feature: list[int] = []
+    left: list[int] = []
+    right: list[int] = []
+    roots: list[int] = []
+    threshold: list[float] = []
+    value: list[float] = []
+    leaf: list[bool] = []
+    missing_left: list[bool] = []
     for (predictor,) in model._predictors:  # one tree per round for a binary label
         offset = len(feature)
         roots.append(offset)

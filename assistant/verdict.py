@@ -314,7 +314,7 @@ def permitted(question: str, key_line: str) -> Verdict | None:
     from assistant.question import INTERROGATIVE
     from assistant.question_parts import asking_sentence
 
-    asking = asking_sentence(question)  # 「…でしょうか？町がやるPRしかダメかと思っていました。」 asks in its first part
+    asking = asking_sentence(question)  # a question followed by a remark (「…ますか？前は違うと思っていました。」)
     if not is_yes_no(asking) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
         return None
     key = _compound_key(key_line)

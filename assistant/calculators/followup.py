@@ -1,5 +1,5 @@
-"""A follow-up that changes one input of an earlier calculation (「じゃあ対象経費を800万円に抑えたら、措置額はいくら
-減りますか？」「KPIを5社に引き上げたら、国費はいくら増えます？」「標準タイプなら？」): the earlier question is run
+"""A follow-up that changes one input of an earlier calculation (a cost lowered, a company count raised, the other
+type: 「経費を600万円にしたら措置額はどれだけ変わる？」「標準タイプなら？」): the earlier question is run
 again with the new figure or type put in place of the old one, and when the turn asks how much the result changes,
 the difference of the two runs is the answer.
 
@@ -81,10 +81,8 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
     for start, end, text in sorted(edits, reverse=True):
         base = base[:start] + text + base[end:]
     if wanted and wanted != (stated or carried_type):
-        if stated:
-            base = _TYPE_WORDS.sub(f"{wanted}タイプ", base)
-        else:
-            base = f"{wanted}タイプで申請します。{base}"
+        # the type word replaced where the question says one, else the new type said first
+        base = _TYPE_WORDS.sub(f"{wanted}タイプ", base) if stated else f"{wanted}タイプで申請します。{base}"
         changes.append(f"{stated or carried_type}タイプ → {wanted}タイプ" if stated or carried_type else f"{wanted}タイプで")
     return (base, tuple(changes)) if changes else None
 
@@ -102,7 +100,7 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
         before = getattr(first, "calculation", None)
         if before is None:
             continue
-        # the type said before that question (「高水準で申請するつもりの町です」 one turn earlier)
+        # the type a turn before that question stated (the asker's type, said once at the start)
         carried = next((k for t in reversed(before_turns) if t.role == "user" and (k := grant_type_of(t.content))), None)
         substituted = _substituted(earlier, question, carried)
         if substituted is None:
@@ -117,7 +115,7 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
 
 def _compared_key(text: str, before: Calculation, after: Calculation) -> str | None:
     """The result the turn asks to compare: the one named last before the words that ask how much it moves
-    (「国費と負担はどうなりますか。負担はいくら増えますか」 compares the burden), else the first both runs state."""
+    (「国費と負担は？ 負担の増え方は？」 compares the burden), else the first both runs state."""
     both = [k for k in after.result if k in before.result and isinstance(after.result[k], int)
             and isinstance(before.result[k], int) and not isinstance(after.result[k], bool)]
     asked = DIFFERENCE_ASK.search(text)
@@ -131,7 +129,7 @@ def _compared_key(text: str, before: Calculation, after: Calculation) -> str | N
     return None
 
 
-# The turn asks whether the outcome (採択区分) changes, not an amount: 「結果は何か変わっていました？」
+# The turn asks whether the outcome (採択区分) changes, not an amount: 「結果に違いは出ますか」
 _OUTCOME_ASK = re.compile(r"結果|採択|区分|評価|どうなる|どうなり")
 
 

@@ -66,7 +66,7 @@ class Plan:
 
 
 # ---- reading a plan from a question -----------------------------------------------------------------
-# the asker wants what the caps and limits leave out (「上限を超えて対象にならない額」「交付対象から外れる額」)
+# the asker wants what the caps and limits leave out (「対象にならない部分」「交付対象から外れる額」)
 _EXCLUDED_ASK = re.compile(r"外れ|対象外|対象から|対象に(?:なら|ならない|ならず)|対象と(?:なら|ならない)|はみ出|カットされ|削られ|超過"
                            r"|超え(?:た|る)(?:分|額)")
 _CHOOSING = re.compile(r"候補|選ぶ|選び|選べ|選定|組み合わせ|どれを|どの施設")
@@ -667,7 +667,7 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
 
 
 def calculate_trial_office(items: list[int], correction: Fraction | None = None, hard: tuple[int, ...] = ()) -> Calculation:
-    """お試しサテライトオフィスの特別交付税: hard works (`hard`: 改修工事 …) left out by the rule 「原則、ハード事業は
+    """The お試し measure (特別交付税措置): hard works (`hard`: 改修工事 …) left out by the rule 「原則、ハード事業は
     対象外」, the other costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正. The documents give no value for
     財政力補正; without the asker's own, the amount is stated as a multiple of it."""
     steps: list[Step] = []

@@ -200,7 +200,7 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     from assistant.verdict import premise_differs
 
     key = "植栽事業の上限は1,200万円（1団体につき）。"
-    other = "街路事業の上限は3,000万円。"
-    found = premise_differs("植栽事業って上限3,000万でしたよね？", [key, other])
+    other = "街路事業の上限は5,000万円。"
+    found = premise_differs("植栽事業の上限は5,000万でしたよね？", [key, other])
     assert found is not None and found.word == "いいえ" and found.line == key and "1200万円" in found.reason
-    assert premise_differs("植栽事業って上限1,200万でしたよね？", [key, other]) is None
+    assert premise_differs("植栽事業の上限は1,200万でしたよね？", [key, other]) is None

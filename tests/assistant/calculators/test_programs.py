@@ -496,9 +496,8 @@ def test_an_outside_user_share_said_earlier_gates_a_later_score(share, raw):
 def test_a_score_sheet_and_a_plan_in_one_question_give_the_adopted_types_capped_national_share(
         three, two, people, cost, soft, kind):
     raw = 3 * three + 2 * two
-    q = (f"{kind}タイプで申請予定です。自己採点は3点が{three}つ、2点が{two}つで、残りは0点。マイナンバーカードの申請率は"
-         f"40%の見込みです。計画は定員{people}人のサテライトオフィスの整備・運営費{cost:,}万円とソフト経費{soft:,}万円。"
-         "採択区分と国費はどうなりますか？")
+    q = (f"{kind}タイプで出す市です。採点は3点が{three}つ、2点が{two}つ、他は0点。12月末の申請率は40%の想定。"
+         f"整備するのは定員{people}人の拠点で整備・運営費{cost:,}万円、ほかにソフト経費{soft:,}万円。評価と国費を教えて。")
     r = route(q)
     assert r is not None and r.calculation is not None
     grade = "S" if raw >= 25 else "A" if raw >= 23 else "B" if raw >= 20 else "C" if raw >= 18 else "D"
@@ -536,7 +535,7 @@ def test_a_candidate_facility_a_count_limit_leaves_out_is_no_burden_but_a_planne
 @given(first=st.integers(100, 2000), second=st.integers(100, 2000), correction=st.sampled_from([5, 8, 9]))
 def test_a_follow_up_changing_the_trial_office_cost_gives_the_change_in_the_measure(first, second, correction):
     assume(first != second)
-    history = [Turn("user", f"お試しサテライトオフィスの特別交付税、対象経費{first:,}万円で財政力補正が0.{correction}なら措置額は？"),
+    history = [Turn("user", f"財政力補正0.{correction}で、お試しサテライトオフィス向けの特別交付税措置の対象経費が{first:,}万円なら措置額は？"),
                Turn("assistant", "…")]
     r = route(f"じゃあ対象経費を{second:,}万円にしたら、措置額はいくら変わりますか？", history)
     assert r is not None and r.calculation is not None
@@ -551,7 +550,7 @@ def test_a_follow_up_changing_the_trial_office_cost_gives_the_change_in_the_meas
 @given(before=st.integers(1, 9), after=st.integers(1, 9), kind=st.sampled_from(["高水準", "標準"]))
 def test_a_follow_up_changing_the_kpi_company_count_gives_the_change_in_the_national_share(before, after, kind):
     assume(before != after)
-    history = [Turn("user", f"{kind}タイプです。KPIの県外企業数は{before}社です。進出支援金を上限件数まで満額で出すと国費はいくら？"),
+    history = [Turn("user", f"{kind}タイプの町で、KPIの県外企業数は{before}社。進出支援金を件数の上限まで満額にすると国費は？"),
                Turn("assistant", "…")]
     r = route(f"KPIを{after}社にしたら、国費はいくら増えますか？", history)
     assert r is not None and r.calculation is not None
@@ -574,23 +573,23 @@ def test_a_group_of_companies_with_one_period_each_repays_by_each_period(first, 
 
 @given(pr=st.integers(50, 900), rent=st.integers(50, 900), works=st.integers(50, 900), correction=st.sampled_from([5, 8, 9]))
 def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, correction):
-    r = route(f"お試しサテライトオフィスの特別交付税措置で、PR経費{pr}万円、オフィスの賃料{rent}万円、空き家の改修工事{works}万円を"
-              f"見込んでいます。財政力補正は0.{correction}です。措置額はいくら？")
+    r = route(f"お試しサテライトオフィス向けの特別交付税措置を使います。PR経費{pr}万円、賃料{rent}万円、空き家の改修工事{works}万円。"
+              f"財政力補正0.{correction}で措置額は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["措置額"] == min(pr + rent, 1000) * MAN * 5 * correction // 100
 
 
 def test_a_raw_score_written_without_its_unit_is_the_total():
-    r = route("素点19、12月末申請率71%、高水準で申請→結果は？")
+    r = route("素点21、12月末の申請率65%、標準で申請した結果は？")
     assert r is not None and r.calculation is not None
-    assert r.calculation.result["合計点"] == 19 + 3 and r.calculation.result["評価"] == "B"
+    assert r.calculation.result["合計点"] == 21 + 2 and r.calculation.result["評価"] == "A"
 
 
 @given(raw=st.integers(10, 30), rate=st.sampled_from([40, 55, 65, 75]))
 def test_a_follow_up_switching_the_type_says_whether_the_outcome_changes(raw, rate):
-    history = [Turn("user", f"高水準タイプで申請するつもりです。素点は{raw}点、申請要件は全部○です。"), Turn("assistant", "…"),
-               Turn("user", f"マイナンバーカードの申請率は12月末で{rate}%の見込みです。これだとどうなります？"), Turn("assistant", "…")]
-    r = route("じゃあ最初から標準タイプで出していたら、結果は変わっていました？", history)
+    history = [Turn("user", f"市として高水準タイプで出す予定。素点{raw}点で申請要件はすべて○。"), Turn("assistant", "…"),
+               Turn("user", f"12月末の申請率は{rate}%の見込み。採択区分は？"), Turn("assistant", "…")]
+    r = route("じゃあ標準タイプで申請していたら、結果に違いは出ましたか？", history)
     assert r is not None and r.calculation is not None
     bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
     grade = next((g for g, floor in (("S", 25), ("A", 23), ("B", 20), ("C", 18)) if raw + bonus >= floor), "D")
