@@ -977,7 +977,9 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     own = _route_turn(question, history)
     if own is not None and own.calculation is not None and any("増減" in k for k in own.calculation.result):
         return own  # the calculator compared the plans itself (a changed plan against the earlier one)
-    changed = followup.rerun(question, history, route) if history else None
+    # the earlier questions are run by their own routes only (never through this function again): a conversation of
+    # follow-ups costs one route per earlier turn, not one per path through them
+    changed = followup.rerun(question, history, _route_turn) if history else None
     if changed is not None and followup.DIFFERENCE_ASK.search(_n(question)):
         compared = followup.difference(question, changed)
         if compared is not None:

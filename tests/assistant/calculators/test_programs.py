@@ -597,3 +597,16 @@ def test_a_follow_up_switching_the_type_says_whether_the_outcome_changes(raw, ra
     standard = "標準タイプで採択" if grade != "D" else "不採択"
     assert r.calculation.result["変更前の採択区分"] == high and r.calculation.result["採択区分"] == standard
     assert r.calculation.summary.startswith("変わりません" if high == standard else "変わります")
+
+
+def test_a_long_conversation_of_follow_ups_runs_each_earlier_turn_once(monkeypatch):
+    import assistant.router as router
+
+    calls = []
+    real = router._route_turn
+    monkeypatch.setattr(router, "_route_turn", lambda q, h=(): calls.append(q) or real(q, h))
+    history = []
+    for n in range(10):
+        history += [Turn("user", f"じゃあ定員を{20 + n}人にしたら？"), Turn("assistant", "…")]
+    route("じゃあ定員を40人にしたら、国費はいくら変わる？", history)
+    assert len(calls) <= 1 + 10  # this turn, then at most each earlier user turn once
