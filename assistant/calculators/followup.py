@@ -41,7 +41,7 @@ class Changed:
     history: tuple[Turn, ...]  # the turns before it
     before: Calculation
     after: Calculation
-    changes: tuple[str, ...]  # 「1,250万円 → 800万円」 in the officer's terms
+    changes: tuple[str, ...]  # 「2,000万円 → 1,500万円」 in the officer's terms
 
 
 def _key(text: str) -> str:
