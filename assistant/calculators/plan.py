@@ -216,8 +216,12 @@ _SCORE_COUNTS = re.compile(r"\d+\s*点\s*(?:が|を|の項目が)?\s*\d+\s*(?:�
 _KANJI_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
 
 
+# the count written before the size: 「2か所（定員25人）」「3施設（各20人）」
+_COUNT_BEFORE = re.compile(r"([1-9１-９一二三四五六七八九])\s*(?:か所|カ所|ヶ所|箇所|施設|棟|拠点)\s*[（(]\s*(?:定員|各|いずれも|それぞれ)?\s*$")
+
+
 def _count_after(t: str, q: Quantity) -> int | None:
-    m = _EACH_COUNT.match(t[q.end : q.end + 32])
+    m = _EACH_COUNT.match(t[q.end : q.end + 32]) or _COUNT_BEFORE.search(t[max(0, q.start - 16) : q.start])
     return int(normalise(m.group(1)).translate(_KANJI_DIGIT)) if m else None
 
 

@@ -610,3 +610,11 @@ def test_a_long_conversation_of_follow_ups_runs_each_earlier_turn_once(monkeypat
         history += [Turn("user", f"じゃあ定員を{20 + n}人にしたら？"), Turn("assistant", "…")]
     route("じゃあ定員を40人にしたら、国費はいくら変わる？", history)
     assert len(calls) <= 1 + 10  # this turn, then at most each earlier user turn once
+
+
+@given(count=st.integers(1, 3), people=st.integers(1, 49), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_count_written_before_the_size_is_that_many_facilities_at_their_caps(count, people, kind):
+    r = route(f"{count}か所（定員{people}人）の拠点を{kind}タイプで整備します。上限まで使うと国費は最大いくら？")
+    assert r is not None and r.calculation is not None
+    limit = 3 if people < 20 else 2  # facilities per 団体 in the band (20人未満 3, 20人以上50人未満 2)
+    assert r.calculation.result["国費"] == national(min(count, limit) * cap_of(people), kind)
