@@ -986,6 +986,41 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     if changed is not None and (own is None or own.calculation is None):
         return Route(changed.after.kind, changed.after, (), None)
+    return _with_second_case(question, history, own)
+
+
+# 「念のため、申請率が69.9%にとどまった場合も教えてください」: a second value of one input, asked as another case
+_SECOND_CASE = re.compile(r"場合も|ときも|時も|ケースも|場合は(?:どう|どうな)|場合について")
+
+
+def _with_second_case(question: str, history: Sequence[Turn], own: Route | None) -> Route | None:
+    """A question that gives one input twice, the second as another case (two 申請率, the second 「…の場合も」): the
+    calculation for the first, then the same question with the second value in its place, as one answer."""
+    if own is None or own.calculation is None:
+        return own
+    key = normalise(question)
+    found = read_quantities(question)
+    for role in ("申請率",):
+        values = [q for q in found if q.role == role]
+        if len(values) != 2 or not _SECOND_CASE.search(key[values[1].end : values[1].end + 24]):
+            continue
+        first, second = values
+        # the second case's sentence is dropped and its value put where the first stood
+        sentence_start = max(key.rfind(mark, 0, second.start) for mark in "。?!") + 1
+        alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
+        other = _route_turn(alternative, history)
+        if other is None or other.calculation is None or other.calculation.kind != own.calculation.kind:
+            return own
+        shown = key[second.start : second.end]
+        calc = own.calculation
+        combined = Calculation(
+            kind=calc.kind, inputs=calc.inputs,
+            result={**calc.result, **{f"{k}（{shown}の場合）": v for k, v in other.calculation.result.items()}},
+            formula=f"{calc.formula}\n【{shown}の場合】\n{other.calculation.formula}",
+            summary=f"{calc.summary}{shown}の場合は、{other.calculation.summary}",
+            rules=tuple(dict.fromkeys((*calc.rules, *other.calculation.rules))),
+            steps=(*calc.steps, *other.calculation.steps))
+        return Route(own.kind, combined, (), None)
     return own
 
 

@@ -618,3 +618,17 @@ def test_a_count_written_before_the_size_is_that_many_facilities_at_their_caps(c
     assert r is not None and r.calculation is not None
     limit = 3 if people < 20 else 2  # facilities per 団体 in the band (20人未満 3, 20人以上50人未満 2)
     assert r.calculation.result["国費"] == national(min(count, limit) * cap_of(people), kind)
+
+
+@given(raw=st.integers(12, 26), first=st.sampled_from([50, 58, 65, 72]), second=st.sampled_from([45, 55, 61, 69.5, 70]))
+def test_a_second_case_of_the_application_rate_is_computed_as_well(raw, first, second):
+    assume(first != second)
+    r = route(f"標準タイプで出す予定です。素点{raw}点、12月末の申請率は{first}%の見込み。結果は？"
+              f"もし申請率が{second}%だった場合も知りたいです。")
+    assert r is not None and r.calculation is not None
+
+    def total(rate: float) -> int:
+        return raw + (0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3)
+
+    assert r.calculation.result["合計点"] == total(first)
+    assert r.calculation.result[f"合計点（{second}%の場合）"] == total(second)
