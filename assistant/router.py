@@ -974,12 +974,12 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The calculation a turn asks for, if any. A follow-up that changes an input of an earlier calculated question
     (assistant/calculators/followup.py) runs that question again with the change: its difference when the turn asks
     how much the result moves, else the changed run when this turn computes nothing by itself."""
-    own = _route_turn(question, history)
+    own = _route_turn_or_with_topic(question, history)
     if own is not None and own.calculation is not None and any("増減" in k for k in own.calculation.result):
         return own  # the calculator compared the plans itself (a changed plan against the earlier one)
     # the earlier questions are run by their own routes only (never through this function again): a conversation of
     # follow-ups costs one route per earlier turn, not one per path through them
-    changed = followup.rerun(question, history, _route_turn) if history else None
+    changed = followup.rerun(question, history, _route_turn_or_with_topic) if history else None
     if changed is not None and followup.DIFFERENCE_ASK.search(_n(question)):
         compared = followup.difference(question, changed)
         if compared is not None:
@@ -987,6 +987,24 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if changed is not None and (own is None or own.calculation is None):
         return Route(changed.after.kind, changed.after, (), None)
     return _with_second_case(question, history, own)
+
+
+# A short turn that gives figures for the rule the previous turn asked about (「延べ3,600人で置くなら何人？」 after the
+# KPI's user share was asked): read together with that turn.
+_GIVES_FIGURES = re.compile(r"(?:なら|だと|だったら|の場合|で置くなら|とすると|としたら)")
+
+
+def _route_turn_or_with_topic(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    own = _route_turn(question, history)
+    if own is not None or not history or len(_n(question)) > 60 or not _GIVES_FIGURES.search(_n(question)):
+        return own
+    users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    if not users or not read_quantities(question):
+        return None
+    last = users[-1]
+    topic = history[last].content[:MAX_TURN_CHARS]  # the rule asked just before
+    merged = _route_turn(f"{topic}\n{question}", history[:last])
+    return merged if merged is not None and merged.calculation is not None else None
 
 
 # 「念のため、申請率が69.9%にとどまった場合も教えてください」: a second value of one input, asked as another case

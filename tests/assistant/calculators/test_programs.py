@@ -632,3 +632,13 @@ def test_a_second_case_of_the_application_rate_is_computed_as_well(raw, first, s
 
     assert r.calculation.result["合計点"] == total(first)
     assert r.calculation.result[f"合計点（{second}%の場合）"] == total(second)
+
+
+@given(users=st.integers(100, 9000), kind=st.sampled_from(["高水準", "標準"]))
+def test_figures_given_after_a_rule_was_asked_are_read_with_that_question(users, kind):
+    history = [Turn("user", f"{kind}タイプのKPIでは、県外からの利用者の割合は何割以上が必要？"), Turn("assistant", "…")]
+    r = route(f"年間の延べ利用者を{users:,}人で置くなら何人？", history)
+    assert r is not None and r.calculation is not None
+    share = (5, 10) if kind == "高水準" else (3, 10)
+    needed = -(-users * share[0] // share[1])  # 以上: rounded up to whole people
+    assert any(s.result == needed for s in r.calculation.steps), r.calculation.formula
