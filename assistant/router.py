@@ -989,7 +989,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     return _with_second_case(question, history, own)
 
 
-# A short turn that gives figures for the rule the previous turn asked about (「延べ3,600人で置くなら何人？」 after the
+# A short turn that gives figures for the rule the previous turn asked about (a user count 「…人なら？」 after the
 # KPI's user share was asked): read together with that turn.
 _GIVES_FIGURES = re.compile(r"(?:なら|だと|だったら|の場合|で置くなら|とすると|としたら)")
 
@@ -1007,7 +1007,7 @@ def _route_turn_or_with_topic(question: str, history: Sequence[Turn] = ()) -> Ro
     return merged if merged is not None and merged.calculation is not None else None
 
 
-# 「念のため、申請率が69.9%にとどまった場合も教えてください」: a second value of one input, asked as another case
+# 「…%だった場合も知りたい」: a second value of one input, asked as another case
 _SECOND_CASE = re.compile(r"場合も|ときも|時も|ケースも|場合は(?:どう|どうな)|場合について")
 
 
