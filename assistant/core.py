@@ -14,6 +14,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant import answer as extract
@@ -170,7 +171,13 @@ MORE_STEPS = "…（全ステップは計算の内訳に）"
 
 
 def _undotted(key: str) -> str:
-    return key.replace("・", "").replace("･", "")
+    return key.replace("・", "")  # keys are NFKC: the half-width dot is this one already
+
+
+@lru_cache(maxsize=2)
+def _undotted_corpus(corpus_key: str) -> str:
+    """The corpus key without middle dots, made once per index (the key is the whole text of both documents)."""
+    return _undotted(corpus_key)
 
 
 def _in_japanese_note(question: str) -> str:
@@ -500,7 +507,7 @@ class Assistant:
             return []  # most questions name none: no passage keys to build
         # a name is the same written with or without its middle dot (「…オフィス・マッチング…」)
         keyed = [_undotted(normalise_key(f"{p.chunk.section}\n{p.text}")) for p in passages]
-        corpus = _undotted(self._corpus_key)
+        corpus = _undotted_corpus(self._corpus_key)
         named = []
         for name in asked.names:
             aliases = [_undotted(a) for a in programme_aliases(name)]

@@ -26,6 +26,7 @@ from assistant.calculators.checks import (
     project5_count,
     user_share,
 )
+from assistant.calculators.common import combined
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_count, listed_municipalities
 from assistant.calculators.examples import (
     example_at_type,
@@ -814,7 +815,7 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         amounts = [q for q in qs if q.unit == "円"]
         key = normalise(question)  # the quantities' offsets are into the quantity reader's key
         hard = [q for i, q in enumerate(amounts) if _HARD_WORKS.search(key[amounts[i - 1].end if i else 0 : q.start])]
-        items = [q.value for q in qs if q.unit == "円" and all(q is not h for h in hard)]
+        items = [q.value for q in amounts if all(q is not h for h in hard)]
         if items:
             m = re.search(r"財政力補正(?:を|が|は)?\s*(\d+(?:\.\d+)?)", text)
             correction = Fraction(m.group(1)) if m else None
@@ -1017,29 +1018,23 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     if own is None or own.calculation is None:
         return own
     key = normalise(question)
-    found = read_quantities(question)
-    for role in ("申請率",):
-        values = [q for q in found if q.role == role]
-        if len(values) != 2 or not _SECOND_CASE.search(key[values[1].end : values[1].end + 24]):
-            continue
-        first, second = values
-        # the second case's sentence is dropped and its value put where the first stood
-        sentence_start = max(key.rfind(mark, 0, second.start) for mark in "。?!") + 1
-        alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
-        other = _route_turn(alternative, history)
-        if other is None or other.calculation is None or other.calculation.kind != own.calculation.kind:
-            return own
-        shown = key[second.start : second.end]
-        calc = own.calculation
-        combined = Calculation(
-            kind=calc.kind, inputs=calc.inputs,
-            result={**calc.result, **{f"{k}（{shown}の場合）": v for k, v in other.calculation.result.items()}},
-            formula=f"{calc.formula}\n【{shown}の場合】\n{other.calculation.formula}",
-            summary=f"{calc.summary}{shown}の場合は、{other.calculation.summary}",
-            rules=tuple(dict.fromkeys((*calc.rules, *other.calculation.rules))),
-            steps=(*calc.steps, *other.calculation.steps))
-        return Route(own.kind, combined, (), None)
-    return own
+    values = [q for q in read_quantities(question) if q.role == "申請率"]  # the input officers ask twice about
+    if len(values) != 2 or not _SECOND_CASE.search(key[values[1].end : values[1].end + 24]):
+        return own
+    first, second = values
+    # the second case's sentence is dropped and its value put where the first stood
+    sentence_start = max(key.rfind(mark, 0, second.start) for mark in "。?!") + 1
+    alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
+    other = _route_turn(alternative, history)
+    calc = own.calculation
+    if other is None or other.calculation is None or other.calculation.kind != calc.kind:
+        return own
+    shown = key[second.start : second.end]
+    both = combined(calc.kind, (calc, other.calculation), inputs=calc.inputs,
+                    result={**calc.result, **{f"{k}（{shown}の場合）": v for k, v in other.calculation.result.items()}},
+                    formula=f"{calc.formula}\n【{shown}の場合】\n{other.calculation.formula}",
+                    summary=f"{calc.summary}{shown}の場合は、{other.calculation.summary}")
+    return Route(own.kind, both, (), None)
 
 
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -1093,11 +1088,12 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             title = CALCULATORS[shape.kind].title
             return Route(shape.kind, None, missing, f"{title}を計算するには、{names}を教えてください。")
         plan = read_plan(question) if shape.kind == "adoption_decision" else Plan()
-        if not plan.empty and not missing_inputs(plan):
+        with_plan = not plan.empty and not missing_inputs(plan)
+        if with_plan:
             inputs.pop("交付対象事業費", None)  # the plan program caps and sums what a single amount would not
         try:
             calculation = calculate(shape.kind, inputs)
-            if not plan.empty and not missing_inputs(plan):
+            if with_plan:
                 calculation = _with_plan(calculation, plan)
         except CalculationError as exc:
             return Route(shape.kind, None, (), f"計算できませんでした：{exc}")
@@ -1111,8 +1107,8 @@ def _with_plan(decision: Calculation, plan: Plan) -> Calculation:
     adopted = str(decision.result.get("採択区分", ""))
     if not adopted.endswith("タイプで採択"):
         return decision  # not adopted (or the type still open): no 国費 to compute
-    money = calculate_plan(replace(plan, grant_type=adopted.removesuffix("タイプで採択")), (adopted.removesuffix("タイプで採択"),))
-    rules = tuple(dict.fromkeys((*decision.rules, *money.rules)))
-    return Calculation(kind=decision.kind, inputs={**decision.inputs, **money.inputs},
-                       result={**decision.result, **money.result}, formula=f"{decision.formula}\n{money.formula}",
-                       summary=f"{decision.summary}{money.summary}", rules=rules, steps=(*decision.steps, *money.steps))
+    kind = adopted.removesuffix("タイプで採択")
+    money = calculate_plan(replace(plan, grant_type=kind), (kind,))
+    return combined(decision.kind, (decision, money), inputs={**decision.inputs, **money.inputs},
+                    result={**decision.result, **money.result}, formula=f"{decision.formula}\n{money.formula}",
+                    summary=f"{decision.summary}{money.summary}")

@@ -332,10 +332,7 @@ def model_json(ranker: Ranker, examples: Sequence[Example], meta: dict[str, Any]
     data: dict[str, Any] = {"version": MODEL_VERSION, "features": list(FEATURE_NAMES), "data_hash": data_hash(examples)}
     if isinstance(ranker, TreeRanker):
         data["kind"] = "trees"
-        data["trees"] = {"feature": list(ranker.feature), "threshold": list(ranker.threshold), "left": list(ranker.left),
-                         "right": list(ranker.right), "value": list(ranker.value), "leaf": list(ranker.leaf),
-                         "missing_left": list(ranker.missing_left), "roots": list(ranker.roots),
-                         "baseline": ranker.baseline}
+        data["trees"] = ranker.to_data()
     else:
         data["weights"], data["bias"] = list(ranker.weights), ranker.bias
     data.update(meta)

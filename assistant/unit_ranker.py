@@ -139,6 +139,11 @@ def relative_columns(vectors: Sequence[Sequence[float]]) -> list[list[float]]:
 RELATIVE_NAMES: tuple[str, ...] = (*FEATURE_NAMES, *(f"{n}_vs_best" for n in FEATURE_NAMES))
 
 
+# A tree model's node arrays and the type of their entries (one entry per node; `roots`: each tree's first node).
+_NODE_ARRAYS: dict[str, type] = {"feature": int, "threshold": float, "left": int, "right": int, "value": float,
+                                 "leaf": bool, "missing_left": bool, "roots": int}
+
+
 @dataclass(frozen=True, eq=False)
 class TreeRanker:
     """Gradient-boosted trees over `relative_columns` (fitted by `grant-assistant train --columns trees`), stored
@@ -154,6 +159,15 @@ class TreeRanker:
     roots: tuple[int, ...]
     baseline: float
     name: str = "trees"
+
+    def to_data(self) -> dict[str, Any]:
+        """The node arrays and baseline as a model file stores them (`from_data` reads them back)."""
+        return {**{name: list(getattr(self, name)) for name in _NODE_ARRAYS}, "baseline": self.baseline}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any], name: str = "trees") -> TreeRanker:
+        arrays = {field: tuple(kind(x) for x in data[field]) for field, kind in _NODE_ARRAYS.items()}
+        return cls(**arrays, baseline=float(data["baseline"]), name=name)
 
     def uses(self, *names: str) -> bool:
         """Whether any split reads these features, as themselves or relative to the best unit."""
@@ -207,12 +221,7 @@ def load_model(path: Path) -> Ranker:
     if names != FEATURE_NAMES:
         raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train`")
     if data.get("kind") == "trees":
-        t = data["trees"]
-        return TreeRanker(tuple(int(f) for f in t["feature"]), tuple(float(v) for v in t["threshold"]),
-                          tuple(int(i) for i in t["left"]), tuple(int(i) for i in t["right"]),
-                          tuple(float(v) for v in t["value"]), tuple(bool(b) for b in t["leaf"]),
-                          tuple(bool(b) for b in t["missing_left"]), tuple(int(r) for r in t["roots"]),
-                          float(t["baseline"]), f"learned:{path.name}")
+        return TreeRanker.from_data(data["trees"], f"learned:{path.name}")
     return LinearRanker(tuple(float(w) for w in data["weights"]), float(data["bias"]), True, f"learned:{path.name}")
 
 

@@ -263,18 +263,24 @@ def _shared(terms: set[str], key: str) -> list[str]:
     return sorted(set(pieces), key=len, reverse=True)
 
 
+def _asks_coverage(asking: str) -> bool:
+    """The asking sentence asks whether something is covered (「…に使えますか」), and not what, when or how
+    (「どんな成果が…書かれていますか」 is no yes/no question)."""
+    from assistant.question import INTERROGATIVE
+
+    return not INTERROGATIVE.search(asking) and bool(_COVERAGE_ASK.search(asking))
+
+
 def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """The weakest verdict, asked after `decide` and `premise_differs` have found nothing: the line that names
     the asker's case most specifically, in a list of what is covered (→ はい) or of what is not (対象外 → いいえ).
     Specificity is the length of the case's words the line shares; a line of the covered list wins a tie, since
     it names the item itself where an exclusion names a category (「お試しテレワークに係る旅費」 listed, against
     「特定の個人に対する給付経費」)."""
-    from assistant.question import INTERROGATIVE
     from assistant.question_parts import asking_sentence
 
     asking = asking_sentence(question)
-    # a question that asks what, when or how (「どんな成果が…書かれていますか」) is no yes/no question
-    if not is_yes_no(question) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
+    if not is_yes_no(question) or not _asks_coverage(asking):
         return None
     terms = _case_terms(question)
     best: tuple[int, bool, str, list[str]] | None = None
@@ -310,12 +316,11 @@ _FORBIDS = re.compile(r"対象外|除く|できない|不可|認められない|
 
 def permitted(question: str, key_line: str) -> Verdict | None:
     """The weakest verdict of all, asked after `listed`: the answer's own key line permits what the asker's case
-    names (the case's words, programme words aside, share at least 4 characters with it) → はい."""
-    from assistant.question import INTERROGATIVE
+    names (a word of the case, programme words aside, is in it) → はい."""
     from assistant.question_parts import asking_sentence
 
     asking = asking_sentence(question)  # a question followed by a remark (「…ますか？前は違うと思っていました。」)
-    if not is_yes_no(asking) or INTERROGATIVE.search(asking) or not _COVERAGE_ASK.search(asking):
+    if not is_yes_no(asking) or not _asks_coverage(asking):
         return None
     key = _compound_key(key_line)
     if not _PERMITS.search(key) or _FORBIDS.search(key):
@@ -368,12 +373,15 @@ def premise_differs(question: str, lines: Sequence[str]) -> Verdict | None:
     stated = _figures(question)
     if not stated:
         return None
+    said = [(line, _figures(line)) for line in lines]
     # the first quoted line stating the asked kind of figure answers what was asked (a heading may come first)
     for number, unit in stated:
-        first = next((line for line in lines if any(u == unit for _, u in _figures(line))), None)
-        figures = _figures(first) if first else []
+        first = next(((line, figures) for line, figures in said if any(u == unit for _, u in figures)), None)
+        if first is None:
+            continue
+        line, figures = first
         other = [n for n, u in figures if u == unit and n != number]
-        if first and other and (number, unit) not in figures:
-            return Verdict("いいえ", f"資料では{other[0]}{unit}とされています（{number}{unit}ではありません）", first)
+        if other and (number, unit) not in figures:
+            return Verdict("いいえ", f"資料では{other[0]}{unit}とされています（{number}{unit}ではありません）", line)
     return None
 

@@ -93,3 +93,12 @@ def calculation_of(kind: str, inputs: dict[str, object], result: dict[str, objec
     """A program's result: its steps as the formula lines, the rules they cite."""
     return Calculation(kind=kind, inputs=inputs, result=result, formula="\n".join(f"・{s.label}" for s in steps),
                        summary=summary, rules=cited_rules(steps), steps=tuple(steps))
+
+
+def combined(kind: str, parts: Sequence[Calculation], *, inputs: Mapping[str, object], result: Mapping[str, object],
+             formula: str, summary: str, extra_steps: Sequence[Step] = ()) -> Calculation:
+    """Several programs' runs as one answer (a decision and the plan it types, two cases, a change's before and
+    after): every part's steps in order, then `extra_steps`, and the rules they all cite, without repeats."""
+    return Calculation(kind=kind, inputs=dict(inputs), result=dict(result), formula=formula, summary=summary,
+                       rules=tuple(dict.fromkeys(r for part in parts for r in part.rules)),
+                       steps=(*(s for part in parts for s in part.steps), *extra_steps))

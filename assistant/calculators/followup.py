@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.calculators.amounts import format_yen
+from assistant.calculators.common import combined
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import Quantity, normalise, read_quantities
 from assistant.types import Calculation, Step, Turn
@@ -37,8 +38,8 @@ MAX_TURN_CHARS = 600
 
 @dataclass(frozen=True)
 class Changed:
-    question: str  # the earlier question with the new inputs in place
-    history: tuple[Turn, ...]  # the turns before it
+    """An earlier calculated question and its run again with this turn's change."""
+
     before: Calculation
     after: Calculation
     changes: tuple[str, ...]  # 「2,000万円 → 1,500万円」 in the officer's terms
@@ -62,8 +63,9 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
     changes nothing the earlier question states."""
     base = normalise(earlier)  # the quantity reader's offsets are into this key
     olds = read_quantities(earlier)
-    news = [q for q in read_quantities(turn) if not re.match(r"\s*(?:増|減|上乗せ|多く|少なく)", normalise(turn)[q.end : q.end + 4])]
     turn_key = normalise(turn)
+    # a figure that says by how much (「3人増やして」) is no new value of an input
+    news = [q for q in read_quantities(turn) if not re.match(r"\s*(?:増|減|上乗せ|多く|少なく)", turn_key[q.end : q.end + 4])]
     edits: list[tuple[int, int, str]] = []
     changes: list[str] = []
     for new in news:
@@ -109,7 +111,7 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
         after = getattr(route(changed, before_turns), "calculation", None)
         if after is None or after.kind != before.kind:
             return None
-        return Changed(changed, before_turns, before, after, changes)
+        return Changed(before, after, changes)
     return None
 
 
@@ -140,14 +142,13 @@ def _outcome_difference(question: str, found: Changed) -> Calculation | None:
     change = "、".join(found.changes)
     summary = (f"変わりません。どちらも{after}です（{change}）。" if before == after
                else f"変わります。{before}から{after}になります（{change}）。")
-    return Calculation(
-        kind=found.after.kind, inputs={**found.after.inputs, "変更": change},
-        result={**found.after.result, "変更前の採択区分": before},
-        formula=f"【変更前】\n{found.before.formula}\n【変更後（{change}）】\n{found.after.formula}",
-        summary=summary + found.after.summary,
-        rules=tuple(dict.fromkeys((*found.before.rules, *found.after.rules))),
-        steps=(*found.before.steps, *found.after.steps),
-    )
+    return combined(found.after.kind, (found.before, found.after), inputs={**found.after.inputs, "変更": change},
+                    result={**found.after.result, "変更前の採択区分": before}, formula=_both_formulas(found),
+                    summary=summary + found.after.summary)
+
+
+def _both_formulas(found: Changed) -> str:
+    return f"【変更前】\n{found.before.formula}\n【変更後（{'、'.join(found.changes)}）】\n{found.after.formula}"
 
 
 def difference(question: str, found: Changed) -> Calculation | None:
@@ -166,14 +167,9 @@ def difference(question: str, found: Changed) -> Calculation | None:
     change = "、".join(found.changes)
     summary = (f"{key}は{shown(old)}から{shown(new)}になり、{shown(abs(moved))}{way}（{change}）。" if moved
                else f"{key}は{shown(new)}のままで変わりません（{change}）。")
-    step = Step("difference", f"{key}の増減：{shown(new)} − {shown(old)} = {'+' if moved > 0 else ''}{shown(moved) if moved >= 0 else '−' + shown(-moved)}",
+    sign = "+" if moved > 0 else "−" if moved < 0 else ""
+    step = Step("difference", f"{key}の増減：{shown(new)} − {shown(old)} = {sign}{shown(abs(moved))}",
                 {"変更前": old, "変更後": new}, moved)
-    return Calculation(
-        kind=found.after.kind,
-        inputs={**found.after.inputs, "変更": change},
-        result={**found.after.result, f"変更前の{key}": old, f"{key}の増減": moved},
-        formula=f"【変更前】\n{found.before.formula}\n【変更後（{change}）】\n{found.after.formula}\n・{step.label}",
-        summary=summary,
-        rules=tuple(dict.fromkeys((*found.before.rules, *found.after.rules))),
-        steps=(*found.before.steps, *found.after.steps, step),
-    )
+    return combined(found.after.kind, (found.before, found.after), inputs={**found.after.inputs, "変更": change},
+                    result={**found.after.result, f"変更前の{key}": old, f"{key}の増減": moved},
+                    formula=f"{_both_formulas(found)}\n・{step.label}", summary=summary, extra_steps=(step,))

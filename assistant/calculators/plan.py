@@ -220,7 +220,8 @@ _KANJI_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
 _COUNT_BEFORE = re.compile(r"([1-9１-９一二三四五六七八九])\s*(?:か所|カ所|ヶ所|箇所|施設|棟|拠点)\s*[（(]\s*(?:定員|各|いずれも|それぞれ)?\s*$")
 
 
-def _count_after(t: str, q: Quantity) -> int | None:
+def _stated_count(t: str, q: Quantity) -> int | None:
+    """How many facilities of the size `q` names, written after it (「40人を2か所」) or before it (「2か所（定員40人）」)."""
     m = _EACH_COUNT.match(t[q.end : q.end + 32]) or _COUNT_BEFORE.search(t[max(0, q.start - 16) : q.start])
     return int(normalise(m.group(1)).translate(_KANJI_DIGIT)) if m else None
 
@@ -232,7 +233,7 @@ def facilities_at_cap(question: str, counted_only: bool = False) -> tuple[Facili
     out: list[Facility] = []
     counted = False
     for q in of_role(read_quantities(question), "定員"):
-        count = _count_after(t, q)
+        count = _stated_count(t, q)
         counted = counted or count is not None
         out += [Facility(q.value, None)] * (count or 1)
     return tuple(out) if counted or not counted_only else ()
@@ -253,7 +254,7 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
         return tuple(Facility(capacities[0].value, k.value) for k in costs)
     if capacities and len(costs) == len(capacities):
         return tuple(Facility(c.value, k.value) for c, k in zip(capacities, costs, strict=True))
-    counts = [_count_after(t, c) for c in capacities]
+    counts = [_stated_count(t, c) for c in capacities]
     if any(counts) and not costs:
         # each size with its count (「30人を2か所と10人を1か所」): each size as many times as stated
         capacities = [c for c, n in zip(capacities, counts, strict=True) for _ in range(n or 1)]
@@ -344,18 +345,17 @@ def run(plan: Plan, kind: str) -> Outcome:
     if capped:
         limits = dict(zip((b for _, b in BANDS), _band_limits(), strict=True))
         kept: list[tuple[int, str, int]] = []
+        total = integer("facility_limit_total")
         for eligible, band, i in sorted(capped, key=lambda c: -c[0]):
-            same = sum(1 for _, b, _ in kept if b == band)
-            over = same >= limits[band] or len(kept) >= integer("facility_limit_total")
-            if over and plan.choosing:  # a candidate left out is not built: its cost leaves the burden too
-                stated -= costs[i]
-            if same >= limits[band]:
+            band_full = sum(1 for _, b, _ in kept if b == band) >= limits[band]
+            if (band_full or len(kept) >= total) and plan.choosing:
+                stated -= costs[i]  # a candidate left out is not built: its cost leaves the burden too
+            if band_full:
                 notes.append(f"施設{i}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
                 steps.append(Step("count_limit", f"施設{i}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
                                   {"区分": band}, 0, rule("facility_limit_by_size")))
                 continue
-            if len(kept) >= integer("facility_limit_total"):
-                total = integer("facility_limit_total")
+            if len(kept) >= total:
                 notes.append(f"施設{i}は「1団体合計{total}施設まで」の上限を超えるため対象外")
                 steps.append(Step("count_limit", f"施設{i}：1団体合計{total}施設まで → 対象外",
                                   {"施設数": len(kept) + 1}, 0, rule("facility_limit_total")))
