@@ -114,7 +114,7 @@ def _percent(text: str) -> str | None:
 
 
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点"
-                          r"|素点(?:の?合計)?(?:が|は|:)?\s*(\d+)(?:\s*点|(?![\d.%]))")  # 「素点19、…」: 点 left out
+                          r"|素点(?:の?合計)?(?:が|は|:)?\s*(\d+)(?:\s*点|(?![\d.%]))")  # 「素点N、…」: 点 left out
 _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の(?:評価の)?観点)?(?:が|とも|は)?\s*"
                                  r"(?:すべて|全て|いずれも|各|それぞれ|どれも|全部|みな|みんな)?\s*(?:が)?\s*"
                                  r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
@@ -710,7 +710,7 @@ def _departures(question: str, default: int | None) -> list[Departure]:
                 "exempt" if _EXEMPT.search(part) and not negated(_EXEMPT, part) else "")
         if months or case:
             group = int(marks[i].group("n") or 1)  # 「2社は4年で」: each of the group, the same case
-            if group > 1 and len(months) == group:  # 「2社、2年11か月と3年2か月で」: one period each, in order
+            if group > 1 and len(months) == group:  # 「2社、N年とM年で」: one period each, in order
                 cases += [Departure(amounts[0] if amounts else default, m, case) for m in months]
                 continue
             cases += [Departure(amounts[0] if amounts else default, months[0] if months else None, case)] * group
