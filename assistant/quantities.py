@@ -51,6 +51,11 @@ _PER_PIECE = re.compile(r"(\d+)\s*(台|基|個|室|部屋|セット|式)\s*[(（
 _KANJI_NUMBER = re.compile(r"(?<![\d０-９,，])[一二三四五六七八九][〇一二三四五六七八九十百千万億]*(?=円|万円|億円|人|名|社|件|か所|施設|項目|点)")
 
 
+# The amounts said so far, restated as their sum: 「全部で…」「合計…」 before it, 「…のうち」 after it.
+_STATED_TOTAL_BEFORE = re.compile(r"(?:全部で|合計(?:で|は|が)?|総額(?:で|は|が)?|総計|トータル(?:で)?|しめて|締めて|計)\s*(?:約)?\s*$")
+_STATED_TOTAL_AFTER = re.compile(r"\s*(?:かかる|かかり|になる|の)?\s*(?:うち|中)")
+
+
 # A list item's label: a capital letter right after a separator, then the item's name (「DIT教室」: D, then IT教室).
 _LETTERED = re.compile(r"(?:^|[、,。:：\s・])([A-Z])(?=[^\x00-\x7f]|[A-Z]{1,4}[^\x00-\x7f])")
 _REPLACED = re.compile(r"\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|でなく|ではなしに|から変更して)")
@@ -169,6 +174,11 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             # are alike; the words of an item's own name (PR, 宿泊) describe it, not what kind of amount it is
             lettered_role = lettered_role or role or "金額"
             role, next_letter = lettered_role, chr(ord(label) + 1)
+        earlier = [q.value for q in found if q.unit == "円"]
+        if (len(earlier) >= 2 and yen == sum(earlier)
+                and (_STATED_TOTAL_BEFORE.search(t[max(previous_end, start - 10) : start])
+                     or _STATED_TOTAL_AFTER.match(t[end : end + 10]))):
+            role = "合計"  # 「…280万円。全部で1,450万円かかるうち」: the items restated as their sum, no item of its own
         found.append(Quantity(yen, "円", role or "金額", start, end))
         taken.append((start, end))
         previous = found[-1]

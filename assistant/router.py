@@ -434,7 +434,9 @@ _SHAPES = [
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
-    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が|素点", r"\d+\s*点|素点\s*(?:は|が|:)?\s*\d|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]", _OUTCOME),
+    _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が|素点", r"\d+\s*点|素点\s*(?:は|が|:)?\s*\d|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]",
+                                                  # the outcome asked, or the money it decides (the type sets the rate)
+                                                  rf"{_OUTCOME}|{_MONEY_ASK}|持ち出し|負担"),
            {"総合評価点数": _score, "申請タイプ": _applied_type, "加点": _bonus, "申請要件×": _cross,
             "交付対象事業費": _eligible_cost},
            optional=("申請タイプ", "加点", "申請要件×", "交付対象事業費"),
@@ -702,7 +704,7 @@ def _departures(question: str, default: int | None) -> list[Departure]:
     for i in range(len(marks)):
         part = t[starts[i] : starts[i + 1] if i + 1 < len(marks) else len(t)]
         qs = read_quantities(part)
-        amounts = [q.value for q in qs if q.unit == "円"]
+        amounts = [q.value for q in qs if q.unit == "円" and q.role != "合計"]
         months = [q.value for q in qs if q.role == "経過期間"]
         # still using the facility (and no period of its own): nothing else said in its part applies to it
         case = ("staying" if _STAYING.search(part) and not months else
@@ -778,6 +780,10 @@ def _first_date(text: str) -> str:
 _HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整備|リフォーム|内装")
 
 
+# What the 団体 is left to pay, asked: its burden, not the grant.
+_BURDEN_ASK = re.compile(r"負担|持ち出し|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
+
+
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The 2021 measures with several cost items: summed, then the measure's limits. A follow-up that changes
     the direct costs and asks again re-runs the earlier one with the new costs."""
@@ -812,7 +818,7 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
             return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
     if re.search(r"お試し", text) and re.search(r"特別交付税|措置", text) and re.search(rf"{_MONEY_ASK}|措置額", text):
         # an amount whose own words (since the previous amount) name works: 「床と壁の改修工事300万円」
-        amounts = [q for q in qs if q.unit == "円"]
+        amounts = [q for q in qs if q.unit == "円" and q.role != "合計"]
         key = normalise(question)  # the quantities' offsets are into the quantity reader's key
         hard = [q for i, q in enumerate(amounts) if _HARD_WORKS.search(key[amounts[i - 1].end if i else 0 : q.start])]
         items = [q.value for q in amounts if all(q is not h for h in hard)]
@@ -820,8 +826,9 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
             m = re.search(r"財政力補正(?:を|が|は)?\s*(\d+(?:\.\d+)?)", text)
             correction = Fraction(m.group(1)) if m else None
             if correction is None or 0 < correction <= 2:
+                burden_asked = bool(_BURDEN_ASK.search(text))
                 return Route("trial_office_program",
-                             calculate_trial_office(items, correction, tuple(h.value for h in hard)), (), None)
+                             calculate_trial_office(items, correction, tuple(h.value for h in hard), burden_asked), (), None)
     return None
 
 

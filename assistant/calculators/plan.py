@@ -144,7 +144,7 @@ def read_plan(question: str) -> Plan:
         kpi = of_role(qs, "KPI企業数")
         adopted = of_role(qs, "採択済件数")
         planned = of_role(qs, "件数")
-        amounts = [q for q in qs if q.unit == "円" and q.role not in ("国費", "交付対象事業費", "受給額")]
+        amounts = [q for q in qs if q.unit == "円" and q.role not in ("国費", "交付対象事業費", "受給額", "合計")]
         if planned and len(amounts) == planned[-1].value and len(projects) != len(amounts):
             # 「この2本」 and two amounts: each is one project, whatever its own words (PRツアー, 開発) suggest
             projects = [q.value for q in amounts]
@@ -670,10 +670,13 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
         rules=cited_rules(steps), steps=tuple(steps))
 
 
-def calculate_trial_office(items: list[int], correction: Fraction | None = None, hard: tuple[int, ...] = ()) -> Calculation:
+def calculate_trial_office(items: list[int], correction: Fraction | None = None, hard: tuple[int, ...] = (),
+                           burden_asked: bool = False) -> Calculation:
     """The お試し measure (特別交付税措置): hard works (`hard`: 改修工事 …) left out by the rule 「原則、ハード事業は
     対象外」, the other costs summed, the per-団体 cap, 措置率 0.5 × 財政力補正. The documents give no value for
-    財政力補正; without the asker's own, the amount is stated as a multiple of it."""
+    財政力補正; without the asker's own, the amount is stated as a multiple of it. With it, what the 団体 bears is
+    everything it spends (hard works and costs over the cap included) less the 措置額; `burden_asked` puts that
+    first."""
     steps: list[Step] = []
     for amount in hard:
         steps.append(Step("gate", f"ハード事業（工事等）{fy(amount)}：原則対象外 → 対象経費に含めない", {"経費": amount}, 0,
@@ -694,11 +697,21 @@ def calculate_trial_office(items: list[int], correction: Fraction | None = None,
         steps.append(Step("rate", f"措置額：{fy(capped)} × 0.5 × 財政力補正{float(correction):g} = {fy(amount)}", {},
                           amount, rule("c_trial_rate")))
         summary = f"特別交付税の措置額は{fy(amount)}です（財政力補正{float(correction):g}の場合）。"
+    result = {"措置額": amount}
+    if correction is not None:
+        spent = cost + sum(hard)
+        burden = spent - amount
+        steps.append(Step("difference", f"措置されない負担：総経費{fy(spent)} − 措置額{fy(amount)} = {fy(burden)}",
+                          {"総経費": spent, "措置額": amount}, burden))
+        result["地方負担"] = burden
+        if burden_asked:
+            summary = (f"措置されずに残る負担は{fy(burden)}です（総経費{fy(spent)} − 特別交付税の措置額{fy(amount)}、"
+                       f"財政力補正{float(correction):g}の場合）。")
     if hard:
         summary += f"ハード事業（工事等）の{fy(sum(hard))}は原則対象外のため含めていません。"
     return Calculation(
         kind="trial_office_program",
         inputs={"対象経費": "＋".join(fy(v) for v in items),
                 "財政力補正": f"{float(correction):g}" if correction is not None else "（資料に記載なし）"},
-        result={"措置額": amount}, formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
+        result=result, formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
         rules=cited_rules(steps), steps=tuple(steps))

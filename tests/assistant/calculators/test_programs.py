@@ -642,3 +642,42 @@ def test_figures_given_after_a_rule_was_asked_are_read_with_that_question(users,
     share = (5, 10) if kind == "高水準" else (3, 10)
     needed = -(-users * share[0] // share[1])  # 以上: rounded up to whole people
     assert any(s.result == needed for s in r.calculation.steps), r.calculation.formula
+
+
+@given(pr=st.integers(50, 900), rent=st.integers(50, 900), works=st.integers(50, 900), correction=st.sampled_from([5, 8, 9]))
+def test_a_restated_total_is_no_further_cost_and_the_burden_asked_is_what_the_measure_leaves(pr, rent, works, correction):
+    total = pr + rent + works
+    r = route(f"お試しサテライトオフィスの特交で試算します。PR経費{pr}万円、賃料{rent}万円、空き家の改修工事{works}万円。"
+              f"財政力補正は0.{correction}です。全部で{total}万円かかるうち、措置されずに町に残る負担はいくら？")
+    assert r is not None and r.calculation is not None
+    measure = min(pr + rent, 1000) * MAN * 5 * correction // 100  # the total is not a fourth cost item
+    assert r.calculation.result["措置額"] == measure
+    assert r.calculation.result["地方負担"] == total * MAN - measure
+    assert r.calculation.summary.startswith("措置されずに残る負担は")
+
+
+@given(items=st.lists(st.integers(10, 900), min_size=2, max_size=5), off=st.integers(1, 50))
+def test_an_amount_restated_as_the_sum_of_the_earlier_ones_is_their_total_and_only_then(items, off):
+    listed = "、".join(f"経費{chr(65 + i)}が{v}万円" for i, v in enumerate(items))
+    summed = read_quantities(f"{listed}。全部で{sum(items)}万円かかります。")
+    assert [q.role for q in summed if q.unit == "円"][-1] == "合計"
+    other = read_quantities(f"{listed}。全部で{sum(items) + off}万円かかります。")
+    assert [q.role for q in other if q.unit == "円"][-1] != "合計"
+
+
+@given(sheet=st.lists(st.integers(1, 3), min_size=12, max_size=12), people=st.integers(20, 49),
+       cost=st.integers(1000, 8000), rate=st.sampled_from([40, 55, 65, 75]))
+def test_a_score_sheet_with_a_plan_and_a_money_question_gives_the_money_at_the_adopted_type(sheet, people, cost, rate):
+    r = route(f"高水準で申請予定の市です。12観点の模擬採点は{','.join(map(str, sheet))}点、申請要件は全部○、12月末の申請率は{rate}%の見込み。"
+              f"定員{people}人の施設を整備・運営費{cost}万円で整備します。国費はいくらになりますか？")
+    assert r is not None and r.calculation is not None
+    bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+    total = sum(sheet) + bonus
+    grade = next((g for g, floor in (("S", 25), ("A", 23), ("B", 20), ("C", 18)) if total >= floor), "D")
+    rate_of = {"S": (3, 4), "A": (3, 4), "B": (1, 2), "C": (1, 2)}.get(grade)
+    if rate_of is None:
+        assert "国費" not in r.calculation.result
+    else:
+        eligible = min(cost, 4500) * MAN  # 20人以上50人未満: 4,500万円
+        # 国費 in whole 千円, as the adopted examples state it
+        assert r.calculation.result["国費"] == eligible * rate_of[0] // rate_of[1] // 1000 * 1000
