@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant import unit_ranker
+from assistant.entities import PLACE_CHARS, PREFECTURE
 from assistant.japanese import nfkc_keep_circled, normalise_key, query_tokens, tokenize
 from assistant.question import INTERROGATIVE
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
@@ -55,7 +56,8 @@ _PROGRAMME_NAME = re.compile(
 # A clause ending before a noun (a verb or a reason clause — だから, から, ていた — right before the name)
 # is not part of the name: the name is what follows it.
 _CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|ので|から|ていた|ってた|っていた|った|いた|した|きた|ている|てる"
-                         r"|である|だと|には|では|って|という|といった|ような|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
+                         r"|である|だと|には|では|って|という|といった|ような|として|による|によって|における|において|ための"
+                         r"|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
 _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は|で|と|へ|も|や|から|まで)")
 # (also fillers and time words that open a follow-up or a name: 「じゃあ標準タイプ」「これまでの…交付金」)
@@ -552,6 +554,9 @@ def draft_answer(
     rows = unit_features(signals, passages)
     if any(not u.is_heading for u, _ in rows):
         rows = [(u, v) for u, v in rows if not u.is_heading]  # a title or a column header states no fact
+    named_case_rows = [(u, v) for u, v in rows if _in_named_case(question, u)]
+    if named_case_rows:
+        rows = named_case_rows  # a question naming a case study is answered from that case, not from the rule or another town
     # scored together: a learned ranker weighs each unit against the question's other candidates
     scored = list(zip(unit_ranker.current().scores([v for _, v in rows]), [u for u, _ in rows], strict=True))
     if not scored:
@@ -643,9 +648,9 @@ def draft_answer(
 
 
 # A place the question names (「日向市」「南あわじ市」「小豆島町」): a case study when its passage names it.
-_PLACE = re.compile(r"[一-龥ァ-ヶー]{1,5}?[市町村](?![長議民内外営有立])")
+_PLACE = re.compile(rf"[{PLACE_CHARS}]{{1,5}}?[市町村](?![長議民内外営有立])")
 # A case study's first line names its place (「宮崎県 日向市 <…>」「（長野県駒ヶ根市）」): the next such line ends it.
-_CASE_HEAD = re.compile(r"[都道府県]\s*[一-龥ァ-ヶー]{1,5}?[市町村]")
+_CASE_HEAD = re.compile(rf"{PREFECTURE}\s*[{PLACE_CHARS}]{{1,5}}?[市町村]")
 
 
 def case_block(question: str, best: Unit) -> tuple[int, int] | None:
@@ -662,6 +667,26 @@ def case_block(question: str, best: Unit) -> tuple[int, int] | None:
     end = min((h for h in heads if h > best.start), default=len(text))
     first_line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
     return (start, end) if any(place in first_line for place in places) else None
+
+
+def _named_case_spans(places: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """The spans of `text` that are case studies of one of `places` (from the line naming the place after its
+    prefecture to the next case's first line)."""
+    heads = [text.rfind("\n", 0, m.start()) + 1 for m in _CASE_HEAD.finditer(text)]
+    spans = []
+    for i, start in enumerate(heads):
+        end = heads[i + 1] if i + 1 < len(heads) else len(text)
+        first_line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
+        if any(place in first_line for place in places):
+            spans.append((start, end))
+    return spans
+
+
+def _in_named_case(question: str, unit: Unit) -> bool:
+    """Does the unit belong to the case study of a town the question names?"""
+    text = unit.passage.text
+    places = tuple(m.group(0) for m in _PLACE.finditer(question) if len(m.group(0)) >= 3 and m.group(0) in text)
+    return bool(places) and any(a <= unit.start < b for a, b in _named_case_spans(places, text))
 
 
 @dataclass(frozen=True)

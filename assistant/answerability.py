@@ -4,9 +4,11 @@ The scope rules (assistant/scope.py) catch what a score cannot see (an unknown y
 never name). Everything else used to be one cut-off on the draft's relevance, and plausible questions whose
 answer the documents do not hold (a procedure, a tax rule, one town's amount) were answered with the nearest
 line. This module scores the evidence with a logistic regression fitted on every labelled question set
-(`grant-assistant train --answerability`, grouped k-fold by question), and refuses when the out-of-fold
-calibrated probability of "not answerable" passes a threshold chosen on cross-validation for at most
-MAX_FALSE_REFUSALS of answerable questions refused. Serving reads `data/answerability.json` only.
+(`grant-assistant train-answerability`; unanswerable questions against answerable ones the answer step answers
+right, see assistant/answerability_train.py), and refuses when the calibrated probability of "not answerable"
+passes a threshold chosen with each question set held out whole: the most correct refusals minus refused right
+answers, with at most MAX_FALSE_REFUSALS of the right answers refused. Serving reads `data/answerability.json`
+only.
 
 Features (all from what the answer step has already computed; no model call):
 - relevance: the draft's share of the question's words found in the quoted lines and their headings
@@ -51,9 +53,9 @@ FEATURES: tuple[str, ...] = (
     "relevance", "best_score", "unseen_share", "passage_coverage", "rare_missing", "asks_figure_unmet",
     "focus_unseen", "focus_uncited", "card_probability",
 )
-# 1 %, not the 3 %: held out set by set, the decision refused 8 more unanswerable than answerable questions
-# at 1 % (12 of 110 caught), and only 2 more at 3 % (17 caught, 14 of 481 answerable refused).
-MAX_FALSE_REFUSALS = 0.01
+# Of the answerable questions, the share whose right answer may be refused (the 3 %). Questions the answer
+# step gets wrong anyway are refused at no loss and do not count against it; the closing figures give both.
+MAX_FALSE_REFUSALS = 0.03
 
 
 def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
@@ -113,7 +115,7 @@ class Answerability:
 def load(path: Path) -> Answerability:
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train --answerability`")
+        raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train-answerability`")
     return Answerability(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
                          tuple(float(m) for m in data.get("means", ())))
 

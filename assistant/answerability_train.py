@@ -2,11 +2,18 @@
 
 Every labelled question (dev, own, held-out A, the blind batches) is asked as `grant-assistant eval` asks it,
 with the decision switched off; each one that reaches the answer step with a relevant enough draft gives its
-feature vector (`answerability.features`) and its label (a refusal item or not). A logistic regression
-(standardised, no class weights, so its output is a calibrated probability) is cross-validated with grouped
-k-fold by question and with each question set held out whole; the threshold is the lowest probability, out of
-the held-out set, at which at most MAX_FALSE_REFUSALS of the answerable questions are refused, and the figures
-at that threshold are written beside the weights. Same data and seed → byte-identical file.
+feature vector (`answerability.features`), its label (a refusal item or not) and whether the answer it got
+then was right (the eval's own scoring).
+
+What the decision is for: a refusal is right for an unanswerable question and costs the officer an answer only
+when the answer would have been right. An answerable question the answer step gets wrong anyway is refused at no
+loss (the officer gets the contact line instead of a wrong line), so those questions are left out of the fit: they
+are neither what answerable evidence looks like nor what a missing answer looks like. A logistic regression
+(standardised, no class weights, so its output is a calibrated probability) of "unanswerable" against "answered
+right" is cross-validated with each question set held out whole (and with grouped k-fold by question for the
+record); the threshold maximises correct refusals minus refused right answers on the held-out sets, with at most
+MAX_FALSE_REFUSALS of the answerable questions' right answers refused. The figures at that threshold are written
+beside the weights. Same data and seed → byte-identical file.
 """
 
 from __future__ import annotations
@@ -26,13 +33,20 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 C = 1.0
+# The refusal decision learns from every labelled set, the batches written after the unit ranker and the fact
+# match were fitted included (those two files stay fitted on DEFAULT_FILES; see their "trained_on").
+FILES = (*DEFAULT_FILES, "eval/blind_s19_2026-12-06.jsonl", "eval/blind_t20_2026-12-06.jsonl",
+         "eval/blind_u21_2026-12-06.jsonl", "eval/blind_v22_2026-12-06.jsonl", "eval/blind_w23_2026-12-06.jsonl",
+         "eval/blind_x24_2026-12-06.jsonl")
 
 
-def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str]]:
-    from assistant.eval import load_items
+def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str], list[int]]:
+    """Feature vectors, labels (1 = should be refused), groups ("set:item") and whether the answer given without
+    the decision was right, for each question that reaches the answer step."""
+    from assistant.eval import answer_correct, load_items
     from assistant.types import Turn
 
-    vectors, labels, groups = [], [], []
+    vectors, labels, groups, right = [], [], [], []
     answerability.set_override(None, disabled=True)
     try:
         for path in paths:
@@ -47,16 +61,22 @@ def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[floa
                     earlier = assistant.ask(turn, history, phrase=False)
                     history += [Turn("user", turn), Turn("assistant", earlier.text)]
                 answerability.observed = []
-                assistant.ask(item.question, history, phrase=False)
+                answer = assistant.ask(item.question, history, phrase=False)
                 if answerability.observed:
                     vectors.append(answerability.observed[-1])
                     labels.append(int(item.should_refuse))
                     groups.append(f"{path.stem}:{item.id}")
+                    right.append(int(not item.should_refuse and answer_correct(item, answer.text, answer.status.value)))
                 answerability.observed = None
     finally:
         answerability.observed = None
         answerability.set_override(None)
-    return vectors, labels, groups
+    return vectors, labels, groups, right
+
+
+def fitted_on(labels: Sequence[int], right: Sequence[int]) -> list[int]:
+    """The questions the regression learns from: the unanswerable ones and the answerable ones answered right."""
+    return [i for i, (y, r) in enumerate(zip(labels, right, strict=True)) if y or r]
 
 
 def fit(vectors: Sequence[Sequence[float]], labels: Sequence[int], seed: int = SEED, c: float = C) -> Answerability:
@@ -79,9 +99,11 @@ def fit(vectors: Sequence[Sequence[float]], labels: Sequence[int], seed: int = S
 
 
 def out_of_fold(vectors: list[list[float]], labels: list[int], groups: list[str], folds: int, seed: int,
-                by_batch: bool = False) -> list[float]:
-    """Out-of-fold probabilities: grouped k-fold by question, or (by_batch) each question set held out whole,
-    as a batch nobody has seen is met at first sight (groups are "set:item")."""
+                by_batch: bool = False, right: Sequence[int] | None = None) -> list[float]:
+    """Out-of-fold probabilities for every question: grouped k-fold by question, or (by_batch) each question set
+    held out whole, as a batch nobody has seen is met at first sight (groups are "set:item"). With `right`, each
+    fold is fitted on its unanswerable and answered-right questions only (`fitted_on`)."""
+    learns = set(fitted_on(labels, right)) if right is not None else set(range(len(vectors)))
     from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
     probabilities = [0.0] * len(vectors)
@@ -89,34 +111,48 @@ def out_of_fold(vectors: list[list[float]], labels: list[int], groups: list[str]
     splits = (LeaveOneGroupOut().split(vectors, labels, groups=batches) if by_batch and len(set(batches)) > 1 else
               GroupKFold(n_splits=min(folds, len(set(groups))), shuffle=True, random_state=seed).split(vectors, labels, groups=groups))
     for train, test in splits:
+        train = [i for i in train if i in learns]
         model = fit([vectors[i] for i in train], [labels[i] for i in train], seed)
         for i in test:
             probabilities[i] = model.probability(vectors[i])
     return probabilities
 
 
-def choose_threshold(probabilities: Sequence[float], labels: Sequence[int],
+def choose_threshold(probabilities: Sequence[float], labels: Sequence[int], right: Sequence[int] | None = None,
                      max_false: float = MAX_FALSE_REFUSALS) -> tuple[float, dict[str, Any]]:
-    """The lowest threshold refusing at most `max_false` of the answerable questions (ties refused together)."""
-    answerable = sorted((p for p, y in zip(probabilities, labels, strict=True) if not y), reverse=True)
-    allowed = int(max_false * len(answerable))
-    # refuse p ≥ t: t just above the (allowed+1)-th highest answerable probability
-    threshold = (answerable[allowed] + 1e-9) if allowed < len(answerable) else 0.0
-    threshold = max(threshold, 1e-6)
-    refusals = [p for p, y in zip(probabilities, labels, strict=True) if y]
+    """The threshold (refuse when p ≥ it) with the most correct refusals minus refused right answers, among those
+    refusing at most `max_false` of the answerable questions' right answers (ties: the higher threshold, fewer
+    refusals). Without `right` every answerable question counts as answered right."""
+    right = list(right) if right is not None else [int(not y) for y in labels]
+    answerable = sum(1 for y in labels if not y)
+    allowed = max_false * answerable
+    best: tuple[int, float] = (0, 1.0 + 1e-9)  # refusing nothing
+    # ties refused together: a threshold sits just under one question's probability
+    for t in sorted({p for p in probabilities}, reverse=True):
+        caught = sum(1 for p, y in zip(probabilities, labels, strict=True) if y and p >= t)
+        lost = sum(1 for p, y, r in zip(probabilities, labels, right, strict=True) if not y and r and p >= t)
+        if lost > allowed:
+            break  # lower thresholds only refuse more
+        if caught - lost > best[0]:
+            best = (caught - lost, t)
+    threshold = round(max(best[1] - 1e-9, 1e-6), DIGITS)
+    refused = [p >= threshold for p in probabilities]
     stats = {
-        "answerable": len(answerable),
-        "unanswerable": len(refusals),
-        "false_refusals": sum(p >= threshold for p in answerable),
-        "false_refusal_rate": round(sum(p >= threshold for p in answerable) / max(1, len(answerable)), 4),
-        "correct_refusals": sum(p >= threshold for p in refusals),
-        "correct_refusal_rate": round(sum(p >= threshold for p in refusals) / max(1, len(refusals)), 4),
+        "answerable": answerable,
+        "answered_right": sum(r for y, r in zip(labels, right, strict=True) if not y),
+        "unanswerable": len(labels) - answerable,
+        "false_refusals": sum(1 for f, y in zip(refused, labels, strict=True) if f and not y),
+        "false_refusal_rate": round(sum(1 for f, y in zip(refused, labels, strict=True) if f and not y) / max(1, answerable), 4),
+        "right_answers_refused": sum(1 for f, y, r in zip(refused, labels, right, strict=True) if f and not y and r),
+        "correct_refusals": sum(1 for f, y in zip(refused, labels, strict=True) if f and y),
+        "correct_refusal_rate": round(sum(1 for f, y in zip(refused, labels, strict=True) if f and y)
+                                      / max(1, len(labels) - answerable), 4),
     }
-    return round(threshold, DIGITS), stats
+    return threshold, stats
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", type=Path, help="labelled question sets (default: as `train`)")
+    parser.add_argument("files", nargs="*", type=Path, help="labelled question sets (default: FILES)")
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help=f"model file (default {MODEL_PATH})")
     parser.add_argument("--folds", type=int, default=FOLDS)
     parser.add_argument("--seed", type=int, default=SEED)
@@ -125,28 +161,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.core import build_assistant
 
-    paths = list(args.files or [Path(f) for f in DEFAULT_FILES])
+    paths = list(args.files or [Path(f) for f in FILES])
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     assistant = build_assistant(settings)
-    vectors, labels, groups = collect(assistant, paths)
+    vectors, labels, groups, right = collect(assistant, paths)
     if len(set(labels)) < 2:
         print("error: the question sets need both answerable and refusal items that reach the answer step", file=sys.stderr)
         return 2
     # The threshold comes from holding out one question set at a time: on fresh batches, false refusals ran far
     # above what question-level folds predicted (their wording differs from the sets the model was fitted on).
-    probabilities = out_of_fold(vectors, labels, groups, args.folds, args.seed, by_batch=True)
-    threshold, stats = choose_threshold(probabilities, labels)
-    _, question_stats = choose_threshold(out_of_fold(vectors, labels, groups, args.folds, args.seed), labels)
-    model = fit(vectors, labels, args.seed)
+    probabilities = out_of_fold(vectors, labels, groups, args.folds, args.seed, by_batch=True, right=right)
+    threshold, stats = choose_threshold(probabilities, labels, right)
+    _, question_stats = choose_threshold(out_of_fold(vectors, labels, groups, args.folds, args.seed, right=right),
+                                         labels, right)
+    learns = fitted_on(labels, right)
+    model = fit([vectors[i] for i in learns], [labels[i] for i in learns], args.seed)
     model = Answerability(model.weights, model.bias, threshold, model.means)
     print(f"{len(vectors)} questions reach the answer step ({sum(labels)} should be refused); each set held out "
           f"in turn, at threshold {threshold:.3f}: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     print(f"(grouped {args.folds}-fold by question at its own threshold: "
           + ", ".join(f"{k} {v}" for k, v in question_stats.items()) + ")")
-    meta = {"model": f"StandardScaler + LogisticRegression(C={C}), folded to raw feature units",
+    meta = {"model": f"StandardScaler + LogisticRegression(C={C}) of unanswerable against answered right, "
+                     "folded to raw feature units",
             "seed": args.seed, "cv_held_out_set": stats, "cv_grouped_by_question": {"folds": args.folds, **question_stats},
             "trained_on": {p.name: sum(g.startswith(f"{p.stem}:") for g in groups) for p in paths}}
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 MIN_RELEVANCE = 0.34
 # Drafts this relevant or more go to the calibrated refusal decision (assistant/answerability.py) when it is shipped;
 # below it nothing quoted is relevant enough to judge.
-DECISION_FLOOR = 0.2
+DECISION_FLOOR = 0.0
 ANSWER_CHAR_LIMIT = 600  # an answer an officer reads at a glance; citations travel in their own field
 PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's
 _CONTACT_SECTION = re.compile(r"問い?合わ?せ")

@@ -195,6 +195,7 @@ class FactBook:
                  embeddings: Embeddings | None = None) -> None:
         import bm25s
 
+        from assistant.entities import Entities
         from assistant.japanese import tokenize
 
         self.idf = idf
@@ -216,6 +217,11 @@ class FactBook:
             for q in quoted:
                 self._by_line.setdefault(_key(q.line), []).append(i)
         self.topic_tokens = [frozenset(tokenize(f.topic)) for f in self.facts]
+        sections = {c.section.split(" > ")[0] for c in chunks}
+        self.entities = Entities.from_documents(
+            (p.removeprefix("施策名：").strip() for p in sections if p.startswith("施策名：")), (c.text for c in chunks))
+        # the measure or town a card states its fact about (its topic and statement name it)
+        self.about = [self.entities.named_in(f"{f.topic}\n{f.statement}") for f in self.facts]
         self.index = bm25s.BM25()
         corpus = [list(tokenize(self._text(f, q))) + list(tokenize(f.topic)) for f, q in located]
         self.index.index(corpus, show_progress=False) if corpus else None
@@ -261,8 +267,10 @@ class FactBook:
     def candidates(self, asked: Question, passages: Sequence[Passage],
                    cited: Sequence[str] = ()) -> list[tuple[int, list[float]]]:
         """The best cards by words and by meaning, and those quoting a line the line answer cites (`cited`, in
-        its order), each with its feature vector (FEATURES)."""
+        its order), each with its feature vector (FEATURES). A card about another measure or town than the one the
+        question names is none (assistant/entities.py)."""
         from assistant.answer import expected_type, term_weights
+        from assistant.entities import names_another
         from assistant.japanese import query_tokens
 
         if not self.facts:
@@ -280,8 +288,10 @@ class FactBook:
         top_cosine = cosines[by_meaning[0]] if cosines else 0.0
         quoting = [self._cards_quoting(line) for line in cited]
         first = set(quoting[0]) if quoting else set()
-        order = list(dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
-                                    *(i for cards in quoting for i in cards)]))
+        named = self.entities.named_in(f"{asked.carried}\n{asked.text}")
+        order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
+                                           *(i for cards in quoting for i in cards)])
+                 if not names_another(named, self.about[i])]
         shares = [float(scores[i]) / best for i in by_words]
         asking = term_weights([t for t in query_tokens(asked.asking, False) if t], self.idf)
         total = sum(asking.values()) or 1.0

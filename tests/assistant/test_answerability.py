@@ -9,22 +9,50 @@ import pytest
 
 from assistant import answerability
 from assistant.answerability import FEATURES, Answerability
-from assistant.answerability_train import choose_threshold, fit
+from assistant.answerability_train import choose_threshold, fit, fitted_on
 from assistant.types import Status
 from tests.conftest import APPOINTED_QUESTION
 
 
-def test_the_threshold_refuses_at_most_the_allowed_share_of_answerable_questions():
+def _counts(threshold: float, probabilities: list[float], labels: list[int], right: list[int]) -> tuple[int, int]:
+    caught = sum(p >= threshold for p, y in zip(probabilities, labels, strict=True) if y)
+    lost = sum(p >= threshold for p, y, r in zip(probabilities, labels, right, strict=True) if not y and r)
+    return caught, lost
+
+
+def test_the_threshold_maximises_refusals_caught_minus_right_answers_lost_within_the_allowed_share():
     rng = random.Random(3)
     labels = [0] * 200 + [1] * 40
-    probabilities = [rng.random() * 0.6 for _ in range(200)] + [0.3 + rng.random() * 0.7 for _ in range(40)]
-    threshold, stats = choose_threshold(probabilities, labels, max_false=0.03)
-    refused_answerable = sum(p >= threshold for p, y in zip(probabilities, labels, strict=True) if not y)
-    assert refused_answerable <= 0.03 * 200 and stats["false_refusals"] == refused_answerable
-    # the lowest such threshold: one step lower would refuse one answerable question too many
-    lower = max(p for p, y in zip(probabilities, labels, strict=True) if not y and p < threshold)
-    assert sum(p >= lower for p, y in zip(probabilities, labels, strict=True) if not y) > 0.03 * 200
-    assert stats["correct_refusals"] == sum(p >= threshold for p, y in zip(probabilities, labels, strict=True) if y)
+    right = [int(rng.random() < 0.6) for _ in range(200)] + [0] * 40
+    # answers that would be wrong look more like unanswerable questions than right ones do
+    probabilities = ([rng.random() * (0.6 if r else 0.9) for r in right[:200]]
+                     + [0.3 + rng.random() * 0.7 for _ in range(40)])
+    threshold, stats = choose_threshold(probabilities, labels, right, max_false=0.03)
+    caught, lost = _counts(threshold, probabilities, labels, right)
+    assert lost <= 0.03 * 200
+    assert (stats["correct_refusals"], stats["right_answers_refused"]) == (caught, lost)
+    assert stats["false_refusals"] == sum(p >= threshold for p, y in zip(probabilities, labels, strict=True) if not y)
+    # no other threshold within the allowed share does better (an independent scan of every candidate)
+    for t in set(probabilities):
+        other_caught, other_lost = _counts(t, probabilities, labels, right)
+        if other_lost <= 0.03 * 200:
+            assert other_caught - other_lost <= caught - lost
+    # refusing answers that would be wrong costs nothing: with every answer wrong, the decision refuses more
+    wrong_everywhere, _ = choose_threshold(probabilities, labels, [0] * 240, max_false=0.03)
+    assert _counts(wrong_everywhere, probabilities, labels, [0] * 240)[0] >= caught
+
+
+def test_without_answer_outcomes_every_answerable_question_counts_as_answered_right():
+    probabilities = [0.1, 0.2, 0.8, 0.9, 0.7]
+    labels = [0, 0, 0, 1, 1]
+    threshold, stats = choose_threshold(probabilities, labels, max_false=0.0)
+    assert 0.8 < threshold <= 0.9 and stats["correct_refusals"] == 1 and stats["false_refusals"] == 0
+
+
+def test_the_fit_learns_from_unanswerable_questions_and_right_answers_only():
+    labels = [0, 0, 1, 0, 1]
+    right = [1, 0, 0, 1, 0]
+    assert fitted_on(labels, right) == [0, 2, 3, 4]
 
 
 def test_the_fitted_decision_is_the_regressions_probability_and_is_reproducible():
