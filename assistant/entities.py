@@ -41,15 +41,29 @@ class Entities:
             full = _key(measure)
             head = full.split("の", 1)[0]
             keys[measure] = (full, head) if head != full and len(head) >= MIN_HEAD_CHARS else (full,)
+        texts = list(texts)
+        corpus = _key("\n".join(texts))
         for text in texts:
             for m in _CASE_PLACE.finditer(text):
-                keys.setdefault(m.group(1), (_key(m.group(1)),))
+                full = _key(m.group(1))
+                stem = full[:-1]
+                # 「郡上のほうは？」「駒ヶ根テレワークオフィス」: a town is also named without 市町村 when its stem is
+                # long enough to be a name, or when the documents never use it for anything else (not 「京都」, which
+                # 「東京都」「京都府」 hold too)
+                own = len(stem) >= 3 or (len(stem) == 2 and corpus.count(stem) == corpus.count(full))
+                keys.setdefault(m.group(1), (full, stem) if own else (full,))
         return cls(tuple(sorted(keys.items())))
 
     def named_in(self, text: str) -> frozenset[str]:
         """The entities `text` names."""
         key = _key(text)
         return frozenset(name for name, names in self.keys if any(k in key for k in names))
+
+    def last_named(self, text: str) -> frozenset[str]:
+        """The entity named last in `text` (a conversation's latest topic: 「Kotoは？」 then 「郡上のほうは？」)."""
+        key = _key(text)
+        found = [(key.rfind(k), name) for name, names in self.keys for k in names if k in key]
+        return frozenset({max(found)[1]}) if found else frozenset()
 
 
 def names_another(asked: frozenset[str], stated: frozenset[str]) -> bool:

@@ -288,7 +288,8 @@ class FactBook:
         top_cosine = cosines[by_meaning[0]] if cosines else 0.0
         quoting = [self._cards_quoting(line) for line in cited]
         first = set(quoting[0]) if quoting else set()
-        named = self.entities.named_in(f"{asked.carried}\n{asked.text}")
+        # what this turn names, else what the conversation named last
+        named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
         order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
                                            *(i for cards in quoting for i in cards)])
                  if not names_another(named, self.about[i])]

@@ -180,15 +180,26 @@ def _score(text: str) -> int | None:
 
 
 def _bonus(text: str) -> int | None:
-    """My Number card bonus points: stated (「加点2点」, 「加点はなし」) or from the stated 12月末申請率."""
+    """My Number card bonus points: from the stated 12月末申請率 by the rule's bands, else as stated (「加点2点」,
+    「加点はなし」). A rate and a bonus both stated: the rate decides (the asker's bonus may be a guess, 「ほぼ60%なので
+    2点」); `_bonus_premise` says so."""
     t = _n(text)
     stated_total = _TOTAL_SCORE.search(t)
     if stated_total and re.search(r"含む|含め|(?<!見)込み|うち", t[stated_total.end() : stated_total.end() + 20]):
         return 0  # 「合計22点（マイナンバー加点2点を含む）」: already in the total
+    from_rate = _rate_bonus(t)
+    return from_rate if from_rate is not None else _stated_bonus(t)
+
+
+def _stated_bonus(t: str) -> int | None:
     if m := _BONUS_POINTS.search(t):
         return int(m.group(1) or m.group(2))
     if re.search(r"加点(?:は|が)?(?:なし|無し|ない|ありません)", t):
         return 0
+    return None
+
+
+def _rate_bonus(t: str) -> int | None:
     december = re.search(r"12\s*月末[^。%]{0,12}?(\d+(?:\.\d+)?)\s*(?:%|パーセント)", t)
     rate = december.group(1) if december else (_percent(t) if re.search(r"マイナンバー|申請率", t) else None)
     if rate is None:
@@ -197,6 +208,15 @@ def _bonus(text: str) -> int | None:
         return int(str(calculate("mynumber_bonus", {"12月末申請率": rate}).result["加点"]))
     except CalculationError:
         return None
+
+
+def _bonus_premise(text: str) -> str:
+    """「加点は2点ではなく1点です。」 when the stated bonus is not what the stated rate gives; else ""."""
+    t = _n(text)
+    stated, from_rate = _stated_bonus(t), _rate_bonus(t)
+    if stated is None or from_rate is None or stated == from_rate:
+        return ""
+    return f"ご想定の加点{stated}点ではなく、12月末申請率から加点は{from_rate}点です。"
 
 
 def _cross(text: str) -> str | None:
@@ -1044,6 +1064,18 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     return Route(own.kind, both, (), None)
 
 
+_NAMES_A_PART = re.compile(r"[①-⑤]|進出企業定着|施設|定員|ソフト経費|進出支援金|活用促進|開設支援|整備")
+
+
+def _about_project5(text: str, earlier: Sequence[str]) -> bool:
+    """A turn naming no element of its own, with a score or a project's amount, after a turn about ⑤ (the latest
+    earlier turn naming an element names ⑤)."""
+    if not earlier or _NAMES_A_PART.search(text) or not re.search(r"\d\s*点|プロジェクト|事業費|\d\s*本", text):
+        return False
+    latest = next((e for e in earlier[:2] if re.search(r"[①-⑤]|進出企業定着", e)), "")
+    return bool(re.search(r"⑤|進出企業定着", latest))
+
+
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
@@ -1052,15 +1084,16 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     reverse = _cost_asked_from_share(text, read_quantities(question))  # a stated share is no plan's cost
     if reverse is not None:
         return Route("cost_from_share", reverse, (), None)
+    earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
+    if _about_project5(text, earlier):
+        # a score sheet or a project's amount in a conversation about ⑤ is ⑤'s (6 viewpoints, 21 points; the
+        # per-project cap and the KPI's count limit)
+        text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
     planned = (repayments_route(question, history) or plan_route(question, history) or catalogue_route(question, history)
                or checks_route(question, history))
     if planned is not None:
         return planned
-    earlier = [_n(t.content[:MAX_TURN_CHARS]) for t in reversed(history) if t.role == "user" and t.content.strip()]
-    if (earlier and re.search(r"\d\s*点", text) and not re.search(r"[①-⑤]|進出企業定着|施設整備", text)
-            and re.search(r"⑤|進出企業定着", " ".join(earlier[:2]))):
-        text = f"⑤の{text}"  # a score sheet in a conversation about ⑤ is ⑤'s (6 viewpoints, 21 points)
     # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own
     # (「標準タイプだと？」 after a 国費 question; not 「返してもらう必要は？」 after one).
     own_asks = [bool(shape.asks.search(text)) for shape in _SHAPES]
@@ -1102,6 +1135,9 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             calculation = calculate(shape.kind, inputs)
             if with_plan:
                 calculation = _with_plan(calculation, plan)
+            premise = _bonus_premise(text) if "加点" in shape.inputs else ""
+            if premise:
+                calculation = replace(calculation, summary=premise + calculation.summary)
         except CalculationError as exc:
             return Route(shape.kind, None, (), f"計算できませんでした：{exc}")
         return Route(shape.kind, calculation, (), None)

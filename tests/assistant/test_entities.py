@@ -85,3 +85,18 @@ def test_a_question_naming_a_case_study_town_quotes_that_towns_case_first(fake_a
         assert start <= position < end, (place, first.quote)
         answered += 1
     assert answered >= 4
+
+
+def test_a_town_is_named_by_its_stem_unless_the_documents_use_the_stem_for_something_else():
+    entities = Entities.from_documents([], ["岐阜県郡上市の工場", "京都府 京都市の小学校", "東京都の企業", "長野県駒ヶ根市",
+                                            "駒ヶ根テレワークオフィス"])
+    assert entities.named_in("郡上のほうは？") == {"郡上市"}
+    assert entities.named_in("駒ヶ根テレワークオフィスの成果") == {"駒ヶ根市"}
+    assert entities.named_in("東京都から移る企業") == frozenset()  # 「京都」 names no town: 「東京都」 holds it
+
+
+def test_the_latest_named_entity_of_a_conversation_is_its_topic():
+    entities = Entities.from_documents([], ["岐阜県郡上市", "長野県駒ヶ根市"])
+    assert entities.last_named("駒ヶ根市のオフィスは何の建物？ 郡上のほうは？") == {"郡上市"}
+    assert entities.last_named("郡上市は？ では駒ヶ根市は？") == {"駒ヶ根市"}
+    assert entities.last_named("補助率は？") == frozenset()

@@ -681,3 +681,22 @@ def test_a_score_sheet_with_a_plan_and_a_money_question_gives_the_money_at_the_a
         eligible = min(cost, 4500) * MAN  # 20人以上50人未満: 4,500万円
         # 国費 in whole 千円, as the adopted examples state it
         assert r.calculation.result["国費"] == eligible * rate_of[0] // rate_of[1] // 1000 * 1000
+
+
+@given(raw=st.integers(12, 30), rate=st.sampled_from([45, 55, 59.8, 65, 75]), assumed=st.integers(0, 3))
+def test_a_bonus_the_asker_assumes_gives_way_to_the_one_the_stated_rate_gives(raw, rate, assumed):
+    r = route(f"高水準で申請予定です。素点は{raw}点、申請要件はすべて○。12月末の申請率は{rate}%で、加点は{assumed}点の前提です。"
+              "採択区分はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+    assert r.calculation.result["合計点"] == raw + bonus
+    assert (f"加点は{bonus}点です" in r.calculation.summary) is (assumed != bonus)
+
+
+@given(cost=st.integers(1000, 6000), kpi=st.integers(1, 4), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_projects_amount_in_a_conversation_about_the_fifth_element_is_read_as_a_fifth_element_project(cost, kpi, kind):
+    history = [Turn("user", "⑤の進出企業定着・地域活性化支援事業って、何本まで出せるんでしたっけ？"), Turn("assistant", "…")]
+    r = route(f"KPIの県外企業数は{kpi}社で、採択は{kind}でした。事業費{cost}万円のプロジェクト1本なら国費はいくら？", history)
+    assert r is not None and r.calculation is not None
+    n, d = (3, 4) if kind == "高水準" else (1, 2)
+    assert r.calculation.result["国費"] == min(cost, 3000) * MAN * n // d // 1000 * 1000  # 1プロジェクト3,000万円まで
