@@ -84,19 +84,40 @@ _P3 = re.compile(r"③|活用促進")
 _FACILITY_WORD = re.compile(r"施設|オフィス|スペース|コワーキング|拠点|整備")
 
 
-# 対象外経費 in an officer's words, each with its rule; the ⑤-only one applies to a ⑤ plan (there the facility plan's
-# own soft items — matching, seminars, setting up the 協議会 — are excluded).
-_EXCLUDED_COSTS: tuple[tuple[str, str, re.Pattern[str], bool], ...] = (
-    ("職員の人件費", "excluded_staff_pay",
-     re.compile(r"職員[^、。，]{0,4}?(?:人件費|給与|給料|残業|手当)"), False),
-    ("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金"), False),
-    ("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
-     re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"), True),
+# 対象外経費 in an officer's words, each with its rule and the exception the rule itself states (「職員旅費（トップ
+# セールスに伴う随行旅費は除く）」「従前から実施してきているイベント…（ただし…新たなサイドイベント等…は交付対象と
+# なり得る）」); the ⑤-only one applies to a ⑤ plan (there the facility plan's own soft items — matching, seminars,
+# setting up the 協議会 — are excluded).
+@dataclass(frozen=True)
+class ExcludedCost:
+    label: str
+    rule: str
+    names: re.Pattern[str]
+    unless: re.Pattern[str] | None = None
+    only5: bool = False
+
+
+_EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
+    ExcludedCost("職員の人件費", "excluded_staff_pay", re.compile(r"職員[^、。，]{0,8}?(?:人件費|給与|給料|残業|手当)")),
+    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?)[^、。，]{0,12}?(?:旅費|出張)"),
+                 unless=re.compile(r"随行|同行|付き添|トップセールス")),
+    ExcludedCost("従前から実施しているイベント", "excluded_existing_event",
+                 re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|会議|フェア)"),
+                 unless=re.compile(r"新た|新しく|新規|サイドイベント")),
+    ExcludedCost("地域おこし協力隊員の人件費", "excluded_supported_pay",
+                 re.compile(r"地域おこし協力隊[^、。，]{0,8}?(?:人件費|報酬|給与|給料)")),
+    ExcludedCost("特定の個人に対する給付", "excluded_individual_payment",
+                 re.compile(r"(?:個人|本人|移住者)[^、。，]{0,12}?(?:奨励金|給付金|祝い金|祝金)")),
+    ExcludedCost("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金")),
+    ExcludedCost("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
+                 re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"),
+                 only5=True),
 )
 
 
 def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tuple[Quantity, str, str]]:
-    """Amounts whose own clause (the words since the previous 、。 or amount) names a cost the documents exclude."""
+    """Amounts whose own clause (the words since the previous 、。 or amount) names a cost the documents exclude,
+    and not the exception its rule states."""
     out = []
     previous_end = 0
     for q in qs:
@@ -104,9 +125,10 @@ def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tupl
             continue
         clause = t[max(previous_end, t.rfind("、", 0, q.start) + 1, t.rfind("。", 0, q.start) + 1) : q.start]
         previous_end = q.end
-        for label, name, pattern, only5 in _EXCLUDED_COSTS:
-            if pattern.search(clause) and (about5 or not only5):
-                out.append((q, label, name))
+        for cost in _EXCLUDED_COSTS:
+            if (cost.names.search(clause) and (about5 or not cost.only5)
+                    and not (cost.unless is not None and cost.unless.search(clause))):
+                out.append((q, cost.label, cost.rule))
                 break
     return out
 
@@ -158,7 +180,7 @@ def read_plan(question: str) -> Plan:
                        adopted5=adopted[0].value if adopted else 0,
                        excluded=excluded if projects else ())
     if about3:
-        promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額")]
+        promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額", "直接経費")]
         plan = replace(plan, promotion3=tuple(promo))
         soft = []
     elif not soft_only:

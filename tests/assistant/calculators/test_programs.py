@@ -700,3 +700,15 @@ def test_a_projects_amount_in_a_conversation_about_the_fifth_element_is_read_as_
     assert r is not None and r.calculation is not None
     n, d = (3, 4) if kind == "高水準" else (1, 2)
     assert r.calculation.result["国費"] == min(cost, 3000) * MAN * n // d // 1000 * 1000  # 1プロジェクト3,000万円まで
+
+
+@given(promo=st.integers(50, 400), escort=st.integers(10, 90), trip=st.integers(10, 90), old=st.integers(50, 300),
+       side=st.integers(50, 300), overtime=st.integers(10, 150))
+def test_excluded_costs_are_left_out_with_the_exceptions_their_rules_state(promo, escort, trip, old, side, overtime):
+    r = route(f"既存施設の③を高水準で計画しています。③の見積もりは、PR動画制作{promo}万円、町長のトップセールスに随行する職員の旅費{escort}万円、"
+              f"担当職員だけで行く出張の旅費{trip}万円、毎年やっている町のフェス{old}万円、今年新しくやるサイドイベント{side}万円、"
+              f"担当職員の時間外勤務手当{overtime}万円。国費はいくら？")
+    assert r is not None and r.calculation is not None
+    # 対象外: 職員旅費 (not the トップセールス escort), 従前からのイベント (not a new side event), 職員の人件費
+    eligible = min(promo + escort + side, 1200) * MAN
+    assert r.calculation.result["国費"] == eligible * 3 // 4 // 1000 * 1000
