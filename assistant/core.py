@@ -421,14 +421,14 @@ class Assistant:
 
     def _verdict(self, question: str, passages: list[Passage], citations: Sequence[Citation]) -> verdict.Verdict | None:
         lines = self._verdict_lines(passages, citations)
-        return verdict.decide(question, lines) or verdict.listed(question, lines)
+        return verdict.excluded_cost(question) or verdict.decide(question, lines) or verdict.listed(question, lines)
 
     def _with_verdict(self, question: str, passages: list[Passage], text: str,
                       citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
         lines = self._verdict_lines(passages, citations)
-        coverage = verdict.decide(question, lines)
+        coverage = verdict.excluded_cost(question) or verdict.decide(question, lines)
         premise = None if coverage else verdict.premise_differs(question, [c.quote for c in citations])
         coverage = coverage or (None if premise else verdict.listed(question, lines))
         if coverage is None and premise is None and citations:
@@ -444,6 +444,9 @@ class Assistant:
             body = first + [b for b in body if b not in first]
         else:
             holder = next((p for p in passages if found.line in p.text), None)
+            if holder is None:  # a rule the answer did not retrieve (a 対象外経費 line): quoted from where it stands
+                chunk = next((c for c in self.index.chunks if found.line in c.text), None)
+                holder = Passage(chunk, 1.0, len(passages) + 1) if chunk is not None else None
             if holder is None:
                 return text, citations
             chunk = holder.chunk

@@ -206,7 +206,8 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 
 
 # A coverage question (「…は対象になりますか」「…に使えますか」「…できますか」) about something a list names.
-_COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ)|出せ")
+_COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ"
+                           r"|(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)")
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
 # An element's own section (「① サテライトオフィス等整備事業 (自治体運営施設整備等)」): its bullet items are what
@@ -334,6 +335,29 @@ def permitted(question: str, key_line: str) -> Verdict | None:
 # The asker presumes the case is not covered (「…は対象外ですよね？」「やっぱり無理でしょうか」): a verdict about
 # coverage then answers that presumption, so its はい/いいえ turn round.
 _PRESUMES_NOT = re.compile(r"(?:対象外|ダメ|だめ|無理|でき(?:ない|ません)|使えない|認められない|不可)(?!では|じゃ|には|とは)")
+
+
+def excluded_cost(question: str) -> Verdict | None:
+    """いいえ for a cost the documents list as 対象外経費 (staff travel other than the トップセールス escort, an event
+    held every year, a payment to an individual …), asked whether it is covered; the rule's line is the reason. The
+    cost is named in the sentence that asks or in the one before it (「…奨励金を出したい。これ、交付金で見てもらえる？」)."""
+    try:
+        from assistant.calculators.plan import excluded_cost_named
+        from assistant.calculators.rules import rule
+    except ImportError:  # calculators not installed in this build
+        return None
+    from assistant.question_parts import asking_sentence
+
+    asking = asking_sentence(question)
+    if not is_yes_no(question) or not _asks_coverage(asking):
+        return None
+    sentences = [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
+    at = next((i for i, s in enumerate(sentences) if s in asking), len(sentences) - 1)
+    near = normalise_key("".join(sentences[max(0, at - 1) :]))
+    cost = excluded_cost_named(near, about5=bool(re.search(r"⑤|進出企業定着", near)))
+    if cost is None:
+        return None
+    return Verdict("いいえ", f"{cost.label}は原則として対象外経費です", rule(cost.rule).quote)
 
 
 def oriented(found: Verdict, question: str) -> Verdict:

@@ -100,19 +100,25 @@ class ExcludedCost:
 _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     ExcludedCost("職員の人件費", "excluded_staff_pay", re.compile(r"職員[^、。，]{0,8}?(?:人件費|給与|給料|残業|手当)")),
     ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?)[^、。，]{0,12}?(?:旅費|出張)"),
-                 unless=re.compile(r"随行|同行|付き添|トップセールス")),
+                 unless=re.compile(r"トップセールス|(?:町長|市長|村長|首長|知事)[^、。，]{0,10}?(?:随行|同行|付き添)")),
     ExcludedCost("従前から実施しているイベント", "excluded_existing_event",
                  re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|会議|フェア)"),
                  unless=re.compile(r"新た|新しく|新規|サイドイベント")),
     ExcludedCost("地域おこし協力隊員の人件費", "excluded_supported_pay",
                  re.compile(r"地域おこし協力隊[^、。，]{0,8}?(?:人件費|報酬|給与|給料)")),
     ExcludedCost("特定の個人に対する給付", "excluded_individual_payment",
-                 re.compile(r"(?:個人|本人|移住者)[^、。，]{0,12}?(?:奨励金|給付金|祝い金|祝金)")),
+                 re.compile(r"(?:個人|本人|移住者|移住して)[^。]{0,24}?(?:奨励金|給付金|祝い金|祝金|一時金)")),
     ExcludedCost("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金")),
     ExcludedCost("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
                  re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"),
                  only5=True),
 )
+
+
+def excluded_cost_named(clause: str, about5: bool = False) -> ExcludedCost | None:
+    """The 対象外経費 `clause` names (and not the exception its rule states), if any."""
+    return next((cost for cost in _EXCLUDED_COSTS if cost.names.search(clause) and (about5 or not cost.only5)
+                 and not (cost.unless is not None and cost.unless.search(clause))), None)
 
 
 def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tuple[Quantity, str, str]]:
@@ -125,11 +131,9 @@ def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tupl
             continue
         clause = t[max(previous_end, t.rfind("、", 0, q.start) + 1, t.rfind("。", 0, q.start) + 1) : q.start]
         previous_end = q.end
-        for cost in _EXCLUDED_COSTS:
-            if (cost.names.search(clause) and (about5 or not cost.only5)
-                    and not (cost.unless is not None and cost.unless.search(clause))):
-                out.append((q, cost.label, cost.rule))
-                break
+        cost = excluded_cost_named(clause, about5)
+        if cost is not None:
+            out.append((q, cost.label, cost.rule))
     return out
 
 

@@ -204,3 +204,32 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     found = premise_differs("植栽事業の上限は5,000万でしたよね？", [key, other])
     assert found is not None and found.word == "いいえ" and found.line == key and "1200万円" in found.reason
     assert premise_differs("植栽事業の上限は1,200万でしたよね？", [key, other]) is None
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("担当職員が一人で行く東京出張の旅費も事業費に入れていいですか？", "いいえ"),
+    ("移住してきた方本人に町から奨励金を出します。これも交付金の対象になりますか？", "いいえ"),
+    ("毎年開いている町のフェスの開催費を対象経費に計上できますか？", "いいえ"),
+    ("職員の時間外勤務手当は対象になりますか？", "いいえ"),
+    # the exceptions the rules state are no 対象外経費
+    ("町長のトップセールスに随行する職員の旅費は計上できますか？", None),
+    ("毎年のフェスに合わせて新しくやるサイドイベントの費用は対象になりますか？", None),
+    # not asked whether covered
+    ("職員旅費の上限はいくらですか？", None),
+])
+def test_a_cost_the_documents_list_as_not_covered_gets_no_with_its_rule(question, word):
+    from assistant.verdict import excluded_cost
+
+    found = excluded_cost(question)
+    assert (found.word if found else None) == word
+    if found:
+        from tests.conftest import CORPUS
+
+        corpus = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+        assert found.line in corpus  # the rule is quoted verbatim
+
+
+def test_the_no_for_an_excluded_cost_cites_the_rule_through_the_answer_path(fake_assistant):
+    answer = fake_assistant.ask("⑤の事業で、担当職員だけで行く打ち合わせの出張旅費も事業費に入れていいですか？", phrase=False)
+    assert answer.text.startswith("いいえ")
+    assert any("職員旅費" in c.quote for c in answer.citations)
