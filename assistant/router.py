@@ -22,6 +22,7 @@ from assistant.calculators.checks import (
     cost_from_share,
     example_rate,
     example_share,
+    facility_counts,
     kpi_minimums,
     project5_count,
     user_share,
@@ -1064,6 +1065,28 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     return Route(own.kind, both, (), None)
 
 
+_FACILITY_COUNT = re.compile(r"(\d+)\s*(?:か所|カ所|ヶ所|箇所|施設|棟)")
+_FACILITY_WORDS = re.compile(r"施設|オフィス|サテオフ|コワーキング|拠点|か所|カ所|ヶ所|箇所")
+
+
+def facility_counts_route(question: str) -> Route | None:
+    """「…の3施設の計画で大丈夫ですよね？」「20人未満なら4か所いける？」: a yes/no question about a plan's facilities
+    (each with its 収容可能人数, or N of one size) and no amount asked, checked against the count limits."""
+    from assistant.verdict import is_yes_no
+
+    text = _n(question)
+    if not is_yes_no(question) or re.search(_MONEY_ASK, text) or not _FACILITY_WORDS.search(text):
+        return None
+    sizes = [q.value for q in read_quantities(question) if q.role == "定員"]
+    counted = _FACILITY_COUNT.search(text)
+    if len(sizes) <= 1 and counted and int(counted.group(1)) >= 2:
+        # N facilities of one size: the size stated, else the band named (「20人未満」 is read as 19人)
+        sizes = sizes * int(counted.group(1)) if sizes else []
+    if len(sizes) < 2:
+        return None
+    return Route("facility_counts", facility_counts(sizes), (), None)
+
+
 _NAMES_A_PART = re.compile(r"[①-⑤]|進出企業定着|施設|定員|ソフト経費|進出支援金|活用促進|開設支援|整備")
 
 
@@ -1091,7 +1114,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
     planned = (repayments_route(question, history) or plan_route(question, history) or catalogue_route(question, history)
-               or checks_route(question, history))
+               or checks_route(question, history) or facility_counts_route(question))
     if planned is not None:
         return planned
     # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import calculation_of, floor_to, rate_of
-from assistant.calculators.rules import fraction, integer, rule
+from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.types import Calculation, Step
 
 
@@ -257,3 +257,35 @@ def cost_from_share(kind: str, national: int | None = None, local: int | None = 
             summary += f"施設整備・運営の上限からみて、収容{band[1]}の施設が必要です。"
             result["区分"] = band[1]
     return calculation_of("cost_from_share", {"タイプ": kind, "国費": national, "地方負担": local}, result, summary, steps)
+
+
+def facility_counts(sizes: list[int]) -> Calculation:
+    """A plan's facilities (収容可能人数 each) checked against the count limits: 合計3施設 per 団体, and per size band
+    3 / 2 / 1 (20人未満 / 20人以上50人未満 / 50人以上). The answer is はい when every facility fits, else いいえ with
+    what exceeds which limit."""
+    from assistant.calculators.grants import size_band
+
+    small, middle, large = integers("facility_limit_by_size")
+    limits = {"20人未満": small, "20人以上50人未満": middle, "50人以上": large}
+    total = integer("facility_limit_total")
+    steps: list[Step] = []
+    bands: dict[str, list[int]] = {}
+    for people in sizes:
+        bands.setdefault(size_band(people)[1], []).append(people)
+    problems: list[str] = []
+    ok = len(sizes) <= total
+    steps.append(Step("count_limit", f"施設数 {len(sizes)} ≦ 1団体合計{total}施設：{'○' if ok else '×'}",
+                      {"施設数": len(sizes)}, ok, rule("facility_limit_total")))
+    if not ok:
+        problems.append(f"1団体の施設数は合計{total}施設までです（計画は{len(sizes)}施設）")
+    for band, members in bands.items():
+        fits = len(members) <= limits[band]
+        shown = "・".join(f"{p}人" for p in members)
+        steps.append(Step("count_limit", f"{band}の施設 {len(members)}（{shown}） ≦ {limits[band]}施設：{'○' if fits else '×'}",
+                          {"区分": band, "施設数": len(members)}, fits, rule("facility_limit_by_size")))
+        if not fits:
+            problems.append(f"{band}の施設は1団体{limits[band]}施設までです（計画は{len(members)}施設）")
+    summary = (f"いいえ、このままでは全施設は対象になりません。{'。'.join(problems)}。" if problems else
+               f"はい、施設数の上限（合計{total}施設、規模別 20人未満{small}・20人以上50人未満{middle}・50人以上{large}施設）の範囲内です。")
+    return calculation_of("facility_counts", {"施設の定員": "、".join(f"{p}人" for p in sizes)},
+                          {"判定": "いいえ" if problems else "はい", "施設数": len(sizes)}, summary, steps)

@@ -712,3 +712,22 @@ def test_excluded_costs_are_left_out_with_the_exceptions_their_rules_state(promo
     # 対象外: 職員旅費 (not the トップセールス escort), 従前からのイベント (not a new side event), 職員の人件費
     eligible = min(promo + escort + side, 1200) * MAN
     assert r.calculation.result["国費"] == eligible * 3 // 4 // 1000 * 1000
+
+
+@given(sizes=st.lists(st.integers(5, 120), min_size=2, max_size=5))
+def test_a_yes_no_question_about_a_plans_facilities_is_checked_against_the_count_limits(sizes):
+    listed = "、".join(f"定員{p}人の施設" for p in sizes)
+    r = route(f"{listed}の{len(sizes)}施設を整備する計画です。この計画で大丈夫ですか？")
+    assert r is not None and r.calculation is not None
+    # 1団体合計3施設; by size: 20人未満 3, 20人以上50人未満 2, 50人以上 1
+    bands = [sum(p < 20 for p in sizes), sum(20 <= p < 50 for p in sizes), sum(p >= 50 for p in sizes)]
+    fits = len(sizes) <= 3 and all(n <= limit for n, limit in zip(bands, (3, 2, 1), strict=True))
+    assert r.calculation.result["判定"] == ("はい" if fits else "いいえ")
+    assert r.calculation.summary.startswith("はい" if fits else "いいえ")
+
+
+def test_n_facilities_of_one_band_are_counted_against_that_bands_limit():
+    r = route("50人以上の大きな施設を2か所つくっても大丈夫ですか？")
+    assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "いいえ"
+    r = route("20人未満の小さな施設なら3か所いけますか？")
+    assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "はい"
