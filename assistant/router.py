@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate, followup
 from assistant.calculators.amounts import find_amounts
+from assistant.calculators.applicants import read_applicants, with_applicants
 from assistant.calculators.checks import (
     b_limits,
     b_shares,
@@ -1065,6 +1066,24 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     return Route(own.kind, both, (), None)
 
 
+def applicants_route(question: str) -> Route | None:
+    """Applicants for the 進出支援金 listed A, B, C …: each checked against the 支援対象者の要件, the ones that qualify
+    paid as a plan (assistant/calculators/applicants.py)."""
+    text = _n(question)
+    if not re.search(r"進出支援金|支援金|④", text):
+        return None
+    applicants = read_applicants(question)
+    qualified = [a for a in applicants if not a.refused_by]
+    if len(applicants) < 2 or not qualified or any(a.amount is None for a in qualified):
+        return None
+    kpi = [q.value for q in read_quantities(question) if q.role == "KPI企業数"]
+    stated = grant_type_of(question)
+    plan = Plan(companies=len(qualified), support_groups=tuple((1, a.amount or 0) for a in qualified),
+                kpi_companies=kpi[0] if kpi else None, grant_type=stated)
+    money = calculate_plan(plan, (stated,) if stated else TYPES)
+    return Route("plan_program", with_applicants(applicants, money), (), None)
+
+
 _FACILITY_COUNT = re.compile(r"(\d+)\s*(?:か所|カ所|ヶ所|箇所|施設|棟)")
 _FACILITY_WORDS = re.compile(r"施設|オフィス|サテオフ|コワーキング|拠点|か所|カ所|ヶ所|箇所")
 
@@ -1113,7 +1132,8 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # per-project cap and the KPI's count limit)
         text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
-    planned = (repayments_route(question, history) or plan_route(question, history) or catalogue_route(question, history)
+    planned = (repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
+               or catalogue_route(question, history)
                or checks_route(question, history) or facility_counts_route(question))
     if planned is not None:
         return planned

@@ -731,3 +731,28 @@ def test_n_facilities_of_one_band_are_counted_against_that_bands_limit():
     assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "いいえ"
     r = route("20人未満の小さな施設なら3か所いけますか？")
     assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "はい"
+
+
+_APPLICANT_KINDS = {  # how an applicant is described -> qualifies (the 支援対象者の要件)
+    "東京のIT企業": True, "大阪のNPO法人": True, "同じ県内の隣の市の会社": True,
+    "町内に本社がある会社": False, "業種が風俗営業の会社": False,
+    "出資金20億円の第三セクター（自治体からの補助は受けていない）": False,
+    "出資金20億円の第三セクター（県から補助を受けている）": True, "出資金5億円の第三セクター": True,
+}
+
+
+@given(described=st.lists(st.sampled_from(sorted(_APPLICANT_KINDS)), min_size=2, max_size=6),
+       amounts=st.lists(st.integers(30, 150), min_size=6, max_size=6), kpi=st.integers(1, 6),
+       kind=st.sampled_from(["高水準", "標準"]))
+def test_listed_applicants_are_checked_against_the_requirements_and_the_qualified_paid(described, amounts, kpi, kind):
+    listed = "、".join(f"{chr(65 + i)}：{d}（{amounts[i]}万円）" for i, d in enumerate(described))
+    r = route(f"{kind}タイプで採択済みの町です。KPIの県外企業数は{kpi}社です。進出支援金の申請が来ました。{listed}。"
+              "支給できるのはどこで、国費はいくらですか？")
+    qualified = [(chr(65 + i), min(amounts[i], 100)) for i, d in enumerate(described) if _APPLICANT_KINDS[d]]
+    if not qualified:
+        return
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["支給対象"] == "・".join(label for label, _ in qualified)
+    paid = sorted((amount for _, amount in qualified), reverse=True)[:kpi]  # the KPI limits the count
+    n, d = (3, 4) if kind == "高水準" else (1, 2)
+    assert r.calculation.result["国費"] == sum(paid) * MAN * n // d // 1000 * 1000
