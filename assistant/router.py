@@ -1016,7 +1016,35 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     if changed is not None and (own is None or own.calculation is None):
         return Route(changed.after.kind, changed.after, (), None)
-    return _with_second_case(question, history, own)
+    return _with_hypothetical(question, history) or _with_second_case(question, history, own)
+
+
+# The question's last sentence supposes a change (「もし標準タイプだったら、負担はいくら増えていた？」).
+_SUPPOSES = re.compile(r"^\s*(?:もし|仮に|同じ[^。？?]{0,12}?で)|(?:だったら|としたら|とすると|の場合(?:は|に)?|なら)[、,]")
+
+
+def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
+    """A question that computes a case and then supposes a change in its last sentence: the case, and the change run
+    as a follow-up of it (assistant/calculators/followup.py) — the difference when asked, else both. None when the
+    change moves nothing the case computes."""
+    sentences = [s for s in re.split(r"(?<=[。？?])", question) if s.strip()]
+    if len(sentences) < 2 or not _SUPPOSES.search(_n(sentences[-1])):
+        return None
+    base = "".join(sentences[:-1])
+    turns = [*history, Turn("user", base), Turn("assistant", "…")]
+    changed = followup.rerun(sentences[-1], turns, _route_turn_or_with_topic)
+    if changed is None or changed.after.result == changed.before.result:
+        return None
+    if followup.DIFFERENCE_ASK.search(_n(sentences[-1])):
+        compared = followup.difference(sentences[-1], changed)
+        if compared is not None:
+            return Route(compared.kind, compared, (), None)
+    change = "、".join(changed.changes)
+    both = combined(changed.after.kind, (changed.before, changed.after), inputs=changed.before.inputs,
+                    result={**changed.before.result, **{f"{k}（{change}）": v for k, v in changed.after.result.items()}},
+                    formula=f"{changed.before.formula}\n【{change}の場合】\n{changed.after.formula}",
+                    summary=f"{changed.before.summary}{change}の場合は、{changed.after.summary}")
+    return Route(changed.after.kind, both, (), None)
 
 
 # A short turn that gives figures for the rule the previous turn asked about (a user count 「…人なら？」 after the

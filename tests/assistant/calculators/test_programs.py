@@ -756,3 +756,16 @@ def test_listed_applicants_are_checked_against_the_requirements_and_the_qualifie
     paid = sorted((amount for _, amount in qualified), reverse=True)[:kpi]  # the KPI limits the count
     n, d = (3, 4) if kind == "高水準" else (1, 2)
     assert r.calculation.result["国費"] == sum(paid) * MAN * n // d // 1000 * 1000
+
+
+@given(people=st.integers(20, 49), cost=st.integers(1000, 4400), other=st.integers(1000, 4400))
+def test_a_change_supposed_in_the_questions_last_sentence_is_run_as_a_follow_up_of_the_case(people, cost, other):
+    assume(cost != other)
+    asked = f"定員{people}人の施設を事業費{cost}万円で整備します。高水準タイプで国費はいくら？"
+    r = route(f"{asked}もし標準タイプだったら国費はいくら減りますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費の増減"] == cost * MAN // 2 // 1000 * 1000 - cost * MAN * 3 // 4 // 1000 * 1000
+    r = route(f"{asked}仮に事業費が{other}万円だったら、国費はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == cost * MAN * 3 // 4 // 1000 * 1000  # the case as asked, then the change
+    assert any(v == other * MAN * 3 // 4 // 1000 * 1000 for k, v in r.calculation.result.items() if k.startswith("国費（"))
