@@ -178,7 +178,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         if (len(earlier) >= 2 and yen == sum(earlier)
                 and (_STATED_TOTAL_BEFORE.search(t[max(previous_end, start - 10) : start])
                      or _STATED_TOTAL_AFTER.match(t[end : end + 10]))):
-            role = "合計"  # 「…280万円。全部で1,450万円かかるうち」: the items restated as their sum, no item of its own
+            role = "合計"  # 「…、C M万円。全部でN万円かかるうち」: the items restated as their sum, no item of its own
         found.append(Quantity(yen, "円", role or "金額", start, end))
         taken.append((start, end))
         previous = found[-1]

@@ -803,7 +803,7 @@ _HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整
 
 
 # What the 団体 is left to pay, asked: its burden, not the grant.
-_BURDEN_ASK = re.compile(r"負担|持ち出し|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
+_BURDEN_ASK = re.compile(r"負担|持ち出し|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
 
 
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -838,7 +838,8 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
             # the subsidy asked: the whole chain; 「最大」 with no overhead stated takes the overhead at its cap
             chosen = overhead[0] if overhead else (UP_TO_THE_CAP if most and subsidy_asked else None)
             return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
-    if re.search(r"お試し", text) and re.search(r"特別交付税|措置", text) and re.search(rf"{_MONEY_ASK}|措置額", text):
+    if (re.search(r"お試し", text) and re.search(r"特別交付税|措置", text)
+            and re.search(rf"{_MONEY_ASK}|措置額|{_BURDEN_ASK.pattern}", text)):
         # an amount whose own words (since the previous amount) name works: 「床と壁の改修工事300万円」
         amounts = [q for q in qs if q.unit == "円" and q.role != "合計"]
         key = normalise(question)  # the quantities' offsets are into the quantity reader's key
@@ -1016,7 +1017,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     if changed is not None and (own is None or own.calculation is None):
         return Route(changed.after.kind, changed.after, (), None)
-    return _with_hypothetical(question, history) or _with_second_case(question, history, own)
+    second = _with_second_case(question, history, own)
+    if second is not own:
+        return second
+    return _with_hypothetical(question, history) or own
 
 
 # The question's last sentence supposes a change (「もし標準タイプだったら、負担はいくら増えていた？」).

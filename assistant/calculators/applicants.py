@@ -1,4 +1,4 @@
-"""Applicants for the 進出支援金 listed one by one (「A：東京のIT企業（100万円）、B：町内に本社がある会社…」): each
+"""Applicants for the 進出支援金 listed one by one (「A：…の会社（N万円）、B：…」): each
 checked against the 支援対象者の要件 as cited gates, and the ones that qualify paid as a plan (the per-company cap,
 the count limit the KPI sets, the rate of the type).
 

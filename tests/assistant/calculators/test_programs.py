@@ -647,8 +647,8 @@ def test_figures_given_after_a_rule_was_asked_are_read_with_that_question(users,
 @given(pr=st.integers(50, 900), rent=st.integers(50, 900), works=st.integers(50, 900), correction=st.sampled_from([5, 8, 9]))
 def test_a_restated_total_is_no_further_cost_and_the_burden_asked_is_what_the_measure_leaves(pr, rent, works, correction):
     total = pr + rent + works
-    r = route(f"お試しサテライトオフィスの特交で試算します。PR経費{pr}万円、賃料{rent}万円、空き家の改修工事{works}万円。"
-              f"財政力補正は0.{correction}です。全部で{total}万円かかるうち、措置されずに町に残る負担はいくら？")
+    r = route(f"特交（お試しサテライトオフィス）の見積もり：宣伝費{pr}万円、オフィス賃借{rent}万円、古民家の改修工事{works}万円。"
+              f"財政力補正は0.{correction}。合計{total}万円のうち、措置されずに町に残る負担はいくら？")
     assert r is not None and r.calculation is not None
     measure = min(pr + rent, 1000) * MAN * 5 * correction // 100  # the total is not a fourth cost item
     assert r.calculation.result["措置額"] == measure
@@ -668,8 +668,8 @@ def test_an_amount_restated_as_the_sum_of_the_earlier_ones_is_their_total_and_on
 @given(sheet=st.lists(st.integers(1, 3), min_size=12, max_size=12), people=st.integers(20, 49),
        cost=st.integers(1000, 8000), rate=st.sampled_from([40, 55, 65, 75]))
 def test_a_score_sheet_with_a_plan_and_a_money_question_gives_the_money_at_the_adopted_type(sheet, people, cost, rate):
-    r = route(f"高水準で申請予定の市です。12観点の模擬採点は{','.join(map(str, sheet))}点、申請要件は全部○、12月末の申請率は{rate}%の見込み。"
-              f"定員{people}人の施設を整備・運営費{cost}万円で整備します。国費はいくらになりますか？")
+    r = route(f"高水準タイプで出します。評価の観点12項目の点数：{','.join(map(str, sheet))}点。要件はすべて○、12月末の申請率{rate}%。"
+              f"{people}人定員の拠点（整備・運営{cost}万円）の国費は？")
     assert r is not None and r.calculation is not None
     bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
     total = sum(sheet) + bonus
@@ -695,17 +695,17 @@ def test_a_bonus_the_asker_assumes_gives_way_to_the_one_the_stated_rate_gives(ra
 
 @given(cost=st.integers(1000, 6000), kpi=st.integers(1, 4), kind=st.sampled_from(["高水準", "標準"]))
 def test_a_projects_amount_in_a_conversation_about_the_fifth_element_is_read_as_a_fifth_element_project(cost, kpi, kind):
-    history = [Turn("user", "⑤の進出企業定着・地域活性化支援事業って、何本まで出せるんでしたっけ？"), Turn("assistant", "…")]
-    r = route(f"KPIの県外企業数は{kpi}社で、採択は{kind}でした。事業費{cost}万円のプロジェクト1本なら国費はいくら？", history)
+    history = [Turn("user", "⑤の件数の上限はどう決まりますか？"), Turn("assistant", "…")]
+    r = route(f"採択は{kind}、KPIの県外企業{kpi}社。{cost}万円のプロジェクトを1件出すと国費は？", history)
     assert r is not None and r.calculation is not None
     n, d = (3, 4) if kind == "高水準" else (1, 2)
-    assert r.calculation.result["国費"] == min(cost, 3000) * MAN * n // d // 1000 * 1000  # 1プロジェクト3,000万円まで
+    assert r.calculation.result["国費"] == min(cost, 3000) * MAN * n // d // 1000 * 1000  # ⑤ is capped per project (project5_cap)
 
 
 @given(promo=st.integers(50, 400), escort=st.integers(10, 90), trip=st.integers(10, 90), old=st.integers(50, 300),
        side=st.integers(50, 300), overtime=st.integers(10, 150))
 def test_excluded_costs_are_left_out_with_the_exceptions_their_rules_state(promo, escort, trip, old, side, overtime):
-    r = route(f"既存施設の③を高水準で計画しています。③の見積もりは、PR動画制作{promo}万円、町長のトップセールスに随行する職員の旅費{escort}万円、"
+    r = route(f"高水準タイプの③の内訳：動画制作{promo}万円、首長に同行するトップセールスの職員旅費{escort}万円、"
               f"担当職員だけで行く出張の旅費{trip}万円、毎年やっている町のフェス{old}万円、今年新しくやるサイドイベント{side}万円、"
               f"担当職員の時間外勤務手当{overtime}万円。国費はいくら？")
     assert r is not None and r.calculation is not None
@@ -736,8 +736,8 @@ def test_n_facilities_of_one_band_are_counted_against_that_bands_limit():
 _APPLICANT_KINDS = {  # how an applicant is described -> qualifies (the 支援対象者の要件)
     "東京のIT企業": True, "大阪のNPO法人": True, "同じ県内の隣の市の会社": True,
     "町内に本社がある会社": False, "業種が風俗営業の会社": False,
-    "出資金20億円の第三セクター（自治体からの補助は受けていない）": False,
-    "出資金20億円の第三セクター（県から補助を受けている）": True, "出資金5億円の第三セクター": True,
+    "出資金30億円の三セク（自治体の補助なし）": False,
+    "出資金30億円の三セク（市から補助を受けている）": True, "出資金2億円の三セク": True,
 }
 
 
@@ -746,7 +746,7 @@ _APPLICANT_KINDS = {  # how an applicant is described -> qualifies (the 支援�
        kind=st.sampled_from(["高水準", "標準"]))
 def test_listed_applicants_are_checked_against_the_requirements_and_the_qualified_paid(described, amounts, kpi, kind):
     listed = "、".join(f"{chr(65 + i)}：{d}（{amounts[i]}万円）" for i, d in enumerate(described))
-    r = route(f"{kind}タイプで採択済みの町です。KPIの県外企業数は{kpi}社です。進出支援金の申請が来ました。{listed}。"
+    r = route(f"{kind}タイプ採択、KPIの県外企業{kpi}社。進出支援金の申請者：{listed}。"
               "支給できるのはどこで、国費はいくらですか？")
     qualified = [(chr(65 + i), min(amounts[i], 100)) for i, d in enumerate(described) if _APPLICANT_KINDS[d]]
     if not qualified:
@@ -761,8 +761,8 @@ def test_listed_applicants_are_checked_against_the_requirements_and_the_qualifie
 @given(people=st.integers(20, 49), cost=st.integers(1000, 4400), other=st.integers(1000, 4400))
 def test_a_change_supposed_in_the_questions_last_sentence_is_run_as_a_follow_up_of_the_case(people, cost, other):
     assume(cost != other)
-    asked = f"定員{people}人の施設を事業費{cost}万円で整備します。高水準タイプで国費はいくら？"
-    r = route(f"{asked}もし標準タイプだったら国費はいくら減りますか？")
+    asked = f"{people}人定員の拠点、事業費{cost}万円、高水準で国費は？"
+    r = route(f"{asked}仮に標準タイプなら、国費はどれだけ減る？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費の増減"] == cost * MAN // 2 // 1000 * 1000 - cost * MAN * 3 // 4 // 1000 * 1000
     r = route(f"{asked}仮に事業費が{other}万円だったら、国費はどうなりますか？")
