@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 
 # Below this share of the question's search weight found in the chosen lines, the documents do not answer it.
 MIN_RELEVANCE = 0.34
-# Drafts this relevant or more go to the calibrated refusal decision (assistant/answerability.py) when it is shipped;
-# below it nothing quoted is relevant enough to judge.
+# Drafts this relevant or more go to the calibrated refusal decision (assistant/answerability.py) when it is shipped:
+# every draft — relevance is one of its features, and it judged the drafts under the old hand cut-off of 0.2 better
+# than the cut-off did. Without a shipped decision MIN_RELEVANCE decides alone.
 DECISION_FLOOR = 0.0
 ANSWER_CHAR_LIMIT = 600  # an answer an officer reads at a glance; citations travel in their own field
 PASSAGES_PER_PART = 3  # each part of a several-part question adds its best passages to the whole question's

@@ -84,7 +84,8 @@ def asking_sentence(question: str) -> str:
     last ask that adds to the one before it (「…いつまでですか？時間も決まってます？」) is read with that one."""
     sentences = [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
     asking = [s for s in sentences if re.search(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$", s.strip())]
-    if len(asking) >= 2 and len(asking[-1].strip()) <= SHORT_ASK_CHARS and sentences.index(asking[-1]) - sentences.index(asking[-2]) == 1:
+    adjacent = len(asking) >= 2 and sentences.index(asking[-1]) - sentences.index(asking[-2]) == 1
+    if adjacent and len(asking[-1].strip()) <= SHORT_ASK_CHARS:
         return asking[-2] + asking[-1]
     return (asking or sentences or [question])[-1]
 

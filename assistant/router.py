@@ -213,7 +213,8 @@ def _rate_bonus(t: str) -> int | None:
 
 
 def _bonus_premise(text: str) -> str:
-    """「加点は2点ではなく1点です。」 when the stated bonus is not what the stated rate gives; else ""."""
+    """The correction (「ご想定の加点2点ではなく、12月末申請率から加点は1点です。」) when the bonus the asker assumes
+    is not what the stated rate gives; else ""."""
     t = _n(text)
     stated, from_rate = _stated_bonus(t), _rate_bonus(t)
     if stated is None or from_rate is None or stated == from_rate:
