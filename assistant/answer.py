@@ -554,7 +554,10 @@ def draft_answer(
     rows = unit_features(signals, passages)
     if any(not u.is_heading for u, _ in rows):
         rows = [(u, v) for u, v in rows if not u.is_heading]  # a title or a column header states no fact
-    named_case_rows = [(u, v) for u, v in rows if _in_named_case(question, u)]
+    # each passage's case spans read once, not once per unit
+    case_spans = {p.chunk_id: named_case_spans(question, p.text) for p in passages}
+    named_case_rows = [(u, v) for u, v in rows
+                       if any(a <= u.start < b for a, b in case_spans.get(u.passage.chunk_id, ()))]
     if named_case_rows:
         rows = named_case_rows  # a question naming a case study is answered from that case, not from the rule or another town
     # scored together: a learned ranker weighs each unit against the question's other candidates
@@ -656,22 +659,15 @@ _CASE_HEAD = re.compile(rf"{PREFECTURE}\s*[{PLACE_CHARS}]{{1,5}}?[市町村]")
 def case_block(question: str, best: Unit) -> tuple[int, int] | None:
     """The span of `best`'s passage that belongs to the case study the question names (from the line naming the
     place to the next case's first line), when `best` lies in it; None otherwise."""
-    text = best.passage.text
+    return next(((a, b) for a, b in named_case_spans(question, best.passage.text) if a <= best.start < b), None)
+
+
+def named_case_spans(question: str, text: str) -> list[tuple[int, int]]:
+    """The spans of `text` that are case studies of a town the question names (from the line naming the town after
+    its prefecture to the next case's first line)."""
     places = [m.group(0) for m in _PLACE.finditer(question) if len(m.group(0)) >= 3 and m.group(0) in text]
     if not places:
-        return None
-    heads = [text.rfind("\n", 0, m.start()) + 1 for m in _CASE_HEAD.finditer(text)]
-    start = max((h for h in heads if h <= best.start), default=None)
-    if start is None:
-        return None
-    end = min((h for h in heads if h > best.start), default=len(text))
-    first_line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
-    return (start, end) if any(place in first_line for place in places) else None
-
-
-def _named_case_spans(places: tuple[str, ...], text: str) -> list[tuple[int, int]]:
-    """The spans of `text` that are case studies of one of `places` (from the line naming the place after its
-    prefecture to the next case's first line)."""
+        return []
     heads = [text.rfind("\n", 0, m.start()) + 1 for m in _CASE_HEAD.finditer(text)]
     spans = []
     for i, start in enumerate(heads):
@@ -680,13 +676,6 @@ def _named_case_spans(places: tuple[str, ...], text: str) -> list[tuple[int, int
         if any(place in first_line for place in places):
             spans.append((start, end))
     return spans
-
-
-def _in_named_case(question: str, unit: Unit) -> bool:
-    """Does the unit belong to the case study of a town the question names?"""
-    text = unit.passage.text
-    places = tuple(m.group(0) for m in _PLACE.finditer(question) if len(m.group(0)) >= 3 and m.group(0) in text)
-    return bool(places) and any(a <= unit.start < b for a, b in _named_case_spans(places, text))
 
 
 @dataclass(frozen=True)

@@ -137,16 +137,18 @@ def choose_threshold(probabilities: Sequence[float], labels: Sequence[int], righ
             best = (caught - lost, t)
     threshold = round(max(best[1] - 1e-9, 1e-6), DIGITS)
     refused = [p >= threshold for p in probabilities]
+    unanswerable = len(labels) - answerable
+    false = sum(1 for f, y in zip(refused, labels, strict=True) if f and not y)
+    caught = sum(1 for f, y in zip(refused, labels, strict=True) if f and y)
     stats = {
         "answerable": answerable,
         "answered_right": sum(r for y, r in zip(labels, right, strict=True) if not y),
-        "unanswerable": len(labels) - answerable,
-        "false_refusals": sum(1 for f, y in zip(refused, labels, strict=True) if f and not y),
-        "false_refusal_rate": round(sum(1 for f, y in zip(refused, labels, strict=True) if f and not y) / max(1, answerable), 4),
+        "unanswerable": unanswerable,
+        "false_refusals": false,
+        "false_refusal_rate": round(false / max(1, answerable), 4),
         "right_answers_refused": sum(1 for f, y, r in zip(refused, labels, right, strict=True) if f and not y and r),
-        "correct_refusals": sum(1 for f, y in zip(refused, labels, strict=True) if f and y),
-        "correct_refusal_rate": round(sum(1 for f, y in zip(refused, labels, strict=True) if f and y)
-                                      / max(1, len(labels) - answerable), 4),
+        "correct_refusals": caught,
+        "correct_refusal_rate": round(caught / max(1, unanswerable), 4),
     }
     return threshold, stats
 

@@ -33,7 +33,7 @@ from assistant.errors import InputError
 from assistant.japanese import expand_abbreviations, normalise_key, programme_aliases
 from assistant.question import Question
 from assistant.question import parse as parse_question
-from assistant.types import MARKER_RE, Answer, Calculation, Citation, Passage, Status, Turn
+from assistant.types import MARKER_RE, Answer, Calculation, Chunk, Citation, Passage, Status, Turn
 from assistant.unit_ranker import MEANING
 
 if TYPE_CHECKING:
@@ -446,7 +446,7 @@ class Assistant:
         else:
             holder = next((p for p in passages if found.line in p.text), None)
             if holder is None:  # a rule the answer did not retrieve (a 対象外経費 line): quoted from where it stands
-                chunk = next((c for c in self.index.chunks if found.line in c.text), None)
+                chunk = self._chunk_holding(found.line)
                 holder = Passage(chunk, 1.0, len(passages) + 1) if chunk is not None else None
             if holder is None:
                 return text, citations
@@ -650,7 +650,7 @@ class Assistant:
         citations: list[Citation] = []
         passages: list[Passage] = []
         for rule in calc.rules:
-            chunk = next((c for c in self.index.chunks if c.source == rule.source and rule.quote in c.text), None)
+            chunk = self._chunk_holding(rule.quote, rule.source)
             if chunk is None or any(c.chunk_id == chunk.chunk_id and c.quote == rule.quote for c in citations):
                 continue
             citations.append(
@@ -670,6 +670,10 @@ class Assistant:
             timings,
             started,
         )
+
+    def _chunk_holding(self, quote: str, source: str | None = None) -> Chunk | None:
+        """The first chunk (of `source`, when given) whose text holds `quote`: where a rule's line is cited from."""
+        return next((c for c in self.index.chunks if (source is None or c.source == source) and quote in c.text), None)
 
     def _out_of_scope(self, asked: Question, passages: list[Passage]) -> str | None:
         question = asked.text

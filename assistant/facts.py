@@ -196,6 +196,7 @@ class FactBook:
         import bm25s
 
         from assistant.entities import Entities
+        from assistant.index import measure_names
         from assistant.japanese import tokenize
 
         self.idf = idf
@@ -217,9 +218,7 @@ class FactBook:
             for q in quoted:
                 self._by_line.setdefault(_key(q.line), []).append(i)
         self.topic_tokens = [frozenset(tokenize(f.topic)) for f in self.facts]
-        sections = {c.section.split(" > ")[0] for c in chunks}
-        self.entities = Entities.from_documents(
-            (p.removeprefix("施策名：").strip() for p in sections if p.startswith("施策名：")), (c.text for c in chunks))
+        self.entities = Entities.from_documents(measure_names(chunks), (c.text for c in chunks))
         # the measure or town a card states its fact about (its topic and statement name it)
         self.about = [self.entities.named_in(f"{f.topic}\n{f.statement}") for f in self.facts]
         self.index = bm25s.BM25()

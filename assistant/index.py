@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,12 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
     from assistant.settings import Settings
+
+
+def measure_names(chunks: Sequence[Chunk]) -> frozenset[str]:
+    """Names of the documents' measures: the 施策名 parts of the chunks' sections."""
+    parts = {c.section.split(" > ")[0] for c in chunks}
+    return frozenset(p.removeprefix("施策名：").strip() for p in parts if p.startswith("施策名："))
 
 
 @dataclass
@@ -33,8 +40,7 @@ class LoadedIndex:
     def measures(self) -> frozenset[str]:
         """Names of the documents' measures: the 施策名 parts of the sections."""
         if not hasattr(self, "_measures"):
-            parts = {c.section.split(" > ")[0] for c in self.chunks}
-            self._measures = frozenset(p.removeprefix("施策名：").strip() for p in parts if p.startswith("施策名："))
+            self._measures = measure_names(self.chunks)
         return self._measures
 
     def idf(self, token: str) -> float:

@@ -79,10 +79,15 @@ def _split_sentence(sentence: str) -> list[str]:
 SHORT_ASK_CHARS = 20
 
 
+def split_sentences(question: str) -> list[str]:
+    """The question's sentences, each with its end mark (。？！)."""
+    return [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
+
+
 def asking_sentence(question: str) -> str:
     """The sentence that asks (the last one with a question or request form), without the story before it. A short
     last ask that adds to the one before it (「…いつまでですか？時間も決まってます？」) is read with that one."""
-    sentences = [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
+    sentences = split_sentences(question)
     asking = [s for s in sentences if re.search(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$", s.strip())]
     adjacent = len(asking) >= 2 and sentences.index(asking[-1]) - sentences.index(asking[-2]) == 1
     if adjacent and len(asking[-1].strip()) <= SHORT_ASK_CHARS:

@@ -1045,11 +1045,7 @@ def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
         if compared is not None:
             return Route(compared.kind, compared, (), None)
     change = "、".join(changed.changes)
-    both = combined(changed.after.kind, (changed.before, changed.after), inputs=changed.before.inputs,
-                    result={**changed.before.result, **{f"{k}（{change}）": v for k, v in changed.after.result.items()}},
-                    formula=f"{changed.before.formula}\n【{change}の場合】\n{changed.after.formula}",
-                    summary=f"{changed.before.summary}{change}の場合は、{changed.after.summary}")
-    return Route(changed.after.kind, both, (), None)
+    return Route(changed.after.kind, _both_cases(changed.before, changed.after, change, change), (), None)
 
 
 # A short turn that gives figures for the rule the previous turn asked about (a user count 「…人なら？」 after the
@@ -1092,11 +1088,16 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     if other is None or other.calculation is None or other.calculation.kind != calc.kind:
         return own
     shown = key[second.start : second.end]
-    both = combined(calc.kind, (calc, other.calculation), inputs=calc.inputs,
-                    result={**calc.result, **{f"{k}（{shown}の場合）": v for k, v in other.calculation.result.items()}},
-                    formula=f"{calc.formula}\n【{shown}の場合】\n{other.calculation.formula}",
-                    summary=f"{calc.summary}{shown}の場合は、{other.calculation.summary}")
-    return Route(own.kind, both, (), None)
+    return Route(own.kind, _both_cases(calc, other.calculation, shown, f"{shown}の場合"), (), None)
+
+
+def _both_cases(first: Calculation, other: Calculation, case: str, key: str) -> Calculation:
+    """A question's case and another case of it as one calculation: the other's results keyed 「…（key）」, its
+    steps after the first's under 【case の場合】."""
+    return combined(first.kind, (first, other), inputs=first.inputs,
+                    result={**first.result, **{f"{k}（{key}）": v for k, v in other.result.items()}},
+                    formula=f"{first.formula}\n【{case}の場合】\n{other.formula}",
+                    summary=f"{first.summary}{case}の場合は、{other.summary}")
 
 
 def applicants_route(question: str) -> Route | None:

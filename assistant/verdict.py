@@ -346,12 +346,12 @@ def excluded_cost(question: str) -> Verdict | None:
         from assistant.calculators.rules import rule
     except ImportError:  # calculators not installed in this build
         return None
-    from assistant.question_parts import asking_sentence
+    from assistant.question_parts import asking_sentence, split_sentences
 
     asking = asking_sentence(question)
     if not is_yes_no(question) or not _asks_coverage(asking):
         return None
-    sentences = [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
+    sentences = split_sentences(question)
     at = next((i for i, s in enumerate(sentences) if s in asking), len(sentences) - 1)
     near = normalise_key("".join(sentences[max(0, at - 1) :]))
     cost = excluded_cost_named(near, about5=bool(re.search(r"⑤|進出企業定着", near)))

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import calculation_of, floor_to, rate_of
-from assistant.calculators.rules import fraction, integer, integers, rule
+from assistant.calculators.rules import fraction, integer, rule
 from assistant.types import Calculation, Step
 
 
@@ -264,9 +264,9 @@ def facility_counts(sizes: list[int]) -> Calculation:
     3 / 2 / 1 (20人未満 / 20人以上50人未満 / 50人以上). The answer is はい when every facility fits, else いいえ with
     what exceeds which limit."""
     from assistant.calculators.grants import size_band
+    from assistant.calculators.plan import band_limits
 
-    small, middle, large = integers("facility_limit_by_size")
-    limits = {"20人未満": small, "20人以上50人未満": middle, "50人以上": large}
+    limits = band_limits()
     total = integer("facility_limit_total")
     steps: list[Step] = []
     bands: dict[str, list[int]] = {}
@@ -286,6 +286,6 @@ def facility_counts(sizes: list[int]) -> Calculation:
         if not fits:
             problems.append(f"{band}の施設は1団体{limits[band]}施設までです（計画は{len(members)}施設）")
     summary = (f"いいえ、このままでは全施設は対象になりません。{'。'.join(problems)}。" if problems else
-               f"はい、施設数の上限（合計{total}施設、規模別 20人未満{small}・20人以上50人未満{middle}・50人以上{large}施設）の範囲内です。")
+               f"はい、施設数の上限（合計{total}施設、規模別 {'・'.join(f'{b}{n}' for b, n in limits.items())}施設）の範囲内です。")
     return calculation_of("facility_counts", {"施設の定員": "、".join(f"{p}人" for p in sizes)},
                           {"判定": "いいえ" if problems else "はい", "施設数": len(sizes)}, summary, steps)

@@ -369,7 +369,7 @@ def run(plan: Plan, kind: str) -> Outcome:
                               eligible, rule(cap_name)))
         capped.append((eligible, band, i))
     if capped:
-        limits = dict(zip((b for _, b in BANDS), _band_limits(), strict=True))
+        limits = band_limits()
         kept: list[tuple[int, str, int]] = []
         total = integer("facility_limit_total")
         for eligible, band, i in sorted(capped, key=lambda c: -c[0]):
@@ -488,6 +488,11 @@ def run(plan: Plan, kind: str) -> Outcome:
 
 def _band_limits() -> list[int]:
     return list(integers("facility_limit_by_size"))
+
+
+def band_limits() -> dict[str, int]:
+    """Each size band's label (「20人未満」 …) with how many facilities of it one 団体 may have, small to large."""
+    return dict(zip((b for _, b in BANDS), _band_limits(), strict=True))
 
 
 # ---- the calculation an answer carries -----------------------------------------------------------------
