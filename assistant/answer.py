@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant import unit_ranker
-from assistant.entities import PLACE_CHARS, PREFECTURE
+from assistant.entities import Entities
 from assistant.japanese import nfkc_keep_circled, normalise_key, query_tokens, tokenize
 from assistant.question import INTERROGATIVE
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
@@ -43,7 +43,9 @@ _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("count", re.compile(r"いくつ|何施設|何社|何団体|何地域|何名|何人|何か所|何カ所|何件|何事業|(?:企業|団体|社|者|件|施設)の?数(?:は|を|が|って|も|[?？])"),
      re.compile(r"\d+\s*(?:施設|社|団体|地域|名|人|か所|カ所|件|事業)")),
     ("date", re.compile(r"いつ|何月|何日|期間|何年|締切|締め切り|期限|スケジュール"),
-     re.compile(r"\d+\s*月\s*\d*\s*日?|\d{4}\s*年|令和\s*\d+\s*年|\d+\s*か?ヶ?カ?年|年度末")),
+     # an era's year too, written out or abbreviated as the catalogue does (「平成22年」「H22に開設」「R4.3」)
+     re.compile(r"\d+\s*月\s*\d*\s*日?|\d{4}\s*年|(?:令和|平成|昭和)\s*(?:\d+|元)\s*年|\d+\s*か?ヶ?カ?年|年度末"
+                r"|(?<![a-z])[hrs]\s*\d{1,2}(?![\d])", re.IGNORECASE)),
 ]
 _CONTACT_ASK = next(asks for name, asks, _ in _ANSWER_TYPES if name == "contact")
 # 「どのような経費が対象？」: the answer is a list; an enumeration (「…」、「…」 or 「：…」 lines) is what states it.
@@ -541,12 +543,15 @@ def draft_answer(
     measures: frozenset[str] = frozenset(),
     max_units: int = MAX_UNITS,
     similarity: Callable[[str, int, int], float] | None = None,
+    entities: Entities | None = None,
 ) -> Draft | None:
     """Choose up to `max_units` lines that answer `question`; None when nothing relevant enough is found.
 
     `idf` (from the keyword index) lets rare words (都道府県) outweigh ones found everywhere (サテライトオフィス).
     `measures` are the names of the documents' measures (their 施策名): a line naming another measure than the
-    one asked about (a table-of-contents row, a neighbouring page) is about something else.
+    one asked about (a table-of-contents row, a neighbouring page) is about something else. `entities` (the
+    documents' case-study towns and facilities; read from the passages when not given) tell which case study the
+    question, or else the conversation's latest turn, names.
     """
     if not passages:
         return None
@@ -554,8 +559,12 @@ def draft_answer(
     rows = unit_features(signals, passages)
     if any(not u.is_heading for u, _ in rows):
         rows = [(u, v) for u, v in rows if not u.is_heading]  # a title or a column header states no fact
+    if entities is None:
+        entities = Entities.from_chunks(measures, (p.chunk for p in passages))
+    # the town this turn names, else the one the conversation named last (「郡上のほうは？」 after another town)
+    places = entities.named_in(question) or entities.last_named(carried)
     # each passage's case spans read once, not once per unit
-    case_spans = {p.chunk_id: named_case_spans(question, p.text) for p in passages}
+    case_spans = {p.chunk_id: entities.case_spans(places, p.chunk) for p in passages}
     named_case_rows = [(u, v) for u, v in rows
                        if any(a <= u.start < b for a, b in case_spans.get(u.passage.chunk_id, ()))]
     if named_case_rows:
@@ -576,7 +585,7 @@ def draft_answer(
         dilutes = wanted[1]
     covered = _unit_tokens(best.text)
     length = len(best.text)
-    case = case_block(question, best)
+    case = case_block(entities, places, best)
     for score, unit in scored[1:]:
         # (its statements, not the cells of its KPI table or its header rows)
         in_case = (case is not None and unit.passage is best.passage and case[0] <= unit.start < case[1]
@@ -650,32 +659,10 @@ def draft_answer(
     return Draft(f"{lead}\n{body}" if lead else body, tuple(citations), relevance, best_score)
 
 
-# A place the question names (「日向市」「南あわじ市」「小豆島町」): a case study when its passage names it.
-_PLACE = re.compile(rf"[{PLACE_CHARS}]{{1,5}}?[市町村](?![長議民内外営有立])")
-# A case study's first line names its place (「宮崎県 日向市 <…>」「（長野県駒ヶ根市）」): the next such line ends it.
-_CASE_HEAD = re.compile(rf"{PREFECTURE}\s*[{PLACE_CHARS}]{{1,5}}?[市町村]")
-
-
-def case_block(question: str, best: Unit) -> tuple[int, int] | None:
-    """The span of `best`'s passage that belongs to the case study the question names (from the line naming the
-    place to the next case's first line), when `best` lies in it; None otherwise."""
-    return next(((a, b) for a, b in named_case_spans(question, best.passage.text) if a <= best.start < b), None)
-
-
-def named_case_spans(question: str, text: str) -> list[tuple[int, int]]:
-    """The spans of `text` that are case studies of a town the question names (from the line naming the town after
-    its prefecture to the next case's first line)."""
-    places = [m.group(0) for m in _PLACE.finditer(question) if len(m.group(0)) >= 3 and m.group(0) in text]
-    if not places:
-        return []
-    heads = [text.rfind("\n", 0, m.start()) + 1 for m in _CASE_HEAD.finditer(text)]
-    spans = []
-    for i, start in enumerate(heads):
-        end = heads[i + 1] if i + 1 < len(heads) else len(text)
-        first_line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
-        if any(place in first_line for place in places):
-            spans.append((start, end))
-    return spans
+def case_block(entities: Entities, places: frozenset[str], best: Unit) -> tuple[int, int] | None:
+    """The span of `best`'s passage that belongs to the case study of one of `places`, when `best` lies in it;
+    None otherwise."""
+    return next(((a, b) for a, b in entities.case_spans(places, best.passage.chunk) if a <= best.start < b), None)
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,8 @@ class _Cards:
                 # the cards' vectors from the cache ingest filled; a card edited since is embedded once
                 cached = CachedEmbeddings(self._index.dense.embeddings, self.embedding, self._settings.embedding_cache)
                 self._book = facts.FactBook(facts.load_facts(self._settings.corpus_dir), self._index.chunks,
-                                            self._index.idf, self._settings.use_synonyms, cached)
+                                            self._index.idf, self._settings.use_synonyms, cached,
+                                            self._index.entities)
             return self._book
 
 
@@ -475,7 +476,7 @@ class Assistant:
                     meanings[asked] = self.index.similarity(asked)
                 similarity = meanings[asked]
             return extract.draft_answer(text, topic, passages, self.settings.use_synonyms, self.index.idf,
-                                        self.index.measures, max_units, similarity)
+                                        self.index.measures, max_units, similarity, self.index.entities)
 
         if len(parts) == 1:
             return draft_for(question, carried)

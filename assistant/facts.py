@@ -46,6 +46,7 @@ from assistant.japanese import normalise_key
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from assistant.entities import Entities
     from assistant.question import Question
     from assistant.types import Chunk, Passage
 
@@ -192,7 +193,7 @@ class FactBook:
     """The cards of the corpus with a keyword index over their words, and where each quote stands."""
 
     def __init__(self, facts: Sequence[Fact], chunks: Sequence[Chunk], idf: Any, use_synonyms: bool = True,
-                 embeddings: Embeddings | None = None) -> None:
+                 embeddings: Embeddings | None = None, entities: Entities | None = None) -> None:
         import bm25s
 
         from assistant.entities import Entities
@@ -218,7 +219,7 @@ class FactBook:
             for q in quoted:
                 self._by_line.setdefault(_key(q.line), []).append(i)
         self.topic_tokens = [frozenset(tokenize(f.topic)) for f in self.facts]
-        self.entities = Entities.from_documents(measure_names(chunks), (c.text for c in chunks))
+        self.entities = entities or Entities.from_chunks(measure_names(chunks), chunks)
         # the measure or town a card states its fact about (its topic and statement name it)
         self.about = [self.entities.named_in(f"{f.topic}\n{f.statement}") for f in self.facts]
         self.index = bm25s.BM25()

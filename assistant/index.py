@@ -13,6 +13,7 @@ from assistant.types import Chunk
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from assistant.entities import Entities
     from assistant.settings import Settings
 
 
@@ -42,6 +43,15 @@ class LoadedIndex:
         if not hasattr(self, "_measures"):
             self._measures = measure_names(self.chunks)
         return self._measures
+
+    @property
+    def entities(self) -> Entities:
+        """The measures and case-study towns the documents describe one by one (assistant/entities.py)."""
+        if not hasattr(self, "_entities"):
+            from assistant.entities import Entities
+
+            self._entities = Entities.from_chunks(self.measures, self.chunks)
+        return self._entities
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of a search token over the chunks (BM25's formula); unseen -> highest."""

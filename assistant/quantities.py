@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.calculators.amounts import AMOUNT_IN_TEXT, _kanji_to_arabic, parse_amount
@@ -254,11 +254,18 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
                 continue
             found.append(Quantity(years * 12 + months, "か月", "経過期間", m.start(), m.end()))
             taken.append((m.start(), m.end()))
+    # 「3年以上5年以内」: two periods bounding a range are a rule's condition, not two companies' periods
+    periods = sorted((q for q in found if q.role == "経過期間"), key=lambda q: q.start)
+    for low, high in zip(periods, periods[1:], strict=False):
+        if _RANGE_BETWEEN.fullmatch(t[low.end : high.start]) and _RANGE_AFTER.match(t[high.end : high.end + 3]):
+            found = [replace(q, role="期間の範囲") if q in (low, high) else q for q in found]
     # 「6社じゃなくて10社」「3,000万円ではなく3,600万円」: the first figure is the one being replaced
     kept = [q for q in found if not _REPLACED.match(t[q.end : q.end + 8])]
     return tuple(sorted(kept, key=lambda q: q.start))
 
 
+_RANGE_BETWEEN = re.compile(r"\s*(?:(?:以上|超|から|より)\s*[～〜~\-－ー]?|[～〜~\-－ー])\s*")
+_RANGE_AFTER = re.compile(r"\s*(?:以内|未満|以下|まで|の間)")
 _DATE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d\d))\s*(?:年|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|/|\.)\s*"
                    r"(?:(?P<d>\d{1,2})\s*日?|(?P<end>末))")
 

@@ -100,3 +100,30 @@ def test_the_latest_named_entity_of_a_conversation_is_its_topic():
     assert entities.last_named("駒ヶ根市のオフィスは何の建物？ 郡上のほうは？") == {"郡上市"}
     assert entities.last_named("郡上市は？ では駒ヶ根市は？") == {"駒ヶ根市"}
     assert entities.last_named("補助率は？") == frozenset()
+
+
+def test_a_case_study_facility_is_named_by_its_name_its_quoted_part_and_its_latin_part():
+    entities = Entities.from_documents([], ["花見工房「Hanami」\n（甲山県花見市）H30.4～\n",
+                                            "TSUKI BASE（乙川県月見町）\n・ 旧校舎を改修", "丙野県 星降村 <星の里>"])
+    assert entities.named_in("Hanamiの入居企業は？") == {"花見市"}
+    assert entities.named_in("花見工房の成果") == {"花見市"}
+    assert entities.named_in("じゃあTSUKI BASEは？") == {"月見町"}
+    assert entities.named_in("tsukibaseの建物") == {"月見町"}
+    assert dict(entities.keys)["星降村"] == ("星降村", "星降")  # a town opening its case alone names no facility
+
+
+def test_a_follow_up_naming_another_case_is_answered_from_that_case_not_the_carried_one():
+    from assistant.answer import draft_answer
+    from tests.assistant.test_line_choice import passage
+
+    text = ("花見工房「Hanami」\n（甲山県花見市）H30.4～\n・ 旧駅舎を改修したオフィス\n・ 進出企業3社\n"
+            "TSUKI BASE（乙川県月見町）\n・ 旧校舎を改修したオフィス\n・ 進出企業5社\n")
+    entities = Entities.from_chunks([], [passage(1, text).chunk])
+    earlier = "花見工房はどんな建物を使っていますか？"
+    for turn in ("じゃあTSUKI BASEのほうは？", "月見のほうは？"):
+        draft = draft_answer(turn, earlier, [passage(1, text)], entities=entities)
+        assert draft is not None
+        assert all(text.index(c.quote) >= text.index("TSUKI BASE") for c in draft.citations), (turn, draft.text)
+    # a turn naming no case keeps the conversation's one
+    draft = draft_answer("進出企業は何社？", earlier, [passage(1, text)], entities=entities)
+    assert draft is not None and "3社" in draft.text and "5社" not in draft.text

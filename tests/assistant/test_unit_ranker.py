@@ -271,14 +271,16 @@ def test_the_next_sentence_of_a_long_line_completes_a_sentence_taken_from_it():
 
 def test_a_case_study_the_question_names_spans_from_its_place_to_the_next_case():
     from assistant.answer import Unit, case_block
+    from assistant.entities import Entities
 
     text = ("甲山県 花見市 <植栽の里づくり>\n■ 事業概要 旧駅舎を花の工房に改修。\n■ 推進体制 花見市、園芸組合\n"
             "乙川県 月見町 <夜景の町づくり>\n■ 事業概要 展望台を改修。")
     p = passage(1, text)
     start = text.index("■ 推進体制")
     key = Unit(p, start, text.index("\n乙川県"))
-    block = case_block("花見市の事例では、どんな建物を使って、誰が運営していますか？", key)
+    entities = Entities.from_chunks([], [p.chunk])
+    block = case_block(entities, frozenset({"花見市"}), key)
     assert block is not None
     assert text[block[0] : block[1]].startswith("甲山県 花見市") and "月見町" not in text[block[0] : block[1]]
-    assert case_block("月見町の事例の推進体制は？", key) is None  # the key line is not in the named case
-    assert case_block("推進体制は何を書けばいいですか？", key) is None  # no place named
+    assert case_block(entities, frozenset({"月見町"}), key) is None  # the key line is not in the named case
+    assert case_block(entities, frozenset(), key) is None  # no place named

@@ -315,6 +315,18 @@ def test_a_date_at_the_end_of_a_month_is_its_last_day_and_a_calendar_year_is_no_
     assert not [q for q in read_quantities(f"{2023 + years}年{month}月末まで延ばしたら") if q.role == "経過期間"]
 
 
+@given(low=st.integers(1, 6), span=st.integers(1, 4), between=st.sampled_from(["以上", "から", "～", "以上～"]),
+       after=st.sampled_from(["以内", "未満", "の間", "まで"]))
+def test_two_periods_bounding_a_range_are_a_condition_not_two_companies(low, span, between, after):
+    text = f"支援金を受けた企業が{low}年{between}{low + span}年{after}に撤退したら返還は？"
+    qs = read_quantities(text)
+    assert [q.role for q in qs if q.unit == "か月"] == ["期間の範囲", "期間の範囲"]
+    r = route(text)
+    assert r is None or r.calculation is None or "2社目" not in r.calculation.formula
+    # two companies' own periods stay periods
+    assert [q.role for q in read_quantities(f"A社は{low}年、B社は{low + span}年で撤退")] == ["経過期間", "経過期間"]
+
+
 def test_sizes_described_with_adjectives_or_decades_are_capacities():
     qs = read_quantities("60人以上入る広めの拠点を1つ、30人台の拠点を2つ、職員は3人で運営")
     assert [(q.value, q.role) for q in qs if q.unit == "人"] == [(60, "定員"), (30, "定員"), (3, "人数")]
