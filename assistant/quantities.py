@@ -222,6 +222,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             # the 進出支援金 paid after the KPI is named counts the companies paid, not the KPI's
             paid = bool(kpi) and re.search(r"進出支援金|支援金|支給|配", window[kpi[-1].end() :])
             role = "KPI企業数" if kpi and not paid else "社数"
+            if role == "社数" and re.search(r"(?:うち|内)\s*(?:県外|都道府県外)(?:の企業)?(?:が|は)?\s*$", window):
+                role = "県外企業数"  # 「利用企業7社のうち県外が2社」: the outside-prefecture part of a count
             found.append(Quantity(int(m.group("n")), "社", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
             counted_end = m.end()
@@ -233,7 +235,9 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             taken.append((m.start(), m.end()))
     for m in _PERCENT.finditer(t):
         if free(m.start(), m.end()):
-            role = "申請率" if re.search(r"申請率|マイナンバー", t[max(0, m.start() - 30) : m.start()]) else "割合"
+            # the nearest cue before it names the rate: 「交付率は52%、申請率だと61%」「全国平均の53.9%」
+            cues = _RATE_CUE.findall(t[max(0, m.start() - 30, t.rfind("。", 0, m.start()) + 1) : m.start()])
+            role = _RATE_ROLE.get(cues[-1], "申請率" if cues[-1].startswith("12") else "割合") if cues else "割合"
             found.append(Quantity(int(round(float(m.group("n")) * 100)), "%", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     # two dates in one clause (no company named between them) are a period (the first is when the
@@ -264,6 +268,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     return tuple(sorted(kept, key=lambda q: q.start))
 
 
+# (the bonus is judged on the 申請率 at 12月末: a rate said for 12月末 is that one)
+_RATE_CUE = re.compile(r"申請率|申請|マイナンバー|12\s*月末|交付率|普及率|平均")
+_RATE_ROLE = {"申請率": "申請率", "申請": "申請率", "マイナンバー": "申請率", "交付率": "交付率", "普及率": "交付率",
+              "平均": "全国平均"}
 _RANGE_BETWEEN = re.compile(r"\s*(?:(?:以上|超|から|より)\s*[～〜~\-－ー]?|[～〜~\-－ー])\s*")
 _RANGE_AFTER = re.compile(r"\s*(?:以内|未満|以下|まで|の間)")
 _DATE = re.compile(r"(?:(?P<era>令和|平成)\s*(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d\d))\s*(?:年|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|/|\.)\s*"

@@ -20,10 +20,12 @@ from assistant.calculators.applicants import read_applicants, with_applicants
 from assistant.calculators.checks import (
     b_limits,
     b_shares,
+    cost_for_national,
     cost_from_share,
     example_rate,
     example_share,
     facility_counts,
+    kpi_check,
     kpi_minimums,
     project5_count,
     user_share,
@@ -37,6 +39,7 @@ from assistant.calculators.examples import (
     named_examples,
     sum_examples_of,
 )
+from assistant.calculators.grants import UP_TO_THE_LIMIT
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
@@ -59,7 +62,7 @@ from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import Quantity, normalise, read_quantities
-from assistant.types import Calculation, Turn
+from assistant.types import Calculation, Step, Turn
 from assistant.vocabulary import grant_type_of
 
 
@@ -108,6 +111,19 @@ _grant_type = grant_type_of
 def _companies(text: str) -> int | None:
     m = re.search(r"(\d+)\s*社(?!\s*(?:あたり|当たり|につき))", _n(text))  # 「1社あたり」 is a rate, not a count
     return int(m.group(1)) if m else None
+
+
+def _companies_paid(text: str) -> int | str | None:
+    """The companies a 進出支援金 question pays (not the KPI's count beside them); 「件数の上限まで」 pays as many as
+    the KPI counts, whatever it is changed to later in the conversation."""
+    counts = read_quantities(text)
+    if any(q.role == "KPI企業数" for q in counts):
+        paid = next((q.value for q in counts if q.role == "社数"), None)
+        return UP_TO_THE_LIMIT if paid is None and _UP_TO_THE_LIMIT.search(_n(text)) else paid
+    return _companies(text)
+
+
+_UP_TO_THE_LIMIT = re.compile(r"件数の?上限(?:まで|いっぱい|どおり)|上限件数(?:まで|いっぱい)|KPIの(?:社数|企業数|数)(?:分|まで|だけ)")
 
 
 def _percent(text: str) -> str | None:
@@ -201,9 +217,45 @@ def _stated_bonus(t: str) -> int | None:
     return None
 
 
+# 「住民12,480人のうち、申請済みが7,613人」: the rate from the two head-counts
+_APPLIED_OF_RESIDENTS = re.compile(r"(?:住民|人口|町民|市民|村民)[^。\d]{0,10}?([\d,]+)\s*人[^。]{0,30}?申請[^。\d]{0,12}?([\d,]+)\s*人")
+
+
+def _application_rate(text: str) -> str | None:
+    """The My Number card 申請率 the question states (the one at 12月末 first; not a 交付率 or the national
+    average beside it), or the one its head-counts give, in percent as written."""
+    t = _n(text)
+    rates = [q for q in read_quantities(t) if q.role == "申請率"]
+    if rates:
+        december = [q for q in rates if re.search(r"12\s*月末", t[max(0, q.start - 16) : q.start])]
+        return f"{(december or rates)[0].value / 100:g}"
+    if m := _APPLIED_OF_RESIDENTS.search(t):
+        residents, applied = (int(g.replace(",", "")) for g in m.groups())
+        if 0 < applied <= residents:
+            return f"{applied * 100 / residents:.6g}"
+    return None
+
+
+def _with_counted_rate(calculation: Calculation, texts: Sequence[str]) -> Calculation:
+    """The 申請率 worked out from head-counts shown as the calculation's first step (the rate states none itself)."""
+    for text in texts:
+        t = _n(text)
+        if any(q.role == "申請率" for q in read_quantities(t)):
+            return calculation  # a rate stated as such: nothing was derived
+        if m := _APPLIED_OF_RESIDENTS.search(t):
+            residents, applied = (int(g.replace(",", "")) for g in m.groups())
+            if not 0 < applied <= residents:
+                return calculation
+            shown = f"{applied * 100 / residents:.1f}%"
+            step = Step("rate", f"申請率：{applied:,}人 ÷ {residents:,}人 = {shown}", {"申請者数": applied, "住民数": residents},
+                        shown)
+            return replace(calculation, summary=f"申請率は{applied:,}人÷{residents:,}人で{shown}です。{calculation.summary}",
+                           formula=f"・{step.label}\n{calculation.formula}", steps=(step, *calculation.steps))
+    return calculation
+
+
 def _rate_bonus(t: str) -> int | None:
-    december = re.search(r"12\s*月末[^。%]{0,12}?(\d+(?:\.\d+)?)\s*(?:%|パーセント)", t)
-    rate = december.group(1) if december else (_percent(t) if re.search(r"マイナンバー|申請率", t) else None)
+    rate = _application_rate(t)
     if rate is None:
         return None
     try:
@@ -219,7 +271,8 @@ def _bonus_premise(text: str) -> str:
     stated, from_rate = _stated_bonus(t), _rate_bonus(t)
     if stated is None or from_rate is None or stated == from_rate:
         return ""
-    return f"ご想定の加点{stated}点ではなく、12月末申請率から加点は{from_rate}点です。"
+    confirming = re.search(r"ですよね|ますよね|でしょうか|ってこと|ということ|で(?:合って|あって)|ですね[?？]", t)
+    return f"{'いいえ、' if confirming else ''}ご想定の加点{stated}点ではなく、12月末申請率から加点は{from_rate}点です。"
 
 
 def _cross(text: str) -> str | None:
@@ -403,6 +456,24 @@ class _AllOf:
         return all(p.search(text) for p in self.patterns)
 
 
+class _YesNoAsk:
+    """A yes/no ask (「うちの町は対象になりますか」): the pattern found in a sentence that asks no question word of
+    its own (「健康ポイントを何に使えるようにしたのか」 asks what, not whether)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def search(self, text: str) -> bool:
+        from assistant.question import INTERROGATIVE
+
+        for m in self.pattern.finditer(text):
+            start = max(text.rfind(mark, 0, m.start()) for mark in "。?？!！、") + 1
+            ends = [i for i in (text.find(mark, m.end()) for mark in "。?？!！") if i != -1]
+            if not INTERROGATIVE.search(text[start : min(ends, default=len(text))]):
+                return True
+        return False
+
+
 class _PlanAsk:
     """A plan: two or more facilities, or one facility with the same size repeated or with soft costs; and a
     question about money."""
@@ -417,7 +488,7 @@ class _PlanAsk:
 @dataclass(frozen=True)
 class _Shape:
     kind: str
-    asks: re.Pattern[str] | _AllOf | _PlanAsk  # what makes the question this calculator's
+    asks: re.Pattern[str] | _AllOf | _PlanAsk | _YesNoAsk  # what makes the question this calculator's
     inputs: dict[str, Callable[[str], object]]  # calculator input -> extractor; the first is the trigger:
     optional: tuple[str, ...] = ()  # without it in the question (or the topic turn) there is nothing to compute
     # Asked, but its inputs cannot be read safely (a plan whose amounts cannot be paired with its facilities):
@@ -465,16 +536,17 @@ _SHAPES = [
            optional=("申請タイプ", "加点", "申請要件×", "交付対象事業費"),
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
-           {"12月末申請率": _percent}),
+           {"12月末申請率": _application_rate}),
     _Shape("migrants_minimum", _AllOf(r"移住者", r"何人|最低|下限|何名"),
            {"市町村人口": _population},
            unreadable="移住者数の下限（人口の0.01%以上）を計算するには、施設が所在する市町村の人口を教えてください。"),
     _Shape("local_burden_2021", _AllOf(r"実質(?:的な|的に)?[^。]{0,4}負担", rf"{_MONEY_ASK}|どのくらい|どれくらい"),
            {"事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
-           {"社数": _companies, "タイプ": _grant_type,
-            "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり)")},
-           optional=("支給額",)),
+           {"社数": _companies_paid, "タイプ": _grant_type,
+            "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり)"),
+            "KPI企業数": lambda t: next((q.value for q in read_quantities(t) if q.role == "KPI企業数"), None)},
+           optional=("支給額", "KPI企業数")),
     _Shape("project5_grant", re.compile(rf"(?:⑤|進出企業定着|地域活性化支援事業|プロジェクト).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     # A plan of several facilities, or a facility plus soft costs (「10人の施設と30人の施設…ソフト経費…国費の合計」).
@@ -490,12 +562,21 @@ _SHAPES = [
     _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
-    _Shape("eligibility", re.compile(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"),
+    _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
            optional=("都道府県", "事業区域")),
 ]
 _INPUT_NAMES = {"収容可能人数": "収容可能人数（1施設の定員）", "タイプ": "タイプ（高水準／標準）", "申請タイプ": "申請タイプ（高水準／標準）",
                 "総事業費": "総事業費", "経過": "申請日から利用終了までの期間"}
+
+
+# 「①〜④は昨年度に標準で採択」「施設整備は高水準タイプで採択済み」: the type ①～④ were adopted at
+_ADOPTED_1_TO_4 = re.compile(r"(?:①\s*[～〜~\-ー－から]*\s*④|[①-④]|施設整備|利用促進)[^。⑤]{0,24}?(高水準|標準)(?:タイプ)?\s*(?:で|に)?\s*(?:の)?採択")
+
+
+def _elements_1_to_4_type(texts: list[str]) -> str | None:
+    """The type ①～④ were adopted at, as the conversation states it (⑤ is adopted at that type)."""
+    return next((m.group(1) for t in texts if (m := _ADOPTED_1_TO_4.search(t))), None)
 
 
 def _extract(shape: _Shape, texts: list[str]) -> dict[str, object]:
@@ -589,10 +670,14 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                            support_each=plan.support_each or kept.support_each,
                            support_groups=plan.support_groups or kept.support_groups,
                            grant_type=plan.grant_type or kept.grant_type)
+    adopted = _elements_1_to_4_type([text, *(_n(e) for e in earlier)])
+    only_project5 = not (plan.facilities or plan.soft or plan.soft_to_cap or plan.promotion3 or plan.companies)
+    if adopted and only_project5 and (plan.projects5 or text.startswith("⑤")):
+        plan = replace(plan, grant_type=adopted)  # ⑤ takes ①～④'s adopted type, whatever the turn supposes
     if plan.grant_type is None:
         carried = next((t for t in (grant_type_of(e) for e in earlier) if t), None)
         plan = replace(plan, grant_type=carried)
-    both = bool(re.search(r"高水準", text) and re.search(r"標準", text)) or (
+    both = not (adopted and only_project5) and bool(re.search(r"高水準", text) and re.search(r"標準", text)) or (
         base is None and plan.grant_type is None and bool(re.search(r"それぞれのタイプ|両タイプ|タイプ別", text))) or (
         plan.grant_type is None and any(re.search(r"高水準", _n(e)) and re.search(r"標準", _n(e)) for e in earlier[:2]))
     missing = [m for m in missing_inputs(plan) if not (both and m == "タイプ")]
@@ -615,7 +700,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 def _plan_of(text: str) -> Plan:
     """The plan a text states, with the 2021 臨時交付金 step when the real local burden is asked."""
     plan = read_plan(text)
-    return replace(plan, temporary_grant=True) if re.search(r"臨時交付金|実質的|実質の", _n(text)) else plan
+    t = _n(text)
+    if re.search(r"国費[^。]{0,8}(?:割合|比率|何%|何パーセント)|(?:割合|比率)[^。]{0,6}国費|実質的?な?補助率", t):
+        plan = replace(plan, share_asked=True)
+    # the real local burden (「実質的な負担」「実質の持ち出し」), not a real share (「実質的な割合」)
+    real_burden = re.search(r"臨時交付金|実質(?:的な|的に|の)?[^。、と]{0,4}(?:負担|持ち出し|持出)", t)
+    return replace(plan, temporary_grant=True) if real_burden else plan
 
 
 def _single_cost_asked(text: str) -> int | None:
@@ -894,6 +984,11 @@ def _cost_asked_from_share(text: str, qs: Sequence[Quantity]) -> Calculation | N
     amount = amounts[0]
     before = text[max(0, amount.start - 24) : amount.start]
     facility = bool(re.search(r"収容|何人|規模|人数", text))
+    people = [q.value for q in qs if q.role == "定員"]
+    if amount.role == "国費" and len(people) == 1:
+        # one facility of a stated size: its cap may stop the cost short, the rest then soft costs
+        both = bool(re.search(r"高水準", text) and re.search(r"標準", text))
+        return cost_for_national(amount.value, ("高水準", "標準") if both else (kind,), people[0])
     if amount.role == "国費":
         return cost_from_share(kind, national=amount.value, facility_asked=facility)
     if _LOCAL_STATED.search(before):
@@ -949,9 +1044,17 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             and not _P5_WORDS.search(text):
         bonus = _bonus(text)
         if bonus is not None:  # the least raw total for each outcome, the bonus from the stated 申請率
-            rate = _percent(text) if re.search(r"マイナンバー|申請率", text) and not _BONUS_POINTS.search(text) else None
+            rate = _application_rate(text) if not _BONUS_POINTS.search(text) else None
             return Route("score_needed", score_needed(Fraction(rate), None) if rate else score_needed(None, bonus), (), None)
     users, outside = first("利用者数"), first("県外利用者数")
+    outside_companies, migrants = first("県外企業数") or first("KPI企業数"), first("移住者数")
+    kpi_figures = sum(x is not None for x in (outside_companies, outside if users else None, migrants))
+    if kpi_figures >= 2 and re.search(r"KPI|要件", text) and re.search(r"届|満た|クリア|足り|達し|大丈夫|いけ|OK", text):
+        # a plan's KPI figures checked against the type asked (both when both or none are named)
+        types_named = tuple(k for k in ("高水準", "標準") if k in text)
+        checked = (types_named if len(types_named) == 1 and not re.search(r"それぞれ|両方|ならどう|だとどう", text)
+                   else ("高水準", "標準"))
+        return Route("kpi_check", kpi_check(checked, outside_companies, users, outside, migrants, first("人口")), (), None)
     scored = re.search(r"\d+\s*点", text) and re.search(r"採択|評価|結果|どうな|見込", text)
     if users and outside and outside <= users and not scored:  # with a score, the share is the adoption's gate
         return Route("user_share", user_share(users, outside), (), None)
@@ -1011,6 +1114,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return own  # the calculator compared the plans itself (a changed plan against the earlier one)
     # the earlier questions are run by their own routes only (never through this function again): a conversation of
     # follow-ups costs one route per earlier turn, not one per path through them
+    between = followup.between_turns(question, history, _route_turn_or_with_topic) if history else None
+    compared = followup.difference(question, between) if between is not None else None
+    if compared is not None:  # 「前と後で何人違う？」: two earlier turns' results compared
+        return Route(compared.kind, compared, (), None)
     changed = followup.rerun(question, history, _route_turn_or_with_topic) if history else None
     if changed is not None and followup.DIFFERENCE_ASK.search(_n(question)):
         compared = followup.difference(question, changed)
@@ -1188,6 +1295,8 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
                 return Route(shape.kind, None, (trigger,), shape.unreadable)
             continue  # a lookup (「50人以上の施設の上限はいくら？」) with nothing to compute: retrieval answers it
         inputs = _extract(shape, [text, *earlier])
+        if shape.kind.startswith("project5") and (adopted := _elements_1_to_4_type([text, *earlier])):
+            inputs["タイプ"] = adopted  # ⑤ takes ①～④'s adopted type, whatever its own grade (「A評価なら高水準？」)
         earlier_total = inputs.get("総合評価点数")
         if relative and isinstance(earlier_total, int):  # the earlier total, changed by this turn
             inputs["総合評価点数"] = earlier_total + int(relative.group(1) or relative.group(2))
@@ -1212,7 +1321,9 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             calculation = calculate(shape.kind, inputs)
             if with_plan:
                 calculation = _with_plan(calculation, plan)
-            premise = _bonus_premise(text) if "加点" in shape.inputs else ""
+            premise = _bonus_premise(text) if "加点" in shape.inputs or shape.kind == "mynumber_bonus" else ""
+            calculation = _with_counted_rate(calculation, [text, *earlier]) if premise or "加点" in shape.inputs \
+                or shape.kind == "mynumber_bonus" else calculation
             if premise:
                 calculation = replace(calculation, summary=premise + calculation.summary)
         except CalculationError as exc:

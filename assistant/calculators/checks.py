@@ -208,6 +208,56 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
                  {"内容": sentences}, summary, steps)
 
 
+def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int | None, outside_users: int | None,
+              migrants: int | None, population: int | None) -> Calculation:
+    """A plan's KPI against each type's requirements (県外企業 3社/1社 以上, 県外利用者の割合 5割/3割 以上, and for
+    高水準 移住者数 ≥ 人口の0.01%): each requirement met or short by how much, the requirements not stated left out."""
+    steps: list[Step] = []
+    sentences: list[str] = []
+    result: dict[str, object] = {}
+    for kind in kinds:
+        high = kind == "高水準"
+        shortfalls: list[str] = []
+        if outside_companies is not None:
+            name = "kpi_high_companies" if high else "kpi_standard_companies"
+            need = integer(name)
+            ok = outside_companies >= need
+            steps.append(Step("gate", f"{kind}：県外企業{outside_companies}社（{need}社以上）：{'○' if ok else '×'}",
+                              {"県外企業数": outside_companies}, ok, rule(name)))
+            if not ok:
+                shortfalls.append(f"県外企業は{need}社以上必要で{need - outside_companies}社不足")
+        if users and outside_users is not None:
+            name = "kpi_high_users" if high else "kpi_standard_users"
+            share_needed = fraction(name)
+            exact = share_needed * users
+            need = -(-exact.numerator // exact.denominator)
+            share = f"{outside_users * 100 / users:.1f}%"
+            ok = outside_users >= need
+            steps.append(Step("gate", f"{kind}：県外利用者 {outside_users:,}人 ÷ {users:,}人 = {share}（{int(share_needed * 10)}割以上 = "
+                              f"{need:,}人以上）：{'○' if ok else '×'}", {"利用者数": users, "県外利用者数": outside_users},
+                              ok, rule(name)))
+            if not ok:
+                shortfalls.append(f"県外利用者の割合は{share}で{int(share_needed * 10)}割に届かず、{need:,}人以上が必要"
+                                  f"（{need - outside_users:,}人不足）")
+        if high and migrants is not None and population is not None:
+            exact = fraction("kpi_high_migrants") * population
+            need = -(-exact.numerator // exact.denominator)
+            ok = migrants >= need
+            steps.append(Step("gate", f"{kind}：移住者数{migrants}人（人口{population:,}人 × 0.01% = {float(exact):g}人 → "
+                              f"{need}人以上）：{'○' if ok else '×'}", {"移住者数": migrants, "人口": population}, ok,
+                              rule("kpi_high_migrants")))
+            if not ok:
+                shortfalls.append(f"移住者数は{need}人以上が必要で{need - migrants}人不足")
+        met = not shortfalls
+        result[f"{kind}タイプの要件"] = met
+        sentences.append(f"{kind}タイプの要件は" + ("満たしています" if met else "満たしていません（" + "、".join(shortfalls) + "）")
+                         + ("（移住者数は設定のみ）" if not high and migrants is not None else ""))
+    summary = "KPIは、" + "。".join(sentences) + "。"
+    inputs = {"タイプ": "・".join(kinds), "県外企業数": outside_companies, "利用者数": users, "県外利用者数": outside_users,
+              "移住者数": migrants, "人口": population}
+    return calculation_of("kpi_check", {k: v for k, v in inputs.items() if v is not None}, result, summary, steps)
+
+
 def project5_count(kpi_companies: int, adopted: int) -> Calculation:
     """How many ⑤ projects a 団体 may still apply for: the KPI's outside-prefecture companies, less those
     already adopted."""
@@ -257,6 +307,42 @@ def cost_from_share(kind: str, national: int | None = None, local: int | None = 
             summary += f"施設整備・運営の上限からみて、収容{band[1]}の施設が必要です。"
             result["区分"] = band[1]
     return calculation_of("cost_from_share", {"タイプ": kind, "国費": national, "地方負担": local}, result, summary, steps)
+
+
+def cost_for_national(national: int, kinds: tuple[str, ...], people: int) -> Calculation:
+    """The 交付対象事業費 a stated 国費 needs at each type, for one facility of `people`: within the facility's
+    cap, or else the facility at its cap and the rest as ソフト経費 (within its 1団体 limit)."""
+    from assistant.calculators.grants import size_band
+
+    cap_name, band = size_band(people)
+    cap, soft_cap = integer(cap_name), integer("soft_cost_limit")
+    steps: list[Step] = [Step("band", f"定員{people}人は「{band}」：施設整備・運営の上限{fy(cap)}", {"収容可能人数": people},
+                              cap, rule(cap_name))]
+    said: list[str] = []
+    result: dict[str, object] = {}
+    for kind in kinds:
+        rate, rate_rule = rate_of(kind)
+        need = -(-Fraction(national) // rate)  # whole yen, rounded up: the 国費 must reach the amount
+        steps.append(Step("rate", f"{kind}タイプ：国費{fy(national)} ÷ {rate.numerator}/{rate.denominator} = {fy(int(need))}",
+                          {"国費": national}, int(need), rate_rule))
+        result[f"交付対象事業費（{kind}タイプ）"] = int(need)
+        if need <= cap:
+            said.append(f"{kind}タイプなら交付対象事業費{fy(int(need))}で、施設1か所の上限{fy(cap)}に収まります")
+            continue
+        soft = int(need) - cap
+        steps.append(Step("cap", f"{kind}タイプ：施設は上限{fy(cap)}まで、残り{fy(int(need))} − {fy(cap)} = {fy(soft)}"
+                          + ("はソフト経費で" if soft <= soft_cap else f"はソフト経費の上限{fy(soft_cap)}も超えます"),
+                          {"交付対象事業費": int(need)}, soft, rule("soft_cost_limit")))
+        if soft <= soft_cap:
+            said.append(f"{kind}タイプなら{fy(int(need))}必要ですが施設の上限{fy(cap)}を超えるため、"
+                        f"施設{fy(cap)}＋ソフト経費{fy(soft)}で届きます")
+        else:
+            most = int(floor_to((cap + soft_cap) * rate, 1))
+            said.append(f"{kind}タイプでは施設とソフト経費の上限を合わせても国費は最大{fy(most)}で届きません")
+        result[f"ソフト経費（{kind}タイプ）"] = soft
+    summary = f"国費{fy(national)}には、" + "。".join(said) + "。"
+    return calculation_of("cost_from_share", {"国費": national, "タイプ": "・".join(kinds), "収容可能人数": people},
+                          result, summary, steps)
 
 
 def facility_counts(sizes: list[int]) -> Calculation:

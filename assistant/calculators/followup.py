@@ -115,6 +115,35 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
     return None
 
 
+# 「合併の前と後で何人違う？」「さっきの2つでいくら差がある？」: the turn compares two earlier turns' results
+_BETWEEN_TURNS = re.compile(r"前と後|前後で|さっきと|先ほどと|最初と|はじめと|元の|もとの|その2つ|2つ|両方|両者|それぞれの場合")
+
+
+def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
+    """A turn with no figure of its own that asks how two earlier calculated turns differ: the older turn's
+    calculation before, the newer one's after (each run with the conversation as it stood)."""
+    text = _key(question)
+    if not (DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)) or read_quantities(question):
+        return None
+    users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    runs: list[Calculation] = []
+    for i in reversed(users):
+        found = getattr(route(history[i].content[:MAX_TURN_CHARS], tuple(history[:i])), "calculation", None)
+        if found is not None:
+            runs.append(found)
+        if len(runs) == 2:
+            break
+    if len(runs) != 2 or runs[0].kind != runs[1].kind:
+        return None
+    after, before = runs
+    def shown(value: object) -> str:
+        return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+    changes = tuple(f"{k}：{shown(before.inputs[k])} → {shown(after.inputs[k])}" for k in after.inputs
+                    if k in before.inputs and before.inputs[k] != after.inputs[k])
+    return Changed(before, after, changes or ("前の条件 → 後の条件",))
+
+
 def _compared_key(text: str, before: Calculation, after: Calculation) -> str | None:
     """The result the turn asks to compare: the one named last before the words that ask how much it moves
     (「国費と負担は？ 負担の増え方は？」 compares the burden), else the first both runs state."""
@@ -128,7 +157,7 @@ def _compared_key(text: str, before: Calculation, after: Calculation) -> str | N
     for _, key in _RESULT_WORDS:
         if key in both:
             return key
-    return None
+    return both[0] if both else None  # a calculator of counts (移住者数の下限): its first result
 
 
 # The turn asks whether the outcome (採択区分) changes, not an amount: 「結果に違いは出ますか」
@@ -151,6 +180,14 @@ def _both_formulas(found: Changed) -> str:
     return f"【変更前】\n{found.before.formula}\n【変更後（{'、'.join(found.changes)}）】\n{found.after.formula}"
 
 
+def _shown_as(key: str) -> Callable[[int], str]:
+    """How a result is written: points, a head or company count, else yen."""
+    for unit in ("点", "人", "社", "件"):
+        if key.endswith(unit) or (unit == "人" and "者数" in key) or (unit in "社件" and f"{unit}数" in key):
+            return lambda v, u=unit: f"{v}{u}"  # type: ignore[misc]
+    return format_yen
+
+
 def difference(question: str, found: Changed) -> Calculation | None:
     """「…いくら減りますか」: the named result before and after the change, and their difference, as one calculation
     whose steps are both runs' steps and the difference; 「結果は変わりますか」: the two outcomes (採択区分)."""
@@ -162,7 +199,7 @@ def difference(question: str, found: Changed) -> Calculation | None:
         return None
     old, new = int(found.before.result[key]), int(found.after.result[key])
     moved = new - old
-    shown = format_yen if key != "合計点" else (lambda v: f"{v}点")
+    shown = _shown_as(key)
     way = "増えます" if moved > 0 else "減ります" if moved < 0 else "変わりません"
     change = "、".join(found.changes)
     summary = (f"{key}は{shown(old)}から{shown(new)}になり、{shown(abs(moved))}{way}（{change}）。" if moved

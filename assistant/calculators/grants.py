@@ -75,12 +75,18 @@ def project5_grant(inputs: Mapping[str, object]) -> Calculation:
         result={"国費": national, "国費_表示": fy(national), "交付対象事業費": eligible, "上限適用": total > cap},
         formula=f"min(総事業費 {fy(total)}, 1プロジェクト上限 {fy(cap)}) × {_frac(rate)} = {fy(national)}",
         summary=f"国費は{fy(national)}です（⑤事業 1プロジェクト上限{fy(cap)}"
-        + ("を適用" if total > cap else "の範囲内") + f"、{kind}タイプ {_frac(rate)}）。",
-        rules=(rule("project5_cap"), rule("project5_national"), rule(rate_name), rule("national_truncation")),
+        + ("を適用" if total > cap else "の範囲内") + f"、①～④と同じ{kind}タイプ {_frac(rate)}）。",
+        rules=(rule("project5_cap"), rule("project5_national"), rule(rate_name), rule("p5_type_same"),
+               rule("national_truncation")),
     )
 
 
+UP_TO_THE_LIMIT = "件数の上限まで"  # as many companies as the KPI's count allows
+
+
 def relocation_support_national(inputs: Mapping[str, object]) -> Calculation:
+    if inputs.get("社数") == UP_TO_THE_LIMIT:
+        inputs = {**inputs, "社数": count(inputs, "KPI企業数", maximum=10_000)}
     companies = count(inputs, "社数", maximum=10_000)
     per_company_raw = optional(inputs, "支給額", "1社あたり支給額")
     maximum = integer("relocation_max")
@@ -90,15 +96,22 @@ def relocation_support_national(inputs: Mapping[str, object]) -> Calculation:
     kind = grant_type(inputs)
     rate, rate_name = _rate(kind)
     per_national = floor_to(per_company * rate, 1)
-    total = per_national * companies
+    # the companies the grant can pay: no more than the KPI's outside-prefecture companies (件数の上限)
+    kpi = count(inputs, "KPI企業数", maximum=10_000) if optional(inputs, "KPI企業数") is not None else None
+    paid = companies if kpi is None else min(companies, kpi)
+    total = per_national * paid
     national_rule = "relocation_national_high" if kind == "高水準" else "relocation_national_standard"
+    limit = "" if kpi is None else f"min({companies}社, KPIの県外企業数 {kpi}社) = {paid}社\n"
+    limited = "" if kpi is None or paid == companies else f"、KPIの県外企業数{kpi}社が上限のため{companies}社のうち{paid}社分"
     return Calculation(
         kind="relocation_support_national",
-        inputs={"社数": companies, "支給額": per_company, "タイプ": kind},
-        result={"国費合計": total, "国費合計_表示": fy(total), "1社あたり国費": per_national, "支給総額": per_company * companies},
-        formula=f"{fy(per_company)} × {_frac(rate)} × {companies}社 = {fy(total)}",
-        summary=f"国費の合計は{fy(total)}です（1社あたり国費{fy(per_national)} × {companies}社、{kind}タイプ）。",
-        rules=(rule("relocation_max"), rule(national_rule), rule(rate_name)),
+        inputs={"社数": companies, "支給額": per_company, "タイプ": kind, **({"KPI企業数": kpi} if kpi is not None else {})},
+        result={"国費合計": total, "国費合計_表示": fy(total), "1社あたり国費": per_national, "支給総額": per_company * paid,
+                **({"交付対象社数": paid} if kpi is not None else {})},
+        formula=f"{limit}{fy(per_company)} × {_frac(rate)} × {paid}社 = {fy(total)}",
+        summary=f"国費の合計は{fy(total)}です（1社あたり国費{fy(per_national)} × {paid}社{limited}、{kind}タイプ）。",
+        rules=(rule("relocation_max"), rule(national_rule), rule(rate_name),
+               *((rule("relocation_count_limit"), rule("project5_count_limit")) if kpi is not None else ())),
     )
 
 

@@ -58,6 +58,8 @@ class Plan:
     # the facilities are candidates to choose from (「候補から選ぶ」): one a count limit leaves out is not built,
     # so its cost is no burden either
     choosing: bool = False
+    # the asker wants the 国費's share of the whole cost (「総事業費に対する国費の割合」: caps make it less than the rate)
+    share_asked: bool = False
 
     @property
     def empty(self) -> bool:
@@ -99,7 +101,7 @@ class ExcludedCost:
 
 _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     ExcludedCost("職員の人件費", "excluded_staff_pay", re.compile(r"職員[^、。，]{0,8}?(?:人件費|給与|給料|残業|手当)")),
-    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?)[^、。，]{0,12}?(?:旅費|出張)"),
+    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?)[^、。，]{0,24}?(?:旅費|出張)"),
                  unless=re.compile(r"トップセールス|(?:町長|市長|村長|首長|知事)[^、。，]{0,10}?(?:随行|同行|付き添)")),
     ExcludedCost("従前から実施しているイベント", "excluded_existing_event",
                  re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|会議|フェア)"),
@@ -540,7 +542,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                                 and s.rule.name == "c_rinji_share"),
                  Step("difference", f"差：{fy(high.national)} − {fy(std.national)} = {fy(difference)}",
                       {"高水準": high.national, "標準": std.national}, difference))
-        result = {"国費（高水準タイプ）": high.national, "国費（標準タイプ）": std.national, "差": difference,
+        result: dict[str, object] = {"国費（高水準タイプ）": high.national, "国費（標準タイプ）": std.national, "差": difference,
                   "地方負担（高水準タイプ）": high.stated - high.national, "地方負担（標準タイプ）": std.stated - std.national}
     else:
         burden = first.stated - first.national
@@ -557,6 +559,13 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                        f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。")
         steps = first.steps
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
+        if plan.share_asked and first.stated:
+            share = Fraction(first.national * 100, first.stated)
+            shown = f"{float(share):.1f}%"
+            steps = (*steps, Step("rate", f"国費の割合：{fy(first.national)} ÷ {fy(first.stated)} = {shown}",
+                                  {"国費": first.national, "事業費の合計": first.stated}, shown))
+            summary += f"事業費全体に対する国費の割合は{shown}、地方負担は{float(100 - share):.1f}%です。"
+            result["国費の割合"] = shown
         if plan.temporary_grant:
             result["実質的な地方負担"] = first.steps[-1].result
         if before is not None:
