@@ -209,9 +209,10 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
 
 
 def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int | None, outside_users: int | None,
-              migrants: int | None, population: int | None) -> Calculation:
+              migrants: int | None, population: int | None, stated_share: Fraction | None = None) -> Calculation:
     """A plan's KPI against each type's requirements (県外企業 3社/1社 以上, 県外利用者の割合 5割/3割 以上, and for
-    高水準 移住者数 ≥ 人口の0.01%): each requirement met or short by how much, the requirements not stated left out."""
+    高水準 移住者数 ≥ 人口の0.01%): each requirement met or short by how much, the requirements not stated left out.
+    The outside share is worked out from the users (or given as `stated_share`, 0–1)."""
     steps: list[Step] = []
     sentences: list[str] = []
     result: dict[str, object] = {}
@@ -239,6 +240,15 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
             if not ok:
                 shortfalls.append(f"県外利用者の割合は{share}で{int(share_needed * 10)}割に届かず、{need:,}人以上が必要"
                                   f"（{need - outside_users:,}人不足）")
+        elif stated_share is not None:
+            name = "kpi_high_users" if high else "kpi_standard_users"
+            share_needed = fraction(name)
+            ok = stated_share >= share_needed
+            shown = f"{float(stated_share * 100):g}%"
+            steps.append(Step("gate", f"{kind}：県外利用者の割合{shown}（{int(share_needed * 10)}割以上）：{'○' if ok else '×'}",
+                              {"県外利用者割合": shown}, ok, rule(name)))
+            if not ok:
+                shortfalls.append(f"県外利用者の割合は{shown}で{int(share_needed * 10)}割に届かず")
         if high and migrants is not None and population is not None:
             exact = fraction("kpi_high_migrants") * population
             need = -(-exact.numerator // exact.denominator)

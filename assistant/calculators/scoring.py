@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen
@@ -204,43 +205,20 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
 
 
 def kpi_check(inputs: Mapping[str, object]) -> Calculation:
-    """Does a plan's 2026 KPI meet its type's requirements (高水準: 3社・5割・人口の0.01%; 標準: 1社・3割・設定)?"""
-    from assistant.calculators.common import grant_type
+    """Does a plan's 2026 KPI meet its type's requirements (高水準: 3社・5割・人口の0.01%; 標準: 1社・3割・設定)?
+    The checks are the KPI program's (assistant/calculators/checks.py), for the one type given."""
+    from assistant.calculators import checks
 
     kind = grant_type(inputs)
     companies = count(inputs, "県外企業数")
     share = percent(inputs, "県外利用者割合")
     migrants = count(inputs, "移住者数", maximum=10_000_000)
-    high = kind == "高水準"
-    need_companies = integer("kpi_high_companies" if high else "kpi_standard_companies")
-    need_share = fraction("kpi_high_users" if high else "kpi_standard_users") * 100
-    checks = {
-        f"県外企業 {need_companies}社以上": companies >= need_companies,
-        f"県外利用者割合 {float(need_share):g}%以上": share >= need_share,
-    }
-    used = ["kpi_high_companies" if high else "kpi_standard_companies", "kpi_high_users" if high else "kpi_standard_users"]
-    if high:
-        population = count(inputs, "市町村人口", maximum=100_000_000)
-        need_migrants = fraction("kpi_high_migrants") * population
-        checks[f"移住者数 人口の0.01%（{float(need_migrants):g}人）以上"] = migrants >= need_migrants
-        used.append("kpi_high_migrants")
-    else:
-        checks["移住者数を設定"] = True
-    failed = [name for name, ok in checks.items() if not ok]
-    summary = (
-        f"{kind}タイプのKPI要件をすべて満たしています。"
-        if not failed
-        else f"{kind}タイプのKPI要件を満たしていません（未達: {'、'.join(failed)}）。"
-    )
-    return Calculation(
-        kind="kpi_check",
-        inputs={"タイプ": kind, "県外企業数": companies, "県外利用者割合": f"{float(share):g}%", "移住者数": migrants,
-                **({"市町村人口": count(inputs, "市町村人口", maximum=100_000_000)} if high else {})},
-        result={"判定": "充足" if not failed else "未達", **{k: ("○" if v else "×") for k, v in checks.items()}},
-        formula=" / ".join(f"{k}: {'○' if v else '×'}" for k, v in checks.items()),
-        summary=summary,
-        rules=tuple(rule(n) for n in used),
-    )
+    population = count(inputs, "市町村人口", maximum=100_000_000) if kind == "高水準" else None
+    checked = checks.kpi_check((kind,), companies, None, None, migrants, population, stated_share=share / 100)
+    met = bool(checked.result[f"{kind}タイプの要件"])
+    return replace(checked, inputs={"タイプ": kind, "県外企業数": companies, "県外利用者割合": f"{float(share):g}%",
+                                    "移住者数": migrants, **({"市町村人口": population} if population is not None else {})},
+                   result={"判定": "充足" if met else "未達", **checked.result})
 
 
 def migrants_minimum(inputs: Mapping[str, object]) -> Calculation:
