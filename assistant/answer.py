@@ -88,7 +88,8 @@ _OWN_PREDICATE = re.compile(r"(?:ますか|ですか|でしょうか|ません�
 _BULLET = re.compile(r"^(?:[-・•✓➤▶○◎●■※]\s*)+")
 # A table-of-contents row: measure, ministry/department, page number (「…事業 総務省…推進室 106」).
 _CONTENTS_ROW = re.compile(r"(?:省|庁|室|局|課|府)\S*\s+\d{1,3}\s*$", re.M)  # any line of the unit
-_ASKS_DEPARTMENT = re.compile(r"担当|部署|府省|省庁|どこ|ページ|所管")
+# (a page asked for, not 「施策集の…のページでは」 saying where the asker read something)
+_ASKS_DEPARTMENT = re.compile(r"担当|部署|府省|省庁|どこ|(?:何|どの|掲載)ページ|ページ(?:は|を|数|番号)|所管")
 CONTENTS_PENALTY = 4.0
 
 

@@ -64,7 +64,9 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
     from assistant.japanese import normalise_key, query_tokens
 
     question = asked.text
-    weights = term_weights(query_tokens(question, use_synonyms), index.idf)
+    # the words of the sentence that asks: a story about the asker's town before it (its 公民館, its 議会) is no
+    # sign that the documents cannot answer
+    weights = term_weights(query_tokens(asked.asking or question, use_synonyms), index.idf)
     total = sum(weights.values()) or 1.0
     vocabulary = index.keyword.vocab_dict
     unseen = sum(w for t, w in weights.items() if t not in vocabulary) / total

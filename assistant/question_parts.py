@@ -17,7 +17,6 @@ MAX_PARTS = 3
 MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「どの段階で」 does not
 # Something a clause asks: an interrogative, or a request / question ending.
 _ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
-_SENTENCE_END = re.compile(r"(?<=[?？。])")
 # A sentence that tells rather than asks (the asker's situation): it ends in 。 without a
 # question or request form before it.
 _STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)。$")
@@ -29,14 +28,38 @@ _TWO_NOUNS = re.compile(
 )
 
 
+_OPENING, _CLOSING = "「『（(", "」』）)"
+_QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』")
+
+
+def _unquoted(sentence: str) -> str:
+    """The sentence without what it quotes: 「住民から『…って何？』と聞かれます」 reports a question, asks none."""
+    return _QUOTED.sub("", sentence)
+
+
+def _sentences(question: str) -> list[str]:
+    """The question's sentences, each with its end mark; a mark inside brackets (a quoted question) ends none."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(question):
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(0, depth - 1)
+        elif ch in "。？?！!" and depth == 0:
+            out.append(question[start : i + 1])
+            start = i + 1
+    out.append(question[start:])
+    return [s for s in out if s.strip()]
+
+
 def split_question(question: str) -> list[str]:
     """The parts of a question that each ask something; [question] when it asks one thing."""
     parts: list[str] = []
     pending = ""  # statements about the asker's case before any question: they belong to the next one
-    for sentence in (s.strip() for s in _SENTENCE_END.split(question.strip())):
+    for sentence in (s.strip() for s in _sentences(question.strip())):
         if not sentence:
             continue
-        if _STATEMENT.search(sentence) or not _ASKS.search(sentence):
+        if _STATEMENT.search(sentence) or not _ASKS.search(_unquoted(sentence)):
             if parts:
                 parts[-1] += sentence  # a statement after a question belongs to it
             else:
@@ -81,14 +104,14 @@ SHORT_ASK_CHARS = 20
 
 def split_sentences(question: str) -> list[str]:
     """The question's sentences, each with its end mark (。？！)."""
-    return [s for s in re.split(r"(?<=[。？?！!])", question) if s.strip()]
+    return _sentences(question)
 
 
 def asking_sentence(question: str) -> str:
     """The sentence that asks (the last one with a question or request form), without the story before it. A short
     last ask that adds to the one before it (「…いつまでですか？時間も決まってます？」) is read with that one."""
     sentences = split_sentences(question)
-    asking = [s for s in sentences if re.search(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$", s.strip())]
+    asking = [s for s in sentences if re.search(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$", _unquoted(s).strip())]
     adjacent = len(asking) >= 2 and sentences.index(asking[-1]) - sentences.index(asking[-2]) == 1
     if adjacent and len(asking[-1].strip()) <= SHORT_ASK_CHARS:
         return asking[-2] + asking[-1]

@@ -86,3 +86,13 @@ def test_a_statement_about_the_askers_town_before_the_question_is_not_a_part_of_
 def test_two_questions_after_a_statement_are_still_two_parts():
     parts = split_question("当町は山間部です。補助率はいくらですか？上限額はいくらですか？")
     assert len(parts) == 2 and parts[0].startswith("当町は山間部です。")
+
+
+def test_a_question_quoted_from_someone_else_is_the_askers_context_not_an_ask_of_its_own():
+    from assistant.question_parts import asking_sentence, split_question, split_sentences
+
+    story = "窓口で住民から「補助って結局いくらなの？」と聞かれます。"
+    ask = "制度概要では上限はどう書かれていますか？"
+    assert split_sentences(story + ask) == [story, ask]  # the quoted 「？」 ends no sentence
+    assert split_question(story + ask) == [story + ask]  # one ask, with the story as its context
+    assert asking_sentence(story + ask) == ask
