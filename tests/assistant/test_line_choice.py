@@ -191,4 +191,3 @@ def test_a_parenthesis_the_pdf_broke_across_lines_is_completed():
     text = "取組の概要\n\n既に毎年80人超（42%が\n\n30~40代）が移住\n\n別の話題"
     draft = draft_answer("毎年何人くらい移住していますか？", "", [passage(1, text)])
     assert draft is not None and "30~40代）が移住" in draft.text, draft.text
-
