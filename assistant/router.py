@@ -58,6 +58,7 @@ from assistant.calculators.plan import (
     read_plan,
 )
 from assistant.calculators.rules import fraction, integer
+from assistant.calculators.schedule import Event, days_between, events_named
 from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
@@ -1125,10 +1126,38 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     if changed is not None and (own is None or own.calculation is None):
         return Route(changed.after.kind, changed.after, (), None)
+    if (own is None or own.calculation is None) and history:
+        added = _with_added_items(question, history)
+        if added is not None:
+            return added
     second = _with_second_case(question, history, own)
     if second is not own:
         return second
     return _with_hypothetical(question, history) or own
+
+
+# 「外構工事900万円も足したら？」「さらに用地600万円も載せたら？」: an item added to what the conversation stated
+_ADDED_ITEM = re.compile(r"も(?:足|加え|載せ|入れ|追加|計上)|(?:足|加え|載せ|追加)(?:したら|すると|たら|て)")
+
+
+def _with_added_items(question: str, history: Sequence[Turn]) -> Route | None:
+    """A turn adding an item with its amount to the conversation's earlier figures: the earlier turns and this one
+    read as one question, when that gives the same calculation the latest earlier turn gave."""
+    text = _n(question)
+    if not _ADDED_ITEM.search(text) or not any(q.unit == "円" for q in read_quantities(question)):
+        return None
+    users = [t.content[:MAX_TURN_CHARS] for t in history if t.role == "user" and t.content.strip()]
+    if not users:
+        return None
+    earlier = tuple(history[:-2]) if len(history) >= 2 else ()
+    # (the latest turn may itself have added an item: 「…も足したら？」 then 「さらに…も載せたら？」)
+    before = _route_turn(users[-1], earlier) or _with_added_items(users[-1], earlier)
+    if before is None or before.calculation is None:
+        return None
+    together = _route_turn("\n".join([*users, question]))
+    if together is None or together.calculation is None or together.calculation.kind != before.calculation.kind:
+        return None
+    return together
 
 
 # The question's last sentence supposes a change (「もし標準タイプだったら、負担はいくら増えていた？」).
@@ -1259,8 +1288,37 @@ def _about_project5(text: str, earlier: Sequence[str]) -> bool:
     return bool(re.search(r"⑤|進出企業定着", latest))
 
 
+# 「何日空いて」「何日間」「日数は」: a count of days asked (not the day asked: 「何日の何時」「何月何日」「何日までに」)
+_DAYS_ASK = re.compile(r"(?<!月)何日(?![のにま何]|から|が)|日数|何週")
+
+
+def schedule_route(question: str) -> Route | None:
+    """Days between the schedule's dates: each clause that asks a count of days, with the events it names."""
+    text = _n(question)
+    if not _DAYS_ASK.search(text):
+        return None
+    clauses = [c for c in re.split(r"(?<=[、。？?])", text) if c.strip()]
+    asks: list[tuple[list[Event], bool]] = []
+    named: list[Event] = []
+    for clause in clauses:
+        named += events_named(clause)
+        if _DAYS_ASK.search(clause):
+            # the events named since the previous ask, this clause's own first
+            asks.append((list(dict.fromkeys(named)), bool(re.search(r"含め|含む|両日", clause))))
+            named = []
+    if not any(events for events, _ in asks):
+        return None
+    try:
+        return Route("schedule_days", days_between(asks), (), None)
+    except CalculationError:
+        return None
+
+
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
+    scheduled = schedule_route(question)
+    if scheduled is not None:
+        return scheduled
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
             and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list
         return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text]), (), None)

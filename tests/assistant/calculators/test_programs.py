@@ -888,3 +888,40 @@ def test_a_plans_kpi_is_checked_against_each_types_requirements(population, outs
     standard = outside_companies >= 1 and outside * 10 >= users * 3
     assert r.calculation.result["高水準タイプの要件"] is high
     assert r.calculation.result["標準タイプの要件"] is standard
+
+
+@given(total=st.integers(2_000, 9_000), cafe=st.integers(100, 4_000), fence=st.integers(100, 2_000),
+       land=st.integers(100, 2_000))
+def test_items_added_turn_by_turn_are_checked_together_against_the_b1_b2_limits(total, cafe, fence, land):
+    first = (f"施設の整備・運営費に係る交付対象事業費は全体で{total:,}万円です。そのうちカフェに{cafe:,}万円入れたいんですが、"
+             "OKですか？")
+    history = [Turn("user", first), Turn("assistant", "…"), Turn("user", f"外構工事{fence:,}万円も足したら？"),
+               Turn("assistant", "…")]
+    r = route(f"さらに用地の取得費{land:,}万円も載せたら？", history)
+    assert r is not None and r.calculation is not None
+    b2 = fence + land  # B2 (外構・用地) ≤ 2割 of the total; B1 (カフェ) + B2 < 5割
+    allowed = b2 * 5 <= total and (cafe + b2) * 2 < total
+    assert r.calculation.result["判定"] == ("可" if allowed else "不可")
+
+
+# The 制度概要's schedule, the years read from its weekdays: 12月8日（木）事前相談受付開始, 1月13日（金）事前相談締切,
+# 1月23日（月）実施計画提出受付開始, 1月25日（水）実施計画提出締切, 4月3日（月）交付決定.
+SCHEDULE = {"事前相談の受付開始": (2022, 12, 8), "事前相談の締切": (2023, 1, 13), "実施計画の提出受付開始": (2023, 1, 23),
+            "実施計画の提出締切": (2023, 1, 25), "交付決定": (2023, 4, 3)}
+
+
+@given(first=st.sampled_from(sorted(SCHEDULE)), second=st.sampled_from(sorted(SCHEDULE)), inclusive=st.booleans())
+def test_days_between_two_dates_of_the_schedule(first, second, inclusive):
+    import datetime as dt
+
+    assume(first != second)
+    r = route(f"スケジュールで、{first}から{second}まで" + ("両日を含めて何日間ありますか？" if inclusive else "何日ありますか？"))
+    assert r is not None and r.calculation is not None
+    a, b = sorted([dt.date(*SCHEDULE[first]), dt.date(*SCHEDULE[second])])
+    assert list(r.calculation.result.values()) == [(b - a).days + (1 if inclusive else 0)]
+
+
+@pytest.mark.parametrize("asked", ["実施計画の提出締切は何日の何時ですか？", "交付決定は何月何日ですか？", "事前相談は何日までに出せばいい？"])
+def test_a_day_asked_is_no_count_of_days(asked):
+    r = route(asked)
+    assert r is None or r.calculation is None or r.calculation.kind != "schedule_days"
