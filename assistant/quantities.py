@@ -203,8 +203,9 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             role = "定員" if _TAKES_IN.match(following) or re.match(r"\s*(?:以上|未満|超|くらい|ぐらい|ほど|程度|前後|台)?\s*(?:が入れる|が利用|の方が|入る|入れる|が入る|クラス)?\s*(?:規模|収容|定員|程度|前後|の|施設|を|が|"
                                     r"の(?:施設|オフィス|シェア|サテライト|コワーキング|小規模|大|小さな|大きな)"
                                     r"|[^、。\d]{0,6}?(?:施設|オフィス|拠点|スペース|コワーキング))", following) else "人数"
-        if role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4]):
-            role = "人数"
+        if (role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4])
+                and not re.search(r"定員\s*(?:は|が)?\s*$", t[max(0, m.start() - 4) : m.start()])):
+            role = "人数"  # staff, not seats (「旧社員寮を定員49人の…」 is seats: 定員 says so)
         value = count_value(m.group("n"))
         if role == "定員" and re.match(r"\s*未満", t[m.end() : m.end() + 3]):
             value -= 1  # 「20人未満の施設」: at most 19 people, the band below 20

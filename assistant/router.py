@@ -134,6 +134,7 @@ def _percent(text: str) -> str | None:
 
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点"
                           r"|素点(?:の?合計)?(?:が|は|:)?\s*(\d+)(?:\s*点|(?![\d.%]))")  # 「素点N、…」: 点 left out
+_AVERAGE_SCORE = re.compile(r"(\d+)\s*(?:観点|項目|個)[^。\d]{0,6}?平均(?:点)?(?:が|は|で)?\s*(?:ちょうど|約)?\s*(\d+(?:\.\d+)?)\s*点")
 _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の(?:評価の)?観点)?(?:が|とも|は)?\s*"
                                  r"(?:すべて|全て|いずれも|各|それぞれ|どれも|全部|みな|みんな)?\s*(?:が)?\s*"
                                  r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
@@ -166,6 +167,10 @@ def _score(text: str) -> int | None:
         return int(m.group(1) or m.group(2))
     if _RELATIVE_POINTS.search(t):
         return None  # 「あと1点積み上げたら」: a change to a total stated before (the follow-up adds it)
+    if m := _AVERAGE_SCORE.search(t):
+        # 「12観点の平均がちょうど2.0点」: the items times their average (a total of whole points)
+        total = int(m.group(1)) * Fraction(m.group(2))
+        return int(total) if total.denominator == 1 else None
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
     # ⑤'s 付加項目 named by what they reward (付加項目, some words, N点): scored after their words, when the sheet
     # itself does not list them
@@ -1161,7 +1166,9 @@ def _with_added_items(question: str, history: Sequence[Turn]) -> Route | None:
 
 
 # The question's last sentence supposes a change (「もし標準タイプだったら、負担はいくら増えていた？」).
-_SUPPOSES = re.compile(r"^\s*(?:もし|仮に|同じ[^。？?]{0,12}?で)|(?:だったら|としたら|とすると|の場合(?:は|に)?|なら)[、,]")
+# (「それと、同じ点数で高水準で出していたら…」: after a connective too, and a counterfactual 「…ていたら」)
+_SUPPOSES = re.compile(r"^\s*(?:(?:それと|あと|また|ちなみに)[、,]?\s*)?(?:もし|仮に|同じ[^。？?]{0,12}?で)"
+                       r"|(?:だったら|としたら|とすると|の場合(?:は|に)?|なら)[、,]|ていたら")
 
 
 def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
@@ -1178,8 +1185,8 @@ def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
         return None
     if followup.DIFFERENCE_ASK.search(_n(sentences[-1])):
         compared = followup.difference(sentences[-1], changed)
-        if compared is not None:
-            return Route(compared.kind, compared, (), None)
+        if compared is not None:  # the question's own case first, then what the change moves
+            return Route(compared.kind, replace(compared, summary=changed.before.summary + compared.summary), (), None)
     change = "、".join(changed.changes)
     return Route(changed.after.kind, _both_cases(changed.before, changed.after, change, change), (), None)
 
@@ -1372,7 +1379,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             title = CALCULATORS[shape.kind].title
             return Route(shape.kind, None, missing, f"{title}を計算するには、{names}を教えてください。")
         plan = read_plan(question) if shape.kind == "adoption_decision" else Plan()
-        with_plan = not plan.empty and not missing_inputs(plan)
+        with_plan = not plan.empty and not [m for m in missing_inputs(plan) if m != "タイプ"]  # the decision types it
         if with_plan:
             inputs.pop("交付対象事業費", None)  # the plan program caps and sums what a single amount would not
         try:

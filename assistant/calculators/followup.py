@@ -26,7 +26,7 @@ from assistant.vocabulary import grant_type_of
 DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|比べ")
 # The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition.
 _FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|だったら|したら|すると|場合は?|としたら)"
-                        r"(?:[、,]|[?？]?\s*$)|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")
+                        r"(?:[、,]|[?？]?\s*$)|ていたら|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")
 # What the difference is about: the result named in the turn, else the first of these both runs state.
 _RESULT_WORDS: tuple[tuple[str, str], ...] = (
     (r"国費", "国費"), (r"国費", "国費合計"), (r"措置額|特交|特別交付税", "措置額"), (r"補助額|補助", "補助額"),

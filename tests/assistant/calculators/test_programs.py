@@ -925,3 +925,29 @@ def test_days_between_two_dates_of_the_schedule(first, second, inclusive):
 def test_a_day_asked_is_no_count_of_days(asked):
     r = route(asked)
     assert r is None or r.calculation is None or r.calculation.kind != "schedule_days"
+
+
+@given(average=st.sampled_from(["1.5", "2.0", "2.5", "2", "3.0"]), rate=st.integers(40, 80))
+def test_a_score_sheet_given_as_its_average_is_the_items_times_the_average(average, rate):
+    r = route(f"高水準で申請予定です。模擬採点では12観点の平均がちょうど{average}点、申請要件は全部○、12月末の申請率は{rate}%。"
+              "総合評価と採択区分は？")
+    assert r is not None and r.calculation is not None
+    bonus = 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+    assert r.calculation.result["合計点"] == int(12 * float(average)) + bonus
+
+
+def test_seats_named_by_teiin_are_seats_even_beside_a_word_for_staff():
+    qs = read_quantities("民間の旧社員寮を定員49人のシェアオフィスにします。社員3人が常駐します。")
+    assert [(q.value, q.role) for q in qs if q.unit == "人"] == [(49, "定員"), (3, "人数")]
+
+
+@given(cost=st.integers(1_000, 8_000), raw=st.integers(18, 30))
+def test_a_counterfactual_after_a_connective_is_run_as_a_change_of_the_question(cost, raw):
+    r = route(f"標準タイプで申請する町です。素点は{raw}点、申請要件は全部○、加点はなし。交付対象事業費{cost}万円で採択区分と国費は？"
+              "それと、同じ点数で高水準で出していたら国費はいくら違いましたか？")
+    assert r is not None and r.calculation is not None
+    # 高水準 is adopted at 3/4 only from A (23点); below that, at 1/2 as 標準 (from C, 18点)
+    high_rate = (3, 4) if raw >= 23 else (1, 2)
+    std = cost * MAN // 2 // 1000 * 1000
+    high = cost * MAN * high_rate[0] // high_rate[1] // 1000 * 1000
+    assert r.calculation.result.get("国費の増減", 0) == high - std
