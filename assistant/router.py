@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate, followup
 from assistant.calculators.amounts import find_amounts
+from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.applicants import read_applicants, with_applicants
 from assistant.calculators.checks import (
     b_limits,
@@ -550,7 +551,7 @@ _SHAPES = [
            {"事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
     _Shape("relocation_support_national", re.compile(rf"進出支援金.*(?:{_MONEY_ASK}|合計)"),
            {"社数": _companies_paid, "タイプ": _grant_type,
-            "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり)"),
+            "支給額": lambda t: 1_000_000 if re.search(r"上限額?どおり|満額|上限まで|最大額", t) else _amount_after(t, r"支給額|1社(?:あたり|当たり|につき)?(?!\s*目)"),
             "KPI企業数": lambda t: next((q.value for q in read_quantities(t) if q.role == "KPI企業数"), None)},
            optional=("支給額", "KPI企業数")),
     _Shape("project5_grant", re.compile(rf"(?:⑤|進出企業定着|地域活性化支援事業|プロジェクト).*(?:{_MONEY_ASK})"),
@@ -1138,7 +1139,45 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     second = _with_second_case(question, history, own)
     if second is not own:
         return second
-    return _with_hypothetical(question, history) or own
+    return _with_two_parties(question, history) or _with_hypothetical(question, history) or own
+
+
+# 「うちは…、隣町は…」「A市は…、B町は…」: the asker's case and another's in one question
+_PARTY = re.compile(r"(?:うち|当町|当市|当村|本町|本市|わが町)(?:は|の方は|のほうは)|(?:隣|となり)の?(?:町|市|村)(?:は|の方は|のほうは)"
+                    r"|[A-ZＡ-Ｚ](?:市|町|村)(?:は|の方は|のほうは)")
+
+
+def _with_two_parties(question: str, history: Sequence[Turn]) -> Route | None:
+    """Two parties' cases in one question, each with its own figures: each case computed with the question's shared
+    words (what comes before the first party and the sentences after the second one's), then both, and the
+    difference of their 国費 when asked."""
+    text = _n(question)
+    marks = list(_PARTY.finditer(text))
+    if len(marks) != 2:
+        return None
+    first, second = marks
+    end = text.find("。", second.end())
+    end = len(text) if end == -1 else end + 1
+    shared_before, shared_after = text[: first.start()], text[end:]
+    cases = [text[first.start() : second.start()].rstrip("、,"), text[second.start() : end]]
+    runs = [_route_turn(f"{shared_before}{case}{'' if case.endswith('。') else '。'}{shared_after}", history)
+            for case in cases]
+    calcs = [r.calculation for r in runs if r is not None and r.calculation is not None]
+    if len(calcs) != 2 or calcs[0].kind != calcs[1].kind or calcs[0].result == calcs[1].result:
+        return None
+    names = [re.sub(r"(?:の方|のほう)?は$", "", m.group(0)) for m in marks]
+    both = _both_cases(calcs[0], calcs[1], names[1], names[1])
+    both = replace(both, summary=f"{names[0]}は、{calcs[0].summary}{names[1]}は、{calcs[1].summary}")
+    # (a case not adopted gets no 国費)
+    grants = [c.result.get("国費", 0 if str(c.result.get("採択区分", "")).startswith("不採択") else None) for c in calcs]
+    if followup.DIFFERENCE_ASK.search(shared_after or text) and all(isinstance(g, int) for g in grants):
+        a, b = (int(g) for g in grants)  # type: ignore[arg-type]
+        step = Step("difference", f"国費の差：{fy(max(a, b))} − {fy(min(a, b))} = {fy(abs(a - b))}", {names[0]: a, names[1]: b},
+                    abs(a - b))
+        both = replace(both, summary=both.summary + f"国費の差は{fy(abs(a - b))}です。",
+                       formula=f"{both.formula}\n・{step.label}", steps=(*both.steps, step),
+                       result={**both.result, "国費の差": abs(a - b)})
+    return Route(both.kind, both, (), None)
 
 
 # 「外構工事900万円も足したら？」「さらに用地600万円も載せたら？」: an item added to what the conversation stated

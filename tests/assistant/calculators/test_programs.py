@@ -951,3 +951,18 @@ def test_a_counterfactual_after_a_connective_is_run_as_a_change_of_the_question(
     std = cost * MAN // 2 // 1000 * 1000
     high = cost * MAN * high_rate[0] // high_rate[1] // 1000 * 1000
     assert r.calculation.result.get("国費の増減", 0) == high - std
+
+
+@given(ours=st.integers(15, 30), theirs=st.integers(15, 30), cost=st.integers(1_000, 8_000))
+def test_two_parties_in_one_question_are_each_computed_and_their_national_shares_compared(ours, theirs, cost):
+    r = route(f"隣の町と同じ計画（どちらも交付対象事業費{cost}万円で、全額上限内）で、どちらも高水準で申請し、加点はなし。"
+              f"うちは素点{ours}点、隣町は素点{theirs}点。どちらも申請要件は全部○です。それぞれの採択区分と国費、国費の差を"
+              "教えてください。")
+    assert r is not None and r.calculation is not None
+
+    def grant(points: int) -> int:  # 高水準 applied: A (23点) or above → 3/4; C (18点) to B → 標準 1/2; below → none
+        n, d = (3, 4) if points >= 23 else (1, 2) if points >= 18 else (0, 1)
+        return cost * MAN * n // d // 1000 * 1000
+
+    if grant(ours) != grant(theirs):
+        assert r.calculation.result["国費の差"] == abs(grant(ours) - grant(theirs))
