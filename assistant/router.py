@@ -799,7 +799,7 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 # (a note in brackets may follow the mark: 「A社（100万円支給）は」)
 _COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{1,2})\s*社)"
                            r"(?:\s*[(（][^)）]{1,24}[)）])?(?:は|が|:|、|について|の場合|では)")
-_FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態")
+_FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態|最初から[^。]{0,12}?(?:使って|利用して)(?:い)?な(?:かった|い)")
 _EXEMPT = re.compile(r"倒産|災害|やむを得ない")
 _STAYING = re.compile(r"今も|現在も|継続して|続けて")
 
@@ -847,7 +847,10 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     # a turn naming only a new year and month, after a turn about a company leaving: a moved end date
     moved_date = bool(history) and bool(re.search(r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月", text)) and any(
         re.search(r"利用を(?:終了|やめ|止め)|撤退|退去|返還", _n(t.content)) for t in history if t.role == "user")
-    if not (_REPAY.search(text) or leaving or moved_date):
+    # a turn naming a company's special case (虚偽, やむを得ない事情) after a turn about repaying
+    special_after = bool(history) and bool(_FALSE_CLAIM.search(text) or _EXEMPT.search(text)) and any(
+        _REPAY.search(_n(t.content)) for t in history if t.role == "user")
+    if not (_REPAY.search(text) or leaving or moved_date or special_after):
         return None
     texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
     if not _REPAY.search(text) and not any(re.search(r"進出支援金|支援金", _n(t)) for t in texts):
@@ -863,7 +866,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             received = integer("relocation_max")  # 満額 in a later turn of a conversation about 進出支援金
             break
     cases = _departures(question, received)
-    ordinal = re.search(r"(\d)社目", text)
+    ordinal = re.search(r"(\d)社目|([A-Z])社", text)  # 「2社目」, or 「B社」 of an earlier 「A社は…、B社は…」
     if ordinal and len(cases) <= 1 and history:
         # the N-th company with its own period, after a turn about the first companies: that company added to (or changed
         # in) the earlier cases
@@ -872,7 +875,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
             new = cases[0] if cases else Departure(received, periods[0]) if periods else None
             if new is not None:
-                n = int(ordinal.group(1))
+                n = int(ordinal.group(1)) if ordinal.group(1) else ord(ordinal.group(2)) - ord("A") + 1
                 cases = [*earlier[: n - 1], new, *earlier[n:]] if n <= len(earlier) else [*earlier, new]
                 cases = [c if c.received is not None else replace(c, received=received) for c in cases]
     if len(cases) < 2:

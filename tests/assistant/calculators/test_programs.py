@@ -966,3 +966,15 @@ def test_two_parties_in_one_question_are_each_computed_and_their_national_shares
 
     if grant(ours) != grant(theirs):
         assert r.calculation.result["国費の差"] == abs(grant(ours) - grant(theirs))
+
+
+@given(first=st.integers(1, 80), second=st.integers(1, 80), each=st.integers(10, 100))
+def test_a_follow_up_giving_one_lettered_company_a_special_case_changes_that_company_only(first, second, each):
+    def share(months: int) -> int:  # in yen: 3年未満 全額, 3年以上5年以内 半額, それ以降 なし
+        return each * MAN if months < 36 else each * MAN // 2 if months <= 60 else 0
+
+    earlier = (f"A社が申請日から{first // 12}年{first % 12}か月、B社が{second // 12}年{second % 12}か月で出ていきました。"
+               f"進出支援金はどちらも{each}万円です。返還はいくら？")
+    r = route("B社が実は最初から施設を使っていなかったと分かったら？", [Turn("user", earlier), Turn("assistant", "…")])
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == share(first) + each * MAN  # 利用の実態がない: 全額
