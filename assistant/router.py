@@ -59,7 +59,7 @@ from assistant.calculators.plan import (
     read_plan,
 )
 from assistant.calculators.rules import fraction, integer
-from assistant.calculators.schedule import Event, days_between, events_named
+from assistant.calculators.schedule import Event, date_in_phase, days_between, events_named
 from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
@@ -1341,9 +1341,19 @@ def _about_project5(text: str, earlier: Sequence[str]) -> bool:
 _DAYS_ASK = re.compile(r"(?<!月)何日(?![のにま何]|から|が)|日数|何週")
 
 
+# 「1月16日にお願いしたいのですが、まだ受け付けてもらえますか」: a day of the asker's checked against a phase
+_DAY_OF_ASKER = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:[(（][月火水木金土日][)）])?\s*(?:ごろ|頃)?(?:に|まで)")
+_STILL_ASK = re.compile(r"受け付け|受付|間に合|大丈夫|まだ|できます|できる|OK|可能")
+
+
 def schedule_route(question: str) -> Route | None:
-    """Days between the schedule's dates: each clause that asks a count of days, with the events it names."""
+    """Days between the schedule's dates: each clause that asks a count of days, with the events it names; or a day
+    the asker plans checked against the phase it names."""
     text = _n(question)
+    day = _DAY_OF_ASKER.search(text)
+    if day and not _DAYS_ASK.search(text) and _YesNoAsk(_STILL_ASK.pattern).search(text[day.end() :]):
+        checked = date_in_phase(int(day.group(1)), int(day.group(2)), text)
+        return Route("schedule_date", checked, (), None) if checked is not None else None
     if not _DAYS_ASK.search(text):
         return None
     clauses = [c for c in re.split(r"(?<=[、。？?])", text) if c.strip()]

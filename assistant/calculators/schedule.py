@@ -109,3 +109,40 @@ def days_between(asks: list[tuple[list[Event], bool]]) -> Calculation:
         rules.setdefault(start.rule_name, rule(start.rule_name))
     calculation = calculation_of("schedule_days", {"スケジュール": "・".join(said)}, result, summary, steps)
     return replace(calculation, rules=tuple(rules.values()))
+
+
+# a phase asked about by its name alone (「事前相談はまだ受け付けてもらえる？」): its opening and closing events
+PHASES = (("事前相談", "schedule_consultation_start", "schedule_consultation_end"),
+          ("実施計画の提出", "schedule_submission_start", "schedule_submission_end"))
+_PHASE_WORDS = {"事前相談": re.compile(r"事前相談"), "実施計画の提出": re.compile(r"実施計画|計画の?提出|提出")}
+
+
+def date_in_phase(month: int, day: int, clause: str) -> Calculation | None:
+    """Whether a day (the asker's plan: 「事前相談を1月16日に」) falls within the phase the clause names, the year
+    taken within the schedule's span; None when the clause names no phase."""
+    phase = next((p for p in PHASES if _PHASE_WORDS[p[0]].search(clause)), None)
+    if phase is None:
+        return None
+    name, opening, closing = phase
+    dates = {e.rule_name: d for e, d in dated_events()}
+    first, last = min(dates.values()), max(dates.values())
+    try:  # the year that puts the day nearest the schedule's span (a December day before it, a February one after)
+        candidates = [dt.date(y, month, day) for y in range(first.year, last.year + 1)]
+    except ValueError:
+        return None  # no such day (「2月30日」)
+    asked = min(candidates, key=lambda d: max((first - d).days, (d - last).days, 0))
+    start, end = dates[opening], dates[closing]
+    if asked < start:
+        verdict, word = "受付開始前です", "いいえ"
+    elif asked <= end:
+        verdict, word = "受付期間内です", "はい"
+    else:
+        verdict, word = f"締切（{end.month}月{end.day}日）を過ぎています", "いいえ"
+    hour = re.search(r"(\d{1,2})\s*時", rule(closing).quote)  # 「1月25日（水） 15時」: the closing day's hour
+    if hour and asked == end:
+        verdict += f"（締切日の{hour.group(1)}時まで）"
+    step = Step("gate", f"{name}：{_shown(start)}～{_shown(end)}、ご予定の{_shown(asked)}は{verdict}",
+                {"予定日": asked.isoformat()}, word == "はい", rule(closing))
+    summary = f"{word}。{name}の受付は{start.month}月{start.day}日～{end.month}月{end.day}日で、{asked.month}月{asked.day}日は{verdict}。"
+    calculation = calculation_of("schedule_date", {"予定日": f"{month}月{day}日", "手続き": name}, {"判定": word}, summary, [step])
+    return replace(calculation, rules=(rule(opening), rule(closing)))

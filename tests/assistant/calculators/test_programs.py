@@ -978,3 +978,21 @@ def test_a_follow_up_giving_one_lettered_company_a_special_case_changes_that_com
     r = route("B社が実は最初から施設を使っていなかったと分かったら？", [Turn("user", earlier), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額の合計"] == share(first) + each * MAN  # 利用の実態がない: 全額
+
+
+@given(month=st.sampled_from([12, 1, 2]), day=st.integers(1, 28),
+       phase=st.sampled_from(["事前相談を", "実施計画を"]))
+def test_a_day_the_asker_plans_is_checked_against_the_phase_it_names(month, day, phase):
+    import datetime as dt
+
+    r = route(f"{phase}{month}月{day}日に出したいのですが、まだ受け付けてもらえますか？")
+    assert r is not None and r.calculation is not None
+    asked = dt.date(2022 if month == 12 else 2023, month, day)
+    start, end = ((dt.date(*SCHEDULE["事前相談の受付開始"]), dt.date(*SCHEDULE["事前相談の締切"])) if phase == "事前相談を"
+                  else (dt.date(*SCHEDULE["実施計画の提出受付開始"]), dt.date(*SCHEDULE["実施計画の提出締切"])))
+    assert r.calculation.result["判定"] == ("はい" if start <= asked <= end else "いいえ")
+
+
+def test_a_day_the_asker_only_recalls_is_no_plan_to_check():
+    r = route("実施計画の締切が1月25日の15時なのは知っていますが、提出の受付はいつから始まるんでしょう？")
+    assert r is None or r.calculation is None or r.calculation.kind != "schedule_date"
