@@ -224,7 +224,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             paid = bool(kpi) and re.search(r"進出支援金|支援金|支給|配", window[kpi[-1].end() :])
             role = "KPI企業数" if kpi and not paid else "社数"
             if role == "社数" and re.search(r"(?:うち|内)\s*(?:県外|都道府県外)(?:の企業)?(?:が|は)?\s*$", window):
-                role = "県外企業数"  # 「利用企業7社のうち県外が2社」: the outside-prefecture part of a count
+                role = "県外企業数"  # 「入居企業10社のうち県外は4社」: the outside-prefecture part of a count
             found.append(Quantity(int(m.group("n")), "社", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
             counted_end = m.end()

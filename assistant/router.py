@@ -169,7 +169,7 @@ def _score(text: str) -> int | None:
     if _RELATIVE_POINTS.search(t):
         return None  # 「あと1点積み上げたら」: a change to a total stated before (the follow-up adds it)
     if m := _AVERAGE_SCORE.search(t):
-        # 「12観点の平均がちょうど2.0点」: the items times their average (a total of whole points)
+        # 「12観点の平均2.5点」: the items times their average (a total of whole points)
         total = int(m.group(1)) * Fraction(m.group(2))
         return int(total) if total.denominator == 1 else None
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
@@ -225,7 +225,8 @@ def _stated_bonus(t: str) -> int | None:
 
 
 # 「住民12,480人のうち、申請済みが7,613人」: the rate from the two head-counts
-_APPLIED_OF_RESIDENTS = re.compile(r"(?:住民|人口|町民|市民|村民)[^。\d]{0,10}?([\d,]+)\s*人[^。]{0,30}?申請[^。\d]{0,12}?([\d,]+)\s*人")
+_APPLIED_OF_RESIDENTS = re.compile(r"(?:住民|人口|町民|市民|村民)[^。\d]{0,10}?([\d,]+)\s*人[^。]{0,30}?申請[^。\d]{0,8}?"
+                                   r"(?:12\s*月末(?:時点)?(?:で|に|は)?)?[^。\d]{0,8}?([\d,]+)\s*人")
 
 
 def _application_rate(text: str) -> str | None:
@@ -397,7 +398,10 @@ def _eligible_cost(text: str) -> int | None:
     """The eligible cost a score question states when it asks the 国費 (the quantity reader's)."""
     if not re.search(r"国費|いくら|補助額|交付額", _n(text)):
         return None
-    found = [q.value for q in read_quantities(text) if q.role in ("交付対象事業費", "事業費")]
+    amounts = [q for q in read_quantities(text) if q.unit == "円"]
+    found = [q.value for q in amounts if q.role in ("交付対象事業費", "事業費")]
+    if not found and len(amounts) == 1 and amounts[0].role == "金額":
+        found = [amounts[0].value]  # 「3,000万円の計画」: the one amount stated is the plan's cost
     return found[0] if len(found) == 1 else None
 
 
@@ -623,7 +627,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         _PLAN_ASK.search(_n(earlier[0])))
     if not (_PLAN_ASK.search(text) or changes_input) or _OTHER_CALCULATOR.search(text):
         return None
-    if re.search(r"\d+\s*点", text) and re.search(r"採択|評価", text):
+    if re.search(r"\d+\s*点", text) and re.search(r"採択|評価|区分|素点", text):
         return None  # a score sheet: the adoption decision decides the type before any 国費
     plan = _plan_of(question)
     if (plan.projects5 or plan.companies) and plan.kpi_companies is None:
@@ -1124,6 +1128,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return own  # the calculator compared the plans itself (a changed plan against the earlier one)
     # the earlier questions are run by their own routes only (never through this function again): a conversation of
     # follow-ups costs one route per earlier turn, not one per path through them
+    # 「…も足したら？」: the conversation's items and this one together, before this turn's own reading of them
+    added = _with_added_items(question, history) if history else None
+    if added is not None:
+        return added
     between = followup.between_turns(question, history, _route_turn_or_with_topic) if history else None
     compared = followup.difference(question, between) if between is not None else None
     if compared is not None:  # 「前と後で何人違う？」: two earlier turns' results compared
@@ -1135,10 +1143,6 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     if changed is not None and (own is None or own.calculation is None):
         return Route(changed.after.kind, changed.after, (), None)
-    if (own is None or own.calculation is None) and history:
-        added = _with_added_items(question, history)
-        if added is not None:
-            return added
     second = _with_second_case(question, history, own)
     if second is not own:
         return second
@@ -1198,7 +1202,7 @@ def _with_added_items(question: str, history: Sequence[Turn]) -> Route | None:
         return None
     earlier = tuple(history[:-2]) if len(history) >= 2 else ()
     # (the latest turn may itself have added an item: 「…も足したら？」 then 「さらに…も載せたら？」)
-    before = _route_turn(users[-1], earlier) or _with_added_items(users[-1], earlier)
+    before = _with_added_items(users[-1], earlier) or _route_turn(users[-1], earlier)
     if before is None or before.calculation is None:
         return None
     together = _route_turn("\n".join([*users, question]))
@@ -1208,7 +1212,7 @@ def _with_added_items(question: str, history: Sequence[Turn]) -> Route | None:
 
 
 # The question's last sentence supposes a change (「もし標準タイプだったら、負担はいくら増えていた？」).
-# (「それと、同じ点数で高水準で出していたら…」: after a connective too, and a counterfactual 「…ていたら」)
+# (「あと、同じ条件で標準にしていたら…」: after a connective too, and a counterfactual 「…ていたら」)
 _SUPPOSES = re.compile(r"^\s*(?:(?:それと|あと|また|ちなみに)[、,]?\s*)?(?:もし|仮に|同じ[^。？?]{0,12}?で)"
                        r"|(?:だったら|としたら|とすると|の場合(?:は|に)?|なら)[、,]|ていたら")
 
@@ -1341,7 +1345,7 @@ def _about_project5(text: str, earlier: Sequence[str]) -> bool:
 _DAYS_ASK = re.compile(r"(?<!月)何日(?![のにま何]|から|が)|日数|何週")
 
 
-# 「1月16日にお願いしたいのですが、まだ受け付けてもらえますか」: a day of the asker's checked against a phase
+# 「12月20日に相談に行きたいが、まだ間に合うか」: a day of the asker's checked against a phase
 _DAY_OF_ASKER = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:[(（][月火水木金土日][)）])?\s*(?:ごろ|頃)?(?:に|まで)")
 _STILL_ASK = re.compile(r"受け付け|受付|間に合|大丈夫|まだ|できます|できる|OK|可能")
 
