@@ -205,7 +205,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
                                     r"|[^、。\d]{0,6}?(?:施設|オフィス|拠点|スペース|コワーキング))", following) else "人数"
         if (role == "定員" and re.search(r"職員|常駐|社員|スタッフ", t[max(0, m.start() - 8) : m.end() + 4])
                 and not re.search(r"定員\s*(?:は|が)?\s*$", t[max(0, m.start() - 4) : m.start()])):
-            role = "人数"  # staff, not seats (「旧社員寮を定員49人の…」 is seats: 定員 says so)
+            role = "人数"  # staff, not seats (「元の社員寮を定員30人の…」 is seats: 定員 says so)
         value = count_value(m.group("n"))
         if role == "定員" and re.match(r"\s*未満", t[m.end() : m.end() + 3]):
             value -= 1  # 「20人未満の施設」: at most 19 people, the band below 20

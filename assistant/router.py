@@ -115,6 +115,10 @@ def _companies(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# 「件数の上限まで」「KPIの社数分」: as many companies as the KPI counts
+_UP_TO_THE_LIMIT = re.compile(r"件数の?上限(?:まで|いっぱい|どおり)|上限件数(?:まで|いっぱい)|KPIの(?:社数|企業数|数)(?:分|まで|だけ)")
+
+
 def _companies_paid(text: str) -> int | str | None:
     """The companies a 進出支援金 question pays (not the KPI's count beside them); 「件数の上限まで」 pays as many as
     the KPI counts, whatever it is changed to later in the conversation."""
@@ -124,13 +128,6 @@ def _companies_paid(text: str) -> int | str | None:
         return UP_TO_THE_LIMIT if paid is None and _UP_TO_THE_LIMIT.search(_n(text)) else paid
     return _companies(text)
 
-
-_UP_TO_THE_LIMIT = re.compile(r"件数の?上限(?:まで|いっぱい|どおり)|上限件数(?:まで|いっぱい)|KPIの(?:社数|企業数|数)(?:分|まで|だけ)")
-
-
-def _percent(text: str) -> str | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|パーセント)", _n(text))
-    return m.group(1) if m else None
 
 
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点"
@@ -237,10 +234,16 @@ def _application_rate(text: str) -> str | None:
     if rates:
         december = [q for q in rates if re.search(r"12\s*月末", t[max(0, q.start - 16) : q.start])]
         return f"{(december or rates)[0].value / 100:g}"
+    counted = _counted_rate(t)
+    return f"{counted[1] * 100 / counted[0]:.6g}" if counted else None
+
+
+def _counted_rate(t: str) -> tuple[int, int] | None:
+    """(residents, applied) when the text gives the 申請率 as two head-counts."""
     if m := _APPLIED_OF_RESIDENTS.search(t):
         residents, applied = (int(g.replace(",", "")) for g in m.groups())
         if 0 < applied <= residents:
-            return f"{applied * 100 / residents:.6g}"
+            return residents, applied
     return None
 
 
@@ -250,10 +253,8 @@ def _with_counted_rate(calculation: Calculation, texts: Sequence[str]) -> Calcul
         t = _n(text)
         if any(q.role == "申請率" for q in read_quantities(t)):
             return calculation  # a rate stated as such: nothing was derived
-        if m := _APPLIED_OF_RESIDENTS.search(t):
-            residents, applied = (int(g.replace(",", "")) for g in m.groups())
-            if not 0 < applied <= residents:
-                return calculation
+        if counted := _counted_rate(t):
+            residents, applied = counted
             shown = f"{applied * 100 / residents:.1f}%"
             step = Step("rate", f"申請率：{applied:,}人 ÷ {residents:,}人 = {shown}", {"申請者数": applied, "住民数": residents},
                         shown)
@@ -688,7 +689,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if plan.grant_type is None:
         carried = next((t for t in (grant_type_of(e) for e in earlier) if t), None)
         plan = replace(plan, grant_type=carried)
-    both = not (adopted and only_project5) and bool(re.search(r"高水準", text) and re.search(r"標準", text)) or (
+    both = (not (adopted and only_project5) and bool(re.search(r"高水準", text) and re.search(r"標準", text))) or (
         base is None and plan.grant_type is None and bool(re.search(r"それぞれのタイプ|両タイプ|タイプ別", text))) or (
         plan.grant_type is None and any(re.search(r"高水準", _n(e)) and re.search(r"標準", _n(e)) for e in earlier[:2]))
     missing = [m for m in missing_inputs(plan) if not (both and m == "タイプ")]
@@ -1442,9 +1443,10 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             calculation = calculate(shape.kind, inputs)
             if with_plan:
                 calculation = _with_plan(calculation, plan)
-            premise = _bonus_premise(text) if "加点" in shape.inputs or shape.kind == "mynumber_bonus" else ""
-            calculation = _with_counted_rate(calculation, [text, *earlier]) if premise or "加点" in shape.inputs \
-                or shape.kind == "mynumber_bonus" else calculation
+            reads_bonus = "加点" in shape.inputs or shape.kind == "mynumber_bonus"
+            premise = _bonus_premise(text) if reads_bonus else ""
+            if reads_bonus:
+                calculation = _with_counted_rate(calculation, [text, *earlier])
             if premise:
                 calculation = replace(calculation, summary=premise + calculation.summary)
         except CalculationError as exc:

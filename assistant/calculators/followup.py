@@ -136,6 +136,7 @@ def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, 
     if len(runs) != 2 or runs[0].kind != runs[1].kind:
         return None
     after, before = runs
+
     def shown(value: object) -> str:
         return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
