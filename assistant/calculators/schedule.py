@@ -72,9 +72,10 @@ def _shown(date: dt.date) -> str:
 
 
 def events_named(clause: str) -> list[Event]:
-    """The schedule's events a clause names, in the order it names them."""
-    found = sorted((m.start(), e) for e in EVENTS if (m := e.cue.search(clause)))
-    return [e for _, e in found]
+    """The schedule's events a clause names, in the order it names them: by where each one's own word ends, since
+    two may share their phase's word (「事前相談の受付開始から締切まで」)."""
+    found = sorted(((m.end(), i) for i, e in enumerate(EVENTS) if (m := e.cue.search(clause))))
+    return [EVENTS[i] for _, i in found]
 
 
 def days_between(asks: list[tuple[list[Event], bool]]) -> Calculation:

@@ -994,3 +994,12 @@ def test_a_day_the_asker_plans_is_checked_against_the_phase_it_names(month, day,
 def test_a_day_the_asker_only_recalls_is_no_plan_to_check():
     r = route("提出期限が1月25日の15時とは聞いていますが、受付開始はいつ？")
     assert r is None or r.calculation is None or r.calculation.kind != "schedule_date"
+
+
+def test_two_dates_of_one_phase_named_with_its_word_once_are_counted_between():
+    r = route("事前相談の受付開始から締切まで、何日ありますか？")
+    assert r is not None and r.calculation is not None
+    import datetime as dt
+
+    days = (dt.date(*SCHEDULE["事前相談の締切"]) - dt.date(*SCHEDULE["事前相談の受付開始"])).days
+    assert list(r.calculation.result.values()) == [days]
