@@ -1066,6 +1066,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     kpi_figures = sum(x is not None for x in (outside_companies, outside if users else None, migrants))
     if kpi_figures >= 2 and re.search(r"KPI|要件", text) and re.search(r"届|満た|クリア|足り|達し|大丈夫|いけ|OK", text):
         # a plan's KPI figures checked against the type asked (both when both or none are named)
+        if users and outside and outside > users:
+            return Route("kpi_check", None, (), f"県外の利用者数（{outside:,}人）が延べ利用者数（{users:,}人）を超えています。"
+                                                 "数字をご確認ください。")
         types_named = tuple(k for k in ("高水準", "標準") if k in text)
         checked = (types_named if len(types_named) == 1 and not re.search(r"それぞれ|両方|ならどう|だとどう", text)
                    else ("高水準", "標準"))

@@ -1003,3 +1003,8 @@ def test_two_dates_of_one_phase_named_with_its_word_once_are_counted_between():
 
     days = (dt.date(*SCHEDULE["事前相談の締切"]) - dt.date(*SCHEDULE["事前相談の受付開始"])).days
     assert list(r.calculation.result.values()) == [days]
+
+
+def test_more_outside_users_than_users_is_asked_back_not_checked():
+    r = route("延べ利用者100人のうち県外が500人、移住者は1人、利用企業5社のうち県外が2社。KPIの要件に届いていますか？")
+    assert r is not None and r.calculation is None and r.clarification is not None and "超えて" in r.clarification
