@@ -1351,7 +1351,7 @@ _DAYS_ASK = re.compile(r"(?<!月)何日(?![のにま何]|から|が)|日数|何�
 
 # 「12月20日に相談に行きたいが、まだ間に合うか」: a day of the asker's checked against a phase
 _DAY_OF_ASKER = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:[(（][月火水木金土日][)）])?\s*(?:ごろ|頃)?(?:に|まで)")
-_STILL_ASK = re.compile(r"受け付け|受付|間に合|大丈夫|まだ|できます|できる|OK|可能")
+_STILL_ASK = _YesNoAsk(r"受け付け|受付|間に合|大丈夫|まだ|できます|できる|OK|可能")  # asked yes/no
 
 
 def schedule_route(question: str) -> Route | None:
@@ -1359,7 +1359,7 @@ def schedule_route(question: str) -> Route | None:
     the asker plans checked against the phase it names."""
     text = _n(question)
     day = _DAY_OF_ASKER.search(text)
-    if day and not _DAYS_ASK.search(text) and _YesNoAsk(_STILL_ASK.pattern).search(text[day.end() :]):
+    if day and not _DAYS_ASK.search(text) and _STILL_ASK.search(text[day.end() :]):
         checked = date_in_phase(int(day.group(1)), int(day.group(2)), text)
         return Route("schedule_date", checked, (), None) if checked is not None else None
     if not _DAYS_ASK.search(text):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
@@ -121,7 +122,7 @@ def user_share(total_users: int, outside_users: int) -> Calculation:
         steps.append(Step("gate", f"{kind}タイプ（{int(need * 10)}割以上）：{'○' if ok else '×'}", {}, ok, rule(name)))
         verdicts.append(f"{kind}タイプの要件（{int(need * 10)}割以上）を{'満たします' if ok else '満たしません'}")
     high = fraction("kpi_high_users") * total_users
-    needed = -(-high.numerator // high.denominator)
+    needed = math.ceil(high)
     if share < fraction("kpi_high_users"):
         steps.append(Step("difference", f"5割に必要な県外利用者：{total_users:,}人 × 5割 = {needed:,}人（あと{needed - outside_users:,}人）",
                           {}, needed, rule("kpi_high_users")))
@@ -188,7 +189,7 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
         share = fraction(share_rule)
         if users is not None:
             exact = share * users
-            need = -(-exact.numerator // exact.denominator)
+            need = math.ceil(exact)
             steps.append(Step("rate", f"{kind}：県外利用者数 {users:,}人 × {int(share * 10)}割 = {need:,}人以上", {"利用者数": users},
                               need, rule(share_rule)))
             parts.append(f"県外利用者{need:,}人以上（{int(share * 10)}割）")
@@ -196,7 +197,7 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
             parts.append(f"県外利用者の割合{int(share * 10)}割以上")
         if high and population is not None:
             exact = fraction("kpi_high_migrants") * population
-            need = -(-exact.numerator // exact.denominator)
+            need = math.ceil(exact)
             steps.append(Step("rate", f"{kind}：移住者数 {population:,}人 × 0.01% = {float(exact):g}人 → {need}人以上",
                               {"人口": population}, need, rule("kpi_high_migrants")))
             parts.append(f"移住者{need}人以上")
@@ -231,7 +232,7 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
             name = "kpi_high_users" if high else "kpi_standard_users"
             share_needed = fraction(name)
             exact = share_needed * users
-            need = -(-exact.numerator // exact.denominator)
+            need = math.ceil(exact)
             share = f"{outside_users * 100 / users:.1f}%"
             ok = outside_users >= need
             steps.append(Step("gate", f"{kind}：県外利用者 {outside_users:,}人 ÷ {users:,}人 = {share}（{int(share_needed * 10)}割以上 = "
@@ -251,7 +252,7 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
                 shortfalls.append(f"県外利用者の割合は{shown}で{int(share_needed * 10)}割に届かず")
         if high and migrants is not None and population is not None:
             exact = fraction("kpi_high_migrants") * population
-            need = -(-exact.numerator // exact.denominator)
+            need = math.ceil(exact)
             ok = migrants >= need
             steps.append(Step("gate", f"{kind}：移住者数{migrants}人（人口{population:,}人 × 0.01% = {float(exact):g}人 → "
                               f"{need}人以上）：{'○' if ok else '×'}", {"移住者数": migrants, "人口": population}, ok,
@@ -332,7 +333,7 @@ def cost_for_national(national: int, kinds: tuple[str, ...], people: int) -> Cal
     result: dict[str, object] = {}
     for kind in kinds:
         rate, rate_rule = rate_of(kind)
-        need = -(-Fraction(national) // rate)  # whole yen, rounded up: the 国費 must reach the amount
+        need = math.ceil(Fraction(national) / rate)  # whole yen, rounded up: the 国費 must reach the amount
         steps.append(Step("rate", f"{kind}タイプ：国費{fy(national)} ÷ {rate.numerator}/{rate.denominator} = {fy(int(need))}",
                           {"国費": national}, int(need), rate_rule))
         result[f"交付対象事業費（{kind}タイプ）"] = int(need)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from fractions import Fraction
@@ -227,7 +228,7 @@ def migrants_minimum(inputs: Mapping[str, object]) -> Calculation:
     population = count(inputs, "市町村人口", maximum=100_000_000)
     share = fraction("kpi_high_migrants")
     exact = share * population
-    minimum = -(-exact.numerator // exact.denominator)  # ceiling
+    minimum = math.ceil(exact)
     return Calculation(
         kind="migrants_minimum",
         inputs={"市町村人口": population},
