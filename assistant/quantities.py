@@ -61,6 +61,16 @@ _LETTERED = re.compile(r"(?:^|[、,。:：\s・])([A-Z])(?=[^\x00-\x7f]|[A-Z]{1,
 _REPLACED = re.compile(r"\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|でなく|ではなしに|から変更して)")
 
 
+# The asker's own label of a listed item, just before its figures: 「A：旧公民館（定員55人…）」「B案は…」「P社：80万円」
+_ITEM_LABEL = re.compile(r"(?:^|[、,。:：\s・（(])([A-Z])(?=\s*[:：]|案|社|施設|棟|館|[^\x00-\x7f]{0,12}[(（])")
+
+
+def item_label(key: str, start: int, floor: int = 0) -> str:
+    """The last capital-letter label between `floor` and `start` in a normalised question, else ''."""
+    found = list(_ITEM_LABEL.finditer(key, max(floor, start - 24), start))
+    return found[-1].group(1) if found else ""
+
+
 @dataclass(frozen=True)
 class Quantity:
     value: int  # yen for 円, months for か月, a count otherwise; percent as given ×100 (64.2% -> 6420)

@@ -9,6 +9,7 @@ asked for by name (clarification), never guessed. A wrong route is worse than no
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -826,7 +827,15 @@ def _departures(question: str, default: int | None) -> list[Departure]:
         clause = max(t.rfind("、", floor, m.start()), t.rfind("。", floor, m.start()), t.rfind("また", floor, m.start()),
                      t.rfind("\n", floor, m.start()))
         starts.append(clause + 1 if clause >= floor and clause != -1 else m.start())
+    named: set[str] = set()
     for i in range(len(marks)):
+        # a lettered company named again (「P社は支給日から数えると…」 after P社's own case) is the asker's remark
+        # about it, not another company
+        letter = re.match(r"[A-ZＡ-Ｚ]社", marks[i].group())
+        label = unicodedata.normalize("NFKC", letter.group()) if letter else ""
+        if label and label in named:
+            continue
+        named.add(label)
         part = t[starts[i] : starts[i + 1] if i + 1 < len(marks) else len(t)]
         qs = read_quantities(part)
         amounts = [q.value for q in qs if q.unit == "円" and q.role != "合計"]
@@ -840,7 +849,7 @@ def _departures(question: str, default: int | None) -> list[Departure]:
             if group > 1 and len(months) == group:  # 「2社、N年とM年で」: one period each, in order
                 cases += [Departure(amounts[0] if amounts else default, m, case) for m in months]
                 continue
-            cases += [Departure(amounts[0] if amounts else default, months[0] if months else None, case)] * group
+            cases += [Departure(amounts[0] if amounts else default, months[0] if months else None, case, label)] * group
     return cases
 
 
@@ -1145,7 +1154,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         compared = followup.difference(question, changed)
         if compared is not None:
             return Route(compared.kind, compared, (), None)
-    if changed is not None and (own is None or own.calculation is None):
+    if changed is not None and (own is None or own.calculation is None or changed.moved):
         return Route(changed.after.kind, changed.after, (), None)
     second = _with_second_case(question, history, own)
     if second is not own:

@@ -69,10 +69,14 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
                             + (f"（{fy(over)}超過）" if over else "（ちょうど5割）"))
     if b2 is not None and b1_room_asked:
         # B2 kept, B1 asked (and, if B1 is estimated already, whether that estimate fits)
-        room = half - b2
-        steps.append(Step("difference", f"B1の上限：{fy(half)} − B2 {fy(b2)} = {fy(room)}未満", {}, room, rule("b_total_limit")))
+        # B2 over its cap can be counted only up to the cap: B1's room is what 5割 leaves beside the counted B2
+        counted = min(b2, b2_cap)
+        room = half - counted
+        label = f"B2 {fy(b2)}" if b2 <= b2_cap else f"B2の上限 {fy(b2_cap)}"
+        steps.append(Step("difference", f"B1の上限：{fy(half)} − {label} = {fy(room)}未満", {}, room, rule("b_total_limit")))
         summary = (f"B1は{fy(room)}未満に抑える必要があります（B1とB2の総額で5割＝{fy(half)}未満、B2は2割＝{fy(b2_cap)}以内）。"
-                   if b2 <= b2_cap else f"B2が上限{fy(b2_cap)}を超えています。B2を{fy(b2_cap)}以内にしたうえで、B1はB2との総額で{fy(half)}未満です。")
+                   if b2 <= b2_cap else f"B2は{fy(b2_cap)}まで計上できます（{fy(b2 - b2_cap)}超過）。B2を上限の{fy(b2_cap)}まで計上すると、"
+                   f"B1は{fy(room)}未満です（B1とB2の総額で5割＝{fy(half)}未満）。")
         if b1 is not None and b2 <= b2_cap:
             summary += (f"今のB1 {fy(b1)}は収まっています。" if b1 < room else
                         f"今のB1 {fy(b1)}は収まっていません（{fy(b1 - room)}を超える減額が必要）。")

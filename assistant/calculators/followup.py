@@ -43,6 +43,8 @@ class Changed:
     before: Calculation
     after: Calculation
     changes: tuple[str, ...]  # 「2,000万円 → 1,500万円」 in the officer's terms
+    # a figure of the turn moved an earlier one (「あと3か月」): the turn read alone would take it as the value
+    moved: bool = False
 
 
 def _key(text: str) -> str:
@@ -58,14 +60,18 @@ def _matching(new: Quantity, earlier: Sequence[Quantity]) -> Quantity | None:
     return same_unit[0] if len(same_unit) == 1 else None
 
 
-def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tuple[str, tuple[str, ...]] | None:
+def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tuple[str, tuple[str, ...], bool] | None:
     """The earlier question with the turn's figures and type put in place, and what changed; None when the turn
     changes nothing the earlier question states."""
     base = normalise(earlier)  # the quantity reader's offsets are into this key
     olds = read_quantities(earlier)
     turn_key = normalise(turn)
-    # a figure that says by how much (「3人増やして」) is no new value of an input
-    news = [q for q in read_quantities(turn) if not re.match(r"\s*(?:増|減|上乗せ|多く|少なく)", turn_key[q.end : q.end + 4])]
+    read = read_quantities(turn)
+    # A figure that says by how much (「3人増やして」「あと3か月使っていたら」) moves the earlier figure of its unit;
+    # one said beside a new value of the same unit (「2人増やして定員50人に」) is only how the asker got there.
+    steps = {q: _relative_sign(turn_key, q) for q in read}
+    values = [q for q in read if not steps[q]]
+    news = values + [q for q in read if steps[q] and not any(v.unit == q.unit for v in values)]
     edits: list[tuple[int, int, str]] = []
     changes: list[str] = []
     for new in news:
@@ -75,6 +81,11 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
         if any(s == old.start for s, _, _ in edits):
             return None  # two new figures for one old one: not a single change
         text = turn_key[new.start : new.end]
+        if steps[new]:
+            moved = old.value + steps[new] * new.value
+            if moved < 0:
+                return None
+            text = _written(moved, old.unit)
         if base[old.start : old.end] != text:
             edits.append((old.start, old.end, text))
             changes.append(f"{base[old.start : old.end]} → {text}")
@@ -86,7 +97,35 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
         # the type word replaced where the question says one, else the new type said first
         base = _TYPE_WORDS.sub(f"{wanted}タイプ", base) if stated else f"{wanted}タイプで申請します。{base}"
         changes.append(f"{stated or carried_type}タイプ → {wanted}タイプ" if stated or carried_type else f"{wanted}タイプで")
-    return (base, tuple(changes)) if changes else None
+    return (base, tuple(changes), any(steps[q] for q in news)) if changes else None
+
+
+# 「あと3か月」「さらに2人」 before a figure, 「増やす」「延びる」「減る」 after it: the figure is a change, not a value.
+_MORE_BEFORE = re.compile(r"(?:あと|さらに|更に|もう|プラス|追加で|追加して)\s*$")
+_MORE_AFTER = re.compile(r"\s*(?:増|上乗せ|多く|長く|延ば|延び|延長|追加|プラス)")
+_LESS_AFTER = re.compile(r"\s*(?:減|少なく|短く|早く|削|マイナス)")
+
+
+def _relative_sign(key: str, q: Quantity) -> int:
+    """+1 or −1 when the figure says by how much an earlier one moves, 0 when it is a value of its own."""
+    after = key[q.end : q.end + 6]
+    if _LESS_AFTER.match(after):
+        return -1
+    if _MORE_AFTER.match(after) or _MORE_BEFORE.search(key[max(0, q.start - 5) : q.start]):
+        return 1
+    return 0
+
+
+def _written(value: int, unit: str) -> str:
+    """A moved figure in the words the quantity reader reads back: 5,700万円, 3年1か月, 52人, 64.5%."""
+    if unit == "円":
+        return format_yen(value)
+    if unit == "か月":
+        years, months = divmod(value, 12)
+        return (f"{years}年" if years else "") + (f"{months}か月" if months or not years else "")
+    if unit == "%":
+        return f"{value / 100:g}%"
+    return f"{value:,}{unit}"
 
 
 def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
@@ -107,11 +146,11 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
         substituted = _substituted(earlier, question, carried)
         if substituted is None:
             return None
-        changed, changes = substituted
+        changed, changes, moved = substituted
         after = getattr(route(changed, before_turns), "calculation", None)
         if after is None or after.kind != before.kind:
             return None
-        return Changed(before, after, changes)
+        return Changed(before, after, changes, moved)
     return None
 
 

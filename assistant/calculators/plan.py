@@ -19,7 +19,7 @@ from assistant.calculators.common import cited_rules, floor_to, rate_of
 from assistant.calculators.grants import size_band
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
-from assistant.quantities import Quantity, normalise, of_role, read_quantities
+from assistant.quantities import Quantity, item_label, normalise, of_role, read_quantities
 from assistant.types import Calculation, Step
 from assistant.vocabulary import grant_type_of
 
@@ -32,6 +32,10 @@ TYPES = ("高水準", "標準")
 class Facility:
     people: int | None
     cost: int | None  # None: 「上限まで」 (the band's cap)
+    label: str = ""  # the asker's own letter for it (「A：旧公民館…」), so the answer names it as they do
+
+    def named(self, i: int) -> str:
+        return self.label or f"施設{i}"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class Plan:
     choosing: bool = False
     # the asker wants the 国費's share of the whole cost (「総事業費に対する国費の割合」: caps make it less than the rate)
     share_asked: bool = False
+    # how the asker counts ⑤ projects (「1本」「2件」): the answer counts them the same way
+    counter: str = "件"
 
     @property
     def empty(self) -> bool:
@@ -101,7 +107,7 @@ class ExcludedCost:
 
 _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     ExcludedCost("職員の人件費", "excluded_staff_pay", re.compile(r"職員[^、。，]{0,8}?(?:人件費|給与|給料|残業|手当)")),
-    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?)[^、。，]{0,24}?(?:旅費|出張)"),
+    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?|係長|主事|主査|主任|課長|課員|役場の|スタッフ)[^。，]{0,24}?(?:旅費|出張|交通費|宿泊費|宿泊代)"),
                  unless=re.compile(r"トップセールス|(?:町長|市長|村長|首長|知事)[^、。，]{0,10}?(?:随行|同行|付き添)")),
     ExcludedCost("従前から実施しているイベント", "excluded_existing_event",
                  re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|会議|フェア)"),
@@ -109,7 +115,8 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     ExcludedCost("地域おこし協力隊員の人件費", "excluded_supported_pay",
                  re.compile(r"地域おこし協力隊[^、。，]{0,8}?(?:人件費|報酬|給与|給料)")),
     ExcludedCost("特定の個人に対する給付", "excluded_individual_payment",
-                 re.compile(r"(?:個人|本人|移住者|移住して)[^。]{0,24}?(?:奨励金|給付金|祝い金|祝金|一時金)")),
+                 re.compile(r"(?:個人|本人|移住者|移住して)[^。]{0,24}?(?:奨励金|給付金|祝い金|祝金|一時金"
+                            r"|(?:引っ?越し?|転居|家賃)[^。]{0,4}?(?:補助|助成|手当|支援))")),
     ExcludedCost("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金")),
     ExcludedCost("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
                  re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"),
@@ -228,7 +235,7 @@ def read_plan(question: str) -> Plan:
             _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap,
                    excluded_asked=bool(_EXCLUDED_ASK.search(t)),
-                   choosing=bool(_CHOOSING.search(t)))
+                   choosing=bool(_CHOOSING.search(t)), counter="本" if re.search(r"\d\s*本", t) else "件")
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
         plan = replace(plan, eligible_given=given[0].value)
@@ -281,7 +288,10 @@ def _facilities(t: str, capacities: list[Quantity], costs: list[Quantity], has_a
         # several sizes that all fall in one band and one amount per facility: each amount at that band
         return tuple(Facility(capacities[0].value, k.value) for k in costs)
     if capacities and len(costs) == len(capacities):
-        return tuple(Facility(c.value, k.value) for c, k in zip(capacities, costs, strict=True))
+        labels = [item_label(t, c.start, capacities[i - 1].end if i else 0) for i, c in enumerate(capacities)]
+        if len(set(labels)) < len(labels):
+            labels = [""] * len(labels)  # one letter for two facilities is no labelling
+        return tuple(Facility(c.value, k.value, label) for c, k, label in zip(capacities, costs, labels, strict=True))
     counts = [_stated_count(t, c) for c in capacities]
     if any(counts) and not costs:
         # each size with its count (「30人を2か所と10人を1か所」): each size as many times as stated
@@ -360,14 +370,14 @@ def run(plan: Plan, kind: str) -> Outcome:
         assert f.people is not None and f.cost != -1
         cap_name, band = size_band(f.people)
         cap = integer(cap_name)
-        steps.append(Step("band", f"施設{i}（定員{f.people}人）は「{band}」：上限{fy(cap)}", {"定員": f.people}, cap,
+        steps.append(Step("band", f"{f.named(i)}（定員{f.people}人）は「{band}」：上限{fy(cap)}", {"定員": f.people}, cap,
                           rule(cap_name)))
         cost = cap if f.cost is None else f.cost
         stated += cost
         costs[i] = cost
         eligible = min(cost, cap)
         if f.cost is not None and f.cost > cap:
-            steps.append(Step("cap", f"施設{i}：min({fy(cost)}, {fy(cap)}) = {fy(eligible)}", {"事業費": cost, "上限": cap},
+            steps.append(Step("cap", f"{f.named(i)}：min({fy(cost)}, {fy(cap)}) = {fy(eligible)}", {"事業費": cost, "上限": cap},
                               eligible, rule(cap_name)))
         capped.append((eligible, band, i))
     if capped:
@@ -379,17 +389,20 @@ def run(plan: Plan, kind: str) -> Outcome:
             if (band_full or len(kept) >= total) and plan.choosing:
                 stated -= costs[i]  # a candidate left out is not built: its cost leaves the burden too
             if band_full:
-                notes.append(f"施設{i}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
-                steps.append(Step("count_limit", f"施設{i}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
+                notes.append(f"{plan.facilities[i - 1].named(i)}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
+                steps.append(Step("count_limit", f"{plan.facilities[i - 1].named(i)}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
                                   {"区分": band}, 0, rule("facility_limit_by_size")))
                 continue
             if len(kept) >= total:
-                notes.append(f"施設{i}は「1団体合計{total}施設まで」の上限を超えるため対象外")
-                steps.append(Step("count_limit", f"施設{i}：1団体合計{total}施設まで → 対象外",
+                notes.append(f"{plan.facilities[i - 1].named(i)}は「1団体合計{total}施設まで」の上限を超えるため対象外")
+                steps.append(Step("count_limit", f"{plan.facilities[i - 1].named(i)}：1団体合計{total}施設まで → 対象外",
                                   {"施設数": len(kept) + 1}, 0, rule("facility_limit_total")))
                 continue
             kept.append((eligible, band, i))
         eligible_parts += [e for e, _, _ in kept]
+        if plan.choosing and len(kept) < len(capped):
+            chosen = "・".join(plan.facilities[i - 1].named(i) for _, _, i in sorted(kept, key=lambda k: k[2]))
+            notes.insert(0, f"{chosen}の組み合わせ")
 
     soft_cap = integer("soft_cost_limit")
     if plan.soft or plan.soft_to_cap:
@@ -441,15 +454,15 @@ def run(plan: Plan, kind: str) -> Outcome:
         if plan.kpi_companies is not None:
             allowed = max(0, plan.kpi_companies - plan.adopted5)
             steps.append(Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{plan.kpi_companies}社"
-                              + (f" − 採択済{plan.adopted5}件" if plan.adopted5 else "") + f" = {allowed}件",
+                              + (f" − 採択済{plan.adopted5}{plan.counter}" if plan.adopted5 else "") + f" = {allowed}{plan.counter}",
                               {"KPI企業数": plan.kpi_companies, "採択済": plan.adopted5}, allowed,
                               rule("project5_count_limit")))
             if len(projects) <= allowed:
-                notes.append(f"⑤は{allowed}件まで申請可能")
+                notes.append(f"⑤は{allowed}{plan.counter}まで申請可能")
             if len(projects) > allowed:
                 # The 団体 chooses which projects to apply for: the largest eligible amounts give the most 国費.
                 projects = sorted(projects, key=lambda c: -min(c, integer("project5_cap")))[:allowed]
-                notes.append(f"⑤は{allowed}件まで（国費が最大になる{allowed}件で計算）")
+                notes.append(f"⑤は{allowed}{plan.counter}まで（国費が最大になる{allowed}{plan.counter}で計算）")
         cap5 = integer("project5_cap")
         for j, cost in enumerate(projects, 1):
             stated += cost
@@ -485,7 +498,23 @@ def run(plan: Plan, kind: str) -> Outcome:
                           rule("c_rinji_share")))
         steps.append(Step("difference", f"実質的な地方負担：{fy(local)} − {fy(covered)} = {fy(local - covered)}", {},
                           local - covered))
+        if stated > eligible_total:
+            # what the caps leave out is the 団体's own money too, with no 臨時交付金 on it
+            over = stated - eligible_total
+            steps.append(Step("sum", f"上限超過分を含めた実質的な負担：{fy(local - covered)} + {fy(over)} = "
+                              f"{fy(local - covered + over)}", {"上限超過分": over}, local - covered + over))
     return Outcome(kind, eligible_total, national, stated, tuple(steps), tuple(notes))
+
+
+def _real_burden(outcome: Outcome) -> int:
+    """The 実質的な地方負担 within the 交付対象 (after the 臨時交付金)."""
+    return int(next(s.result for s in outcome.steps if s.label.startswith("実質的な地方負担：")))  # type: ignore[call-overload]
+
+
+def _with_over_cap(outcome: Outcome) -> str:
+    """「（上限超過分を含めると…）」 when the caps leave part of the cost to the 団体."""
+    over = next((s for s in outcome.steps if s.label.startswith("上限超過分を含めた")), None)
+    return f"上限を超える{fy(outcome.stated - outcome.eligible)}を含めると{fy(int(over.result))}" if over else ""  # type: ignore[call-overload]
 
 
 def _band_limits() -> list[int]:
@@ -536,7 +565,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         summary = (f"国費は高水準タイプで{fy(high.national)}、標準タイプで{fy(std.national)}、差は{fy(difference)}です"
                    f"（地方負担は標準タイプのほうが{fy(difference)}多くなります）。")
         if plan.temporary_grant:
-            summary = (f"実質的な地方負担は高水準タイプで{fy(high.steps[-1].result)}、標準タイプで{fy(std.steps[-1].result)}です"
+            summary = (f"実質的な地方負担は高水準タイプで{fy(_real_burden(high))}、標準タイプで{fy(_real_burden(std))}です"
                        f"（地方負担の8割に地方創生臨時交付金を充当）。国費は高水準{fy(high.national)}、標準{fy(std.national)}。")
         steps = (*high.steps, *(s for s in std.steps if s.kind in ("rate", "difference") or s.rule is not None
                                 and s.rule.name == "c_rinji_share"),
@@ -554,9 +583,10 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                       if plan.excluded_asked and first.stated > first.eligible else "")
                    + "）。")
         if plan.temporary_grant:
-            real = first.steps[-1].result
+            real = _real_burden(first)
+            over = _with_over_cap(first)
             summary = (f"実質的な地方負担は{fy(real)}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
-                       f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。")
+                       f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。" + (f"{over}です。" if over else ""))
         steps = first.steps
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
         if plan.share_asked and first.stated:
@@ -567,7 +597,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
             summary += f"事業費全体に対する国費の割合は{shown}、地方負担は{float(100 - share):.1f}%です。"
             result["国費の割合"] = shown
         if plan.temporary_grant:
-            result["実質的な地方負担"] = first.steps[-1].result
+            result["実質的な地方負担"] = _real_burden(first)
         if before is not None:
             national_change = first.national - before.national
             burden_change = burden - (before.stated - before.national)
@@ -582,7 +612,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
     formula = "\n".join(f"・{s.label}" for s in steps)
     inputs = {"タイプ": "・".join(types)}
     for i, f in enumerate(plan.facilities, 1):
-        inputs[f"施設{i}"] = f"定員{f.people}人・" + ("上限まで" if f.cost is None else fy(f.cost))
+        inputs[f.named(i)] = f"定員{f.people}人・" + ("上限まで" if f.cost is None else fy(f.cost))
     if plan.soft:
         inputs["ソフト経費"] = "＋".join(fy(v) for v in plan.soft)
     if plan.promotion3:
@@ -624,6 +654,7 @@ class Departure:
     received: int | None
     months: int | None = None
     case: str = ""
+    label: str = ""  # the asker's name for the company (「P社」), else it is counted 「N社目」
 
 
 def calculate_repayments(departures: list[Departure]) -> Calculation:
@@ -646,15 +677,16 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
         amount = floor_to(d.received * share, 1) if d.received is not None else 0
         total += amount
         shown_amount = word if d.received is None else (fy(amount) if amount else "0円")
-        steps.append(Step("band", f"{i}社目：{label} = {shown_amount}", {"受給額": d.received}, amount if d.received else word,
+        steps.append(Step("band", f"{d.label or f'{i}社目'}：{label} = {shown_amount}", {"受給額": d.received}, amount if d.received else word,
                           rule(rule_name)))
     if shares_only:
         words = [s.result for s in steps]
-        summary = ("返還は" + "、".join(f"{i}社目{w}" for i, w in enumerate(words, 1)) + "です。" if len(words) > 1 else
+        summary = ("返還は" + "、".join(f"{d.label or f'{i}社目'}{w}" for i, (d, w) in enumerate(zip(departures, words, strict=True), 1))
+                   + "です。" if len(words) > 1 else
                    f"返還は{words[0]}です（受給額に対して）。")
         result: dict[str, object] = {"返還": words}
     elif len(departures) == 1:  # one company: its share is the answer, no sum to show
-        summary = f"返還額は{fy(total) if total else '0円'}です（{steps[0].label.removeprefix('1社目：').rsplit(' = ', 1)[0]}）。"
+        summary = f"返還額は{fy(total) if total else '0円'}です（{steps[0].label.split('：', 1)[1].rsplit(' = ', 1)[0]}）。"
         result = {"返還額": total}
     else:
         steps.append(Step("sum", f"返還額の合計：{' + '.join(fy(s.result) if s.result else '0円' for s in steps)} = "

@@ -148,3 +148,10 @@ def test_a_date_or_a_plan_year_in_the_askers_case_is_not_an_unknown_budget_year(
 def test_a_budget_or_call_year_the_documents_do_not_cover_is_refused(question):
     hit = check(question)
     assert hit is not None and hit.reason == "not_covered"
+
+
+def test_who_the_documents_print_as_the_contact_is_answered_but_who_a_person_is_is_not():
+    # the office's contact line names its staff in print: quoting it is no personal data
+    assert check("要望書の宛先に使いたいので、資料の問い合わせ先では担当参事官はどなたと記載されていますか") is None
+    hit = check("担当参事官はどなたですか")
+    assert hit is not None and hit.reason == "personal"

@@ -211,6 +211,9 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     ("転入した個人に祝い金を配る費用は対象になりますか？", "いいえ"),
     ("毎年開いている町のフェスの開催費を対象経費に計上できますか？", "いいえ"),
     ("職員の時間外勤務手当は対象になりますか？", "いいえ"),
+    # travel named by its parts, a payment to a person named by what it pays for, a permission asked as 大丈夫
+    ("係長と主事が商談会に出る交通費と宿泊費も交付金で大丈夫ですよね？", "いいえ"),
+    ("転入された方個人に家賃の補助を月2万円出す事業は、ソフト経費で問題ないでしょうか？", "いいえ"),
     # the exceptions the rules state are no 対象外経費
     ("知事のトップセールスに同行する職員の旅費は計上できますか？", None),
     ("恒例の祭りと一緒に新たに開くサイドイベントの費用は対象になりますか？", None),

@@ -1008,3 +1008,69 @@ def test_two_dates_of_one_phase_named_with_its_word_once_are_counted_between():
 def test_more_outside_users_than_users_is_asked_back_not_checked():
     r = route("延べ利用者100人のうち県外が500人、移住者は1人、利用企業5社のうち県外が2社。KPIの要件に届いていますか？")
     assert r is not None and r.calculation is None and r.clarification is not None and "超えて" in r.clarification
+
+
+# 進出支援金 repayment by time of leaving, counted from the application: all before 3 years, half from 3 to 5
+# years, nothing after 5 years.
+def repaid(received_man: int, months: int) -> int:
+    return received_man * MAN if months < 36 else received_man * MAN // 2 if months <= 60 else 0
+
+
+@given(received=st.integers(10, 100), years=st.integers(0, 6), months=st.integers(0, 11), more=st.integers(1, 30))
+def test_a_follow_up_that_adds_months_moves_the_earlier_period(received, years, months, more):
+    first = f"町の要綱で進出支援金は1社{received}万円です。申請日から{years}年{months}か月で施設の利用をやめた会社の返還はいくら？"
+    history = [Turn("user", first), Turn("assistant", "…")]
+    r = route(f"その会社があと{more}か月使い続けてからやめていたら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額"] == repaid(received, years * 12 + months + more)
+
+
+@given(people=st.integers(5, 80), more=st.integers(1, 40), kind=st.sampled_from(["高水準", "標準"]))
+def test_a_follow_up_that_adds_seats_moves_the_earlier_capacity(people, more, kind):
+    cost_man = 9500
+    history = [Turn("user", f"町営サテオフを定員{people}人、整備・運営費{cost_man:,}万円で整備します。{kind}タイプの国費は？"),
+               Turn("assistant", "…")]
+    r = route(f"定員をさらに{more}人増やしたら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == national(min(cost_man * MAN, cap_of(people + more)), kind)
+
+
+@given(total_man=st.integers(1000, 20000), over=st.integers(1, 500))
+def test_b1_room_counts_b2_only_up_to_its_cap(total_man, over):
+    b2_man = total_man * 2 // 10 + over  # more than B2's 2割
+    r = route(f"施設の整備・運営費に係る交付対象事業費は{total_man:,}万円で、外構工事（B2）に{b2_man:,}万円を見込んでいます。"
+              "B2を上限いっぱい計上した場合、カフェ（B1）はいくら未満まで計上できますか？")
+    assert r is not None and r.calculation is not None
+    b2_cap = total_man * MAN * 2 // 10
+    assert r.calculation.result["B2の上限"] == b2_cap
+    assert r.calculation.result["B1の上限（未満）"] == total_man * MAN // 2 - b2_cap
+
+
+def test_lettered_candidates_are_named_by_their_letters_and_the_chosen_ones_said():
+    r = route("候補は4か所、全部町営で高水準タイプです。P：旧庁舎（定員70人、9,900万円）、Q：旧病院（定員52人、8,800万円）、"
+              "R：倉庫（定員30人、4,000万円）、S：空き家（定員8人、1,500万円）。国費が最大になる組み合わせは？")
+    assert r is not None and r.calculation is not None
+    assert "Q：50人以上の施設は1団体1施設まで → 対象外" in r.calculation.formula
+    assert "P・R・Sの組み合わせ" in r.calculation.summary
+    assert r.calculation.result["国費"] == national(9000 * MAN + 4000 * MAN + 1500 * MAN, "高水準")
+
+
+def test_a_lettered_company_named_again_is_one_company():
+    r = route("進出支援金の返還です。X社：90万円、申請から3年2か月で利用終了。Y社：50万円、1年で利用終了。"
+              "X社は支給からだとまだ3年たっていないので全額ですよね？返還額の合計は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == repaid(90, 38) + repaid(50, 12)
+    assert "X社：" in r.calculation.formula and "3社目" not in r.calculation.formula
+
+
+@given(people=st.integers(20, 49), cost_man=st.integers(4600, 8000), kind=st.sampled_from(["高水準", "標準"]))
+def test_the_2021_real_burden_adds_what_the_caps_leave_out(people, cost_man, kind):
+    r = route(f"令和2年度の地方創生テレワーク交付金の頃の仕組みで、{kind}タイプ、定員{people}人の施設を整備・運営費{cost_man:,}万円で"
+              "実施した場合、上限を超えた分も含めた町の実質的な負担は？")
+    assert r is not None and r.calculation is not None
+    eligible = min(cost_man * MAN, cap_of(people))
+    in_scope = eligible - national(eligible, kind)
+    real = in_scope - in_scope * 8 // 10  # 8割 of the burden within the grant met by the 臨時交付金
+    assert r.calculation.result["実質的な地方負担"] == real
+    assert "上限超過分を含めた実質的な負担：" in r.calculation.formula
+    assert r.calculation.steps[-1].result == real + cost_man * MAN - eligible
