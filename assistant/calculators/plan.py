@@ -146,7 +146,53 @@ def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tupl
     return out
 
 
+# An element's own part of a plan (「③は…1,380万円、④は5社に100万円ずつ…、⑤は…3,300万円」): the element's mark, not
+# one inside a range or list of elements (「①～④を」「④と⑤を」), then the words that say what is done with it.
+_ELEMENT_MARK = re.compile(r"(?<![～〜~\-・と])([①②③④⑤])(?![～〜~\-・、と])(?:の[^、。]{0,12}?)?(?:は|で|が|:|：)")
+
+
+def _element_parts(t: str) -> list[str] | None:
+    """Each named element's part of the question, when it names two or more with figures of their own (a mark
+    with no figure after it, 「③で盛り上げつつ」, is the story, not a part); the words before the first part (the
+    asker's type, the KPI) are read from the whole question (`_merged`)."""
+    marks = list(_ELEMENT_MARK.finditer(t))
+    spans = [(m.group(1), m.start(), marks[i + 1].start() if i + 1 < len(marks) else len(t)) for i, m in enumerate(marks)]
+    spans = [s for s in spans if read_quantities(t[s[1] : s[2]])]
+    elements = [e for e, _, _ in spans]
+    if len(set(elements)) < 2 or len(set(elements)) != len(elements):
+        return None
+    return [t[start:end] for _, start, end in spans]
+
+
+def _merged(plans: list[Plan], whole: Plan) -> Plan:
+    """One plan of the elements' parts, with the type, KPI and adopted ⑤ count the whole question states."""
+    merged = replace(whole, facilities=tuple(f for p in plans for f in p.facilities),
+                     soft=tuple(v for p in plans for v in p.soft), soft_to_cap=any(p.soft_to_cap for p in plans),
+                     promotion3=tuple(v for p in plans for v in p.promotion3),
+                     projects5=tuple(v for p in plans for v in p.projects5))
+    paying = next((p for p in plans if p.companies), None)
+    if paying is not None:
+        merged = replace(merged, companies=paying.companies, support_each=paying.support_each,
+                         support_groups=paying.support_groups)
+    return merged
+
+
+def _counter(t: str) -> str:
+    return "本" if re.search(r"\d\s*本", t) else "件"
+
+
 def read_plan(question: str) -> Plan:
+    t = normalise(question)
+    parts = _element_parts(t)
+    if parts is not None:
+        plans = [_read_one(p) for p in parts]
+        whole = _read_one(t)
+        if sum(not p.empty for p in plans) >= 2:
+            return _merged(plans, whole)
+    return _read_one(t)
+
+
+def _read_one(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
     capacities = of_role(qs, "定員")
@@ -189,7 +235,7 @@ def read_plan(question: str) -> Plan:
             room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
             projects = [integer("project5_cap")] * (planned[0].value if planned else room)
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
-                       excluded_asked=bool(_EXCLUDED_ASK.search(t)),
+                       excluded_asked=bool(_EXCLUDED_ASK.search(t)), counter=_counter(t),
                        adopted5=adopted[0].value if adopted else 0,
                        excluded=excluded if projects else ())
     if about3:
@@ -235,7 +281,7 @@ def read_plan(question: str) -> Plan:
             _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap,
                    excluded_asked=bool(_EXCLUDED_ASK.search(t)),
-                   choosing=bool(_CHOOSING.search(t)), counter="本" if re.search(r"\d\s*本", t) else "件")
+                   choosing=bool(_CHOOSING.search(t)), counter=_counter(t))
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
         plan = replace(plan, eligible_given=given[0].value)

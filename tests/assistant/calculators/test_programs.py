@@ -1074,3 +1074,17 @@ def test_the_2021_real_burden_adds_what_the_caps_leave_out(people, cost_man, kin
     assert r.calculation.result["実質的な地方負担"] == real
     assert "上限超過分を含めた実質的な負担：" in r.calculation.formula
     assert r.calculation.steps[-1].result == real + cost_man * MAN - eligible
+
+
+@given(promo=st.integers(300, 2000), companies=st.integers(1, 6), each=st.integers(30, 100), kpi=st.integers(1, 5),
+       project=st.integers(1000, 4000), kind=st.sampled_from(["高水準", "標準"]))
+def test_each_elements_own_part_of_a_plan_is_capped_by_its_own_rule_and_summed(promo, companies, each, kpi, project, kind):
+    # ③ soft costs up to 1,200万円 per 団体; ④ 100万円 per company for as many companies as the KPI's outside
+    # companies; ⑤ up to 3,000万円 per project, as many projects as the KPI's outside companies
+    r = route(f"施設は新設せず{kind}タイプで申請します。③は既存施設のPRとセミナーで{promo:,}万円、④は県外企業{companies}社に"
+              f"{each}万円ずつ支給、最終年度末の県外企業数のKPIは{kpi}社です。⑤は特産品開発1本で{project:,}万円。"
+              "交付対象事業費と国費は？")
+    assert r is not None and r.calculation is not None
+    eligible = (min(promo, 1200) + min(companies, kpi) * min(each, 100) + min(project, 3000)) * MAN
+    assert r.calculation.result["交付対象事業費"] == eligible
+    assert r.calculation.result["国費"] == national(eligible, kind)
