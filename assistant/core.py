@@ -118,15 +118,22 @@ def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     return True
 
 
-def _card_draft(card: facts.Match, lines: extract.Draft) -> extract.Draft:
-    """A fact card as the answer: its statement with its quoted lines cited, then the lines the line-by-line
-    answer found that the card does not already quote (the detail a statement leaves out), within
-    CARD_LINES_CHARS."""
-    citations = tuple(
-        Citation(i, q.chunk.chunk_id, q.chunk.source, q.chunk.title, q.chunk.fiscal_year, q.chunk.section, q.line,
-                 card.probability)
-        for i, q in enumerate(card.quoted, start=1))
-    text = f"{card.fact.statement}{''.join(f'[{c.marker}]' for c in citations)}"
+def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[facts.Match] = ()) -> extract.Draft:
+    """A fact card as the answer: its statement with its quoted lines cited (then the statements of its sibling
+    cards, each with its own), then the lines the line-by-line answer found that the cards do not already quote
+    (the detail a statement leaves out), within CARD_LINES_CHARS."""
+    statements: list[str] = []
+    cited: list[Citation] = []
+    for match in (card, *siblings):
+        own = [Citation(len(cited) + i, q.chunk.chunk_id, q.chunk.source, q.chunk.title, q.chunk.fiscal_year,
+                        q.chunk.section, q.line, card.probability) for i, q in enumerate(match.quoted, start=1)]
+        statement = f"{match.fact.statement}{''.join(f'[{c.marker}]' for c in own)}"
+        if statements and len(MARKER_RE.sub("", "\n".join([*statements, statement]))) > CARD_LINES_CHARS:
+            break
+        statements.append(statement)
+        cited += own
+    citations = tuple(cited)
+    text = "\n".join(statements)
     kept = list(citations)
 
     def given(c: Citation) -> bool:  # the card quotes it already, or a line holding it
@@ -346,7 +353,7 @@ class Assistant:
             if card is not None and not _card_answers_each_part(card, parts):
                 card = None  # a question asking several things keeps the answer built part by part
             if card is not None:  # the fact the question asks, stated whole, in place of the lines found one by one
-                draft = _card_draft(card, draft)
+                draft = _card_draft(card, draft, self._current().cards.book().siblings(card, asked))
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             draft = self.generator.generate(asked.query if asked.carried else question, passages, draft)  # falls back to the extractive draft

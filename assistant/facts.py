@@ -54,6 +54,9 @@ MODEL_PATH = Path(__file__).parent / "data" / "fact_ranker.json"
 FACTS_FILE = "facts.jsonl"
 FEATURES: tuple[str, ...] = ("bm25_share", "bm25", "rank", "covered", "topic_covered", "support", "kind_match",
                              "margin", "cosine", "cosine_gap", "cosine_rank", "draft_first", "draft_share")
+# a sibling card (same case study) is added when it holds this share of the question's idf-weighted words
+# that the answering card does not
+SIBLING_SHARE = 0.1
 CANDIDATES = 8  # cards scored per question: the best by BM25 …
 MEANING_CANDIDATES = 4  # … and the best by meaning
 
@@ -219,6 +222,8 @@ class FactBook:
             for q in quoted:
                 self._by_line.setdefault(_key(q.line), []).append(i)
         self.topic_tokens = [frozenset(tokenize(f.topic)) for f in self.facts]
+        # what a card itself says (its quoted lines may hold a whole case study: they tell its siblings apart no more)
+        self.statement_tokens = [frozenset(tokenize(f"{f.topic}\n{f.statement}")) for f in self.facts]
         self.entities = entities or Entities.from_chunks(measure_names(chunks), chunks)
         # the measure or town a card states its fact about (its topic and statement name it)
         self.about = [self.entities.named_in(f"{f.topic}\n{f.statement}") for f in self.facts]
@@ -317,6 +322,30 @@ class FactBook:
             draft = [float(i in first), sum(i in cards for cards in quoting) / len(quoting) if quoting else 0.0]
             out.append((i, [shares[position], math.log1p(float(scores[i])), 1.0 / (position + 1), covered, topic_covered,
                             support, kind_match, margin, *meaning, *draft]))
+        return out
+
+    def siblings(self, match: Match, asked: Question, limit: int = 2) -> list[Match]:
+        """Other cards about the same case study as `match` that state what the question asks and `match` leaves
+        out (a town's KPI targets beside its summary card): the question's idf-weighted words each one adds, best
+        first, those adding at least SIBLING_SHARE of them. None unless the question names the case."""
+        from assistant.answer import term_weights
+        from assistant.japanese import query_tokens
+
+        first = next((i for i, f in enumerate(self.facts) if f is match.fact), None)
+        named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
+        if first is None or not (named & self.about[first]):
+            return []
+        weights = term_weights([t for t in query_tokens(asked.text, False) if len(t) >= 2], self.idf)
+        total = sum(weights.values()) or 1.0
+        covered = set(self.statement_tokens[first])
+        out = []
+        for i in sorted((i for i, about in enumerate(self.about) if i != first and about == self.about[first]),
+                        key=lambda i: -sum(w for t, w in weights.items() if t in self.statement_tokens[i] and t not in covered)):
+            gain = sum(w for t, w in weights.items() if t in self.statement_tokens[i] and t not in covered) / total
+            if gain < SIBLING_SHARE or len(out) >= limit:
+                break
+            out.append(Match(self.facts[i], match.probability, self.quoted[i]))
+            covered |= self.statement_tokens[i]
         return out
 
     def top(self, asked: Question, passages: Sequence[Passage], model: Model, cited: Sequence[str] = ()) -> Match | None:

@@ -234,6 +234,9 @@ def _read_one(question: str) -> Plan:
             # that many at the cap, the program then keeps as many as the KPI allows
             room = max(0, kpi[0].value - (adopted[0].value if adopted else 0))
             projects = [integer("project5_cap")] * (planned[0].value if planned else room)
+        if kpi and re.search(r"(?<![～〜~\-])④(?![～〜~\-])|進出支援金", t) and _UP_TO_CAP.search(t) and not of_role(qs, "社数"):
+            # 「④と⑤を上限いっぱいで」: ④ for as many companies as the KPI's outside companies, each at its cap
+            plan = replace(plan, companies=kpi[0].value, support_each=integer("relocation_max"))
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
                        excluded_asked=bool(_EXCLUDED_ASK.search(t)), counter=_counter(t),
                        adopted5=adopted[0].value if adopted else 0,
@@ -631,7 +634,8 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         if plan.temporary_grant:
             real = _real_burden(first)
             over = _with_over_cap(first)
-            summary = (f"実質的な地方負担は{fy(real)}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
+            share = f"、交付対象事業費の{float(Fraction(real * 100, first.eligible)):g}%" if first.eligible else ""
+            summary = (f"実質的な地方負担は{fy(real)}{share}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
                        f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。" + (f"{over}です。" if over else ""))
         steps = first.steps
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
@@ -717,7 +721,7 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
         else:
             share, rule_name = repayment_share(d.months)
             shown = f"{d.months // 12}年" + (f"{d.months % 12}か月" if d.months % 12 else "")
-            label = f"{shown}で利用終了（" + {"repay_full": "3年未満 → 全額", "repay_half": "3年以上5年以内 → 半額",
+            label = f"申請日から{shown}で利用終了（" + {"repay_full": "3年未満 → 全額", "repay_half": "3年以上5年以内 → 半額",
                                              "repay_scope": "5年超 → 返還なし"}[rule_name] + "）"
         word = "全額" if share == 1 else "半額" if share == Fraction(1, 2) else "なし"
         amount = floor_to(d.received * share, 1) if d.received is not None else 0
