@@ -170,3 +170,44 @@ def test_a_card_shown_is_the_closest_in_meaning_or_quotes_the_line_answers_first
     assert features[facts.FEATURES.index("cosine_rank")] == 1.0 or features[facts.FEATURES.index("draft_first")] == 1.0
     unguarded = max(ranked, key=lambda i: far_first.probability(ranked[i]))
     assert unguarded != index  # the guard changed the choice: the test can fail
+
+
+def test_a_card_about_a_named_case_brings_the_sibling_that_states_the_other_ask(book):
+    from assistant.question import parse
+
+    about_one = {}
+    for i, about in enumerate(book.about):
+        if len(about) == 1:
+            about_one.setdefault(next(iter(about)), []).append(i)
+    place, cards = next((p, c) for p, c in sorted(about_one.items()) if len(c) >= 3)
+    first, other = cards[0], cards[-1]
+    # the question names the case, words of the first card, and the distinct words of the other card's topic
+    own = sorted(book.statement_tokens[other] - book.statement_tokens[first] - set(place), key=len, reverse=True)[:3]
+    asked = parse(f"{place}の事例で、{book.facts[first].topic}と、{'・'.join(own)}について教えてください。", [])
+    found = book.siblings(facts.Match(book.facts[first], 0.9, book.quoted[first]), asked)
+    assert other in [book.facts.index(m.fact) for m in found]
+    # a question that names no case study gets no siblings
+    unnamed = parse(f"{'・'.join(own)}について教えてください。", [])
+    assert not book.entities.named_in(unnamed.text)
+    assert book.siblings(facts.Match(book.facts[first], 0.9, book.quoted[first]), unnamed) == []
+
+
+def test_the_answer_states_the_sibling_cards_after_the_first(fake_assistant, book):
+    index = next(i for i, about in enumerate(book.about) if len(about) == 1
+                 and sum(a == about for a in book.about) >= 2)
+    place = next(iter(book.about[index]))
+    sibling = next(i for i, a in enumerate(book.about) if a == book.about[index] and i != index)
+    forced = facts.Match(book.facts[index], 0.9, book.quoted[index])
+    extra = sorted(book.statement_tokens[sibling] - book.statement_tokens[index] - set(place), key=len, reverse=True)[:3]
+    fake_assistant.card_choice = lambda asked, passages, cited: forced
+    try:
+        answer = fake_assistant.ask(f"{place}の事例の{book.facts[index].topic}と、{'・'.join(extra)}を教えてください。")
+    finally:
+        fake_assistant.card_choice = None
+    text = MARKER_RE.sub("", answer.text)
+    assert text.startswith(book.facts[index].statement)
+    assert len(text) <= 600
+    from assistant.question import parse
+
+    found = book.siblings(forced, parse(f"{place}の事例の{book.facts[index].topic}と、{'・'.join(extra)}を教えてください。", []))
+    assert found and found[0].fact.statement in text

@@ -1088,3 +1088,24 @@ def test_each_elements_own_part_of_a_plan_is_capped_by_its_own_rule_and_summed(p
     eligible = (min(promo, 1200) + min(companies, kpi) * min(each, 100) + min(project, 3000)) * MAN
     assert r.calculation.result["交付対象事業費"] == eligible
     assert r.calculation.result["国費"] == national(eligible, kind)
+
+
+@given(kpi=st.integers(1, 5), adopted=st.integers(0, 2), kind=st.sampled_from(["高水準", "標準"]))
+def test_relocation_support_and_projects_both_at_their_caps_are_limited_by_the_kpi(kpi, adopted, kind):
+    assume(adopted < kpi)
+    said = f"⑤は過年度に{adopted}件採択済みです。" if adopted else "⑤はまだ使っていません。"
+    r = route(f"{kind}タイプです。最終年度末の県外企業数のKPIは{kpi}社です。{said}④と⑤をそれぞれ上限いっぱいでやったら、国費は合計いくら？")
+    assert r is not None and r.calculation is not None
+    eligible = kpi * 100 * MAN + (kpi - adopted) * 3000 * MAN  # ④ 100万円 a company; ⑤ 3,000万円 a project
+    assert r.calculation.result["国費"] == national(eligible, kind)
+
+
+@given(man=st.integers(100, 4000), kind=st.sampled_from(["高水準", "標準"]))
+def test_the_2021_real_burden_is_said_as_its_share_of_the_eligible_cost(man, kind):
+    r = route(f"2021年の地方創生テレワーク交付金で、ソフト事業{man:,}万円を{kind}タイプでやったときの実質的な地方負担は？")
+    assert r is not None and r.calculation is not None
+    eligible = min(man, 1200) * MAN
+    in_scope = eligible - national(eligible, kind)
+    real = in_scope - in_scope * 8 // 10
+    share = real * 100 / eligible
+    assert f"交付対象事業費の{share:g}%" in r.calculation.summary
