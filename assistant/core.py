@@ -123,16 +123,16 @@ def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[fact
     cards, each with its own), then the lines the line-by-line answer found that the cards do not already quote
     (the detail a statement leaves out), within CARD_LINES_CHARS."""
     statements: list[str] = []
-    cited: list[Citation] = []
+    stated: list[Citation] = []
     for match in (card, *siblings):
-        own = [Citation(len(cited) + i, q.chunk.chunk_id, q.chunk.source, q.chunk.title, q.chunk.fiscal_year,
+        own = [Citation(len(stated) + i, q.chunk.chunk_id, q.chunk.source, q.chunk.title, q.chunk.fiscal_year,
                         q.chunk.section, q.line, card.probability) for i, q in enumerate(match.quoted, start=1)]
         statement = f"{match.fact.statement}{''.join(f'[{c.marker}]' for c in own)}"
         if statements and len(MARKER_RE.sub("", "\n".join([*statements, statement]))) > CARD_LINES_CHARS:
             break
         statements.append(statement)
-        cited += own
-    citations = tuple(cited)
+        stated += own
+    citations = tuple(stated)
     text = "\n".join(statements)
     kept = list(citations)
 

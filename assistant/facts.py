@@ -338,7 +338,7 @@ class FactBook:
         weights = term_weights([t for t in query_tokens(asked.text, False) if len(t) >= 2], self.idf)
         total = sum(weights.values()) or 1.0
         covered = set(self.statement_tokens[first])
-        out = []
+        out: list[Match] = []
         for i in sorted((i for i, about in enumerate(self.about) if i != first and about == self.about[first]),
                         key=lambda i: -sum(w for t, w in weights.items() if t in self.statement_tokens[i] and t not in covered)):
             gain = sum(w for t, w in weights.items() if t in self.statement_tokens[i] and t not in covered) / total

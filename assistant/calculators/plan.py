@@ -634,8 +634,8 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         if plan.temporary_grant:
             real = _real_burden(first)
             over = _with_over_cap(first)
-            share = f"、交付対象事業費の{float(Fraction(real * 100, first.eligible)):g}%" if first.eligible else ""
-            summary = (f"実質的な地方負担は{fy(real)}{share}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
+            real_share = f"、交付対象事業費の{float(Fraction(real * 100, first.eligible)):g}%" if first.eligible else ""
+            summary = (f"実質的な地方負担は{fy(real)}{real_share}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
                        f"地方創生臨時交付金を充当、{first.grant_type}タイプ）。" + (f"{over}です。" if over else ""))
         steps = first.steps
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
