@@ -378,7 +378,8 @@ def oriented(found: Verdict, question: str) -> Verdict:
 _CONFIRMATION = re.compile(r"ですよね|でしたよね|ますよね|という理解|認識で|合って(?:い)?ますか|で(?:良|よ)(?:かった|い)(?:ん)?ですか"
                            r"|でいいですか|本当ですか|と聞い|って聞い|と伺")
 # A figure with its unit, as the documents write limits and rates.
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(割|%|年|社|点|万円|億円|万(?![人件社円]))")
+# (an era year 「令和3年度」 and a calendar year 「2025年度末」 name when, not a rule's figure: no premise of 年)
+_FIGURE = re.compile(r"(?<![\d.])(?<!令和)(?<!平成)(?<![RHＲＨ])(?!(?:19|20)\d\d\s*年)(\d+(?:\.\d+)?)\s*(割|%|年|社|点|万円|億円|万(?![人件社円]))")
 
 
 def _figures(text: str) -> list[tuple[str, str]]:

@@ -236,3 +236,14 @@ def test_the_no_for_an_excluded_cost_cites_the_rule_through_the_answer_path(fake
     answer = fake_assistant.ask("⑤の事業で、担当職員だけで行く打ち合わせの出張旅費も事業費に入れていいですか？", phrase=False)
     assert answer.text.startswith("いいえ")
     assert any("職員旅費" in c.quote for c in answer.citations)
+
+
+def test_an_era_or_calendar_year_in_the_askers_story_is_no_premise_about_a_rules_years():
+    from assistant.verdict import premise_differs
+
+    line = "事業の最終年度末におけるKPIが申請時点(2023年1月末)で達成済みである場合に限り可とする。"
+    assert premise_differs("令和3年度補正で採択された町です。2025年度末のKPIは未達ですが、申請できますよね？", [line]) is None
+    # a duration the asker states is still checked against the rule's
+    assert premise_differs("返還は3年以内ですよね？", ["3年以上5年以内に利用を終了した場合は半額を返還"]) is None
+    found = premise_differs("返還が要るのは4年未満ですよね？", ["3年未満に施設利用を終了した場合全額を返還"])
+    assert found is not None and found.word == "いいえ"
