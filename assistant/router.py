@@ -1089,12 +1089,13 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users), (), None)
     recent = " ".join([text, *(_n(t.content) for t in reversed(history) if t.role == "user")][:2])
-    if re.search(r"⑤|進出企業定着", recent) and re.search(r"何件|件数|いくつ", recent):
+    if re.search(r"⑤|進出企業定着", recent) and re.search(r"何件|件数|いくつ|何本|本数|何プロジェクト", recent):
         both = read_quantities(" ".join([*(t.content for t in history if t.role == "user")][-1:] + [question]))
         kpi = [q.value for q in both if q.role == "KPI企業数"]
         done = [q.value for q in both if q.role == "採択済件数"]
         if kpi:
-            return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0), (), None)
+            counter = "本" if re.search(r"何本|本数|\d\s*本", recent) else "件"
+            return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0, counter), (), None)
     named = named_examples(text)
     kinds = [k for k in ("高水準", "標準") if k in text]
     if (kinds and re.search(r"国費|交付額|いくら|多|少な|差|違", text)

@@ -273,13 +273,14 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
     return calculation_of("kpi_check", {k: v for k, v in inputs.items() if v is not None}, result, summary, steps)
 
 
-def project5_count(kpi_companies: int, adopted: int) -> Calculation:
+def project5_count(kpi_companies: int, adopted: int, counter: str = "件") -> Calculation:
     """How many ⑤ projects a 団体 may still apply for: the KPI's outside-prefecture companies, less those
-    already adopted."""
+    already adopted (counted in the asker's 件 or 本)."""
     allowed = max(0, kpi_companies - adopted)
-    steps = [Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{kpi_companies}社" + (f" − 採択済{adopted}件" if adopted else "")
-                  + f" = {allowed}件", {"KPI企業数": kpi_companies, "採択済": adopted}, allowed, rule("project5_count_limit"))]
-    summary = f"⑤は{allowed}件まで申請できます（KPIの県外企業数{kpi_companies}社" + (f"、採択済{adopted}件" if adopted else "") + "）。"
+    steps = [Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{kpi_companies}社" + (f" − 採択済{adopted}{counter}" if adopted else "")
+                  + f" = {allowed}{counter}", {"KPI企業数": kpi_companies, "採択済": adopted}, allowed, rule("project5_count_limit"))]
+    summary = (f"⑤は{allowed}{counter}まで申請できます（KPIの県外企業数{kpi_companies}社"
+               + (f"、採択済{adopted}{counter}" if adopted else "") + "）。")
     return calculation_of("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, {"申請可能件数": allowed}, summary, steps)
 
 

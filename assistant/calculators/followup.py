@@ -155,16 +155,20 @@ def rerun(question: str, history: Sequence[Turn], route: Callable[[str, Sequence
 
 
 # 「合併の前と後で何人違う？」「さっきの2つでいくら差がある？」: the turn compares two earlier turns' results
-_BETWEEN_TURNS = re.compile(r"前と後|前後で|さっきと|先ほどと|最初と|はじめと|元の|もとの|その2つ|2つ|両方|両者|それぞれの場合")
+_BETWEEN_TURNS = re.compile(r"前と後|前後で|さっきと|先ほどと|最初と|はじめと|元の|もとの|その2つ|2つ|両方|両者|それぞれの場合"
+                            r"|(?:案|の場合|のとき|の時)と(?:比べ|比較)")
 
 
 def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
     """A turn with no figure of its own that asks how two earlier calculated turns differ: the older turn's
     calculation before, the newer one's after (each run with the conversation as it stood)."""
     text = _key(question)
-    if not (DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)) or read_quantities(question):
-        return None
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
+    # a figure the turn names (「40人案と比べて」) only points back at the earlier turn that stated it
+    earlier = {(q.value, q.unit) for i in users for q in read_quantities(history[i].content)}
+    points_back = all((q.value, q.unit) in earlier for q in read_quantities(question))
+    if not (DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)) or not points_back:
+        return None
     runs: list[Calculation] = []
     for i in reversed(users):
         found = getattr(route(history[i].content[:MAX_TURN_CHARS], tuple(history[:i])), "calculation", None)

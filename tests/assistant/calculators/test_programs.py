@@ -1109,3 +1109,28 @@ def test_the_2021_real_burden_is_said_as_its_share_of_the_eligible_cost(man, kin
     real = in_scope - in_scope * 8 // 10
     share = real * 100 / eligible
     assert f"交付対象事業費の{share:g}%" in r.calculation.summary
+
+
+@given(kpi=st.integers(1, 6), adopted=st.integers(0, 3))
+def test_projects_counted_in_the_askers_unit_and_a_follow_up_adopted_count_subtracted(kpi, adopted):
+    first = f"最終年度末の県外企業数のKPIは{kpi}社で置いています。⑤は何本まで申請できますか？"
+    r = route(first)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["申請可能件数"] == kpi and f"{kpi}本まで" in r.calculation.summary
+    history = [Turn("user", first), Turn("assistant", r.calculation.summary)]
+    r = route(f"過年度にすでに⑤を{adopted}本採択してもらっていたら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["申請可能件数"] == max(0, kpi - adopted)
+
+
+@given(before=st.integers(5, 49), after=st.integers(50, 90), cost_man=st.integers(3000, 9500),
+       kind=st.sampled_from(["高水準", "標準"]))
+def test_a_turn_comparing_with_an_earlier_plan_named_by_its_figure_gives_the_difference(before, after, cost_man, kind):
+    turns = [f"町営サテオフを定員{before}人、整備・運営費{cost_man:,}万円で整備します。{kind}タイプで国費はいくら？",
+             f"定員を{after}人にできそうです。そうしたら？"]
+    history = [t for turn in turns for t in (Turn("user", turn), Turn("assistant", "…"))]
+    r = route(f"{before}人案と比べて国費はいくら増えますか？", history)
+    assert r is not None and r.calculation is not None
+    old = national(min(cost_man * MAN, cap_of(before)), kind)
+    new = national(min(cost_man * MAN, cap_of(after)), kind)
+    assert r.calculation.result["国費の増減"] == new - old
