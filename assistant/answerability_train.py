@@ -37,7 +37,8 @@ C = 1.0
 # match were fitted included (those two files stay fitted on DEFAULT_FILES; see their "trained_on").
 FILES = (*DEFAULT_FILES, "eval/blind_s19_2026-12-06.jsonl", "eval/blind_t20_2026-12-06.jsonl",
          "eval/blind_u21_2026-12-06.jsonl", "eval/blind_v22_2026-12-06.jsonl", "eval/blind_w23_2026-12-06.jsonl",
-         "eval/blind_x24_2026-12-06.jsonl", "eval/blind_y25_2026-12-06.jsonl", "eval/blind_z26_2026-12-06.jsonl")
+         "eval/blind_x24_2026-12-06.jsonl", "eval/blind_y25_2026-12-06.jsonl", "eval/blind_z26_2026-12-06.jsonl",
+         "eval/blind_a27_2026-12-06.jsonl", "eval/blind_b28_2026-12-06.jsonl")
 
 
 def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str], list[int]]:
