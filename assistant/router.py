@@ -1391,6 +1391,49 @@ def schedule_route(question: str) -> Route | None:
         return None
 
 
+# Whose score a 「N点」 is: the nearest mark before it — ⑤ (or ⑤'s sheet: 基礎項目・付加項目), else ①～④'s sheet.
+_SCORE_OWNER = re.compile(r"⑤|進出企業定着|基礎項目|付加項目|(?P<first>①|12\s*(?:の)?観点|素点)")
+_POINTS = re.compile(r"(\d+)\s*点")
+
+
+def both_scorings_route(question: str) -> Route | None:
+    """①～④'s score and ⑤'s in one question (同時申請): each graded on its own scale with the My Number bonus,
+    ①～④'s grade deciding the type both are adopted at (⑤ takes ①～④'s type)."""
+    t = _n(question)
+    if not re.search(r"⑤|進出企業定着", t) or not _POINTS.search(t):
+        return None
+    owned: dict[str, list[re.Match[str]]] = {"1-4": [], "5": []}
+    for m in _POINTS.finditer(t):
+        marks = list(_SCORE_OWNER.finditer(t, 0, m.start()))
+        if marks and not re.match(r"\s*(?:以上|以下|未満|満点|差)", t[m.end() : m.end() + 3]):
+            owned["1-4" if marks[-1].group("first") else "5"].append(m)
+    if len(owned["1-4"]) != 1 or len(owned["5"]) != 1:
+        return None
+    first, fifth = owned["1-4"][0], owned["5"][0]
+    bonus = _bonus(t.replace(fifth.group(), "")) or 0
+    included = re.search(r"加点込み|加点を?含", t[max(0, fifth.start() - 12) : fifth.end() + 8])
+    applied = _applied_type(t)
+    decision = calculate("adoption_decision", {"総合評価点数": int(first.group(1)), "申請タイプ": applied, "加点": bonus,
+                                               "申請要件×": _cross(t)})
+    adopted = decision.result.get("採択区分")
+    kind = next((k for k in ("高水準", "標準") if isinstance(adopted, str) and k in adopted), None)
+    project = calculate("project5_adoption", {"総合評価点数": int(fifth.group(1)), "加点": 0 if included else bonus,
+                                              "申請要件×": _cross(t), **({"タイプ": kind} if kind else {})})
+    summary = f"①～④：{decision.summary.split('。')[0]}。{project.summary.split('。')[0]}。"
+    parts = [decision, project]
+    result: dict[str, object] = {"①～④の採択区分": adopted, "⑤の評価": project.result.get("評価"),
+                                 "⑤の採択区分": project.result.get("採択区分"), **({"採択タイプ": kind} if kind else {})}
+    plan = replace(read_plan(question), grant_type=kind)  # the plan's amounts at the adopted type
+    if kind and not plan.empty and project.result.get("採択区分") == "採択" and not missing_inputs(plan):
+        money = calculate_plan(plan, (kind,))
+        summary += money.summary.split("。")[0] + "。"
+        parts.append(money)
+        result.update({k: v for k, v in money.result.items() if k in ("国費", "交付対象事業費", "地方負担")})
+    formula = "\n".join(f"【{name}】{c.formula}" for name, c in zip(("①～④", "⑤", "事業費"), parts, strict=False))
+    return Route("both_scorings", combined("both_scorings", parts, inputs={**decision.inputs, "⑤の総合評価点数": int(fifth.group(1))},
+                                           result=result, formula=formula, summary=summary), (), None)
+
+
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     scheduled = schedule_route(question)
@@ -1408,7 +1451,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # per-project cap and the KPI's count limit)
         text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
-    planned = (repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
+    planned = (both_scorings_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
                or catalogue_route(question, history)
                or checks_route(question, history) or facility_counts_route(question))
     if planned is not None:

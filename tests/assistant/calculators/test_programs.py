@@ -1134,3 +1134,24 @@ def test_a_turn_comparing_with_an_earlier_plan_named_by_its_figure_gives_the_dif
     old = national(min(cost_man * MAN, cap_of(before)), kind)
     new = national(min(cost_man * MAN, cap_of(after)), kind)
     assert r.calculation.result["国費の増減"] == new - old
+
+
+def bonus_of(rate: int) -> int:
+    # My Number card bonus: under the national average (53.9%) none; to 60% 1; to 70% 2; from 70% 3
+    return 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+
+
+@given(raw=st.integers(15, 33), rate=st.integers(40, 85), fifth=st.integers(5, 20))
+def test_both_score_sheets_in_one_question_are_graded_each_on_its_own_scale(raw, rate, fifth):
+    r = route(f"①と⑤を同時に高水準タイプで申請します。①～④の12観点の素点は{raw}点で申請要件は全部○、12月末の申請率は{rate}%。"
+              f"⑤の基礎項目と付加項目の合計は{fifth}点です。結果はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    total = raw + bonus_of(rate)
+    grade = "S" if total >= 25 else "A" if total >= 23 else "B" if total >= 20 else "C" if total >= 18 else "D"
+    kind = "高水準" if grade in "SA" else "標準" if grade in "BC" else None
+    result = r.calculation.result
+    assert (kind or "不採択") in str(result["①～④の採択区分"])
+    total5 = fifth + bonus_of(rate)
+    assert result["⑤の評価"] == ("S" if total5 >= 15 else "A" if total5 >= 12 else "B" if total5 >= 10 else "C")
+    if kind and total5 >= 10:
+        assert result["採択タイプ"] == kind
