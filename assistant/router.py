@@ -297,6 +297,18 @@ def _cross(text: str) -> str | None:
     return None
 
 
+# ⑤'s requirement that the 推進体制 has a 地元企業等 with 法人格 (「法人格を有する組織」): a partner said to lack it
+_NO_LEGAL_PERSONALITY = re.compile(r"法人格(?:の|が|を)?(?:ない|無い|なし|持たない|有しない)|任意団体|個人事業主")
+
+
+def _cross5(text: str) -> str | None:
+    """⑤'s 申請要件: a × stated, or a local partner without 法人格 (the requirement it then fails)."""
+    stated = _cross(text)
+    if stated == "はい" or _NO_LEGAL_PERSONALITY.search(_n(text)):
+        return "はい"
+    return stated
+
+
 _OUTSIDE_SHARE = re.compile(r"(?:(?:県外|都道府県外)(?:から)?の?(?:利用者|人|方)|利用者のうち(?:県外|都道府県外))[^。]{0,12}?"
                             r"(\d+(?:\.\d+)?)\s*(割|%)")
 
@@ -538,7 +550,7 @@ _SHAPES = [
             "経過": _elapsed}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
     _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
-           {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross, "タイプ": _grant_type,
+           {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross5, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
     _Shape("adoption_decision", _AllOf(r"総合評価|点数|評価点|合計|観点|採点|項目|点が|素点", r"\d+\s*点|素点\s*(?:は|が|:)?\s*\d|[アイ]\s*\d|(?:[0-3]\s*[,、，]\s*){5,}[0-3]|(?:[0-3]\s*・\s*){2,}[0-3]",
@@ -1418,13 +1430,16 @@ def both_scorings_route(question: str) -> Route | None:
     adopted = decision.result.get("採択区分")
     kind = next((k for k in ("高水準", "標準") if isinstance(adopted, str) and k in adopted), None)
     project = calculate("project5_adoption", {"総合評価点数": int(fifth.group(1)), "加点": 0 if included else bonus,
-                                              "申請要件×": _cross(t), **({"タイプ": kind} if kind else {})})
+                                              "申請要件×": _cross5(t[fifth.start() - 80 :] if fifth.start() > 80 else t),
+                                              **({"タイプ": kind} if kind else {})})
     summary = f"①～④：{decision.summary.split('。')[0]}。{project.summary.split('。')[0]}。"
     parts = [decision, project]
     result: dict[str, object] = {"①～④の採択区分": adopted, "⑤の評価": project.result.get("評価"),
                                  "⑤の採択区分": project.result.get("採択区分"), **({"採択タイプ": kind} if kind else {})}
     plan = replace(read_plan(question), grant_type=kind)  # the plan's amounts at the adopted type
-    if kind and not plan.empty and project.result.get("採択区分") == "採択" and not missing_inputs(plan):
+    if project.result.get("採択区分") != "採択":
+        plan = replace(plan, projects5=())  # ⑤ not adopted: only ①～④'s amounts
+    if kind and not plan.empty and not missing_inputs(plan):
         money = calculate_plan(plan, (kind,))
         summary += money.summary.split("。")[0] + "。"
         parts.append(money)

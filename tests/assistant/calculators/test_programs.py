@@ -1155,3 +1155,20 @@ def test_both_score_sheets_in_one_question_are_graded_each_on_its_own_scale(raw,
     assert result["⑤の評価"] == ("S" if total5 >= 15 else "A" if total5 >= 12 else "B" if total5 >= 10 else "C")
     if kind and total5 >= 10:
         assert result["採択タイプ"] == kind
+
+
+@given(fifth=st.integers(10, 21), partner=st.sampled_from(["法人格のない任意団体", "個人事業主", "株式会社の製材所"]))
+def test_a_fifth_project_whose_local_partner_lacks_legal_personality_fails_its_requirement(fifth, partner):
+    # ⑤'s 推進体制 needs a 地元企業等 that is 「法人格を有する組織」; a requirement failed makes it C (不採択)
+    r = route(f"⑤を申請します。地元側のパートナーは{partner}です。⑤の基礎項目と付加項目の合計は{fifth}点です。採択されますか？")
+    assert r is not None and r.calculation is not None
+    lacks = partner != "株式会社の製材所"
+    assert (r.calculation.result["採択区分"] == "不採択") == lacks
+
+
+@given(cost=st.integers(1000, 6000), soft=st.integers(100, 2000), people=st.integers(5, 80), kind=st.sampled_from(["高水準", "標準"]))
+def test_soft_costs_written_as_soft_and_a_figure_are_soft_costs(cost, soft, people, kind):
+    r = route(f"{kind}タイプで、定員{people}人の町営サテオフ（整備・運営{cost:,}万円）とソフト{soft:,}万円を計画しています。国費は？")
+    assert r is not None and r.calculation is not None
+    eligible = min(cost * MAN, cap_of(people)) + min(soft, 1200) * MAN
+    assert r.calculation.result["国費"] == national(eligible, kind)
