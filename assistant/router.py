@@ -35,8 +35,10 @@ from assistant.calculators.checks import (
 from assistant.calculators.common import combined
 from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_count, listed_municipalities
 from assistant.calculators.examples import (
+    adopted_examples,
     example_at_type,
     example_burdens,
+    example_metric,
     examples_of,
     named_examples,
     sum_examples_of,
@@ -1408,6 +1410,26 @@ _SCORE_OWNER = re.compile(r"⑤|進出企業定着|基礎項目|付加項目|(?P
 _POINTS = re.compile(r"(\d+)\s*点")
 
 
+# A figure derived from the adopted examples' KPI tables, by what the question asks of them.
+_METRIC_ASKS = (
+    ("県外利用者数", re.compile(r"県外(?:から)?の?(?:延べ|のべ)?利用者(?:数)?[^。]{0,30}?(?:人数|何人|×|掛け|直す|直し)")),
+    ("県外企業の割合", re.compile(r"県外企業[^。]{0,20}?(?:割合|占める|比率|何\s*[%％])|(?:割合|比率)[^。]{0,20}?県外企業")),
+    ("利用者1人あたりの国費", re.compile(r"国費[^。]{0,30}?利用者[^。]{0,20}?(?:割る|割っ|÷)|(?:1人|一人)(?:あたり|当たり)の?国費")),
+)
+
+
+def example_metrics_route(question: str) -> Route | None:
+    """A figure of the adopted examples' 2024 targets asked per example and compared (the outside users, the
+    outside companies' share, the 国費 per user): the named examples, else all the facility examples."""
+    text = _n(question)
+    metric = next((name for name, ask in _METRIC_ASKS if ask.search(text)), None)
+    if metric is None or "事例" not in text and not named_examples(text):
+        return None
+    named = [e for e in named_examples(text) if e.kpi]
+    chosen = named or [e for e in adopted_examples() if e.kpi and not e.project5]
+    return Route("example_metric", example_metric(chosen, metric), (), None) if chosen else None
+
+
 def both_scorings_route(question: str) -> Route | None:
     """①～④'s score and ⑤'s in one question (同時申請): each graded on its own scale with the My Number bonus,
     ①～④'s grade deciding the type both are adopted at (⑤ takes ①～④'s type)."""
@@ -1466,7 +1488,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # per-project cap and the KPI's count limit)
         text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
-    planned = (both_scorings_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
+    planned = (both_scorings_route(question) or example_metrics_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
                or catalogue_route(question, history)
                or checks_route(question, history) or facility_counts_route(question))
     if planned is not None:

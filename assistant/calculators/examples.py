@@ -5,7 +5,8 @@ examples an officer names; nothing about them is typed in code."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators.amounts import format_yen as fy
@@ -28,6 +29,17 @@ class Example:
     national: int  # yen
     quote: str  # the line's words that state both amounts
     project5: bool  # an example of ⑤ (進出企業定着・地域活性化支援事業)
+    # its KPI table (2024目標): (what, value, the row as written), in the document's order
+    kpi: tuple[tuple[str, int, str], ...] = ()
+
+    def target(self, what: str) -> tuple[int, str] | None:
+        return next(((v, row) for k, v, row in self.kpi if k == what), None)
+
+
+# The rows of an example's KPI table, each its label's words then a tab and the figure (「利用者数(人) (年間のべ)	64」).
+KPI_ROWS = (("利用企業数", r"利用企業数"), ("県外企業数", r"当該都道府県外\s*企業数"), ("利用者数", r"利用者数\s*[(（]人[)）]"),
+            ("県外利用者割合", r"当該都道府県外\s*利用者割合"), ("移住者数", r"移住者数\s*[(（]人[)）]"))
+_KPI_ROW = re.compile(r"(" + "|".join(f"(?P<k{i}>{p})" for i, (_, p) in enumerate(KPI_ROWS)) + r")[^\t\n]*\t\s*([\d,]+)\s*$")
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +48,8 @@ def adopted_examples() -> tuple[Example, ...]:
     name: tuple[str, str] | None = None
     kind: str | None = None
     project5 = False
-    found = []
+    found: list[Example] = []
+    rows: list[list[tuple[str, int, str]]] = []  # each example's KPI rows, read in the lines after its amounts
     for line in source.read_text(encoding="utf-8").split("\n"):
         if "取組事例" in line and "進出企業定着" in line:
             project5 = True
@@ -47,8 +60,14 @@ def adopted_examples() -> tuple[Example, ...]:
         if (m := _AMOUNTS.search(line)) and name is not None:
             found.append(Example(name[0], name[1], kind, int(m.group(1).replace(",", "")) * 1000,
                                  int(m.group(2).replace(",", "")) * 1000, m.group(0), project5))
+            rows.append([])
             name = None
-    return tuple(found)
+        elif (m := _KPI_ROW.search(line)) and rows and not project5:
+            what = next(k for i, (k, _) in enumerate(KPI_ROWS) if m.group(f"k{i}"))
+            if all(k != what for k, _, _ in rows[-1]):
+                rows[-1].append((what, int(m.group(len(KPI_ROWS) + 2).replace(",", "")), line.split("\t")[-2].strip()
+                                 + "\t" + line.split("\t")[-1].strip()))
+    return tuple(replace(e, kpi=tuple(r)) for e, r in zip(found, rows, strict=True))
 
 
 def _as_rule(example: Example) -> Rule:
@@ -167,3 +186,74 @@ def example_at_type(examples: list[Example], kinds: list[str]) -> Calculation:
         kind="example_at_type", inputs={"団体": "・".join(e.municipality for e in examples), "タイプ": "・".join(kinds)},
         result={"国費の差": sum(changes)}, formula="\n".join(f"・{s.label}" for s in steps), summary="".join(sentences),
         rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+
+
+def _kpi_rule(example: Example, what: str) -> Rule:
+    value, row = example.target(what)  # type: ignore[misc]
+    return Rule(name=f"example_{example.municipality}_{what}", value=value, unit="", quote=row,
+                source=rule("rate_high").source, section=SECTION, note=f"{example.prefecture}{example.municipality}の2024目標")
+
+
+# Figures derived from the examples' KPI tables (2024目標) and amounts: what each is, in the asker's terms.
+METRICS = ("県外利用者数", "県外企業の割合", "利用者1人あたりの国費")
+
+
+def example_metric(examples: list[Example], metric: str) -> Calculation:
+    """One figure per example, derived from its KPI table (and 国費): its outside-prefecture users (年間のべ利用者数 ×
+    県外利用者割合), its outside companies' share of its user companies, or its 国費 per user; then the highest
+    and lowest (or, for two, their difference)."""
+    steps: list[Step] = []
+    values: list[tuple[Example, Fraction]] = []
+    for e in examples:
+        if metric == "県外利用者数":
+            users, share = e.target("利用者数"), e.target("県外利用者割合")
+            if users is None or share is None:
+                continue
+            value = Fraction(users[0] * share[0], 100)
+            label = f"{e.municipality}：{users[0]:,}人 × {share[0]}% = {_shown(value, '人')}"
+            cited = (_kpi_rule(e, "利用者数"), _kpi_rule(e, "県外利用者割合"))
+        elif metric == "県外企業の割合":
+            companies, outside = e.target("利用企業数"), e.target("県外企業数")
+            if companies is None or outside is None or not companies[0]:
+                continue
+            value = Fraction(outside[0] * 100, companies[0])
+            label = f"{e.municipality}：{outside[0]} ÷ {companies[0]} = {_shown(value, '%')}"
+            cited = (_kpi_rule(e, "県外企業数"), _kpi_rule(e, "利用企業数"))
+        else:
+            users = e.target("利用者数")
+            if users is None or not users[0]:
+                continue
+            value = Fraction(e.national, users[0])
+            label = f"{e.municipality}：国費{e.national // 1000:,}千円 ÷ {users[0]:,}人 = {_shown(value, '円')}"
+            cited = (_as_rule(e), _kpi_rule(e, "利用者数"))
+        values.append((e, value))
+        steps += [Step("rate", label, {}, float(value), cited[0]), *(Step("band", f"（{r.note}：{r.quote.replace(chr(9), ' ')}）", {}, r.value, r)
+                                                                    for r in cited[1:])]
+    if not values:
+        raise ValueError("no example states the figures this needs")
+    unit = {"県外利用者数": "人", "県外企業の割合": "%", "利用者1人あたりの国費": "円"}[metric]
+    if len(values) == 1:
+        summary = f"{values[0][0].municipality}の{metric}は{_shown(values[0][1], unit)}です（2024目標）。"
+    elif len(values) == 2:
+        (a, x), (b, y) = values
+        more, less = ((a, x), (b, y)) if x >= y else ((b, y), (a, x))
+        summary = (f"{metric}は{a.municipality}{_shown(x, unit)}、{b.municipality}{_shown(y, unit)}で、"
+                   f"{more[0].municipality}のほうが{_shown(more[1] - less[1], unit)}多くなります。")
+    else:
+        high = max(values, key=lambda v: v[1])
+        low = min(values, key=lambda v: v[1])
+        summary = (f"{metric}がいちばん高いのは{high[0].prefecture}{high[0].municipality}（{_shown(high[1], unit)}）、"
+                   f"いちばん低いのは{low[0].prefecture}{low[0].municipality}（{_shown(low[1], unit)}）です（{len(values)}事例、2024目標）。")
+    return Calculation(
+        kind="example_metric", inputs={"団体": "・".join(e.municipality for e, _ in values), "項目": metric},
+        result={e.municipality: float(v) for e, v in values},
+        formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
+        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+
+
+def _shown(value: Fraction, unit: str) -> str:
+    if unit == "円":
+        return f"{round(value):,}円"
+    if unit == "%":
+        return f"{float(value):.1f}%"
+    return f"{float(value):,.6g}{unit}"

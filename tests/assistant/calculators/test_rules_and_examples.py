@@ -92,3 +92,36 @@ def test_every_adopted_example_in_the_corpus_is_reproduced(cleaned):
     for kind, eligible, national in examples:
         rate = fraction("rate_high" if kind == "高水準" else "rate_standard")
         assert floor_to(eligible * rate, integer("national_truncation")) == national, (kind, eligible, national)
+
+
+def test_each_facility_examples_kpi_rows_are_read_as_the_document_writes_them():
+    from assistant.calculators.examples import adopted_examples
+    from tests.conftest import CORPUS
+
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+    facility = [e for e in adopted_examples() if not e.project5]
+    assert len(facility) >= 6 and all(len(e.kpi) == 5 for e in facility)
+    for e in facility:
+        for _, value, row in e.kpi:
+            assert row in corpus  # quoted verbatim
+            assert row.split("\t")[-1].replace(",", "") == str(value)
+
+
+def test_a_figure_derived_from_two_named_examples_targets_is_each_ones_and_their_difference():
+    from assistant.calculators.examples import adopted_examples
+    from assistant.router import route
+
+    facility = [e for e in adopted_examples() if not e.project5]
+    a, b = facility[1], facility[-1]
+    r = route(f"資料の事例で、{a.municipality}と{b.municipality}の2024目標の県外からの延べ利用者数を人数に直すと何人？")
+    assert r is not None and r.calculation is not None
+    for e in (a, b):
+        users = next(v for k, v, _ in e.kpi if k == "利用者数")
+        share = next(v for k, v, _ in e.kpi if k == "県外利用者割合")
+        assert r.calculation.result[e.municipality] == users * share / 100
+    r = route("施設整備・利用促進事業の6事例で、利用企業数のうち県外企業が占める割合がいちばん低いのはどこ？")
+    assert r is not None and r.calculation is not None
+    shares = {e.municipality: next(v for k, v, _ in e.kpi if k == "県外企業数") * 100 / next(v for k, v, _ in e.kpi if k == "利用企業数")
+              for e in facility}
+    lowest = min(shares, key=shares.__getitem__)
+    assert f"いちばん低いのは{next(e.prefecture for e in facility if e.municipality == lowest)}{lowest}" in r.calculation.summary
