@@ -133,12 +133,20 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
     window = text[max(floor, start - 30) : start]
     best: tuple[int, int, str] | None = None  # (end, start, role) of the nearest cue
     specific: tuple[int, str] | None = None
+    named: tuple[int, str] | None = None  # the nearest cue of a role other than the generic cost
     for role, pattern in cues:
         for m in re.finditer(pattern, window):
             if best is None or m.end() > best[0]:
                 best = (m.end(), m.start(), role)
             if role in _PROJECT_ROLES and (specific is None or m.end() > specific[0]):
                 specific = (m.end(), role)
+            if role != "事業費" and (named is None or m.end() > named[0]):
+                named = (m.end(), role)
+    # 「外構（B2）の見積りが…円」: a word that only says it is an estimate does not hide what it estimates, named
+    # before it in the same clause
+    if (best and named and best[2] == "事業費" and _ESTIMATE_WORD.fullmatch(window[best[1] : best[0]])
+            and named[0] <= best[1] and not re.search(r"[、。]", window[named[0] : best[1]])):
+        return named[1]
     # 「⑤をN件（事業費X円）」: the generic word opening a bracket names the amount of the project
     # named just before in the same clause (a list mark 「③旧体育館（定員55人）が整備費…」 is no project)
     if best and specific and window[best[1] : best[0]] in ("事業費", "総事業費") and re.search(r"[（(]\s*$", window[: best[1]]) \
@@ -148,6 +156,7 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
 
 
 _PROJECT_ROLES = ("⑤事業費", "③事業費")
+_ESTIMATE_WORD = re.compile(r"見積|概算|費用|予算|計上")
 
 
 @lru_cache(maxsize=512)

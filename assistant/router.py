@@ -718,6 +718,9 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     compare = base if base is not None and _COMPARE.search(text) and base != plan else None
     if compare is not None and compare.grant_type is None:
         compare = replace(compare, grant_type=plan.grant_type)
+    if compare is not None and followup.compares_back(question, history):
+        # 「18人の案と比べて」: the turn's figure names the earlier plan; the conversation's latest plan is the after
+        plan, compare = compare, plan
     try:
         return Route("plan_program", calculate_plan(plan, types, compare_with=compare), (), None)
     except CalculationError as exc:
@@ -1165,6 +1168,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if compared is not None:  # 「前と後で何人違う？」: two earlier turns' results compared
         return Route(compared.kind, compared, (), None)
     changed = followup.rerun(question, history, _route_turn_or_with_topic) if history else None
+    if changed is not None and followup.compares_back(question, history):
+        # 「40人案と比べて」: the turn's figure names the earlier plan, so the latest turn is the after
+        changed = replace(changed, before=changed.after, after=changed.before,
+                          changes=tuple(" → ".join(reversed(c.split(" → "))) for c in changed.changes))
     if changed is not None and followup.DIFFERENCE_ASK.search(_n(question)):
         compared = followup.difference(question, changed)
         if compared is not None:

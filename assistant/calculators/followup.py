@@ -25,7 +25,7 @@ from assistant.vocabulary import grant_type_of
 # The turn asks how much the result moves, not the result itself.
 DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|違っ|違う|比べ")
 # The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition.
-_FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|だったら|したら|すると|場合は?|としたら)"
+_FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|たら|すると|場合は?)"
                         r"(?:[、,]|[?？]?\s*$)|ていたら|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")
 # What the difference is about: the result named in the turn, else the first of these both runs state.
 _RESULT_WORDS: tuple[tuple[str, str], ...] = (
@@ -159,15 +159,21 @@ _BETWEEN_TURNS = re.compile(r"前と後|前後で|さっきと|先ほどと|最�
                             r"|(?:案|の場合|のとき|の時)と(?:比べ|比較)")
 
 
+def compares_back(question: str, history: Sequence[Turn]) -> bool:
+    """The turn asks how the result differs from an earlier turn's (「前と後で」「40人案と比べて」): any figure it
+    names only points back at the earlier turn that stated it."""
+    text = _key(question)
+    earlier = {(q.value, q.unit) for t in history if t.role == "user" for q in read_quantities(t.content)}
+    points_back = all((q.value, q.unit) in earlier for q in read_quantities(question))
+    return bool(DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)) and points_back
+
+
 def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
     """A turn with no figure of its own that asks how two earlier calculated turns differ: the older turn's
     calculation before, the newer one's after (each run with the conversation as it stood)."""
     text = _key(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
-    # a figure the turn names (「40人案と比べて」) only points back at the earlier turn that stated it
-    earlier = {(q.value, q.unit) for i in users for q in read_quantities(history[i].content)}
-    points_back = all((q.value, q.unit) in earlier for q in read_quantities(question))
-    if not (DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)) or not points_back:
+    if not compares_back(question, history):
         return None
     runs: list[Calculation] = []
     for i in reversed(users):

@@ -244,6 +244,6 @@ def test_an_era_or_calendar_year_in_the_askers_story_is_no_premise_about_a_rules
     line = "事業の最終年度末におけるKPIが申請時点(2023年1月末)で達成済みである場合に限り可とする。"
     assert premise_differs("令和3年度補正で採択された町です。2025年度末のKPIは未達ですが、申請できますよね？", [line]) is None
     # a duration the asker states is still checked against the rule's
-    assert premise_differs("返還は3年以内ですよね？", ["3年以上5年以内に利用を終了した場合は半額を返還"]) is None
+    assert premise_differs("半額返還は3年以上の退去が対象ですよね？", ["利用終了が3年以上5年以内なら半額返還"]) is None
     found = premise_differs("返還が要るのは4年未満ですよね？", ["3年未満に施設利用を終了した場合全額を返還"])
     assert found is not None and found.word == "いいえ"

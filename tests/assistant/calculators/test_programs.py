@@ -1018,9 +1018,9 @@ def repaid(received_man: int, months: int) -> int:
 
 @given(received=st.integers(10, 100), years=st.integers(0, 6), months=st.integers(0, 11), more=st.integers(1, 30))
 def test_a_follow_up_that_adds_months_moves_the_earlier_period(received, years, months, more):
-    first = f"町の要綱で進出支援金は1社{received}万円です。申請日から{years}年{months}か月で施設の利用をやめた会社の返還はいくら？"
+    first = f"進出支援金を1社{received}万円で交付しています。ある企業が申請から{years}年{months}か月後に退去した場合、返還額は？"
     history = [Turn("user", first), Turn("assistant", "…")]
-    r = route(f"その会社があと{more}か月使い続けてからやめていたら？", history)
+    r = route(f"退去がさらに{more}か月遅かったら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額"] == repaid(received, years * 12 + months + more)
 
@@ -1038,7 +1038,7 @@ def test_a_follow_up_that_adds_seats_moves_the_earlier_capacity(people, more, ki
 @given(total_man=st.integers(1000, 20000), over=st.integers(1, 500))
 def test_b1_room_counts_b2_only_up_to_its_cap(total_man, over):
     b2_man = total_man * 2 // 10 + over  # more than B2's 2割
-    r = route(f"施設の整備・運営費に係る交付対象事業費は{total_man:,}万円で、外構工事（B2）に{b2_man:,}万円を見込んでいます。"
+    r = route(f"町営施設の交付対象事業費が{total_man:,}万円、うち外構（B2）の見積りが{b2_man:,}万円です。"
               "B2を上限いっぱい計上した場合、カフェ（B1）はいくら未満まで計上できますか？")
     assert r is not None and r.calculation is not None
     b2_cap = total_man * MAN * 2 // 10
@@ -1057,7 +1057,7 @@ def test_lettered_candidates_are_named_by_their_letters_and_the_chosen_ones_said
 
 def test_a_lettered_company_named_again_is_one_company():
     r = route("進出支援金の返還です。X社：90万円、申請から3年2か月で利用終了。Y社：50万円、1年で利用終了。"
-              "X社は支給からだとまだ3年たっていないので全額ですよね？返還額の合計は？")
+              "X社は支給日起算なら3年未満なので全額返還でよいですか？合計返還額は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額の合計"] == repaid(90, 38) + repaid(50, 12)
     assert "X社：" in r.calculation.formula and "3社目" not in r.calculation.formula
@@ -1065,8 +1065,8 @@ def test_a_lettered_company_named_again_is_one_company():
 
 @given(people=st.integers(20, 49), cost_man=st.integers(4600, 8000), kind=st.sampled_from(["高水準", "標準"]))
 def test_the_2021_real_burden_adds_what_the_caps_leave_out(people, cost_man, kind):
-    r = route(f"令和2年度の地方創生テレワーク交付金の頃の仕組みで、{kind}タイプ、定員{people}人の施設を整備・運営費{cost_man:,}万円で"
-              "実施した場合、上限を超えた分も含めた町の実質的な負担は？")
+    r = route(f"旧制度（令和2年度の地方創生テレワーク交付金）の{kind}タイプで、定員{people}人の施設に{cost_man:,}万円かけたとき、"
+              "上限超過分まで含めた実質負担は？")
     assert r is not None and r.calculation is not None
     eligible = min(cost_man * MAN, cap_of(people))
     in_scope = eligible - national(eligible, kind)
@@ -1082,7 +1082,7 @@ def test_each_elements_own_part_of_a_plan_is_capped_by_its_own_rule_and_summed(p
     # ③ soft costs up to 1,200万円 per 団体; ④ 100万円 per company for as many companies as the KPI's outside
     # companies; ⑤ up to 3,000万円 per project, as many projects as the KPI's outside companies
     r = route(f"施設は新設せず{kind}タイプで申請します。③は既存施設のPRとセミナーで{promo:,}万円、④は県外企業{companies}社に"
-              f"{each}万円ずつ支給、最終年度末の県外企業数のKPIは{kpi}社です。⑤は特産品開発1本で{project:,}万円。"
+              f"{each}万円ずつ支給します（KPIの県外企業数は{kpi}社）。⑤は特産品開発1本で{project:,}万円。"
               "交付対象事業費と国費は？")
     assert r is not None and r.calculation is not None
     eligible = (min(promo, 1200) + min(companies, kpi) * min(each, 100) + min(project, 3000)) * MAN
@@ -1094,7 +1094,7 @@ def test_each_elements_own_part_of_a_plan_is_capped_by_its_own_rule_and_summed(p
 def test_relocation_support_and_projects_both_at_their_caps_are_limited_by_the_kpi(kpi, adopted, kind):
     assume(adopted < kpi)
     said = f"⑤は過年度に{adopted}件採択済みです。" if adopted else "⑤はまだ使っていません。"
-    r = route(f"{kind}タイプです。最終年度末の県外企業数のKPIは{kpi}社です。{said}④と⑤をそれぞれ上限いっぱいでやったら、国費は合計いくら？")
+    r = route(f"{kind}タイプ、KPIの県外企業数は{kpi}社。{said}④と⑤を両方とも上限いっぱい使うと国費の合計は？")
     assert r is not None and r.calculation is not None
     eligible = kpi * 100 * MAN + (kpi - adopted) * 3000 * MAN  # ④ 100万円 a company; ⑤ 3,000万円 a project
     assert r.calculation.result["国費"] == national(eligible, kind)
@@ -1102,7 +1102,7 @@ def test_relocation_support_and_projects_both_at_their_caps_are_limited_by_the_k
 
 @given(man=st.integers(100, 4000), kind=st.sampled_from(["高水準", "標準"]))
 def test_the_2021_real_burden_is_said_as_its_share_of_the_eligible_cost(man, kind):
-    r = route(f"2021年の地方創生テレワーク交付金で、ソフト事業{man:,}万円を{kind}タイプでやったときの実質的な地方負担は？")
+    r = route(f"旧交付金（2021年の施策集のもの）で、ソフト事業{man:,}万円・{kind}タイプなら実質的な負担はいくら？")
     assert r is not None and r.calculation is not None
     eligible = min(man, 1200) * MAN
     in_scope = eligible - national(eligible, kind)
@@ -1113,7 +1113,7 @@ def test_the_2021_real_burden_is_said_as_its_share_of_the_eligible_cost(man, kin
 
 @given(kpi=st.integers(1, 6), adopted=st.integers(0, 3))
 def test_projects_counted_in_the_askers_unit_and_a_follow_up_adopted_count_subtracted(kpi, adopted):
-    first = f"最終年度末の県外企業数のKPIは{kpi}社で置いています。⑤は何本まで申請できますか？"
+    first = f"KPIの県外企業数は{kpi}社です。⑤は何本まで出せる？"
     r = route(first)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["申請可能件数"] == kpi and f"{kpi}本まで" in r.calculation.summary
@@ -1127,9 +1127,9 @@ def test_projects_counted_in_the_askers_unit_and_a_follow_up_adopted_count_subtr
        kind=st.sampled_from(["高水準", "標準"]))
 def test_a_turn_comparing_with_an_earlier_plan_named_by_its_figure_gives_the_difference(before, after, cost_man, kind):
     turns = [f"町営サテオフを定員{before}人、整備・運営費{cost_man:,}万円で整備します。{kind}タイプで国費はいくら？",
-             f"定員を{after}人にできそうです。そうしたら？"]
+             f"設計を変えて定員{after}人にしたらどうなりますか？費用は同じです。"]
     history = [t for turn in turns for t in (Turn("user", turn), Turn("assistant", "…"))]
-    r = route(f"{before}人案と比べて国費はいくら増えますか？", history)
+    r = route(f"{before}人の案と比較すると国費はどれだけ増える？", history)
     assert r is not None and r.calculation is not None
     old = national(min(cost_man * MAN, cap_of(before)), kind)
     new = national(min(cost_man * MAN, cap_of(after)), kind)
@@ -1143,7 +1143,7 @@ def bonus_of(rate: int) -> int:
 
 @given(raw=st.integers(15, 33), rate=st.integers(40, 85), fifth=st.integers(5, 20))
 def test_both_score_sheets_in_one_question_are_graded_each_on_its_own_scale(raw, rate, fifth):
-    r = route(f"①と⑤を同時に高水準タイプで申請します。①～④の12観点の素点は{raw}点で申請要件は全部○、12月末の申請率は{rate}%。"
+    r = route(f"高水準タイプで①と⑤を同時申請。①～④は12観点の合計が{raw}点（申請要件はすべて○）、申請率（12月末）{rate}%。"
               f"⑤の基礎項目と付加項目の合計は{fifth}点です。結果はどうなりますか？")
     assert r is not None and r.calculation is not None
     total = raw + bonus_of(rate)
@@ -1168,7 +1168,7 @@ def test_a_fifth_project_whose_local_partner_lacks_legal_personality_fails_its_r
 
 @given(cost=st.integers(1000, 6000), soft=st.integers(100, 2000), people=st.integers(5, 80), kind=st.sampled_from(["高水準", "標準"]))
 def test_soft_costs_written_as_soft_and_a_figure_are_soft_costs(cost, soft, people, kind):
-    r = route(f"{kind}タイプで、定員{people}人の町営サテオフ（整備・運営{cost:,}万円）とソフト{soft:,}万円を計画しています。国費は？")
+    r = route(f"{kind}タイプで、定員{people}人の町営施設（整備運営費{cost:,}万円）にソフト{soft:,}万円。国費は？")
     assert r is not None and r.calculation is not None
     eligible = min(cost * MAN, cap_of(people)) + min(soft, 1200) * MAN
     assert r.calculation.result["国費"] == national(eligible, kind)

@@ -113,13 +113,13 @@ def test_a_figure_derived_from_two_named_examples_targets_is_each_ones_and_their
 
     facility = [e for e in adopted_examples() if not e.project5]
     a, b = facility[1], facility[-1]
-    r = route(f"資料の事例で、{a.municipality}と{b.municipality}の2024目標の県外からの延べ利用者数を人数に直すと何人？")
+    r = route(f"{a.municipality}と{b.municipality}の採択事例、2024目標の県外利用者は延べ何人になる？（延べ利用者数×県外割合）")
     assert r is not None and r.calculation is not None
     for e in (a, b):
         users = next(v for k, v, _ in e.kpi if k == "利用者数")
         share = next(v for k, v, _ in e.kpi if k == "県外利用者割合")
         assert r.calculation.result[e.municipality] == users * share / 100
-    r = route("施設整備・利用促進事業の6事例で、利用企業数のうち県外企業が占める割合がいちばん低いのはどこ？")
+    r = route("施設整備の採択事例6つのうち、県外企業の比率が最も低い団体は？")
     assert r is not None and r.calculation is not None
     shares = {e.municipality: next(v for k, v, _ in e.kpi if k == "県外企業数") * 100 / next(v for k, v, _ in e.kpi if k == "利用企業数")
               for e in facility}
