@@ -171,7 +171,6 @@ def compares_back(question: str, history: Sequence[Turn]) -> bool:
 def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
     """A turn with no figure of its own that asks how two earlier calculated turns differ: the older turn's
     calculation before, the newer one's after (each run with the conversation as it stood)."""
-    text = _key(question)
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     if not compares_back(question, history):
         return None

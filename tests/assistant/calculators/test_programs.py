@@ -1065,7 +1065,7 @@ def test_a_lettered_company_named_again_is_one_company():
 
 @given(people=st.integers(20, 49), cost_man=st.integers(4600, 8000), kind=st.sampled_from(["高水準", "標準"]))
 def test_the_2021_real_burden_adds_what_the_caps_leave_out(people, cost_man, kind):
-    r = route(f"旧制度（令和2年度の地方創生テレワーク交付金）の{kind}タイプで、定員{people}人の施設に{cost_man:,}万円かけたとき、"
+    r = route(f"旧制度（2021年の施策集にある交付金）の{kind}タイプで、定員{people}人の施設に{cost_man:,}万円かけたとき、"
               "上限超過分まで含めた実質負担は？")
     assert r is not None and r.calculation is not None
     eligible = min(cost_man * MAN, cap_of(people))
