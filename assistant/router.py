@@ -1454,13 +1454,16 @@ def both_scorings_route(question: str) -> Route | None:
     bonus = _bonus(t.replace(fifth.group(), "")) or 0
     included = re.search(r"加点込み|加点を?含", t[max(0, fifth.start() - 12) : fifth.end() + 8])
     applied = _applied_type(t)
-    decision = calculate("adoption_decision", {"総合評価点数": int(first.group(1)), "申請タイプ": applied, "加点": bonus,
-                                               "申請要件×": _cross(t)})
-    adopted = decision.result.get("採択区分")
-    kind = next((k for k in ("高水準", "標準") if isinstance(adopted, str) and k in adopted), None)
-    project = calculate("project5_adoption", {"総合評価点数": int(fifth.group(1)), "加点": 0 if included else bonus,
-                                              "申請要件×": _cross5(t[fifth.start() - 80 :] if fifth.start() > 80 else t),
-                                              **({"タイプ": kind} if kind else {})})
+    try:
+        decision = calculate("adoption_decision", {"総合評価点数": int(first.group(1)), "申請タイプ": applied, "加点": bonus,
+                                                   "申請要件×": _cross(t)})
+        adopted = decision.result.get("採択区分")
+        kind = next((k for k in ("高水準", "標準") if isinstance(adopted, str) and k in adopted), None)
+        project = calculate("project5_adoption", {"総合評価点数": int(fifth.group(1)), "加点": 0 if included else bonus,
+                                                  "申請要件×": _cross5(t[fifth.start() - 80 :] if fifth.start() > 80 else t),
+                                                  **({"タイプ": kind} if kind else {})})
+    except CalculationError as error:  # a score outside its scale: said, not computed
+        return Route("both_scorings", None, ("総合評価点数",), str(error))
     summary = f"①～④：{decision.summary.split('。')[0]}。{project.summary.split('。')[0]}。"
     parts = [decision, project]
     result: dict[str, object] = {"①～④の採択区分": adopted, "⑤の評価": project.result.get("評価"),

@@ -1172,3 +1172,9 @@ def test_soft_costs_written_as_soft_and_a_figure_are_soft_costs(cost, soft, peop
     assert r is not None and r.calculation is not None
     eligible = min(cost * MAN, cap_of(people)) + min(soft, 1200) * MAN
     assert r.calculation.result["国費"] == national(eligible, kind)
+
+
+@given(raw=st.integers(40, 10_000))
+def test_a_score_sheet_beside_fifths_outside_its_scale_is_said_not_computed(raw):
+    r = route(f"①～④の素点は{raw}点、⑤は基礎項目と付加項目で12点でした。高水準で同時申請、結果は？")
+    assert r is not None and r.calculation is None and r.clarification and "範囲" in r.clarification
