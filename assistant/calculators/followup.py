@@ -163,9 +163,13 @@ def compares_back(question: str, history: Sequence[Turn]) -> bool:
     """The turn asks how the result differs from an earlier turn's (「前と後で」「40人案と比べて」): any figure it
     names only points back at the earlier turn that stated it."""
     text = _key(question)
-    earlier = {(q.value, q.unit) for t in history if t.role == "user" for q in read_quantities(t.content)}
-    points_back = all((q.value, q.unit) in earlier for q in read_quantities(question))
-    return bool(DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)) and points_back
+    if not (DIFFERENCE_ASK.search(text) and _BETWEEN_TURNS.search(text)):
+        return False  # the cheap test first: reading every earlier turn's figures costs
+    named = read_quantities(question)
+    if not named:
+        return True
+    earlier = {(q.value, q.unit) for t in history if t.role == "user" for q in read_quantities(t.content[:MAX_TURN_CHARS])}
+    return all((q.value, q.unit) in earlier for q in named)
 
 
 def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:

@@ -296,7 +296,7 @@ def _read_one(question: str) -> Plan:
 # a size, then the words naming what it is (「くらいのコワーキング」「程度の小さめのサテライトオフィス」「規模の」), then
 # (を/が) N つ・か所: how many facilities of the size just named. No 、。 or figure in between: those start another item.
 _EACH_COUNT = re.compile(r"^[^、。，\d]{0,24}?(?:を|が)?\s*([1-9１-９一二三四五六七八九])\s*(?:つ(?!目)|か所|カ所|ヶ所|箇所|施設|棟|拠点)")
-_SCORE_COUNTS = re.compile(r"\d+\s*点\s*(?:が|を|の項目が)?\s*\d+\s*(?:つ|個|項目)")
+_SCORE_COUNTS = re.compile(r"(?<!\d)\d+\s*点\s*(?:が|を|の項目が)?\s*\d+\s*(?:つ|個|項目)")
 _KANJI_DIGIT = str.maketrans("一二三四五六七八九", "123456789")
 
 

@@ -1178,3 +1178,17 @@ def test_soft_costs_written_as_soft_and_a_figure_are_soft_costs(cost, soft, peop
 def test_a_score_sheet_beside_fifths_outside_its_scale_is_said_not_computed(raw):
     r = route(f"①～④の素点は{raw}点、⑤は基礎項目と付加項目で12点でした。高水準で同時申請、結果は？")
     assert r is not None and r.calculation is None and r.clarification and "範囲" in r.clarification
+
+
+def test_count_patterns_start_only_at_a_digit_runs_first_digit():
+    # A count pattern that may start inside a run of digits re-reads the run from every digit when the run has no
+    # unit after it: a 20,000-digit history turn took 45 s to read (the server's robustness probe timed out). Each
+    # pattern must refuse to start after a digit; the numbers it finds are the same.
+    from assistant import quantities
+    from assistant.calculators import plan
+
+    for pattern in (quantities._PEOPLE, quantities._COMPANIES, quantities._CASES, quantities._PERCENT,
+                    quantities._PERIOD, plan._SCORE_COUNTS):
+        assert pattern.pattern.startswith(("(?<![\\d", "(?<!\\d)")), pattern.pattern
+    text = "1234社、5678人、90%、12年3か月、45件"
+    assert [q.value for q in read_quantities(text)] == [1234, 5678, 9000, 147, 45]
