@@ -9,7 +9,6 @@ asked for by name (clarification), never guessed. A wrong route is worse than no
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -849,7 +848,7 @@ def _departures(question: str, default: int | None) -> list[Departure]:
         # a lettered company named again (「P社は支給日から数えると…」 after P社's own case) is the asker's remark
         # about it, not another company
         letter = re.match(r"[A-ZＡ-Ｚ]社", marks[i].group())
-        label = unicodedata.normalize("NFKC", letter.group()) if letter else ""
+        label = _n(letter.group()) if letter else ""
         if label and label in named:
             continue
         named.add(label)

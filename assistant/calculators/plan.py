@@ -386,6 +386,9 @@ class Outcome:
     stated: int
     steps: tuple[Step, ...]
     notes: tuple[str, ...]
+    # the 2021 measure's 実質的な地方負担 within the 交付対象 (after the 臨時交付金), and with what the caps leave out
+    real_burden: int | None = None
+    real_with_over_cap: int | None = None
 
 
 INPUT_WORDS = {"収容可能人数": "施設の収容可能人数（定員）", "総事業費": "施設ごとの事業費（施設整備・運営費）",
@@ -434,17 +437,18 @@ def run(plan: Plan, kind: str) -> Outcome:
         kept: list[tuple[int, str, int]] = []
         total = integer("facility_limit_total")
         for eligible, band, i in sorted(capped, key=lambda c: -c[0]):
+            name = plan.facilities[i - 1].named(i)
             band_full = sum(1 for _, b, _ in kept if b == band) >= limits[band]
             if (band_full or len(kept) >= total) and plan.choosing:
                 stated -= costs[i]  # a candidate left out is not built: its cost leaves the burden too
             if band_full:
-                notes.append(f"{plan.facilities[i - 1].named(i)}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
-                steps.append(Step("count_limit", f"{plan.facilities[i - 1].named(i)}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
+                notes.append(f"{name}は「{band}は1団体{limits[band]}施設まで」の上限を超えるため対象外")
+                steps.append(Step("count_limit", f"{name}：{band}の施設は1団体{limits[band]}施設まで → 対象外",
                                   {"区分": band}, 0, rule("facility_limit_by_size")))
                 continue
             if len(kept) >= total:
-                notes.append(f"{plan.facilities[i - 1].named(i)}は「1団体合計{total}施設まで」の上限を超えるため対象外")
-                steps.append(Step("count_limit", f"{plan.facilities[i - 1].named(i)}：1団体合計{total}施設まで → 対象外",
+                notes.append(f"{name}は「1団体合計{total}施設まで」の上限を超えるため対象外")
+                steps.append(Step("count_limit", f"{name}：1団体合計{total}施設まで → 対象外",
                                   {"施設数": len(kept) + 1}, 0, rule("facility_limit_total")))
                 continue
             kept.append((eligible, band, i))
@@ -540,30 +544,29 @@ def run(plan: Plan, kind: str) -> Outcome:
                       rate_rule))
     steps.append(Step("difference", f"地方負担：{fy(stated)} − {fy(national)} = {fy(stated - national)}",
                       {"事業費の合計": stated, "国費": national}, stated - national))
+    real_burden = real_with_over_cap = None
     if plan.temporary_grant:
         local = eligible_total - national
         covered = floor_to(local * fraction("c_rinji_share"), 1)
         steps.append(Step("rate", f"臨時交付金：交付対象内の地方負担{fy(local)} × 8割 = {fy(covered)}", {}, covered,
                           rule("c_rinji_share")))
-        steps.append(Step("difference", f"実質的な地方負担：{fy(local)} − {fy(covered)} = {fy(local - covered)}", {},
-                          local - covered))
+        real_burden = local - covered
+        steps.append(Step("difference", f"実質的な地方負担：{fy(local)} − {fy(covered)} = {fy(real_burden)}", {},
+                          real_burden))
         if stated > eligible_total:
             # what the caps leave out is the 団体's own money too, with no 臨時交付金 on it
             over = stated - eligible_total
-            steps.append(Step("sum", f"上限超過分を含めた実質的な負担：{fy(local - covered)} + {fy(over)} = "
-                              f"{fy(local - covered + over)}", {"上限超過分": over}, local - covered + over))
-    return Outcome(kind, eligible_total, national, stated, tuple(steps), tuple(notes))
-
-
-def _real_burden(outcome: Outcome) -> int:
-    """The 実質的な地方負担 within the 交付対象 (after the 臨時交付金)."""
-    return int(next(s.result for s in outcome.steps if s.label.startswith("実質的な地方負担：")))  # type: ignore[call-overload]
+            real_with_over_cap = real_burden + over
+            steps.append(Step("sum", f"上限超過分を含めた実質的な負担：{fy(real_burden)} + {fy(over)} = "
+                              f"{fy(real_with_over_cap)}", {"上限超過分": over}, real_with_over_cap))
+    return Outcome(kind, eligible_total, national, stated, tuple(steps), tuple(notes), real_burden, real_with_over_cap)
 
 
 def _with_over_cap(outcome: Outcome) -> str:
-    """「（上限超過分を含めると…）」 when the caps leave part of the cost to the 団体."""
-    over = next((s for s in outcome.steps if s.label.startswith("上限超過分を含めた")), None)
-    return f"上限を超える{fy(outcome.stated - outcome.eligible)}を含めると{fy(int(over.result))}" if over else ""  # type: ignore[call-overload]
+    """「上限を超える…を含めると…」 when the caps leave part of the cost to the 団体."""
+    if outcome.real_with_over_cap is None:
+        return ""
+    return f"上限を超える{fy(outcome.stated - outcome.eligible)}を含めると{fy(outcome.real_with_over_cap)}"
 
 
 def _band_limits() -> list[int]:
@@ -614,7 +617,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         summary = (f"国費は高水準タイプで{fy(high.national)}、標準タイプで{fy(std.national)}、差は{fy(difference)}です"
                    f"（地方負担は標準タイプのほうが{fy(difference)}多くなります）。")
         if plan.temporary_grant:
-            summary = (f"実質的な地方負担は高水準タイプで{fy(_real_burden(high))}、標準タイプで{fy(_real_burden(std))}です"
+            summary = (f"実質的な地方負担は高水準タイプで{fy(high.real_burden or 0)}、標準タイプで{fy(std.real_burden or 0)}です"
                        f"（地方負担の8割に地方創生臨時交付金を充当）。国費は高水準{fy(high.national)}、標準{fy(std.national)}。")
         steps = (*high.steps, *(s for s in std.steps if s.kind in ("rate", "difference") or s.rule is not None
                                 and s.rule.name == "c_rinji_share"),
@@ -632,7 +635,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                       if plan.excluded_asked and first.stated > first.eligible else "")
                    + "）。")
         if plan.temporary_grant:
-            real = _real_burden(first)
+            real = first.real_burden or 0
             over = _with_over_cap(first)
             real_share = f"、交付対象事業費の{float(Fraction(real * 100, first.eligible)):g}%" if first.eligible else ""
             summary = (f"実質的な地方負担は{fy(real)}{real_share}です（国費{fy(first.national)}、交付対象内の地方負担{fy(in_scope)}の8割に"
@@ -647,7 +650,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
             summary += f"事業費全体に対する国費の割合は{shown}、地方負担は{float(100 - share):.1f}%です。"
             result["国費の割合"] = shown
         if plan.temporary_grant:
-            result["実質的な地方負担"] = _real_burden(first)
+            result["実質的な地方負担"] = first.real_burden
         if before is not None:
             national_change = first.national - before.national
             burden_change = burden - (before.stated - before.national)
