@@ -22,6 +22,8 @@ Features (all from what the answer step has already computed; no model call):
 - focus_uncited: share of the asking sentence's words missing from the quoted lines and their headings
 - card_probability: the fact-card match's probability for its most likely card (assistant/facts.py; 0 when no card
   is a candidate, NaN when the match was fitted for another embedding model: then its training mean is used)
+- wording: what the asking sentence's own content words say (assistant/asked_wording.py), from the wording model
+  stored in the same file; NaN while training collects the other features (training fills it out of fold)
 """
 # Measured and left out: whether the question asks yes/no (grouped CV at ≤ 3 % false refusals: 9/57 correct
 # refusals with it, 12/57 without). A verdict the documents settle (assistant/verdict.py) overrides a refusal in
@@ -42,6 +44,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant import asked_wording
+from assistant.asked_wording import WordingModel
+
 if TYPE_CHECKING:
     from assistant.answer import Draft
     from assistant.index import LoadedIndex
@@ -51,7 +56,7 @@ if TYPE_CHECKING:
 MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 FEATURES: tuple[str, ...] = (
     "relevance", "best_score", "unseen_share", "passage_coverage", "rare_missing", "asks_figure_unmet",
-    "focus_unseen", "focus_uncited", "card_probability",
+    "focus_unseen", "focus_uncited", "card_probability", "wording",
 )
 # Of the answerable questions, the share whose right answer may be refused (the issue's 3 %). Questions the answer
 # step gets wrong anyway are refused at no loss and do not count against it; the closing figures give both.
@@ -59,7 +64,8 @@ MAX_FALSE_REFUSALS = 0.03
 
 
 def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: LoadedIndex,
-             use_synonyms: bool = True, card_probability: float = math.nan) -> list[float]:
+             use_synonyms: bool = True, card_probability: float = math.nan,
+             wording: WordingModel | None = None) -> list[float]:
     from assistant.answer import _has_fact, _unit_tokens, expected_type, term_weights
     from assistant.japanese import normalise_key, query_tokens
 
@@ -87,8 +93,14 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
     focus_unseen = sum(w for t, w in focus.items() if t not in vocabulary and not _is_bigram(t, focus)) / focus_total
     cited = frozenset().union(*(_unit_tokens(f"{c.section}\n{c.quote}") for c in draft.citations)) if draft.citations else frozenset()
     focus_uncited = sum(w for t, w in focus.items() if t not in cited) / focus_total
+    leaning = wording.probability(asking_text(asked)) if wording is not None else math.nan
     return [draft.relevance, draft.best_score, unseen, coverage, rare_missing, unmet, focus_unseen, focus_uncited,
-            card_probability]
+            card_probability, leaning]
+
+
+def asking_text(asked: Question) -> str:
+    """What the wording feature reads: the sentence that asks (the whole question when none is told apart)."""
+    return asked.asking or asked.text
 
 
 def _is_bigram(token: str, tokens: dict[str, float]) -> bool:
@@ -104,6 +116,7 @@ class Answerability:
     # Training means: a feature that cannot be computed (NaN: no fact-card match for this embedding model) is
     # taken at its mean, so that it tips the decision neither way.
     means: tuple[float, ...] = ()
+    wording: WordingModel | None = None
 
     def probability(self, vector: Sequence[float]) -> float:
         filled = [x if not math.isnan(x) else self.means[i] if i < len(self.means) else 0.0 for i, x in enumerate(vector)]
@@ -118,8 +131,9 @@ def load(path: Path) -> Answerability:
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train-answerability`")
+    wording = asked_wording.from_dict(data["wording"]) if "wording" in data else None
     return Answerability(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
-                         tuple(float(m) for m in data.get("means", ())))
+                         tuple(float(m) for m in data.get("means", ())), wording)
 
 
 @lru_cache(maxsize=2)
@@ -129,8 +143,8 @@ def _shipped(path: str) -> Answerability | None:
 
 _override: Answerability | None = None
 _disabled = False
-# Training sets this to a list: the answer step appends each question's feature vector to it.
-observed: list[list[float]] | None = None
+# Training sets this to a list: the answer step appends each question's feature vector and asking text to it.
+observed: list[tuple[list[float], str]] | None = None
 
 
 def current() -> Answerability | None:
@@ -150,4 +164,6 @@ def set_override(model: Answerability | None, disabled: bool = False) -> None:
 def to_json(model: Answerability, meta: dict[str, Any]) -> str:
     data = {"features": list(FEATURES), "weights": list(model.weights), "bias": model.bias,
             "threshold": model.threshold, "means": list(model.means), **meta}
+    if model.wording is not None:
+        data["wording"] = model.wording.to_dict()
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant import answerability
+from assistant import answerability, asked_wording
 from assistant.answerability import FEATURES, MAX_FALSE_REFUSALS, MODEL_PATH, Answerability
 from assistant.train import DEFAULT_FILES, DIGITS, FOLDS, SEED
 
@@ -38,16 +38,18 @@ C = 1.0
 FILES = (*DEFAULT_FILES, "eval/blind_s19_2026-12-06.jsonl", "eval/blind_t20_2026-12-06.jsonl",
          "eval/blind_u21_2026-12-06.jsonl", "eval/blind_v22_2026-12-06.jsonl", "eval/blind_w23_2026-12-06.jsonl",
          "eval/blind_x24_2026-12-06.jsonl", "eval/blind_y25_2026-12-06.jsonl", "eval/blind_z26_2026-12-06.jsonl",
-         "eval/blind_a27_2026-12-06.jsonl", "eval/blind_b28_2026-12-06.jsonl")
+         "eval/blind_a27_2026-12-06.jsonl", "eval/blind_b28_2026-12-06.jsonl", "eval/blind_c29_2026-12-06.jsonl",
+         "eval/blind_d30_2026-12-06.jsonl")
 
 
-def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str], list[int]]:
-    """Feature vectors, labels (1 = should be refused), groups ("set:item") and whether the answer given without
-    the decision was right, for each question that reaches the answer step."""
+def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str], list[int], list[str]]:
+    """Feature vectors (the wording feature still NaN), labels (1 = should be refused), groups ("set:item"),
+    whether the answer given without the decision was right, and the asking text, for each question that reaches
+    the answer step."""
     from assistant.eval import answer_correct, load_items
     from assistant.types import Turn
 
-    vectors, labels, groups, right = [], [], [], []
+    vectors, labels, groups, right, askings = [], [], [], [], []
     answerability.set_override(None, disabled=True)
     try:
         for path in paths:
@@ -64,7 +66,9 @@ def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[floa
                 answerability.observed = []
                 answer = assistant.ask(item.question, history, phrase=False)
                 if answerability.observed:
-                    vectors.append(answerability.observed[-1])
+                    vector, asking = answerability.observed[-1]
+                    vectors.append(vector)
+                    askings.append(asking)
                     labels.append(int(item.should_refuse))
                     groups.append(f"{path.stem}:{item.id}")
                     right.append(int(not item.should_refuse and answer_correct(item, answer.text, answer.status.value)))
@@ -72,7 +76,27 @@ def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[floa
     finally:
         answerability.observed = None
         answerability.set_override(None)
-    return vectors, labels, groups, right
+    return vectors, labels, groups, right, askings
+
+
+WORDING = FEATURES.index("wording")
+
+
+def with_wording(vectors: Sequence[Sequence[float]], askings: Sequence[str], labels: Sequence[int],
+                 blocks: Sequence[str], seed: int) -> list[list[float]]:
+    """The vectors with their wording feature out of fold: each block's (a question set's, or a fold's) from a
+    wording model fitted on the other blocks, so that the regression learns how much an unseen question's
+    wording says, not how well the wording model remembers its own training questions."""
+    out = [list(v) for v in vectors]
+    for block in sorted(set(blocks)):
+        inside = [i for i, b in enumerate(blocks) if b == block]
+        outside = [i for i, b in enumerate(blocks) if b != block]
+        if len({labels[i] for i in outside}) < 2:
+            continue  # nothing to learn from: the feature stays NaN and takes its mean
+        model = asked_wording.fit([askings[i] for i in outside], [labels[i] for i in outside], seed)
+        for i in inside:
+            out[i][WORDING] = model.probability(askings[i])
+    return out
 
 
 def fitted_on(labels: Sequence[int], right: Sequence[int]) -> list[int]:
@@ -100,10 +124,13 @@ def fit(vectors: Sequence[Sequence[float]], labels: Sequence[int], seed: int = S
 
 
 def out_of_fold(vectors: list[list[float]], labels: list[int], groups: list[str], folds: int, seed: int,
-                by_batch: bool = False, right: Sequence[int] | None = None) -> list[float]:
+                by_batch: bool = False, right: Sequence[int] | None = None,
+                askings: Sequence[str] | None = None) -> list[float]:
     """Out-of-fold probabilities for every question: grouped k-fold by question, or (by_batch) each question set
     held out whole, as a batch nobody has seen is met at first sight (groups are "set:item"). With `right`, each
-    fold is fitted on its unanswerable and answered-right questions only (`fitted_on`)."""
+    fold is fitted on its unanswerable and answered-right questions only (`fitted_on`). With `askings`, the
+    wording feature is nested: the held-out questions' from a wording model fitted on the fold's training
+    questions, the training questions' out of fold within them (`with_wording`)."""
     learns = set(fitted_on(labels, right)) if right is not None else set(range(len(vectors)))
     from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
@@ -112,11 +139,28 @@ def out_of_fold(vectors: list[list[float]], labels: list[int], groups: list[str]
     splits = (LeaveOneGroupOut().split(vectors, labels, groups=batches) if by_batch and len(set(batches)) > 1 else
               GroupKFold(n_splits=min(folds, len(set(groups))), shuffle=True, random_state=seed).split(vectors, labels, groups=groups))
     for train, test in splits:
-        train = [i for i in train if i in learns]
-        model = fit([vectors[i] for i in train], [labels[i] for i in train], seed)
+        rows = {i: vectors[i] for i in train}
+        held_out = {i: vectors[i] for i in test}
+        if askings is not None:
+            inner = [batches[i] if by_batch else str(hash_group(groups[i]) % folds) for i in train]
+            nested = with_wording([vectors[i] for i in train], [askings[i] for i in train], [labels[i] for i in train],
+                                  inner, seed)
+            rows = dict(zip(train, nested, strict=True))
+            wording = asked_wording.fit([askings[i] for i in train], [labels[i] for i in train], seed)
+            held_out = {i: [*vectors[i][:WORDING], wording.probability(askings[i]), *vectors[i][WORDING + 1:]]
+                        for i in test}
+        learning = [i for i in train if i in learns]
+        model = fit([rows[i] for i in learning], [labels[i] for i in learning], seed)
         for i in test:
-            probabilities[i] = model.probability(vectors[i])
+            probabilities[i] = model.probability(held_out[i])
     return probabilities
+
+
+def hash_group(group: str) -> int:
+    """A stable fold number source for a question group (Python's hash of a string changes per process)."""
+    import zlib
+
+    return zlib.crc32(group.encode("utf-8"))
 
 
 def choose_threshold(probabilities: Sequence[float], labels: Sequence[int], right: Sequence[int] | None = None,
@@ -170,25 +214,31 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     assistant = build_assistant(settings)
-    vectors, labels, groups, right = collect(assistant, paths)
+    vectors, labels, groups, right, askings = collect(assistant, paths)
     if len(set(labels)) < 2:
         print("error: the question sets need both answerable and refusal items that reach the answer step", file=sys.stderr)
         return 2
     # The threshold comes from holding out one question set at a time: on fresh batches, false refusals ran far
     # above what question-level folds predicted (their wording differs from the sets the model was fitted on).
-    probabilities = out_of_fold(vectors, labels, groups, args.folds, args.seed, by_batch=True, right=right)
+    probabilities = out_of_fold(vectors, labels, groups, args.folds, args.seed, by_batch=True, right=right,
+                                askings=askings)
     threshold, stats = choose_threshold(probabilities, labels, right)
-    _, question_stats = choose_threshold(out_of_fold(vectors, labels, groups, args.folds, args.seed, right=right),
-                                         labels, right)
+    _, question_stats = choose_threshold(out_of_fold(vectors, labels, groups, args.folds, args.seed, right=right,
+                                                     askings=askings), labels, right)
     learns = fitted_on(labels, right)
+    batches = [g.split(":", 1)[0] for g in groups]
+    vectors = with_wording(vectors, askings, labels, batches, args.seed)
     model = fit([vectors[i] for i in learns], [labels[i] for i in learns], args.seed)
-    model = Answerability(model.weights, model.bias, threshold, model.means)
+    wording = asked_wording.fit(askings, labels, args.seed)
+    model = Answerability(model.weights, model.bias, threshold, model.means, wording)
     print(f"{len(vectors)} questions reach the answer step ({sum(labels)} should be refused); each set held out "
           f"in turn, at threshold {threshold:.3f}: " + ", ".join(f"{k} {v}" for k, v in stats.items()))
     print(f"(grouped {args.folds}-fold by question at its own threshold: "
           + ", ".join(f"{k} {v}" for k, v in question_stats.items()) + ")")
     meta = {"model": f"StandardScaler + LogisticRegression(C={C}) of unanswerable against answered right, "
-                     "folded to raw feature units",
+                     "folded to raw feature units; its wording feature out of fold by question set, from TF-IDF "
+                     f"character {asked_wording.NGRAM_SIZES} n-grams of the asking sentence's content runs + "
+                     f"class-balanced LogisticRegression(C={asked_wording.C})",
             "seed": args.seed, "cv_held_out_set": stats, "cv_grouped_by_question": {"folds": args.folds, **question_stats},
             "trained_on": {p.name: sum(g.startswith(f"{p.stem}:") for g in groups) for p in paths}}
     args.out.parent.mkdir(parents=True, exist_ok=True)

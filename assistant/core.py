@@ -417,9 +417,10 @@ class Assistant:
             probability = 0.0  # no card is a candidate
         else:
             probability = math.nan  # no match for this embedding model: the decision takes the feature's mean
-        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms, probability)
+        vector = answerability.features(question, passages, draft, self.index, self.settings.use_synonyms, probability,
+                                        model.wording if model is not None else None)
         if answerability.observed is not None:
-            answerability.observed.append(vector)
+            answerability.observed.append((vector, answerability.asking_text(question)))
         return model is None or not model.refuses(vector)
 
     @staticmethod
