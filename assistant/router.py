@@ -482,6 +482,11 @@ class _AllOf:
         return all(p.search(text) for p in self.patterns)
 
 
+# A sentence that asks or requests (the asking sentence's test in assistant/question_parts.py), and quoted speech.
+_ASKING_SENTENCE = re.compile(r"[?？]|か[。.]?$|ください|下さい|教えて|知りたい|たい[。.]?$")
+_QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』")
+
+
 class _YesNoAsk:
     """A yes/no ask (「うちの町は対象になりますか」): the pattern found in a sentence that asks no question word of
     its own (「健康ポイントを何に使えるようにしたのか」 asks what, not whether)."""
@@ -490,6 +495,15 @@ class _YesNoAsk:
         self.pattern = re.compile(pattern)
 
     def search(self, text: str) -> bool:
+        from assistant.question_parts import split_sentences
+
+        # only a sentence that asks: 「…が対象になると聞きました」「…を使えないかと考えています」 tell the asker's
+        # story, and the question after them asks something else (a list, a building, a law)
+        sentences = split_sentences(text)
+        asking = [s for s in sentences if _ASKING_SENTENCE.search(_QUOTED.sub("", s).strip())]
+        return any(self._asks_in(s) for s in asking or sentences)
+
+    def _asks_in(self, text: str) -> bool:
         from assistant.question import INTERROGATIVE
 
         for m in self.pattern.finditer(text):
