@@ -380,3 +380,18 @@ def test_the_kpi_companies_and_the_companies_paid_are_read_in_either_order(order
     r = route(f"標準タイプで{said}支給します。国費はいくら？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費"] == 2 * 1_000_000 // 2  # at most the KPI's companies, 100万円 each, 1/2
+
+
+@pytest.mark.parametrize("question", [
+    # the asker's story says a place can be eligible; the question asks something else about it
+    "東京圏でも一定の町村なら対象になると聞きました。その一覧に埼玉県から載っている町村はどこですか？",
+    "群馬県桐生市の空き倉庫を使えないかと考えています。資料の事例に出てくる倉庫の広さはどのくらいでしたか？",
+])
+def test_a_story_sentence_that_mentions_eligibility_does_not_route_a_question_asking_something_else(question):
+    routed = route(question)
+    assert routed is None or routed.kind != "eligibility"
+
+
+def test_an_eligibility_ask_after_a_story_is_still_routed():
+    routed = route("山あいの町で空き店舗の活用を考えています。千葉県館山市は交付対象になりますか？")
+    assert routed is not None and routed.kind == "eligibility"
