@@ -420,6 +420,12 @@ def _eligible_cost(text: str) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def _fiscal_correction(text: str) -> str | None:
+    """The asker's own 財政力補正 (a coefficient the documents do not give): 「財政力補正は0.9」."""
+    m = re.search(r"財政力補正(?:係数)?(?:を|が|は|の値は)?\s*(\d+(?:\.\d+)?)", text)
+    return m.group(1) if m else None
+
+
 def _population(text: str) -> int | None:
     """The population the question states, as the quantity reader reads it (万/千 forms included)."""
     found = [q.value for q in read_quantities(text) if q.role == "人口"]
@@ -559,7 +565,8 @@ _SHAPES = [
     _Shape("digital_env_grant", re.compile(rf"デジタル活用環境構築推進事業.*(?:{_MONEY_ASK})"),
            {"事業費": lambda t: _amount_after(t, r"総額|事業費|総事業費|計画|経費")}),
     _Shape("trial_office_tax", re.compile(r"お試し.*(?:特別交付税|措置額).*(?:いくら|金額|額は)"),
-           {"対象経費": lambda t: _amount_after(t, r"対象経費|経費")}),
+           {"対象経費": lambda t: _amount_after(t, r"対象経費|経費"), "財政力補正": _fiscal_correction},
+           optional=("財政力補正",)),
     _Shape("repayment", _REPAY,
            {"受給額": _first_amount,
             "経過": _elapsed}),
@@ -991,8 +998,8 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         hard = [q for i, q in enumerate(amounts) if _HARD_WORKS.search(key[amounts[i - 1].end if i else 0 : q.start])]
         items = [q.value for q in amounts if all(q is not h for h in hard)]
         if items:
-            m = re.search(r"財政力補正(?:を|が|は)?\s*(\d+(?:\.\d+)?)", text)
-            correction = Fraction(m.group(1)) if m else None
+            found = _fiscal_correction(text)
+            correction = Fraction(found) if found else None
             if correction is None or 0 < correction <= 2:
                 burden_asked = bool(_BURDEN_ASK.search(text))
                 return Route("trial_office_program",
@@ -1191,6 +1198,11 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     if changed is not None and (own is None or own.calculation is None or changed.moved):
         return Route(changed.after.kind, changed.after, (), None)
+    against = (followup.against_earlier(question, history, own.calculation, _route_turn_or_with_topic)
+               if changed is None and history and own is not None and own.calculation is not None else None)
+    compared = followup.difference(question, against) if against is not None else None
+    if compared is not None:  # 「…18人にしたら？さっきと比べていくら減る？」: this turn's plan against the earlier one
+        return Route(compared.kind, compared, (), None)
     second = _with_second_case(question, history, own)
     if second is not own:
         return second

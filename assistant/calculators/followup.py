@@ -188,29 +188,64 @@ def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, 
     if len(runs) != 2 or runs[0].kind != runs[1].kind:
         return None
     after, before = runs
+    return Changed(before, after, input_changes(before, after))
+
+
+def input_changes(before: Calculation, after: Calculation) -> tuple[str, ...]:
+    """The inputs two runs of one calculator differ in, 「収容可能人数：25 → 18」."""
 
     def shown(value: object) -> str:
         return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
     changes = tuple(f"{k}：{shown(before.inputs[k])} → {shown(after.inputs[k])}" for k in after.inputs
                     if k in before.inputs and before.inputs[k] != after.inputs[k])
-    return Changed(before, after, changes or ("前の条件 → 後の条件",))
+    return changes or ("前の条件 → 後の条件",)
 
 
-def _compared_key(text: str, before: Calculation, after: Calculation) -> str | None:
-    """The result the turn asks to compare: the one named last before the words that ask how much it moves
+# 「さっきと比べて」「当初の案より」「前の計算から」: the turn's own plan set against the conversation's earlier one
+_BACK_TO_EARLIER = re.compile(r"(?:さっき|先ほど|前回|前の|当初|最初|元の|もとの|はじめ)[^。？?]{0,8}?(?:と比べ|と比較|より|との差|から)")
+
+
+def against_earlier(question: str, history: Sequence[Turn], own: Calculation,
+                    route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
+    """A turn with a plan of its own that asks how it differs from the earlier one (「定員を18人にしたら？さっきと比べ
+    ていくら減る？」): the latest earlier calculated turn of the same calculator before, this turn's run after."""
+    text = _key(question)
+    if not (DIFFERENCE_ASK.search(text) and _BACK_TO_EARLIER.search(text)):
+        return None
+    for i in reversed([i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]):
+        earlier = getattr(route(history[i].content[:MAX_TURN_CHARS], tuple(history[:i])), "calculation", None)
+        if earlier is None:
+            continue
+        if earlier.kind != own.kind or earlier.result == own.result:
+            return None
+        return Changed(earlier, own, input_changes(earlier, own))
+    return None
+
+
+def _compared_keys(text: str, before: Calculation, after: Calculation) -> list[str]:
+    """The results the turn asks to compare: those the sentence that asks how much they move names before its
+    asking word (「国費と町の負担がそれぞれいくら減るか」 compares both), else the one named last before it
     (「国費と負担は？ 負担の増え方は？」 compares the burden), else the first both runs state."""
     both = [k for k in after.result if k in before.result and isinstance(after.result[k], int)
             and isinstance(before.result[k], int) and not isinstance(after.result[k], bool)]
-    asked = DIFFERENCE_ASK.search(text)
-    head = text[: asked.start()] if asked else text
-    named = [(m.end(), key) for pattern, key in _RESULT_WORDS if key in both for m in re.finditer(pattern, head)]
+    asks = list(DIFFERENCE_ASK.finditer(text))
+    head = text[: asks[-1].start()] if asks else text
+    sentence = head[max(head.rfind(mark) for mark in "。？?!！") + 1:]
+
+    def named_in(words: str) -> list[tuple[int, str]]:
+        return sorted((m.end(), key) for pattern, key in _RESULT_WORDS if key in both for m in re.finditer(pattern, words))
+
+    in_sentence = list(dict.fromkeys(key for _, key in named_in(sentence)))
+    if len(in_sentence) >= 2:
+        return in_sentence
+    named = named_in(head)
     if named:
-        return max(named)[1]
+        return [named[-1][1]]
     for _, key in _RESULT_WORDS:
         if key in both:
-            return key
-    return both[0] if both else None  # a calculator of counts (移住者数の下限): its first result
+            return [key]
+    return both[:1]  # a calculator of counts (移住者数の下限): its first result
 
 
 # The turn asks whether the outcome (採択区分) changes, not an amount: 「結果に違いは出ますか」
@@ -244,22 +279,26 @@ def _shown_as(key: str) -> Callable[[int], str]:
 def difference(question: str, found: Changed) -> Calculation | None:
     """「…いくら減りますか」: the named result before and after the change, and their difference, as one calculation
     whose steps are both runs' steps and the difference; 「結果は変わりますか」: the two outcomes (採択区分)."""
-    key = _compared_key(_key(question), found.before, found.after)
+    keys = _compared_keys(_key(question), found.before, found.after)
     outcome = _outcome_difference(question, found)
-    if outcome is not None and (key is None or key == "合計点"):
+    if outcome is not None and (not keys or keys == ["合計点"]):
         return outcome
-    if key is None:
+    if not keys:
         return None
-    old, new = int(found.before.result[key]), int(found.after.result[key])
-    moved = new - old
-    shown = _shown_as(key)
-    way = "増えます" if moved > 0 else "減ります" if moved < 0 else "変わりません"
     change = "、".join(found.changes)
-    summary = (f"{key}は{shown(old)}から{shown(new)}になり、{shown(abs(moved))}{way}（{change}）。" if moved
-               else f"{key}は{shown(new)}のままで変わりません（{change}）。")
-    sign = "+" if moved > 0 else "−" if moved < 0 else ""
-    step = Step("difference", f"{key}の増減：{shown(new)} − {shown(old)} = {sign}{shown(abs(moved))}",
-                {"変更前": old, "変更後": new}, moved)
+    sentences, steps, result = [], [], dict(found.after.result)
+    for key in keys:
+        old, new = int(found.before.result[key]), int(found.after.result[key])
+        moved = new - old
+        shown = _shown_as(key)
+        way = "増えます" if moved > 0 else "減ります" if moved < 0 else "変わりません"
+        sentences.append(f"{key}は{shown(old)}から{shown(new)}になり、{shown(abs(moved))}{way}" if moved
+                         else f"{key}は{shown(new)}のままで変わりません")
+        sign = "+" if moved > 0 else "−" if moved < 0 else ""
+        steps.append(Step("difference", f"{key}の増減：{shown(new)} − {shown(old)} = {sign}{shown(abs(moved))}",
+                          {"変更前": old, "変更後": new}, moved))
+        result |= {f"変更前の{key}": old, f"{key}の増減": moved}
+    summary = f"{'。'.join(sentences)}（{change}）。"
     return combined(found.after.kind, (found.before, found.after), inputs={**found.after.inputs, "変更": change},
-                    result={**found.after.result, f"変更前の{key}": old, f"{key}の増減": moved},
-                    formula=f"{_both_formulas(found)}\n・{step.label}", summary=summary, extra_steps=(step,))
+                    result=result, formula=_both_formulas(found) + "".join(f"\n・{s.label}" for s in steps),
+                    summary=summary, extra_steps=tuple(steps))

@@ -153,12 +153,13 @@ def trial_office_tax(inputs: Mapping[str, object]) -> Calculation:
     if not 0 < correction <= 2:
         raise CalculationError("「財政力補正」は0より大きく2以下の係数で指定してください")
     amount = floor_to(min(cost, cap) * rate * correction, 1)
+    shown = f"{float(correction):g}"  # a coefficient as officers write it (0.9), not as a fraction (9/10)
     return Calculation(
         kind="trial_office_tax",
-        inputs={"対象経費": cost, "財政力補正": str(correction)},
+        inputs={"対象経費": cost, "財政力補正": shown},
         result={"措置額": amount, "措置額_表示": fy(amount), "対象経費_上限適用": cost > cap},
-        formula=f"min(対象経費 {fy(cost)}, 上限 {fy(cap)}) × 0.5 × 財政力補正 {correction} = {fy(amount)}",
-        summary=(f"特別交付税の措置額は{fy(amount)}です（対象経費の上限1団体{fy(cap)}、措置率0.5×財政力補正{correction}）。"
+        formula=f"min(対象経費 {fy(cost)}, 上限 {fy(cap)}) × 0.5 × 財政力補正 {shown} = {fy(amount)}",
+        summary=(f"特別交付税の措置額は{fy(amount)}です（対象経費の上限1団体{fy(cap)}、措置率0.5×財政力補正{shown}）。"
                  if given else f"特別交付税の措置額は{fy(amount)}×財政力補正です（対象経費の上限1団体{fy(cap)}、措置率0.5×"
                  f"財政力補正。財政力補正の値は資料に記載がありません）。"),
         rules=(rule("c_trial_cap"), rule("c_trial_rate")),

@@ -1192,3 +1192,43 @@ def test_count_patterns_start_only_at_a_digit_runs_first_digit():
         assert pattern.pattern.startswith(("(?<![\\d", "(?<!\\d)")), pattern.pattern
     text = "1234社、5678人、90%、12年3か月、45件"
     assert [q.value for q in read_quantities(text)] == [1234, 5678, 9000, 147, 45]
+
+
+@given(before=st.integers(5, 90), after=st.integers(5, 90), cost_before=st.integers(1500, 9500),
+       cost_after=st.integers(1500, 9500), kind=st.sampled_from(["高水準", "標準"]),
+       back=st.sampled_from(["さっきと比べて", "当初の案より", "前の計算から"]))
+def test_a_turn_with_a_plan_of_its_own_compared_back_gives_each_named_difference(before, after, cost_before,
+                                                                                  cost_after, kind, back):
+    first = f"公民館を定員{before}人の町営サテオフに改修し、整備・運営費は{cost_before:,}万円です。{kind}タイプだと国費はいくら？"
+    history = [Turn("user", first), Turn("assistant", "…")]
+    old = min(cost_before * MAN, cap_of(before))
+    new = min(cost_after * MAN, cap_of(after))
+    assume(old != new)
+    r = route(f"定員{after}人、整備・運営費{cost_after:,}万円に見直したら？{back}国費と町の負担はそれぞれいくら変わりますか？",
+              history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費の増減"] == national(new, kind) - national(old, kind)
+    local_old = cost_before * MAN - national(old, kind)
+    local_new = cost_after * MAN - national(new, kind)
+    assert r.calculation.result["地方負担の増減"] == local_new - local_old
+
+
+@given(cost=st.integers(100, 2000), correction=st.sampled_from([5, 7, 9]))
+def test_the_askers_fiscal_correction_is_read_when_the_measure_was_named_in_an_earlier_turn(cost, correction):
+    history = [Turn("user", "お試しサテライトオフィスの特別交付税措置は、どういう計算で措置額が決まりますか？"),
+               Turn("assistant", "…")]
+    r = route(f"当町の対象経費が{cost:,}万円、財政力補正が0.{correction}なら、措置額はいくらですか？", history)
+    assert r is not None and r.calculation is not None
+    amount = min(cost, 1000) * MAN * 5 * correction // 100  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
+    assert amount in r.calculation.result.values()
+
+
+@given(cost=st.integers(100, 2000), correction=st.sampled_from([5, 7, 9]))
+def test_the_askers_fiscal_correction_is_read_beside_a_cost_whose_measure_an_earlier_turn_named(cost, correction):
+    history = [Turn("user", "お試しサテライトオフィス向けの特別交付税って、措置額はどんな式で出すんでしょう？"),
+               Turn("assistant", "…")]
+    r = route(f"当町では対象経費を{cost:,}万円と見積もっていて、財政力補正は0.{correction}です。措置額はいくらですか？", history)
+    assert r is not None and r.calculation is not None
+    amount = min(cost, 1000) * MAN * 5 * correction // 100  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
+    assert amount in r.calculation.result.values()
+    assert f"財政力補正0.{correction}" in r.calculation.summary  # written as the asker wrote it, not as a fraction
