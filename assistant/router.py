@@ -145,7 +145,7 @@ _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 # a change to the earlier total: 「あと1点積み上げられたら」「さらに2点上がれば」「素点が3点増えたら」
 _RELATIVE_POINTS = re.compile(r"(?:あと|さらに|もう|プラス|\+)\s*(\d+)\s*点\s*(?:分)?\s*(?:を)?\s*(?:積|上|増|足|加|取|伸|アップ|多|高)"
                               r"|(\d+)\s*点\s*(?:増え|上が|アップ|多く)")
-_SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%])")
+_SHEET_ITEM = re.compile(r"(?:ア|イ|ウ|エ|付加項目|付加)\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*(\d)(?!\d|\s*[年月日社人%つ個]|\s*項目)")
 # 「①が6点、②が6点…」「①政策目的適合性が8点」: a score per numbered viewpoint (summed when there are several)
 _VIEWPOINT_SCORE = re.compile(r"[①-④][^、。①-④]{0,30}?(\d{1,2})\s*点")
 # item scores (0–3 each, with or without 「点」) written one after another with commas, 、 or ・ between them,
@@ -156,6 +156,21 @@ _NAMED_VIEWPOINT_LIST = re.compile(r"(?<=[がはで:：])\s*((?:[0-3]\s*・\s*)+
 _VIEWPOINT_LIST = re.compile(r"[①-④][^\d①-④。]{0,6}?((?:[0-3]\s*[・,、/]\s*)+[0-3])(?![\d.%])")
 _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:項目|個|つ|観点)|\s*[×xX*]\s*(\d+)(?!\s*[%万円人社]))")
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
+
+
+def _mixed_sheet(t: str) -> int | None:
+    """A sheet written partly by item letter and partly as lists (「①…がア3・イ2・ウ2、②…が2・2・1、③…が2・1・2」):
+    every item score of either form, each span read once; None unless both forms are there."""
+    spans: list[tuple[int, int, int]] = []  # start, end, points
+    for m in _SHEET_ITEM.finditer(t):
+        spans.append((m.start(1), m.end(1), int(m.group(1))))
+    for pattern in (_VIEWPOINT_LIST, _NAMED_VIEWPOINT_LIST):
+        for m in pattern.finditer(t):
+            if any(a < m.end(1) and m.start(1) < b for a, b, _ in spans):
+                continue  # the letters' own scores, already read
+            spans += [(m.start(1) + d.start(), m.start(1) + d.end(), int(d.group())) for d in re.finditer(r"\d", m.group(1))]
+    lettered = len(_SHEET_ITEM.findall(t))
+    return sum(p for _, _, p in spans) if len(spans) > lettered and len(spans) >= 4 else None
 
 
 def _score(text: str) -> int | None:
@@ -179,6 +194,8 @@ def _score(text: str) -> int | None:
     sheet = _SHEET_ITEM.findall(t)
     if len(sheet) >= 4:
         return sum(int(x) for x in sheet) + sum(extra)
+    if sheet and (mixed := _mixed_sheet(t)) is not None:
+        return mixed + sum(extra)
     groups = _VIEWPOINT_LIST.findall(t) or _NAMED_VIEWPOINT_LIST.findall(t)
     if len(groups) >= 2:
         # a viewpoint mark (①–④) followed by its item scores (N・N・N), for several viewpoints: all summed
@@ -989,7 +1006,8 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         if direct and (subsidy_asked or (len(direct) >= 2 and not overhead_asked)):
             # the subsidy asked: the whole chain; 「最大」 with no overhead stated takes the overhead at its cap
             chosen = overhead[0] if overhead else (UP_TO_THE_CAP if most and subsidy_asked else None)
-            return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
+            return Route("digital_env_program", calculate_digital_env(direct, chosen, bool(_BURDEN_ASK.search(text))),
+                         (), None)
     if (re.search(r"お試し", text) and re.search(r"特別交付税|措置", text)
             and re.search(rf"{_MONEY_ASK}|措置額|{_BURDEN_ASK.pattern}", text)):
         # an amount whose own words (since the previous amount) name works: 「床と壁の改修工事300万円」
@@ -1319,11 +1337,37 @@ def _route_turn_or_with_topic(question: str, history: Sequence[Turn] = ()) -> Ro
 _SECOND_CASE = re.compile(r"場合も|ときも|時も|ケースも|場合は(?:どう|どうな)|場合について")
 
 
+# 「加点がなかった場合の結果も」: the same sheet without the My Number bonus, as another case
+_NO_BONUS_CASE = re.compile(r"加点(?:が|は)?(?:なかった|ない|無い|なし|無し|ゼロ|0点)(?:の)?(?:場合|とき|時|なら|だと|ケース)")
+
+
+def _without_bonus(question: str, history: Sequence[Turn], own: Route) -> Route | None:
+    """The asker's sheet scored again without its bonus (the 申請率 or the points that gave it left out, and the
+    sentence asking for the other case): both outcomes as one answer."""
+    calc = own.calculation
+    key = normalise(question)
+    asked = _NO_BONUS_CASE.search(key)
+    if calc is None or asked is None or not calc.inputs.get("加点"):
+        return None
+    spans = [(q.start, q.end) for q in read_quantities(question) if q.role == "申請率"]
+    spans += [m.span() for m in _BONUS_POINTS.finditer(key)]
+    start = max(key.rfind(mark, 0, asked.start()) for mark in "。?!") + 1
+    ends = [i for i in (key.find(mark, asked.end()) for mark in "。?!") if i != -1]
+    spans.append((start, min(ends, default=len(key) - 1) + 1))
+    alternative = "".join(ch for i, ch in enumerate(key) if not any(a <= i < b for a, b in spans))
+    other = _route_turn(alternative, history)
+    if other is None or other.calculation is None or other.calculation.kind != calc.kind:
+        return None
+    return Route(own.kind, _both_cases(calc, other.calculation, "加点なし", "加点なしの場合"), (), None)
+
+
 def _with_second_case(question: str, history: Sequence[Turn], own: Route | None) -> Route | None:
     """A question that gives one input twice, the second as another case (two 申請率, the second 「…の場合も」): the
     calculation for the first, then the same question with the second value in its place, as one answer."""
     if own is None or own.calculation is None:
         return own
+    if (no_bonus := _without_bonus(question, history, own)) is not None:
+        return no_bonus
     key = normalise(question)
     values = [q for q in read_quantities(question) if q.role == "申請率"]  # the input officers ask twice about
     if len(values) != 2 or not _SECOND_CASE.search(key[values[1].end : values[1].end + 24]):

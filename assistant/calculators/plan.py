@@ -756,8 +756,10 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
 
 
 # ---- the 2021 catalogue's measures: items summed, then the measure's own limits ---------------------------------
-def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calculation:
-    """デジタル活用環境構築推進事業: direct costs summed, 一般管理費 within 1/10 of them, 補助率 1/2, 補助上限額."""
+def calculate_digital_env(direct_items: list[int], overhead: int | None, burden_asked: bool = False) -> Calculation:
+    """デジタル活用環境構築推進事業: direct costs summed, 一般管理費 within 1/10 of them, 補助率 1/2, 補助上限額.
+    With `burden_asked`, what the 団体 bears: everything it spends (an overhead over its cap included) less the
+    subsidy."""
     steps: list[Step] = []
     direct = sum(direct_items)
     if len(direct_items) > 1:
@@ -786,12 +788,23 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None) -> Calc
     if overhead is not None and overhead >= UP_TO_THE_CAP:
         overhead = overhead_cap
         note = f"一般管理費を上限の{fy(overhead_cap)}まで計上した場合"
+    result: dict[str, object] = {"補助額": subsidy, "一般管理費の上限": overhead_cap, "補助対象経費": total}
+    summary = f"補助額は{fy(subsidy)}です" + (f"（{note}）" if note else "") + "。"
+    if burden_asked:
+        spent = direct + (overhead or 0)
+        burden = spent - subsidy
+        if overhead:
+            steps.append(Step("sum", f"事業費：{fy(direct)} + 一般管理費{fy(overhead)} = {fy(spent)}", {}, spent))
+        steps.append(Step("difference", f"団体の負担：{fy(spent)} − 補助額{fy(subsidy)} = {fy(burden)}", {}, burden))
+        result["地方負担"] = burden
+        over = f"、うち補助対象外{fy(spent - total)}" if spent > total else ""
+        summary += f"団体の負担は{fy(burden)}です（事業費{fy(spent)} − 補助額{over}）。"
     return Calculation(
         kind="digital_env_program", inputs={"直接経費": "＋".join(fy(v) for v in direct_items),
                                             "一般管理費": fy(overhead) if overhead else "—"},
-        result={"補助額": subsidy, "一般管理費の上限": overhead_cap, "補助対象経費": total},
+        result=result,
         formula="\n".join(f"・{s.label}" for s in steps),
-        summary=f"補助額は{fy(subsidy)}です" + (f"（{note}）" if note else "") + "。",
+        summary=summary,
         rules=cited_rules(steps), steps=tuple(steps))
 
 

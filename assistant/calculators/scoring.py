@@ -190,9 +190,14 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
         if cost is not None:
             cap = integer("project5_cap")
             rate, rate_rule = rate_of(kind)
-            national = floor_to(min(yen(inputs, "事業費"), cap) * rate, integer("national_truncation"))
-            summary += f"国費は{format_yen(national)}です（事業費は1プロジェクト{format_yen(cap)}まで × {rate.numerator}/{rate.denominator}）。"
+            spent = yen(inputs, "事業費")
+            national = floor_to(min(spent, cap) * rate, integer("national_truncation"))
+            over = f"上限を超える{format_yen(spent - cap)}は交付対象外" if spent > cap else ""
+            summary += (f"国費は{format_yen(national)}です（事業費は1プロジェクト{format_yen(cap)}まで × "
+                        f"{rate.numerator}/{rate.denominator}{'、' + over if over else ''}）。")
             result["国費"] = national
+            if spent > cap:
+                result["交付対象外"] = spent - cap
             used += [rule("project5_cap"), rate_rule]
     thresholds = ", ".join(f"{letter_}≥{integer(name)}" for letter_, name in (("S", "p5_grade_s"), ("A", "p5_grade_a"), ("B", "p5_grade_b")))
     return Calculation(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.router import route
 from assistant.types import Turn
@@ -395,3 +397,17 @@ def test_a_story_sentence_that_mentions_eligibility_does_not_route_a_question_as
 def test_an_eligibility_ask_after_a_story_is_still_routed():
     routed = route("山あいの町で空き店舗の活用を考えています。千葉県館山市は交付対象になりますか？")
     assert routed is not None and routed.kind == "eligibility"
+
+
+@given(items=st.lists(st.integers(50, 2000), min_size=2, max_size=4), overhead=st.integers(0, 600))
+def test_the_catalogue_measure_gives_what_the_municipality_bears_when_asked(items, overhead):
+    """What the 団体 bears: all it spends (an overhead over its 1/10 cap included) less the subsidy."""
+    listed = "、".join(f"{name}{v}万円" for name, v in zip(["物品費", "謝金", "旅費", "外注費"], items, strict=False))
+    r = route(f"デジタル活用環境構築推進事業の計画です。直接経費は{listed}、一般管理費{overhead}万円を見込んでいます。"
+              "補助額と、町が負担する額はそれぞれいくらですか？")
+    assert r is not None and r.calculation is not None
+    direct = sum(items) * 10_000
+    allowed = min(overhead * 10_000, direct // 10)
+    subsidy = min((direct + allowed) // 2, 20_000_000)
+    assert r.calculation.result["補助額"] == subsidy
+    assert r.calculation.result["地方負担"] == direct + overhead * 10_000 - subsidy

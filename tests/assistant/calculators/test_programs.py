@@ -1232,3 +1232,47 @@ def test_the_askers_fiscal_correction_is_read_beside_a_cost_whose_measure_an_ear
     amount = min(cost, 1000) * MAN * 5 * correction // 100  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
     assert amount in r.calculation.result.values()
     assert f"財政力補正0.{correction}" in r.calculation.summary  # written as the asker wrote it, not as a fraction
+
+
+@given(sheet=st.lists(st.integers(1, 3), min_size=12, max_size=12), lettered=st.integers(0, 3))
+def test_a_score_sheet_written_partly_by_item_letter_and_partly_as_lists_is_summed_whole(sheet, lettered):
+    parts = []
+    for v in range(4):
+        scores = sheet[3 * v: 3 * v + 3]
+        if v == lettered:  # one viewpoint written ア・イ・ウ, the others as bare lists
+            written = "・".join(f"{letter}{p}" for letter, p in zip("アイウ", scores, strict=True))
+        else:
+            written = "・".join(str(p) for p in scores)
+        parts.append(f"{'①②③④'[v]}の観点は{written}")
+    r = route(f"自己採点で{'、'.join(parts)}でした。標準タイプで申請すると結果はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.inputs["総合評価点数"] == sum(sheet)
+
+
+def grade5(points: int) -> str:
+    # ⑤'s sheet (21 points): S from 15, A from 12, B from 10, else C (not adopted)
+    return "S" if points >= 15 else "A" if points >= 12 else "B" if points >= 10 else "C"
+
+
+@given(sheet=st.lists(st.integers(1, 3), min_size=6, max_size=6), extra=st.lists(st.integers(0, 1), min_size=3, max_size=3),
+       rate=st.integers(54, 95), cost=st.integers(1000, 6000))
+def test_a_project5_sheet_asked_with_and_without_its_bonus_gives_both_outcomes(sheet, extra, rate, cost):
+    viewpoints = "、".join(f"{'①②③'[v]}はア{sheet[2 * v]}・イ{sheet[2 * v + 1]}・付加{extra[v]}" for v in range(3))
+    r = route(f"①～④は標準タイプで採択済みです。⑤の自己採点は{viewpoints}。マイナンバーカードの12月末の申請率は{rate}%の見込みで、"
+              f"⑤の事業費は{cost:,}万円です。結果と国費を教えてください。加点がなかった場合の結果もお願いします。")
+    assert r is not None and r.calculation is not None
+    raw = sum(sheet) + sum(extra)
+    result = r.calculation.result
+    assert result["評価"] == grade5(raw + bonus_of(rate))
+    assert result["評価（加点なしの場合）"] == grade5(raw)
+    if grade5(raw + bonus_of(rate)) != "C":
+        assert result["国費"] == min(cost * MAN, 30_000_000) // 2 // 1000 * 1000
+        assert result.get("交付対象外", 0) == max(0, cost * MAN - 30_000_000)
+
+
+@given(base=st.lists(st.integers(1, 3), min_size=6, max_size=6))
+def test_a_count_of_added_items_is_not_read_as_their_score(base):
+    listed = "・".join(str(p) for p in base)
+    r = route(f"⑤の採点です。基礎項目の6つが{listed}点、付加項目3つのうち1つだけ1点です（申請要件はすべて○）。結果はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == sum(base) + 1  # 「付加項目3つ」 counts the items; one of them scores 1
