@@ -191,3 +191,11 @@ def test_a_parenthesis_the_pdf_broke_across_lines_is_completed():
     text = "取組の概要\n\n既に毎年80人超（42%が\n\n30~40代）が移住\n\n別の話題"
     draft = draft_answer("毎年何人くらい移住していますか？", "", [passage(1, text)])
     assert draft is not None and "30~40代）が移住" in draft.text, draft.text
+
+
+def test_a_short_answer_takes_the_line_that_completes_its_fact():
+    # a period whose end stands on a line of its own: it matches fewer of the question's words than its start
+    text = "研修施設の申請受付の開始：令和5年4月1日（月）\n\n\n締切：5月31日（金）正午まで"
+    draft = draft_answer("研修施設の申請受付はいつから始まり、締切はいつですか？", "", [passage(1, text)])
+    assert draft is not None
+    assert lines(draft.text)[0].endswith("4月1日（月）") and "5月31日" in draft.text, draft.text
