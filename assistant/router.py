@@ -319,10 +319,16 @@ def _cross(text: str) -> str | None:
 _NO_LEGAL_PERSONALITY = re.compile(r"法人格(?:の|が|を)?(?:ない|無い|なし|持たない|有しない)|任意団体|個人事業主")
 
 
+# ⑤'s 推進体制 needs a 進出企業 and a 地元企業等: a plan with no local partner yet fails that requirement
+_NO_LOCAL_PARTNER = re.compile(r"地元(?:側|の)?(?:の)?(?:パートナー|企業等?|団体|相手|側)[^。]{0,10}?"
+                               r"(?:見つかって(?:い)?な|見つかっていません|見つからな|見つかりません|いな(?:い|く)|いません"
+                               r"|おらず|決まっていな|決まっていません|なし|無し)")
+
+
 def _cross5(text: str) -> str | None:
-    """⑤'s 申請要件: a × stated, or a local partner without 法人格 (the requirement it then fails)."""
+    """⑤'s 申請要件: a × stated, a local partner without 法人格, or none at all (the requirement it then fails)."""
     stated = _cross(text)
-    if stated == "はい" or _NO_LEGAL_PERSONALITY.search(_n(text)):
+    if stated == "はい" or _NO_LEGAL_PERSONALITY.search(_n(text)) or _NO_LOCAL_PARTNER.search(_n(text)):
         return "はい"
     return stated
 
@@ -1397,7 +1403,8 @@ def applicants_route(question: str) -> Route | None:
     """Applicants for the 進出支援金 listed A, B, C …: each checked against the 支援対象者の要件, the ones that qualify
     paid as a plan (assistant/calculators/applicants.py)."""
     text = _n(question)
-    if not re.search(r"進出支援金|支援金|④", text):
+    # ④ itself, not ④ closing a range of elements (「①～④は採択済み」 says nothing about 進出支援金)
+    if not re.search(r"進出支援金|支援金|(?<![～〜~\-ー－])④", text):
         return None
     applicants = read_applicants(question)
     qualified = [a for a in applicants if not a.refused_by]

@@ -177,6 +177,8 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
     decision = "採択" if adopted else "不採択"
     used = [rule(grade_rule), rule("p5_adopt")]
     summary = (f"⑤事業は{total}点で{letter}評価となり、採択となります（採択ラインは「B」評価以上）。" if adopted else
+               f"⑤事業は{total}点ですが、申請要件に「×」があるためC評価となり、不採択です（申請要件に一つでも「×」が"
+               f"つくとC評価）。" if cross else
                f"⑤事業は{total}点で{letter}評価となり、不採択です（採択ラインは「B」評価以上）。")
     result: dict[str, object] = {"評価": letter, "採択区分": decision, "合計点": total}
     if not adopted and not cross:  # how far the line is: B needs p5_grade_b points

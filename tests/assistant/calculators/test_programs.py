@@ -1276,3 +1276,25 @@ def test_a_count_of_added_items_is_not_read_as_their_score(base):
     r = route(f"⑤の採点です。基礎項目の6つが{listed}点、付加項目3つのうち1つだけ1点です（申請要件はすべて○）。結果はどうなりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == sum(base) + 1  # 「付加項目3つ」 counts the items; one of them scores 1
+
+
+@given(costs=st.lists(st.integers(500, 4000), min_size=3, max_size=4), kpi=st.integers(2, 5), adopted=st.integers(0, 1),
+       kind=st.sampled_from(["高水準", "標準"]))
+def test_project5_candidates_lettered_after_a_range_of_elements_are_projects_not_companies(costs, kpi, adopted, kind):
+    assume(kpi - adopted >= 1)
+    listed = "、".join(f"{'ABCD'[i]}：事業費{c:,}万円" for i, c in enumerate(costs))
+    r = route(f"①～④は{kind}タイプで採択済みで、最終年度末の県外企業数のKPIは{kpi}社です。⑤はこれまでに{adopted}本採択されています。"
+              f"今年度は⑤の候補が{listed}の{len(costs)}本あります。国費が最大になるように選ぶと国費の合計はいくらですか？")
+    assert r is not None and r.calculation is not None
+    allowed = kpi - adopted
+    best = sorted((min(c * MAN, 30_000_000) for c in costs), reverse=True)[:allowed]
+    assert r.calculation.result["国費"] == national(sum(best), kind)
+
+
+@given(points=st.integers(12, 21), partner=st.sampled_from(["地元側のパートナーがまだ見つかっていません", "地元の企業等はいない状態です",
+                                                           "地元の団体は決まっていない段階です"]))
+def test_a_project5_plan_with_no_local_partner_fails_its_requirement_whatever_the_points(points, partner):
+    r = route(f"⑤の自己採点は合計{points}点です。ただ推進体制について、{partner}。⑤の結果はどうなりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["評価"] == "C" and r.calculation.result["採択区分"] == "不採択"
+    assert "×" in r.calculation.summary
