@@ -1483,7 +1483,8 @@ def schedule_route(question: str) -> Route | None:
     if not any(events for events, _ in asks):
         return None
     try:
-        return Route("schedule_days", days_between(asks), (), None)
+        weekdays = bool(re.search(r"土日(?:祝日?)?(?:を|は)?除|平日|営業日|開庁日", text))
+        return Route("schedule_days", days_between(asks, weekdays), (), None)
     except CalculationError:
         return None
 

@@ -225,7 +225,7 @@ def against_earlier(question: str, history: Sequence[Turn], own: Calculation,
 
 def _compared_keys(text: str, before: Calculation, after: Calculation) -> list[str]:
     """The results the turn asks to compare: those the sentence that asks how much they move names before its
-    asking word (「国費と町の負担がそれぞれいくら減るか」 compares both), else the one named last before it
+    asking word (「国費と持ち出しはそれぞれどう変わる」 compares both), else the one named last before it
     (「国費と負担は？ 負担の増え方は？」 compares the burden), else the first both runs state."""
     both = [k for k in after.result if k in before.result and isinstance(after.result[k], int)
             and isinstance(before.result[k], int) and not isinstance(after.result[k], bool)]

@@ -78,9 +78,16 @@ def events_named(clause: str) -> list[Event]:
     return [EVENTS[i] for _, i in found]
 
 
-def days_between(asks: list[tuple[list[Event], bool]]) -> Calculation:
+def _weekdays(first: dt.date, last: dt.date, inclusive: bool) -> int:
+    """Monday-to-Friday days after `first` up to `last` (from `first` itself when both ends count)."""
+    start = first if inclusive else first + dt.timedelta(days=1)
+    return sum(1 for n in range((last - start).days + 1) if (start + dt.timedelta(days=n)).weekday() < 5)
+
+
+def days_between(asks: list[tuple[list[Event], bool]], weekdays: bool = False) -> Calculation:
     """For each ask — the events it names and whether it counts both ends (「締切日を含めて何日間」) — the days from
-    the earlier date to the later one; an ask naming one phase's last date alone counts that phase's period."""
+    the earlier date to the later one; an ask naming one phase's last date alone counts that phase's period. With
+    `weekdays` (「土日を除くと」), Saturdays and Sundays are not counted (holidays are not known to the documents)."""
     dates = {e.rule_name: d for e, d in dated_events()}
     by_name = {e.rule_name: e for e in EVENTS}
     steps: list[Step] = []
@@ -94,6 +101,17 @@ def days_between(asks: list[tuple[list[Event], bool]]) -> Calculation:
         first, last = sorted(events[:2], key=lambda e: dates[e.rule_name])
         days = (dates[last.rule_name] - dates[first.rule_name]).days + (1 if inclusive else 0)
         label = f"{first.label}（{_shown(dates[first.rule_name])}）から{last.label}（{_shown(dates[last.rule_name])}）まで"
+        if weekdays:
+            all_days = days
+            days = _weekdays(dates[first.rule_name], dates[last.rule_name], inclusive)
+            steps.append(Step("difference", f"{label}の{all_days}日のうち土日を除いた日：{days}日", {
+                "開始": dates[first.rule_name].isoformat(), "終了": dates[last.rule_name].isoformat()}, days,
+                rule(last.rule_name)))
+            said.append(f"{first.label}から{last.label}までの土日を除いた日数は{days}日（全{all_days}日、"
+                        f"{dates[first.rule_name].month}月{dates[first.rule_name].day}日→"
+                        f"{dates[last.rule_name].month}月{dates[last.rule_name].day}日、祝日は数えていません）")
+            result[f"{first.label}→{last.label}（土日を除く）"] = days
+            continue
         steps.append(Step("difference", f"{label}：{days}日" + ("（両日を含む）" if inclusive else ""),
                           {"開始": dates[first.rule_name].isoformat(), "終了": dates[last.rule_name].isoformat()}, days,
                           rule(last.rule_name)))

@@ -386,7 +386,7 @@ def test_the_kpi_companies_and_the_companies_paid_are_read_in_either_order(order
 
 @pytest.mark.parametrize("question", [
     # the asker's story says a place can be eligible; the question asks something else about it
-    "東京圏でも一定の町村なら対象になると聞きました。その一覧に埼玉県から載っている町村はどこですか？",
+    "東京圏でも一定の町村なら対象となれると伺いました。その一覧に埼玉県から載っている町村はどこですか？",
     "群馬県桐生市の空き倉庫を使えないかと考えています。資料の事例に出てくる倉庫の広さはどのくらいでしたか？",
 ])
 def test_a_story_sentence_that_mentions_eligibility_does_not_route_a_question_asking_something_else(question):
@@ -403,7 +403,7 @@ def test_an_eligibility_ask_after_a_story_is_still_routed():
 def test_the_catalogue_measure_gives_what_the_municipality_bears_when_asked(items, overhead):
     """What the 団体 bears: all it spends (an overhead over its 1/10 cap included) less the subsidy."""
     listed = "、".join(f"{name}{v}万円" for name, v in zip(["物品費", "謝金", "旅費", "外注費"], items, strict=False))
-    r = route(f"デジタル活用環境構築推進事業の計画です。直接経費は{listed}、一般管理費{overhead}万円を見込んでいます。"
+    r = route(f"直接経費は{listed}で、デジタル活用環境構築推進事業に申請します。一般管理費{overhead}万円を見込んでいます。"
               "補助額と、町が負担する額はそれぞれいくらですか？")
     assert r is not None and r.calculation is not None
     direct = sum(items) * 10_000

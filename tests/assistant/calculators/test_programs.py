@@ -1204,7 +1204,7 @@ def test_a_turn_with_a_plan_of_its_own_compared_back_gives_each_named_difference
     old = min(cost_before * MAN, cap_of(before))
     new = min(cost_after * MAN, cap_of(after))
     assume(old != new)
-    r = route(f"定員{after}人、整備・運営費{cost_after:,}万円に見直したら？{back}国費と町の負担はそれぞれいくら変わりますか？",
+    r = route(f"定員{after}人、整備・運営費{cost_after:,}万円に見直したら？{back}国費と持ち出しはそれぞれどれだけ違ってきますか？",
               history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費の増減"] == national(new, kind) - national(old, kind)
@@ -1215,7 +1215,7 @@ def test_a_turn_with_a_plan_of_its_own_compared_back_gives_each_named_difference
 
 @given(cost=st.integers(100, 2000), correction=st.sampled_from([5, 7, 9]))
 def test_the_askers_fiscal_correction_is_read_when_the_measure_was_named_in_an_earlier_turn(cost, correction):
-    history = [Turn("user", "お試しサテライトオフィスの特別交付税措置は、どういう計算で措置額が決まりますか？"),
+    history = [Turn("user", "お試しサテライトオフィス向けの特交って、措置額はどう算定されますか？"),
                Turn("assistant", "…")]
     r = route(f"当町の対象経費が{cost:,}万円、財政力補正が0.{correction}なら、措置額はいくらですか？", history)
     assert r is not None and r.calculation is not None
@@ -1258,8 +1258,8 @@ def grade5(points: int) -> str:
        rate=st.integers(54, 95), cost=st.integers(1000, 6000))
 def test_a_project5_sheet_asked_with_and_without_its_bonus_gives_both_outcomes(sheet, extra, rate, cost):
     viewpoints = "、".join(f"{'①②③'[v]}はア{sheet[2 * v]}・イ{sheet[2 * v + 1]}・付加{extra[v]}" for v in range(3))
-    r = route(f"①～④は標準タイプで採択済みです。⑤の自己採点は{viewpoints}。マイナンバーカードの12月末の申請率は{rate}%の見込みで、"
-              f"⑤の事業費は{cost:,}万円です。結果と国費を教えてください。加点がなかった場合の結果もお願いします。")
+    r = route(f"①～④は標準タイプで採択済みです。⑤の自己採点は{viewpoints}で、うちのマイナンバーカード申請率（12月末）は{rate}%を見込み、"
+              f"⑤の事業費は{cost:,}万円。判定と国費は？ 加点ゼロだとどうなるかも知りたいです。")
     assert r is not None and r.calculation is not None
     raw = sum(sheet) + sum(extra)
     result = r.calculation.result
@@ -1273,7 +1273,7 @@ def test_a_project5_sheet_asked_with_and_without_its_bonus_gives_both_outcomes(s
 @given(base=st.lists(st.integers(1, 3), min_size=6, max_size=6))
 def test_a_count_of_added_items_is_not_read_as_their_score(base):
     listed = "・".join(str(p) for p in base)
-    r = route(f"⑤の採点です。基礎項目の6つが{listed}点、付加項目3つのうち1つだけ1点です（申請要件はすべて○）。結果はどうなりますか？")
+    r = route(f"⑤の採点です。基礎項目の6つが{listed}点、付加項目3つのうち1つだけ1点です（要件は全部満たします）。どう判定されますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == sum(base) + 1  # 「付加項目3つ」 counts the items; one of them scores 1
 
@@ -1283,18 +1283,32 @@ def test_a_count_of_added_items_is_not_read_as_their_score(base):
 def test_project5_candidates_lettered_after_a_range_of_elements_are_projects_not_companies(costs, kpi, adopted, kind):
     assume(kpi - adopted >= 1)
     listed = "、".join(f"{'ABCD'[i]}：事業費{c:,}万円" for i, c in enumerate(costs))
-    r = route(f"①～④は{kind}タイプで採択済みで、最終年度末の県外企業数のKPIは{kpi}社です。⑤はこれまでに{adopted}本採択されています。"
-              f"今年度は⑤の候補が{listed}の{len(costs)}本あります。国費が最大になるように選ぶと国費の合計はいくらですか？")
+    r = route(f"施設整備の①～④を{kind}タイプで採ってもらっており、取組計画の県外企業数KPIは{kpi}社です。⑤はこれまでに{adopted}本採択されています。"
+              f"今年度は⑤の候補が{listed}の{len(costs)}本。国費が一番多くなる選び方だと合計はいくら？")
     assert r is not None and r.calculation is not None
     allowed = kpi - adopted
     best = sorted((min(c * MAN, 30_000_000) for c in costs), reverse=True)[:allowed]
     assert r.calculation.result["国費"] == national(sum(best), kind)
 
 
-@given(points=st.integers(12, 21), partner=st.sampled_from(["地元側のパートナーがまだ見つかっていません", "地元の企業等はいない状態です",
+@given(points=st.integers(12, 21), partner=st.sampled_from(["地元側の相手はまだ見つかっていません", "地元の企業等はいない状態です",
                                                            "地元の団体は決まっていない段階です"]))
 def test_a_project5_plan_with_no_local_partner_fails_its_requirement_whatever_the_points(points, partner):
     r = route(f"⑤の自己採点は合計{points}点です。ただ推進体制について、{partner}。⑤の結果はどうなりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["評価"] == "C" and r.calculation.result["採択区分"] == "不採択"
     assert "×" in r.calculation.summary
+
+
+@pytest.mark.parametrize("weekday_words", ["土日を除くと", "平日だけ数えると", "営業日で数えると"])
+def test_days_between_schedule_dates_can_leave_out_weekends(weekday_words):
+    import datetime as dt
+
+    from assistant.calculators.schedule import dated_events
+
+    dates = {e.rule_name: d for e, d in dated_events()}
+    start, end = dates["schedule_consultation_end"], dates["schedule_submission_end"]
+    expected = sum(1 for n in range(1, (end - start).days + 1) if (start + dt.timedelta(days=n)).weekday() < 5)
+    r = route(f"事前相談の締切の翌日から、実施計画の提出締切の日までは、{weekday_words}何日ありますか？")
+    assert r is not None and r.calculation is not None
+    assert expected in r.calculation.result.values() and expected < (end - start).days
