@@ -1355,13 +1355,20 @@ def _without_bonus(question: str, history: Sequence[Turn], own: Route) -> Route 
     asked = _NO_BONUS_CASE.search(key)
     if calc is None or asked is None or not calc.inputs.get("加点"):
         return None
-    spans = [(q.start, q.end) for q in read_quantities(question) if q.role == "申請率"]
-    spans += [m.span() for m in _BONUS_POINTS.finditer(key)]
     start = max(key.rfind(mark, 0, asked.start()) for mark in "。?!") + 1
     ends = [i for i in (key.find(mark, asked.end()) for mark in "。?!") if i != -1]
-    spans.append((start, min(ends, default=len(key) - 1) + 1))
-    alternative = "".join(ch for i, ch in enumerate(key) if not any(a <= i < b for a, b in spans))
-    other = _route_turn(alternative, history)
+    other_case = (start, min(ends, default=len(key) - 1) + 1)
+
+    def without(spans: list[tuple[int, int]]) -> str:
+        return "".join(ch for i, ch in enumerate(key) if not any(a <= i < b for a, b in spans))
+
+    # the asker's case without the sentence asking for the other one (「加点なしだと」 states no bonus of its own)
+    main = _route_turn(without([other_case]), history)
+    if main is not None and main.calculation is not None and main.calculation.kind == calc.kind:
+        calc = main.calculation
+    spans = [(q.start, q.end) for q in read_quantities(question) if q.role == "申請率"]
+    spans += [m.span() for m in _BONUS_POINTS.finditer(key)]
+    other = _route_turn(without([*spans, other_case]), history)
     if other is None or other.calculation is None or other.calculation.kind != calc.kind:
         return None
     return Route(own.kind, _both_cases(calc, other.calculation, "加点なし", "加点なしの場合"), (), None)

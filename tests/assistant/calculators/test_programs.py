@@ -1255,16 +1255,17 @@ def grade5(points: int) -> str:
 
 
 @given(sheet=st.lists(st.integers(1, 3), min_size=6, max_size=6), extra=st.lists(st.integers(0, 1), min_size=3, max_size=3),
-       rate=st.integers(54, 95), cost=st.integers(1000, 6000))
-def test_a_project5_sheet_asked_with_and_without_its_bonus_gives_both_outcomes(sheet, extra, rate, cost):
+       rate=st.integers(54, 95), cost=st.integers(1000, 6000), other=st.sampled_from(["加点ゼロだと", "加点なしだと", "加点がない場合"]))
+def test_a_project5_sheet_asked_with_and_without_its_bonus_gives_both_outcomes(sheet, extra, rate, cost, other):
     viewpoints = "、".join(f"{'①②③'[v]}はア{sheet[2 * v]}・イ{sheet[2 * v + 1]}・付加{extra[v]}" for v in range(3))
     r = route(f"①～④は標準タイプで採択済みです。⑤の自己採点は{viewpoints}で、うちのマイナンバーカード申請率（12月末）は{rate}%を見込み、"
-              f"⑤の事業費は{cost:,}万円。判定と国費は？ 加点ゼロだとどうなるかも知りたいです。")
+              f"⑤の事業費は{cost:,}万円。判定と国費は？ {other}どうなるかも知りたいです。")
     assert r is not None and r.calculation is not None
     raw = sum(sheet) + sum(extra)
     result = r.calculation.result
     assert result["評価"] == grade5(raw + bonus_of(rate))
     assert result["評価（加点なしの場合）"] == grade5(raw)
+    assert "ご想定" not in r.calculation.summary  # the other case's words state no bonus of the asker's own
     if grade5(raw + bonus_of(rate)) != "C":
         assert result["国費"] == min(cost * MAN, 30_000_000) // 2 // 1000 * 1000
         assert result.get("交付対象外", 0) == max(0, cost * MAN - 30_000_000)
