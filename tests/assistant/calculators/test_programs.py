@@ -1213,21 +1213,16 @@ def test_a_turn_with_a_plan_of_its_own_compared_back_gives_each_named_difference
     assert r.calculation.result["地方負担の増減"] == local_new - local_old
 
 
+@pytest.mark.parametrize(("earlier", "turn"), [
+    # the turn's figures in a condition (read with the earlier turn's measure), or stated plainly beside the cost
+    ("お試しサテライトオフィス向けの特交って、措置額はどう算定されますか？",
+     "当町の対象経費が{cost:,}万円、財政力補正が0.{correction}なら、措置額はいくらですか？"),
+    ("お試しサテライトオフィス向けの特別交付税って、措置額はどんな式で出すんでしょう？",
+     "当町では対象経費を{cost:,}万円と見積もっていて、財政力補正は0.{correction}です。措置額はいくらですか？"),
+])
 @given(cost=st.integers(100, 2000), correction=st.sampled_from([5, 7, 9]))
-def test_the_askers_fiscal_correction_is_read_when_the_measure_was_named_in_an_earlier_turn(cost, correction):
-    history = [Turn("user", "お試しサテライトオフィス向けの特交って、措置額はどう算定されますか？"),
-               Turn("assistant", "…")]
-    r = route(f"当町の対象経費が{cost:,}万円、財政力補正が0.{correction}なら、措置額はいくらですか？", history)
-    assert r is not None and r.calculation is not None
-    amount = min(cost, 1000) * MAN * 5 * correction // 100  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
-    assert amount in r.calculation.result.values()
-
-
-@given(cost=st.integers(100, 2000), correction=st.sampled_from([5, 7, 9]))
-def test_the_askers_fiscal_correction_is_read_beside_a_cost_whose_measure_an_earlier_turn_named(cost, correction):
-    history = [Turn("user", "お試しサテライトオフィス向けの特別交付税って、措置額はどんな式で出すんでしょう？"),
-               Turn("assistant", "…")]
-    r = route(f"当町では対象経費を{cost:,}万円と見積もっていて、財政力補正は0.{correction}です。措置額はいくらですか？", history)
+def test_the_askers_fiscal_correction_is_read_when_an_earlier_turn_named_the_measure(earlier, turn, cost, correction):
+    r = route(turn.format(cost=cost, correction=correction), [Turn("user", earlier), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     amount = min(cost, 1000) * MAN * 5 * correction // 100  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
     assert amount in r.calculation.result.values()
