@@ -158,6 +158,9 @@ _POINTS_TIMES_ITEMS = re.compile(r"(\d+)\s*点(?:(?:が|を|の)\s*(\d+)\s*(?:�
 _BONUS_POINTS = re.compile(r"加点(?:は|が)?\s*(\d)\s*点|(\d)\s*点(?:の)?加点")
 
 
+MAX_ITEM_POINTS = 3  # each viewpoint's item (ア・イ・ウ, ⑤'s ア・イ) is scored 1–3, an added item 0–1
+
+
 def _mixed_sheet(t: str) -> int | None:
     """A sheet written partly by item letter and partly as lists (「①…がア3・イ2・ウ2、②…が2・2・1、③…が2・1・2」):
     every item score of either form, each span read once; None unless both forms are there."""
@@ -192,6 +195,8 @@ def _score(text: str) -> int | None:
     extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d(?!\s*つ)", t) else [
         int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。]{1,30}?(?<![\d.])(\d)\s*点", t)]
     sheet = _SHEET_ITEM.findall(t)
+    if any(int(x) > MAX_ITEM_POINTS for x in sheet):
+        return None  # an item is scored 0–3: a 9 is not a score the sheets give (asked back, not summed)
     if len(sheet) >= 4:
         return sum(int(x) for x in sheet) + sum(extra)
     if sheet and (mixed := _mixed_sheet(t)) is not None:

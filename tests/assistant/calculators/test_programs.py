@@ -1308,3 +1308,12 @@ def test_days_between_schedule_dates_can_leave_out_weekends(weekday_words):
     r = route(f"事前相談の締切の翌日から、実施計画の提出締切の日までは、{weekday_words}何日ありますか？")
     assert r is not None and r.calculation is not None
     assert expected in r.calculation.result.values() and expected < (end - start).days
+
+
+@given(bad=st.integers(4, 9), at=st.integers(0, 11))
+def test_an_item_score_outside_its_scale_is_asked_back_not_summed(bad, at):
+    items = [2] * 12
+    items[at] = bad
+    sheet = "、".join(f"{'①②③④'[v]}はア{items[3 * v]}・イ{items[3 * v + 1]}・ウ{items[3 * v + 2]}" for v in range(4))
+    r = route(f"採点は{sheet}。標準タイプで申請すると結果は？")
+    assert r is not None and r.calculation is None and "総合評価点数" in r.missing
