@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import answerability
 from assistant.answer import Draft, merge_drafts
 from assistant.question_parts import split_question
 from assistant.types import MARKER_RE, Citation
@@ -46,7 +47,13 @@ def test_merged_answers_renumber_markers_and_say_what_was_not_found():
 
 
 def test_a_two_part_question_gets_both_answers(fake_assistant):
-    answer = fake_assistant.ask("マッチングセミナーの参加企業数は？出展した団体の数は？")
+    # the parts' answers, not the learned refusal decision (its cost in right answers is measured by its CV: a
+    # question of counts like this one is near its threshold)
+    answerability.set_override(None, disabled=True)
+    try:
+        answer = fake_assistant.ask("マッチングセミナーの参加企業数は？出展した団体の数は？")
+    finally:
+        answerability.set_override(None)
     companies = corpus_figure(r"同事業において([０-９\d]+社)が参加")
     towns = corpus_figure(r"([０-９\d]+団体)がセミナーに出展")
     assert companies in answer.text and towns in answer.text, answer.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import answerability
 from assistant.japanese import normalise_key
 from assistant.scope import (
     absent_focus,
@@ -72,7 +73,13 @@ def test_lists_of_participants_are_not_in_the_documents():
 
 
 def test_a_kind_of_funding_is_not_taken_for_an_unknown_programme(fake_assistant):
-    answer = fake_assistant.ask("サテライトオフィスの整備に他の国庫補助金を併用できますか？")
+    # the scope rule, not the learned refusal decision (near its threshold on this question; its cost in right
+    # answers is measured by its CV)
+    answerability.set_override(None, disabled=True)
+    try:
+        answer = fake_assistant.ask("サテライトオフィスの整備に他の国庫補助金を併用できますか？")
+    finally:
+        answerability.set_override(None)
     assert answer.status.value == "answered" and "国の補助金等" in answer.text, answer.text
 
 
