@@ -107,11 +107,20 @@ def split_sentences(question: str) -> list[str]:
     return _sentences(question)
 
 
+# A sentence that asks or requests: a question mark, a closing か, or a request form.
+_ASKING_FORM = re.compile(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$")
+
+
+def asks(sentence: str) -> bool:
+    """The sentence asks or requests something (what it quotes left out: a reported question asks nothing)."""
+    return _ASKING_FORM.search(_unquoted(sentence).strip()) is not None
+
+
 def asking_sentence(question: str) -> str:
     """The sentence that asks (the last one with a question or request form), without the story before it. A short
     last ask that adds to the one before it (「…いつまでですか？時間も決まってます？」) is read with that one."""
     sentences = split_sentences(question)
-    asking = [s for s in sentences if re.search(r"[?？]|か。?$|ください|下さい|教えて|知りたい|たい。?$", _unquoted(s).strip())]
+    asking = [s for s in sentences if asks(s)]
     adjacent = len(asking) >= 2 and sentences.index(asking[-1]) - sentences.index(asking[-2]) == 1
     if adjacent and len(asking[-1].strip()) <= SHORT_ASK_CHARS:
         return asking[-2] + asking[-1]

@@ -167,12 +167,12 @@ def _mixed_sheet(t: str) -> int | None:
     spans: list[tuple[int, int, int]] = []  # start, end, points
     for m in _SHEET_ITEM.finditer(t):
         spans.append((m.start(1), m.end(1), int(m.group(1))))
+    lettered = len(spans)
     for pattern in (_VIEWPOINT_LIST, _NAMED_VIEWPOINT_LIST):
         for m in pattern.finditer(t):
             if any(a < m.end(1) and m.start(1) < b for a, b, _ in spans):
                 continue  # the letters' own scores, already read
             spans += [(m.start(1) + d.start(), m.start(1) + d.end(), int(d.group())) for d in re.finditer(r"\d", m.group(1))]
-    lettered = len(_SHEET_ITEM.findall(t))
     return sum(p for _, _, p in spans) if len(spans) > lettered and len(spans) >= 4 else None
 
 
@@ -516,11 +516,6 @@ class _AllOf:
         return all(p.search(text) for p in self.patterns)
 
 
-# A sentence that asks or requests (the asking sentence's test in assistant/question_parts.py), and quoted speech.
-_ASKING_SENTENCE = re.compile(r"[?？]|か[。.]?$|ください|下さい|教えて|知りたい|たい[。.]?$")
-_QUOTED = re.compile(r"「[^「」]*」|『[^『』]*』")
-
-
 class _YesNoAsk:
     """A yes/no ask (「うちの町は対象になりますか」): the pattern found in a sentence that asks no question word of
     its own (「健康ポイントを何に使えるようにしたのか」 asks what, not whether)."""
@@ -529,12 +524,12 @@ class _YesNoAsk:
         self.pattern = re.compile(pattern)
 
     def search(self, text: str) -> bool:
-        from assistant.question_parts import split_sentences
+        from assistant.question_parts import asks, split_sentences
 
         # only a sentence that asks: 「…が対象になると聞きました」「…を使えないかと考えています」 tell the asker's
         # story, and the question after them asks something else (a list, a building, a law)
         sentences = split_sentences(text)
-        asking = [s for s in sentences if _ASKING_SENTENCE.search(_QUOTED.sub("", s).strip())]
+        asking = [s for s in sentences if asks(s)]
         return any(self._asks_in(s) for s in asking or sentences)
 
     def _asks_in(self, text: str) -> bool:

@@ -12,8 +12,9 @@ the turn to the other routes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from assistant.calculators.amounts import format_yen
 from assistant.calculators.common import combined
@@ -172,19 +173,21 @@ def compares_back(question: str, history: Sequence[Turn]) -> bool:
     return all((q.value, q.unit) in earlier for q in named)
 
 
+def _earlier_calculations(history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Iterator[Calculation]:
+    """The calculations of the earlier user turns, latest first, each run with the conversation as it stood
+    (lazily: a caller that needs one runs one route)."""
+    for i in reversed([i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]):
+        found = getattr(route(history[i].content[:MAX_TURN_CHARS], tuple(history[:i])), "calculation", None)
+        if found is not None:
+            yield found
+
+
 def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, Sequence[Turn]], object]) -> Changed | None:
     """A turn with no figure of its own that asks how two earlier calculated turns differ: the older turn's
     calculation before, the newer one's after (each run with the conversation as it stood)."""
-    users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     if not compares_back(question, history):
         return None
-    runs: list[Calculation] = []
-    for i in reversed(users):
-        found = getattr(route(history[i].content[:MAX_TURN_CHARS], tuple(history[:i])), "calculation", None)
-        if found is not None:
-            runs.append(found)
-        if len(runs) == 2:
-            break
+    runs = list(islice(_earlier_calculations(history, route), 2))
     if len(runs) != 2 or runs[0].kind != runs[1].kind:
         return None
     after, before = runs
@@ -213,14 +216,10 @@ def against_earlier(question: str, history: Sequence[Turn], own: Calculation,
     text = _key(question)
     if not (DIFFERENCE_ASK.search(text) and _BACK_TO_EARLIER.search(text)):
         return None
-    for i in reversed([i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]):
-        earlier = getattr(route(history[i].content[:MAX_TURN_CHARS], tuple(history[:i])), "calculation", None)
-        if earlier is None:
-            continue
-        if earlier.kind != own.kind or earlier.result == own.result:
-            return None
-        return Changed(earlier, own, input_changes(earlier, own))
-    return None
+    earlier = next(_earlier_calculations(history, route), None)
+    if earlier is None or earlier.kind != own.kind or earlier.result == own.result:
+        return None
+    return Changed(earlier, own, input_changes(earlier, own))
 
 
 def _compared_keys(text: str, before: Calculation, after: Calculation) -> list[str]:
