@@ -99,25 +99,23 @@ def days_between(asks: list[tuple[list[Event], bool]], weekdays: bool = False) -
         if len(events) < 2:
             continue
         first, last = sorted(events[:2], key=lambda e: dates[e.rule_name])
-        days = (dates[last.rule_name] - dates[first.rule_name]).days + (1 if inclusive else 0)
-        label = f"{first.label}（{_shown(dates[first.rule_name])}）から{last.label}（{_shown(dates[last.rule_name])}）まで"
+        since, until = dates[first.rule_name], dates[last.rule_name]
+        days = (until - since).days + (1 if inclusive else 0)
+        label = f"{first.label}（{_shown(since)}）から{last.label}（{_shown(until)}）まで"
+        span = {"開始": since.isoformat(), "終了": until.isoformat()}
+        dates_said = f"{since.month}月{since.day}日→{until.month}月{until.day}日"
         if weekdays:
-            all_days = days
-            days = _weekdays(dates[first.rule_name], dates[last.rule_name], inclusive)
-            steps.append(Step("difference", f"{label}の{all_days}日のうち土日を除いた日：{days}日", {
-                "開始": dates[first.rule_name].isoformat(), "終了": dates[last.rule_name].isoformat()}, days,
-                rule(last.rule_name)))
-            said.append(f"{first.label}から{last.label}までの土日を除いた日数は{days}日（全{all_days}日、"
-                        f"{dates[first.rule_name].month}月{dates[first.rule_name].day}日→"
-                        f"{dates[last.rule_name].month}月{dates[last.rule_name].day}日、祝日は数えていません）")
-            result[f"{first.label}→{last.label}（土日を除く）"] = days
+            counted = _weekdays(since, until, inclusive)
+            steps.append(Step("difference", f"{label}の{days}日のうち土日を除いた日：{counted}日", span, counted,
+                              rule(last.rule_name)))
+            said.append(f"{first.label}から{last.label}までの土日を除いた日数は{counted}日（全{days}日、{dates_said}、"
+                        "祝日は数えていません）")
+            result[f"{first.label}→{last.label}（土日を除く）"] = counted
             continue
-        steps.append(Step("difference", f"{label}：{days}日" + ("（両日を含む）" if inclusive else ""),
-                          {"開始": dates[first.rule_name].isoformat(), "終了": dates[last.rule_name].isoformat()}, days,
+        steps.append(Step("difference", f"{label}：{days}日" + ("（両日を含む）" if inclusive else ""), span, days,
                           rule(last.rule_name)))
         said.append(f"{first.label}から{last.label}までは{days}日" + ("間（両日を含む）" if inclusive else "")
-                    + f"（{dates[first.rule_name].month}月{dates[first.rule_name].day}日→"
-                    f"{dates[last.rule_name].month}月{dates[last.rule_name].day}日）")
+                    + f"（{dates_said}）")
         result[f"{first.label}→{last.label}"] = days
     if not steps:
         raise CalculationError("スケジュールのどの日付の間かが読み取れませんでした")
