@@ -18,6 +18,7 @@ from assistant.calculators import CALCULATORS, calculate, followup
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.applicants import read_applicants, with_applicants
+from assistant.calculators.budgets import compare_budgets, named_budgets
 from assistant.calculators.checks import (
     b_limits,
     b_shares,
@@ -32,7 +33,13 @@ from assistant.calculators.checks import (
     user_share,
 )
 from assistant.calculators.common import combined
-from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA, listed_count, listed_municipalities
+from assistant.calculators.eligibility import (
+    PREFECTURES,
+    TOKYO_AREA,
+    listed_count,
+    listed_municipalities,
+    listed_names,
+)
 from assistant.calculators.examples import (
     adopted_examples,
     example_at_type,
@@ -135,7 +142,7 @@ def _companies_paid(text: str) -> int | str | None:
 _TOTAL_SCORE = re.compile(r"(?:合計|総合評価(?:点数)?|総合|総計|計)(?:点数)?(?:が|は|:)?\s*(\d+)\s*点"
                           r"|素点(?:の?合計)?(?:が|は|:)?\s*(\d+)(?:\s*点|(?![\d.%]))")  # 「素点N、…」: 点 left out
 _AVERAGE_SCORE = re.compile(r"(\d+)\s*(?:観点|項目|個)[^。\d]{0,6}?平均(?:点)?(?:が|は|で)?\s*(?:ちょうど|約)?\s*(\d+(?:\.\d+)?)\s*点")
-_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点)(?:の(?:評価の)?観点)?(?:が|とも|は)?\s*"
+_ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点|の(?:評価の)?(?:観点|項目))(?:の(?:評価の)?観点)?(?:が|とも|は|を)?\s*"
                                  r"(?:すべて|全て|いずれも|各|それぞれ|どれも|全部|みな|みんな)?\s*(?:が)?\s*"
                                  r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
 # ⑤'s 付加項目 counted rather than scored: 「付加項目は…の3つとも当てはまる」 (each is worth 1 point)
@@ -941,7 +948,8 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             break
     cases = _departures(question, received)
     ordinal = re.search(r"(\d)社目|([A-Z])社", text)  # 「2社目」, or 「B社」 of an earlier 「A社は…、B社は…」
-    if ordinal and len(cases) <= 1 and history:
+    another = _ANOTHER_COMPANY.search(text)  # 「もう1社が…」: one more company after the earlier ones
+    if (ordinal or another) and len(cases) <= 1 and history:
         # the N-th company with its own period, after a turn about the first companies: that company added to (or changed
         # in) the earlier cases
         earlier = next((c for t in texts[1:] if (c := _departures(t, received))), [])
@@ -949,7 +957,8 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
             new = cases[0] if cases else Departure(received, periods[0]) if periods else None
             if new is not None:
-                n = int(ordinal.group(1)) if ordinal.group(1) else ord(ordinal.group(2)) - ord("A") + 1
+                n = (len(earlier) + 1 if ordinal is None else int(ordinal.group(1)) if ordinal.group(1)
+                     else ord(ordinal.group(2)) - ord("A") + 1)
                 cases = [*earlier[: n - 1], new, *earlier[n:]] if n <= len(earlier) else [*earlier, new]
                 cases = [c if c.received is not None else replace(c, received=received) for c in cases]
     if len(cases) < 2:
@@ -965,6 +974,9 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
         cases = [Departure(received, p) for p in periods]
     calculation = calculate_repayments(cases)
     return Route(calculation.kind, calculation, (), None)
+
+
+_ANOTHER_COMPANY = re.compile(r"(?:もう|別の|他の|ほかの|さらに|追加で)\s*(?:1|一)\s*社|(?:別の|他の|ほかの)(?:会社|企業)")
 
 
 def _first_date(text: str) -> str:
@@ -1081,6 +1093,11 @@ def _cost_asked_from_share(text: str, qs: Sequence[Quantity]) -> Calculation | N
     return None
 
 
+# B2 said to be planned at its limit, no amount: 「外構と用地取得（B2）は上限いっぱいまで使いたい」
+_B2_AT_CAP = re.compile(r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(?:上限|最大|限度)(?:額)?\s*(?:いっぱい|一杯|まで|限)|"
+                        r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(?:目一杯|めいっぱい|満額)")
+
+
 def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """Shares and counts checked against a plan: B1/B2, the outside-prefecture user share, an example's rate."""
     text = _n(question)
@@ -1114,8 +1131,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if total is not None:
             b1_room = bool(re.search(rf"(?:B\s*1|カフェ|宿泊|附帯)(?!\s*(?:と|・|、|及び)\s*B\s*2)[^。]{{0,30}}{_ROOM_ASK}", text))
             b2_room = bool(re.search(rf"(?:B\s*2|外構|用地|造成|駐車場)[^。]{{0,30}}(?:{_ROOM_ASK}|載せ)", text))
+            b2_at_cap = total_of("B2") is None and bool(_B2_AT_CAP.search(text))
             return Route("b_limits", b_limits(total, total_of("B1"), total_of("B2"), b1_room_asked=b1_room,
-                                              b2_room_asked=b2_room), (), None)
+                                              b2_room_asked=b2_room, b2_at_cap=b2_at_cap), (), None)
     stated = _STATED_GRADE.search(text)
     grades = {next(g for g in m.groups() if g) for m in _STATED_GRADE.finditer(text)}
     if (stated and len(grades) == 1 and not re.search(r"\d+\s*点|何点|点数|目安", text)
@@ -1169,7 +1187,10 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if other:
             return Route("example_at_type", example_at_type(other, kinds), (), None)
     if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない", text) and re.search(r"事例|採択", text):
-        return Route("example_burdens", example_burdens(named), (), None)
+        # 「もし2つとも高水準だったら」: the burdens at a type other than some example was adopted at
+        supposed = next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|だったら|だとしたら|とすれば|の場合)", text)
+                         and any(e.grant_type not in (None, k) for e in named)), None)
+        return Route("example_burdens", example_burdens(named, supposed), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
         # the burden asked right after a turn naming an adopted example: that example's local share
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
@@ -1565,6 +1586,35 @@ def both_scorings_route(question: str) -> Route | None:
                                            result=result, formula=formula, summary=summary), (), None)
 
 
+# which municipalities, by name: 「どこが載っていますか」「具体的にどの市町村」「名前を挙げて」
+_LISTED_NAMES_ASK = re.compile(r"どこ|どの(?:市町村|自治体|団体|市|町|村)|具体的に|名前|挙げて|列挙|全部教えて")
+
+
+_BUDGET_ARITHMETIC = re.compile(r"合計|足す|足し|合わせ|差|どっち|どちら|何倍|分の\s*1|分の一|割合|比べ|比較")
+_BUDGET_RATIO = re.compile(r"何倍|分の\s*1|分の一|割合|比べ|比較")
+
+
+def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """The 2021 catalogue's budgets of two or more measures, added up, compared or divided; a measure the turn
+    before named counts when this turn points back to it (「そこの予算と…」)."""
+    text = _n(question)
+    if "予算" not in text or not _BUDGET_ARITHMETIC.search(text):
+        return None
+    named = named_budgets(text)
+    if history and re.search(r"そこ|その|それ|この|同じ|さっき|先ほど", text):
+        previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
+        named = [*(b for b in named_budgets(previous) if b not in named), *named]
+    if len(named) < 2:
+        return None
+    against = None
+    if (ratio := _BUDGET_RATIO.search(text)) and len(named) >= 3:
+        # 「…の3つを足すと？…交付金と比べると何分の1？」: the measure named last, before the comparison, is the yardstick
+        before = [b for b in named_budgets(text[: ratio.start()])]
+        against = before[-1] if before else named[-1]
+    summed = [b for b in named if b != against]
+    return Route("catalogue_budgets", compare_budgets(named, summed, against), (), None)
+
+
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     scheduled = schedule_route(question)
@@ -1573,6 +1623,13 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
             and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list
         return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text]), (), None)
+    named_prefectures = [p for p in TOKYO_AREA if p in text or (p[:-1] in text and p != "東京都")]
+    if named_prefectures and _LISTED_NAMES_ASK.search(text) and (
+            re.search(r"一覧|参考|載って|掲載|リスト", text) or (
+                re.search(r"入って|対象|申請でき|該当", text)
+                and any(re.search(r"東京圏|条件不利|人口減少", _n(t.content)) for t in history if t.role == "user"))):
+        # which municipalities the 参考 table lists for a 都県 (asked outright, or after a turn about the 東京圏 rule)
+        return Route("listed_names", listed_names(named_prefectures), (), None)
     reverse = _cost_asked_from_share(text, read_quantities(question))  # a stated share is no plan's cost
     if reverse is not None:
         return Route("cost_from_share", reverse, (), None)
@@ -1582,7 +1639,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # per-project cap and the KPI's count limit)
         text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
-    planned = (both_scorings_route(question) or example_metrics_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
+    planned = (budgets_route(question, history) or both_scorings_route(question) or example_metrics_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
                or catalogue_route(question, history)
                or checks_route(question, history) or facility_counts_route(question))
     if planned is not None:

@@ -41,10 +41,12 @@ def b_shares(b1_share: Fraction | None, b2_share: Fraction | None) -> Calculatio
 
 
 def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = False,
-             b2_room_asked: bool = False) -> Calculation:
+             b2_room_asked: bool = False, b2_at_cap: bool = False) -> Calculation:
     """経費B2 within 2割 of the facility's 交付対象事業費; B1 and B1+B2 under 5割. With amounts given, each is checked
-    and any excess named; with B2 given and B1 asked, B1 must stay under 5割 − B2."""
+    and any excess named; with B2 given (or planned at its cap) and B1 asked, B1 must stay under 5割 − B2."""
     b2_cap = floor_to(total * fraction("b2_limit"), 1)
+    if b2 is None and b2_at_cap:
+        b2 = b2_cap
     half = floor_to(total * fraction("b_total_limit"), 1)
     steps = [Step("cap", f"B2の上限：{fy(total)} × 2割 = {fy(b2_cap)}以内", {"交付対象事業費": total}, b2_cap, rule("b2_limit")),
              Step("cap", f"B1・B1+B2の上限：{fy(total)} × 5割 = {fy(half)}未満", {"交付対象事業費": total}, half,

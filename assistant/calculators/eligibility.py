@@ -123,3 +123,23 @@ def listed_count(prefectures: Sequence[str] = ()) -> Calculation:
                              f" = {len(listed)}団体", {}, len(listed), table))
     summary = f"参考一覧の掲載は{'、'.join(parts)}で、4都県の合計は{len(listed)}団体です。"
     return calculation_of("listed_count", {"都県": list(asked)}, result, summary, steps)
+
+
+def listed_names(prefectures: Sequence[str]) -> Calculation:
+    """The municipalities the 参考 table lists for each 都県 asked about, by name, in the table's order."""
+    listed = listed_municipalities()
+    asked = [p for p in prefectures if p in set(listed.values())]
+    if not asked:
+        raise CalculationError("参考一覧の都県（東京都・埼玉県・千葉県・神奈川県）を指定してください")
+    table = rule("listed_table")
+    steps, parts = [], []
+    result: dict[str, object] = {}
+    for prefecture in asked:
+        names = [name for name, p in listed.items() if p == prefecture]
+        steps.append(Step("sum", f"{prefecture}（{len(names)}団体）：{'、'.join(names)}", {"都県": prefecture}, len(names),
+                          table))
+        parts.append(f"{prefecture}は{len(names)}団体で、{'、'.join(names)}")
+        result[prefecture] = names
+    summary = (f"参考一覧（東京圏内の条件不利地域を含む市町村又は2010年～2020年の人口減少率が10%以上の市町村）に載っているのは、"
+               f"{'。'.join(parts)}です。")
+    return calculation_of("listed_names", {"都県": list(asked)}, result, summary, steps)

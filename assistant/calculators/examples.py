@@ -81,8 +81,9 @@ def named_examples(text: str) -> list[Example]:
     return [e for at, e in sorted(hits, key=lambda h: h[0]) if at >= 0]
 
 
-def example_burdens(examples: list[Example]) -> Calculation:
-    """Each named example's local share (交付対象事業費 − 国費), read from its line, and their sum."""
+def example_burdens(examples: list[Example], supposed: str | None = None) -> Calculation:
+    """Each named example's local share (交付対象事業費 − 国費), read from its line, and their sum; with a type
+    `supposed` (「もし高水準だったら」), the local shares at that type's rate and how much they differ."""
     steps = [Step("difference", f"{e.prefecture}{e.municipality}：{e.eligible // 1000:,}千円 − {e.national // 1000:,}千円 = "
                   f"{(e.eligible - e.national) // 1000:,}千円", {}, e.eligible - e.national, _as_rule(e)) for e in examples]
     total = sum(e.eligible - e.national for e in examples)
@@ -92,12 +93,30 @@ def example_burdens(examples: list[Example]) -> Calculation:
     if len(examples) > 1:
         steps.append(Step("sum", f"合計：地方負担{total // 1000:,}千円、国費{national // 1000:,}千円", {}, total))
         summary += f"合計で地方負担{total // 1000:,}千円、国費{national // 1000:,}千円です。"
+    result: dict[str, object] = {"地方負担の合計": total, "国費の合計": national}
+    if supposed is not None:
+        from assistant.calculators.common import floor_to, rate_of
+        from assistant.calculators.rules import integer
+
+        rate, rate_rule = rate_of(supposed)
+        at_type = 0
+        for e in examples:
+            burden = e.eligible - floor_to(e.eligible * rate, integer("national_truncation"))
+            at_type += burden
+            steps.append(Step("rate", f"{supposed}タイプなら{e.municipality}：{e.eligible // 1000:,}千円 − {e.eligible // 1000:,}千円 × "
+                              f"{rate.numerator}/{rate.denominator} = {burden // 1000:,}千円", {}, burden, rate_rule))
+        change = at_type - total
+        steps.append(Step("difference", f"差：{at_type // 1000:,}千円 − {total // 1000:,}千円 = {change // 1000:+,}千円", {}, change))
+        summary += (f"{supposed}タイプ（{rate.numerator}/{rate.denominator}）だったなら地方負担は合計{at_type // 1000:,}千円で、"
+                    f"{abs(change) // 1000:,}千円（{fy(abs(change))}）{'少なく' if change < 0 else '多く'}済んだ計算です。")
+        result = {**result, f"地方負担の合計（{supposed}タイプ）": at_type, "地方負担の差": change}
     if any((e.eligible // 1000) * 3 % 4 for e in examples if e.grant_type == "高水準"):
         summary += "国費は交付対象事業費×補助率の千円未満を切り捨てた額です。"
         steps.append(Step("rate", "国費額は千円未満切り捨て（採択事例の表記）", {}, None, rule("national_truncation")))
     return Calculation(
-        kind="example_burdens", inputs={"団体": "・".join(e.municipality for e in examples)},
-        result={"地方負担の合計": total, "国費の合計": national},
+        kind="example_burdens", inputs={"団体": "・".join(e.municipality for e in examples),
+                                        **({"タイプ": supposed} if supposed else {})},
+        result=result,
         formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
         rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
 

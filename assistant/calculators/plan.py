@@ -55,8 +55,6 @@ class Plan:
     grant_type: str | None = None
     # The 2021 交付金: 8割 of the local burden was covered by the 地方創生臨時交付金 (the 実質的な地方負担 asked)
     temporary_grant: bool = False
-    # the asker wants to know what the caps and count limits leave out (「交付対象から外れる額」)
-    excluded_asked: bool = False
     # costs the plan names that the documents exclude (職員の人件費, 基金積立 …): (what, amount, rule name)
     excluded: tuple[tuple[str, int, str], ...] = ()
     # the facilities are candidates to choose from (「候補から選ぶ」): one a count limit leaves out is not built,
@@ -74,9 +72,6 @@ class Plan:
 
 
 # ---- reading a plan from a question -----------------------------------------------------------------
-# the asker wants what the caps and limits leave out (「対象にならない部分」「交付対象から外れる額」)
-_EXCLUDED_ASK = re.compile(r"外れ|対象外|対象から|対象に(?:なら|ならない|ならず)|対象と(?:なら|ならない)|はみ出|カットされ|削られ|超過"
-                           r"|超え(?:た|る)(?:分|額)")
 _CHOOSING = re.compile(r"候補|選ぶ|選び|選べ|選定|組み合わせ|どれを|どの施設")
 _UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
 _NAMED_CAP = re.compile(r"(?:上限|最大|最高)(?:額)?(?:は|の|が)?\s*$")
@@ -128,6 +123,15 @@ def excluded_cost_named(clause: str, about5: bool = False) -> ExcludedCost | Non
     """The 対象外経費 `clause` names (and not the exception its rule states), if any."""
     return next((cost for cost in _EXCLUDED_COSTS if cost.names.search(clause) and (about5 or not cost.only5)
                  and not (cost.unless is not None and cost.unless.search(clause))), None)
+
+
+def excluded_with_exception(text: str) -> ExcludedCost | None:
+    """A 対象外経費 one clause of `text` names and another names the exception its rule states (「毎年のフェア」 and
+    「新しく追加する体験会」): both are asked about, each on its own side of the rule."""
+    clauses = [c for c in re.split(r"[、。，？?！!]", text) if c.strip()]
+    return next((cost for cost in _EXCLUDED_COSTS if cost.unless is not None and not cost.only5
+                 and any(cost.names.search(c) and not cost.unless.search(c) for c in clauses)
+                 and any(cost.unless.search(c) for c in clauses)), None)
 
 
 def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tuple[Quantity, str, str]]:
@@ -238,7 +242,7 @@ def _read_one(question: str) -> Plan:
             # 「④と⑤を上限いっぱいで」: ④ for as many companies as the KPI's outside companies, each at its cap
             plan = replace(plan, companies=kpi[0].value, support_each=integer("relocation_max"))
         return replace(plan, projects5=tuple(projects), kpi_companies=kpi[0].value if kpi else None,
-                       excluded_asked=bool(_EXCLUDED_ASK.search(t)), counter=_counter(t),
+                       counter=_counter(t),
                        adopted5=adopted[0].value if adopted else 0,
                        excluded=excluded if projects else ())
     if about3:
@@ -283,7 +287,6 @@ def _read_one(question: str) -> Plan:
         _UP_TO_CAP.search(t[soft_start : soft_start + 20]) or (
             _UP_TO_CAP.search(t) and re.search(r"最大|上限いっぱい|満額|全部|すべて|全て|フル", t)))
     plan = replace(plan, soft=tuple(soft), soft_to_cap=soft_to_cap,
-                   excluded_asked=bool(_EXCLUDED_ASK.search(t)),
                    choosing=bool(_CHOOSING.search(t)), counter=_counter(t))
     given = of_role(qs, "交付対象事業費")
     if plan.empty and len(given) == 1 and not of_role(qs, "国費") and "事例" not in t:
@@ -628,12 +631,12 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
     else:
         burden = first.stated - first.national
         in_scope = first.eligible - first.national
+        # what the caps, counts and 対象外経費 leave out is named whether or not it was asked: it is the part of
+        # the burden an officer cannot plan to finance from the grant
         summary = (f"国費は{fy(first.national)}、地方負担は{fy(burden)}"
-                   + (f"（うち交付対象内{fy(in_scope)}）" if burden != in_scope else "")
-                   + f"です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}"
-                   + (f"、上限・件数で交付対象外となる額{fy(first.stated - first.eligible)}"
-                      if plan.excluded_asked and first.stated > first.eligible else "")
-                   + "）。")
+                   + (f"（うち交付対象内{fy(in_scope)}、交付対象外{fy(first.stated - first.eligible)}）"
+                      if first.stated > first.eligible else "")
+                   + f"です（{first.grant_type}タイプ、交付対象事業費{fy(first.eligible)}）。")
         if plan.temporary_grant:
             real = first.real_burden or 0
             over = _with_over_cap(first)

@@ -1,0 +1,118 @@
+"""The 2021 catalogue's measures and their budgets (予算額), read from the corpus: each 施策名 with the fiscal year
+and account of its budget and the amount as written. Used to add up, compare or divide the budgets an officer
+names; nothing about them is typed in code but the short names officers use for each measure."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.rules import rule
+from assistant.settings import REPO_ROOT
+from assistant.types import Calculation, Rule, Step
+
+_MEASURE = re.compile(r"^\s*施策名：(.+?)\s*$")
+_AMOUNT = re.compile(r"^\s*([\d０-９,，]+)\s*百万円\s*$")
+_ACCOUNT = re.compile(r"^\s*(令和.+?(?:一般会計|特別会計))\s*$")
+
+# Officers' short names for a measure, beside its own name (the 施策名 itself always counts).
+_SHORT_NAMES = {
+    "サテライトオフィス・マッチング支援事業": ("マッチング支援", "マッチングセミナー"),
+    "地方創生テレワーク交付金": ("地テレ交付金", "地方創生テレワーク交付金", "テレワーク交付金"),
+    "テレワーク普及展開推進事業": ("普及展開", "テレワーク普及"),
+    "デジタル活用環境構築推進事業": ("デジタル活用環境",),
+    "情報信託機能活用促進事業": ("情報信託", "情報銀行"),
+    "シェアリングエコノミーの普及促進": ("シェアリングエコノミー", "シェアエコ"),
+}
+
+
+@dataclass(frozen=True)
+class Budget:
+    measure: str
+    account: str  # 令和３年度当初一般会計 …, as written
+    yen: int | None  # None: 非予算
+    quote: str  # the amount's line as written
+
+    def as_rule(self) -> Rule:
+        return Rule(name=f"budget_{self.measure}", value=self.yen or 0, unit="円", quote=self.quote,
+                    source=rule("c_rate_high").source, section=f"施策名：{self.measure}",
+                    note=f"{self.measure}の予算額（{self.account}）")
+
+
+@lru_cache(maxsize=1)
+def catalogue_budgets() -> tuple[Budget, ...]:
+    lines = (REPO_ROOT / "corpus" / rule("c_rate_high").source).read_text(encoding="utf-8").split("\n")
+    found: list[Budget] = []
+    for i, line in enumerate(lines):
+        if not (m := _MEASURE.match(line)):
+            continue
+        measure = m.group(1)
+        end = next((j for j in range(i + 1, len(lines)) if _MEASURE.match(lines[j])), len(lines))
+        account = ""
+        for j in range(i + 1, end):
+            if lines[j].strip() == "額 非予算":
+                found.append(Budget(measure, "非予算", None, "予算\n額 非予算"))
+                break
+            if a := _ACCOUNT.match(lines[j]):
+                account = a.group(1)
+            elif account and (amount := _AMOUNT.match(lines[j])):
+                digits = unicodedata.normalize("NFKC", amount.group(1)).replace(",", "")
+                found.append(Budget(measure, account, int(digits) * 1_000_000, lines[j].strip()))
+                break
+    return tuple(found)
+
+
+def named_budgets(text: str) -> list[Budget]:
+    """The measures the text names (by 施策名 or a short name), in the order named."""
+    hits = []
+    for budget in catalogue_budgets():
+        names = (budget.measure, *_SHORT_NAMES.get(budget.measure, ()))
+        positions = [text.find(n) for n in names if n in text]
+        if positions:
+            hits.append((min(positions), budget))
+    return [b for _, b in sorted(hits, key=lambda h: h[0])]
+
+
+def _millions(yen: int) -> str:
+    return f"{yen // 1_000_000:,}百万円（{fy(yen)}）"
+
+
+def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget | None) -> Calculation:
+    """The named measures' budgets; the sum of `summed` (when two or more), the difference of two, and the
+    share of `against` the sum (or the one measure) makes."""
+    steps = [Step("band", f"{b.measure}：{b.account} {b.quote}", {}, b.yen, b.as_rule()) for b in budgets]
+    result: dict[str, object] = {b.measure: b.yen for b in budgets}
+    unbudgeted = [b.measure for b in budgets if b.yen is None]
+    sentences = [f"{b.measure}は{b.account}{_millions(b.yen)}" for b in budgets if b.yen is not None and b != against]
+    summary = "、".join(sentences) + "です。"
+    if unbudgeted:
+        summary += f"{'・'.join(unbudgeted)}は予算のない施策（非予算）です。"
+    priced = [b for b in summed if b.yen is not None]
+    total = sum(b.yen or 0 for b in priced)
+    if len(priced) >= 2 and against is None and len(budgets) == 2:
+        high, low = sorted(priced, key=lambda b: -(b.yen or 0))
+        gap = (high.yen or 0) - (low.yen or 0)
+        steps.append(Step("difference", f"差：{(high.yen or 0) // 1_000_000:,} − {(low.yen or 0) // 1_000_000:,} = "
+                          f"{gap // 1_000_000:,}百万円", {}, gap))
+        summary = f"{high.measure}のほうが{_millions(gap)}多くなります。" + summary
+        result["差"] = gap
+    elif len(priced) >= 2:
+        steps.append(Step("sum", f"合計：{' + '.join(f'{(b.yen or 0) // 1_000_000:,}' for b in priced)} = "
+                          f"{total // 1_000_000:,}百万円", {}, total))
+        summary = f"{len(priced)}施策の予算額の合計は{_millions(total)}です。" + summary
+        result["合計"] = total
+    if against is not None and against.yen and total:
+        share = Fraction(total, against.yen)
+        steps.append(Step("rate", f"{total // 1_000_000:,} ÷ {against.yen // 1_000_000:,} = {float(share) * 100:.1f}%"
+                          f"（約{float(1 / share):.1f}分の1）", {}, f"{float(share) * 100:.1f}%", against.as_rule()))
+        summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{float(share) * 100:.1f}%、"
+                    f"約{int(float(1 / share) + 0.5)}分の1（{float(1 / share):.1f}分の1）です。")
+        result["割合"] = f"{float(share) * 100:.1f}%"
+    return Calculation(
+        kind="catalogue_budgets", inputs={"施策": "・".join(b.measure for b in budgets)}, result=result,
+        formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
+        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))

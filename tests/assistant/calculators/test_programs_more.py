@@ -1,0 +1,132 @@
+"""More calculation programs against formulas written here from the documents' rules: a sheet scored as
+「N の観点を全部M点」, one more company in a follow-up, B2 planned at its cap, adopted examples' burdens at the
+other type, the 参考 table's municipalities by name, and the 2021 catalogue's budgets added up and compared."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.router import route
+from assistant.types import Turn
+
+MAN = 10_000
+CORPUS = Path(__file__).parents[3] / "corpus"
+
+
+def bonus_of(rate: int) -> int:  # 申請率: 全国平均（53.9%）以上60%未満 1点、60%以上70%未満 2点、70%以上 3点
+    return 0 if rate < 53.9 else 1 if rate < 60 else 2 if rate < 70 else 3
+
+
+@given(points=st.integers(1, 3), rate=st.sampled_from([40, 55, 58, 63, 72]),
+       wording=st.sampled_from(["12の評価の観点を全部{p}点", "12の観点をすべて{p}点", "12観点はいずれも{p}点"]))
+def test_every_viewpoint_given_one_score_is_the_count_times_the_score(points, rate, wording):
+    sheet = wording.format(p=points)
+    r = route(f"高水準で申請予定の市です。{sheet}にしてみました。12月末の申請率は{rate}%の見込みで、要件は満たしています。"
+              "総合評価は何点で何ランクですか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == 12 * points + bonus_of(rate)
+
+
+@given(first_years=st.integers(1, 6), second_years=st.integers(1, 6))
+def test_one_more_company_in_a_follow_up_is_added_to_the_earlier_one(first_years, second_years):
+    def repaid(years: int) -> int:  # 3年未満 全額、3年以上5年以内 半額、それ以降なし
+        return 100 * MAN if years < 3 else 50 * MAN if years <= 5 else 0
+
+    history = [Turn("user", "進出支援金を4社に満額（100万円ずつ）出しました。"), Turn("assistant", "…"),
+               Turn("user", f"そのうち1社が申請から{first_years}年で施設を出ていきます。返還は？"), Turn("assistant", "…")]
+    r = route(f"もう1社が申請から{second_years}年で出ていくそうです。2社あわせると返還額は？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == repaid(first_years) + repaid(second_years)
+
+
+@given(total_man=st.integers(1000, 9000))
+def test_b2_planned_at_its_cap_leaves_b1_what_half_the_total_does_not(total_man):
+    r = route(f"町営施設の交付対象事業費は{total_man:,}万円です。外構と用地取得（B2）は上限いっぱいまで使いたいのですが、"
+              "カフェなどの附帯施設（B1）にはいくらまで回せますか？")
+    assert r is not None and r.calculation is not None
+    b2_cap = total_man * MAN * 2 // 10  # B2 2割以内
+    assert r.calculation.result["B1の上限（未満）"] == total_man * MAN // 2 - b2_cap  # B1+B2 5割未満
+
+
+def _examples() -> list[tuple[str, str, int, int]]:
+    """(municipality, type, 交付対象事業費, 国費) of the 制度概要's adopted examples, read here from their lines."""
+    text = (CORPUS / "digiden_chiho_sosei_telework_overview.txt").read_text(encoding="utf-8")
+    found, name, kind = [], None, None
+    for line in text.split("\n"):
+        if m := re.match(r"^\s*\S+?[都道府県]\s*(\S+?[市町村])", line):
+            name = m.group(1)
+        if m := re.search(r"採択区分\s*\|?\s*(高水準|標準)タイプ", line):
+            kind = m.group(1)
+        if (m := re.search(r"([\d,]+)千円\s*[（(]([\d,]+)千円", line)) and name and kind and "交付対象事業費" in line:
+            found.append((name, kind, int(m.group(1).replace(",", "")) * 1000, int(m.group(2).replace(",", "")) * 1000))
+            name = None
+    return found
+
+
+def test_adopted_examples_burdens_at_the_other_type_are_their_costs_less_that_types_share():
+    standard = [e for e in _examples() if e[1] == "標準"][:2]
+    assert len(standard) == 2
+    names = "と".join(e[0] for e in standard)
+    r = route(f"標準タイプで採択された事例の{names}について、地方負担の合計はいくら？もし2つとも高水準だったら、いくら少なくて済んだ？")
+    assert r is not None and r.calculation is not None
+    actual = sum(cost - national for _, _, cost, national in standard)
+    at_high = sum(cost - cost * 3 // 4 // 1000 * 1000 for _, _, cost, _ in standard)  # 3/4, 千円未満切り捨て
+    assert r.calculation.result["地方負担の合計"] == actual
+    assert r.calculation.result["地方負担の差"] == at_high - actual
+
+
+@pytest.mark.parametrize("prefecture", ["埼玉県", "千葉県", "神奈川県"])
+def test_the_reference_tables_municipalities_of_a_prefecture_are_listed_by_name(prefecture):
+    text = (CORPUS / "digiden_chiho_sosei_telework_overview.txt").read_text(encoding="utf-8")
+    block = text[text.index("（参考）東京圏内の条件不利地域を含む市町村") :].split("\n\n")[1].split("\n")
+    header = [c.strip() for c in block[0].split("\t")]
+    columns = [h or next((x for x in reversed(header[:i]) if x), "") for i, h in enumerate(header)]
+    names = {c.strip() for row in block[1:] for i, c in enumerate(row.split("\t")) if c.strip() and columns[i] == prefecture}
+    history = [Turn("user", "東京圏の市町村でも申請できる場合があるそうですが、どういう市町村ですか？"), Turn("assistant", "…")]
+    r = route(f"{prefecture}だと、具体的にどこの市町村が入っていますか？", history)
+    assert r is not None and r.calculation is not None
+    assert set(r.calculation.result[prefecture]) == names
+    assert all(name in r.calculation.summary for name in names)
+
+
+def _budgets() -> dict[str, int]:
+    """施策名 -> 予算額 in yen, read here from the catalogue (the first 「N百万円」 line after each 施策名)."""
+    text = (CORPUS / "telework_measures_catalogue_2021.txt").read_text(encoding="utf-8")
+    out = {}
+    for part in re.split(r"\n\s*施策名：", text)[1:]:
+        name = part.split("\n")[0].strip()
+        if m := re.search(r"^\s*([\d０-９,]+)百万円\s*$", part, re.M):
+            out[name] = int(unicodedata.normalize("NFKC", m.group(1)).replace(",", "")) * 1_000_000
+    return out
+
+
+def test_catalogue_budgets_named_are_added_up_and_compared_with_a_yardstick():
+    budgets = _budgets()
+    summed = ["サテライトオフィス・マッチング支援事業", "テレワーク普及展開推進事業", "デジタル活用環境構築推進事業"]
+    r = route(f"施策集の{'、'.join(summed)}の予算を足すといくら？地方創生テレワーク交付金と比べると何分の1？")
+    assert r is not None and r.calculation is not None
+    total = sum(budgets[n] for n in summed)
+    assert r.calculation.result["合計"] == total
+    assert r.calculation.result["割合"] == f"{total / budgets['地方創生テレワーク交付金'] * 100:.1f}%"
+
+
+def test_a_budget_named_the_turn_before_is_compared_with_one_named_now():
+    budgets = _budgets()
+    history = [Turn("user", "施策集のテレワーク普及展開推進事業の予算はいくらですか？"), Turn("assistant", "…")]
+    r = route("そこの予算と、情報銀行の事業（情報信託機能活用促進事業）の予算では、どちらが多くていくら差がありますか？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["差"] == abs(budgets["テレワーク普及展開推進事業"] - budgets["情報信託機能活用促進事業"])
+
+
+def test_a_project5_cost_over_its_cap_names_the_part_the_grant_leaves_out():
+    r = route("⑤で進出企業と地元の酒蔵が組む特産品開発を高水準タイプで出します（①～④は高水準で採択済み）。"
+              "総事業費は4,400万円です。国費と地方負担は？")
+    assert r is not None and r.calculation is not None
+    # 1プロジェクト当たり交付対象事業費3,000万円が上限: 1,400万円は交付対象外
+    assert "交付対象外1,400万円" in r.calculation.summary
