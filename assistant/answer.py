@@ -396,7 +396,7 @@ def programme_names(question: str) -> list[str]:
     return [
         n for n in names
         if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")
-        and not re.search(r"どの|どんな|何", n)  # 「…はどの交付金を」 asks which one: it names none
+        and not re.search(r"どの|どんな|どう|いかなる|何", n)  # 「…はどの交付金を」「どういう位置づけの交付金」 name none
     ]
 
 
@@ -919,6 +919,8 @@ def _names_the_subject(question: str, line: str, idf: Callable[[str], float] | N
 def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
     """One answer from the answers to each part of a question, markers renumbered in order; a part the
     documents do not answer is said so in its place. None when no part is answered."""
+    from assistant.question_parts import asking_sentence
+
     answered = [d for d in drafts if d is not None]
     if not answered:
         return None
@@ -926,7 +928,8 @@ def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
     citations: list[Citation] = []
     for part, draft in zip(parts, drafts, strict=True):
         if draft is None:
-            texts.append(f"（「{part.rstrip('？?。')}」に直接答える記載は見つかりませんでした。）")
+            # the part's own ask, not the asker's story read with it
+            texts.append(f"（「{asking_sentence(part).rstrip('？?。')}」に直接答える記載は見つかりませんでした。）")
             continue
         def given(c: Citation) -> bool:  # quoted already, or inside a longer quote of the same passage
             return any(c.chunk_id == g.chunk_id and c.quote in g.quote for g in citations)

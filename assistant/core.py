@@ -438,7 +438,7 @@ class Assistant:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
         lines = self._verdict_lines(passages, citations)
-        coverage = verdict.excluded_cost(question) or verdict.decide(question, lines)
+        coverage = verdict.excluded_cost(question) or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines)
         premise = None if coverage else verdict.premise_differs(question, [c.quote for c in citations])
         coverage = coverage or (None if premise else verdict.listed(question, lines))
         if coverage is None and premise is None and citations:

@@ -68,7 +68,7 @@ def split_question(question: str) -> list[str]:
         pieces = _split_sentence(sentence)
         if len(pieces) == 1:
             pieces[0] = pending + pieces[0]  # a question after the story: the story is its context
-            pending = ""
+        pending = ""  # (the story before a sentence of several asks is the whole question's context, not a later part's)
         parts.extend(pieces)
     if pending and not parts:
         parts.append(pending)

@@ -191,6 +191,8 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
                 return Verdict("はい", f"{named[0]}は単独では除かれていますが、{route}としてなら対象となり得ます", line)
             return Verdict("いいえ", f"{named[0]}は対象外です（除かれています）", line)
         for m in _HAS.finditer(key):
+            if re.match(r"[^。、]{0,6}?(?:で|では)ない", key[m.end():]):
+                continue  # 「…と関係を有する法人でないこと」: having it rules out, it is no requirement to have it
             need = m.group(1)
             if re.search(rf"{re.escape(need)}(?:の|が)(?:ない|無い|なし)|{re.escape(need)}を(?:持たない|有しない)", q):
                 return Verdict("いいえ", f"対象外です（{need}を有することが要件です）", line)
@@ -272,6 +274,35 @@ def _asks_coverage(asking: str) -> bool:
     return not INTERROGATIVE.search(asking) and bool(_COVERAGE_ASK.search(asking))
 
 
+# Who a requirement rules out (「…風俗営業者でないこと」「…反社会的勢力…でないこと」), and how an asker describes such a
+# party (the law's short name, the businesses it licenses)
+_DISQUALIFIED = (
+    ("風俗営業者", re.compile(r"風俗営業|風営法|キャバクラ|ホストクラブ|ナイトクラブ|パチンコ|スナック")),
+    ("反社会的勢力", re.compile(r"暴力団|反社|反社会的")),
+)
+_SAID_NOT = re.compile(r"^[^。、]{0,6}?(?:ではない|でない|じゃない|ではありません|ではなく|とは無関係|とは関係(?:が|の)?な)")
+
+
+def unmet_requirement(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
+    """いいえ when the asker's case is a party a requirement line rules out (「…風俗営業者でないこと」) and the question
+    does not say it is not one; the requirement's line is the reason."""
+    from assistant.question_parts import asking_sentence
+
+    if not is_yes_no(question) or not _asks_coverage(asking_sentence(question)):
+        return None
+    key = normalise_key(question)
+    for party, described in _DISQUALIFIED:
+        said = [m for m in described.finditer(key) if not _SAID_NOT.match(key[m.end():])]
+        if not said:
+            continue
+        for entry in lines:
+            line = entry if isinstance(entry, str) else entry[0]
+            at = line.find(party)
+            if at >= 0 and re.match(r"(?:又は[^。]{0,20}?)?(?:で|では)ないこと", line[at + len(party):]):
+                return Verdict("いいえ", f"{party}でないことが要件のため、対象になりません", line)
+    return None
+
+
 def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """The weakest verdict, asked after `decide` and `premise_differs` have found nothing: the line that names
     the asker's case most specifically, in a list of what is covered (→ はい) or of what is not (対象外 → いいえ).
@@ -334,7 +365,11 @@ def permitted(question: str, key_line: str) -> Verdict | None:
 
 # The asker presumes the case is not covered (「…は対象外ですよね？」「やっぱり無理でしょうか」): a verdict about
 # coverage then answers that presumption, so its はい/いいえ turn round.
-_PRESUMES_NOT = re.compile(r"(?:対象外|ダメ|だめ|無理|でき(?:ない|ません)|使えない|認められない|不可)(?!では|じゃ|には|とは)")
+_PRESUMES_NOT = re.compile(r"(?:対象外|ダメ|だめ|無理|でき(?:ない|ません)|使えない|認められない|不可|出せ(?:ない|ません)|もらえ(?:ない|ません)"
+                           r"|受けられ(?:ない|ません)|対象(?:に|と)なら(?:ない|ず))(?!では|じゃ|には|とは)")
+# a confirmation that points back at what the asker said before it (「その理解で合っていますか」「それで正しいですか」)
+_BARE_CONFIRMATION = re.compile(r"^(?:その|この|それ|これ)?(?:ような)?(?:理解|認識|考え|解釈|捉え方)?\s*(?:で|は|が)?\s*"
+                                r"(?:合って|あって|正しい|間違い|よろしい|いい|良い|大丈夫)")
 
 
 def excluded_cost(question: str) -> Verdict | None:
@@ -342,7 +377,7 @@ def excluded_cost(question: str) -> Verdict | None:
     held every year, a payment to an individual …), asked whether it is covered; the rule's line is the reason. The
     cost is named in the sentence that asks or in the one before it (「…奨励金を出したい。これ、交付金で見てもらえる？」)."""
     try:
-        from assistant.calculators.plan import excluded_cost_named
+        from assistant.calculators.plan import excluded_cost_named, excluded_with_exception
         from assistant.calculators.rules import rule
     except ImportError:  # calculators not installed in this build
         return None
@@ -356,8 +391,19 @@ def excluded_cost(question: str) -> Verdict | None:
     near = normalise_key("".join(sentences[max(0, at - 1) :]))
     cost = excluded_cost_named(near, about5=bool(re.search(r"⑤|進出企業定着", near)))
     if cost is None:
-        return None
+        both = excluded_with_exception(normalise_key(question)) if _BOTH_ASKED.search(asking) else None
+        if both is None:
+            return None
+        quote = rule(both.rule).quote
+        exception = re.search(r"[（(]([^（）()]*(?:ただし|除く)[^（）()]*)[）)]", quote)
+        return Verdict("条件付き", f"{both.label}は原則として対象外経費ですが、"
+                       + (f"規定のただし書き（{exception.group(1).rstrip('。')}）に当たる分は対象となり得ます" if exception
+                          else "規定の例外に当たる分は対象となり得ます"), quote)
     return Verdict("いいえ", f"{cost.label}は原則として対象外経費です", rule(cost.rule).quote)
+
+
+# several things asked about at once (「どちらも対象になりますか」「それぞれ使えますか」)
+_BOTH_ASKED = re.compile(r"どちらも|どっちも|両方|それぞれ|いずれも|ともに|共に|全部|すべて|全て")
 
 
 def oriented(found: Verdict, question: str) -> Verdict:
@@ -367,7 +413,11 @@ def oriented(found: Verdict, question: str) -> Verdict:
 
     asking = asking_sentence(question)
     # after a contrast (「Xは対象外と聞きましたが、Yには使えますか？」) only the part that asks
-    asking = re.split(r"(?:が|けど|けれど|けれども)、", asking)[-1]
+    clauses = re.split(r"(?:が|けど|けれど|けれども)、", asking)
+    asking = clauses[-1]
+    if len(clauses) > 1 and _BARE_CONFIRMATION.match(asking.strip()):
+        # 「…出せない、と思っていたんですが、その理解で合っていますか」: what is confirmed is the clause before
+        asking = clauses[-2] + asking
     if not _PRESUMES_NOT.search(normalise_key(asking)):
         return found
     return Verdict({"はい": "いいえ", "いいえ": "はい"}.get(found.word, found.word), found.reason, found.line)

@@ -23,6 +23,9 @@ from tests.conftest import corpus_figure
         ("進出企業と地元企業等の要件を教えて", ["進出企業と地元企業等の要件を教えて"]),
         ("どの段階で、何を提出すればよいですか？", ["どの段階で、何を提出すればよいですか？"]),
         ("50人以上の施設を整備する場合、1施設当たりいくらまで認められますか？", ["50人以上の施設を整備する場合、1施設当たりいくらまで認められますか？"]),
+        # a story before a sentence of two asks is the whole question's context, not glued to a later ask
+        ("議会前で準備に追われています。予算額はいくらで、担当課はどこですか。補助率も教えてください。",
+         ["予算額はいくらで", "担当課はどこですか。", "補助率も教えてください。"]),
     ],
 )
 def test_split_question(question, parts):

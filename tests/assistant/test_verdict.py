@@ -178,6 +178,9 @@ def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
         ("この経費は使えますか？", "はい"),
         # the presumption before a contrast is the asker's story; the part that asks is neutral
         ("人件費は対象外と読みましたが、この経費には使えますか？", "はい"),
+        # a confirmation pointing back at the clause before it confirms that clause
+        ("この会社には支援金は出せない、と考えていたのですが、その理解で合っていますか？", "いいえ"),
+        ("この会社には支援金は出せない、と考えていたのですが、それで正しいでしょうか？", "いいえ"),
     ],
 )
 def test_a_coverage_verdict_answers_the_question_as_put(question, word):
@@ -217,6 +220,9 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     # the exceptions the rules state are no 対象外経費
     ("知事のトップセールスに同行する職員の旅費は計上できますか？", None),
     ("恒例の祭りと一緒に新たに開くサイドイベントの費用は対象になりますか？", None),
+    # both sides of a rule asked about at once: the excluded one and its exception
+    ("毎年春に開いている移住フェアの経費と、今年新しく追加する企業向け体験会の経費、どちらも対象になりますか？", "条件付き"),
+    ("町長のトップセールスに随行する職員の旅費と、職員だけで行く出張の旅費は、それぞれ計上できますか？", "条件付き"),
     # not asked whether covered
     ("職員旅費の上限はいくらですか？", None),
 ])
@@ -247,3 +253,28 @@ def test_an_era_or_calendar_year_in_the_askers_story_is_no_premise_about_a_rules
     assert premise_differs("半額返還は3年以上の退去が対象ですよね？", ["利用終了が3年以上5年以内なら半額返還"]) is None
     found = premise_differs("返還が要るのは4年未満ですよね？", ["3年未満に施設利用を終了した場合全額を返還"])
     assert found is not None and found.word == "いいえ"
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    ("風営法の許可でスナックを営む会社が町のサテライトオフィスに入ります。進出支援金は出せますか？", "いいえ"),
+    ("暴力団と付き合いのある会社ですが、進出支援金の対象になりますか？", "いいえ"),
+    # said not to be one: the requirement says nothing against the case
+    ("風俗営業ではないIT企業ですが、進出支援金の対象になりますか？", None),
+    # not asked whether covered
+    ("風俗営業者の定義はどこに書いてありますか？", None),
+])
+def test_a_party_a_requirement_rules_out_gets_no_with_that_requirement(question, word):
+    from assistant.verdict import unmet_requirement
+
+    requirements = ["- 風俗営業等の規制及び業務の適正化等に関する法律に定める風俗営業者でないこと。",
+                    "- 暴力団等の反社会的勢力又は反社会的勢力と関係を有する法人でないこと。"]
+    found = unmet_requirement(question, [("対象事業の概要", "支援対象者の要件"), *((r, "支援対象者の要件") for r in requirements)])
+    assert (found.word if found else None) == word
+    if found:
+        assert found.line in requirements
+
+
+def test_having_what_a_requirement_rules_out_is_no_requirement_to_have_it():
+    line = "- 暴力団等の反社会的勢力又は反社会的勢力と関係を有する法人でないこと。"
+    found = decide("反社会的勢力とは関係のない会社ですが、進出支援金の対象になりますか？", [(line, "支援対象者の要件")])
+    assert found is None or found.word != "いいえ"
