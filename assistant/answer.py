@@ -335,7 +335,13 @@ def _unit_tokens(text: str) -> frozenset[str]:
 # Tokens that say nothing about the topic (する, いる, どの, 良い …), left out of every overlap.
 _FILLER = {"為る", "居る", "有る", "成る", "出来る", "どの", "良い", "時", "こと", "物", "よう", "様", "場合", "どう",
            "くらい", "位", "何", "いつ", "いくら", "幾ら", "此の", "其の", "占める", "ため", "為", "もの", "どのような",
-           "どんな", "どこ", "必要", "用", "市", "町", "村"}
+           "どんな", "どこ", "必要", "用", "市", "町", "村", *(
+               # how officers ask, not what they ask about: interrogatives and the verbs of a polite request
+               "どれ", "どちら", "どういう", "幾つ", "如何", "教える", "貰う", "頂く", "呉れる", "下さる", "聞く", "思う",
+               "分かる", "知る")}
+# A joined pair (the tokenizer adds bigrams) that starts or ends with one of these is filler too (最大幾ら, どんな人材).
+_FILLER_AFFIXES = ("為る", "居る", "幾ら", "何", "どの", "どんな", "どういう", "どこ", "いつ", "教える", "貰う", "頂く",
+                   "呉れる", "思う")
 CONTEXT_WEIGHT = 0.7  # a line's heading / column / row label, relative to its own words
 TYPE_BONUS, TYPE_MISS = 4.0, 2.0
 AVERAGE_UNIT_CHARS = 60
@@ -358,7 +364,7 @@ def term_weights(tokens: list[str], idf: Callable[[str], float] | None = None) -
     return {
         t: (1.6 if len(t) >= 3 else 1.0 if len(t) == 2 else 0.4) * (min(idf(t), 4.0) / 1.2 if idf else 1.0)
         for t in tokens
-        if t not in _FILLER and not any(t.startswith(f) or t.endswith(f) for f in ("為る", "居る"))
+        if t not in _FILLER and not any(t.startswith(f) or t.endswith(f) for f in _FILLER_AFFIXES)
     }
 
 

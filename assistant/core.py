@@ -153,6 +153,16 @@ def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[fact
     return extract.Draft(text, tuple(kept), lines.relevance, card.probability)
 
 
+def _asks_example_targets(question: str) -> bool:
+    try:
+        from assistant.calculators.examples import targets_asked
+    except ImportError:  # calculators not installed in this build
+        return False
+    from assistant.question_parts import asking_sentence
+
+    return bool(targets_asked(normalise_key(question), normalise_key(asking_sentence(question))))
+
+
 def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
     """Markers renumbered in reading order ([1] is the first quoted line); citations not cited are left out."""
     order = list(dict.fromkeys(int(m) for m in MARKER_RE.findall(text)))
@@ -343,7 +353,8 @@ class Assistant:
         top_card = self._top_card(asked, passages, draft) if draft is not None and draft.relevance >= floor else None
         if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
-            if not self._answerable(asked, passages, draft, top_card) and self._verdict(
+            # (an adopted example's targets asked by name are in its table whatever the decision reads)
+            if not self._answerable(asked, passages, draft, top_card) and not _asks_example_targets(question) and self._verdict(
                     judged, passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
@@ -365,6 +376,7 @@ class Assistant:
         # first; the quoted lines that follow carry the right figure with its citation.
         correction = guardrails.contradicted_premise(question)
         text, citations = _key_fact_first(draft.text, draft.citations)
+        text, citations = self._with_example_targets(question, text, citations)
         if correction:
             text = f"いいえ。{correction}\n{text}"
         else:
@@ -679,6 +691,34 @@ class Assistant:
             timings,
             started,
         )
+
+    def _with_example_targets(self, question: str, text: str,
+                              citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
+        """A question naming an adopted example and asking for its targets (利用企業数, 移住者数 …) gets the rows of
+        that example's KPI table the answer does not quote yet, each cited from the example's own table."""
+        try:
+            from assistant.calculators.examples import targets_asked
+        except ImportError:  # calculators not installed in this build
+            return text, citations
+        lines: list[str] = []
+        from assistant.question_parts import asking_sentence
+
+        for example, what in targets_asked(normalise_key(question), normalise_key(asking_sentence(question))):
+            _, row = example.target(what)  # type: ignore[misc]
+            if any(row in c.quote for c in citations):
+                continue
+            chunk = next((c for c in self.index.chunks if row in c.text and example.municipality in f"{c.section}{c.text}"),
+                         None) or self._chunk_holding(row)
+            if chunk is None:
+                continue
+            marker = max((c.marker for c in citations), default=0) + 1
+            citations = (*citations, Citation(marker, chunk.chunk_id, chunk.source, chunk.title, chunk.fiscal_year,
+                                              chunk.section, row, 1.0))
+            lines.append(f"{example.municipality}の2024目標：{row.replace(chr(9), ' ')}[{marker}]")
+        if not lines:
+            return text, citations
+        body = text.split("\n")
+        return _renumbered("\n".join([body[0], *lines, *body[1:]]), citations)  # after the key line
 
     def _chunk_holding(self, quote: str, source: str | None = None) -> Chunk | None:
         """The first chunk (of `source`, when given) whose text holds `quote`: where a rule's line is cited from."""

@@ -21,7 +21,8 @@ from assistant.errors import AmountParseError
 # Amount roles, each with the words that announce it. The nearest cue before the amount wins.
 AMOUNT_CUES: tuple[tuple[str, str], ...] = (
     ("ソフト経費", r"ソフト経費|ソフト事業|ソフト(?=が|は|に|で|も|分|\s*\d|\s*$)|プロモーション|マッチング|イベント|セミナー|説明会|動画|ツアー|PR|運営以外|広報"),
-    ("進出支援金", r"進出支援金|支援金|(?:1|一)社(?:あたり|当たり)|(?<!会)社(?:に|へ|分)"),  # not 「…会社による」
+    # (「1社80万円」: an amount right after 1社 — the window ends where the amount starts — is what each company gets)
+    ("進出支援金", r"進出支援金|支援金|(?:1|一)社(?:あたり|当たり|につき|\s*$)|(?<!会)社(?:に|へ|分)"),  # not 「…会社による」
     ("⑤事業費", r"⑤|進出企業定着|プロジェクト|新商品|特産品|販路"),
     ("③事業費", r"③|活用促進"),
     ("B1", r"B\s*1|カフェ|宿泊|交流スペース|附帯施設"),

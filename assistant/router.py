@@ -41,13 +41,13 @@ from assistant.calculators.eligibility import (
     listed_names,
 )
 from assistant.calculators.examples import (
-    adopted_examples,
     example_at_type,
     example_burdens,
     example_metric,
     examples_of,
     named_examples,
     sum_examples_of,
+    targets_asked,
 )
 from assistant.calculators.grants import UP_TO_THE_LIMIT
 from assistant.calculators.plan import (
@@ -495,7 +495,9 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
 
 
 def _prefecture_applies(text: str, prefecture: str) -> bool:
-    return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None  # NFKC: （ -> (
+    # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁の担当です。県が事業主体になって」)
+    return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
+        prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)", text) is not None)
 
 
 def _business_area(text: str) -> str | None:
@@ -505,11 +507,17 @@ def _business_area(text: str) -> str | None:
     if not prefecture or name != prefecture:
         return None
     listed = listed_municipalities()
-    found = next((n for n in sorted(listed, key=len, reverse=True) if n in t and listed[n] == prefecture), None)
-    if found is None:
-        m = re.search(r"([一-龥ァ-ヶー々]{1,6}?[市町村])(?:の区域|の域内|域内|内|に限)", t)
-        found = m.group(1) if m and m.group(1) not in _NOT_A_MUNICIPALITY else None
-    return found
+    found = [n for n in sorted(listed, key=t.find) if n in t and listed[n] == prefecture]
+    # municipalities the table does not list, named beside them (「…の3市町に絞って、もし熊谷市も加えたら」)
+    others = [m.group(1) for m in re.finditer(r"(?<![一-龥々ヶ])([一-龥々ヶ]{1,4}[市町村])(?=も|を|と|・|、|の|は|が|まで|に)", t)
+              if m.group(1) not in _NOT_A_MUNICIPALITY and m.group(1) not in listed and m.group(1) != prefecture
+              and not m.group(1).startswith(("各", "当", "本", "同", "隣", "全", "他", "近隣", "周辺", "県内", "都内"))]
+    if found and others:
+        return "・".join(dict.fromkeys([*found, *others]))
+    if found:
+        return "・".join(found) if len(found) > 1 else found[0]
+    m = re.search(r"([一-龥ァ-ヶー々]{1,6}?[市町村])(?:の区域|の域内|域内|内|に限)", t)
+    return m.group(1) if m and m.group(1) not in _NOT_A_MUNICIPALITY else None
 
 
 class _AllOf:
@@ -639,7 +647,8 @@ _SHAPES = [
     _Shape("grant_amount", re.compile(rf"(?:施設|定員|人|整備|運営).*(?:{_MONEY_ASK})"),
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
-    _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"),
+    _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"
+                                    r"|無理(?:です|でしょう|か)"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
            optional=("都道府県", "事業区域")),
 ]
@@ -1166,7 +1175,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return Route("user_share", user_share(users, outside), (), None)
     kinds = [k for k in ("高水準", "標準") if k in text]
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
-        return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users), (), None)
+        return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users,
+                                                  bool(re.search(r"違い|違う|差|開き", text))), (), None)
     recent = " ".join([text, *(_n(t.content) for t in reversed(history) if t.role == "user")][:2])
     if re.search(r"⑤|進出企業定着", recent) and re.search(r"何件|件数|いくつ|何本|本数|何プロジェクト", recent):
         both = read_quantities(" ".join([*(t.content for t in history if t.role == "user")][-1:] + [question]))
@@ -1188,7 +1198,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route("example_at_type", example_at_type(other, kinds), (), None)
     if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない", text) and re.search(r"事例|採択", text):
         # 「もし2つとも高水準だったら」: the burdens at a type other than some example was adopted at
-        supposed = next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|だったら|だとしたら|とすれば|の場合)", text)
+        supposed = next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|だったら|だとしたら|としたら|とすれば|の場合|であれば)", text)
                          and any(e.grant_type not in (None, k) for e in named)), None)
         return Route("example_burdens", example_burdens(named, supposed), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
@@ -1228,6 +1238,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     added = _with_added_items(question, history) if history else None
     if added is not None:
         return added
+    if history and (own is None or own.calculation is None):
+        swapped = _with_other_entity(question, history)
+        if swapped is not None:
+            return swapped
     between = followup.between_turns(question, history, _route_turn_or_with_topic) if history else None
     compared = followup.difference(question, between) if between is not None else None
     if compared is not None:  # 「前と後で何人違う？」: two earlier turns' results compared
@@ -1252,6 +1266,49 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if second is not own:
         return second
     return _with_two_parties(question, history) or _with_hypothetical(question, history) or own
+
+
+def _entities_named(text: str) -> list[tuple[str, str]]:
+    """(class, name as written) of what a turn names that a calculation is about: an adopted example, a 都県 of the
+    参考 table, a measure of the 2021 catalogue."""
+    found = [("example", e.municipality) for e in named_examples(text)]
+    found += [("prefecture", p) for p in TOKYO_AREA if p in text]
+    found += [("measure", b.measure) for b in named_budgets(text)]
+    return found
+
+
+def _written(text: str, name: str) -> str | None:
+    """How `text` writes `name` (in full, or an example's short name 「佐渡」 for 佐渡市)."""
+    return name if name in text else name[:-1] if name[:-1] and name[:-1] in text else None
+
+
+# 「じゃあ佐渡は？」「千葉県だと？」: a short turn naming one other thing of the same kind as the turn before
+MAX_SWAP_CHARS = 40
+
+
+def _with_other_entity(question: str, history: Sequence[Turn]) -> Route | None:
+    """The turn before asked a calculation about one example (a 都県, a measure); this short turn names another of
+    the same kind and nothing else to compute: the turn before asked again about the one named now."""
+    text = _n(question)
+    if len(text) > MAX_SWAP_CHARS:
+        return None
+    named = _entities_named(text)
+    if len(named) != 1:
+        return None
+    kind, new = named[0]
+    turns = [t for t in history if t.role == "user"]
+    if not turns:
+        return None
+    previous = _n(turns[-1].content)
+    earlier = [name for k, name in _entities_named(previous) if k == kind and name != new]
+    if len(earlier) != 1 or (old := _written(previous, earlier[0])) is None:
+        return None
+    swapped = previous.replace(old, new)
+    before = list(history)[: max(i for i, t in enumerate(history) if t.role == "user")]
+    routed = _route_turn(swapped, before)
+    if (routed is None or routed.calculation is None) and before:
+        routed = _with_other_entity(swapped, before)  # the turn before was such a swap itself (「じゃあ佐渡は？」)
+    return routed if routed is not None and routed.calculation is not None else None
 
 
 # 「うちは…、隣町は…」「A市は…、B町は…」: the asker's case and another's in one question
@@ -1523,10 +1580,14 @@ _POINTS = re.compile(r"(\d+)\s*点")
 
 
 # A figure derived from the adopted examples' KPI tables, by what the question asks of them.
+_MOST = r"(?:いちばん|一番|最も|最大|最多|多い順|少ない順|最小|最少)"
 _METRIC_ASKS = (
     ("県外利用者数", re.compile(r"県外(?:から)?の?(?:延べ|のべ)?利用者(?:数)?[^。]{0,30}?(?:人数|何人|×|掛け|直す|直し)")),
     ("県外企業の割合", re.compile(r"県外企業[^。]{0,20}?(?:割合|占める|比率|何\s*[%％])|(?:割合|比率)[^。]{0,20}?県外企業")),
     ("利用者1人あたりの国費", re.compile(r"国費[^。]{0,30}?利用者[^。]{0,20}?(?:割る|割っ|÷)|(?:1人|一人)(?:あたり|当たり)の?国費")),
+    # (a row compared as it stands, after the derived figures that name it: 「国費を利用者数で割ると」 is not 利用者数)
+    *((row, re.compile(rf"{ask}[^。]{{0,24}}?{_MOST}|{_MOST}[^。]{{0,24}}?{ask}")) for row, ask in (
+        ("移住者数", r"移住者"), ("利用企業数", r"利用企業"), ("利用者数", r"(?<!県外)(?<!県外の)利用者(?!割合)"))),
 )
 
 
@@ -1538,8 +1599,9 @@ def example_metrics_route(question: str) -> Route | None:
     if metric is None or "事例" not in text and not named_examples(text):
         return None
     named = [e for e in named_examples(text) if e.kpi]
-    chosen = named or [e for e in adopted_examples() if e.kpi and not e.project5]
-    return Route("example_metric", example_metric(chosen, metric), (), None) if chosen else None
+    chosen = named or [e for e in examples_of(text) if e.kpi and not e.project5]  # (of the type named, if any)
+    asked = bool(re.search(r"要件|満たし|クリア|達して", text))
+    return Route("example_metric", example_metric(chosen, metric, asked), (), None) if chosen else None
 
 
 def both_scorings_route(question: str) -> Route | None:
@@ -1644,6 +1706,10 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
                or checks_route(question, history) or facility_counts_route(question))
     if planned is not None:
         return planned
+    from assistant.question_parts import asking_sentence
+
+    if targets_asked(text, _n(asking_sentence(question))):
+        return None  # an adopted example's targets asked (its 移住者数 …): a figure of its table, not a rule's minimum
     # A short follow-up inherits the earlier question's calculator only when it asks nothing of its own
     # (「標準タイプだと？」 after a 国費 question; not 「返してもらう必要は？」 after one).
     own_asks = [bool(shape.asks.search(text)) for shape in _SHAPES]

@@ -179,12 +179,15 @@ def example_share(eligible_thousand: int, kind: str) -> Calculation:
                  {"国費": national, "国費以外": rest}, summary, steps)
 
 
-def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | None) -> Calculation:
+def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | None,
+                 difference_asked: bool = False) -> Calculation:
     """The lowest KPI values a plan of each type asked may set: outside-prefecture companies, the
     outside-prefecture share of its users (as a head-count of the users given) and, for 高水準, 移住者数 of
-    0.01% of the population (標準 only sets one)."""
+    0.01% of the population (標準 only sets one); with both types and `difference_asked`, how far apart the
+    outside users' minimums are."""
     steps: list[Step] = []
     sentences = []
+    needed_users: dict[str, int] = {}
     for kind in kinds:
         high = kind == "高水準"
         companies = integer("kpi_high_companies" if high else "kpi_standard_companies")
@@ -199,6 +202,7 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
             steps.append(Step("rate", f"{kind}：県外利用者数 {users:,}人 × {int(share * 10)}割 = {need:,}人以上", {"利用者数": users},
                               need, rule(share_rule)))
             parts.append(f"県外利用者{need:,}人以上（{int(share * 10)}割）")
+            needed_users[kind] = need
         else:
             parts.append(f"県外利用者の割合{int(share * 10)}割以上")
         if high and population is not None:
@@ -211,8 +215,15 @@ def kpi_minimums(kinds: tuple[str, ...], population: int | None, users: int | No
             parts.append("移住者数は設定（下限なし）")
         sentences.append(f"{kind}タイプは" + "、".join(parts))
     summary = "KPIの最低ラインは、" + "。".join(sentences) + "です。"
+    result: dict[str, object] = {"内容": sentences}
+    if difference_asked and len(needed_users) == 2:
+        gap = needed_users["高水準"] - needed_users["標準"]
+        steps.append(Step("difference", f"県外利用者の最低人数の差：{needed_users['高水準']:,}人 − {needed_users['標準']:,}人 = {gap:,}人",
+                          {}, gap))
+        summary = f"県外利用者の最低人数は高水準タイプのほうが{gap:,}人多くなります。" + summary
+        result["差"] = gap
     return calculation_of("kpi_minimums", {"タイプ": "・".join(kinds), "人口": population or "—", "利用者数": users or "—"},
-                 {"内容": sentences}, summary, steps)
+                 result, summary, steps)
 
 
 def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int | None, outside_users: int | None,

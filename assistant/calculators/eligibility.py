@@ -73,6 +73,8 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
             rules=(rule("eligible_listed"), rule("tokyo_area")),
         )
     area = str(optional(inputs, "事業区域") or "").strip()
+    if name == prefecture and "・" in area:
+        return _prefecture_over_several(prefecture, area.split("・"), inputs_out | {"事業区域": area})
     if name == prefecture and area:
         inputs_out["事業区域"] = area
         if listed.get(area) == prefecture:
@@ -101,6 +103,29 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
         summary=f"{prefecture}{name}は東京圏内で、条件不利地域等の市町村の参考一覧にも掲載がないため、原則として交付対象外です（一覧は参考のため、詳細は担当窓口にご確認ください）。",
         rules=(rule("tokyo_area"), rule("eligible_listed")),
     )
+
+
+def _prefecture_over_several(prefecture: str, areas: list[str], inputs_out: Mapping[str, object]) -> Calculation:
+    """A 東京圏 都県's project over several municipalities: a 交付対象者 (③) only when each is one the 参考 table
+    lists (②); the ones it does not list named."""
+    listed = listed_municipalities()
+    inside = [a for a in areas if listed.get(a) == prefecture]
+    outside = [a for a in areas if listed.get(a) != prefecture]
+    steps = [Step("gate", f"{a}：参考一覧に{'掲載' if a in inside else '掲載なし'}", {"市町村": a}, a in inside,
+                  rule("eligible_listed")) for a in areas]
+    rules = (rule("eligible_prefecture"), rule("eligible_listed"), rule("tokyo_area"))
+    if not outside:
+        summary = (f"{'・'.join(inside)}はいずれも参考一覧（条件不利地域・人口減少率10%以上）に掲載されているため、"
+                   f"{prefecture}がその域内に事業を限定して行うなら交付対象となります（③）。")
+        verdict = "対象"
+    else:
+        summary = (f"{'・'.join(outside)}は参考一覧に掲載がないため、{'・'.join(outside)}を含めると②の域内に限定した事業ではなくなり、"
+                   f"{prefecture}の事業は原則として交付対象外です。"
+                   + (f"{'・'.join(inside)}（掲載あり）の域内に限定すれば対象となります（③）。" if inside else ""))
+        verdict = "対象外（原則）"
+    return Calculation(kind="eligibility", inputs=inputs_out, result={"判定": verdict, "区分": "③" if not outside else "該当なし",
+                                                                       "掲載なし": outside},
+                       formula="\n".join(f"・{s.label}" for s in steps), summary=summary, rules=rules, steps=tuple(steps))
 
 
 def listed_count(prefectures: Sequence[str] = ()) -> Calculation:

@@ -75,10 +75,42 @@ def _as_rule(example: Example) -> Rule:
                 source=rule("rate_high").source, section=SECTION, note=f"{example.prefecture}{example.municipality}の採択事例")
 
 
+# A municipality named without its 市・町 in a list (「佐渡・彦根・京都の3事例」): the short name between separators
+# (a kanji on either side makes another name: 「東京都」 is not 京都, 「佐渡島」 not 佐渡)
+_LIST_EDGE_BEFORE = r"(?:^|(?<=[・、，,（(「『\s/／ぁ-ん]))"
+_LIST_EDGE_AFTER = r"(?=[・、，,）)」』\s/／ぁ-ん]|$)"
+
+
 def named_examples(text: str) -> list[Example]:
-    """The examples whose municipality the text names, in the order named."""
-    hits = [(text.find(e.municipality), e) for e in adopted_examples() if e.municipality in text]
-    return [e for at, e in sorted(hits, key=lambda h: h[0]) if at >= 0]
+    """The examples whose municipality the text names, in the order named (「佐渡市」, or 「佐渡」 as an item of a list)."""
+    hits = []
+    for e in adopted_examples():
+        at = text.find(e.municipality)
+        if at < 0 and len(short := e.municipality[:-1]) >= 2:
+            m = re.search(f"{_LIST_EDGE_BEFORE}{re.escape(short)}{_LIST_EDGE_AFTER}", text)
+            at = m.start() if m else -1
+        if at >= 0:
+            hits.append((at, e))
+    return [e for _, e in sorted(hits, key=lambda h: h[0])]
+
+
+# The rows of an example's KPI table an officer asks for, in their words
+_TARGET_ASKS = (("利用企業数", re.compile(r"利用企業|利用する企業")), ("県外企業数", re.compile(r"県外(?:の)?企業")),
+                ("利用者数", re.compile(r"利用者数|(?:延べ|のべ|年間の?)利用者")),
+                ("県外利用者割合", re.compile(r"県外(?:の)?利用者|県外利用")), ("移住者数", re.compile(r"移住")))
+_TARGET_WORDS = re.compile(r"目標|KPI|ＫＰＩ|2024|２０２４|数値")
+
+
+def targets_asked(text: str, asking: str | None = None) -> list[tuple[Example, str]]:
+    """(example, KPI row) for each row of its 2024 targets that a question naming an adopted example asks for
+    (「彦根市の事例の2024年の目標で、利用企業数と県外企業数は？」). The targets must be what the sentence that asks
+    (`asking`, the whole text when not given) asks about; the example may be named in the story before it."""
+    asking = text if asking is None else asking
+    if not _TARGET_WORDS.search(asking):
+        return []
+    named = [e for e in named_examples(text) if e.kpi]
+    asked = [what for what, ask in _TARGET_ASKS if ask.search(asking)]
+    return [(e, what) for e in named for what in asked if e.target(what) is not None]
 
 
 def example_burdens(examples: list[Example], supposed: str | None = None) -> Calculation:
@@ -217,14 +249,26 @@ def _kpi_rule(example: Example, what: str) -> Rule:
 METRICS = ("県外利用者数", "県外企業の割合", "利用者1人あたりの国費")
 
 
-def example_metric(examples: list[Example], metric: str) -> Calculation:
+# the rows of the KPI tables compared as they stand, with the unit they are counted in
+_RAW_UNITS = {"移住者数": "人", "利用者数": "人", "利用企業数": "社・団体", "県外企業数": "社・団体"}
+
+
+def example_metric(examples: list[Example], metric: str, requirement_asked: bool = False) -> Calculation:
     """One figure per example, derived from its KPI table (and 国費): its outside-prefecture users (年間のべ利用者数 ×
     県外利用者割合), its outside companies' share of its user companies, or its 国費 per user; then the highest
-    and lowest (or, for two, their difference)."""
+    and lowest (or, for two, their difference). With `requirement_asked`, each example's targets checked against
+    its own type's KPI requirement (outside companies counted, outside users as a share)."""
     steps: list[Step] = []
     values: list[tuple[Example, Fraction]] = []
     for e in examples:
-        if metric == "県外利用者数":
+        if metric in _RAW_UNITS:  # a row of the table as it stands (移住者数, 利用企業数 …)
+            stated = e.target(metric)
+            if stated is None:
+                continue
+            value = Fraction(stated[0])
+            label = f"{e.municipality}（{e.grant_type}タイプ）：{stated[1].replace(chr(9), ' ')}"
+            cited: tuple[Rule, ...] = (_kpi_rule(e, metric),)
+        elif metric == "県外利用者数":
             users, share = e.target("利用者数"), e.target("県外利用者割合")
             if users is None or share is None:
                 continue
@@ -250,7 +294,7 @@ def example_metric(examples: list[Example], metric: str) -> Calculation:
                                                                     for r in cited[1:])]
     if not values:
         raise ValueError("no example states the figures this needs")
-    unit = {"県外利用者数": "人", "県外企業の割合": "%", "利用者1人あたりの国費": "円"}[metric]
+    unit = {"県外利用者数": "人", "県外企業の割合": "%", "利用者1人あたりの国費": "円", **_RAW_UNITS}[metric]
     if len(values) == 1:
         summary = f"{values[0][0].municipality}の{metric}は{_shown(values[0][1], unit)}です（2024目標）。"
     elif len(values) == 2:
@@ -261,13 +305,50 @@ def example_metric(examples: list[Example], metric: str) -> Calculation:
     else:
         high = max(values, key=lambda v: v[1])
         low = min(values, key=lambda v: v[1])
-        summary = (f"{metric}がいちばん高いのは{high[0].prefecture}{high[0].municipality}（{_shown(high[1], unit)}）、"
-                   f"いちばん低いのは{low[0].prefecture}{low[0].municipality}（{_shown(low[1], unit)}）です（{len(values)}事例、2024目標）。")
+        most, least = ("多い", "少ない") if unit in ("人", "社・団体") else ("高い", "低い")
+        summary = (f"{metric}がいちばん{most}のは{high[0].prefecture}{high[0].municipality}（{_shown(high[1], unit)}）、"
+                   f"いちばん{least}のは{low[0].prefecture}{low[0].municipality}（{_shown(low[1], unit)}）です（{len(values)}事例、2024目標）。")
+    if requirement_asked and metric in ("県外企業の割合", "県外利用者数"):
+        checks = _kpi_checks([e for e, _ in values], metric)
+        steps += [step for step, _ in checks]
+        if checks:
+            summary += "。".join(sentence for _, sentence in checks) + "。"
+            if metric == "県外企業の割合":
+                summary += "要件は県外企業の割合ではなく社数です。"
     return Calculation(
         kind="example_metric", inputs={"団体": "・".join(e.municipality for e, _ in values), "項目": metric},
         result={e.municipality: float(v) for e, v in values},
         formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
         rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+
+
+def _kpi_checks(examples: list[Example], metric: str) -> list[tuple[Step, str]]:
+    """Each example's 2024 target against its type's requirement: outside companies (3社以上 / 1社以上) or the
+    outside users' share (5割以上 / 3割以上)."""
+    from assistant.calculators.rules import fraction, integer
+
+    out = []
+    for e in examples:
+        if e.grant_type is None:
+            continue
+        level = "high" if e.grant_type == "高水準" else "standard"
+        if metric == "県外企業の割合":
+            have, name = e.target("県外企業数"), f"kpi_{level}_companies"
+            if have is None:
+                continue
+            need = integer(name)
+            ok, shown, prose = have[0] >= need, f"県外企業{have[0]}社 ≧ {need}社", f"県外企業{have[0]}社（要件{need}社以上）"
+        else:
+            have, name = e.target("県外利用者割合"), f"kpi_{level}_users"
+            if have is None:
+                continue
+            share = fraction(name)
+            ok = Fraction(have[0], 100) >= share
+            shown = f"県外利用者割合{have[0]}% ≧ {float(share) * 100:g}%"
+            prose = f"県外利用者割合{have[0]}%（要件{float(share) * 100:g}%以上）"
+        out.append((Step("gate", f"{e.municipality}（{e.grant_type}タイプ）：{shown}：{'○' if ok else '×'}", {}, ok, rule(name)),
+                    f"{e.municipality}（{e.grant_type}タイプ）は{prose}で、KPIの申請要件を{'満たしています' if ok else '満たしていません'}"))
+    return out
 
 
 def _shown(value: Fraction, unit: str) -> str:

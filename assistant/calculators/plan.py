@@ -258,7 +258,7 @@ def _read_one(question: str) -> Plan:
         # ⑤ applied for with a facility plan (同時申請): the amounts named as ⑤'s are its projects
         plan = replace(plan, projects5=tuple(q.value for q in tagged))
     companies = of_role(qs, "社数")
-    if companies and re.search(r"進出支援|支援金|④", t):
+    if companies and (re.search(r"進出支援|支援金|④", t) or of_role(qs, "進出支援金")):  # (「1社80万円」 says it too)
         # the rule's cap named in passing (「最大N万円のところ1社M万円で支給」) is not the amount paid
         each = [q for q in of_role(qs, "進出支援金") if not _NAMED_CAP.search(t[max(0, q.start - 6) : q.start])]
         full = _UP_TO_CAP.search(t[companies[0].start : companies[0].end + 20]) or (

@@ -130,3 +130,89 @@ def test_a_project5_cost_over_its_cap_names_the_part_the_grant_leaves_out():
     assert r is not None and r.calculation is not None
     # 1プロジェクト当たり交付対象事業費3,000万円が上限: 1,400万円は交付対象外
     assert "交付対象外1,400万円" in r.calculation.summary
+
+
+def test_adopted_examples_targets_are_checked_against_their_own_types_kpi_requirement():
+    from assistant.calculators.examples import adopted_examples
+
+    facility = [e for e in adopted_examples() if e.kpi and not e.project5 and e.target("県外企業数")]
+    names = "と".join(e.municipality for e in facility[:2])
+    r = route(f"{names}の事例で、利用企業数のうち県外企業の割合はそれぞれ何%？KPIの要件は満たしていますか？")
+    assert r is not None and r.calculation is not None
+    gates = [s for s in r.calculation.steps if s.kind == "gate"]
+    assert len(gates) == 2
+    for e, gate in zip(facility[:2], gates, strict=True):
+        outside = e.target("県外企業数")[0]  # type: ignore[index]
+        assert gate.result == (outside >= (3 if e.grant_type == "高水準" else 1))  # 県外企業 3社以上 / 1社以上
+
+
+def test_examples_named_by_short_names_in_a_list_are_the_ones_summed():
+    chosen = [e for e in _examples() if e[1] == "高水準"][:3]
+    short = "・".join(name[:-1] for name, _, _, _ in chosen)  # 「佐渡・彦根・京都」: 市 left out
+    r = route(f"採択事例のうち{short}の3事例について、国費の合計と、国費以外の地元負担の合計はいくら？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費の合計"] == sum(n for _, _, _, n in chosen)
+    assert r.calculation.result["地方負担の合計"] == sum(c - n for _, _, c, n in chosen)
+    assert "東京都" not in r.calculation.summary
+
+
+def test_the_example_with_the_most_migrants_targeted_among_a_type_is_found_from_their_tables():
+    from assistant.calculators.examples import adopted_examples
+
+    high = [e for e in adopted_examples() if e.grant_type == "高水準" and not e.project5 and e.target("移住者数")]
+    r = route("高水準タイプで採択された施設整備の事例で、移住者数の目標がいちばん大きいのはどこ？")
+    assert r is not None and r.calculation is not None
+    best = max(high, key=lambda e: e.target("移住者数")[0])  # type: ignore[index]
+    assert r.calculation.summary.startswith(f"移住者数がいちばん多いのは{best.prefecture}{best.municipality}")
+    assert set(r.calculation.result) == {e.municipality for e in high}
+
+
+def test_a_short_turn_naming_another_example_asks_the_turn_before_about_it():
+    from assistant.calculators.examples import adopted_examples
+
+    first, second, third = [e for e in adopted_examples() if e.target("利用者数") and e.target("県外利用者割合")][:3]
+
+    def outside_users(e):  # 年間のべ利用者数 × 県外利用者割合
+        return e.target("利用者数")[0] * e.target("県外利用者割合")[0] / 100
+
+    history = [Turn("user", f"{first.municipality}の事例の県外からの延べ利用者数は何人？"), Turn("assistant", "…")]
+    r = route(f"じゃあ{second.municipality[:-1]}は？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result == {second.municipality: outside_users(second)}
+    # and again, after that swap
+    history += [Turn("user", f"じゃあ{second.municipality[:-1]}は？"), Turn("assistant", "…")]
+    r = route(f"{third.municipality}だと？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result == {third.municipality: outside_users(third)}
+
+
+@given(each_man=st.integers(10, 100), companies=st.integers(1, 5), kind=st.sampled_from(["高水準", "標準"]))
+def test_an_amount_right_after_one_company_is_what_each_company_gets(each_man, companies, kind):
+    history = [Turn("user", "進出支援金は1社いくらまで出せますか？"), Turn("assistant", "…")]
+    r = route(f"うちは{kind}タイプで、KPIの県外企業数は{companies}社です。町の要綱で1社{each_man}万円にして{companies}社に出すと、"
+              "国費の合計はいくら？", history)
+    assert r is not None and r.calculation is not None
+    paid = each_man * MAN * companies  # each company's amount (within the 100万円 cap), as many as the KPI counts
+    assert r.calculation.result["国費"] == (paid * 3 // 4 if kind == "高水準" else paid // 2) // 1000 * 1000
+
+
+@given(users=st.integers(100, 20000))
+def test_the_outside_users_minimums_of_both_types_are_compared_when_asked(users):
+    r = route(f"2026年度の延べ利用者数を{users:,}人で置く場合、県外からの利用者の最低人数は、高水準と標準で何人違いますか？")
+    assert r is not None and r.calculation is not None
+    high, standard = -(-users * 5 // 10), -(-users * 3 // 10)  # 5割以上 / 3割以上, whole persons rounded up
+    assert r.calculation.result["差"] == high - standard
+
+
+def test_a_tokyo_area_prefectures_project_over_several_municipalities_needs_each_listed():
+    from assistant.calculators.eligibility import listed_municipalities
+
+    listed = [n for n, p in listed_municipalities().items() if p == "千葉県"][:2]
+    r = route(f"千葉県庁の担当です。県が事業主体になって、{'・'.join(listed)}に範囲を絞ったサテライトオフィス誘致を考えています。"
+              "県は東京圏なので無理でしょうか？")
+    assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "対象"
+    # a municipality the table does not list, added: the 県's project is no longer limited to listed ones
+    r = route(f"千葉県庁の担当です。県が事業主体になって、{'・'.join(listed)}に範囲を絞ったサテライトオフィス誘致を考えています。"
+              "もし千葉市も加えたら対象になりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["判定"] == "対象外（原則）" and r.calculation.result["掲載なし"] == ["千葉市"]
