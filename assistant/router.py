@@ -495,7 +495,7 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
 
 
 def _prefecture_applies(text: str, prefecture: str) -> bool:
-    # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁の担当です。県が事業主体になって」)
+    # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁企画課です。県が主体で実施する」)
     return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
         prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)", text) is not None)
 
@@ -1102,7 +1102,7 @@ def _cost_asked_from_share(text: str, qs: Sequence[Quantity]) -> Calculation | N
     return None
 
 
-# B2 said to be planned at its limit, no amount: 「外構と用地取得（B2）は上限いっぱいまで使いたい」
+# B2 said to be planned at its limit, no amount: 「B2（外構）は限度額まで計上する」
 _B2_AT_CAP = re.compile(r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(?:上限|最大|限度)(?:額)?\s*(?:いっぱい|一杯|まで|限)|"
                         r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(?:目一杯|めいっぱい|満額)")
 

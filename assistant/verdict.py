@@ -416,7 +416,7 @@ def oriented(found: Verdict, question: str) -> Verdict:
     clauses = re.split(r"(?:が|けど|けれど|けれども)、", asking)
     asking = clauses[-1]
     if len(clauses) > 1 and _BARE_CONFIRMATION.match(asking.strip()):
-        # 「…出せない、と思っていたんですが、その理解で合っていますか」: what is confirmed is the clause before
+        # 「…は支給できないと理解していますが、それで正しいですか」: what is confirmed is the clause before
         asking = clauses[-2] + asking
     if not _PRESUMES_NOT.search(normalise_key(asking)):
         return found

@@ -84,7 +84,8 @@ def _millions(yen: int) -> str:
 def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget | None) -> Calculation:
     """The named measures' budgets; the sum of `summed` (when two or more), the difference of two, and the
     share of `against` the sum (or the one measure) makes."""
-    steps = [Step("band", f"{b.measure}：{b.account} {b.quote}", {}, b.yen, b.as_rule()) for b in budgets]
+    steps = [Step("band", f"{b.measure}：{b.account} {b.quote}" if b.yen is not None else f"{b.measure}：非予算", {}, b.yen,
+                  b.as_rule()) for b in budgets]
     result: dict[str, object] = {b.measure: b.yen for b in budgets}
     unbudgeted = [b.measure for b in budgets if b.yen is None]
     sentences = [f"{b.measure}は{b.account}{_millions(b.yen)}" for b in budgets if b.yen is not None and b != against]

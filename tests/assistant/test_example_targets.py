@@ -13,7 +13,7 @@ def _with_targets():
 
 def test_the_rows_asked_are_read_for_the_example_named():
     example = _with_targets()[0]
-    asked = targets_asked(f"{example.municipality}の事例の2024目標で、利用企業数と移住者数はいくつ？")
+    asked = targets_asked(f"{example.municipality}のKPI目標、利用企業数と移住者数の値は？")
     assert [(e.municipality, what) for e, what in asked] == [(example.municipality, "利用企業数"), (example.municipality, "移住者数")]
     # no target word, or no example named: nothing asked of a table
     assert targets_asked(f"{example.municipality}の事例の推進体制は？") == []
@@ -22,7 +22,7 @@ def test_the_rows_asked_are_read_for_the_example_named():
 
 def test_an_examples_targets_asked_are_quoted_from_its_own_table(fake_assistant):
     example = _with_targets()[1]
-    answer = fake_assistant.ask(f"資料の{example.municipality}の事例について、2024年の目標の移住者数は何人ですか？", phrase=False)
+    answer = fake_assistant.ask(f"{example.municipality}が掲げた移住者数の目標値は？", phrase=False)
     value, row = example.target("移住者数")  # type: ignore[misc]
     assert answer.status.value == "answered"
     assert re.search(rf"(?<![\d,]){value:,}(?![\d,])|(?<!\d){value}(?!\d)", answer.text)

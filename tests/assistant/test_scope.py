@@ -98,7 +98,7 @@ def test_a_clause_before_a_programme_name_is_not_part_of_the_name():
     assert programme_names("当町はまだテレワーク交付金に応募したことがない") == ["テレワーク交付金"]
     assert programme_names("ものづくり補助金の上限は？") == ["ものづくり補助金"]
     # a description asked with an interrogative is no programme's name
-    assert programme_names("国の施策としてどういう位置づけの交付金だったか知りたい") == []
+    assert programme_names("あれはどういう性格の交付金なのか説明したい") == []
 
 
 @pytest.mark.parametrize(

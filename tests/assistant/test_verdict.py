@@ -179,8 +179,8 @@ def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
         # the presumption before a contrast is the asker's story; the part that asks is neutral
         ("人件費は対象外と読みましたが、この経費には使えますか？", "はい"),
         # a confirmation pointing back at the clause before it confirms that clause
-        ("この会社には支援金は出せない、と考えていたのですが、その理解で合っていますか？", "いいえ"),
-        ("この会社には支援金は出せない、と考えていたのですが、それで正しいでしょうか？", "いいえ"),
+        ("この会社には支援金は出せないと理解していますが、この理解は正しい？", "いいえ"),
+        ("この会社には支援金は出せないと考えていますけど、それで正しいでしょうか？", "いいえ"),
     ],
 )
 def test_a_coverage_verdict_answers_the_question_as_put(question, word):
@@ -222,7 +222,7 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     ("恒例の祭りと一緒に新たに開くサイドイベントの費用は対象になりますか？", None),
     # both sides of a rule asked about at once: the excluded one and its exception
     ("毎年春に開いている移住フェアの経費と、今年新しく追加する企業向け体験会の経費、どちらも対象になりますか？", "条件付き"),
-    ("町長のトップセールスに随行する職員の旅費と、職員だけで行く出張の旅費は、それぞれ計上できますか？", "条件付き"),
+    ("首長のトップセールスに同行する職員の旅費、職員単独の出張旅費、それぞれ計上できますか？", "条件付き"),
     # not asked whether covered
     ("職員旅費の上限はいくらですか？", None),
 ])
@@ -256,10 +256,10 @@ def test_an_era_or_calendar_year_in_the_askers_story_is_no_premise_about_a_rules
 
 
 @pytest.mark.parametrize(("question", "word"), [
-    ("風営法の許可でスナックを営む会社が町のサテライトオフィスに入ります。進出支援金は出せますか？", "いいえ"),
-    ("暴力団と付き合いのある会社ですが、進出支援金の対象になりますか？", "いいえ"),
+    ("入居予定の会社は風営法の許可を得てスナックを経営しています。支援金は支給できますか？", "いいえ"),
+    ("暴力団と付き合いのある会社に支援金を出せますか？", "いいえ"),
     # said not to be one: the requirement says nothing against the case
-    ("風俗営業ではないIT企業ですが、進出支援金の対象になりますか？", None),
+    ("風俗営業ではないIT企業に支援金を出せますか？", None),
     # not asked whether covered
     ("風俗営業者の定義はどこに書いてありますか？", None),
 ])
@@ -276,5 +276,5 @@ def test_a_party_a_requirement_rules_out_gets_no_with_that_requirement(question,
 
 def test_having_what_a_requirement_rules_out_is_no_requirement_to_have_it():
     line = "- 暴力団等の反社会的勢力又は反社会的勢力と関係を有する法人でないこと。"
-    found = decide("反社会的勢力とは関係のない会社ですが、進出支援金の対象になりますか？", [(line, "支援対象者の要件")])
+    found = decide("反社会的勢力とは関係のない会社に支援金は出せますか？", [(line, "支援対象者の要件")])
     assert found is None or found.word != "いいえ"

@@ -38,17 +38,17 @@ def test_one_more_company_in_a_follow_up_is_added_to_the_earlier_one(first_years
     def repaid(years: int) -> int:  # 3年未満 全額、3年以上5年以内 半額、それ以降なし
         return 100 * MAN if years < 3 else 50 * MAN if years <= 5 else 0
 
-    history = [Turn("user", "進出支援金を4社に満額（100万円ずつ）出しました。"), Turn("assistant", "…"),
-               Turn("user", f"そのうち1社が申請から{first_years}年で施設を出ていきます。返還は？"), Turn("assistant", "…")]
-    r = route(f"もう1社が申請から{second_years}年で出ていくそうです。2社あわせると返還額は？", history)
+    history = [Turn("user", "支援金を満額で4社へ支給済みです。"), Turn("assistant", "…"),
+               Turn("user", f"うち1社は申請日から{first_years}年で退去予定。返還額は？"), Turn("assistant", "…")]
+    r = route(f"もう1社も申請日から{second_years}年で退去すると連絡がありました。2社分の返還の合計は？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["返還額の合計"] == repaid(first_years) + repaid(second_years)
 
 
 @given(total_man=st.integers(1000, 9000))
 def test_b2_planned_at_its_cap_leaves_b1_what_half_the_total_does_not(total_man):
-    r = route(f"町営施設の交付対象事業費は{total_man:,}万円です。外構と用地取得（B2）は上限いっぱいまで使いたいのですが、"
-              "カフェなどの附帯施設（B1）にはいくらまで回せますか？")
+    r = route(f"交付対象事業費{total_man:,}万円の町営施設。B2（駐車場の外構）は上限まで計上する予定です。"
+              "B1（カフェ）の上限はいくら？")
     assert r is not None and r.calculation is not None
     b2_cap = total_man * MAN * 2 // 10  # B2 2割以内
     assert r.calculation.result["B1の上限（未満）"] == total_man * MAN // 2 - b2_cap  # B1+B2 5割未満
@@ -88,8 +88,8 @@ def test_the_reference_tables_municipalities_of_a_prefecture_are_listed_by_name(
     header = [c.strip() for c in block[0].split("\t")]
     columns = [h or next((x for x in reversed(header[:i]) if x), "") for i, h in enumerate(header)]
     names = {c.strip() for row in block[1:] for i, c in enumerate(row.split("\t")) if c.strip() and columns[i] == prefecture}
-    history = [Turn("user", "東京圏の市町村でも申請できる場合があるそうですが、どういう市町村ですか？"), Turn("assistant", "…")]
-    r = route(f"{prefecture}だと、具体的にどこの市町村が入っていますか？", history)
+    history = [Turn("user", "東京圏内の自治体が対象になる条件は？"), Turn("assistant", "…")]
+    r = route(f"{prefecture}では、どの市町村が対象として載っていますか？", history)
     assert r is not None and r.calculation is not None
     assert set(r.calculation.result[prefecture]) == names
     assert all(name in r.calculation.summary for name in names)
@@ -109,7 +109,7 @@ def _budgets() -> dict[str, int]:
 def test_catalogue_budgets_named_are_added_up_and_compared_with_a_yardstick():
     budgets = _budgets()
     summed = ["サテライトオフィス・マッチング支援事業", "テレワーク普及展開推進事業", "デジタル活用環境構築推進事業"]
-    r = route(f"施策集の{'、'.join(summed)}の予算を足すといくら？地方創生テレワーク交付金と比べると何分の1？")
+    r = route(f"{'、'.join(summed)}、この3施策の予算の合計は？地方創生テレワーク交付金と比べて何分の1の規模？")
     assert r is not None and r.calculation is not None
     total = sum(budgets[n] for n in summed)
     assert r.calculation.result["合計"] == total
@@ -118,17 +118,17 @@ def test_catalogue_budgets_named_are_added_up_and_compared_with_a_yardstick():
 
 def test_a_budget_named_the_turn_before_is_compared_with_one_named_now():
     budgets = _budgets()
-    history = [Turn("user", "施策集のテレワーク普及展開推進事業の予算はいくらですか？"), Turn("assistant", "…")]
-    r = route("そこの予算と、情報銀行の事業（情報信託機能活用促進事業）の予算では、どちらが多くていくら差がありますか？", history)
+    history = [Turn("user", "予算額：テレワーク普及展開推進事業は？"), Turn("assistant", "…")]
+    r = route("その予算と情報信託機能活用促進事業の予算、差はいくら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["差"] == abs(budgets["テレワーク普及展開推進事業"] - budgets["情報信託機能活用促進事業"])
 
 
 def test_a_project5_cost_over_its_cap_names_the_part_the_grant_leaves_out():
-    r = route("⑤で進出企業と地元の酒蔵が組む特産品開発を高水準タイプで出します（①～④は高水準で採択済み）。"
-              "総事業費は4,400万円です。国費と地方負担は？")
+    r = route("①～④は高水準で採択済み。⑤として進出企業と地元農家の新商品づくりを申請し、"
+              "その事業費が4,400万円になりました。国費と地方負担は？")
     assert r is not None and r.calculation is not None
-    # 1プロジェクト当たり交付対象事業費3,000万円が上限: 1,400万円は交付対象外
+    # the per-project cap of ⑤ (3,000万円 of 交付対象事業費) leaves 1,400万円 out
     assert "交付対象外1,400万円" in r.calculation.summary
 
 
@@ -137,7 +137,7 @@ def test_adopted_examples_targets_are_checked_against_their_own_types_kpi_requir
 
     facility = [e for e in adopted_examples() if e.kpi and not e.project5 and e.target("県外企業数")]
     names = "と".join(e.municipality for e in facility[:2])
-    r = route(f"{names}の事例で、利用企業数のうち県外企業の割合はそれぞれ何%？KPIの要件は満たしていますか？")
+    r = route(f"{names}の事例、県外企業の割合は何%ずつ？KPIの要件はクリアしている？")
     assert r is not None and r.calculation is not None
     gates = [s for s in r.calculation.steps if s.kind == "gate"]
     assert len(gates) == 2
@@ -160,7 +160,7 @@ def test_the_example_with_the_most_migrants_targeted_among_a_type_is_found_from_
     from assistant.calculators.examples import adopted_examples
 
     high = [e for e in adopted_examples() if e.grant_type == "高水準" and not e.project5 and e.target("移住者数")]
-    r = route("高水準タイプで採択された施設整備の事例で、移住者数の目標がいちばん大きいのはどこ？")
+    r = route("施設整備の事例のうち高水準タイプのもので、移住者の目標が一番多い団体は？")
     assert r is not None and r.calculation is not None
     best = max(high, key=lambda e: e.target("移住者数")[0])  # type: ignore[index]
     assert r.calculation.summary.startswith(f"移住者数がいちばん多いのは{best.prefecture}{best.municipality}")
@@ -188,9 +188,9 @@ def test_a_short_turn_naming_another_example_asks_the_turn_before_about_it():
 
 @given(each_man=st.integers(10, 100), companies=st.integers(1, 5), kind=st.sampled_from(["高水準", "標準"]))
 def test_an_amount_right_after_one_company_is_what_each_company_gets(each_man, companies, kind):
-    history = [Turn("user", "進出支援金は1社いくらまで出せますか？"), Turn("assistant", "…")]
-    r = route(f"うちは{kind}タイプで、KPIの県外企業数は{companies}社です。町の要綱で1社{each_man}万円にして{companies}社に出すと、"
-              "国費の合計はいくら？", history)
+    history = [Turn("user", "支援金の上限額は？"), Turn("assistant", "…")]
+    r = route(f"{kind}タイプ、KPIは県外{companies}社。要綱は1社{each_man}万円で{companies}社に支給する案です。"
+              "国費の合計は？", history)
     assert r is not None and r.calculation is not None
     paid = each_man * MAN * companies  # each company's amount (within the 100万円 cap), as many as the KPI counts
     assert r.calculation.result["国費"] == (paid * 3 // 4 if kind == "高水準" else paid // 2) // 1000 * 1000
@@ -198,7 +198,7 @@ def test_an_amount_right_after_one_company_is_what_each_company_gets(each_man, c
 
 @given(users=st.integers(100, 20000))
 def test_the_outside_users_minimums_of_both_types_are_compared_when_asked(users):
-    r = route(f"2026年度の延べ利用者数を{users:,}人で置く場合、県外からの利用者の最低人数は、高水準と標準で何人違いますか？")
+    r = route(f"延べ利用者数の目標は{users:,}人。県外利用者として最低限必要な人数は高水準と標準でどれだけ差がある？")
     assert r is not None and r.calculation is not None
     high, standard = -(-users * 5 // 10), -(-users * 3 // 10)  # 5割以上 / 3割以上, whole persons rounded up
     assert r.calculation.result["差"] == high - standard
@@ -208,11 +208,9 @@ def test_a_tokyo_area_prefectures_project_over_several_municipalities_needs_each
     from assistant.calculators.eligibility import listed_municipalities
 
     listed = [n for n, p in listed_municipalities().items() if p == "千葉県"][:2]
-    r = route(f"千葉県庁の担当です。県が事業主体になって、{'・'.join(listed)}に範囲を絞ったサテライトオフィス誘致を考えています。"
-              "県は東京圏なので無理でしょうか？")
+    r = route(f"千葉県として、{'・'.join(listed)}の区域に限った誘致事業を企画中。東京圏の県だと無理でしょうか？")
     assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "対象"
     # a municipality the table does not list, added: the 県's project is no longer limited to listed ones
-    r = route(f"千葉県庁の担当です。県が事業主体になって、{'・'.join(listed)}に範囲を絞ったサテライトオフィス誘致を考えています。"
-              "もし千葉市も加えたら対象になりますか？")
+    r = route(f"千葉県として、{'・'.join(listed)}の区域に限った誘致事業を企画中。千葉市も加えた場合、対象になりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["判定"] == "対象外（原則）" and r.calculation.result["掲載なし"] == ["千葉市"]
