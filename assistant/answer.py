@@ -339,9 +339,9 @@ _FILLER = {"為る", "居る", "有る", "成る", "出来る", "どの", "良�
                # how officers ask, not what they ask about: interrogatives and the verbs of a polite request
                "どれ", "どちら", "どういう", "幾つ", "如何", "教える", "貰う", "頂く", "呉れる", "下さる", "聞く", "思う",
                "分かる", "知る")}
-# A joined pair (the tokenizer adds bigrams) that starts or ends with one of these is filler too (最大幾ら, どんな人材).
-_FILLER_AFFIXES = ("為る", "居る", "幾ら", "何", "どの", "どんな", "どういう", "どこ", "いつ", "教える", "貰う", "頂く",
-                   "呉れる", "思う")
+# A joined pair (the tokenizer adds bigrams) that starts or ends with a filler word of two characters or more is
+# filler too (最大幾ら, どんな人材, 申請出来る, 出来る場合); and with 何 (何社, 何点)
+_FILLER_AFFIXES = tuple(sorted({w for w in _FILLER if len(w) >= 2} | {"何"}))
 CONTEXT_WEIGHT = 0.7  # a line's heading / column / row label, relative to its own words
 TYPE_BONUS, TYPE_MISS = 4.0, 2.0
 AVERAGE_UNIT_CHARS = 60

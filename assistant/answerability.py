@@ -72,7 +72,8 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
     question = asked.text
     # the words of the sentence that asks: a story about the asker's town before it (its 公民館, its 議会) is no
     # sign that the documents cannot answer
-    weights = term_weights(query_tokens(asked.asking or question, use_synonyms), index.idf)
+    asking = asking_text(asked)
+    weights = term_weights(query_tokens(asking, use_synonyms), index.idf)
     total = sum(weights.values()) or 1.0
     vocabulary = index.keyword.vocab_dict
     unseen = sum(w for t, w in weights.items() if t not in vocabulary) / total
@@ -87,7 +88,7 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
     wanted = expected_type(question)
     unmet = float(wanted is not None and not any(_has_fact(wanted[1], normalise_key(c.quote), asked.key)
                                                  for c in draft.citations))
-    focus = {t: w for t, w in term_weights([t for t in query_tokens(asked.asking, False)
+    focus = {t: w for t, w in term_weights([t for t in query_tokens(asking, False)
                                             if len(t) >= 2], index.idf).items()}
     focus_total = sum(focus.values()) or 1.0
     focus_unseen = sum(w for t, w in focus.items() if t not in vocabulary and not _is_bigram(t, focus)) / focus_total
@@ -99,8 +100,19 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
 
 
 def asking_text(asked: Question) -> str:
-    """What the wording feature reads: the sentence that asks (the whole question when none is told apart)."""
-    return asked.asking or asked.text
+    """What the features of the asking sentence read: the sentence that asks (the whole question when none is told
+    apart) — with the sentence before it when it names nothing itself (「…と聞きました。どういう場合ですか？」)."""
+    from assistant.answer import term_weights
+    from assistant.japanese import query_tokens
+    from assistant.question_parts import split_sentences
+
+    if not asked.asking:
+        return asked.text
+    if term_weights([t for t in query_tokens(asked.asking, False) if len(t) >= 2]):
+        return asked.asking
+    sentences = split_sentences(asked.text)
+    at = next((i for i, s in enumerate(sentences) if asked.asking.strip() in s), 0)
+    return "".join(sentences[max(0, at - 1) : at + 1]) if at else asked.text
 
 
 def _is_bigram(token: str, tokens: dict[str, float]) -> bool:

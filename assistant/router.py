@@ -44,6 +44,7 @@ from assistant.calculators.examples import (
     example_at_type,
     example_burdens,
     example_metric,
+    examples_listed,
     examples_of,
     named_examples,
     sum_examples_of,
@@ -147,7 +148,7 @@ _ITEMS_TIMES_POINTS = re.compile(r"(\d+)\s*(?:つ|項目|個|観点|の(?:評価
                                  r"(?:最低の|最高の|満点の)?\s*(\d+)\s*点")
 # ⑤'s 付加項目 counted rather than scored: 「付加項目は…の3つとも当てはまる」 (each is worth 1 point)
 _EXTRA_ITEMS_MET = re.compile(r"付加(?:項目)?[^。]{0,40}?(\d)\s*(?:つ|項目|個)\s*(?:とも|すべて|全て|全部)?[^。\d]{0,6}?"
-                              r"(?:当てはま|あてはま|該当|満た)")
+                              r"(?:当てはま|あてはま|該当|満た|取れ|とれ|取得|獲得|もらえ|付く|つく|つけ)")
 _POINTS = re.compile(r"(\d+)\s*点(?!満点)")
 # a change to the earlier total: 「あと1点積み上げられたら」「さらに2点上がれば」「素点が3点増えたら」
 _RELATIVE_POINTS = re.compile(r"(?:あと|さらに|もう|プラス|\+)\s*(\d+)\s*点\s*(?:分)?\s*(?:を)?\s*(?:積|上|増|足|加|取|伸|アップ|多|高)"
@@ -214,7 +215,9 @@ def _score(text: str) -> int | None:
         return sum(int(x) for g in groups for x in re.findall(r"\d", g))
     listed = _SCORE_LIST.search(t)
     if listed:
-        return sum(int(x) for x in re.findall(r"\d", listed.group(0))) + (sum(extra) if "付加" not in t[: listed.start()] else 0)
+        met = _EXTRA_ITEMS_MET.search(t) if not extra else None  # 「付加項目は2つ取れそう」: each is worth 1 point
+        return (sum(int(x) for x in re.findall(r"\d", listed.group(0))) + (sum(extra) if "付加" not in t[: listed.start()] else 0)
+                + (int(met.group(1)) if met else 0))
     viewpoints = _VIEWPOINT_SCORE.findall(t)
     if len(viewpoints) >= 2 and not re.search(r"加点[^。]{0,6}[①-④]", t):
         return sum(int(x) for x in viewpoints)
@@ -315,12 +318,18 @@ def _bonus_premise(text: str) -> str:
     return f"{'いいえ、' if confirming else ''}ご想定の加点{stated}点ではなく、12月末申請率から加点は{from_rate}点です。"
 
 
+_SINGLE_YEAR_KPI = re.compile(r"KPI[^。]{0,40}?(?:(?:1|一)\s*(?:年|か年|カ年|ヵ年)(?:度)?分?(?:だけ|のみ)|単年度(?:だけ|のみ)?|初年度(?:分)?(?:だけ|のみ))")
+
+
 def _cross(text: str) -> str | None:
     t = _n(text)
     if re.search(r"×(?:が|は)?(?:ある|あり|付|1つ|ひとつ)|×がつ|(?:1つ|一つ|ひとつ|いずれか|どれか)(?:が|でも)?\s*[「『]?×", t):
         return "はい"
     # A requirement the plan cannot meet: the KPI of outside-prefecture companies set to none.
     if re.search(r"(?:県外|都道府県外)の?企業[^。]{0,40}?(?:0\s*社|ゼロ|見込めず|見込めない)", t):
+        return "はい"
+    # KPIs must be set for several years (「KPI複数年度設定」): a KPI of one year only fails it
+    if _SINGLE_YEAR_KPI.search(t):
         return "はい"
     if re.search(r"(?:すべて|全て)(?:○|〇|丸)", t):
         return "いいえ"
@@ -497,7 +506,8 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
 def _prefecture_applies(text: str, prefecture: str) -> bool:
     # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁企画課です。県が主体で実施する」)
     return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
-        prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)", text) is not None)
+        prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)|(?<![市町村])(?:都|県)の事業",
+                                         text) is not None)
 
 
 def _business_area(text: str) -> str | None:
@@ -1174,6 +1184,12 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if users and outside and outside <= users and not scored:  # with a score, the share is the adoption's gate
         return Route("user_share", user_share(users, outside), (), None)
     kinds = [k for k in ("高水準", "標準") if k in text]
+    supposed = re.search(r"(高水準|標準)(?:タイプ)?(?:なら|だと|だったら|の場合)", text)
+    if supposed and len(kinds) == 1 and history:
+        # 「高水準ならどうなります？」 after a conversation about the other type: both, the conversation's first
+        before = next((k for t in reversed(history) if t.role == "user" for k in ("高水準", "標準") if k in _n(t.content)), None)
+        if before is not None and before != kinds[0]:
+            kinds = [before, kinds[0]]
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users,
                                                   bool(re.search(r"違い|違う|差|開き", text))), (), None)
@@ -1196,6 +1212,10 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         other = [e for e in shown if e.grant_type is not None and any(k != e.grant_type for k in kinds)]
         if other:
             return Route("example_at_type", example_at_type(other, kinds), (), None)
+    if (not named and kinds and re.search(r"事例", text) and re.search(r"どこ|どれ|どの(?:団体|自治体|市町村|事例)|一覧|挙げ", text)
+            and not re.search(_MONEY_ASK, text) and (chosen := examples_of(text))):
+        # which adopted examples a type (or element) covers: each named with its amounts
+        return Route("examples_listed", examples_listed(chosen, "・".join(k + "タイプ" for k in kinds)), (), None)
     if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない", text) and re.search(r"事例|採択", text):
         # 「もし2つとも高水準だったら」: the burdens at a type other than some example was adopted at
         supposed = next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|だったら|だとしたら|としたら|とすれば|の場合|であれば)", text)
@@ -1239,7 +1259,8 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if added is not None:
         return added
     if history and (own is None or own.calculation is None):
-        swapped = _with_other_entity(question, history)
+        swapped = (_with_other_entity(question, history) or _with_referred_examples(question, history)
+                   or _with_added_municipality(question, history))
         if swapped is not None:
             return swapped
     between = followup.between_turns(question, history, _route_turn_or_with_topic) if history else None
@@ -1308,6 +1329,45 @@ def _with_other_entity(question: str, history: Sequence[Turn]) -> Route | None:
     routed = _route_turn(swapped, before)
     if (routed is None or routed.calculation is None) and before:
         routed = _with_other_entity(swapped, before)  # the turn before was such a swap itself (「じゃあ佐渡は？」)
+    return routed if routed is not None and routed.calculation is not None else None
+
+
+def _with_added_municipality(question: str, history: Sequence[Turn]) -> Route | None:
+    """「そこに隣の○○市も加えたら？」 after turns about a 東京圏 都県's project limited to some municipalities: the
+    project with the one added, checked against the 参考 table."""
+    text = _n(question)
+    if not re.search(r"加え|含め|足し|入れ", text) or not re.search(r"[一-龥々ヶ]{1,4}[市町村]", text):
+        return None
+    earlier = [_n(t.content) for t in history if t.role == "user"][-3:]
+    routed = _route_turn("".join(earlier) + text + "。これは対象になりますか？", [])
+    if routed is None or routed.calculation is None or routed.calculation.kind != "eligibility":
+        return None
+    return routed if "・" in str(routed.calculation.inputs.get("事業区域", "")) else None
+
+
+# 「その2つ」「両方」「それら」: adopted examples the conversation named before
+_REFERS_BACK = re.compile(r"(?:その|この|あの)(?:2|3|二|三)つ|両方|(?:2|二)つとも|それら|その両|(?:2|二)つを合わせ|(?:2|二)団体")
+
+
+def _with_referred_examples(question: str, history: Sequence[Turn]) -> Route | None:
+    """A turn pointing back at several adopted examples without naming them: the ones the earlier questions named
+    (oldest first), else the ones the last answer named, asked about by name."""
+    text = _n(question)
+    if not _REFERS_BACK.search(text) or named_examples(text):
+        return None
+    names: list[str] = []
+    for turn in reversed(history):
+        if turn.role != "user":
+            continue
+        names = [e.municipality for e in named_examples(_n(turn.content)) if e.municipality not in names] + names
+        if len(names) >= 2:
+            break
+    if len(names) < 2:
+        answer = next((t.content for t in reversed(history) if t.role == "assistant"), "")
+        names = [e.municipality for e in named_examples(_n(answer))]
+    if len(names) < 2:
+        return None
+    routed = _route_turn(f"{'・'.join(names)}の事例について。{question}", [])
     return routed if routed is not None and routed.calculation is not None else None
 
 
@@ -1525,7 +1585,8 @@ def facility_counts_route(question: str) -> Route | None:
     return Route("facility_counts", facility_counts(sizes), (), None)
 
 
-_NAMES_A_PART = re.compile(r"[①-⑤]|進出企業定着|施設|定員|ソフト経費|進出支援金|活用促進|開設支援|整備")
+# (「12観点」 are ①～④'s twelve viewpoints: a sheet of them is ①～④'s, whatever the conversation was about)
+_NAMES_A_PART = re.compile(r"[①-⑤]|進出企業定着|施設|定員|ソフト経費|進出支援金|活用促進|開設支援|整備|12\s*(?:の)?(?:評価の)?観点")
 
 
 def _about_project5(text: str, earlier: Sequence[str]) -> bool:

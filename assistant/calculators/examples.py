@@ -113,6 +113,20 @@ def targets_asked(text: str, asking: str | None = None) -> list[tuple[Example, s
     return [(e, what) for e in named for what in asked if e.target(what) is not None]
 
 
+def examples_listed(examples: list[Example], what: str) -> Calculation:
+    """The adopted examples a question selects (by type, element), each with its element and amounts."""
+    steps = [Step("band", f"{e.prefecture}{e.municipality}（{e.grant_type}タイプ、{'⑤' if e.project5 else '施設整備・利用促進'}）："
+                  f"交付対象事業費{e.eligible // 1000:,}千円、国費{e.national // 1000:,}千円", {}, e.eligible, _as_rule(e))
+             for e in examples]
+    listed = "、".join(f"{e.prefecture}{e.municipality}（{'⑤進出企業定着・地域活性化支援事業' if e.project5 else '施設整備・利用促進事業'}、"
+                      f"交付対象事業費{e.eligible // 1000:,}千円・国費{e.national // 1000:,}千円）" for e in examples)
+    return Calculation(
+        kind="examples_listed", inputs={"条件": what}, result={"団体": [e.municipality for e in examples]},
+        formula="\n".join(f"・{s.label}" for s in steps),
+        summary=f"{what}の採択事例は{len(examples)}団体で、{listed}です。",
+        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+
+
 def example_burdens(examples: list[Example], supposed: str | None = None) -> Calculation:
     """Each named example's local share (交付対象事業費 − 国費), read from its line, and their sum; with a type
     `supposed` (「もし高水準だったら」), the local shares at that type's rate and how much they differ."""
@@ -123,8 +137,10 @@ def example_burdens(examples: list[Example], supposed: str | None = None) -> Cal
     parts = "、".join(f"{e.municipality}{(e.eligible - e.national) // 1000:,}千円" for e in examples)
     summary = f"地方負担（交付対象事業費 − 国費）は{parts}です。"
     if len(examples) > 1:
-        steps.append(Step("sum", f"合計：地方負担{total // 1000:,}千円、国費{national // 1000:,}千円", {}, total))
-        summary += f"合計で地方負担{total // 1000:,}千円、国費{national // 1000:,}千円です。"
+        eligible = sum(e.eligible for e in examples)
+        steps.append(Step("sum", f"合計：交付対象事業費{eligible // 1000:,}千円、地方負担{total // 1000:,}千円、国費{national // 1000:,}千円",
+                          {}, total))
+        summary += f"合計で地方負担{total // 1000:,}千円、国費{national // 1000:,}千円（交付対象事業費{eligible // 1000:,}千円）です。"
     result: dict[str, object] = {"地方負担の合計": total, "国費の合計": national}
     if supposed is not None:
         from assistant.calculators.common import floor_to, rate_of

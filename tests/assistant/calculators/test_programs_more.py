@@ -214,3 +214,60 @@ def test_a_tokyo_area_prefectures_project_over_several_municipalities_needs_each
     r = route(f"千葉県として、{'・'.join(listed)}の区域に限った誘致事業を企画中。千葉市も加えた場合、対象になりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["判定"] == "対象外（原則）" and r.calculation.result["掲載なし"] == ["千葉市"]
+
+
+@given(raw=st.integers(18, 30), rate=st.sampled_from([40, 62, 75]))
+def test_a_kpi_set_for_one_year_only_fails_the_requirement_of_several_years(raw, rate):
+    r = route(f"素点{raw}点、申請率{rate}%で高水準タイプに申請します。KPIは単年度だけの設定です。結果は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["採択区分"] == "不採択"  # 申請要件「KPI複数年度設定」に×: D評価
+
+
+@given(items=st.lists(st.integers(1, 3), min_size=6, max_size=6), met=st.integers(1, 3))
+def test_project5_extra_items_counted_as_taken_add_a_point_each(items, met):
+    sheet = "・".join(str(i) for i in items)
+    r = route(f"⑤の自己採点です。6観点は{sheet}点、付加項目は{met}つ取れる見込み、加点はなし。採択されますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == sum(items) + met
+
+
+def test_twelve_viewpoints_after_a_project5_conversation_are_scored_on_the_twelve_viewpoint_scale():
+    history = [Turn("user", "⑤の評価は何点満点ですか？"), Turn("assistant", "…")]
+    r = route("12観点の合計が24点、加点なし、高水準で申請。採択区分は？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["評価"] == "A"  # ①～④: A is 23点以上 (⑤'s scale would make 24 an S)
+
+
+def test_the_two_examples_earlier_turns_named_are_the_ones_a_later_turn_points_back_at():
+    first, second = [e for e in _examples() if e[1] == "高水準"][1:3]
+    history = [Turn("user", f"{first[0]}の事例の採択区分と金額は？"), Turn("assistant", "…"),
+               Turn("user", f"{second[0]}はどうでした？"), Turn("assistant", "…")]
+    r = route("その2つを足すと、国費以外の地元負担はいくら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["地方負担の合計"] == (first[2] - first[3]) + (second[2] - second[3])
+
+
+@pytest.mark.parametrize("kind", ["高水準", "標準"])
+def test_the_examples_of_a_type_are_listed_with_their_amounts(kind):
+    r = route(f"過年度の採択事例で、{kind}タイプで採択されたのはどこですか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["団体"] == [name for name, k, _, _ in _examples() if k == kind]
+
+
+def test_a_type_supposed_after_a_turn_about_the_other_gives_both_types_minimums():
+    history = [Turn("user", "標準タイプの移住者数のKPIはどう設定すれば？"), Turn("assistant", "…")]
+    r = route("県外利用者はどうですか？延べ3,000人の見込みで、県外の人は最低何人？高水準だとどうなります？", history)
+    assert r is not None and r.calculation is not None
+    assert "標準タイプは県外企業1社以上、県外利用者900人以上" in r.calculation.summary  # 3割
+    assert "高水準タイプは県外企業3社以上、県外利用者1,500人以上" in r.calculation.summary  # 5割
+
+
+def test_a_municipality_added_to_a_prefectures_project_in_a_follow_up_is_checked_against_the_table():
+    from assistant.calculators.eligibility import listed_municipalities
+
+    listed = [n for n, p in listed_municipalities().items() if p == "千葉県"][:2]
+    history = [Turn("user", "千葉県として申請できるのはどんな場合？"), Turn("assistant", "…"),
+               Turn("user", f"{'と'.join(listed)}に区域を絞った県の事業なら大丈夫ですか？"), Turn("assistant", "…")]
+    r = route("さらに千葉市も加えた県の事業にしたら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["掲載なし"] == ["千葉市"]
