@@ -1184,8 +1184,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if users and outside and outside <= users and not scored:  # with a score, the share is the adoption's gate
         return Route("user_share", user_share(users, outside), (), None)
     kinds = [k for k in ("高水準", "標準") if k in text]
-    supposed = re.search(r"(高水準|標準)(?:タイプ)?(?:なら|だと|だったら|の場合)", text)
-    if supposed and len(kinds) == 1 and history:
+    type_supposed = re.search(r"(高水準|標準)(?:タイプ)?(?:なら|だと|だったら|の場合)", text)
+    if type_supposed and len(kinds) == 1 and history:
         # 「高水準ならどうなります？」 after a conversation about the other type: both, the conversation's first
         before = next((k for t in reversed(history) if t.role == "user" for k in ("高水準", "標準") if k in _n(t.content)), None)
         if before is not None and before != kinds[0]:
