@@ -101,7 +101,7 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
 
 def asking_text(asked: Question) -> str:
     """What the features of the asking sentence read: the sentence that asks (the whole question when none is told
-    apart) — with the sentence before it when it names nothing itself (「…と聞きました。どういう場合ですか？」)."""
+    apart) — with the sentence before it when it names nothing itself (「…と伺いました。どのような場合でしょう？」)."""
     from assistant.answer import term_weights
     from assistant.japanese import query_tokens
     from assistant.question_parts import split_sentences

@@ -218,7 +218,7 @@ def test_a_tokyo_area_prefectures_project_over_several_municipalities_needs_each
 
 @given(raw=st.integers(18, 30), rate=st.sampled_from([40, 62, 75]))
 def test_a_kpi_set_for_one_year_only_fails_the_requirement_of_several_years(raw, rate):
-    r = route(f"素点{raw}点、申請率{rate}%で高水準タイプに申請します。KPIは単年度だけの設定です。結果は？")
+    r = route(f"高水準タイプへ申請予定：素点{raw}点、申請率{rate}%、KPIは単年度だけの設定。結果は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["採択区分"] == "不採択"  # 申請要件「KPI複数年度設定」に×: D評価
 
@@ -255,7 +255,7 @@ def test_the_examples_of_a_type_are_listed_with_their_amounts(kind):
 
 
 def test_a_type_supposed_after_a_turn_about_the_other_gives_both_types_minimums():
-    history = [Turn("user", "標準タイプの移住者数のKPIはどう設定すれば？"), Turn("assistant", "…")]
+    history = [Turn("user", "移住者数KPIの置き方（標準タイプ）は？"), Turn("assistant", "…")]
     r = route("県外利用者はどうですか？延べ3,000人の見込みで、県外の人は最低何人？高水準だとどうなります？", history)
     assert r is not None and r.calculation is not None
     assert "標準タイプは県外企業1社以上、県外利用者900人以上" in r.calculation.summary  # 3割
