@@ -43,10 +43,13 @@ from assistant.calculators.eligibility import (
 from assistant.calculators.examples import (
     example_at_type,
     example_burdens,
+    example_kpi_check,
     example_metric,
+    example_row_totals,
     examples_listed,
     examples_of,
     named_examples,
+    rows_asked,
     sum_examples_of,
     targets_asked,
 )
@@ -1656,13 +1659,24 @@ def example_metrics_route(question: str) -> Route | None:
     """A figure of the adopted examples' 2024 targets asked per example and compared (the outside users, the
     outside companies' share, the 国費 per user): the named examples, else all the facility examples."""
     text = _n(question)
-    metric = next((name for name, ask in _METRIC_ASKS if ask.search(text)), None)
-    if metric is None or "事例" not in text and not named_examples(text):
+    if "事例" not in text and not named_examples(text):
         return None
     named = [e for e in named_examples(text) if e.kpi]
     chosen = named or [e for e in examples_of(text) if e.kpi and not e.project5]  # (of the type named, if any)
-    asked = bool(re.search(r"要件|満たし|クリア|達して", text))
-    return Route("example_metric", example_metric(chosen, metric, asked), (), None) if chosen else None
+    asked = bool(re.search(r"要件|満たし|クリア|達して|通用", text))
+    against = re.search(r"(高水準|標準)(?:タイプ)?の?(?:KPI)?(?:の)?(?:申請)?要件", text)
+    if named and asked and against and re.search(r"県外企業|県外利用", text):
+        # 「古賀市の目標は高水準の要件を満たす水準か」: the named examples' targets against the type named
+        return Route("example_kpi_check", example_kpi_check(named, against.group(1)), (), None)
+    rows = rows_asked(text)
+    # a row's own total (「利用企業数の合計」), not the total of a figure derived per example (県外利用者数)
+    if chosen and rows and re.search(r"(?:企業数|利用者数|移住者数)(?:の)?(?:合計|総数|総計)", text) and len(chosen) >= 2:
+        return Route("example_row_totals", example_row_totals(chosen, rows), (), None)
+    metric = next((name for name, ask in _METRIC_ASKS if ask.search(text)), None)
+    if metric is None or not chosen:
+        return None
+    return Route("example_metric", example_metric(chosen, metric, asked, rounded=bool(re.search(r"四捨五入|端数|切り上げ", text)),
+                                                  summed=bool(re.search(r"合計|合わせ|足す|足し", text))), (), None)
 
 
 def both_scorings_route(question: str) -> Route | None:

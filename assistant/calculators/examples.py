@@ -269,7 +269,8 @@ METRICS = ("県外利用者数", "県外企業の割合", "利用者1人あた�
 _RAW_UNITS = {"移住者数": "人", "利用者数": "人", "利用企業数": "社・団体", "県外企業数": "社・団体"}
 
 
-def example_metric(examples: list[Example], metric: str, requirement_asked: bool = False) -> Calculation:
+def example_metric(examples: list[Example], metric: str, requirement_asked: bool = False, rounded: bool = False,
+                   summed: bool = False) -> Calculation:
     """One figure per example, derived from its KPI table (and 国費): its outside-prefecture users (年間のべ利用者数 ×
     県外利用者割合), its outside companies' share of its user companies, or its 国費 per user; then the highest
     and lowest (or, for two, their difference). With `requirement_asked`, each example's targets checked against
@@ -311,6 +312,9 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
     if not values:
         raise ValueError("no example states the figures this needs")
     unit = {"県外利用者数": "人", "県外企業の割合": "%", "利用者1人あたりの国費": "円", **_RAW_UNITS}[metric]
+    if rounded and unit == "人":  # 「端数は四捨五入」: whole persons, half up
+        values = [(e, Fraction(int(v + Fraction(1, 2)))) for e, v in values]
+        steps.append(Step("rate", "端数は四捨五入：" + "、".join(f"{e.municipality} {_shown(v, unit)}" for e, v in values), {}, None))
     if len(values) == 1:
         summary = f"{values[0][0].municipality}の{metric}は{_shown(values[0][1], unit)}です（2024目標）。"
     elif len(values) == 2:
@@ -324,6 +328,10 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
         most, least = ("多い", "少ない") if unit in ("人", "社・団体") else ("高い", "低い")
         summary = (f"{metric}がいちばん{most}のは{high[0].prefecture}{high[0].municipality}（{_shown(high[1], unit)}）、"
                    f"いちばん{least}のは{low[0].prefecture}{low[0].municipality}（{_shown(low[1], unit)}）です（{len(values)}事例、2024目標）。")
+    if summed and unit != "%" and len(values) >= 2:
+        total = sum((v for _, v in values), Fraction(0))
+        steps.append(Step("sum", f"合計：{' + '.join(_shown(v, unit) for _, v in values)} = {_shown(total, unit)}", {}, float(total)))
+        summary += f"{len(values)}団体の合計は{_shown(total, unit)}です。"
     if requirement_asked and metric in ("県外企業の割合", "県外利用者数"):
         checks = _kpi_checks([e for e, _ in values], metric)
         steps += [step for step, _ in checks]
@@ -338,16 +346,65 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
         rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
 
 
-def _kpi_checks(examples: list[Example], metric: str) -> list[tuple[Step, str]]:
-    """Each example's 2024 target against its type's requirement: outside companies (3社以上 / 1社以上) or the
-    outside users' share (5割以上 / 3割以上)."""
+def example_row_totals(examples: list[Example], rows: list[str]) -> Calculation:
+    """The rows of the examples' KPI tables added up across the examples (利用企業数, 県外企業数 …); with both company
+    rows, the outside companies' share of the total."""
+    steps: list[Step] = []
+    totals: dict[str, int] = {}
+    for what in rows:
+        stated = [(e, t) for e in examples if (t := e.target(what)) is not None]
+        if len(stated) < 2:
+            continue
+        totals[what] = sum(t[0] for _, t in stated)
+        steps += [Step("band", f"{e.municipality}：{t[1].replace(chr(9), ' ')}", {}, t[0], _kpi_rule(e, what)) for e, t in stated]
+        steps.append(Step("sum", f"{what}の合計：{' + '.join(f'{t[0]:,}' for _, t in stated)} = {totals[what]:,}", {}, totals[what]))
+    if not totals:
+        raise ValueError("no two examples state these targets")
+    unit = {"利用企業数": "社・団体", "県外企業数": "社・団体", "利用者数": "人", "移住者数": "人"}
+    summary = f"{len(examples)}事例の2024目標の合計は" + "、".join(f"{w}{v:,}{unit.get(w, '')}" for w, v in totals.items()) + "です。"
+    if "利用企業数" in totals and "県外企業数" in totals and totals["利用企業数"]:
+        share = Fraction(totals["県外企業数"] * 100, totals["利用企業数"])
+        steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {float(share):.1f}%", {},
+                          f"{float(share):.1f}%"))
+        summary += f"県外企業の割合は{float(share):.1f}%です。"
+    return Calculation(
+        kind="example_row_totals", inputs={"団体": "・".join(e.municipality for e in examples), "項目": "・".join(totals)},
+        result={f"{w}の合計": v for w, v in totals.items()}, formula="\n".join(f"・{st.label}" for st in steps), summary=summary,
+        rules=tuple(dict.fromkeys(st.rule for st in steps if st.rule is not None)), steps=tuple(steps))
+
+
+def rows_asked(text: str) -> list[str]:
+    """The KPI rows a text names (利用企業数, 県外企業数, 利用者数, 移住者数), in the tables' order."""
+    return [what for what, ask in _TARGET_ASKS if ask.search(text) and what != "県外利用者割合"]
+
+
+def example_kpi_check(examples: list[Example], against: str | None) -> Calculation:
+    """Each named example's 2024 targets (outside companies, outside users' share) against a type's KPI
+    requirements: the type asked about (「高水準の要件を満たす水準か」), else the type it was adopted at."""
+    checks = _kpi_checks(examples, "県外企業の割合", against) + _kpi_checks(examples, "県外利用者数", against)
+    if not checks:
+        raise ValueError("no example states the targets this needs")
+    steps = [step for step, _ in checks]
+    summary = "。".join(sentence for _, sentence in checks) + "。"
+    if against is not None:
+        summary += "（移住者数の要件は、資料に各団体の人口がないため確かめられません）" if against == "高水準" else ""
+    return Calculation(
+        kind="example_kpi_check", inputs={"団体": "・".join(e.municipality for e in examples), "タイプ": against or "採択時のタイプ"},
+        result={step.label: step.result for step in steps}, formula="\n".join(f"・{st.label}" for st in steps),
+        summary=summary, rules=tuple(dict.fromkeys(st.rule for st in steps if st.rule is not None)), steps=tuple(steps))
+
+
+def _kpi_checks(examples: list[Example], metric: str, against: str | None = None) -> list[tuple[Step, str]]:
+    """Each example's 2024 target against its type's requirement (or the type `against`): outside companies
+    (3社以上 / 1社以上) or the outside users' share (5割以上 / 3割以上)."""
     from assistant.calculators.rules import fraction, integer
 
     out = []
     for e in examples:
-        if e.grant_type is None:
+        kind = against or e.grant_type
+        if kind is None:
             continue
-        level = "high" if e.grant_type == "高水準" else "standard"
+        level = "high" if kind == "高水準" else "standard"
         if metric == "県外企業の割合":
             have, name = e.target("県外企業数"), f"kpi_{level}_companies"
             if have is None:
@@ -362,8 +419,10 @@ def _kpi_checks(examples: list[Example], metric: str) -> list[tuple[Step, str]]:
             ok = Fraction(have[0], 100) >= share
             shown = f"県外利用者割合{have[0]}% ≧ {float(share) * 100:g}%"
             prose = f"県外利用者割合{have[0]}%（要件{float(share) * 100:g}%以上）"
-        out.append((Step("gate", f"{e.municipality}（{e.grant_type}タイプ）：{shown}：{'○' if ok else '×'}", {}, ok, rule(name)),
-                    f"{e.municipality}（{e.grant_type}タイプ）は{prose}で、KPIの申請要件を{'満たしています' if ok else '満たしていません'}"))
+        whose = f"{e.grant_type}タイプ" if kind == e.grant_type else f"{e.grant_type}タイプで採択、{kind}タイプの要件で"
+        out.append((Step("gate", f"{e.municipality}（{whose}）：{shown}：{'○' if ok else '×'}", {}, ok, rule(name)),
+                    f"{e.municipality}（{whose}）は{prose}で、{'' if kind == e.grant_type else kind + 'タイプの'}"
+                    f"KPIの申請要件を{'満たしています' if ok else '満たしていません'}"))
     return out
 
 

@@ -271,3 +271,44 @@ def test_a_municipality_added_to_a_prefectures_project_in_a_follow_up_is_checked
     r = route("さらに千葉市も加えた県の事業にしたら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["掲載なし"] == ["千葉市"]
+
+
+def test_a_span_of_days_is_also_said_in_weeks_and_days():
+    r = route("事前相談の締切日から交付決定日まで何日ありますか？")
+    assert r is not None and r.calculation is not None
+    days = next(iter(r.calculation.result.values()))
+    assert isinstance(days, int) and f"{days // 7}週" in r.calculation.summary
+
+
+def test_an_examples_targets_are_checked_against_the_type_asked_not_only_its_own():
+    from assistant.calculators.examples import adopted_examples
+
+    standard = next(e for e in adopted_examples() if e.grant_type == "標準" and e.target("県外企業数") and e.target("県外利用者割合"))
+    r = route(f"標準タイプで採択された{standard.municipality}の事例の目標（県外企業数と県外利用者割合）は、高水準タイプの要件を満たしますか？")
+    assert r is not None and r.calculation is not None and r.calculation.kind == "example_kpi_check"
+    outside, share = standard.target("県外企業数")[0], standard.target("県外利用者割合")[0]  # type: ignore[index]
+    assert [s.result for s in r.calculation.steps] == [outside >= 3, share >= 50]  # 高水準: 3社以上, 5割以上
+
+
+def test_rows_of_the_examples_tables_are_added_up_and_the_outside_share_of_the_totals_given():
+    facility = [e for e in _examples() if e[0] != "皆野町" and e[0] != "岩見沢市"]
+    short = "・".join(name[:-1] for name, _, _, _ in facility)
+    r = route(f"{short}の事例について、2024目標の利用企業数の合計と県外企業数の合計、県外企業の割合は？")
+    assert r is not None and r.calculation is not None
+    from assistant.calculators.examples import named_examples
+
+    chosen = named_examples(short)
+    companies = sum(e.target("利用企業数")[0] for e in chosen)  # type: ignore[index]
+    outside = sum(e.target("県外企業数")[0] for e in chosen)  # type: ignore[index]
+    assert r.calculation.result == {"利用企業数の合計": companies, "県外企業数の合計": outside}
+    assert f"{outside * 100 / companies:.1f}%" in r.calculation.summary
+
+
+def test_outside_users_rounded_half_up_and_summed_when_asked():
+    from assistant.calculators.examples import adopted_examples
+
+    two = [e for e in adopted_examples() if e.target("利用者数") and e.target("県外利用者割合")][:2]
+    r = route(f"{two[0].municipality}と{two[1].municipality}の事例で、県外からの延べ利用者数は何人？端数は四捨五入、2つ合わせると？")
+    assert r is not None and r.calculation is not None
+    each = [int(e.target("利用者数")[0] * e.target("県外利用者割合")[0] / 100 + 0.5) for e in two]  # type: ignore[index]
+    assert f"合計は{sum(each):,}人" in r.calculation.summary
