@@ -153,14 +153,15 @@ def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[fact
     return extract.Draft(text, tuple(kept), lines.relevance, card.probability)
 
 
-def _asks_example_targets(question: str) -> bool:
+def _example_targets_asked(question: str) -> list[Any]:
+    """(adopted example, KPI row) pairs the question asks for by the example's name (assistant/calculators/examples)."""
     try:
         from assistant.calculators.examples import targets_asked
     except ImportError:  # calculators not installed in this build
-        return False
+        return []
     from assistant.question_parts import asking_sentence
 
-    return bool(targets_asked(normalise_key(question), normalise_key(asking_sentence(question))))
+    return targets_asked(normalise_key(question), normalise_key(asking_sentence(question)))
 
 
 def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
@@ -354,7 +355,7 @@ class Assistant:
         if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
             # (an adopted example's targets asked by name are in its table whatever the decision reads)
-            if not self._answerable(asked, passages, draft, top_card) and not _asks_example_targets(question) and self._verdict(
+            if not self._answerable(asked, passages, draft, top_card) and not _example_targets_asked(question) and self._verdict(
                     judged, passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
@@ -696,15 +697,9 @@ class Assistant:
                               citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
         """A question naming an adopted example and asking for its targets (利用企業数, 移住者数 …) gets the rows of
         that example's KPI table the answer does not quote yet, each cited from the example's own table."""
-        try:
-            from assistant.calculators.examples import targets_asked
-        except ImportError:  # calculators not installed in this build
-            return text, citations
         lines: list[str] = []
-        from assistant.question_parts import asking_sentence
-
-        for example, what in targets_asked(normalise_key(question), normalise_key(asking_sentence(question))):
-            _, row = example.target(what)  # type: ignore[misc]
+        for example, what in _example_targets_asked(question):
+            _, row = example.target(what)
             if any(row in c.quote for c in citations):
                 continue
             chunk = next((c for c in self.index.chunks if row in c.text and example.municipality in f"{c.section}{c.text}"),
@@ -718,7 +713,11 @@ class Assistant:
         if not lines:
             return text, citations
         body = text.split("\n")
-        return _renumbered("\n".join([body[0], *lines, *body[1:]]), citations)  # after the key line
+        joined = "\n".join([body[0], *lines, *body[1:]])  # after the key line
+        while len(MARKER_RE.sub("", joined)) > ANSWER_CHAR_LIMIT and len(body) > 1:
+            body = body[:-1]  # the key line and the rows asked first; further lines give way to the length limit
+            joined = "\n".join([body[0], *lines, *body[1:]])
+        return _renumbered(joined, citations)
 
     def _chunk_holding(self, quote: str, source: str | None = None) -> Chunk | None:
         """The first chunk (of `source`, when given) whose text holds `quote`: where a rule's line is cited from."""

@@ -1342,6 +1342,8 @@ def _with_added_municipality(question: str, history: Sequence[Turn]) -> Route | 
     if not re.search(r"加え|含め|足し|入れ", text) or not re.search(r"[一-龥々ヶ]{1,4}[市町村]", text):
         return None
     earlier = [_n(t.content) for t in history if t.role == "user"][-3:]
+    # the turns read as one question, asked as the yes/no the municipality check answers (the turn itself may ask
+    # 「どうでしょう」, which names no coverage)
     routed = _route_turn("".join(earlier) + text + "。これは対象になりますか？", [])
     if routed is None or routed.calculation is None or routed.calculation.kind != "eligibility":
         return None
