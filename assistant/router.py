@@ -983,6 +983,14 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
                      else ord(ordinal.group(2)) - ord("A") + 1)
                 cases = [*earlier[: n - 1], new, *earlier[n:]] if n <= len(earlier) else [*earlier, new]
                 cases = [c if c.received is not None else replace(c, received=received) for c in cases]
+    if special_after and not any(c.months for c in cases) and len(cases) <= 1:
+        # 「そもそも申請が虚偽だった」 about the company an earlier turn described: its case, whatever its period
+        earlier = next((c for t in texts[1:] if (c := _departures(t, received))), []) or next(
+            ([Departure(received, q.value)] for t in texts[1:] for q in read_quantities(t) if q.role == "経過期間"), [])
+        case = "false" if _FALSE_CLAIM.search(text) else "exempt"
+        if len(earlier) == 1:
+            calculation = calculate_repayments([replace(earlier[0], case=case)])
+            return Route(calculation.kind, calculation, (), None)
     if len(cases) < 2:
         periods = [q.value for q in read_quantities(question) if q.role == "経過期間"]
         if not periods and history:
@@ -1027,15 +1035,26 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         # a later turn of a conversation that named the measure: its direct costs (this turn's, or those an earlier
         # turn stated when this one asks the subsidy), the overhead said earlier
         direct = [q.value for q in qs if q.role == "直接経費"]
-        if not direct and re.search(r"補助額|補助金|いくら補助|もらえ|交付額", text):
+        if not direct and re.search(r"補助額|補助金|いくら補助|もらえ|交付額|補助(?:は|が)?\s*(?:いくら|何)", text):
             direct = next(([q.value for q in read_quantities(e) if q.role == "直接経費"] for e in earlier
                            if any(q.role == "直接経費" for q in read_quantities(e))), [])
             most = most or any(re.search(r"一般管理費[^。]{0,16}(?:いくら|どこ|どれ|まで|上限)", _n(e)) for e in earlier)
         if direct:
             said = [q.value for e in earlier for q in read_quantities(e) if q.role == "一般管理費"]
-            full = any(re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額|最大)", _n(e)) for e in earlier)
-            chosen = UP_TO_THE_CAP if full or (most and not said) else (said[0] if said else None)
-            return Route("digital_env_program", calculate_digital_env(direct, chosen), (), None)
+            # (this turn's overhead raised to its cap overrides the amount an earlier turn said)
+            full = any(re.search(r"一般管理費[^。]{0,12}(?:上限(?:額)?(?:いっぱい|まで)|満額|最大)", _n(e)) for e in [text, *earlier])
+            raised = bool(re.search(r"一般管理費[^。]{0,12}(?:上限(?:額)?(?:いっぱい|まで)|満額|最大)", text))
+            chosen = UP_TO_THE_CAP if full or (most and not said) or raised else (said[0] if said else None)
+            calculation = calculate_digital_env(direct, chosen)
+            if raised and said and re.search(r"増え|増す|差|違い|どれだけ|変わ", text):
+                # the overhead raised to its cap and the change in the subsidy asked: against the overhead the earlier turn said
+                before = calculate_digital_env(direct, said[0])
+                change = int(str(calculation.result["補助額"])) - int(str(before.result["補助額"]))
+                calculation = replace(calculation, summary=calculation.summary + (
+                    f"一般管理費{fy(said[0])}のときの補助額{fy(int(str(before.result['補助額'])))}より{fy(abs(change))}"
+                    f"{'増えます' if change > 0 else '減ります' if change < 0 else '変わりません'}。"),
+                    result={**calculation.result, "補助額の増減": change})
+            return Route("digital_env_program", calculation, (), None)
     if re.search(r"デジタル活用環境構築", text) and re.search(rf"{_MONEY_ASK}|上限", text):
         direct = [q.value for q in qs if q.role == "直接経費"]
         overhead = [q.value for q in qs if q.role == "一般管理費"]
@@ -1196,6 +1215,11 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users,
                                                   bool(re.search(r"違い|違う|差|開き", text))), (), None)
+    if len(kinds) == 2 and re.search(r"並べ|比べ|それぞれ|両方", text) and re.search(r"要件", text) and re.search(r"県外|移住", text):
+        # both types' KPI requirements side by side; a population said in an earlier turn gives 高水準's 移住者数
+        population = first("人口") or next((q.value for t in reversed(history) if t.role == "user"
+                                           for q in read_quantities(t.content) if q.role == "人口"), None)
+        return Route("kpi_minimums", kpi_minimums(tuple(kinds), population, None), (), None)
     recent = " ".join([text, *(_n(t.content) for t in reversed(history) if t.role == "user")][:2])
     if re.search(r"⑤|進出企業定着", recent) and re.search(r"何件|件数|いくつ|何本|本数|何プロジェクト", recent):
         both = read_quantities(" ".join([*(t.content for t in history if t.role == "user")][-1:] + [question]))

@@ -312,3 +312,34 @@ def test_outside_users_rounded_half_up_and_summed_when_asked():
     assert r is not None and r.calculation is not None
     each = [int(e.target("利用者数")[0] * e.target("県外利用者割合")[0] / 100 + 0.5) for e in two]  # type: ignore[index]
     assert f"合計は{sum(each):,}人" in r.calculation.summary
+
+
+@given(population=st.integers(1000, 200000))
+def test_both_types_kpi_requirements_side_by_side_take_the_population_said_before(population):
+    history = [Turn("user", f"人口{population:,}人の町です。高水準の移住者数KPIの下限は？"), Turn("assistant", "…")]
+    r = route("標準ならどう変わる？高水準と並べて、県外の企業数・利用者割合の要件もお願いします。", history)
+    assert r is not None and r.calculation is not None
+    need = -(-population // 10000)  # 人口の0.01%以上, whole persons rounded up
+    assert f"移住者{need}人以上" in r.calculation.summary and "県外利用者の割合3割以上" in r.calculation.summary
+
+
+@given(years=st.integers(1, 8))
+def test_a_false_claim_found_later_makes_the_earlier_company_repay_all(years):
+    history = [Turn("user", f"支援金100万円の会社が申請日から{years}年で退去しました。返還は？"), Turn("assistant", "…")]
+    r = route("後になって申請内容が虚偽だったと判明しました。どうなりますか？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額"] == 100 * MAN  # 虚偽の申請等: 全額, whatever the period
+
+
+@given(direct_man=st.integers(1000, 3000), said_man=st.integers(0, 99))
+def test_an_overhead_raised_to_its_cap_in_a_follow_up_says_how_much_the_subsidy_moves(direct_man, said_man):
+    history = [Turn("user", f"デジタル活用環境構築推進事業で、直接経費{direct_man:,}万円、一般管理費{said_man}万円なら補助は？"),
+               Turn("assistant", "…")]
+    r = route("では一般管理費を上限額まで計上すると補助は何円増える？", history)
+    assert r is not None and r.calculation is not None
+
+    def subsidy(overhead_man: int) -> int:  # 一般管理費 ≤ 直接経費の1/10, 補助率1/2, 補助上限額2,000万円
+        eligible = direct_man * MAN + min(overhead_man * MAN, direct_man * MAN // 10)
+        return min(eligible // 2, 2000 * MAN)
+
+    assert r.calculation.result["補助額の増減"] == subsidy(10**6) - subsidy(said_man)
