@@ -1023,6 +1023,10 @@ _HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整
 _BURDEN_ASK = re.compile(r"負担|持ち出し|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
 
 
+# the overhead planned at its cap: 「一般管理費を上限いっぱいまで」「一般管理費は上限額まで」「一般管理費も満額」
+_OVERHEAD_AT_CAP = re.compile(r"一般管理費[^。]{0,12}(?:上限(?:額)?(?:いっぱい|まで)|満額|最大)")
+
+
 def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The 2021 measures with several cost items: summed, then the measure's limits. A follow-up that changes
     the direct costs and asks again re-runs the earlier one with the new costs."""
@@ -1042,18 +1046,19 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         if direct:
             said = [q.value for e in earlier for q in read_quantities(e) if q.role == "一般管理費"]
             # (this turn's overhead raised to its cap overrides the amount an earlier turn said)
-            full = any(re.search(r"一般管理費[^。]{0,12}(?:上限(?:額)?(?:いっぱい|まで)|満額|最大)", _n(e)) for e in [text, *earlier])
-            raised = bool(re.search(r"一般管理費[^。]{0,12}(?:上限(?:額)?(?:いっぱい|まで)|満額|最大)", text))
-            chosen = UP_TO_THE_CAP if full or (most and not said) or raised else (said[0] if said else None)
+            raised = bool(_OVERHEAD_AT_CAP.search(text))
+            full = raised or any(_OVERHEAD_AT_CAP.search(_n(e)) for e in earlier)
+            chosen = UP_TO_THE_CAP if full or (most and not said) else (said[0] if said else None)
             calculation = calculate_digital_env(direct, chosen)
             if raised and said and re.search(r"増え|増す|差|違い|どれだけ|変わ", text):
-                # the overhead raised to its cap and the change in the subsidy asked: against the overhead the earlier turn said
-                before = calculate_digital_env(direct, said[0])
-                change = int(str(calculation.result["補助額"])) - int(str(before.result["補助額"]))
-                calculation = replace(calculation, summary=calculation.summary + (
-                    f"一般管理費{fy(said[0])}のときの補助額{fy(int(str(before.result['補助額'])))}より{fy(abs(change))}"
-                    f"{'増えます' if change > 0 else '減ります' if change < 0 else '変わりません'}。"),
-                    result={**calculation.result, "補助額の増減": change})
+                # the change in the subsidy asked: against the overhead the earlier turn said
+                subsidy = int(str(calculation.result["補助額"]))
+                before = int(str(calculate_digital_env(direct, said[0]).result["補助額"]))
+                change = subsidy - before
+                moved = "増えます" if change > 0 else "減ります" if change < 0 else "変わりません"
+                calculation = replace(calculation, summary=calculation.summary
+                                      + f"一般管理費{fy(said[0])}のときの補助額{fy(before)}より{fy(abs(change))}{moved}。",
+                                      result={**calculation.result, "補助額の増減": change})
             return Route("digital_env_program", calculation, (), None)
     if re.search(r"デジタル活用環境構築", text) and re.search(rf"{_MONEY_ASK}|上限", text):
         direct = [q.value for q in qs if q.role == "直接経費"]
