@@ -420,7 +420,11 @@ def oriented(found: Verdict, question: str) -> Verdict:
         asking = clauses[-2] + asking
     if not _PRESUMES_NOT.search(normalise_key(asking)):
         return found
-    return Verdict({"はい": "いいえ", "いいえ": "はい"}.get(found.word, found.word), found.reason, found.line)
+    flipped = {"はい": "いいえ", "いいえ": "はい"}.get(found.word)
+    if flipped is None:
+        return found
+    # the answer says the asker's presumption is not so before the rule (「いいえ。対象となり得ます」 read as a contradiction)
+    return Verdict(flipped, f"ご認識とは異なり、{found.reason}", found.line)
 
 
 # 「…ですよね？」「…という理解で合っていますか」「…と聞いたのですが本当ですか」: the asker states something and

@@ -184,7 +184,10 @@ def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
     ],
 )
 def test_a_coverage_verdict_answers_the_question_as_put(question, word):
-    assert oriented(Verdict("はい", "対象となり得ます", "line"), question).word == word
+    found = oriented(Verdict("はい", "対象となり得ます", "line"), question)
+    assert found.word == word
+    # a verdict against the asker's presumption says so before the rule, so that 「いいえ」 and the rule do not clash
+    assert found.reason.startswith("ご認識とは異なり") == (word == "いいえ")
 
 
 def test_a_key_line_that_permits_what_the_case_names_gives_yes():
