@@ -1023,7 +1023,7 @@ _HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整
 _BURDEN_ASK = re.compile(r"負担|持ち出し|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
 
 
-# the overhead planned at its cap: 「一般管理費を上限いっぱいまで」「一般管理費は上限額まで」「一般管理費も満額」
+# the overhead planned at its cap: 「一般管理費は上限額まで」「一般管理費も満額で」
 _OVERHEAD_AT_CAP = re.compile(r"一般管理費[^。]{0,12}(?:上限(?:額)?(?:いっぱい|まで)|満額|最大)")
 
 
