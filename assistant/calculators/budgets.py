@@ -11,6 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.common import calculation_of
 from assistant.calculators.rules import rule
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Rule, Step
@@ -22,7 +23,7 @@ _ACCOUNT = re.compile(r"^\s*(令和.+?(?:一般会計|特別会計))\s*$")
 # Officers' short names for a measure, beside its own name (the 施策名 itself always counts).
 _SHORT_NAMES = {
     "サテライトオフィス・マッチング支援事業": ("マッチング支援", "マッチングセミナー"),
-    "地方創生テレワーク交付金": ("地テレ交付金", "地方創生テレワーク交付金", "テレワーク交付金"),
+    "地方創生テレワーク交付金": ("地テレ交付金", "テレワーク交付金"),
     "テレワーク普及展開推進事業": ("普及展開", "テレワーク普及"),
     "デジタル活用環境構築推進事業": ("デジタル活用環境",),
     "情報信託機能活用促進事業": ("情報信託", "情報銀行"),
@@ -113,7 +114,4 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
         summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{float(share) * 100:.1f}%、"
                     f"約{int(float(1 / share) + 0.5)}分の1（{float(1 / share):.1f}分の1）です。")
         result["割合"] = f"{float(share) * 100:.1f}%"
-    return Calculation(
-        kind="catalogue_budgets", inputs={"施策": "・".join(b.measure for b in budgets)}, result=result,
-        formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
-        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+    return calculation_of("catalogue_budgets", {"施策": "・".join(b.measure for b in budgets)}, result, summary, steps)

@@ -10,6 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.common import calculation_of
 from assistant.calculators.eligibility import PREFECTURES
 from assistant.calculators.rules import rule
 from assistant.settings import REPO_ROOT
@@ -120,11 +121,8 @@ def examples_listed(examples: list[Example], what: str) -> Calculation:
              for e in examples]
     listed = "、".join(f"{e.prefecture}{e.municipality}（{'⑤進出企業定着・地域活性化支援事業' if e.project5 else '施設整備・利用促進事業'}、"
                       f"交付対象事業費{e.eligible // 1000:,}千円・国費{e.national // 1000:,}千円）" for e in examples)
-    return Calculation(
-        kind="examples_listed", inputs={"条件": what}, result={"団体": [e.municipality for e in examples]},
-        formula="\n".join(f"・{s.label}" for s in steps),
-        summary=f"{what}の採択事例は{len(examples)}団体で、{listed}です。",
-        rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
+    return calculation_of("examples_listed", {"条件": what}, {"団体": [e.municipality for e in examples]},
+                          f"{what}の採択事例は{len(examples)}団体で、{listed}です。", steps)
 
 
 def example_burdens(examples: list[Example], supposed: str | None = None) -> Calculation:
@@ -360,17 +358,14 @@ def example_row_totals(examples: list[Example], rows: list[str]) -> Calculation:
         steps.append(Step("sum", f"{what}の合計：{' + '.join(f'{t[0]:,}' for _, t in stated)} = {totals[what]:,}", {}, totals[what]))
     if not totals:
         raise ValueError("no two examples state these targets")
-    unit = {"利用企業数": "社・団体", "県外企業数": "社・団体", "利用者数": "人", "移住者数": "人"}
-    summary = f"{len(examples)}事例の2024目標の合計は" + "、".join(f"{w}{v:,}{unit.get(w, '')}" for w, v in totals.items()) + "です。"
+    summary = f"{len(examples)}事例の2024目標の合計は" + "、".join(f"{w}{v:,}{_RAW_UNITS.get(w, '')}" for w, v in totals.items()) + "です。"
     if "利用企業数" in totals and "県外企業数" in totals and totals["利用企業数"]:
         share = Fraction(totals["県外企業数"] * 100, totals["利用企業数"])
         steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {float(share):.1f}%", {},
                           f"{float(share):.1f}%"))
         summary += f"県外企業の割合は{float(share):.1f}%です。"
-    return Calculation(
-        kind="example_row_totals", inputs={"団体": "・".join(e.municipality for e in examples), "項目": "・".join(totals)},
-        result={f"{w}の合計": v for w, v in totals.items()}, formula="\n".join(f"・{st.label}" for st in steps), summary=summary,
-        rules=tuple(dict.fromkeys(st.rule for st in steps if st.rule is not None)), steps=tuple(steps))
+    return calculation_of("example_row_totals", {"団体": "・".join(e.municipality for e in examples), "項目": "・".join(totals)},
+                          {f"{w}の合計": v for w, v in totals.items()}, summary, steps)
 
 
 def rows_asked(text: str) -> list[str]:
@@ -388,10 +383,8 @@ def example_kpi_check(examples: list[Example], against: str | None) -> Calculati
     summary = "。".join(sentence for _, sentence in checks) + "。"
     if against is not None:
         summary += "（移住者数の要件は、資料に各団体の人口がないため確かめられません）" if against == "高水準" else ""
-    return Calculation(
-        kind="example_kpi_check", inputs={"団体": "・".join(e.municipality for e in examples), "タイプ": against or "採択時のタイプ"},
-        result={step.label: step.result for step in steps}, formula="\n".join(f"・{st.label}" for st in steps),
-        summary=summary, rules=tuple(dict.fromkeys(st.rule for st in steps if st.rule is not None)), steps=tuple(steps))
+    return calculation_of("example_kpi_check", {"団体": "・".join(e.municipality for e in examples), "タイプ": against or "採択時のタイプ"},
+                          {step.label: step.result for step in steps}, summary, steps)
 
 
 def _kpi_checks(examples: list[Example], metric: str, against: str | None = None) -> list[tuple[Step, str]]:
