@@ -114,7 +114,7 @@ def days_between(asks: list[tuple[list[Event], bool]], weekdays: bool = False) -
             continue
         steps.append(Step("difference", f"{label}：{days}日" + ("（両日を含む）" if inclusive else ""), span, days,
                           rule(last.rule_name)))
-        weeks = f"{days // 7}週" + (f"と{days % 7}日" if days % 7 else "") + "、" if days >= 7 else ""  # 「何週と何日」
+        weeks = f"{days // 7}週" + (f"と{days % 7}日" if days % 7 else "") + "、" if days >= 7 else ""  # also as N週とM日
         said.append(f"{first.label}から{last.label}までは{days}日" + ("間（両日を含む）" if inclusive else "")
                     + f"（{weeks}{dates_said}）")
         result[f"{first.label}→{last.label}"] = days
