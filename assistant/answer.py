@@ -65,6 +65,8 @@ _PARTICLE_SPLIT = re.compile(r"(?<=[一-龥ァ-ヶー0-9])(?:の|を|に|が|は
 # (also fillers and time words that open a follow-up or a name: 「じゃあ標準タイプ」「これまでの…交付金」)
 _CLAUSE_WORDS = re.compile(r"って|この|その|あの|まだ|うちは|うちの|うちで|では|には|とは|じゃあ|じゃ|それなら|なら|あと"
                            r"|これまでの|今までの|従来の|以前の|前の|旧")
+# The ministry or agency in charge said before a measure's name (「総務省の…推進事業」) is not part of the name.
+_MINISTRY = re.compile(r"^(?:内閣官房|内閣府|[一-龥ァ-ヶー]{1,6}(?:省|庁))の?(?=[一-龥ァ-ヶー])")
 _LEADING_PARTICLES = re.compile(r"^(?:では|には|とは|での|への|から|まで|[をにがはでとへもやの])+(?=[一-龥ァ-ヶー])")
 # Words for a kind of funding rather than one programme (「他の国庫補助金を併用できますか」 asks about a rule the
 # documents state: 国の補助金等を受けている事業の経費は対象外).
@@ -398,7 +400,7 @@ def programme_names(question: str) -> list[str]:
         name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(_CLAUSE_END.split(name)[-1])[-1]
         # a clause before the name (a topic marked with って, a demonstrative, the asker's 「うちは」) is not part of it
         name = _CLAUSE_WORDS.split(name)[-1]
-        names.append(_LEADING_PARTICLES.sub("", name))
+        names.append(_MINISTRY.sub("", _LEADING_PARTICLES.sub("", name)))
     return [
         n for n in names
         if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")

@@ -74,8 +74,9 @@ def _split_mode():  # type: ignore[no-untyped-def]
     return tokenizer.Tokenizer.SplitMode.A
 
 
-def tokenize(text: str) -> list[str]:
-    """SudachiPy mode-A tokens of the normalised key (dictionary forms), content words only.
+def tokenize(text: str, as_written: bool = False) -> list[str]:
+    """SudachiPy mode-A tokens of the normalised key (dictionary forms, or as written in the key when
+    `as_written`: 「受付」 stays 「受付」 where its dictionary form is 「受け付け」), content words only.
 
     Adjacent content tokens are also joined into bigrams (「交付」「上限」→「交付上限」) so compounds that
     mode A splits still score as units.
@@ -90,7 +91,7 @@ def tokenize(text: str) -> list[str]:
             tokens.append("")  # a break: no bigram across particles or punctuation
             continue
         surface = morpheme.surface()
-        tokens.append(surface if surface in _CIRCLED else morpheme.normalized_form().lower())
+        tokens.append(surface if surface in _CIRCLED or as_written else morpheme.normalized_form().lower())
     unigrams = [t for t in tokens if t]
     bigrams = [a + b for a, b in zip(tokens, tokens[1:], strict=False) if a and b]
     return unigrams + bigrams

@@ -41,15 +41,20 @@ def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
         context = r"度?.{0,6}募集"
     else:
         context = ""
-    missing = []
+    return [written for written, names in _fiscal_years(key)
+            if not any(re.search(re.escape(name) + context, corpus_key) for name in names)]
+
+
+def _fiscal_years(key: str) -> list[tuple[str, set[str]]]:
+    """Each fiscal year a search key names, as written, with every way of writing it (令和5年 = 2023年)."""
+    found = []
     for m in _FISCAL_YEAR.finditer(key):
         era, number, western = m.groups()
         names = {f"{western}年"} if western else {f"{era}{number}年"}
         year = int(western) if western else (2018 if era == "令和" else 1988) + (1 if number == "元" else int(number))
         names |= {f"{year}年", f"令和{year - 2018}年" if year > 2018 else f"平成{year - 1988}年"}
-        if not any(re.search(re.escape(name) + context, corpus_key) for name in names):
-            missing.append(m.group(0))
-    return missing
+        found.append((m.group(0), names))
+    return found
 
 
 def absent_focus(question: str, corpus_key: str) -> str | None:
@@ -62,6 +67,8 @@ def absent_focus(question: str, corpus_key: str) -> str | None:
         words = [t for t in tokenize(focus) if len(t) >= 2]
         if len(words) < 2:
             continue
+        # (a word is found in the documents as they write it, not only in its dictionary form: 受付, not 受け付け)
+        words += [t for t in tokenize(focus, as_written=True) if len(t) >= 2]
         keys = {normalise_key(w).replace(" ", "") for w in words}
         keys |= {w.replace(" ", "") for w in expand_synonyms(focus) if len(w) >= 2}
         if not any(k in corpus_key for k in keys):
@@ -92,16 +99,23 @@ def amount_not_stated(question: str, passages: Sequence[Passage]) -> list[str]:
     names = programme_names(question)
     if not wanted or wanted[0] != "money" or not names:
         return []
+    # a budget asked for a year (「令和4年度の予算は」) must be stated for that year, not for another one
+    years = _fiscal_years(normalise_key(question)) if "予算" in question else []
+    year_names = {name for _, names in years for name in names}
+
+    def for_the_year(text: str) -> bool:
+        return not year_names or any(y in text for y in year_names)
 
     def stated(name: str, passage: Passage) -> bool:
         name = normalise_key(name)
-        if name in normalise_key(passage.chunk.section):
-            return bool(wanted[1].search(normalise_key(passage.text)))
         text = normalise_key(passage.text)
+        if name in normalise_key(passage.chunk.section):
+            return bool(wanted[1].search(text)) and for_the_year(text)
         for m in re.finditer(re.escape(name), text):
             window = text[max(0, m.start() - AMOUNT_WINDOW) : m.end() + AMOUNT_WINDOW]
-            if wanted[1].search(window):
+            if wanted[1].search(window) and for_the_year(window):
                 return True
         return False
 
-    return [n for n in names if not any(stated(n, p) for p in passages)]
+    asked_year = "・".join(written for written, _ in years)
+    return [f"{n}（{asked_year}）" if asked_year else n for n in names if not any(stated(n, p) for p in passages)]

@@ -30,6 +30,8 @@ def test_a_compound_the_documents_never_use_is_the_reason_to_decline():
     assert absent_focus("進出した企業の従業員数を教えてください", CORPUS) == "従業員数"
     # only the asked-about compound declines: the officer's own municipality is context, not the question
     assert absent_focus("岩手県遠野市の交付割合は何％ですか？", CORPUS) is None
+    # a word the documents write otherwise than its dictionary form (受付 / 受け付け) is still found
+    assert absent_focus("提出の受付自体はいつからですか？", CORPUS + "実施計画の受付開始。") is None
     assert absent_focus("20にん以上50人みまんのしせつの上限っていくら？", CORPUS) is None
     # long chains of の are read in linear time (a nested quantifier once took minutes here)
     assert absent_focus("あの" * 40 + "は何？", CORPUS) is None
@@ -63,6 +65,14 @@ def test_an_amount_must_be_stated_near_the_programme_asked_about():
     assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [near]) == []
     about = passage("進出支援金 最大100万円/社", section="地方創生拠点整備タイプ > 交付上限額")
     assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [about]) == []
+
+
+def test_a_budget_asked_for_a_year_must_be_stated_for_that_year():
+    budget = passage("施策名：研修推進事業\n予算額\n令和３年度当初一般会計\n258百万円")
+    assert amount_not_stated("研修推進事業の令和3年度の予算はいくらですか？", [budget]) == []
+    assert amount_not_stated("研修推進事業の2021年度の予算はいくらですか？", [budget]) == []  # the same year
+    assert amount_not_stated("研修推進事業の令和4年度の予算はいくらですか？", [budget]) == ["研修推進事業（令和4年度）"]
+    assert amount_not_stated("研修推進事業の予算はいくらですか？", [budget]) == []  # no year asked
 
 
 def test_lists_of_participants_are_not_in_the_documents():
@@ -99,6 +109,15 @@ def test_a_clause_before_a_programme_name_is_not_part_of_the_name():
     assert programme_names("ものづくり補助金の上限は？") == ["ものづくり補助金"]
     # a description asked with an interrogative is no programme's name
     assert programme_names("あれはどういう性格の交付金なのか説明したい") == []
+
+
+def test_the_ministry_in_charge_said_before_a_measure_is_not_part_of_its_name():
+    """The catalogue names a measure without its ministry; 「X省Y事業」 must still find 「Y事業」 described."""
+    from assistant.answer import programme_names
+
+    assert programme_names("総務省地域研修推進事業の目的は？") == ["地域研修推進事業"]
+    assert programme_names("内閣府の地域研修交付金の上限は？") == ["地域研修交付金"]
+    assert programme_names("デジタル庁ガバメント推進事業とは") == ["ガバメント推進事業"]
 
 
 @pytest.mark.parametrize(
