@@ -950,12 +950,22 @@ def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
             if not given(c):
                 renumber[c.marker] = len(citations) + 1
                 citations.append(replace(c, marker=renumber[c.marker]))
-        kept, start = [], 0
+        kept: list[str] = []
+        start, pending = 0, ""
         for m in MARKER_RE.finditer(draft.text):  # each quoted unit ends with its marker (units may span lines)
             segment = draft.text[start : m.start()].strip("\n")
             start = m.end()
-            if int(m.group(1)) in renumber:
-                kept.append(f"{segment}[{renumber[int(m.group(1))]}]")
+            if int(m.group(1)) not in renumber:
+                continue
+            marker = f"[{renumber[int(m.group(1))]}]"
+            if not segment.strip():  # a line citing several passages ends with several markers: they stay on it
+                if kept:
+                    kept[-1] += marker
+                else:
+                    pending += marker
+                continue
+            kept.append(f"{segment}{pending}{marker}")
+            pending = ""
         texts.append("\n".join(kept))
     relevance = sum(d.relevance for d in answered) / len(answered)
     best_score = sum(d.best_score for d in answered) / len(answered)

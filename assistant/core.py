@@ -118,6 +118,18 @@ def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     return True
 
 
+def _quotes_any(card: facts.Match, lines: Sequence[str]) -> bool:
+    """The card quotes (a line holding, or held in) one of `lines`."""
+    keys = [normalise_key(line).replace(" ", "") for line in lines]
+    return any(k and (k in q or q in k) for q in (normalise_key(x.line).replace(" ", "") for x in card.quoted) for k in keys)
+
+
+def _part_topic(parts: list[str], i: int, carried: str) -> str:
+    """What part `i` is read with: the conversation's topic, and for a later part that cannot stand alone
+    (「…は何人いて、令和2年度は何地域に…」) the first part, which says what it is about."""
+    return " ".join(t for t in (carried, parts[0] if i and conversation.is_follow_up(parts[i]) else "") if t)
+
+
 def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[facts.Match] = ()) -> extract.Draft:
     """A fact card as the answer: its statement with its quoted lines cited (then the statements of its sibling
     cards, each with its own), then the lines the line-by-line answer found that the cards do not already quote
@@ -346,7 +358,7 @@ class Assistant:
         t1 = time.perf_counter()
         judged = _verdict_question(question, history)  # what a verdict answers (this turn, or its case + the last ask)
         refusal = self._out_of_scope(asked, passages)
-        draft = None if refusal else self._draft(question, parts, asked.carried, passages)
+        draft, part_drafts = (None, []) if refusal else self._draft(question, parts, asked.carried, passages)
         deciding = answerability.current() is not None or answerability.observed is not None
         floor = DECISION_FLOOR if deciding else MIN_RELEVANCE
         # the fact card most likely to answer (its probability is evidence for the decision too); below the floor
@@ -366,6 +378,8 @@ class Assistant:
                 card = None  # a question asking several things keeps the answer built part by part
             if card is not None:  # the fact the question asks, stated whole, in place of the lines found one by one
                 draft = _card_draft(card, draft, self._current().cards.book().siblings(card, asked))
+            else:
+                draft = self._with_part_cards(asked, passages, draft, part_drafts)
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             draft = self.generator.generate(asked.query if asked.carried else question, passages, draft)  # falls back to the extractive draft
@@ -484,8 +498,10 @@ class Assistant:
             joined = "\n".join([lead, *body])
         return _renumbered(joined, citations)
 
-    def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage]) -> extract.Draft | None:
-        """The extractive answer; a question asking several things gets each part answered in turn."""
+    def _draft(self, question: str, parts: list[str], carried: str,
+               passages: list[Passage]) -> tuple[extract.Draft | None, list[extract.Draft | None]]:
+        """The extractive answer, and for a question asking several things the answer to each part (joined in the
+        first) — [] when the question is answered whole."""
         meanings: dict[str, Any] = {}  # one question vector per distinct text asked about
         weighs_meaning = unit_ranker.current().uses(*MEANING)  # else no question embedding at all
 
@@ -500,20 +516,51 @@ class Assistant:
                                         self.index.measures, max_units, similarity, self.index.entities)
 
         if len(parts) == 1:
-            return draft_for(question, carried)
+            return draft_for(question, carried), []
         for max_units in (2, 1):
             drafts = []
             for i, part in enumerate(parts):
-                # 「…は何人いて、令和2年度は何地域に…」: a later part that cannot stand alone is about the first one.
-                topic = " ".join(t for t in (carried, parts[0] if i and conversation.is_follow_up(part) else "") if t)
-                draft = draft_for(part, topic, max_units)
+                draft = draft_for(part, _part_topic(parts, i, carried), max_units)
                 if draft is None or draft.relevance < MIN_RELEVANCE:
                     draft = draft_for(part, question, max_units)  # the other parts may say what this one is about
                 drafts.append(draft if draft is not None and draft.relevance >= MIN_RELEVANCE else None)
             merged = extract.merge_drafts(parts, drafts)
             if merged is None or len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
-                return merged
-        return draft_for(question, carried)
+                return merged, drafts
+        return draft_for(question, carried), []
+
+    def _with_part_cards(self, asked: Question, passages: list[Passage], draft: extract.Draft,
+                         drafts: list[extract.Draft | None]) -> extract.Draft:
+        """A question asking several facts (「予算額と、前年度の参加企業数を」) gets each part's fact card in place of
+        that part's lines, when the fitted match finds one for the part above its threshold; the parts without one
+        keep their lines. The same card answering two parts is stated once."""
+        model = self._card_match()
+        if model is None or self.card_choice is not None or len(drafts) != len(asked.parts) or len(drafts) < 2:
+            return draft
+        book = self._current().cards.book()
+        cards: list[facts.Match | None] = []
+        for i, (part, lines) in enumerate(zip(asked.parts, drafts, strict=True)):
+            topic = _part_topic(list(asked.parts), i, asked.carried)
+            one = replace(parse_question(part), carried=topic, query=f"{topic} {part}".strip())
+            cited = [c.quote for c in lines.citations] if lines is not None else []
+            card = book.top(one, passages, model, cited)
+            # the card must state what the part's own lines found (it quotes one of them), unless they found nothing;
+            # a card already stating an earlier part leaves this part its own lines
+            fits = card is not None and card.probability >= model.threshold and (not cited or _quotes_any(card, cited))
+            taken = any(c is not None and card is not None and c.fact is card.fact for c in cards)
+            cards.append(card if fits and not taken else None)
+        if not any(cards):
+            return draft
+        for with_lines in (True, False):  # each card with its part's other lines, else the cards alone
+            carded = [
+                lines if card is None else _card_draft(card, lines if with_lines and lines is not None else extract.Draft(
+                    "", (), lines.relevance if lines is not None else MIN_RELEVANCE))
+                for card, lines in zip(cards, drafts, strict=True)
+            ]
+            merged = extract.merge_drafts(list(asked.parts), carded)
+            if merged is not None and len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
+                return replace(merged, relevance=draft.relevance, best_score=draft.best_score)
+        return draft
 
     def _focused_queries(self, asked: Question, passages: list[Passage]) -> list[str]:
         """Searches that keep a long question's point in view: the sentence that asks, when a story about the

@@ -82,7 +82,32 @@ def split_question(question: str) -> list[str]:
     return parts
 
 
+# 「担当課と電話番号、それと予算額を教えて」「予算額と、前年度の参加企業数を教えて」: asks listed one after another,
+# the request said once at the end
+_LISTED_ASKS = re.compile(r"と?、(?:それと|それから|あと|あわせて|併せて|加えて|また)、?|と、")
+# the request that ends the last listed ask (「を教えてください。」), which each earlier one shares
+_SHARED_REQUEST = re.compile(r"(?:のか)?(?P<request>(?:を|は|について|が|も)[^をはがも、]*)$")
+# 「AとBではどう違う」「AとBを比べると」: one question about both, not two asks
+_COMPARES_BOTH = re.compile(r"違い|違う|異な|比べ|比較|差|共通|同じ|両方|それぞれ|どちら|どっち")
+
+
+def _listed_asks(sentence: str) -> list[str]:
+    """The asks of a sentence that lists them and says its request once (「XとY、それとZを教えてください」): each
+    earlier one gets the shared request; [sentence] when it lists none or compares them."""
+    pieces = [p for p in _LISTED_ASKS.split(sentence) if p.strip()]
+    request = _SHARED_REQUEST.search(pieces[-1]) if len(pieces) >= 2 else None
+    if request is None or _COMPARES_BOTH.search(sentence) or len(pieces) > MAX_PARTS:
+        return [sentence]
+    asks = [p if _ASKS.search(p) else p + request.group("request") for p in pieces[:-1]]
+    if any(len(p) < MIN_CLAUSE_CHARS for p in pieces):
+        return [sentence]
+    return [*asks, pieces[-1]]
+
+
 def _split_sentence(sentence: str) -> list[str]:
+    listed = _listed_asks(sentence)
+    if len(listed) > 1:
+        return listed
     pieces = [p for p in _CLAUSE_BREAK.split(sentence) if p.strip()]
     # a topic before the asking clauses (「X事業って、担当はどこで、予算はいくらか」) goes with each of them
     topic = ""
@@ -92,8 +117,10 @@ def _split_sentence(sentence: str) -> list[str]:
     if len(pieces) == 2 and all(INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
         return [topic + p for p in pieces]
     m = _TWO_NOUNS.match(sentence)
-    # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs.
-    if m and not INTERROGATIVE.search(m.group("pre")) and not (expected_type(m.group("x")) and expected_type(m.group("y"))):
+    # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs. A pair in
+    # a clause before the ask (「企業と自治体を引き合わせる事業だそうですが、…」) is the story's, not two asks.
+    if m and not INTERROGATIVE.search(m.group("pre")) and "、" not in m.group("post") and not (
+            expected_type(m.group("x")) and expected_type(m.group("y"))):
         pre, post = m.group("pre"), m.group("post")
         return [f"{pre}{m.group('x')}{post}", f"{pre}{m.group('y')}{post}"]
     return [sentence]

@@ -201,7 +201,7 @@ def test_the_answer_states_the_sibling_cards_after_the_first(fake_assistant, boo
     extra = sorted(book.statement_tokens[sibling] - book.statement_tokens[index] - set(place), key=len, reverse=True)[:3]
     fake_assistant.card_choice = lambda asked, passages, cited: forced
     try:
-        answer = fake_assistant.ask(f"{place}の事例の{book.facts[index].topic}と、{'・'.join(extra)}を教えてください。")
+        answer = fake_assistant.ask(f"{place}の事例の{book.facts[index].topic}や{'・'.join(extra)}を教えてください。")
     finally:
         fake_assistant.card_choice = None
     text = MARKER_RE.sub("", answer.text)
@@ -209,5 +209,58 @@ def test_the_answer_states_the_sibling_cards_after_the_first(fake_assistant, boo
     assert len(text) <= 600
     from assistant.question import parse
 
-    found = book.siblings(forced, parse(f"{place}の事例の{book.facts[index].topic}と、{'・'.join(extra)}を教えてください。", []))
+    found = book.siblings(forced, parse(f"{place}の事例の{book.facts[index].topic}や{'・'.join(extra)}を教えてください。", []))
     assert found and found[0].fact.statement in text
+
+
+def _part_cards_on(monkeypatch, fake_assistant, book, probability=0.9):
+    """The shipped match applied to the fake index (fitted for another model, it is off there), each part's card
+    being the one quoting that part's first line; the whole question gets none."""
+    from assistant import answerability
+
+    model = facts.current()
+    assert model is not None
+    monkeypatch.setattr(fake_assistant, "_card_match", lambda: model)
+    answerability.set_override(None, disabled=True)  # the parts' answers, not the refusal decision
+
+    def top(asked, passages, model, cited=()):
+        if len(asked.parts) > 1 or not cited:
+            return None
+        quoting = book._cards_quoting(cited[0])
+        return facts.Match(book.facts[quoting[0]], probability, book.quoted[quoting[0]]) if quoting else None
+
+    monkeypatch.setattr(book, "top", top)
+    return model
+
+
+def test_each_part_of_a_question_asking_several_facts_gets_its_card(monkeypatch, fake_assistant, book):
+    from assistant import answerability
+
+    question = "シェアリングエコノミー伝道師の任命数と、情報信託機能活用促進事業の予算額を教えてください。"
+    _part_cards_on(monkeypatch, fake_assistant, book)
+    try:
+        answer = fake_assistant.ask(question)
+    finally:
+        answerability.set_override(None)
+    text = MARKER_RE.sub("", answer.text)
+    stated = {f.statement for f in book.facts if f.statement in text}
+    assert len(stated) >= 2, answer.text  # one card per part, each stated once
+    assert all(text.count(s) == 1 for s in stated)
+    assert len(text) <= 600
+    for c in answer.citations:  # the cards' lines cited verbatim
+        assert c.quote in fake_assistant.index.by_id[c.chunk_id].text
+    assert {int(m) for m in MARKER_RE.findall(answer.text)} == {c.marker for c in answer.citations}
+
+
+def test_a_part_card_below_the_threshold_leaves_the_parts_lines(monkeypatch, fake_assistant, book):
+    from assistant import answerability
+
+    question = "シェアリングエコノミー伝道師の任命数と、情報信託機能活用促進事業の予算額を教えてください。"
+    model = facts.current()
+    assert model is not None
+    _part_cards_on(monkeypatch, fake_assistant, book, probability=model.threshold / 2)
+    try:
+        answer = fake_assistant.ask(question)
+    finally:
+        answerability.set_override(None)
+    assert not any(f.statement in MARKER_RE.sub("", answer.text) for f in book.facts if len(f.statement) > 30)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant import answerability
 from assistant.answer import Draft, merge_drafts
@@ -26,6 +28,17 @@ from tests.conftest import corpus_figure
         # a story before a sentence of two asks is the whole question's context, not glued to a later ask
         ("議会前で準備に追われています。予算額はいくらで、担当課はどこですか。補助率も教えてください。",
          ["予算額はいくらで", "担当課はどこですか。", "補助率も教えてください。"]),
+        # asks listed one after another with the request said once: each gets the request
+        ("研修事業の担当課と電話番号、それと予算額を教えてください。",
+         ["研修事業の担当課と電話番号を教えてください。", "予算額を教えてください。"]),
+        ("研修事業の予算額と、前年度に何社が参加したのかを教えてください。",
+         ["研修事業の予算額を教えてください。", "前年度に何社が参加したのかを教えてください。"]),
+        ("研修事業の目的と、それから対象地域について教えてください。",
+         ["研修事業の目的について教えてください。", "対象地域について教えてください。"]),
+        # two things compared are one question; a pair in the story before the ask is no pair of asks
+        ("高水準タイプと、標準タイプでは上限がどう違いますか？", ["高水準タイプと、標準タイプでは上限がどう違いますか？"]),
+        ("企業と自治体を結ぶ事業があると聞きましたが、その予算額を教えてください。",
+         ["企業と自治体を結ぶ事業があると聞きましたが、その予算額を教えてください。"]),
     ],
 )
 def test_split_question(question, parts):
@@ -47,6 +60,14 @@ def test_merged_answers_renumber_markers_and_say_what_was_not_found():
     assert merge_drafts(["a？", "b？"], [None, None]) is None
     repeated = merge_drafts(["担当課は？", "部署は？"], [first, first])
     assert repeated is not None and repeated.text == first.text  # the same lines are not given twice
+
+
+def test_a_line_citing_several_passages_keeps_all_its_markers_when_merged():
+    card = Draft("予算額は10百万円。[1][2]", (citation(1, "予算額"), citation(2, "10百万円")), 0.8)
+    other = Draft("担当：地域自立応援課[1]", (citation(1, "担当：地域自立応援課"),), 0.6)
+    merged = merge_drafts(["予算額は？", "担当課は？"], [card, other])
+    assert merged is not None
+    assert merged.text == "予算額は10百万円。[1][2]\n担当：地域自立応援課[3]"  # no line of markers alone
 
 
 def test_a_two_part_question_gets_both_answers(fake_assistant):
@@ -106,3 +127,14 @@ def test_a_question_quoted_from_someone_else_is_the_askers_context_not_an_ask_of
     assert split_sentences(story + ask) == [story, ask]  # the quoted 「？」 ends no sentence
     assert split_question(story + ask) == [story + ask]  # one ask, with the story as its context
     assert asking_sentence(story + ask) == ask
+
+
+_PIECES = ["研修事業", "の", "と", "、", "それと", "あと", "について", "を", "は", "が", "も", "のか", "教えてください",
+           "何社", "いくら", "ですか", "。", "？", "違い", "「", "」"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=24).map("".join))
+def test_splitting_never_fails_and_keeps_every_part_asking(text):
+    parts = split_question(text)
+    assert parts and all(p for p in parts)
+    assert len(parts) == 1 or len(parts) <= 3
