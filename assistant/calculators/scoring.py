@@ -24,11 +24,11 @@ def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
     if rate < average:
         points, label = 0, f"全国平均{float(average):g}%未満のため加点無し（0点）"
     elif rate < band60:
-        points, label = 1, "平均以上～60%未満のため1点"
+        points, label = 1, "平均以上～60%未満のため加点は1点"
     elif rate < band70:
-        points, label = 2, "60%以上～70%未満のため2点"
+        points, label = 2, "60%以上～70%未満のため加点は2点"
     else:
-        points, label = 3, "70%以上のため3点"
+        points, label = 3, "70%以上のため加点は3点"
     shown = f"{float(rate):g}%"
     summary = f"申請率{shown}は{label}です。" if points else f"申請率{shown}は11月末の交付率全国平均{float(average):g}%未満のため、加点無し（0点）です。"
     return Calculation(

@@ -94,7 +94,10 @@ def test_repayment_false_claim_and_exemption():
 
 @pytest.mark.parametrize(("rate", "points"), [(0, 0), (53.8, 0), (53.9, 1), (59.9, 1), (60, 2), (69.9, 2), (70, 3), (100, 3)])
 def test_mynumber_bands(rate, points):
-    assert calculate("mynumber_bonus", {"12月末申請率": rate}).result["加点"] == points
+    calc = calculate("mynumber_bonus", {"12月末申請率": rate})
+    assert calc.result["加点"] == points
+    # the summary says what the points are (a bonus), not a bare 「2点」
+    assert f"加点は{points}点" in calc.summary if points else "加点無し" in calc.summary
 
 
 @pytest.mark.parametrize(
