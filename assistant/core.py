@@ -525,7 +525,9 @@ class Assistant:
                     draft = draft_for(part, question, max_units)  # the other parts may say what this one is about
                 drafts.append(draft if draft is not None and draft.relevance >= MIN_RELEVANCE else None)
             merged = extract.merge_drafts(parts, drafts)
-            if merged is None or len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
+            if merged is None:
+                break  # no part answered on its own: the question is read whole (and the calibrated decision judges it)
+            if len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
                 return merged, drafts
         return draft_for(question, carried), []
 

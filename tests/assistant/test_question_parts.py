@@ -138,3 +138,16 @@ def test_splitting_never_fails_and_keeps_every_part_asking(text):
     parts = split_question(text)
     assert parts and all(p for p in parts)
     assert len(parts) == 1 or len(parts) <= 3
+
+
+def test_a_question_whose_parts_find_nothing_alone_is_read_whole(monkeypatch, fake_assistant):
+    from assistant import answer as extract
+
+    question = "町内の施設を活用します。会議用ブースは入れられますか？上限もあわせて教えてください。"
+    parts = split_question(question)
+    assert len(parts) == 2
+    whole = Draft("全体の答え[1]", (citation(1, "全体の答え"),), 0.9)
+    weak = Draft("部分の答え[1]", (citation(1, "部分の答え"),), 0.05)
+    monkeypatch.setattr(extract, "draft_answer", lambda text, *args, **kwargs: whole if text == question else weak)
+    draft, part_drafts = fake_assistant._draft(question, parts, "", [])
+    assert draft is whole and part_drafts == []
