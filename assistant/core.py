@@ -84,10 +84,18 @@ def _key_fact_first(text: str, citations: tuple[Citation, ...]) -> tuple[str, tu
 CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this length (CV gain 17 at 250, 23 at 400, 24 at 550)
 
 
-def _verdict_question(question: str, history: Sequence[Turn]) -> str:
+def _verdict_question(question: str, history: Sequence[Turn], within: bool = True) -> str:
     """What a verdict answers: the question; or, when this turn only states the asker's case (「出資金8億円の三セク
-    なんです。」) right after a yes/no question, the case followed by that question."""
-    if verdict.is_yes_no(question) or "?" in question or "？" in question:
+    なんです。」) right after a yes/no question, the case followed by that question. `within`: a yes/no sentence
+    followed by another ask (「…③の経費で見てもらえますか？上限もあわせて教えてください。」) is judged with what
+    comes before it."""
+    if verdict.is_yes_no(question):
+        return question
+    sentences = question_parts.split_sentences(question)
+    asking_yes_no = [i for i, s in enumerate(sentences) if verdict.is_yes_no(s)]
+    if within and asking_yes_no and len(sentences) > 1:
+        return "".join(sentences[: asking_yes_no[-1] + 1])
+    if "?" in question or "？" in question:
         return question
     previous = next((t.content for t in reversed(history) if t.role == "user" and t.content.strip()), "")
     return f"{question}\n{previous.strip()}" if previous and verdict.is_yes_no(previous) else question
@@ -122,6 +130,21 @@ def _quotes_any(card: facts.Match, lines: Sequence[str]) -> bool:
     """The card quotes (a line holding, or held in) one of `lines`."""
     keys = [normalise_key(line).replace(" ", "") for line in lines]
     return any(k and (k in q or q in k) for q in (normalise_key(x.line).replace(" ", "") for x in card.quoted) for k in keys)
+
+
+def _quoted_units(lines: list[str]) -> list[str]:
+    """The answer's lines grouped into its quoted units: a unit may span lines and ends with its marker, so that
+    moving or dropping one never splits a quote from its marker."""
+    units: list[str] = []
+    pending: list[str] = []
+    for line in lines:
+        pending.append(line)
+        if MARKER_RE.search(line):
+            units.append("\n".join(pending))
+            pending = []
+    if pending:
+        units.append("\n".join(pending))
+    return units
 
 
 def _part_topic(parts: list[str], i: int, carried: str) -> str:
@@ -367,8 +390,9 @@ class Assistant:
         if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
             # (an adopted example's targets asked by name are in its table whatever the decision reads)
+            # (a verdict found for the question as a whole, not for one sentence of it, settles it)
             if not self._answerable(asked, passages, draft, top_card) and not _example_targets_asked(question) and self._verdict(
-                    judged, passages, draft.citations) is None:
+                    _verdict_question(question, history, within=False), passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
                 draft = replace(draft, relevance=MIN_RELEVANCE)  # kept: the decision found it answerable
@@ -474,7 +498,7 @@ class Assistant:
         if found is None:
             return text, citations
         # the draft's own leads (unquoted はい／いいえ lines, wherever a card put them) give way to the verdict
-        body = [b for b in text.split("\n") if MARKER_RE.search(b) or not b.startswith(("はい", "いいえ", "条件"))]
+        body = _quoted_units([b for b in text.split("\n") if MARKER_RE.search(b) or not b.startswith(("はい", "いいえ", "条件"))])
         stating = next((c for c in citations if found.line in c.quote or c.quote in found.line), None)
         if stating is not None:  # the line that states the rule comes right after the verdict
             first = [b for b in body if f"[{stating.marker}]" in b]

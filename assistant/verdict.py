@@ -436,10 +436,30 @@ _CONFIRMATION = re.compile(r"ですよね|でしたよね|ますよね|という
 _FIGURE = re.compile(r"(?<![\d.])(?<!令和)(?<!平成)(?<![RHＲＨ])(?!(?:19|20)\d\d\s*年)(\d+(?:\.\d+)?)\s*(割|%|年|社|点|万円|億円|万(?![人件社円]))")
 
 
+# 「3～5年」: a range states both ends (its first end has the unit of its second)
+_RANGE_START = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[〜～~]\s*(?=\d+(?:\.\d+)?\s*(割|%|年|社|点|万円|億円))")
+
+
 def _figures(text: str) -> list[tuple[str, str]]:
-    """The figures with their units; 「3,000万」 said without 円 is an amount in 万円 as well."""
-    key = normalise_key(text).replace(",", "")
-    return [(m.group(1), "万円" if m.group(2) == "万" else m.group(2)) for m in _FIGURE.finditer(key)]
+    """The figures with their units; 「3,000万」 said without 円 is an amount in 万円 as well, 「1か年度」 a 年."""
+    return [(number, unit) for number, unit, _ in _figures_shown(text)]
+
+
+def _figures_shown(text: str) -> list[tuple[str, str, str]]:
+    """(number, unit, as said): both ends of a range are said as the range (「3～5年」)."""
+    key = re.sub(r"(?<=\d)\s*[かカヵヶケ]年", "年", normalise_key(text).replace(",", ""))
+    found = []
+    ends = {}
+    for m in _RANGE_START.finditer(key):
+        end = _FIGURE.match(key, m.end())
+        shown = f"{m.group(1)}～{end.group(1)}{m.group(2)}" if end else f"{m.group(1)}{m.group(2)}"
+        found.append((m.start(), m.group(1), m.group(2), shown))
+        if end:
+            ends[end.start()] = shown
+    for m in _FIGURE.finditer(key):
+        unit = "万円" if m.group(2) == "万" else m.group(2)
+        found.append((m.start(), m.group(1), unit, ends.get(m.start(), f"{m.group(1)}{unit}")))
+    return [(number, unit, shown) for _, number, unit, shown in sorted(found)]
 
 
 def premise_differs(question: str, lines: Sequence[str]) -> Verdict | None:
@@ -452,15 +472,15 @@ def premise_differs(question: str, lines: Sequence[str]) -> Verdict | None:
     stated = _figures(question)
     if not stated:
         return None
-    said = [(line, _figures(line)) for line in lines]
+    said = [(line, _figures_shown(line)) for line in lines]
     # the first quoted line stating the asked kind of figure answers what was asked (a heading may come first)
     for number, unit in stated:
-        first = next(((line, figures) for line, figures in said if any(u == unit for _, u in figures)), None)
+        first = next(((line, figures) for line, figures in said if any(u == unit for _, u, _ in figures)), None)
         if first is None:
             continue
         line, figures = first
-        other = [n for n, u in figures if u == unit and n != number]
-        if other and (number, unit) not in figures:
-            return Verdict("いいえ", f"資料では{other[0]}{unit}とされています（{number}{unit}ではありません）", line)
+        other = [shown for n, u, shown in figures if u == unit and n != number]
+        if other and (number, unit) not in [(n, u) for n, u, _ in figures]:
+            return Verdict("いいえ", f"資料では{other[0]}とされています（{number}{unit}ではありません）", line)
     return None
 
