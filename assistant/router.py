@@ -18,7 +18,7 @@ from assistant.calculators import CALCULATORS, calculate, followup
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.applicants import read_applicants, with_applicants
-from assistant.calculators.budgets import compare_budgets, named_budgets
+from assistant.calculators.budgets import Budget, compare_budgets, named_budgets, names_of
 from assistant.calculators.checks import (
     b_limits,
     b_shares,
@@ -1252,7 +1252,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # 「もし2つとも高水準だったら」: the burdens at a type other than some example was adopted at
         supposed = next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|だったら|だとしたら|としたら|とすれば|の場合|であれば)", text)
                          and any(e.grant_type not in (None, k) for e in named)), None)
-        return Route("example_burdens", example_burdens(named, supposed), (), None)
+        headroom = bool(re.search(r"上限[^。？?]{0,16}(?:余裕|余地|残り|あと|まで|届)|余裕", text))
+        return Route("example_burdens", example_burdens(named, supposed, headroom), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
         # the burden asked right after a turn naming an adopted example: that example's local share
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
@@ -1772,15 +1773,31 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if history and re.search(r"そこ|その|それ|この|同じ|さっき|先ほど", text):
         previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
         named = [*(b for b in named_budgets(previous) if b not in named), *named]
+    # 「情報銀行の事業は除いて、…の3つを足すと」: a measure named to be left out is not summed
+    named = [b for b in named if not _left_out(text, b)]
     if len(named) < 2:
         return None
-    against = None
+    against = gap_to = None
     if (ratio := _BUDGET_RATIO.search(text)) and len(named) >= 3:
         # 「…の3つを足すと？…交付金と比べると何分の1？」: the measure named last, before the comparison, is the yardstick
         before = [b for b in named_budgets(text[: ratio.start()])]
         against = before[-1] if before else named[-1]
-    summed = [b for b in named if b != against]
-    return Route("catalogue_budgets", compare_budgets(named, summed, against), (), None)
+    elif (gap := _BUDGET_GAP.search(text)) and len(named) >= 3 and _BUDGET_SUM.search(text[: gap.start()]):
+        # 「3つを足すと？それと、…交付金とはどれだけ差が？」: the sum against the measure named with the difference
+        before = [b for b in named_budgets(text[: gap.start()]) if b in named]
+        gap_to = before[-1] if before else named[-1]
+    summed = [b for b in named if b not in (against, gap_to)]
+    return Route("catalogue_budgets", compare_budgets(named, summed, against, gap_to), (), None)
+
+
+_BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)")
+_BUDGET_SUM = re.compile(r"合計|足す|足し|合わせ")
+_LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除き|除く|抜いて|抜き|以外)")
+
+
+def _left_out(text: str, budget: Budget) -> bool:
+    """The text names the measure to leave it out (「…の事業は除いて」「…以外の」)."""
+    return any(_LEFT_OUT.match(text[m.end():]) for name in names_of(budget) for m in re.finditer(re.escape(name), text))
 
 
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:

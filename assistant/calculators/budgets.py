@@ -11,7 +11,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import calculation_of
+from assistant.calculators.common import calculation_of, percent_text
 from assistant.calculators.rules import rule
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Rule, Step
@@ -67,11 +67,16 @@ def catalogue_budgets() -> tuple[Budget, ...]:
     return tuple(found)
 
 
+def names_of(budget: Budget) -> tuple[str, ...]:
+    """The measure's 施策名 and the short names officers use for it."""
+    return (budget.measure, *_SHORT_NAMES.get(budget.measure, ()))
+
+
 def named_budgets(text: str) -> list[Budget]:
     """The measures the text names (by 施策名 or a short name), in the order named."""
     hits = []
     for budget in catalogue_budgets():
-        names = (budget.measure, *_SHORT_NAMES.get(budget.measure, ()))
+        names = names_of(budget)
         positions = [text.find(n) for n in names if n in text]
         if positions:
             hits.append((min(positions), budget))
@@ -82,14 +87,16 @@ def _millions(yen: int) -> str:
     return f"{yen // 1_000_000:,}百万円（{fy(yen)}）"
 
 
-def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget | None) -> Calculation:
-    """The named measures' budgets; the sum of `summed` (when two or more), the difference of two, and the
-    share of `against` the sum (or the one measure) makes."""
+def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget | None,
+                    gap_to: Budget | None = None) -> Calculation:
+    """The named measures' budgets; the sum of `summed` (when two or more), the difference of two, the
+    share of `against` the sum (or the one measure) makes, and the difference between the sum and `gap_to`."""
     steps = [Step("band", f"{b.measure}：{b.account} {b.quote}" if b.yen is not None else f"{b.measure}：非予算", {}, b.yen,
                   b.as_rule()) for b in budgets]
     result: dict[str, object] = {b.measure: b.yen for b in budgets}
     unbudgeted = [b.measure for b in budgets if b.yen is None]
-    sentences = [f"{b.measure}は{b.account}{_millions(b.yen)}" for b in budgets if b.yen is not None and b != against]
+    sentences = [f"{b.measure}は{b.account}{_millions(b.yen)}" for b in budgets
+                 if b.yen is not None and b not in (against, gap_to)]
     summary = "、".join(sentences) + "です。"
     if unbudgeted:
         summary += f"{'・'.join(unbudgeted)}は予算のない施策（非予算）です。"
@@ -107,11 +114,18 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
                           f"{total // 1_000_000:,}百万円", {}, total))
         summary = f"{len(priced)}施策の予算額の合計は{_millions(total)}です。" + summary
         result["合計"] = total
+    if gap_to is not None and gap_to.yen and total:
+        gap = abs(gap_to.yen - total)
+        steps.append(Step("difference", f"差：{max(gap_to.yen, total) // 1_000_000:,} − {min(gap_to.yen, total) // 1_000_000:,} = "
+                          f"{gap // 1_000_000:,}百万円", {}, gap, gap_to.as_rule()))
+        summary += (f"{gap_to.measure}（{gap_to.account}{_millions(gap_to.yen)}）との差は{_millions(gap)}"
+                    f"（{gap_to.measure}のほうが{'多い' if gap_to.yen > total else '少ない'}）です。")
+        result["差"] = gap
     if against is not None and against.yen and total:
         share = Fraction(total, against.yen)
-        steps.append(Step("rate", f"{total // 1_000_000:,} ÷ {against.yen // 1_000_000:,} = {float(share) * 100:.1f}%"
-                          f"（約{float(1 / share):.1f}分の1）", {}, f"{float(share) * 100:.1f}%", against.as_rule()))
-        summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{float(share) * 100:.1f}%、"
+        steps.append(Step("rate", f"{total // 1_000_000:,} ÷ {against.yen // 1_000_000:,} = {percent_text(float(share) * 100)}"
+                          f"（約{float(1 / share):.1f}分の1）", {}, f"{percent_text(float(share) * 100)}", against.as_rule()))
+        summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{percent_text(float(share) * 100)}、"
                     f"約{int(float(1 / share) + 0.5)}分の1（{float(1 / share):.1f}分の1）です。")
-        result["割合"] = f"{float(share) * 100:.1f}%"
+        result["割合"] = f"{percent_text(float(share) * 100)}"
     return calculation_of("catalogue_budgets", {"施策": "・".join(b.measure for b in budgets)}, result, summary, steps)

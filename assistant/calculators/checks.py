@@ -7,7 +7,7 @@ import math
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import calculation_of, floor_to, rate_of
+from assistant.calculators.common import calculation_of, floor_to, percent_text, rate_of
 from assistant.calculators.rules import fraction, integer, rule
 from assistant.types import Calculation, Step
 
@@ -104,9 +104,9 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
                      summary, steps)
     shares = []
     if b2 is not None:
-        shares.append(f"B2は{float(Fraction(b2, total) * 100):.1f}%")
+        shares.append(f"B2は{percent_text(float(Fraction(b2, total) * 100))}")
     if b1 is not None:
-        shares.append(f"B1+B2は{float(Fraction(b1 + (b2 or 0), total) * 100):.1f}%")
+        shares.append(f"B1+B2は{percent_text(float(Fraction(b1 + (b2 or 0), total) * 100))}")
     summary = ("不可（認められません）：" + "、".join(verdicts) + "。" if verdicts else
                f"認められます（B2は{fy(b2_cap)}以内、B1・B2の総額は{fy(half)}未満が条件）。")
     summary += f"（上限：B2 {fy(b2_cap)}以内、B総額 {fy(half)}未満）" if verdicts else ""
@@ -119,7 +119,7 @@ def b_limits(total: int, b1: int | None, b2: int | None, b1_room_asked: bool = F
 def user_share(total_users: int, outside_users: int) -> Calculation:
     """The KPI's outside-prefecture user share: 5割以上 for 高水準, 3割以上 for 標準; how many more would reach 5割."""
     share = Fraction(outside_users, total_users)
-    shown = f"{float(share * 100):.1f}%"
+    shown = percent_text(float(share * 100))
     steps = [Step("rate", f"県外利用者の割合：{outside_users:,}人 ÷ {total_users:,}人 = {shown}", {}, shown)]
     verdicts = []
     for kind, name in (("高水準", "kpi_high_users"), ("標準", "kpi_standard_users")):
@@ -250,7 +250,7 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
             share_needed = fraction(name)
             exact = share_needed * users
             need = math.ceil(exact)
-            share = f"{outside_users * 100 / users:.1f}%"
+            share = percent_text(outside_users * 100 / users)
             ok = outside_users >= need
             steps.append(Step("gate", f"{kind}：県外利用者 {outside_users:,}人 ÷ {users:,}人 = {share}（{int(share_needed * 10)}割以上 = "
                               f"{need:,}人以上）：{'○' if ok else '×'}", {"利用者数": users, "県外利用者数": outside_users},

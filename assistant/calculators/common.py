@@ -66,6 +66,11 @@ def grant_type(inputs: Mapping[str, object], name: str = "タイプ") -> str:
     return TYPES[value]
 
 
+def percent_text(value: float) -> str:
+    """A share as officers write it: one decimal when it has one (69.2%), none when it is whole (10%, not 10.0%)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"
+
+
 def floor_to(value: Fraction | int, unit: int) -> int:
     """Round down to a multiple of `unit` yen (the adopted examples truncate 国費 to 千円)."""
     return int(Fraction(value) // unit) * unit

@@ -10,9 +10,9 @@ from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import calculation_of
+from assistant.calculators.common import calculation_of, percent_text
 from assistant.calculators.eligibility import PREFECTURES
-from assistant.calculators.rules import rule
+from assistant.calculators.rules import integer, rule
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Rule, Step
 
@@ -125,9 +125,10 @@ def examples_listed(examples: list[Example], what: str) -> Calculation:
                           f"{what}の採択事例は{len(examples)}団体で、{listed}です。", steps)
 
 
-def example_burdens(examples: list[Example], supposed: str | None = None) -> Calculation:
+def example_burdens(examples: list[Example], supposed: str | None = None, headroom: bool = False) -> Calculation:
     """Each named example's local share (交付対象事業費 − 国費), read from its line, and their sum; with a type
-    `supposed` (「もし高水準だったら」), the local shares at that type's rate and how much they differ."""
+    `supposed` (「もし高水準だったら」), the local shares at that type's rate and how much they differ; with
+    `headroom`, how far each ⑤ example's 交付対象事業費 stayed under the per-project cap."""
     steps = [Step("difference", f"{e.prefecture}{e.municipality}：{e.eligible // 1000:,}千円 − {e.national // 1000:,}千円 = "
                   f"{(e.eligible - e.national) // 1000:,}千円", {}, e.eligible - e.national, _as_rule(e)) for e in examples]
     total = sum(e.eligible - e.national for e in examples)
@@ -142,7 +143,6 @@ def example_burdens(examples: list[Example], supposed: str | None = None) -> Cal
     result: dict[str, object] = {"地方負担の合計": total, "国費の合計": national}
     if supposed is not None:
         from assistant.calculators.common import floor_to, rate_of
-        from assistant.calculators.rules import integer
 
         rate, rate_rule = rate_of(supposed)
         at_type = 0
@@ -156,6 +156,17 @@ def example_burdens(examples: list[Example], supposed: str | None = None) -> Cal
         summary += (f"{supposed}タイプ（{rate.numerator}/{rate.denominator}）だったなら地方負担は合計{at_type // 1000:,}千円で、"
                     f"{abs(change) // 1000:,}千円（{fy(abs(change))}）{'少なく' if change < 0 else '多く'}済んだ計算です。")
         result = {**result, f"地方負担の合計（{supposed}タイプ）": at_type, "地方負担の差": change}
+    capped = [e for e in examples if e.project5] if headroom else []
+    if capped:
+        cap = integer("project5_cap")
+        room = []
+        for e in capped:
+            left = max(cap - e.eligible, 0)
+            steps.append(Step("difference", f"{e.municipality}の上限までの余裕：{cap // 1000:,}千円 − {e.eligible // 1000:,}千円 = "
+                              f"{left // 1000:,}千円", {}, left, rule("project5_cap")))
+            room.append(f"{e.municipality}{left // 1000:,}千円（{fy(left)}）" if left else f"{e.municipality}は上限ちょうど（余裕0円）")
+            result[f"{e.municipality}の上限までの余裕"] = left
+        summary += f"1プロジェクト当たりの上限（交付対象事業費{fy(cap)}）に対する余裕は、{'、'.join(room)}です。"
     if any((e.eligible // 1000) * 3 % 4 for e in examples if e.grant_type == "高水準"):
         summary += "国費は交付対象事業費×補助率の千円未満を切り捨てた額です。"
         steps.append(Step("rate", "国費額は千円未満切り捨て（採択事例の表記）", {}, None, rule("national_truncation")))
@@ -361,9 +372,9 @@ def example_row_totals(examples: list[Example], rows: list[str]) -> Calculation:
     summary = f"{len(examples)}事例の2024目標の合計は" + "、".join(f"{w}{v:,}{_RAW_UNITS.get(w, '')}" for w, v in totals.items()) + "です。"
     if "利用企業数" in totals and "県外企業数" in totals and totals["利用企業数"]:
         share = Fraction(totals["県外企業数"] * 100, totals["利用企業数"])
-        steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {float(share):.1f}%", {},
-                          f"{float(share):.1f}%"))
-        summary += f"県外企業の割合は{float(share):.1f}%です。"
+        steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {percent_text(float(share))}", {},
+                          f"{percent_text(float(share))}"))
+        summary += f"県外企業の割合は{percent_text(float(share))}です。"
     return calculation_of("example_row_totals", {"団体": "・".join(e.municipality for e in examples), "項目": "・".join(totals)},
                           {f"{w}の合計": v for w, v in totals.items()}, summary, steps)
 
@@ -423,5 +434,5 @@ def _shown(value: Fraction, unit: str) -> str:
     if unit == "円":
         return f"{round(value):,}円"
     if unit == "%":
-        return f"{float(value):.1f}%"
+        return percent_text(float(value))
     return f"{float(value):,.6g}{unit}"

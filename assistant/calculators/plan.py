@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
-from assistant.calculators.common import cited_rules, floor_to, rate_of
+from assistant.calculators.common import cited_rules, floor_to, percent_text, rate_of
 from assistant.calculators.grants import size_band
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.errors import CalculationError
@@ -647,10 +647,10 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
         result = {"国費": first.national, "交付対象事業費": first.eligible, "事業費の合計": first.stated, "地方負担": burden}
         if plan.share_asked and first.stated:
             share = Fraction(first.national * 100, first.stated)
-            shown = f"{float(share):.1f}%"
+            shown = percent_text(float(share))
             steps = (*steps, Step("rate", f"国費の割合：{fy(first.national)} ÷ {fy(first.stated)} = {shown}",
                                   {"国費": first.national, "事業費の合計": first.stated}, shown))
-            summary += f"事業費全体に対する国費の割合は{shown}、地方負担は{float(100 - share):.1f}%です。"
+            summary += f"事業費全体に対する国費の割合は{shown}、地方負担は{percent_text(float(100 - share))}です。"
             result["国費の割合"] = shown
         if plan.temporary_grant:
             result["実質的な地方負担"] = first.real_burden

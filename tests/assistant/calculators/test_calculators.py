@@ -218,3 +218,10 @@ def test_a_plan_never_exceeds_its_caps_and_grows_with_cost(facilities, soft, kin
 def test_the_migrants_kpi_minimum_rounds_up_to_whole_people(population, minimum):
     result = calculate("migrants_minimum", {"市町村人口": population}).result
     assert result["移住者数の下限"] == minimum
+
+
+@pytest.mark.parametrize(("value", "shown"), [(10.0, "10%"), (100.0, "100%"), (69.23, "69.2%"), (0.04, "0%"), (33.35, "33.4%")])
+def test_shares_are_written_as_officers_write_them(value, shown):
+    from assistant.calculators.common import percent_text
+
+    assert percent_text(value) == shown

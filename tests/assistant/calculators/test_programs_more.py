@@ -116,6 +116,18 @@ def test_catalogue_budgets_named_are_added_up_and_compared_with_a_yardstick():
     assert r.calculation.result["割合"] == f"{total / budgets['地方創生テレワーク交付金'] * 100:.1f}%"
 
 
+def test_a_measure_left_out_is_not_summed_and_the_sum_is_set_against_a_measure_named_with_the_difference():
+    budgets = _budgets()
+    summed = ["サテライトオフィス・マッチング支援事業", "テレワーク普及展開推進事業", "デジタル活用環境構築推進事業"]
+    r = route(f"情報信託機能活用促進事業は除いて、{'、'.join(summed)}の予算を足すと？"
+              "地方創生テレワーク交付金とはどれだけ差がある？")
+    assert r is not None and r.calculation is not None
+    total = sum(budgets[n] for n in summed)
+    assert r.calculation.result["合計"] == total
+    assert r.calculation.result["差"] == budgets["地方創生テレワーク交付金"] - total
+    assert "情報信託機能活用促進事業" not in r.calculation.result
+
+
 def test_a_budget_named_the_turn_before_is_compared_with_one_named_now():
     budgets = _budgets()
     history = [Turn("user", "予算額：テレワーク普及展開推進事業は？"), Turn("assistant", "…")]
@@ -343,3 +355,19 @@ def test_an_overhead_raised_to_its_cap_in_a_follow_up_says_how_much_the_subsidy_
         return min(eligible // 2, 2000 * MAN)
 
     assert r.calculation.result["補助額の増減"] == subsidy(10**6) - subsidy(said_man)
+
+
+def test_each_element5_examples_room_under_the_project_cap_is_given_with_their_burdens():
+    from assistant.calculators.examples import adopted_examples
+    from assistant.calculators.rules import integer
+
+    fives = [e for e in adopted_examples() if e.project5]
+    assert len(fives) >= 2
+    names = "と".join(e.municipality for e in fives[:2])
+    r = route(f"⑤の採択事例の{names}で、地元の負担はそれぞれいくら？上限額まであとどれだけ余裕があった？")
+    assert r is not None and r.calculation is not None
+    for e in fives[:2]:
+        assert r.calculation.result[f"{e.municipality}の上限までの余裕"] == max(integer("project5_cap") - e.eligible, 0)
+    plain = route(f"⑤の採択事例の{names}で、地元の負担はそれぞれいくら？")
+    assert plain is not None and plain.calculation is not None
+    assert not any("余裕" in k for k in plain.calculation.result)
