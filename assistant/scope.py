@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer import expected_type, programme_names
-from assistant.japanese import expand_synonyms, normalise_key, tokenize
+from assistant.japanese import expand_synonyms, normalise_key, programme_aliases, tokenize
 from assistant.question import INTERROGATIVE
 from assistant.types import Passage
 
@@ -107,14 +107,16 @@ def amount_not_stated(question: str, passages: Sequence[Passage]) -> list[str]:
         return not year_names or any(y in text for y in year_names)
 
     def stated(name: str, passage: Passage) -> bool:
-        name = normalise_key(name)
         text = normalise_key(passage.text)
-        if name in normalise_key(passage.chunk.section):
-            return bool(wanted[1].search(text)) and for_the_year(text)
-        for m in re.finditer(re.escape(name), text):
-            window = text[max(0, m.start() - AMOUNT_WINDOW) : m.end() + AMOUNT_WINDOW]
-            if wanted[1].search(window) and for_the_year(window):
-                return True
+        for alias in programme_aliases(name):  # under any of its names (「デジ田交付金」 is written out in the documents)
+            if alias in normalise_key(passage.chunk.section):
+                if wanted[1].search(text) and for_the_year(text):
+                    return True
+                continue
+            for m in re.finditer(re.escape(alias), text):
+                window = text[max(0, m.start() - AMOUNT_WINDOW) : m.end() + AMOUNT_WINDOW]
+                if wanted[1].search(window) and for_the_year(window):
+                    return True
         return False
 
     asked_year = "・".join(written for written, _ in years)

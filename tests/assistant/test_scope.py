@@ -67,6 +67,12 @@ def test_an_amount_must_be_stated_near_the_programme_asked_about():
     assert amount_not_stated("地方創生拠点整備タイプの上限額はいくらですか？", [about]) == []
 
 
+def test_an_amount_stated_under_another_name_of_the_programme_counts():
+    full = passage("デジタル田園都市国家構想交付金 令和4年度2次補正予算額 800億円")
+    assert amount_not_stated("デジ田交付金の予算額はいくらですか？", [full]) == []
+    assert amount_not_stated("ものづくり補助金の予算額はいくらですか？", [full]) == ["ものづくり補助金"]
+
+
 def test_a_budget_asked_for_a_year_must_be_stated_for_that_year():
     budget = passage("施策名：研修推進事業\n予算額\n令和３年度当初一般会計\n258百万円")
     assert amount_not_stated("研修推進事業の令和3年度の予算はいくらですか？", [budget]) == []
