@@ -371,3 +371,13 @@ def test_each_element5_examples_room_under_the_project_cap_is_given_with_their_b
     plain = route(f"⑤の採択事例の{names}で、地元の負担はそれぞれいくら？")
     assert plain is not None and plain.calculation is not None
     assert not any("余裕" in k for k in plain.calculation.result)
+
+
+@pytest.mark.parametrize("adopted", ["高水準", "標準"])
+def test_element5_follows_the_type_supposed_for_elements_1_to_4_in_a_follow_up(adopted):
+    other = "標準" if adopted == "高水準" else "高水準"
+    first = f"⑤の事業を1本、事業費2,000万円で考えています。①〜④は{adopted}タイプで採択されています。国費はいくら？"
+    r = route(f"もし①〜④が{other}タイプだったら？", [Turn("user", first), Turn("assistant", "…")])
+    assert r is not None and r.calculation is not None
+    n, d = (3, 4) if other == "高水準" else (1, 2)
+    assert r.calculation.result["国費"] == 2000 * MAN * n // d
