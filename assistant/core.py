@@ -87,7 +87,7 @@ CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this l
 def _verdict_question(question: str, history: Sequence[Turn], within: bool = True) -> str:
     """What a verdict answers: the question; or, when this turn only states the asker's case (「出資金8億円の三セク
     なんです。」) right after a yes/no question, the case followed by that question. `within`: a yes/no sentence
-    followed by another ask (「…③の経費で見てもらえますか？上限もあわせて教えてください。」) is judged with what
+    followed by another ask (「…は対象になりますか？上限額はいくらですか？」) is judged with what
     comes before it."""
     if verdict.is_yes_no(question):
         return question
@@ -149,7 +149,7 @@ def _quoted_units(lines: list[str]) -> list[str]:
 
 def _part_topic(parts: list[str], i: int, carried: str) -> str:
     """What part `i` is read with: the conversation's topic, and for a later part that cannot stand alone
-    (「…は何人いて、令和2年度は何地域に…」) the first part, which says what it is about."""
+    (「…は何人いて、前年度は何か所で…」) the first part, which says what it is about."""
     return " ".join(t for t in (carried, parts[0] if i and conversation.is_follow_up(parts[i]) else "") if t)
 
 

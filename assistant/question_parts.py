@@ -1,6 +1,6 @@
 """Questions that ask two things at once, split into parts answered one by one.
 
-Officers often write 「…の担当課と予算額を教えてください」, 「伝道師は何人いて、令和2年度は何地域に派遣されましたか」
+Officers often write 「…の担当課と予算額を教えてください」, 「研修の講師は何人いて、前年度は何か所で開かれましたか」
 or two questions in one message. One extractive answer keeps only the lines nearest the strongest part, so
 each part is answered on its own and the answers are joined. Splitting is conservative: a part must ask
 something by itself, and at most MAX_PARTS are made.
@@ -20,7 +20,7 @@ _ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|で�
 # A sentence that tells rather than asks (the asker's situation): it ends in 。 without a
 # question or request form before it.
 _STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)。$")
-# 「伝道師は何人いて、令和2年度は何地域に…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
+# 「講師は何人いて、前年度は何か所で…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
 _CLAUSE_BREAK = re.compile(r"(?<=[てで])、|(?<=か)、")
 # 「…事業の担当課と予算額を教えて」: two nouns joined by と under one subject.
 _TWO_NOUNS = re.compile(

@@ -286,7 +286,7 @@ def test_having_what_a_requirement_rules_out_is_no_requirement_to_have_it():
 def test_a_yes_no_sentence_followed_by_another_ask_is_judged_with_what_comes_before_it():
     from assistant.core import _verdict_question
 
-    story, asks, more = "町内の施設を活用します。", "会議用ブースは③の経費で見てもらえますか？", "上限もあわせて教えてください。"
+    story, asks, more = "町内の施設を活用します。", "会議用ブースは対象経費になりますか？", "上限額も教えてください。"
     assert _verdict_question(story + asks + more, []) == story + asks
     # read as a whole (what may keep a draft from the refusal decision), the question asks no yes/no
     assert _verdict_question(story + asks + more, [], within=False) == story + asks + more
@@ -305,7 +305,7 @@ def test_a_range_of_years_stated_for_confirmation_is_corrected_by_a_line_countin
     from assistant.verdict import premise_differs
 
     line = "研修事業の国費事業は1か年度。終了後の取組は各団体で定める。"
-    found = premise_differs("研修事業は国費が2～4年続くと聞きました。この理解で合っていますか？", [line])
+    found = premise_differs("研修事業は国費が2～4年続くと聞いていますが、本当ですか？", [line])
     assert found is not None and found.word == "いいえ" and "1年" in found.reason and found.line == line
     # the range's own figures stated by the line: nothing to correct
     assert premise_differs("研修事業は2～4年の計画でよいと聞きました。合っていますか？", ["計画期間は原則2～4年"]) is None

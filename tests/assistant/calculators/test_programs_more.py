@@ -120,7 +120,7 @@ def test_a_measure_left_out_is_not_summed_and_the_sum_is_set_against_a_measure_n
     budgets = _budgets()
     summed = ["サテライトオフィス・マッチング支援事業", "テレワーク普及展開推進事業", "デジタル活用環境構築推進事業"]
     r = route(f"情報信託機能活用促進事業は除いて、{'、'.join(summed)}の予算を足すと？"
-              "地方創生テレワーク交付金とはどれだけ差がある？")
+              "地方創生テレワーク交付金との差額は？")
     assert r is not None and r.calculation is not None
     total = sum(budgets[n] for n in summed)
     assert r.calculation.result["合計"] == total
@@ -376,7 +376,7 @@ def test_each_element5_examples_room_under_the_project_cap_is_given_with_their_b
 @pytest.mark.parametrize("adopted", ["高水準", "標準"])
 def test_element5_follows_the_type_supposed_for_elements_1_to_4_in_a_follow_up(adopted):
     other = "標準" if adopted == "高水準" else "高水準"
-    first = f"⑤の事業を1本、事業費2,000万円で考えています。①〜④は{adopted}タイプで採択されています。国費はいくら？"
+    first = f"⑤の事業1本の事業費は2,000万円の計画。①〜④は{adopted}タイプで採択済み。国費はいくら？"
     r = route(f"もし①〜④が{other}タイプだったら？", [Turn("user", first), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     n, d = (3, 4) if other == "高水準" else (1, 2)
