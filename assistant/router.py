@@ -1679,6 +1679,8 @@ _POINTS = re.compile(r"(\d+)\s*点")
 
 # A figure derived from the adopted examples' KPI tables, by what the question asks of them.
 _MOST = r"(?:いちばん|一番|最も|最大|最多|多い順|少ない順|最小|最少)"
+# a total asked for (of example rows, of catalogue budgets)
+_SUM_ASK = re.compile(r"合計|足す|足し|合わせ")
 _METRIC_ASKS = (
     ("県外利用者数", re.compile(r"県外(?:から)?の?(?:延べ|のべ)?利用者(?:数)?[^。]{0,30}?(?:人数|何人|×|掛け|直す|直し)")),
     ("県外企業の割合", re.compile(r"県外企業[^。]{0,20}?(?:割合|占める|比率|何\s*[%％])|(?:割合|比率)[^。]{0,20}?県外企業")),
@@ -1710,7 +1712,7 @@ def example_metrics_route(question: str) -> Route | None:
     if metric is None or not chosen:
         return None
     return Route("example_metric", example_metric(chosen, metric, asked, rounded=bool(re.search(r"四捨五入|端数|切り上げ", text)),
-                                                  summed=bool(re.search(r"合計|合わせ|足す|足し", text))), (), None)
+                                                  summed=bool(_SUM_ASK.search(text))), (), None)
 
 
 def both_scorings_route(question: str) -> Route | None:
@@ -1784,7 +1786,7 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # 「…の3つを足すと？…交付金と比べると何分の1？」: the measure named last, before the comparison, is the yardstick
         before = [b for b in named_budgets(text[: ratio.start()])]
         against = before[-1] if before else named[-1]
-    elif (gap := _BUDGET_GAP.search(text)) and len(named) >= 3 and _BUDGET_SUM.search(text[: gap.start()]):
+    elif (gap := _BUDGET_GAP.search(text)) and len(named) >= 3 and _SUM_ASK.search(text[: gap.start()]):
         # 「3つを足すと？それと、…交付金とはどれだけ差が？」: the sum against the measure named with the difference
         before = [b for b in named_budgets(text[: gap.start()]) if b in named]
         gap_to = before[-1] if before else named[-1]
@@ -1793,7 +1795,6 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 
 _BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)")
-_BUDGET_SUM = re.compile(r"合計|足す|足し|合わせ")
 _LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除き|除く|抜いて|抜き|以外)")
 
 

@@ -107,9 +107,9 @@ def amount_not_stated(question: str, passages: Sequence[Passage]) -> list[str]:
         return not year_names or any(y in text for y in year_names)
 
     def stated(name: str, passage: Passage) -> bool:
-        text = normalise_key(passage.text)
+        text, section = normalise_key(passage.text), normalise_key(passage.chunk.section)
         for alias in programme_aliases(name):  # under any of its names (「デジ田交付金」 is written out in the documents)
-            if alias in normalise_key(passage.chunk.section):
+            if alias in section:
                 if wanted[1].search(text) and for_the_year(text):
                     return True
                 continue

@@ -123,9 +123,10 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
         result["差"] = gap
     if against is not None and against.yen and total:
         share = Fraction(total, against.yen)
-        steps.append(Step("rate", f"{total // 1_000_000:,} ÷ {against.yen // 1_000_000:,} = {percent_text(float(share) * 100)}"
-                          f"（約{float(1 / share):.1f}分の1）", {}, f"{percent_text(float(share) * 100)}", against.as_rule()))
-        summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{percent_text(float(share) * 100)}、"
+        shown = percent_text(float(share) * 100)
+        steps.append(Step("rate", f"{total // 1_000_000:,} ÷ {against.yen // 1_000_000:,} = {shown}"
+                          f"（約{float(1 / share):.1f}分の1）", {}, shown, against.as_rule()))
+        summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{shown}、"
                     f"約{int(float(1 / share) + 0.5)}分の1（{float(1 / share):.1f}分の1）です。")
-        result["割合"] = f"{percent_text(float(share) * 100)}"
+        result["割合"] = shown
     return calculation_of("catalogue_budgets", {"施策": "・".join(b.measure for b in budgets)}, result, summary, steps)

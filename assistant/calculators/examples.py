@@ -12,7 +12,7 @@ from functools import lru_cache
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import calculation_of, percent_text
 from assistant.calculators.eligibility import PREFECTURES
-from assistant.calculators.rules import integer, rule
+from assistant.calculators.rules import fraction, integer, rule
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Rule, Step
 
@@ -371,10 +371,9 @@ def example_row_totals(examples: list[Example], rows: list[str]) -> Calculation:
         raise ValueError("no two examples state these targets")
     summary = f"{len(examples)}事例の2024目標の合計は" + "、".join(f"{w}{v:,}{_RAW_UNITS.get(w, '')}" for w, v in totals.items()) + "です。"
     if "利用企業数" in totals and "県外企業数" in totals and totals["利用企業数"]:
-        share = Fraction(totals["県外企業数"] * 100, totals["利用企業数"])
-        steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {percent_text(float(share))}", {},
-                          f"{percent_text(float(share))}"))
-        summary += f"県外企業の割合は{percent_text(float(share))}です。"
+        shown = percent_text(float(Fraction(totals["県外企業数"] * 100, totals["利用企業数"])))
+        steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {shown}", {}, shown))
+        summary += f"県外企業の割合は{shown}です。"
     return calculation_of("example_row_totals", {"団体": "・".join(e.municipality for e in examples), "項目": "・".join(totals)},
                           {f"{w}の合計": v for w, v in totals.items()}, summary, steps)
 
@@ -401,8 +400,6 @@ def example_kpi_check(examples: list[Example], against: str | None) -> Calculati
 def _kpi_checks(examples: list[Example], metric: str, against: str | None = None) -> list[tuple[Step, str]]:
     """Each example's 2024 target against its type's requirement (or the type `against`): outside companies
     (3社以上 / 1社以上) or the outside users' share (5割以上 / 3割以上)."""
-    from assistant.calculators.rules import fraction, integer
-
     out = []
     for e in examples:
         kind = against or e.grant_type
