@@ -24,6 +24,8 @@ _ADOPTED = re.compile(r"採択され|通る|通り")
 _REPAY_NONE = re.compile(r"返還(?:は|が)?(?:なし|無し|不要|いらない|要らない|しなくて|の必要(?:は)?(?:ない|なし))|返さなくて|返還されない")
 _REPAY_FULL = re.compile(r"全額")
 _REPAY_HALF = re.compile(r"半額|半分|2分の1|1/2")
+_PRESUMED_INELIGIBLE = re.compile(r"対象外|対象(?:に|と)?なら(?:ない|ず)|使えない|申請でき(?:ない|ません)|無理|ダメ|だめ")
+_PRESUMED_ELIGIBLE = re.compile(r"対象(?:に|と)?(?:なる|なり|です)|使える|申請できる|大丈夫")
 _MET = re.compile(r"OK|オーケー|大丈夫|問題(?:ない|なし|ありません)|収まる|収まり|満たし|満たす|クリア|いける|いけます|認められ")
 _UNMET = re.compile(r"満たさない|満たしません|足りない|足りません|認められない|超える|超えてしまう|NG|ダメ|だめ")
 
@@ -55,6 +57,9 @@ def decide(question: str, calculation: Calculation) -> str | None:
             agrees = all(w == "半額" for w in words)
         elif _REPAY_FULL.search(text) and words is not None:
             agrees = all(w == "全額" for w in words)
+    elif result.get("判定") in ("対象", "対象外（原則）"):  # whether a municipality is eligible
+        eligible = result["判定"] == "対象"
+        agrees = (not eligible) if _PRESUMED_INELIGIBLE.search(text) else eligible if _PRESUMED_ELIGIBLE.search(text) else None
     elif "判定" in result:
         met = result["判定"] == "可"
         agrees = (not met) if _UNMET.search(text) else met if _MET.search(text) else None

@@ -62,6 +62,7 @@ from assistant.calculators.plan import (
     Facility,
     Plan,
     calculate_by_size,
+    calculate_caps,
     calculate_digital_env,
     calculate_plan,
     calculate_repayments,
@@ -76,7 +77,7 @@ from assistant.calculators.schedule import Event, date_in_phase, days_between, e
 from assistant.calculators.scoring import adoption_of_grade, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
-from assistant.quantities import Quantity, normalise, read_quantities
+from assistant.quantities import Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Step, Turn
 from assistant.vocabulary import grant_type_of
 
@@ -275,12 +276,23 @@ def _application_rate(text: str) -> str | None:
     return f"{counted[1] * 100 / counted[0]:.6g}" if counted else None
 
 
+# 「申請件数は12,960件」「申請者数が8,450人」, and the population in either order around it
+_APPLICATIONS = re.compile(r"申請(?:件数|者数|数|済み?の?(?:方|人)?|者)[^。\d]{0,8}?(?:12\s*月末(?:時点)?(?:で|に|は|の)?)?"
+                           r"[^。\d]{0,6}?([\d,]+)\s*(?:件|人|枚)")
+
+
 def _counted_rate(t: str) -> tuple[int, int] | None:
-    """(residents, applied) when the text gives the 申請率 as two head-counts."""
+    """(residents, applied) when the text gives the 申請率 as two head-counts: 「住民N人のうち申請済みM人」, or a
+    count of applications and the population stated apart (「申請件数はM件、人口はN人」)."""
     if m := _APPLIED_OF_RESIDENTS.search(t):
         residents, applied = (int(g.replace(",", "")) for g in m.groups())
         if 0 < applied <= residents:
             return residents, applied
+    if m := _APPLICATIONS.search(t):
+        applied = int(m.group(1).replace(",", ""))
+        population = [q.value for q in read_quantities(t) if q.role == "人口" and not m.start() <= q.start < m.end()]
+        if len(population) == 1 and 0 < applied <= population[0]:
+            return population[0], applied
     return None
 
 
@@ -468,8 +480,10 @@ def _eligible_cost(text: str) -> int | None:
 
 
 def _fiscal_correction(text: str) -> str | None:
-    """The asker's own 財政力補正 (a coefficient the documents do not give): 「財政力補正は0.9」."""
-    m = re.search(r"財政力補正(?:係数)?(?:を|が|は|の値は)?\s*(\d+(?:\.\d+)?)", text)
+    """The asker's own 財政力補正 (a coefficient the documents do not give): 「財政力補正は0.9」; a hedge may stand
+    between the name and the value (「財政力補正を仮に0.9と置く」「財政力補正はおよそ0.85」)."""
+    m = re.search(r"財政力補正(?:係数)?(?:の値)?(?:を|が|は|も)?\s*(?:仮に|かりに|仮で|およそ|約|ざっくり|だいたい)?\s*"
+                  r"(\d+(?:\.\d+)?)", text)
     return m.group(1) if m else None
 
 
@@ -661,7 +675,7 @@ _SHAPES = [
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
     _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"
-                                    r"|無理(?:です|でしょう|か)"),
+                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と)"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
            optional=("都道府県", "事業区域")),
 ]
@@ -700,10 +714,30 @@ _PLAN_ASK = re.compile(r"国費|交付額|補助額|交付され|補助され|�
 # Questions for another calculator: an overhead, B1/B2 shares, the 2021 measures, repayment, scores, KPI.
 _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジタル活用環境|お試しサテライト|特別交付税|返還|返金|返納|撤退|返して|返す|返さ|申請率|マイナンバー"
                                r"|何点|点数|評価|移住者|KPI.*(?:満た|要件)")
+_ONE_MORE_FACILITY = re.compile(r"もう\s*(?:1|一)\s*(?:か所|カ所|ヶ所|箇所|施設|棟|つ)")
 _ADDING = re.compile(r"足し|加え|追加|もう[1一]つ|[2-3２３]つ目")
 _UP_TO_CAP_ASK = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり)|満額|最大限")
 _MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)")
 _COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
+
+
+# the cap asked (「上限は合計いくら」「いくらまで見てもらえる」), not a share of it (国費, 補助額, 負担)
+_CAP_ONLY_ASK = re.compile(r"上限|いくらまで|どこまで")
+_SHARE_ASK = re.compile(r"国費|交付額|補助額|補助され|交付され|負担|持ち出し|手出し|補助率|もらえる額")
+
+
+def _facility_cap_asked(question: str) -> tuple[Facility, ...]:
+    """Facilities of a stated size (「40人くらい」, not a band's bound 「20人未満」) whose cap alone is asked, no
+    amount given: each at its band's cap."""
+    text = _n(question)
+    if not re.search(r"上限", text) or _SHARE_ASK.search(text) or _OTHER_CALCULATOR.search(text):
+        return ()
+    quantities = read_quantities(question)
+    sizes = of_role(quantities, "定員")
+    if not sizes or any(q.unit == "円" for q in quantities) or any(
+            re.match(r"\s*(?:未満|以上|以下|超|を超え|より)", text[q.end:]) for q in sizes):
+        return ()
+    return facilities_at_cap(question)
 
 
 def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -711,6 +745,9 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     A follow-up that changes the type or one amount, or asks how much more, re-runs the earlier plan."""
     text = _n(question)
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
+    sized_cap = _facility_cap_asked(question)
+    if sized_cap:  # 「40人くらいの施設の上限は？」: the band of that size, its cap
+        return Route("plan_program", calculate_caps(Plan(facilities=sized_cap)), (), None)
     # 「もし60人入れるようにしたら？」: one input changed, the earlier plan's question asked again
     changes_input = bool(earlier) and len(text) <= 60 and bool(re.search(
         r"(?:なら|だと|だったら|したら|すると|場合は)[?？]?\s*$", text)) and bool(read_quantities(question)) and bool(
@@ -739,7 +776,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # (an earlier turn asked the cap of a facility of a stated size: 「それが…なら国費は？」 is that facility at its cap)
         # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in this
         # turn (「その40人規模のを2か所」) or else an earlier one, each at its cap
-        sized = facilities_at_cap(question, counted_only=True) or next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
+        # (the conversation's facilities when a turn since added one: 「同じ規模のをもう1か所」)
+        so_far = _conversation_plan(earlier) if earlier else None
+        sized = facilities_at_cap(question, counted_only=True) or _with_one_more(
+            (so_far.facilities if so_far is not None and so_far.facilities
+             and all(f.cost is None for f in so_far.facilities) else ())
+            or next((f for f in (facilities_at_cap(e) for e in earlier) if f), ()), question)
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
     adding = bool(_ADDING.search(text)) and bool(earlier)
@@ -785,6 +827,8 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if missing == ["収容可能人数"] and len(plan.facilities) == 1 and plan.grant_type and plan.facilities[0].cost:
         # one facility of unknown size with its amount: each size band's result, the size still to be decided
         return Route("plan_program", calculate_by_size(plan, plan.grant_type), (), None)
+    if missing == ["タイプ"] and _CAP_ONLY_ASK.search(text) and not _SHARE_ASK.search(text):
+        return Route("plan_program", calculate_caps(plan), (), None)  # the caps do not depend on the type
     if missing:
         words = "、".join(INPUT_WORDS[m] for m in missing)
         return Route("plan_program", None, tuple(missing), f"計算するには、{words}を教えてください。")
@@ -840,7 +884,8 @@ def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
             single = _single_cost_asked(turn) if stated.empty else None
             state = replace(stated, eligible_given=single) if single is not None else None if stated.empty else stated
             if state is None and sized and re.search(_MONEY_ASK, _n(turn)):
-                state = Plan(facilities=sized, grant_type=grant_type_of(_n(turn)))  # the facility asked about, at its cap
+                # the facility asked about, at its cap (and one more like it when the turn adds one)
+                state = Plan(facilities=_with_one_more(sized, turn), grant_type=grant_type_of(_n(turn)))
             if re.search(r"上限|最大|いくらまで", _n(turn)):
                 sized = facilities_at_cap(turn) or sized
         elif not stated.empty and (stated.facilities or stated.projects5) and not _ADDING.search(_n(turn)):
@@ -850,6 +895,13 @@ def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
     return state
 
 
+def _with_one_more(facilities: tuple[Facility, ...], question: str) -> tuple[Facility, ...]:
+    """「同じ規模のをもう1か所」: the facilities and one more like the last one (its size, and its amount or cap)."""
+    if facilities and _ONE_MORE_FACILITY.search(_n(question)) and not of_role(read_quantities(question), "定員"):
+        return (*facilities, facilities[-1])
+    return facilities
+
+
 def _changed(base: Plan, question: str) -> Plan:
     """The earlier plan with what this turn changes: the type, or the one amount it had."""
     plan = base
@@ -857,6 +909,8 @@ def _changed(base: Plan, question: str) -> Plan:
     if kind:
         plan = replace(plan, grant_type=kind)
     added = read_plan(question)
+    if added.empty and base.facilities and _ONE_MORE_FACILITY.search(_n(question)):
+        return replace(plan, facilities=_with_one_more(plan.facilities, question))
     if _ADDING.search(_n(question)) and not added.empty:
         # a turn adding one more facility (N つ目, 足したら): the earlier plan plus what this turn adds
         return replace(plan, facilities=plan.facilities + added.facilities, soft=plan.soft + added.soft,
@@ -1021,8 +1075,9 @@ def _first_date(text: str) -> str:
 _HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整備|リフォーム|内装")
 
 
-# What the 団体 is left to pay, asked: its burden, not the grant.
-_BURDEN_ASK = re.compile(r"負担|持ち出し|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
+# What the 団体 is left to pay, asked: its burden, not the grant (the documents' 負担, or the officer's 自分で持つ,
+# 手出し, 単費, 一般財源で).
+_BURDEN_ASK = re.compile(r"負担|持ち出し|自分で(?:持つ|出す|払う|賄う|まかなう)|自前で出す|手出し|単費|一般財源|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
 
 
 # the overhead planned at its cap: 「一般管理費は上限額まで」「一般管理費も満額で」
@@ -1170,7 +1225,11 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         is_b2 = bool(re.search(r"B\s*2|外構|用地|造成|解体|取得費", text[: stated_share.start()]))
         return Route("b_limits", b_shares(None if is_b2 else share, share if is_b2 else None), (), None)
     if _B_WORDS.search(text) and _LIMIT_ASK.search(text):
-        total = first("交付対象事業費") or first("事業費")
+        yen = [q.value for q in qs if q.unit == "円"]
+        # an amount equal to the sum of all the others is their total (「本体3,600万円、カフェ…、合計6,600万円」):
+        # the shares are of the whole 交付対象事業費, the B parts included
+        summed = [v for v in yen if len(yen) >= 3 and 2 * v == sum(yen)]
+        total = summed[0] if summed else first("交付対象事業費") or first("事業費")
         if total is None:
             for turn in (t.content for t in reversed(history) if t.role == "user"):
                 total = next((q.value for q in read_quantities(turn) if q.role == "交付対象事業費"), None)
@@ -1221,7 +1280,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             kinds = [before, kinds[0]]
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users,
-                                                  bool(re.search(r"違い|違う|差|開き", text))), (), None)
+                                                  bool(re.search(r"開き", text) or followup.DIFFERENCE_ASK.search(text))), (), None)
     if len(kinds) == 2 and re.search(r"並べ|比べ|それぞれ|両方", text) and re.search(r"要件", text) and re.search(r"県外|移住", text):
         # both types' KPI requirements side by side; a population said in an earlier turn gives 高水準's 移住者数
         population = first("人口") or next((q.value for t in reversed(history) if t.role == "user"
@@ -1311,7 +1370,10 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         compared = followup.difference(question, changed)
         if compared is not None:
             return Route(compared.kind, compared, (), None)
-    if changed is not None and (own is None or own.calculation is None or changed.moved):
+    # a turn computed only as the earlier topic with this turn's figure appended (「じゃあ50人なら？」) reads both
+    # figures at once; the earlier question re-run with the figure replaced is the faithful reading
+    from_topic = own is not None and changed is not None and _route_turn(question, history) is None
+    if changed is not None and (own is None or own.calculation is None or changed.moved or from_topic):
         return Route(changed.after.kind, changed.after, (), None)
     against = (followup.against_earlier(question, history, own.calculation, _route_turn_or_with_topic)
                if changed is None and history and own is not None and own.calculation is not None else None)
@@ -1484,6 +1546,10 @@ def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
     if len(sentences) < 2 or not _SUPPOSES.search(_n(sentences[-1])):
         return None
     base = "".join(sentences[:-1])
+    # a figure of a kind the case has not stated (a user count after a population) is a further input, not a change
+    stated_roles = {q.role for q in read_quantities(base)}
+    if any(q.role not in stated_roles for q in read_quantities(sentences[-1])):
+        return None
     turns = [*history, Turn("user", base), Turn("assistant", "…")]
     changed = followup.rerun(sentences[-1], turns, _route_turn_or_with_topic)
     if changed is None or changed.after.result == changed.before.result:
@@ -1644,9 +1710,9 @@ _DAY_OF_ASKER = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:
 _STILL_ASK = _YesNoAsk(r"受け付け|受付|間に合|大丈夫|まだ|できます|できる|OK|可能")  # asked yes/no
 
 
-def schedule_route(question: str) -> Route | None:
+def schedule_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """Days between the schedule's dates: each clause that asks a count of days, with the events it names; or a day
-    the asker plans checked against the phase it names."""
+    the asker plans checked against the phase it names. 「そこから」 points at the date the turn before asked about."""
     text = _n(question)
     day = _DAY_OF_ASKER.search(text)
     if day and not _DAYS_ASK.search(text) and _STILL_ASK.search(text[day.end() :]):
@@ -1657,6 +1723,9 @@ def schedule_route(question: str) -> Route | None:
     clauses = [c for c in re.split(r"(?<=[、。？?])", text) if c.strip()]
     asks: list[tuple[list[Event], bool]] = []
     named: list[Event] = []
+    previous = next((_n(t.content) for t in reversed(history) if t.role == "user" and t.content.strip()), "")
+    if previous and re.match(r"\s*(?:では|じゃあ)?、?\s*(?:そこ|その日|そっから|それ)", text):
+        named = events_named(previous)[-1:]  # the date the turn before asked about is where the count starts
     for clause in clauses:
         named += events_named(clause)
         if _DAYS_ASK.search(clause):
@@ -1782,7 +1851,11 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if len(named) < 2:
         return None
     against = gap_to = None
-    if (ratio := _BUDGET_RATIO.search(text)) and len(named) >= 3:
+    # a difference asked wins over 「比べ」 alone, which is as often the asker's own task (「予算を比べています」)
+    ratio = _BUDGET_RATIO.search(text)
+    if ratio and not _BUDGET_RATIO_ONLY.search(text) and _BUDGET_GAP.search(text):
+        ratio = None
+    if ratio and len(named) >= 3:
         # 「…の3つを足すと？…交付金と比べると何分の1？」: the measure named last, before the comparison, is the yardstick
         before = [b for b in named_budgets(text[: ratio.start()])]
         against = before[-1] if before else named[-1]
@@ -1794,7 +1867,8 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     return Route("catalogue_budgets", compare_budgets(named, summed, against, gap_to), (), None)
 
 
-_BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)")
+_BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)|より(?:多|少)")
+_BUDGET_RATIO_ONLY = re.compile(r"何倍|分の\s*1|分の一|割合")  # a ratio asked as such, not by 「比べ」
 _LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除き|除く|抜いて|抜き|以外)")
 
 
@@ -1805,7 +1879,7 @@ def _left_out(text: str, budget: Budget) -> bool:
 
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
-    scheduled = schedule_route(question)
+    scheduled = schedule_route(question, history)
     if scheduled is not None:
         return scheduled
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)

@@ -118,8 +118,10 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
         gap = abs(gap_to.yen - total)
         steps.append(Step("difference", f"差：{max(gap_to.yen, total) // 1_000_000:,} − {min(gap_to.yen, total) // 1_000_000:,} = "
                           f"{gap // 1_000_000:,}百万円", {}, gap, gap_to.as_rule()))
-        summary += (f"{gap_to.measure}（{gap_to.account}{_millions(gap_to.yen)}）との差は{_millions(gap)}"
-                    f"（{gap_to.measure}のほうが{'多い' if gap_to.yen > total else '少ない'}）です。")
+        # the comparison is what was asked: its verdict leads, the figures it rests on follow
+        summary = (f"合計{_millions(total)}は、{gap_to.measure}（{gap_to.account}{_millions(gap_to.yen)}）より"
+                   f"{_millions(gap)}{'少ない' if gap_to.yen > total else '多い'}です。"
+                   ) + summary.removeprefix(f"{len(priced)}施策の予算額の合計は{_millions(total)}です。")
         result["差"] = gap
     if against is not None and against.yen and total:
         share = Fraction(total, against.yen)

@@ -73,7 +73,7 @@ class Plan:
 
 # ---- reading a plan from a question -----------------------------------------------------------------
 _CHOOSING = re.compile(r"候補|選ぶ|選び|選べ|選定|組み合わせ|どれを|どの施設")
-_UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を)|満額|最大限|上限額?で")
+_UP_TO_CAP = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり|通り|の|を|ずつ)|満額|最大限|上限額?で")
 _NAMED_CAP = re.compile(r"(?:上限|最大|最高)(?:額)?(?:は|の|が)?\s*$")
 # ソフト経費 named, or one of the items the documents list under it (プロモーション経費, ビジネスマッチング・セミナー
 # 経費, 企業の採用活動経費（インターン、説明会）, オンライン会議用ブース料) in an officer's words (PR動画, マッチング
@@ -98,6 +98,7 @@ class ExcludedCost:
     names: re.Pattern[str]
     unless: re.Pattern[str] | None = None
     only5: bool = False
+    within: re.Pattern[str] | None = None  # the measure the rule belongs to, when not the grant itself
 
 
 _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
@@ -113,6 +114,16 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
                  re.compile(r"(?:個人|本人|移住者|移住して)[^。]{0,24}?(?:奨励金|給付金|祝い金|祝金|一時金"
                             r"|(?:引っ?越し?|転居|家賃)[^。]{0,4}?(?:補助|助成|手当|支援))")),
     ExcludedCost("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金")),
+    # the same cost already paid by another national subsidy (「総務省の補助を受けることが決まっている改修費」)
+    ExcludedCost("国の補助金等を受けている事業の経費", "excluded_other_national_subsidy",
+                 re.compile(r"(?:国|総務省|国交省|国土交通省|経産省|経済産業省|厚労省|厚生労働省|農水省|農林水産省|文科省|文部科学省"
+                            r"|環境省|観光庁|他省庁|別の省庁)の?[^。]{0,40}?補助(?:金|事業)?[^。]{0,16}?"
+                            r"(?:受け|決ま|確定|採択され|もらっ|もらえる|入る|充て)"),
+                 # the same cost funded twice, not a facility built with another subsidy once and used now
+                 within=re.compile(r"同じ|同一|上乗せ|重ねて|併用|二重|両方|重複")),
+    # the お試し measure's own exclusion: works on a building (「空き家を改修する工事費」)
+    ExcludedCost("ハード事業（工事等）", "c_trial_hard_excluded", re.compile(r"改修|工事|改築|建設|建築|リフォーム|内装|リノベ"),
+                 within=re.compile(r"お試し")),
     ExcludedCost("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
                  re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"),
                  only5=True),
@@ -122,6 +133,7 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
 def excluded_cost_named(clause: str, about5: bool = False) -> ExcludedCost | None:
     """The 対象外経費 `clause` names (and not the exception its rule states), if any."""
     return next((cost for cost in _EXCLUDED_COSTS if cost.names.search(clause) and (about5 or not cost.only5)
+                 and (cost.within is None or cost.within.search(clause))
                  and not (cost.unless is not None and cost.unless.search(clause))), None)
 
 
@@ -129,7 +141,7 @@ def excluded_with_exception(text: str) -> ExcludedCost | None:
     """A 対象外経費 one clause of `text` names and another names the exception its rule states (「毎年のフェア」 and
     「新しく追加する体験会」): both are asked about, each on its own side of the rule."""
     clauses = [c for c in re.split(r"[、。，？?！!]", text) if c.strip()]
-    return next((cost for cost in _EXCLUDED_COSTS if cost.unless is not None and not cost.only5
+    return next((cost for cost in _EXCLUDED_COSTS if cost.unless is not None and not cost.only5 and cost.within is None
                  and any(cost.names.search(c) and not cost.unless.search(c) for c in clauses)
                  and any(cost.unless.search(c) for c in clauses)), None)
 
@@ -606,6 +618,28 @@ def calculate_by_size(plan: Plan, kind: str) -> Calculation:
         rules=tuple(rules.values()), steps=steps)
 
 
+def calculate_caps(plan: Plan) -> Calculation:
+    """What the caps allow, asked without a type (「2か所作ると上限は合計いくら？」): the caps and count limits do
+    not depend on the type, so the program runs without its rate steps and states the 交付対象事業費 it allows
+    (総事業費ベース); the national share follows once the type is known."""
+    outcome = run(plan, "標準")  # any type: the steps kept below are the same for both
+    steps = tuple(s for s in outcome.steps if s.kind not in ("rate", "difference")
+                  and not s.label.startswith(("国費", "地方負担")))
+    shares = "国費は高水準タイプでその3/4、標準タイプで1/2"
+    if len(plan.facilities) == 1 and replace(plan, facilities=()).empty:  # one facility alone: its band and cap
+        (only,) = plan.facilities
+        summary = (f"定員{only.people}人の施設は「{size_band(only.people or 0)[1]}」の区分で、施設整備・運営の上限は"
+                   f"1施設{fy(outcome.eligible)}です（総事業費ベース。{shares}）。")
+    else:
+        summary = (f"上限の合計は{fy(outcome.eligible)}です（総事業費ベース。{shares}）。"
+                   + "".join(f"（{n}）" for n in outcome.notes))
+    inputs: dict[str, object] = {f.named(i): f"定員{f.people}人・" + ("上限まで" if f.cost is None else fy(f.cost))
+                                 for i, f in enumerate(plan.facilities, 1)}
+    return Calculation(kind="plan_program", inputs=inputs, result={"交付対象事業費": outcome.eligible},
+                       formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
+                       rules=cited_rules(steps), steps=steps)
+
+
 def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None = None) -> Calculation:
     """Run the program for each type asked (one, or both to compare), or for a changed plan against the
     earlier one (「事業費を広げたら負担はいくら増える？」)."""
@@ -792,7 +826,9 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None, burden_
         overhead = overhead_cap
         note = f"一般管理費を上限の{fy(overhead_cap)}まで計上した場合"
     result: dict[str, object] = {"補助額": subsidy, "一般管理費の上限": overhead_cap, "補助対象経費": total}
-    summary = f"補助額は{fy(subsidy)}です" + (f"（{note}）" if note else "") + "。"
+    # the eligible total is a figure of its own (what the subsidy is reckoned on), stated whenever it is a sum
+    noted = "、".join(n for n in ((f"補助対象経費{fy(total)}" if allowed or len(direct_items) > 1 else ""), note) if n)
+    summary = f"補助額は{fy(subsidy)}です" + (f"（{noted}）" if noted else "") + "。"
     if burden_asked:
         spent = direct + (overhead or 0)
         burden = spent - subsidy

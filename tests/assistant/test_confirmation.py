@@ -39,3 +39,23 @@ def test_a_plain_question_gets_no_yes_or_no():
     question = "支援金を受けた会社が申請後2年で撤退すると返還はどうなる？"
     r = route(question)
     assert r is not None and r.calculation is not None and decide(question, r.calculation) is None
+
+
+def _listed_tokyo_area_municipality() -> tuple[str, str]:
+    """A municipality of the 参考 table (Tokyo area, yet eligible), read from the table itself."""
+    from assistant.calculators.eligibility import listed_municipalities
+
+    name, prefecture = next(iter(listed_municipalities().items()))
+    return prefecture, name
+
+
+@pytest.mark.parametrize(("where", "presumed", "expected"), [
+    ("listed", "対象外ですよね？", "いいえ"), ("listed", "対象になりますよね？", "はい"),
+    ("埼玉県川口市", "対象外ですよね？", "はい"), ("長野県松本市", "対象外なんですよね？", "いいえ"),
+])
+def test_a_presumed_eligibility_of_a_municipality_is_settled_by_the_table(where, presumed, expected):
+    place = "".join(_listed_tokyo_area_municipality()) if where == "listed" else where
+    question = f"{place}の企画担当です。東京圏なので、テレワーク型は{presumed}"
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    assert decide(question, r.calculation) == expected

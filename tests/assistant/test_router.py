@@ -148,8 +148,10 @@ def test_a_count_in_a_follow_up_takes_the_size_said_in_that_turn():
     assert r.calculation.result["国費"] == 45_000_000 * 2 // 2
 
 
-def test_a_size_without_a_count_stays_a_lookup_of_its_cap():
-    assert route("定員35人の施設の施設整備・運営費の上限はいくらですか？") is None
+def test_a_bands_bound_is_no_facility_size_and_stays_a_lookup_of_the_caps():
+    # 「20人未満」 names a band, not the asker's facility: the rule's table answers it
+    assert route("20人未満の施設の施設整備・運営費の上限はいくらですか？") is None
+    assert route("50人以上の施設の上限は？") is None
 
 
 @pytest.mark.parametrize(("direct", "overhead"), [(36_000_000, 4_500_000), (30_000_000, 1_000_000), (46_000_000, None)])

@@ -591,6 +591,23 @@ def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, co
     assert r.calculation.result["措置額"] == min(pr + rent, 1000) * MAN * 5 * correction // 100
 
 
+@pytest.mark.parametrize("hedge", ["を仮に", "はおよそ", "を約"])
+def test_a_fiscal_correction_given_with_a_hedge_is_applied(hedge):
+    r = route(f"お試しサテライトオフィスの特別交付税措置で、PR経費300万円と賃料400万円を見込みます。財政力補正{hedge}0.8として措置額は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["措置額"] == 700 * MAN * 5 * 8 // 100
+
+
+@pytest.mark.parametrize("ask", ["町が自分で持つ額", "町の手出し", "単費で賄う分"])
+def test_the_digital_env_measure_states_what_the_town_pays_in_the_officers_words(ask):
+    r = route(f"デジタル活用環境構築推進事業で、直接経費は物品費900万円と外注費600万円、一般管理費200万円です。補助額と{ask}は？")
+    assert r is not None and r.calculation is not None
+    subsidy = (1500 + 150) * MAN // 2
+    assert r.calculation.result["補助額"] == subsidy
+    assert r.calculation.result["地方負担"] == 1700 * MAN - subsidy
+    assert "補助対象経費1,650万円" in r.calculation.summary
+
+
 def test_a_raw_score_written_without_its_unit_is_the_total():
     r = route("素点21、12月末の申請率65%、標準で申請した結果は？")
     assert r is not None and r.calculation is not None
@@ -920,6 +937,18 @@ def test_days_between_two_dates_of_the_schedule(first, second, inclusive):
     assert r is not None and r.calculation is not None
     a, b = sorted([dt.date(*SCHEDULE[first]), dt.date(*SCHEDULE[second])])
     assert list(r.calculation.result.values()) == [(b - a).days + (1 if inclusive else 0)]
+
+
+@given(first=st.sampled_from(sorted(SCHEDULE)), second=st.sampled_from(sorted(SCHEDULE)))
+def test_days_counted_from_the_date_the_turn_before_asked_about(first, second):
+    import datetime as dt
+
+    assume(first != second)
+    history = [Turn("user", f"{first}はいつでしたっけ？"), Turn("assistant", "…")]
+    r = route(f"そこから{second}までは何日ありますか？", history)
+    assert r is not None and r.calculation is not None
+    a, b = sorted([dt.date(*SCHEDULE[first]), dt.date(*SCHEDULE[second])])
+    assert list(r.calculation.result.values()) == [(b - a).days]
 
 
 @pytest.mark.parametrize("asked", ["実施計画の提出締切は何日の何時ですか？", "交付決定は何月何日ですか？", "事前相談は何日までに出せばいい？"])
@@ -1319,3 +1348,30 @@ def test_an_item_score_outside_its_scale_is_asked_back_not_summed(bad, at):
     sheet = "、".join(f"{'①②③④'[v]}はア{items[3 * v]}・イ{items[3 * v + 1]}・ウ{items[3 * v + 2]}" for v in range(4))
     r = route(f"採点は{sheet}。標準タイプで申請すると結果は？")
     assert r is not None and r.calculation is None and "総合評価点数" in r.missing
+
+
+@given(population=st.integers(2_000, 300_000), share=st.integers(1, 99), raw=st.integers(12, 30),
+       applications_first=st.booleans())
+def test_an_application_rate_given_as_a_count_and_the_population_in_either_order_sets_the_bonus(
+        population, share, raw, applications_first):
+    applied = population * share // 100
+    assume(applied > 0)
+    counts = [f"12月末時点のマイナンバーカードの申請件数は{applied:,}件", f"町の人口は{population:,}人"]
+    if not applications_first:
+        counts.reverse()
+    r = route(f"高水準タイプで申請します。素点合計は{raw}点です。{'、'.join(counts)}です。総合評価は？")
+    assert r is not None and r.calculation is not None
+    rate = applied * 100 / population  # the bonus bands of the scoring rules: 53.9% / 60% / 70%
+    bonus = 3 if rate >= 70 else 2 if rate >= 60 else 1 if rate >= 53.9 else 0
+    assert r.calculation.result["合計点"] == raw + bonus
+
+
+@given(core=st.integers(1000, 9000), cafe=st.integers(100, 3000), fence=st.integers(100, 2000))
+def test_b_shares_are_of_the_whole_amount_when_a_total_of_the_parts_is_stated(core, cafe, fence):
+    total = core + cafe + fence
+    r = route(f"町営施設の本体部分が{core:,}万円、附帯のカフェスペース{cafe:,}万円、外構工事{fence:,}万円で、"
+              f"施設の整備・運営費に係る交付対象事業費は合計{total:,}万円です。附帯部分の割合の制限はクリアできていますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["B2の上限"] == total * MAN * 2 // 10  # 2割 of the whole, B parts included
+    within = fence * 10 <= total * 2 and (cafe + fence) * 2 < total
+    assert r.calculation.result["判定"] == ("可" if within else "不可")

@@ -128,6 +128,20 @@ def test_a_measure_left_out_is_not_summed_and_the_sum_is_set_against_a_measure_n
     assert "情報信託機能活用促進事業" not in r.calculation.result
 
 
+def test_a_difference_asked_wins_over_comparing_named_as_the_askers_task_and_its_verdict_leads():
+    budgets = _budgets()
+    summed = ["テレワーク普及展開推進事業", "サテライトオフィス・マッチング支援事業"]
+    yardstick = "情報信託機能活用促進事業"
+    r = route(f"施策集の予算を比較する資料を作っています。{'と'.join(summed)}の予算を合わせた額は、"
+              f"{yardstick}の予算より多いですか？差額も知りたいです。")
+    assert r is not None and r.calculation is not None
+    total = sum(budgets[n] for n in summed)
+    assert r.calculation.result["差"] == abs(total - budgets[yardstick])
+    assert "割合" not in r.calculation.result
+    more = "多い" if total > budgets[yardstick] else "少ない"
+    assert r.calculation.summary.split("。")[0].endswith(more + "です")
+
+
 def test_a_budget_named_the_turn_before_is_compared_with_one_named_now():
     budgets = _budgets()
     history = [Turn("user", "予算額：テレワーク普及展開推進事業は？"), Turn("assistant", "…")]
@@ -381,3 +395,44 @@ def test_element5_follows_the_type_supposed_for_elements_1_to_4_in_a_follow_up(a
     assert r is not None and r.calculation is not None
     n, d = (3, 4) if other == "高水準" else (1, 2)
     assert r.calculation.result["国費"] == 2000 * MAN * n // d
+
+
+def _band_cap(people: int) -> int:  # the size bands of the facility caps: 20人未満 / 20人以上50人未満 / 50人以上
+    return (3000 if people < 20 else 4500 if people < 50 else 9000) * MAN
+
+
+@given(people=st.integers(1, 120))
+def test_the_cap_of_a_facility_of_a_stated_size_is_its_bands_without_asking_the_type(people):
+    r = route(f"{people}人くらい入るサテライトオフィスを町で整備したいです。施設整備・運営費の上限は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["交付対象事業費"] == _band_cap(people)
+
+
+@given(people=st.integers(20, 49))
+def test_one_more_facility_like_the_last_adds_its_cap_and_a_later_type_keeps_both(people):
+    history = [Turn("user", f"定員{people}人の町営サテオフを考えています。施設整備・運営費の上限は？"), Turn("assistant", "…")]
+    r = route("同じ規模のをもう1か所作ったら、上限は合計でいくら？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["交付対象事業費"] == 2 * _band_cap(people)
+    history += [Turn("user", "同じ規模のをもう1か所作ったら、上限は合計でいくら？"), Turn("assistant", "…")]
+    r = route("標準タイプなら国費は？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["国費"] == _band_cap(people)  # two caps × 1/2
+
+
+@pytest.mark.parametrize("ask", ["何人下がりますか", "どれだけ減りますか", "差は何人ですか"])
+@given(users=st.integers(100, 20_000))
+def test_the_gap_between_the_types_outside_user_minimums_is_given_however_it_is_asked(ask, users):
+    r = route(f"人口2万人の町です。高水準タイプで延べ利用者数を{users:,}人とする場合、県外利用者の最低ラインは？"
+              f"標準タイプにすると県外利用者の最低ラインは{ask}？")
+    assert r is not None and r.calculation is not None
+    high, standard = -(-users * 5 // 10), -(-users * 3 // 10)  # 5割 / 3割, rounded up to whole people
+    assert r.calculation.result["差"] == high - standard
+
+
+@given(population=st.integers(5_000, 500_000), users=st.integers(100, 9_999))
+def test_a_last_sentence_giving_a_new_kind_of_figure_adds_an_input_rather_than_supposing_a_change(population, users):
+    r = route(f"人口{population:,}人の市です。高水準タイプだと移住者数は最低何人以上にしないといけませんか？"
+              f"また、延べ利用者数を{users:,}人とするなら、県外の利用者は最低何人必要ですか。")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.inputs["人口"] == population and r.calculation.inputs["利用者数"] == users
