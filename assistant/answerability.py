@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,11 +109,16 @@ def asking_text(asked: Question) -> str:
 
     if not asked.asking:
         return asked.text
-    if term_weights([t for t in query_tokens(asked.asking, False) if len(t) >= 2]):
+    # an ask made as an addition (「…の名前も載っていれば教えてください」「あわせて…も」) presupposes the ask before it
+    added_on = bool(_ADDED_ASK.search(asked.asking))
+    if term_weights([t for t in query_tokens(asked.asking, False) if len(t) >= 2]) and not added_on:
         return asked.asking
     sentences = split_sentences(asked.text)
     at = next((i for i, s in enumerate(sentences) if asked.asking.strip() in s), 0)
     return "".join(sentences[max(0, at - 1) : at + 1]) if at else asked.text
+
+
+_ADDED_ASK = re.compile(r"^(?:あわせて|併せて|また|それと|あと|ついでに)|も(?:載って|書いて|記載|あれば|わかれば|分かれば|教えて|知りたい)")
 
 
 def _is_bigram(token: str, tokens: dict[str, float]) -> bool:

@@ -31,6 +31,7 @@ from assistant import (
 )
 from assistant.errors import InputError
 from assistant.japanese import expand_abbreviations, normalise_key, programme_aliases
+from assistant.quantities import read_quantities
 from assistant.question import Question
 from assistant.question import parse as parse_question
 from assistant.types import MARKER_RE, Answer, Calculation, Chunk, Citation, Passage, Status, Turn
@@ -208,6 +209,10 @@ def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[
     return text, tuple(replace(by_marker[old], marker=new[old]) for old in order)
 
 
+# a sentence asking a rule rather than a figure (what a calculated question may ask beside its figures)
+_RULE_ASK = re.compile(r"ルール|決まり|条件|要件|留意|注意|考え方|扱い|求め方|手続")
+
+
 def _within(formula: str, room: int) -> str:
     """The formula's lines that fit in `room` characters, then a pointer to the rest: every step is in
     `calculation.steps` (the 計算 panel), the answer text stays short."""
@@ -352,7 +357,8 @@ class Assistant:
         history = [Turn(t.role, expand_abbreviations(t.content)) if t.role == "user" else t for t in history]
         routed = self._route(question, history)
         if routed is not None:
-            return self._from_route(routed, timings, started, question)
+            answer = self._from_route(routed, timings, started, question)
+            return self._with_rule_part(question, history, answer) if answer.calculation is not None else answer
 
         asked = parse_question(question, history)  # read once; every step below reads this
         parts = list(asked.parts)
@@ -482,14 +488,16 @@ class Assistant:
 
     def _verdict(self, question: str, passages: list[Passage], citations: Sequence[Citation]) -> verdict.Verdict | None:
         lines = self._verdict_lines(passages, citations)
-        return verdict.excluded_cost(question) or verdict.decide(question, lines) or verdict.listed(question, lines)
+        return (verdict.excluded_cost(question) or verdict.unmet_condition(question) or verdict.decide(question, lines)
+                or verdict.listed(question, lines))
 
     def _with_verdict(self, question: str, passages: list[Passage], text: str,
                       citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
         lines = self._verdict_lines(passages, citations)
-        coverage = verdict.excluded_cost(question) or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines)
+        coverage = (verdict.excluded_cost(question) or verdict.unmet_condition(question)
+                    or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines))
         premise = None if coverage else verdict.premise_differs(question, [c.quote for c in citations])
         coverage = coverage or (None if premise else verdict.listed(question, lines))
         if coverage is None and premise is None and citations:
@@ -765,6 +773,46 @@ class Assistant:
             timings,
             started,
         )
+
+    def _with_rule_part(self, question: str, history: Sequence[Turn], answer: Answer) -> Answer:
+        """A calculated question that also asks a rule in a sentence of its own, with no figures (「…はそれぞれいくら？
+        …を求めるときのルールもあわせて教えてください」): that sentence is answered as a lookup, its lines placed
+        after the result and before the steps. The sentence carries the element the question names (⑤ …)."""
+        from assistant.question_parts import asks, split_sentences
+
+        calc = answer.calculation
+        if calc is None:
+            return answer
+        sentences = split_sentences(question)
+        rule_asks = [s for s in sentences[1:] if asks(s) and _RULE_ASK.search(s) and not read_quantities(s)]
+        if not rule_asks:
+            return answer
+        part = rule_asks[-1]
+        # the element the question is about (a range such as 「①～④は採択済み」 is the asker's story)
+        named = re.findall(r"[①-⑤]", re.sub(r"[①-⑤]\s*[～〜~\-ー－]\s*[①-⑤]", "", question))
+        marks = named[-1] if len(set(named)) == 1 and named[-1] not in part else ""
+        sub = self._answer(f"{marks}の{part}" if marks else part, history, phrase=False)
+        if sub.status != Status.ANSWERED or not sub.citations:
+            return answer
+        # its key fact line (a bare heading such as 「＜補助対象経費＞」 says nothing), each citation renumbered
+        # after the calculation's own
+        kept = [line for line in sub.text.split("\n")
+                if len(MARKER_RE.sub("", line).strip()) > 12 and not line.lstrip().startswith(("＜", "<", "【", "■"))][:1]
+        used = [c for c in sub.citations if any(f"[{c.marker}]" in line for line in kept)]
+        if not used:
+            return answer
+        renumber = {c.marker: len(answer.citations) + i for i, c in enumerate(used, 1)}
+        lines = [MARKER_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]" if int(m.group(1)) in renumber else "", line)
+                 for line in kept]
+        summary, _, steps = answer.text.partition("\n計算式: ")
+        joined = "\n".join([summary, *lines])
+        if len(MARKER_RE.sub("", joined)) > ANSWER_CHAR_LIMIT:
+            return answer
+        room = ANSWER_CHAR_LIMIT - len(MARKER_RE.sub("", joined)) - 10
+        text = joined + (f"\n計算式: {_within(steps, room)}" if steps and room > 40 else "")
+        cited = tuple(replace(c, marker=renumber[c.marker]) for c in used)
+        return replace(answer, text=text, citations=(*answer.citations, *cited),
+                       passages=(*answer.passages, *(p for p in sub.passages if p not in answer.passages)))
 
     def _with_example_targets(self, question: str, text: str,
                               citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:

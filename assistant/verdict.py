@@ -208,7 +208,7 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 
 
 # A coverage question (「…は対象になりますか」「…に使えますか」「…できますか」) about something a list names.
-_COVERAGE_ASK = re.compile(r"対象|使え|使う|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
+_COVERAGE_ASK = re.compile(r"対象|使え|使う|とれ(?:る|ます)|(?:支援|補助|助成)(?:して)?(?:もらえ|いただけ)|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
                            r"|(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)")
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
@@ -402,7 +402,49 @@ def excluded_cost(question: str) -> Verdict | None:
     return Verdict("いいえ", f"{cost.label}は原則として対象外経費です", rule(cost.rule).quote)
 
 
-# several things asked about at once (「どちらも対象になりますか」「それぞれ使えますか」)
+# A condition the documents set on what is covered, and how an asker describes a case that fails it. The rule
+# (rules.toml, with its verbatim quote) is the reason; `case` reads the asker's own words.
+@dataclass(frozen=True)
+class UnmetCondition:
+    rule: str
+    case: re.Pattern[str]
+    reason: str
+
+
+_NOT_THE_ASKER = r"(?:(?!本社|本店|会社|企業|社員|住民|出身|在住)[^。、？?])"
+_UNMET_CONDITIONS: tuple[UnmetCondition, ...] = (
+    # a facility in another municipality (「隣の市の駅前にできるシェアオフィス」), not a company from there
+    UnmetCondition("facility_in_area", re.compile(
+        rf"(?:(?:隣|近隣|隣接する|周辺|他|別|ほか)の(?:市|町|村|自治体|市町村)|隣(?:町|村|市)|近隣市町村)(?:内)?(?:に|の|にある)"
+        rf"{_NOT_THE_ASKER}{{0,24}}?"
+        r"(?:施設|オフィス|コワーキング|建物|物件|ビル|空き家|空き店舗)"
+        rf"|(?:市外|町外|村外|区域外)(?:に|の|にある){_NOT_THE_ASKER}{{0,16}}?(?:施設|オフィス|物件|ビル)"),
+        "対象施設は事業を実施する地方公共団体の区域内に所在する施設等に限られるため、他の市町村にある施設は対象になりません"),
+    # an office kept for the company's own staff (「自社の社員だけが使う」「他社に貸す予定はない」)
+    UnmetCondition("operator_offers_to_others", re.compile(
+        r"自社(?:の社員|の従業員|の職員)?(?:だけ|のみ|専用)|(?:他社|他の会社|外部|社外)(?:に|へ)(?:は)?"
+        r"(?:貸|提供|開放)[^。、]{0,8}?(?:ない|なく|せず)"),
+        "②で支援する運営事業者は、施設を他者にオフィススペース等として提供し、その管理・運営を事業として行う者とされているため、"
+        "自社専用の施設は対象になりません"),
+)
+
+
+def unmet_condition(question: str) -> Verdict | None:
+    """いいえ when the asker's case, as described, fails a condition the documents set on what is covered (a
+    facility outside the municipality, an office not offered to others), asked whether it is covered."""
+    from assistant.calculators.rules import rule
+    from assistant.question_parts import asking_sentence
+
+    if not is_yes_no(question) or not _asks_coverage(asking_sentence(question)):
+        return None
+    key = normalise_key(question)
+    for condition in _UNMET_CONDITIONS:
+        if condition.case.search(key):
+            return Verdict("いいえ", condition.reason, rule(condition.rule).quote)
+    return None
+
+
+# several things asked about at once# several things asked about at once (「どちらも対象になりますか」「それぞれ使えますか」)
 _BOTH_ASKED = re.compile(r"どちらも|どっちも|両方|それぞれ|いずれも|ともに|共に|全部|すべて|全て")
 
 

@@ -90,3 +90,20 @@ def test_the_decision_refuses_through_the_answer_path_with_the_contact_line(fake
 def test_the_shipped_decision_names_todays_features():
     model = answerability.load(answerability.MODEL_PATH)
     assert len(model.weights) == len(FEATURES) and 0.0 < model.threshold < 1.0
+
+
+@pytest.mark.parametrize(("question", "with_previous"), [
+    # an ask made as an addition presupposes the ask before it: both are what the features read
+    ("神山町の最初のサテライトオフィスは何という名前ですか？移住支援を担ったNPOの名前も載っていれば教えてください。", True),
+    ("⑤の上限額はいくらですか？あわせて補助率を教えてください。", True),
+    # an ask of its own after a story stands alone
+    ("うちは山あいの町です。⑤の上限額はいくらですか？", False),
+])
+def test_an_added_on_ask_is_read_with_the_ask_before_it(question, with_previous):
+    from assistant.question import parse
+
+    asked = parse(question)
+    text = answerability.asking_text(asked)
+    previous = question.split("？")[0]
+    assert (previous in text) == with_previous
+    assert asked.asking.strip("。") in text

@@ -228,6 +228,12 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     ("首長のトップセールスに同行する職員の旅費、職員単独の出張旅費、それぞれ計上できますか？", "条件付き"),
     # not asked whether covered
     ("職員旅費の上限はいくらですか？", None),
+    # one cost funded by another national subsidy and by this grant too; a facility once built with one is not that
+    ("外壁工事に国交省の補助が入ることが決まっています。同じ工事費を交付対象事業費にも重ねて計上できますか？", "いいえ"),
+    ("昔、国の補助を受けて建てた施設を、③の活用促進で使えますか？", None),
+    # the お試し measure's own exclusion of hard works applies to that measure only
+    ("お試しサテライトオフィスの特別交付税措置で、空き店舗の内装工事費も対象になりますか？", "いいえ"),
+    ("①の施設整備で、空き店舗の内装工事費も対象になりますか？", None),
 ])
 def test_a_cost_the_documents_list_as_not_covered_gets_no_with_its_rule(question, word):
     from assistant.verdict import excluded_cost
@@ -309,3 +315,45 @@ def test_a_range_of_years_stated_for_confirmation_is_corrected_by_a_line_countin
     assert found is not None and found.word == "いいえ" and "1年" in found.reason and found.line == line
     # the range's own figures stated by the line: nothing to correct
     assert premise_differs("研修事業は2～4年の計画でよいと聞きました。合っていますか？", ["計画期間は原則2～4年"]) is None
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    # a facility in another municipality fails the rule on where a covered facility stands
+    ("隣町の空き店舗に民間のコワーキングが入る予定です。うちの町の②で、その施設の開設を支援できますか？", "いいえ"),
+    ("市外にある物件をサテオフにする改修費も、市の交付金事業の対象になりますか？", "いいえ"),
+    # a company from another municipality is who ④ pays, not a facility elsewhere
+    ("隣の町に本社がある会社が、うちの町のコワーキングに入る場合、進出支援金の対象になりますか？", None),
+    # an office the company keeps for itself is not an operator's
+    ("地元企業が自社の従業員専用のサテライトオフィスを作る場合、②の支援対象になりますか？", "いいえ"),
+    ("他社に貸す予定はないのですが、自前のオフィスの改装を②で支援してもらえますか？", "いいえ"),
+    # not asked whether covered
+    ("隣の市の施設の定員は何人ですか？", None),
+])
+def test_a_case_that_fails_a_condition_on_what_is_covered_gets_no_with_its_rule(question, word):
+    from assistant.verdict import unmet_condition
+
+    found = unmet_condition(question)
+    assert (found.word if found else None) == word
+    if found:
+        from tests.conftest import CORPUS
+
+        corpus = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+        assert found.line in corpus  # the rule is quoted verbatim
+
+
+def test_a_calculated_question_that_also_asks_a_rule_gets_the_rules_line_cited_after_the_result(fake_assistant):
+    from assistant.types import MARKER_RE, Status
+
+    question = ("①～④は標準タイプで採択済みです。進出企業と地元の農園が組む⑤を総事業費3,600万円で考えています。"
+                "国費はいくらですか？国費以外の負担を推進体制の企業に求めるときのルールもあわせて教えてください。")
+    answer = fake_assistant.ask(question, phrase=False)
+    assert answer.status == Status.CALCULATED and answer.calculation is not None
+    summary, rule_line = answer.text.split("\n")[:2]
+    assert answer.calculation.summary in summary
+    cited = [c for c in answer.citations if f"[{c.marker}]" in rule_line]
+    assert cited and all(c.quote not in {r.quote for r in answer.calculation.rules} for c in cited)
+    # the line is the rule sentence's own answer (asked alone, with the element the question names)
+    alone = fake_assistant.ask("⑤の国費以外の負担を推進体制の企業に求めるときのルールもあわせて教えてください。", phrase=False)
+    assert MARKER_RE.sub("", rule_line) == MARKER_RE.sub("", alone.text.split("\n")[0])
+    # every marker in the text has its citation
+    assert {int(m) for m in MARKER_RE.findall(answer.text)} <= {c.marker for c in answer.citations}
