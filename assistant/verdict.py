@@ -315,6 +315,7 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
     if not is_yes_no(question) or not _asks_coverage(asking):
         return None
     terms = _case_terms(question)
+    asked_terms = _case_terms(asking)
     best: tuple[int, bool, str, list[str]] | None = None
     previous = ("", "")
     for entry in lines:
@@ -330,6 +331,9 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
             continue
         shared = _shared(terms, _compound_key(line))
         score = sum(len(t) for t in shared)
+        # a covered line must name what the asking sentence asks about, not only the story before it
+        if covered and not _shared(asked_terms, _compound_key(line)):
+            continue
         if score >= 4 and (best is None or (score, covered) > (best[0], best[1])):
             best = (score, covered, line, shared)
     if best is None:

@@ -357,3 +357,14 @@ def test_a_calculated_question_that_also_asks_a_rule_gets_the_rules_line_cited_a
     assert MARKER_RE.sub("", rule_line) == MARKER_RE.sub("", alone.text.split("\n")[0])
     # every marker in the text has its citation
     assert {int(m) for m in MARKER_RE.findall(answer.text)} <= {c.marker for c in answer.citations}
+
+
+def test_a_covered_list_says_yes_only_when_it_names_what_the_asking_sentence_asks_about():
+    from assistant.verdict import listed
+
+    lines = [("古民家や蔵を改装したサテライトオフィスの例", "対象経費")]
+    # the story shares the line's words, the ask does not: no verdict from the list
+    assert listed("古民家を改装したサテライトオフィスを個人で持つ方がいます。その方に直接補助を出すことはできますか？", lines) is None
+    # the ask itself names the listed item
+    found = listed("町内の古民家を改装するサテライトオフィスの整備は対象になりますか？", lines)
+    assert found is not None and found.word == "はい"
