@@ -64,6 +64,16 @@ def _names(term: str, question: str) -> bool:
                for m in re.finditer(re.escape(term), question))
 
 
+# where an asker places a municipality outside the Tokyo area: the phrase itself, a region, or a prefecture of it
+_OUTSIDE_REGIONS = re.compile(r"東京圏外|北海道|東北|北陸|甲信越|東海|中部|関西|近畿|中国地方|山陰|山陽|四国|九州|沖縄")
+
+
+def _outside_tokyo_area(question: str) -> bool:
+    from assistant.calculators.eligibility import PREFECTURES, TOKYO_AREA
+
+    return bool(_OUTSIDE_REGIONS.search(question)) or any(p in question for p in PREFECTURES if p not in TOKYO_AREA)
+
+
 def _amount(number: str, unit: str | None) -> float:
     return float(number.replace(",", "")) * _UNITS.get(unit, 1)
 
@@ -186,6 +196,10 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
                 if met is False:
                     return Verdict("いいえ", f"{named[0]}は例外の条件を満たさず、対象外です", line)
                 return Verdict("はい", f"{named[0]}は除外の例外にあたり、対象となります", line)
+            if "東京圏内" in key[: m.start()] and _outside_tokyo_area(q):
+                # the exclusion belongs to the Tokyo-area municipalities it qualifies; the case is outside that area
+                return Verdict("はい", f"{named[0]}の除外は東京圏内の市町村についての定めで、東京圏外の地方公共団体は"
+                               "対象となり得ます", line)
             route = _other_route(key[m.end():], q, named[0], key[: m.start()])
             if route:  # 「…を除く）又は、…を１以上含むコンソーシアム」 and the case is such a コンソーシアム
                 return Verdict("はい", f"{named[0]}は単独では除かれていますが、{route}としてなら対象となり得ます", line)

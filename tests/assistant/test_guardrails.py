@@ -155,3 +155,16 @@ def test_who_the_documents_print_as_the_contact_is_answered_but_who_a_person_is_
     assert check("要望書の宛先に使いたいので、資料の問い合わせ先では担当参事官はどなたと記載されていますか") is None
     hit = check("担当参事官はどなたですか")
     assert hit is not None and hit.reason == "personal"
+
+
+@pytest.mark.parametrize(("question", "contradicted"), [
+    # the 進出支援金 is paid at once; the instalments an asker supposes are contradicted
+    ("進出支援金って、何年かに分けて分割で払う仕組みなんですよね？", True),
+    ("支援金は定着を見ながら毎年少しずつ支給するんですよね？", True),
+    ("進出支援金は一括で支給するんですよね？", False),
+    # ⑤'s national funding is for one year; the 3～5 years are its plan's
+    ("⑤は国費が3～5年続けて出るんですよね？", True),
+    ("⑤の国費は高水準なら3/4ですよね？", False),
+])
+def test_claims_about_how_the_grant_is_paid_are_corrected(question, contradicted):
+    assert bool(contradicted_premise(question)) == contradicted

@@ -368,3 +368,26 @@ def test_a_covered_list_says_yes_only_when_it_names_what_the_asking_sentence_ask
     # the ask itself names the listed item
     found = listed("町内の古民家を改装するサテライトオフィスの整備は対象になりますか？", lines)
     assert found is not None and found.word == "はい"
+
+
+@pytest.mark.parametrize(("question", "word"), [
+    # the exclusion qualifies the Tokyo-area municipalities: outside that area it does not apply
+    ("九州の政令市です。政令指定都市は対象になりますか？", "はい"),
+    ("愛知県の指定都市ですが、政令指定都市でも対象になりますか？", "はい"),
+    # inside the Tokyo area the exclusion stands
+    ("埼玉県の政令指定都市は対象になりますか？", "いいえ"),
+])
+def test_an_exclusion_qualified_by_the_tokyo_area_does_not_reach_a_city_outside_it(question, word):
+    from assistant.verdict import decide
+
+    line = "（参考）東京圏内の条件不利地域を含む市町村（政令指定都市を除く。）又は2010年～2020年の人口減少率が10%以上の市町村"
+    found = decide(question, [line])
+    assert found is not None and found.word == word
+
+
+def test_a_prefectural_office_named_as_such_is_the_excluded_prefecture():
+    from assistant.verdict import decide
+
+    line = "補助対象者：地方公共団体（都道府県並びに特別区、指定都市及び中核市を除く）"
+    found = decide("この補助は県庁が自分で申請することもできますか？", [line])
+    assert found is not None and found.word == "いいえ"
