@@ -212,6 +212,16 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
     assert premise_differs("植栽事業の上限は1,200万でしたよね？", [key, other]) is None
 
 
+def _assert_verdict_quoting_its_rule(found, word):
+    """The verdict's word (None: no verdict), and the rule it rests on quoted verbatim from the corpus."""
+    assert (found.word if found else None) == word
+    if found:
+        from tests.conftest import CORPUS
+
+        corpus = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
+        assert found.line in corpus
+
+
 @pytest.mark.parametrize(("question", "word"), [
     ("担当職員が一人で行く東京出張の旅費も事業費に入れていいですか？", "いいえ"),
     ("転入した個人に祝い金を配る費用は対象になりますか？", "いいえ"),
@@ -238,13 +248,7 @@ def test_the_key_line_corrects_a_figure_the_asker_states_even_when_another_line_
 def test_a_cost_the_documents_list_as_not_covered_gets_no_with_its_rule(question, word):
     from assistant.verdict import excluded_cost
 
-    found = excluded_cost(question)
-    assert (found.word if found else None) == word
-    if found:
-        from tests.conftest import CORPUS
-
-        corpus = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
-        assert found.line in corpus  # the rule is quoted verbatim
+    _assert_verdict_quoting_its_rule(excluded_cost(question), word)
 
 
 def test_the_no_for_an_excluded_cost_cites_the_rule_through_the_answer_path(fake_assistant):
@@ -332,13 +336,7 @@ def test_a_range_of_years_stated_for_confirmation_is_corrected_by_a_line_countin
 def test_a_case_that_fails_a_condition_on_what_is_covered_gets_no_with_its_rule(question, word):
     from assistant.verdict import unmet_condition
 
-    found = unmet_condition(question)
-    assert (found.word if found else None) == word
-    if found:
-        from tests.conftest import CORPUS
-
-        corpus = "".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt"))
-        assert found.line in corpus  # the rule is quoted verbatim
+    _assert_verdict_quoting_its_rule(unmet_condition(question), word)
 
 
 def test_a_calculated_question_that_also_asks_a_rule_gets_the_rules_line_cited_after_the_result(fake_assistant):
