@@ -109,7 +109,7 @@ def asking_text(asked: Question) -> str:
 
     if not asked.asking:
         return asked.text
-    # an ask made as an addition (「…の名前も載っていれば教えてください」「あわせて…も」) presupposes the ask before it
+    # an ask made as an addition (「…も載っていれば」「あわせて…も」) presupposes the ask before it
     added_on = bool(_ADDED_ASK.search(asked.asking))
     if term_weights([t for t in query_tokens(asked.asking, False) if len(t) >= 2]) and not added_on:
         return asked.asking

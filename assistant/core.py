@@ -776,7 +776,7 @@ class Assistant:
 
     def _with_rule_part(self, question: str, history: Sequence[Turn], answer: Answer) -> Answer:
         """A calculated question that also asks a rule in a sentence of its own, with no figures (「…はそれぞれいくら？
-        …を求めるときのルールもあわせて教えてください」): that sentence is answered as a lookup, its lines placed
+        …の決まりも知りたい」): that sentence is answered as a lookup, its lines placed
         after the result and before the steps. The sentence carries the element the question names (⑤ …)."""
         from assistant.question_parts import asks, split_sentences
 

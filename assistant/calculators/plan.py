@@ -114,7 +114,7 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
                  re.compile(r"(?:個人|本人|移住者|移住して)[^。]{0,24}?(?:奨励金|給付金|祝い金|祝金|一時金"
                             r"|(?:引っ?越し?|転居|家賃)[^。]{0,4}?(?:補助|助成|手当|支援))")),
     ExcludedCost("基金積立・貸付金", "excluded_loans_funds", re.compile(r"基金|積立|積み立て|貸付|貸し付け|保証金")),
-    # the same cost already paid by another national subsidy (「総務省の補助を受けることが決まっている改修費」)
+    # the same cost already paid by another national subsidy (an 改修費 another ministry has granted)
     ExcludedCost("国の補助金等を受けている事業の経費", "excluded_other_national_subsidy",
                  re.compile(r"(?:国|総務省|国交省|国土交通省|経産省|経済産業省|厚労省|厚生労働省|農水省|農林水産省|文科省|文部科学省"
                             r"|環境省|観光庁|他省庁|別の省庁)の?[^。]{0,40}?補助(?:金|事業)?[^。]{0,16}?"

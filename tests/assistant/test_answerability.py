@@ -94,7 +94,7 @@ def test_the_shipped_decision_names_todays_features():
 
 @pytest.mark.parametrize(("question", "with_previous"), [
     # an ask made as an addition presupposes the ask before it: both are what the features read
-    ("神山町の最初のサテライトオフィスは何という名前ですか？移住支援を担ったNPOの名前も載っていれば教えてください。", True),
+    ("神山ラボを開いた会社はどこですか？グリーンバレーの設立年も載っていれば知りたいです。", True),
     ("⑤の上限額はいくらですか？あわせて補助率を教えてください。", True),
     # an ask of its own after a story stands alone
     ("うちは山あいの町です。⑤の上限額はいくらですか？", False),

@@ -55,7 +55,7 @@ def _listed_tokyo_area_municipality() -> tuple[str, str]:
 ])
 def test_a_presumed_eligibility_of_a_municipality_is_settled_by_the_table(where, presumed, expected):
     place = "".join(_listed_tokyo_area_municipality()) if where == "listed" else where
-    question = f"{place}の企画担当です。東京圏なので、テレワーク型は{presumed}"
+    question = f"{place}です。首都圏の団体なので、この交付金は{presumed}"
     r = route(question)
     assert r is not None and r.calculation is not None
     assert decide(question, r.calculation) == expected

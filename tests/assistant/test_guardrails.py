@@ -159,7 +159,7 @@ def test_who_the_documents_print_as_the_contact_is_answered_but_who_a_person_is_
 
 @pytest.mark.parametrize(("question", "contradicted"), [
     # the 進出支援金 is paid at once; the instalments an asker supposes are contradicted
-    ("進出支援金って、何年かに分けて分割で払う仕組みなんですよね？", True),
+    ("進出支援金は数年にわたって分割で支給されるものですよね？", True),
     ("支援金は定着を見ながら毎年少しずつ支給するんですよね？", True),
     ("進出支援金は一括で支給するんですよね？", False),
     # ⑤'s national funding is for one year; the 3～5 years are its plan's

@@ -150,7 +150,7 @@ def test_a_count_in_a_follow_up_takes_the_size_said_in_that_turn():
 
 def test_a_bands_bound_is_no_facility_size_and_stays_a_lookup_of_the_caps():
     # 「20人未満」 names a band, not the asker's facility: the rule's table answers it
-    assert route("20人未満の施設の施設整備・運営費の上限はいくらですか？") is None
+    assert route("20人未満の区分だと上限額は？") is None
     assert route("50人以上の施設の上限は？") is None
 
 

@@ -593,7 +593,7 @@ def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, co
 
 @pytest.mark.parametrize("hedge", ["を仮に", "はおよそ", "を約"])
 def test_a_fiscal_correction_given_with_a_hedge_is_applied(hedge):
-    r = route(f"お試しサテライトオフィスの特別交付税措置で、PR経費300万円と賃料400万円を見込みます。財政力補正{hedge}0.8として措置額は？")
+    r = route(f"PR経費300万円と賃料400万円のお試しサテライトオフィス事業、財政力補正{hedge}0.8として特別交付税の措置額は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["措置額"] == 700 * MAN * 5 * 8 // 100
 
@@ -1356,7 +1356,7 @@ def test_an_application_rate_given_as_a_count_and_the_population_in_either_order
         population, share, raw, applications_first):
     applied = population * share // 100
     assume(applied > 0)
-    counts = [f"12月末時点のマイナンバーカードの申請件数は{applied:,}件", f"町の人口は{population:,}人"]
+    counts = [f"マイナンバーカードの申請件数は12月末で{applied:,}件", f"住民基本台帳の人口は{population:,}人"]
     if not applications_first:
         counts.reverse()
     r = route(f"高水準タイプで申請します。素点合計は{raw}点です。{'、'.join(counts)}です。総合評価は？")

@@ -403,14 +403,14 @@ def _band_cap(people: int) -> int:  # the size bands of the facility caps: 20人
 
 @given(people=st.integers(1, 120))
 def test_the_cap_of_a_facility_of_a_stated_size_is_its_bands_without_asking_the_type(people):
-    r = route(f"{people}人くらい入るサテライトオフィスを町で整備したいです。施設整備・運営費の上限は？")
+    r = route(f"町で整備する拠点は{people}人ほどの規模です。この施設の上限額は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["交付対象事業費"] == _band_cap(people)
 
 
 @given(people=st.integers(20, 49))
 def test_one_more_facility_like_the_last_adds_its_cap_and_a_later_type_keeps_both(people):
-    history = [Turn("user", f"定員{people}人の町営サテオフを考えています。施設整備・運営費の上限は？"), Turn("assistant", "…")]
+    history = [Turn("user", f"{people}人規模の町営施設なら、上限額は？"), Turn("assistant", "…")]
     r = route("同じ規模のをもう1か所作ったら、上限は合計でいくら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["交付対象事業費"] == 2 * _band_cap(people)
@@ -433,6 +433,6 @@ def test_the_gap_between_the_types_outside_user_minimums_is_given_however_it_is_
 @given(population=st.integers(5_000, 500_000), users=st.integers(100, 9_999))
 def test_a_last_sentence_giving_a_new_kind_of_figure_adds_an_input_rather_than_supposing_a_change(population, users):
     r = route(f"人口{population:,}人の市です。高水準タイプだと移住者数は最低何人以上にしないといけませんか？"
-              f"また、延べ利用者数を{users:,}人とするなら、県外の利用者は最低何人必要ですか。")
+              f"また、延べ利用者数を{users:,}人と置くと、県外からの利用者は何人以上要りますか。")
     assert r is not None and r.calculation is not None
     assert r.calculation.inputs["人口"] == population and r.calculation.inputs["利用者数"] == users
