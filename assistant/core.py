@@ -358,7 +358,11 @@ class Assistant:
         routed = self._route(question, history)
         if routed is not None:
             answer = self._from_route(routed, timings, started, question)
-            return self._with_rule_part(question, history, answer) if answer.calculation is not None else answer
+            if answer.calculation is None:
+                return answer
+            with_rule = self._with_rule_part(question, history, answer)
+            # the rule sentence's lookup is part of this answer's time
+            return answer if with_rule is answer else self._finish(with_rule, dict(answer.timings_ms), started)
 
         asked = parse_question(question, history)  # read once; every step below reads this
         parts = list(asked.parts)
@@ -776,7 +780,7 @@ class Assistant:
 
     def _with_rule_part(self, question: str, history: Sequence[Turn], answer: Answer) -> Answer:
         """A calculated question that also asks a rule in a sentence of its own, with no figures (「…はそれぞれいくら？
-        …の決まりも知りたい」): that sentence is answered as a lookup, its lines placed
+        …の決まりも知りたい」): that sentence is answered as a lookup, its key line placed
         after the result and before the steps. The sentence carries the element the question names (⑤ …)."""
         from assistant.question_parts import asks, split_sentences
 

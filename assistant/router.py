@@ -276,7 +276,7 @@ def _application_rate(text: str) -> str | None:
     return f"{counted[1] * 100 / counted[0]:.6g}" if counted else None
 
 
-# 「申請件数は12,960件」「申請者数が8,450人」, and the population in either order around it
+# 「申請件数はM件」「申請者数がM人」, and the population in either order around it
 _APPLICATIONS = re.compile(r"申請(?:件数|者数|数|済み?の?(?:方|人)?|者)[^。\d]{0,8}?(?:12\s*月末(?:時点)?(?:で|に|は|の)?)?"
                            r"[^。\d]{0,6}?([\d,]+)\s*(?:件|人|枚)")
 
@@ -481,7 +481,7 @@ def _eligible_cost(text: str) -> int | None:
 
 def _fiscal_correction(text: str) -> str | None:
     """The asker's own 財政力補正 (a coefficient the documents do not give): 「財政力補正は0.9」; a hedge may stand
-    between the name and the value (「財政力補正を仮に0.9と置く」「財政力補正はおよそ0.85」)."""
+    between the name and the value (「財政力補正を仮にXと置く」「財政力補正はおよそ0.85」)."""
     m = re.search(r"財政力補正(?:係数)?(?:の値)?(?:を|が|は|も)?\s*(?:仮に|かりに|仮で|およそ|約|ざっくり|だいたい)?\s*"
                   r"(\d+(?:\.\d+)?)", text)
     return m.group(1) if m else None
@@ -776,7 +776,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # (an earlier turn asked the cap of a facility of a stated size: 「それが…なら国費は？」 is that facility at its cap)
         # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in this
         # turn (「その40人規模のを2か所」) or else an earlier one, each at its cap
-        # (the conversation's facilities when a turn since added one: 「同じ規模のをもう1か所」)
+        # (the conversation's facilities when a turn since added one: 「同じ規模の施設をもう1つ」)
         so_far = _conversation_plan(earlier) if earlier else None
         sized = facilities_at_cap(question, counted_only=True) or _with_one_more(
             (so_far.facilities if so_far is not None and so_far.facilities
@@ -896,7 +896,7 @@ def _conversation_plan(earlier_newest_first: list[str]) -> Plan | None:
 
 
 def _with_one_more(facilities: tuple[Facility, ...], question: str) -> tuple[Facility, ...]:
-    """「同じ規模のをもう1か所」: the facilities and one more like the last one (its size, and its amount or cap)."""
+    """「同じ規模の施設をもう1つ」: the facilities and one more like the last one (its size, and its amount or cap)."""
     if facilities and _ONE_MORE_FACILITY.search(_n(question)) and not of_role(read_quantities(question), "定員"):
         return (*facilities, facilities[-1])
     return facilities
@@ -1226,7 +1226,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return Route("b_limits", b_shares(None if is_b2 else share, share if is_b2 else None), (), None)
     if _B_WORDS.search(text) and _LIMIT_ASK.search(text):
         yen = [q.value for q in qs if q.unit == "円"]
-        # an amount equal to the sum of all the others is their total (「本体3,600万円、カフェ…、合計6,600万円」):
+        # an amount equal to the sum of all the others is their total (「本体A万円、カフェB万円…、合計C万円」):
         # the shares are of the whole 交付対象事業費, the B parts included
         summed = [v for v in yen if len(yen) >= 3 and 2 * v == sum(yen)]
         total = summed[0] if summed else first("交付対象事業費") or first("事業費")
@@ -1370,7 +1370,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         compared = followup.difference(question, changed)
         if compared is not None:
             return Route(compared.kind, compared, (), None)
-    # a turn computed only as the earlier topic with this turn's figure appended (「じゃあ50人なら？」) reads both
+    # a turn computed only as the earlier topic with this turn's figure appended (「では定員をN人にしたら？」) reads both
     # figures at once; the earlier question re-run with the figure replaced is the faithful reading
     from_topic = own is not None and changed is not None and _route_turn(question, history) is None
     if changed is not None and (own is None or own.calculation is None or changed.moved or from_topic):

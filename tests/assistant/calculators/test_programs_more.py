@@ -411,10 +411,10 @@ def test_the_cap_of_a_facility_of_a_stated_size_is_its_bands_without_asking_the_
 @given(people=st.integers(20, 49))
 def test_one_more_facility_like_the_last_adds_its_cap_and_a_later_type_keeps_both(people):
     history = [Turn("user", f"{people}人規模の町営施設なら、上限額は？"), Turn("assistant", "…")]
-    r = route("同じ規模のをもう1か所作ったら、上限は合計でいくら？", history)
+    r = route("同じ規模の施設をもう1つ作ったら、上限は合計でいくら？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["交付対象事業費"] == 2 * _band_cap(people)
-    history += [Turn("user", "同じ規模のをもう1か所作ったら、上限は合計でいくら？"), Turn("assistant", "…")]
+    history += [Turn("user", "同じ規模の施設をもう1つ作ったら、上限は合計でいくら？"), Turn("assistant", "…")]
     r = route("標準タイプなら国費は？", history)
     assert r is not None and r.calculation is not None
     assert r.calculation.result["国費"] == _band_cap(people)  # two caps × 1/2
