@@ -784,8 +784,7 @@ class Assistant:
         after the result and before the steps. The sentence carries the element the question names (⑤ …)."""
         from assistant.question_parts import asks, split_sentences
 
-        calc = answer.calculation
-        if calc is None:
+        if answer.calculation is None:
             return answer
         sentences = split_sentences(question)
         rule_asks = [s for s in sentences[1:] if asks(s) and _RULE_ASK.search(s) and not read_quantities(s)]

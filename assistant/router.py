@@ -770,6 +770,14 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
         plan = replace(maximum_plan(), grant_type=grant_type_of(text))
     base: Plan | None = None
+    # the plan the conversation has built, read once whichever step below needs it first
+    read: list[Plan | None] = []
+
+    def so_far() -> Plan | None:
+        if not read:
+            read.append(_conversation_plan(earlier))
+        return read[0]
+
     cap_asked_before = any(re.search(r"上限|最大|いくらまで", _n(e)) and facilities_at_cap(e) for e in earlier)
     if plan.empty and (_UP_TO_CAP_ASK.search(text) or re.search(r"最大|上限", text) or (
             cap_asked_before and re.search(_MONEY_ASK, text))):
@@ -777,10 +785,10 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # 「その場合、上限いっぱい使うと国費は？」「その組み合わせで国費は最大いくら？」: the facilities said in this
         # turn (「その40人規模のを2か所」) or else an earlier one, each at its cap
         # (the conversation's facilities when a turn since added one: 「同じ規模の施設をもう1つ」)
-        so_far = _conversation_plan(earlier) if earlier else None
+        conversation = so_far()
         sized = facilities_at_cap(question, counted_only=True) or _with_one_more(
-            (so_far.facilities if so_far is not None and so_far.facilities
-             and all(f.cost is None for f in so_far.facilities) else ())
+            (conversation.facilities if conversation is not None and conversation.facilities
+             and all(f.cost is None for f in conversation.facilities) else ())
             or next((f for f in (facilities_at_cap(e) for e in earlier) if f), ()), question)
         if sized:
             plan = Plan(facilities=sized, grant_type=grant_type_of(text))
@@ -789,11 +797,8 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     # (「では進出支援が10社なら？」), not when it asks its own question (「3社に満額支給する場合の国費は？」).
     elliptic = bool(re.match(r"\s*(?:では|じゃあ|それで|その場合|もし|それなら|なら)", text)) or (
         len(text) <= 40 and bool(re.search(r"(?:なら|だと|だったら|では|場合は)[?？]?\s*$", text)))
-    conversation_read = False
-    conversation: Plan | None = None
     if plan.empty or adding or (earlier and _is_partial(plan) and elliptic):
-        conversation, conversation_read = _conversation_plan(earlier), True
-        base = conversation
+        base = so_far()
         if base is None or len(text) > 120:
             single = _single_cost_asked(question) if plan.empty else None
             if single is not None:
@@ -806,7 +811,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             if plan == base and not any(q.unit == "円" for q in read_quantities(question)) and restated.projects5:
                 plan = replace(restated, grant_type=plan.grant_type)  # 「実は⑤を1件採択済みでした」: the facts added
     if earlier and re.search(r"そのまま|同じ|変えず|据え置", text) and base is None:
-        kept = conversation if conversation_read else _conversation_plan(earlier)
+        kept = so_far()
         if kept is not None:
             plan = replace(plan, soft=plan.soft or kept.soft, soft_to_cap=plan.soft_to_cap or kept.soft_to_cap,
                            promotion3=plan.promotion3 or kept.promotion3, companies=plan.companies or kept.companies,
@@ -1343,7 +1348,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The calculation a turn asks for, if any. A follow-up that changes an input of an earlier calculated question
     (assistant/calculators/followup.py) runs that question again with the change: its difference when the turn asks
     how much the result moves, else the changed run when this turn computes nothing by itself."""
-    own = _route_turn_or_with_topic(question, history)
+    own, own_from_topic = _routed_with_topic(question, history)
     if own is not None and own.calculation is not None and any("増減" in k for k in own.calculation.result):
         return own  # the calculator compared the plans itself (a changed plan against the earlier one)
     # the earlier questions are run by their own routes only (never through this function again): a conversation of
@@ -1372,8 +1377,7 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route(compared.kind, compared, (), None)
     # a turn computed only as the earlier topic with this turn's figure appended (「では定員をN人にしたら？」) reads both
     # figures at once; the earlier question re-run with the figure replaced is the faithful reading
-    from_topic = own is not None and changed is not None and _route_turn(question, history) is None
-    if changed is not None and (own is None or own.calculation is None or changed.moved or from_topic):
+    if changed is not None and (own is None or own.calculation is None or changed.moved or own_from_topic):
         return Route(changed.after.kind, changed.after, (), None)
     against = (followup.against_earlier(question, history, own.calculation, _route_turn_or_with_topic)
                if changed is None and history and own is not None and own.calculation is not None else None)
@@ -1568,16 +1572,22 @@ _GIVES_FIGURES = re.compile(r"(?:なら|だと|だったら|の場合|で置く�
 
 
 def _route_turn_or_with_topic(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    return _routed_with_topic(question, history)[0]
+
+
+def _routed_with_topic(question: str, history: Sequence[Turn] = ()) -> tuple[Route | None, bool]:
+    """The turn's own route, else the route of the turn read after the topic asked just before; and whether it is
+    the latter (the turn's figure appended to the earlier question, not the turn alone)."""
     own = _route_turn(question, history)
     if own is not None or not history or len(_n(question)) > 60 or not _GIVES_FIGURES.search(_n(question)):
-        return own
+        return own, False
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
     if not users or not read_quantities(question):
-        return None
+        return None, False
     last = users[-1]
     topic = history[last].content[:MAX_TURN_CHARS]  # the rule asked just before
     merged = _route_turn(f"{topic}\n{question}", history[:last])
-    return merged if merged is not None and merged.calculation is not None else None
+    return (merged, True) if merged is not None and merged.calculation is not None else (None, False)
 
 
 # 「…%だった場合も知りたい」: a second value of one input, asked as another case

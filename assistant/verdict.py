@@ -297,12 +297,17 @@ _DISQUALIFIED = (
 _SAID_NOT = re.compile(r"^[^。、]{0,6}?(?:ではない|でない|じゃない|ではありません|ではなく|とは無関係|とは関係(?:が|の)?な)")
 
 
+def _asks_if_covered(question: str) -> bool:
+    """A yes/no question whose asking sentence asks whether the asker's case is covered."""
+    from assistant.question_parts import asking_sentence
+
+    return is_yes_no(question) and _asks_coverage(asking_sentence(question))
+
+
 def unmet_requirement(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """いいえ when the asker's case is a party a requirement line rules out (「…風俗営業者でないこと」) and the question
     does not say it is not one; the requirement's line is the reason."""
-    from assistant.question_parts import asking_sentence
-
-    if not is_yes_no(question) or not _asks_coverage(asking_sentence(question)):
+    if not _asks_if_covered(question):
         return None
     key = normalise_key(question)
     for party, described in _DISQUALIFIED:
@@ -451,9 +456,8 @@ def unmet_condition(question: str) -> Verdict | None:
     """いいえ when the asker's case, as described, fails a condition the documents set on what is covered (a
     facility outside the municipality, an office not offered to others), asked whether it is covered."""
     from assistant.calculators.rules import rule
-    from assistant.question_parts import asking_sentence
 
-    if not is_yes_no(question) or not _asks_coverage(asking_sentence(question)):
+    if not _asks_if_covered(question):
         return None
     key = normalise_key(question)
     for condition in _UNMET_CONDITIONS:
@@ -462,7 +466,7 @@ def unmet_condition(question: str) -> Verdict | None:
     return None
 
 
-# several things asked about at once# several things asked about at once (「どちらも対象になりますか」「それぞれ使えますか」)
+# several things asked about at once (「どちらも対象になりますか」「それぞれ使えますか」)
 _BOTH_ASKED = re.compile(r"どちらも|どっちも|両方|それぞれ|いずれも|ともに|共に|全部|すべて|全て")
 
 

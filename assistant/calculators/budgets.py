@@ -102,6 +102,8 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
         summary += f"{'・'.join(unbudgeted)}は予算のない施策（非予算）です。"
     priced = [b for b in summed if b.yen is not None]
     total = sum(b.yen or 0 for b in priced)
+    # a difference to a yardstick is what was asked: its verdict leads and states the total itself
+    gap_leads = gap_to is not None and bool(gap_to.yen) and bool(total)
     if len(priced) >= 2 and against is None and len(budgets) == 2:
         high, low = sorted(priced, key=lambda b: -(b.yen or 0))
         gap = (high.yen or 0) - (low.yen or 0)
@@ -112,16 +114,15 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
     elif len(priced) >= 2:
         steps.append(Step("sum", f"合計：{' + '.join(f'{(b.yen or 0) // 1_000_000:,}' for b in priced)} = "
                           f"{total // 1_000_000:,}百万円", {}, total))
-        summary = f"{len(priced)}施策の予算額の合計は{_millions(total)}です。" + summary
+        if not gap_leads:
+            summary = f"{len(priced)}施策の予算額の合計は{_millions(total)}です。" + summary
         result["合計"] = total
-    if gap_to is not None and gap_to.yen and total:
+    if gap_leads and gap_to is not None and gap_to.yen:
         gap = abs(gap_to.yen - total)
         steps.append(Step("difference", f"差：{max(gap_to.yen, total) // 1_000_000:,} − {min(gap_to.yen, total) // 1_000_000:,} = "
                           f"{gap // 1_000_000:,}百万円", {}, gap, gap_to.as_rule()))
-        # the comparison is what was asked: its verdict leads, the figures it rests on follow
         summary = (f"合計{_millions(total)}は、{gap_to.measure}（{gap_to.account}{_millions(gap_to.yen)}）より"
-                   f"{_millions(gap)}{'少ない' if gap_to.yen > total else '多い'}です。"
-                   ) + summary.removeprefix(f"{len(priced)}施策の予算額の合計は{_millions(total)}です。")
+                   f"{_millions(gap)}{'少ない' if gap_to.yen > total else '多い'}です。") + summary
         result["差"] = gap
     if against is not None and against.yen and total:
         share = Fraction(total, against.yen)

@@ -618,6 +618,11 @@ def calculate_by_size(plan: Plan, kind: str) -> Calculation:
         rules=tuple(rules.values()), steps=steps)
 
 
+def _facility_input(facility: Facility) -> str:
+    """A facility as the calculation's inputs show it: its size, and its amount or 「上限まで」."""
+    return f"定員{facility.people}人・" + ("上限まで" if facility.cost is None else fy(facility.cost))
+
+
 def calculate_caps(plan: Plan) -> Calculation:
     """What the caps allow, asked without a type (「2か所作ると上限は合計いくら？」): the caps and count limits do
     not depend on the type, so the program runs without its rate steps and states the 交付対象事業費 it allows
@@ -625,7 +630,8 @@ def calculate_caps(plan: Plan) -> Calculation:
     outcome = run(plan, "標準")  # any type: the steps kept below are the same for both
     steps = tuple(s for s in outcome.steps if s.kind not in ("rate", "difference")
                   and not s.label.startswith(("国費", "地方負担")))
-    shares = "国費は高水準タイプでその3/4、標準タイプで1/2"
+    high, standard = rate_of("高水準")[0], rate_of("標準")[0]
+    shares = f"国費は高水準タイプでその{high.numerator}/{high.denominator}、標準タイプで{standard.numerator}/{standard.denominator}"
     if len(plan.facilities) == 1 and replace(plan, facilities=()).empty:  # one facility alone: its band and cap
         (only,) = plan.facilities
         summary = (f"定員{only.people}人の施設は「{size_band(only.people or 0)[1]}」の区分で、施設整備・運営の上限は"
@@ -633,8 +639,7 @@ def calculate_caps(plan: Plan) -> Calculation:
     else:
         summary = (f"上限の合計は{fy(outcome.eligible)}です（総事業費ベース。{shares}）。"
                    + "".join(f"（{n}）" for n in outcome.notes))
-    inputs: dict[str, object] = {f.named(i): f"定員{f.people}人・" + ("上限まで" if f.cost is None else fy(f.cost))
-                                 for i, f in enumerate(plan.facilities, 1)}
+    inputs: dict[str, object] = {f.named(i): _facility_input(f) for i, f in enumerate(plan.facilities, 1)}
     return Calculation(kind="plan_program", inputs=inputs, result={"交付対象事業費": outcome.eligible},
                        formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
                        rules=cited_rules(steps), steps=steps)
@@ -702,7 +707,7 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
     formula = "\n".join(f"・{s.label}" for s in steps)
     inputs = {"タイプ": "・".join(types)}
     for i, f in enumerate(plan.facilities, 1):
-        inputs[f.named(i)] = f"定員{f.people}人・" + ("上限まで" if f.cost is None else fy(f.cost))
+        inputs[f.named(i)] = _facility_input(f)
     if plan.soft:
         inputs["ソフト経費"] = "＋".join(fy(v) for v in plan.soft)
     if plan.promotion3:
