@@ -600,7 +600,7 @@ def test_a_fiscal_correction_given_with_a_hedge_is_applied(hedge):
 
 @pytest.mark.parametrize("ask", ["町が自分で持つ額", "町の手出し", "単費で賄う分"])
 def test_the_digital_env_measure_states_what_the_town_pays_in_the_officers_words(ask):
-    r = route(f"デジタル活用環境構築推進事業で、直接経費は物品費900万円と外注費600万円、一般管理費200万円です。補助額と{ask}は？")
+    r = route(f"物品費900万円・外注費600万円に一般管理費200万円を積んだデジタル活用環境構築推進事業の補助額と{ask}は？")
     assert r is not None and r.calculation is not None
     subsidy = (1500 + 150) * MAN // 2
     assert r.calculation.result["補助額"] == subsidy
@@ -1370,7 +1370,7 @@ def test_an_application_rate_given_as_a_count_and_the_population_in_either_order
 def test_b_shares_are_of_the_whole_amount_when_a_total_of_the_parts_is_stated(core, cafe, fence):
     total = core + cafe + fence
     r = route(f"町営施設の本体部分が{core:,}万円、附帯のカフェスペース{cafe:,}万円、外構工事{fence:,}万円で、"
-              f"施設の整備・運営費に係る交付対象事業費は合計{total:,}万円です。附帯部分の割合の制限はクリアできていますか？")
+              f"施設の整備・運営費に係る交付対象事業費は合計{total:,}万円です。B1・B2の上限に収まっていますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["B2の上限"] == total * MAN * 2 // 10  # 2割 of the whole, B parts included
     within = fence * 10 <= total * 2 and (cafe + fence) * 2 < total

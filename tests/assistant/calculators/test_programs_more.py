@@ -359,7 +359,7 @@ def test_a_false_claim_found_later_makes_the_earlier_company_repay_all(years):
 
 @given(direct_man=st.integers(1000, 3000), said_man=st.integers(0, 99))
 def test_an_overhead_raised_to_its_cap_in_a_follow_up_says_how_much_the_subsidy_moves(direct_man, said_man):
-    history = [Turn("user", f"デジタル活用環境構築推進事業で、直接経費{direct_man:,}万円、一般管理費{said_man}万円なら補助は？"),
+    history = [Turn("user", f"デジタル活用環境構築推進事業の直接経費{direct_man:,}万円、一般管理費{said_man}万円なら補助は？"),
                Turn("assistant", "…")]
     r = route("では一般管理費を上限額まで計上すると補助は何円増える？", history)
     assert r is not None and r.calculation is not None
