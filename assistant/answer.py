@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from assistant import unit_ranker
 from assistant.entities import Entities
-from assistant.japanese import nfkc_keep_circled, normalise_key, query_tokens, tokenize
+from assistant.japanese import known_programme_names, nfkc_keep_circled, normalise_key, query_tokens, tokenize
 from assistant.question import INTERROGATIVE
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
@@ -400,12 +400,26 @@ def programme_names(question: str) -> list[str]:
         name = name[0] if name[0] in "①②③④⑤" else _PARTICLE_SPLIT.split(_CLAUSE_END.split(name)[-1])[-1]
         # a clause before the name (a topic marked with って, a demonstrative, the asker's 「うちは」) is not part of it
         name = _CLAUSE_WORDS.split(name)[-1]
-        names.append(_MINISTRY.sub("", _LEADING_PARTICLES.sub("", name)))
+        names.append(_known_tail(_MINISTRY.sub("", _LEADING_PARTICLES.sub("", name))))
     return [
         n for n in names
         if n not in _GENERIC_PROGRAMME_WORDS and not n.startswith(("この", "その")) and (len(n) > 3 or n in "①②③④⑤")
         and not re.search(r"どの|どんな|どう|いかなる|何", n)  # 「…はどの交付金を」「どういう位置づけの交付金」 name none
     ]
+
+
+_TYPE_NAMES = ("高水準タイプ", "標準タイプ")
+
+
+def _known_tail(name: str) -> str:
+    """A known name (a programme's listed name, an adoption type) ending the phrase after a word in kana is the
+    name, the kana word before it is not part of it: 「それとデジ田交付金」 names デジ田交付金, 「良ければ標準タイプ」
+    names 標準タイプ. A name not known stays whole (「ものづくり補助金」)."""
+    for known in (*known_programme_names(), *_TYPE_NAMES):
+        head = name[: len(name) - len(known)]
+        if len(head) and name.endswith(known) and re.search(r"[ぁ-ん]$", head):
+            return known
+    return name
 
 
 def is_vague(question: str) -> bool:

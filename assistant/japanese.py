@@ -141,6 +141,11 @@ def programme_aliases(name: str) -> tuple[str, ...]:
     return (key,)
 
 
+def known_programme_names() -> tuple[str, ...]:
+    """Every listed name of a programme the documents describe (search keys), longest first."""
+    return tuple(sorted({name for group in _aliases() for name in group}, key=len, reverse=True))
+
+
 def strip_stop_phrases(text: str) -> str:
     key = normalise_key(text)
     for phrase in _lexicon()[1]:

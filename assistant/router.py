@@ -8,6 +8,7 @@ asked for by name (clarification), never guessed. A wrong route is worse than no
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -65,6 +66,7 @@ from assistant.calculators.plan import (
     calculate_caps,
     calculate_digital_env,
     calculate_plan,
+    calculate_repayment_dates,
     calculate_repayments,
     calculate_trial_office,
     facilities_at_cap,
@@ -854,7 +856,9 @@ def _plan_of(text: str) -> Plan:
     """The plan a text states, with the 2021 臨時交付金 step when the real local burden is asked."""
     plan = read_plan(text)
     t = _n(text)
-    if re.search(r"国費[^。]{0,8}(?:割合|比率|何%|何パーセント)|(?:割合|比率)[^。]{0,6}国費|実質的?な?補助率", t):
+    # the share of the whole cost that is national or left to the municipality (「持ち出しが総事業費に占める割合」)
+    if re.search(r"(?:国費|負担|持ち出し|持出|手出し)[^。]{0,10}(?:割合|比率|何%|何パーセント|何割|占める)"
+                 r"|(?:割合|比率)[^。]{0,6}(?:国費|負担|持ち出し)|実質的?な?補助率", t):
         plan = replace(plan, share_asked=True)
     # the real local burden (「実質的な負担」「実質の持ち出し」), not a real share (「実質的な割合」)
     real_burden = re.search(r"臨時交付金|実質(?:的な|的に|の)?[^。、と]{0,4}(?:負担|持ち出し|持出)", t)
@@ -1029,6 +1033,11 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
                 re.search(r"進出支援金|支援金", _n(x)) for x in texts):
             received = integer("relocation_max")  # 満額 in a later turn of a conversation about 進出支援金
             break
+    applied = _application_date(text)
+    if applied is not None and re.search(r"いつ|何年何月|何月何日|日付", text) and not leaving_date(text):
+        # 「申請日がY年M月D日なら、いつ以降にやめれば半額？」: the dates the share changes, not a share
+        calculation = calculate_repayment_dates(applied)
+        return Route(calculation.kind, calculation, (), None)
     cases = _departures(question, received)
     ordinal = re.search(r"(\d)社目|([A-Z])社", text)  # 「2社目」, or 「B社」 of an earlier 「A社は…、B社は…」
     another = _ANOTHER_COMPANY.search(text)  # 「もう1社が…」: one more company after the earlier ones
@@ -1068,6 +1077,25 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
 
 
 _ANOTHER_COMPANY = re.compile(r"(?:もう|別の|他の|ほかの|さらに|追加で)\s*(?:1|一)\s*社|(?:別の|他の|ほかの)(?:会社|企業)")
+
+
+_WESTERN_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _application_date(text: str) -> dt.date | None:
+    """The one calendar date a repayment question states, when it is the application's (申請日, 申請した)."""
+    dates = list(_WESTERN_DATE.finditer(text))
+    if len(dates) != 1 or not re.search(r"申請", text[max(0, dates[0].start() - 12): dates[0].end() + 12]):
+        return None
+    try:
+        return dt.date(*(int(g) for g in dates[0].groups()))
+    except ValueError:
+        return None
+
+
+def leaving_date(text: str) -> bool:
+    """Whether the text says when a company stopped using the facility (an end date or a period)."""
+    return bool(re.search(r"(?:\d+\s*(?:年|か月|ヶ月|カ月))[^。]{0,6}(?:で|後に|経って)[^。]{0,6}(?:やめ|撤退|終了|退去)", text))
 
 
 def _first_date(text: str) -> str:
@@ -1331,7 +1359,8 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         chosen = examples_of(text)
         fields = [f for f in ("交付対象事業費", "国費") if f in text] or ["国費"]
         if chosen:
-            return Route("example_sum", sum_examples_of(chosen, fields), (), None)
+            share_asked = bool(re.search(r"割合|比率|何%|何パーセント|何割|占め", text))
+            return Route("example_sum", sum_examples_of(chosen, fields, share_asked), (), None)
     if re.search(r"事例", text) and re.search(r"千円", text):
         eligible, national = first("交付対象事業費"), first("国費")
         if eligible and national and eligible % 1000 == 0 and national % 1000 == 0 and national < eligible:
@@ -1894,7 +1923,10 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return scheduled
     if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
             and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list
-        return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text]), (), None)
+        kind = re.search(r"[『「]([市町村])[』」]|([市町村])(?:は|が)(?:いくつ|何)|([市町村])の数", text)
+        asked_kind = next((g for g in kind.groups() if g), None) if kind else None
+        return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text],
+                                                  asked_kind), (), None)
     named_prefectures = [p for p in TOKYO_AREA if p in text or (p[:-1] in text and p != "東京都")]
     if named_prefectures and _LISTED_NAMES_ASK.search(text) and (
             re.search(r"一覧|参考|載って|掲載|リスト", text) or (
@@ -1962,7 +1994,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         try:
             calculation = calculate(shape.kind, inputs)
             if with_plan:
-                calculation = _with_plan(calculation, plan)
+                calculation = _with_plan(calculation, plan, compare=bool(followup.DIFFERENCE_ASK.search(text)))
             reads_bonus = "加点" in shape.inputs or shape.kind == "mynumber_bonus"
             premise = _bonus_premise(text) if reads_bonus else ""
             if reads_bonus:
@@ -1975,14 +2007,18 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     return None
 
 
-def _with_plan(decision: Calculation, plan: Plan) -> Calculation:
+def _with_plan(decision: Calculation, plan: Plan, compare: bool = False) -> Calculation:
     """A score sheet and a plan in one question: the adoption decision gives the type, the plan program its 国費
-    at that type (caps, bands and the soft-cost limit applied), as one calculation of both programs' steps."""
+    at that type (caps, bands and the soft-cost limit applied), as one calculation of both programs' steps. An
+    application for 高水準 adopted as 標準, with a difference asked (「高水準で採れた場合と比べて」), gets both
+    types' 国費 and their difference."""
     adopted = str(decision.result.get("採択区分", ""))
     if not adopted.endswith("タイプで採択"):
         return decision  # not adopted (or the type still open): no 国費 to compute
     kind = adopted.removesuffix("タイプで採択")
-    money = calculate_plan(replace(plan, grant_type=kind), (kind,))
+    applied = str(decision.inputs.get("申請タイプ", ""))
+    types = ("高水準", "標準") if compare and kind == "標準" and applied.startswith("高水準") else (kind,)
+    money = calculate_plan(replace(plan, grant_type=kind), types)
     return combined(decision.kind, (decision, money), inputs={**decision.inputs, **money.inputs},
                     result={**decision.result, **money.result}, formula=f"{decision.formula}\n{money.formula}",
                     summary=f"{decision.summary}{money.summary}")

@@ -19,7 +19,7 @@ _FISCAL_YEAR = re.compile(r"(令和|平成)\s*(\d+|元)\s*年度?|(20\d{2})\s*�
 # Relative years: the documents are fixed in time, so next year's budget, call or plans are beyond them (but
 # 「次年度以降も実施計画を作る必要が」 asks about a rule they state).
 _FUTURE = re.compile(
-    r"(?:来年度|次年度|再来年度?|翌年度|今後)(?:の|以降の|は|も|に)?[^。？?]{0,8}?(?:予算|募集|公募|予定|スケジュール|実施されます|ありますか)"
+    r"(?:来年度|次年度|再来年度?|翌年度|今後)(?:の|以降(?:の|も|は)?|は|も|に)?[^。？?]{0,8}?(?:予算|募集|公募|予定|スケジュール|実施されます|ありますか)"
 )
 # The thing asked about: the compound right before 「は何…」「を教えて」 (「税額控除率は何％」). Only that compound
 # can decline a question: the places and programmes it belongs to (「遠野市の…」) are the officer's own context.

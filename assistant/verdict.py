@@ -225,6 +225,7 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 _COVERAGE_ASK = re.compile(r"対象|使え|使う|とれ(?:る|ます)|(?:支援|補助|助成)(?:して)?(?:もらえ|いただけ)|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
                            r"|(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)")
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
+_LIMITS = re.compile(r"(?:以内|未満|以下)とする|可能|対象となり得")
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
 # An element's own section (「① サテライトオフィス等整備事業 (自治体運営施設整備等)」): its bullet items are what
 # the element supports.
@@ -343,7 +344,9 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
         # a list's label may sit on the line before (「・補助対象者：…及」 then 「び中核市を除く）又は…」)
         context = f"{previous[0]}{line}" if previous[1] == section else line
         previous = (line, section)
-        excluded = bool(_EXCLUDED_LIST.search(heading) or re.search(r"対象外", line))
+        # a line that sets a limit or permits (「…は同2割以内とする」) is a rule about what is covered, even in a
+        # section the extraction left under the 対象外 heading
+        excluded = bool(re.search(r"対象外", line) or _EXCLUDED_LIST.search(heading) and not _LIMITS.search(line))
         covered = not excluded and bool(_COVERED_LIST.search(heading) or _COVERED_LIST.search(context)
                                         or (_ELEMENT_HEADING.match(heading) and _BULLET_ITEM.match(line)))
         if not (excluded or covered):

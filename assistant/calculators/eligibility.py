@@ -128,8 +128,9 @@ def _prefecture_over_several(prefecture: str, areas: list[str], inputs_out: Mapp
                        formula="\n".join(f"・{s.label}" for s in steps), summary=summary, rules=rules, steps=tuple(steps))
 
 
-def listed_count(prefectures: Sequence[str] = ()) -> Calculation:
-    """How many municipalities the 参考 table lists, in all and for each 都県 asked about (市・町・村 apart)."""
+def listed_count(prefectures: Sequence[str] = (), kind: str | None = None) -> Calculation:
+    """How many municipalities the 参考 table lists, in all and for each 都県 asked about (市・町・村 apart); with a
+    `kind` asked (「村はいくつ」), that kind's count leads, by 都県 and by name."""
     listed = listed_municipalities()
     by_prefecture = Counter(listed.values())
     asked = [p for p in prefectures if p in by_prefecture] or [p for p in TOKYO_AREA if p in by_prefecture]
@@ -147,7 +148,14 @@ def listed_count(prefectures: Sequence[str] = ()) -> Calculation:
     steps.append(Step("sum", f"参考一覧の合計：{' + '.join(str(by_prefecture[p]) for p in TOKYO_AREA if p in by_prefecture)}"
                              f" = {len(listed)}団体", {}, len(listed), table))
     summary = f"参考一覧の掲載は{'、'.join(parts)}で、4都県の合計は{len(listed)}団体です。"
-    return calculation_of("listed_count", {"都県": list(asked)}, result, summary, steps)
+    if kind:
+        of_kind = [(name, p) for name, p in listed.items() if name.endswith(kind) and p in asked]
+        split = "、".join(f"{p}{sum(q == p for _, q in of_kind)}（{'・'.join(n for n, q in of_kind if q == p)}）"
+                         for p in asked if any(q == p for _, q in of_kind))
+        steps.append(Step("sum", f"{kind}の数：{len(of_kind)}団体", {"種別": kind}, len(of_kind), table))
+        result[f"{kind}の数"] = len(of_kind)
+        summary = f"参考一覧に載っている{kind}は{len(of_kind)}団体です" + (f"：{split}。" if split else "。") + summary
+    return calculation_of("listed_count", {"都県": list(asked), **({"種別": kind} if kind else {})}, result, summary, steps)
 
 
 def listed_names(prefectures: Sequence[str]) -> Calculation:

@@ -207,25 +207,34 @@ def examples_of(text: str) -> list[Example]:
     only = [k for k in types if re.search(rf"{k}(?:タイプ)?[^。、]{{0,12}}(?:だけ|のみ)", text)]
     if len(types) == 1 or len(only) == 1:
         chosen = [e for e in chosen if e.grant_type == (only or types)[0]]
-    if re.search(r"⑤|進出企業定着", text):
+    fifth, facilities = re.search(r"⑤|進出企業定着", text), re.search(r"施設整備|利用促進|①|②", text)
+    if fifth and not facilities:
         chosen = [e for e in chosen if e.project5]
-    elif re.search(r"施設整備|利用促進|①|②", text):
+    elif facilities and not fifth:
         chosen = [e for e in chosen if not e.project5]
+    # (both named: 「施設整備の事例と⑤の事例を全部」 selects both)
     return chosen
 
 
-def sum_examples_of(examples: list[Example], fields: list[str]) -> Calculation:
-    """One sum per field asked (国費 and/or 交付対象事業費), in one calculation."""
+def sum_examples_of(examples: list[Example], fields: list[str], share: bool = False) -> Calculation:
+    """One sum per field asked (国費 and/or 交付対象事業費), in one calculation; with `share` (「国費は全体の何％」)
+    and both sums, the 国費's share of the 交付対象事業費 too."""
     parts = [sum_examples(examples, what) for what in fields]
     if len(parts) == 1:
         return parts[0]
     steps = tuple(step for part in parts for step in part.steps)
+    result = {k: v for part in parts for k, v in part.result.items()}
+    summary = " ".join(part.summary for part in parts)
+    eligible, national = result.get("交付対象事業費の合計"), result.get("国費の合計")
+    if share and isinstance(eligible, int) and isinstance(national, int) and eligible:
+        shown = percent_text(float(Fraction(national * 100, eligible)))
+        steps = (*steps, Step("rate", f"国費の割合：{national // 1000:,} ÷ {eligible // 1000:,} = {shown}", {}, shown))
+        result["国費の割合"] = shown
+        summary += f" 国費は交付対象事業費の合計の{shown}です。"
     return Calculation(
-        kind="example_sum", inputs={**parts[0].inputs, "項目": "・".join(fields)},
-        result={k: v for part in parts for k, v in part.result.items()},
-        formula="\n".join(part.formula for part in parts),
-        summary=" ".join(part.summary for part in parts),
-        rules=tuple(dict.fromkeys(r for part in parts for r in part.rules)), steps=steps)
+        kind="example_sum", inputs={**parts[0].inputs, "項目": "・".join(fields)}, result=result,
+        formula="\n".join(f"・{s.label}" for s in steps) if share else "\n".join(part.formula for part in parts),
+        summary=summary, rules=tuple(dict.fromkeys(r for part in parts for r in part.rules)), steps=steps)
 
 
 def example_at_type(examples: list[Example], kinds: list[str]) -> Calculation:

@@ -10,6 +10,7 @@ number comes from rules.toml; every step names the rule it applies.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -667,6 +668,18 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
                       {"高水準": high.national, "標準": std.national}, difference))
         result: dict[str, object] = {"国費（高水準タイプ）": high.national, "国費（標準タイプ）": std.national, "差": difference,
                   "地方負担（高水準タイプ）": high.stated - high.national, "地方負担（標準タイプ）": std.stated - std.national}
+        if plan.share_asked and high.stated:
+            shares = []
+            for outcome in (high, std):
+                burden = outcome.stated - outcome.national
+                shown = percent_text(float(Fraction(burden * 100, outcome.stated)))
+                steps = (*steps, Step("rate", f"地方負担の割合（{outcome.grant_type}タイプ）：{fy(burden)} ÷ "
+                                      f"{fy(outcome.stated)} = {shown}", {"地方負担": burden, "事業費の合計": outcome.stated},
+                                      shown))
+                result[f"地方負担の割合（{outcome.grant_type}タイプ）"] = shown
+                shares.append(shown)
+            summary = (f"事業費全体（{fy(high.stated)}）に対する地方負担の割合は高水準タイプで{shares[0]}、"
+                       f"標準タイプで{shares[1]}です。" + summary)
     else:
         burden = first.stated - first.national
         in_scope = first.eligible - first.national
@@ -795,6 +808,36 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
         formula="\n".join(f"・{s.label}" for s in steps),
         summary=summary,
         rules=cited_rules(steps), steps=tuple(steps))
+
+
+def _years_after(start: dt.date, years: int) -> dt.date:
+    """The same day `years` later (29 February on a common year: 28 February)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def calculate_repayment_dates(applied: dt.date) -> Calculation:
+    """From a company's application date, the dates its repayment changes: leaving before the 3rd anniversary
+    repays all, from it through the 5th half, after the 5th nothing (rules repay_full / repay_half / repay_scope)."""
+    half_from = _years_after(applied, integer("repay_full_before_years"))
+    none_after = _years_after(applied, integer("repay_half_until_years"))
+
+    def shown(day: dt.date) -> str:
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    steps = (Step("band", f"{shown(half_from)}より前に利用終了（申請日から3年未満）→ 全額", {"申請日": shown(applied)},
+                  "全額", rule("repay_full")),
+             Step("band", f"{shown(half_from)}～{shown(none_after)}に利用終了（3年以上5年以内）→ 半額", {}, "半額",
+                  rule("repay_half")),
+             Step("band", f"{shown(none_after)}を過ぎて利用終了（5年超）→ 返還なし", {}, "なし", rule("repay_scope")))
+    summary = (f"申請日が{shown(applied)}なら、{shown(half_from)}以降（{shown(none_after)}まで）の利用終了で半額、"
+               f"{shown(none_after)}を過ぎてからの利用終了なら返還なしです。{shown(half_from)}より前にやめると全額返還です。")
+    return Calculation(kind="repayment_program", inputs={"申請日": shown(applied)},
+                       result={"半額になる日": shown(half_from), "返還なしになる日の前日": shown(none_after)},
+                       formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
+                       rules=cited_rules(steps), steps=steps)
 
 
 # ---- the 2021 catalogue's measures: items summed, then the measure's own limits ---------------------------------

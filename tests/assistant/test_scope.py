@@ -47,6 +47,7 @@ def test_words_the_documents_use_or_single_words_are_not_declined():
 def test_future_plans_and_unknown_budget_years():
     assert asks_about_the_future("来年度の募集はいつ始まりますか？")
     assert not asks_about_the_future("募集はいつ始まりますか？")
+    assert asks_about_the_future("次年度以降もこの交付金の公募は続きますか？")
     assert asks_about_the_future("次年度の予算はどうなりますか？")
     assert not asks_about_the_future("交付対象事業の終了後、次年度以降も実施計画を作る必要がありますか？")
     assert not asks_about_the_future("事業を来年度に繰り越すことはできますか？")
@@ -160,3 +161,12 @@ def test_every_abbreviation_expands_to_words_the_documents_use():
     data = tomllib.loads((root / "assistant" / "data" / "synonyms.toml").read_text(encoding="utf-8"))
     for _short, long, *_ in data["abbreviations"]:
         assert normalise_key(long) in corpus, long
+
+
+def test_a_known_name_after_a_word_in_kana_is_the_name_asked_about():
+    """「それと」 or a conditional before a programme the documents describe is not part of its name."""
+    from assistant.answer import programme_names
+
+    assert programme_names("それとデジ田交付金そのものの目的は？") == ["デジ田交付金"]
+    assert programme_names("点数が良ければ標準タイプになりますか") == []  # a type, not a programme
+    assert programme_names("ものづくり補助金の上限は？") == ["ものづくり補助金"]

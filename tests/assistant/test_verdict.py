@@ -162,6 +162,17 @@ def test_the_bullet_items_of_an_elements_own_section_are_what_it_supports():
     assert listed("空き地に花壇を一から新設したいのですが、新設でも対象になりますか？", lines[1:]) is None
 
 
+def test_a_limit_set_under_the_exclusions_heading_is_no_exclusion():
+    # the extracted text can leave a rule that caps a cost (「…は同2割以内とする」) under the 対象外 heading above it
+    heading = "■ 対象外経費（以下の経費は対象外とする）"
+    line = "- 駐輪場の整備費は、施設の事業費の2割以内とする"
+    found = listed("駐輪場の整備費も見てもらえるのでしょうか？", [(line, heading)])
+    assert found is None or found.word != "いいえ"
+    # an item of the list itself stays excluded
+    found = listed("駐輪場の整備費も見てもらえるのでしょうか？", [("- 駐輪場の整備費", heading)])
+    assert found is not None and found.word == "いいえ"
+
+
 def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
     covered = ("<取組例>", "- 研修受講者の交通費の補助")
     excluded = ("■ 対象外経費", "- 特定団体への寄附及びそれに類するもの")

@@ -1,0 +1,94 @@
+"""Shares and comparisons a calculation adds when asked, against formulas written here from the documents'
+rules: the municipality's share of the whole cost at both types, the 国費 an application for 高水準 adopted
+as 標準 loses, and the adopted examples of both elements added up with the 国費's share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.router import route
+
+from .test_programs_more import _examples
+
+MAN = 10_000
+CORPUS = Path(__file__).parents[3] / "corpus"
+
+
+def percent(value: Fraction) -> str:
+    return f"{float(value):.1f}".rstrip("0").rstrip(".") + "%"
+
+
+@settings(max_examples=15, deadline=None)
+@given(facility_man=st.integers(500, 4_000), soft_man=st.integers(100, 1_200))
+def test_the_burdens_share_of_the_whole_cost_is_given_for_both_types(facility_man, soft_man):
+    # a 30-person facility under its band's cap and soft costs under theirs: everything is eligible,
+    # so the burden is the total less 3/4 (高水準) or 1/2 (標準) of it
+    r = route(f"定員30人の町営施設を{facility_man}万円で整備し、ソフト経費は{soft_man}万円の計画です。"
+              "町の持ち出しが総事業費に占める割合は、高水準と標準でそれぞれ何％ですか？")
+    assert r is not None and r.calculation is not None
+    total = (facility_man + soft_man) * MAN
+    high_burden = total - total * 3 // 4
+    std_burden = total - total // 2
+    assert r.calculation.result["地方負担の割合（高水準タイプ）"] == percent(Fraction(high_burden * 100, total))
+    assert r.calculation.result["地方負担の割合（標準タイプ）"] == percent(Fraction(std_burden * 100, total))
+    assert r.calculation.summary.startswith("事業費全体")
+
+
+@settings(max_examples=10, deadline=None)
+@given(facility_man=st.integers(10, 400).map(lambda n: n * 10))
+def test_a_high_application_adopted_as_standard_states_the_national_share_it_loses_when_asked(facility_man):
+    # 20 points and no bonus is B: an application for 高水準 is adopted as 標準 (1/2 instead of 3/4)
+    r = route(f"高水準タイプで申請予定です。定員30人の町営サテライトオフィスの整備費{facility_man}万円で、"
+              "申請要件はすべて満たし、審査の総合評価点数は20点の見込みです。"
+              "採択されるとしたら、高水準で採れた場合と比べて国費はいくら少なくなりますか？")
+    assert r is not None and r.calculation is not None
+    total = facility_man * MAN
+    assert r.calculation.result["国費（標準タイプ）"] == total // 2
+    assert r.calculation.result["差"] == total * 3 // 4 - total // 2
+
+
+def test_adopted_examples_of_both_elements_are_summed_with_the_national_share_when_asked():
+    found = _examples()
+    r = route("施設整備・利用促進事業の事例と⑤の事例をすべて合わせると、交付対象事業費と国費の合計はいくらで、"
+              "国費は全体の何％ですか？")
+    assert r is not None and r.calculation is not None
+    eligible = sum(c for _, _, c, _ in found)
+    national = sum(n for _, _, _, n in found)
+    assert r.calculation.result["交付対象事業費の合計"] == eligible
+    assert r.calculation.result["国費の割合"] == percent(Fraction(national * 100, eligible))
+
+
+@pytest.mark.parametrize("kind", ["村", "市"])
+def test_a_kind_of_municipality_counted_in_the_reference_table_leads_with_its_count_and_names(kind):
+    text = (CORPUS / "digiden_chiho_sosei_telework_overview.txt").read_text(encoding="utf-8")
+    block = text[text.index("（参考）東京圏内の条件不利地域を含む市町村") :].split("\n\n")[1].split("\n")
+    names = {c.strip() for row in block[1:] for c in row.split("\t") if c.strip().endswith(kind)}
+    r = route(f"東京圏の参考一覧に『{kind}』はいくつ載っていますか？都県別の内訳も知りたいです。")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result[f"{kind}の数"] == len(names)
+    assert r.calculation.summary.startswith(f"参考一覧に載っている{kind}は{len(names)}団体")
+    assert all(name in r.calculation.summary for name in names)
+
+
+@settings(max_examples=20, deadline=None)
+@given(day=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2026, 12, 31)))
+def test_an_application_date_gives_the_dates_the_repayment_changes(day):
+    # 申請日から3年未満の利用終了は全額、3年以上5年以内は半額、5年を過ぎれば返還なし
+    def later(years: int) -> dt.date:
+        try:
+            return day.replace(year=day.year + years)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year + years, day=28)
+
+    r = route(f"進出支援金をもらった会社の申請日が{day.year}年{day.month}月{day.day}日です。"
+              "いつ以降に利用をやめれば返還は半額で済み、いつを過ぎれば返還しなくてよいですか？")
+    assert r is not None and r.calculation is not None
+    half, none = later(3), later(5)
+    assert r.calculation.result["半額になる日"] == f"{half.year}年{half.month}月{half.day}日"
+    assert r.calculation.result["返還なしになる日の前日"] == f"{none.year}年{none.month}月{none.day}日"
