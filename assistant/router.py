@@ -522,6 +522,39 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
     return name, prefecture
 
 
+# two municipalities named together (「A町とB市」「A町、B市」): each is a case of the eligibility check
+_TWO_MUNICIPALITIES = re.compile(r"([一-龥々ヶ]{1,4}[市町村])(?:と|や|、|・|及び|および)([一-龥々ヶ]{1,4}[市町村])(?=が|は|の|も|を|、|って|で)")
+_ELIGIBILITY_ASK = re.compile(r"対象(?:団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|対象外")
+
+
+def _several_municipalities(text: str) -> Route | None:
+    """「A町とB市はそれぞれ対象になる？」: each municipality checked against the 東京圏 rule and the 参考 table, in the
+    order named, with the 都道府県 the question names for the ones the table does not list."""
+    pair = _TWO_MUNICIPALITIES.search(text)
+    if pair is None or not _ELIGIBILITY_ASK.search(text) or re.search(r"デジタル活用環境構築推進事業|お試しサテライト|進出支援金", text):
+        return None
+    names = [n for n in pair.groups() if n not in _NOT_A_MUNICIPALITY]
+    if len(names) != 2 or names[0] == names[1]:
+        return None
+    prefecture = next((p for p in PREFECTURES if p in text), None)
+    if prefecture and _prefecture_applies(text, prefecture) or re.search(r"区域|域内|に限", text):
+        return None  # a 都県's project over these municipalities: one case, checked by the eligibility shape
+    listed = listed_municipalities()
+    parts = []
+    for name in names:
+        where = listed.get(name) or prefecture
+        if where is None:
+            return None  # a municipality whose 都道府県 is unknown: the single check asks for it
+        try:
+            parts.append(calculate("eligibility", {"自治体名": name, "都道府県": where}))
+        except CalculationError:
+            return None
+    summary = "".join(p.summary for p in parts)
+    return Route("eligibility", combined("eligibility", parts, inputs={"自治体名": "・".join(names)},
+                                         result={n: p.result.get("判定") for n, p in zip(names, parts, strict=True)},
+                                         formula="\n".join(p.formula for p in parts), summary=summary), (), None)
+
+
 def _prefecture_applies(text: str, prefecture: str) -> bool:
     # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁企画課です。県が主体で実施する」)
     return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
@@ -1943,6 +1976,9 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # per-project cap and the KPI's count limit)
         text, question = f"⑤の{text}", f"⑤の{question}"
     # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
+    several = _several_municipalities(text)
+    if several is not None:
+        return several
     planned = (budgets_route(question, history) or both_scorings_route(question) or example_metrics_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
                or catalogue_route(question, history)
                or checks_route(question, history) or facility_counts_route(question))

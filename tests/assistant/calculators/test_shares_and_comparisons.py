@@ -92,3 +92,24 @@ def test_an_application_date_gives_the_dates_the_repayment_changes(day):
     half, none = later(3), later(5)
     assert r.calculation.result["半額になる日"] == f"{half.year}年{half.month}月{half.day}日"
     assert r.calculation.result["返還なしになる日の前日"] == f"{none.year}年{none.month}月{none.day}日"
+
+
+def _listed_in(prefecture: str) -> list[str]:
+    text = (CORPUS / "digiden_chiho_sosei_telework_overview.txt").read_text(encoding="utf-8")
+    block = text[text.index("（参考）東京圏内の条件不利地域を含む市町村") :].split("\n\n")[1].split("\n")
+    header = [c.strip() for c in block[0].split("\t")]
+    columns = [h or next((x for x in reversed(header[:i]) if x), "") for i, h in enumerate(header)]
+    return [c.strip() for row in block[1:] for i, c in enumerate(row.split("\t")) if c.strip() and columns[i] == prefecture]
+
+
+@pytest.mark.parametrize("prefecture", ["埼玉県", "千葉県"])
+def test_two_municipalities_named_together_are_each_checked_against_the_reference_table(prefecture):
+    listed = _listed_in(prefecture)[0]
+    unlisted = "架空市"  # a 東京圏 municipality the table does not list: not eligible as such
+    r = route(f"{prefecture}の{unlisted}と{listed}は、それぞれテレワーク型の対象になりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result == {unlisted: "対象外（原則）", listed: "対象"}
+    # outside the 東京圏 both are eligible, listed or not
+    r = route("長野県の架空市と架空町は、それぞれテレワーク型の対象になりますか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result == {"架空市": "対象", "架空町": "対象"}
