@@ -21,6 +21,7 @@ from assistant import answer as extract
 from assistant import (
     answerability,
     confirmation,
+    contact_claims,
     conversation,
     facts,
     guardrails,
@@ -200,6 +201,26 @@ def _example_targets_asked(question: str) -> list[Any]:
     return targets_asked(normalise_key(question), normalise_key(asking_sentence(question)))
 
 
+def _contact_answer(checked: contact_claims.ContactCheck, question: str) -> Answer:
+    """はい with the line that gives the contact for the named measure, or いいえ with whose it is and the named
+    measure's own contact, each line cited."""
+    def cite(marker: int, chunk: Chunk, quote: str) -> Citation:
+        return Citation(marker, chunk.chunk_id, chunk.source, chunk.title, chunk.fiscal_year, chunk.section, quote, 1.0)
+
+    if checked.given_for_named:
+        text = (f"はい、合っています。{checked.contact}は資料で{checked.named}の連絡先として載っています"
+                f"（{checked.holder_line}）。[1]")
+        return Answer(text=text, status=Status.ANSWERED, citations=(cite(1, checked.holder, checked.holder_quote),),
+                      search_query=question)
+    text = (f"いいえ、資料とは異なります。{checked.contact}は資料では「{contact_claims.measure_of(checked.holder)}」の"
+            f"連絡先です（{checked.holder_line}）。[1]")
+    citations = [cite(1, checked.holder, checked.holder_quote)]
+    if checked.named_chunk is not None and checked.named_quote:
+        text += f"\n{checked.named}の連絡先は{checked.named_line}です。[2]"
+        citations.append(cite(2, checked.named_chunk, checked.named_quote))
+    return Answer(text=text, status=Status.ANSWERED, citations=tuple(citations), search_query=question)
+
+
 def _renumbered(text: str, citations: tuple[Citation, ...]) -> tuple[str, tuple[Citation, ...]]:
     """Markers renumbered in reading order ([1] is the first quoted line); citations not cited are left out."""
     order = list(dict.fromkeys(int(m) for m in MARKER_RE.findall(text)))
@@ -363,6 +384,10 @@ class Assistant:
             with_rule = self._with_rule_part(question, history, answer)
             # the rule sentence's lookup is part of this answer's time
             return answer if with_rule is answer else self._finish(with_rule, dict(answer.timings_ms), started)
+
+        checked = contact_claims.check(question, self.index.chunks)
+        if checked is not None:  # a contact from the officer's note, checked against the measure's own section
+            return self._finish(_contact_answer(checked, question), timings, started)
 
         asked = parse_question(question, history)  # read once; every step below reads this
         parts = list(asked.parts)
