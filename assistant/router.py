@@ -1056,6 +1056,8 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
     if not _REPAY.search(text) and not any(re.search(r"進出支援金|支援金", _n(t)) for t in texts):
         return None
+    if re.search(r"[『「][^』」]{8,}[』」]", text) and re.search(r"ずれ|合って|正し|間違|違って|異な", text):
+        return None  # a drafted rule quoted to be checked against the documents' (their lines answer), not a company's case
     received = None
     for t in texts:
         qs = [q for q in read_quantities(t) if q.unit == "円" and q.role in ("進出支援金", "受給額", "金額", "事業費")]

@@ -113,3 +113,9 @@ def test_two_municipalities_named_together_are_each_checked_against_the_referenc
     r = route("長野県の架空市と架空町は、それぞれテレワーク型の対象になりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result == {"架空市": "対象", "架空町": "対象"}
+
+
+def test_a_drafted_repayment_rule_quoted_for_checking_is_not_computed_as_companies_leaving():
+    # periods inside a quoted draft are the draft's wording, not companies that left
+    r = route("進出支援金の要綱案で『申請日から2年以内の利用終了は半額、4年以内は全額を返還』と書きましたが、国の資料と合っていますか？")
+    assert r is None or r.calculation is None
