@@ -225,6 +225,7 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 _COVERAGE_ASK = re.compile(r"対象|使え|使う|とれ(?:る|ます)|(?:支援|補助|助成)(?:して)?(?:もらえ|いただけ)|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
                            r"|(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)")
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
+_LIMITED = re.compile(r"\d\s*(?:割|%|％|分の\d)\s*(?:以内|未満|以下|まで)|上限")
 _LIMITS = re.compile(r"(?:以内|未満|以下)とする|可能|対象となり得")
 _COVERED_LIST = re.compile(r"対象経費|取組例|対象事業|補助対象|対象者|交付対象とな|に対して助成")
 # An element's own section (「① サテライトオフィス等整備事業 (自治体運営施設整備等)」): its bullet items are what
@@ -362,6 +363,9 @@ def listed(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
         return None
     _, covered, line, _ = best
     # the reason points at the quoted line that follows; the shared pieces are evidence, not words to show
+    if covered and _LIMITED.search(line):
+        # covered within a limit (「…は同2割以内とする」): the limit is the condition the answer's line states
+        return Verdict("はい", "条件付きで可能です（資料の定める割合・上限の範囲内で対象となります）", line)
     if covered:
         return Verdict("はい", "対象となり得ます（資料で対象として挙げられています）", line)
     return Verdict("いいえ", "原則として対象外です（資料で対象外とされています）", line)

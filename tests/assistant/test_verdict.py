@@ -173,6 +173,15 @@ def test_a_limit_set_under_the_exclusions_heading_is_no_exclusion():
     assert found is not None and found.word == "いいえ"
 
 
+def test_an_item_covered_within_a_limit_is_a_conditional_yes():
+    heading = "対象経費の例"
+    limited = ("- 駐輪場の整備費（施設の事業費の2割以内）", heading)
+    found = listed("駐輪場の整備費も見てもらえるのでしょうか？", [limited])
+    assert found is not None and found.word == "はい" and found.reason.startswith("条件付き")
+    found = listed("駐輪場の整備費も見てもらえるのでしょうか？", [("- 駐輪場の整備費", heading)])
+    assert found is not None and found.word == "はい" and not found.reason.startswith("条件付き")
+
+
 def test_a_specific_listing_outweighs_a_category_of_exclusions_it_ties_with():
     covered = ("<取組例>", "- 研修受講者の交通費の補助")
     excluded = ("■ 対象外経費", "- 特定団体への寄附及びそれに類するもの")
