@@ -33,15 +33,8 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 C = 1.0
-# The refusal decision learns from every labelled set, the batches written after the unit ranker and the fact
-# match were fitted included (those two files stay fitted on DEFAULT_FILES; see their "trained_on").
-FILES = (*DEFAULT_FILES, "eval/blind_s19_2026-12-06.jsonl", "eval/blind_t20_2026-12-06.jsonl",
-         "eval/blind_u21_2026-12-06.jsonl", "eval/blind_v22_2026-12-06.jsonl", "eval/blind_w23_2026-12-06.jsonl",
-         "eval/blind_x24_2026-12-06.jsonl", "eval/blind_y25_2026-12-06.jsonl", "eval/blind_z26_2026-12-06.jsonl",
-         "eval/blind_a27_2026-12-06.jsonl", "eval/blind_b28_2026-12-06.jsonl", "eval/blind_c29_2026-12-06.jsonl",
-         "eval/blind_d30_2026-12-06.jsonl", "eval/blind_e31_2026-12-06.jsonl", "eval/blind_f32_2026-12-06.jsonl",
-         "eval/blind_g33_2026-12-06.jsonl", "eval/blind_h34_2026-12-06.jsonl", "eval/blind_i35_2026-12-06.jsonl",
-         "eval/blind_j36_2026-12-07.jsonl", "eval/blind_k37_2026-12-07.jsonl")
+# The refusal decision learns from every labelled set (the unit ranker and the fact match do too).
+FILES = DEFAULT_FILES
 
 
 def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str], list[int], list[str]]:
