@@ -889,7 +889,7 @@ def _plan_of(text: str) -> Plan:
     """The plan a text states, with the 2021 臨時交付金 step when the real local burden is asked."""
     plan = read_plan(text)
     t = _n(text)
-    # the share of the whole cost that is national or left to the municipality (「持ち出しが総事業費に占める割合」)
+    # the share of the whole cost that is national or left to the municipality (「負担は事業費全体の何割か」)
     if re.search(r"(?:国費|負担|持ち出し|持出|手出し)[^。]{0,10}(?:割合|比率|何%|何パーセント|何割|占める)"
                  r"|(?:割合|比率)[^。]{0,6}(?:国費|負担|持ち出し)|実質的?な?補助率", t):
         plan = replace(plan, share_asked=True)
@@ -1070,7 +1070,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             break
     applied = _application_date(text)
     if applied is not None and re.search(r"いつ|何年何月|何月何日|日付", text) and not leaving_date(text):
-        # 「申請日がY年M月D日なら、いつ以降にやめれば半額？」: the dates the share changes, not a share
+        # 「この申請日だと半額で済むのはいつから？」: the dates the share changes, not a share
         calculation = calculate_repayment_dates(applied)
         return Route(calculation.kind, calculation, (), None)
     cases = _departures(question, received)

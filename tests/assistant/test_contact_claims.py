@@ -17,7 +17,7 @@ PAGES = [page(1, "地域研修支援事業", "総務省地域研修課", "03-111
 
 
 def test_a_contact_given_on_another_measures_page_is_that_measures_and_the_named_ones_is_given():
-    found = contact_claims.check("メモに地方創生テレワーク交付金の問い合わせ先は03-1111-2222とありますが、合ってますか？", PAGES)
+    found = contact_claims.check("引継ぎ資料ではテレワーク交付金の電話が03-1111-2222になっていますが、合ってますか？", PAGES)
     assert found is not None and not found.given_for_named
     assert contact_claims.measure_of(found.holder) == "地域研修支援事業"
     assert found.holder_quote == "03-1111-2222" and "総務省地域研修課" in found.holder_line
@@ -30,5 +30,5 @@ def test_a_contact_given_on_the_named_measures_page_is_confirmed():
 
 
 def test_no_check_without_a_claim_asked_or_a_contact_the_documents_give():
-    assert contact_claims.check("地方創生テレワーク交付金の問い合わせ先は？", PAGES) is None
-    assert contact_claims.check("地方創生テレワーク交付金の問い合わせ先は03-9999-0000で合ってますか？", PAGES) is None
+    assert contact_claims.check("テレワーク交付金の電話番号は？", PAGES) is None
+    assert contact_claims.check("テレワーク交付金の電話は03-9999-0000で合ってますか？", PAGES) is None

@@ -30,7 +30,7 @@ def test_the_burdens_share_of_the_whole_cost_is_given_for_both_types(facility_ma
     # a 30-person facility under its band's cap and soft costs under theirs: everything is eligible,
     # so the burden is the total less 3/4 (高水準) or 1/2 (標準) of it
     r = route(f"定員30人の町営施設を{facility_man}万円で整備し、ソフト経費は{soft_man}万円の計画です。"
-              "町の持ち出しが総事業費に占める割合は、高水準と標準でそれぞれ何％ですか？")
+              "町の負担割合を高水準・標準の両方で出すと何％？")
     assert r is not None and r.calculation is not None
     total = (facility_man + soft_man) * MAN
     high_burden = total - total * 3 // 4
@@ -44,9 +44,9 @@ def test_the_burdens_share_of_the_whole_cost_is_given_for_both_types(facility_ma
 @given(facility_man=st.integers(10, 400).map(lambda n: n * 10))
 def test_a_high_application_adopted_as_standard_states_the_national_share_it_loses_when_asked(facility_man):
     # 20 points and no bonus is B: an application for 高水準 is adopted as 標準 (1/2 instead of 3/4)
-    r = route(f"高水準タイプで申請予定です。定員30人の町営サテライトオフィスの整備費{facility_man}万円で、"
+    r = route(f"申請は高水準タイプで考えている町です。定員30人の町営施設の整備費{facility_man}万円で、"
               "申請要件はすべて満たし、審査の総合評価点数は20点の見込みです。"
-              "採択されるとしたら、高水準で採れた場合と比べて国費はいくら少なくなりますか？")
+              "採択されるとして、高水準と比べた国費の差はいくらですか？")
     assert r is not None and r.calculation is not None
     total = facility_man * MAN
     assert r.calculation.result["国費（標準タイプ）"] == total // 2
@@ -55,8 +55,7 @@ def test_a_high_application_adopted_as_standard_states_the_national_share_it_los
 
 def test_adopted_examples_of_both_elements_are_summed_with_the_national_share_when_asked():
     found = _examples()
-    r = route("施設整備・利用促進事業の事例と⑤の事例をすべて合わせると、交付対象事業費と国費の合計はいくらで、"
-              "国費は全体の何％ですか？")
+    r = route("⑤の採択事例と施設整備の採択事例を全部足すと、事業費（交付対象事業費）と国費はそれぞれ合計いくら？国費は全体の何％？")
     assert r is not None and r.calculation is not None
     eligible = sum(c for _, _, c, _ in found)
     national = sum(n for _, _, _, n in found)
@@ -106,11 +105,11 @@ def _listed_in(prefecture: str) -> list[str]:
 def test_two_municipalities_named_together_are_each_checked_against_the_reference_table(prefecture):
     listed = _listed_in(prefecture)[0]
     unlisted = "架空市"  # a 東京圏 municipality the table does not list: not eligible as such
-    r = route(f"{prefecture}の{unlisted}と{listed}は、それぞれテレワーク型の対象になりますか？")
+    r = route(f"{prefecture}の{unlisted}と{listed}は、どちらもテレワーク型で対象になりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result == {unlisted: "対象外（原則）", listed: "対象"}
     # outside the 東京圏 both are eligible, listed or not
-    r = route("長野県の架空市と架空町は、それぞれテレワーク型の対象になりますか？")
+    r = route("長野県の架空市と架空町は、どちらもテレワーク型で対象になりますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result == {"架空市": "対象", "架空町": "対象"}
 
