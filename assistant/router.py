@@ -1069,7 +1069,7 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
             received = integer("relocation_max")  # 満額 in a later turn of a conversation about 進出支援金
             break
     applied = _application_date(text)
-    if applied is not None and re.search(r"いつ|何年何月|何月何日|日付", text) and not leaving_date(text):
+    if applied is not None and re.search(r"いつ|何年何月|何月何日|日付", text) and not _leaves_after(text):
         # 「この申請日だと半額で済むのはいつから？」: the dates the share changes, not a share
         calculation = calculate_repayment_dates(applied)
         return Route(calculation.kind, calculation, (), None)
@@ -1128,7 +1128,7 @@ def _application_date(text: str) -> dt.date | None:
         return None
 
 
-def leaving_date(text: str) -> bool:
+def _leaves_after(text: str) -> bool:
     """Whether the text says when a company stopped using the facility (an end date or a period)."""
     return bool(re.search(r"(?:\d+\s*(?:年|か月|ヶ月|カ月))[^。]{0,6}(?:で|後に|経って)[^。]{0,6}(?:やめ|撤退|終了|退去)", text))
 
@@ -1977,10 +1977,10 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # a score sheet or a project's amount in a conversation about ⑤ is ⑤'s (6 viewpoints, 21 points; the
         # per-project cap and the KPI's count limit)
         text, question = f"⑤の{text}", f"⑤の{question}"
-    # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
     several = _several_municipalities(text)
     if several is not None:
         return several
+    # Repayments first: a turn about a company leaving is never a plan, even after a plan's turns.
     planned = (budgets_route(question, history) or both_scorings_route(question) or example_metrics_route(question) or repayments_route(question, history) or applicants_route(question) or plan_route(question, history)
                or catalogue_route(question, history)
                or checks_route(question, history) or facility_counts_route(question))

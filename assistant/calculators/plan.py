@@ -835,7 +835,7 @@ def calculate_repayment_dates(applied: dt.date) -> Calculation:
     summary = (f"申請日が{shown(applied)}なら、{shown(half_from)}以降（{shown(none_after)}まで）の利用終了で半額、"
                f"{shown(none_after)}を過ぎてからの利用終了なら返還なしです。{shown(half_from)}より前にやめると全額返還です。")
     return Calculation(kind="repayment_program", inputs={"申請日": shown(applied)},
-                       result={"半額になる日": shown(half_from), "返還なしになる日の前日": shown(none_after)},
+                       result={"半額になる日": shown(half_from), "半額の期間の終わり": shown(none_after)},
                        formula="\n".join(f"・{s.label}" for s in steps), summary=summary,
                        rules=cited_rules(steps), steps=steps)
 

@@ -90,7 +90,7 @@ def test_an_application_date_gives_the_dates_the_repayment_changes(day):
     assert r is not None and r.calculation is not None
     half, none = later(3), later(5)
     assert r.calculation.result["半額になる日"] == f"{half.year}年{half.month}月{half.day}日"
-    assert r.calculation.result["返還なしになる日の前日"] == f"{none.year}年{none.month}月{none.day}日"
+    assert r.calculation.result["半額の期間の終わり"] == f"{none.year}年{none.month}月{none.day}日"
 
 
 def _listed_in(prefecture: str) -> list[str]:
