@@ -81,6 +81,7 @@ DEFAULT_FILES = (
     "eval/blind_j36_2026-12-07.jsonl",
     "eval/blind_k37_2026-12-07.jsonl",
     "eval/blind_l38_2026-12-07.jsonl",
+    "eval/blind_m39_2026-12-07.jsonl",
 )
 SEED = 14
 FOLDS = 5
