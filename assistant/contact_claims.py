@@ -52,8 +52,10 @@ def _section_names(chunk: Chunk) -> str:
 def check(question: str, chunks: Sequence[Chunk]) -> ContactCheck | None:
     key = normalise_key(question)
     contacts = [*_PHONE.findall(key), *_EMAIL.findall(key)]
+    if len(contacts) != 1 or not _CLAIM_ASK.search(key):
+        return None  # (checked on every question: the names are read only when a contact is claimed)
     names = programme_names(question)
-    if len(contacts) != 1 or not names or not _CLAIM_ASK.search(key):
+    if not names:
         return None
     contact, named = contacts[0], names[0]
     aliases = [a for a in programme_aliases(named) if len(a) >= 4]

@@ -141,6 +141,7 @@ def programme_aliases(name: str) -> tuple[str, ...]:
     return (key,)
 
 
+@lru_cache(maxsize=1)
 def known_programme_names() -> tuple[str, ...]:
     """Every listed name of a programme the documents describe (search keys), longest first."""
     return tuple(sorted({name for group in _aliases() for name in group}, key=len, reverse=True))

@@ -499,9 +499,13 @@ _NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市�
                        "町村", "市町", "区域", "島しょ部の町村", "県内の市町村"}
 
 
+# measures whose eligibility is not the municipality's (the 2021 measures, ④'s companies): not the 参考 table's check
+_OTHER_MEASURE = re.compile(r"デジタル活用環境構築推進事業|お試しサテライト|進出支援金")
+
+
 def _municipality(text: str) -> tuple[str | None, str | None]:
     t = _n(text)
-    if re.search(r"デジタル活用環境構築推進事業|お試しサテライト|進出支援金", t):
+    if _OTHER_MEASURE.search(t):
         return None, None  # another measure's eligibility: answered from its passages
     prefecture = next((p for p in PREFECTURES if p in t), None)
     listed = listed_municipalities()
@@ -531,7 +535,7 @@ def _several_municipalities(text: str) -> Route | None:
     """「A町とB市はそれぞれ対象になる？」: each municipality checked against the 東京圏 rule and the 参考 table, in the
     order named, with the 都道府県 the question names for the ones the table does not list."""
     pair = _TWO_MUNICIPALITIES.search(text)
-    if pair is None or not _ELIGIBILITY_ASK.search(text) or re.search(r"デジタル活用環境構築推進事業|お試しサテライト|進出支援金", text):
+    if pair is None or not _ELIGIBILITY_ASK.search(text) or _OTHER_MEASURE.search(text):
         return None
     names = [n for n in pair.groups() if n not in _NOT_A_MUNICIPALITY]
     if len(names) != 2 or names[0] == names[1]:
@@ -1135,7 +1139,7 @@ def _leaves_after(text: str) -> bool:
 
 def _first_date(text: str) -> str:
     """The first calendar date (year, month, day) a turn states, as written, or ""."""
-    m = re.search(r"(?:令和|平成)\s*(?:\d{1,2}|元)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", _n(text))
+    m = re.search(rf"(?:令和|平成)\s*(?:\d{{1,2}}|元)\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{_WESTERN_DATE.pattern}", _n(text))
     return m.group(0) if m else ""
 
 

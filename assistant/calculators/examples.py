@@ -233,7 +233,7 @@ def sum_examples_of(examples: list[Example], fields: list[str], share: bool = Fa
         summary += f" 国費は交付対象事業費の合計の{shown}です。"
     return Calculation(
         kind="example_sum", inputs={**parts[0].inputs, "項目": "・".join(fields)}, result=result,
-        formula="\n".join(f"・{s.label}" for s in steps) if share else "\n".join(part.formula for part in parts),
+        formula="\n".join(f"・{s.label}" for s in steps),
         summary=summary, rules=tuple(dict.fromkeys(r for part in parts for r in part.rules)), steps=steps)
 
 

@@ -821,17 +821,18 @@ def _years_after(start: dt.date, years: int) -> dt.date:
 def calculate_repayment_dates(applied: dt.date) -> Calculation:
     """From a company's application date, the dates its repayment changes: leaving before the 3rd anniversary
     repays all, from it through the 5th half, after the 5th nothing (rules repay_full / repay_half / repay_scope)."""
-    half_from = _years_after(applied, integer("repay_full_before_years"))
-    none_after = _years_after(applied, integer("repay_half_until_years"))
+    full_before, half_until = integer("repay_full_before_years"), integer("repay_half_until_years")
+    half_from, none_after = _years_after(applied, full_before), _years_after(applied, half_until)
 
     def shown(day: dt.date) -> str:
         return f"{day.year}年{day.month}月{day.day}日"
 
-    steps = (Step("band", f"{shown(half_from)}より前に利用終了（申請日から3年未満）→ 全額", {"申請日": shown(applied)},
+    # (the years come from the rules, not typed again here)
+    steps = (Step("band", f"{shown(half_from)}より前に利用終了（申請日から{full_before}年未満）→ 全額", {"申請日": shown(applied)},
                   "全額", rule("repay_full")),
-             Step("band", f"{shown(half_from)}～{shown(none_after)}に利用終了（3年以上5年以内）→ 半額", {}, "半額",
-                  rule("repay_half")),
-             Step("band", f"{shown(none_after)}を過ぎて利用終了（5年超）→ 返還なし", {}, "なし", rule("repay_scope")))
+             Step("band", f"{shown(half_from)}～{shown(none_after)}に利用終了（{full_before}年以上{half_until}年以内）→ 半額", {},
+                  "半額", rule("repay_half")),
+             Step("band", f"{shown(none_after)}を過ぎて利用終了（{half_until}年超）→ 返還なし", {}, "なし", rule("repay_scope")))
     summary = (f"申請日が{shown(applied)}なら、{shown(half_from)}以降（{shown(none_after)}まで）の利用終了で半額、"
                f"{shown(none_after)}を過ぎてからの利用終了なら返還なしです。{shown(half_from)}より前にやめると全額返還です。")
     return Calculation(kind="repayment_program", inputs={"申請日": shown(applied)},
