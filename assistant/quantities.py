@@ -37,8 +37,9 @@ AMOUNT_CUES: tuple[tuple[str, str], ...] = (
 _AMOUNT_CUE = re.compile("|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(AMOUNT_CUES)))
 _AMOUNT_AFTER = re.compile(r"^\s*(?:の|を|で)?\s*(ソフト経費|進出支援金|事業費|整備費|B\s*1|B\s*2|外構|一般管理費|直接経費)")
 
-_COUNT_NUMBER = r"\d[\d,]*(?:\.\d+)?(?:万\d*)?(?:千\d*)?|\d*万(?:\d*千)?"
-_PEOPLE = re.compile(rf"(?<![\d,.])(?P<n>{_COUNT_NUMBER})\s*(?:人|名)")
+# 「31万2,400人」: the part after 万 is written with its thousands comma too
+_COUNT_NUMBER = r"\d[\d,]*(?:\.\d+)?(?:万(?:\d[\d,]*)?)?(?:千\d*)?|\d*万(?:\d*千)?"
+_PEOPLE = re.compile(rf"(?<![\d,.万千])(?P<n>{_COUNT_NUMBER})\s*(?:人|名)")
 _COMPANIES = re.compile(r"(?<![\d,.])(?P<n>\d+)\s*社(?!\s*(?:あたり|当たり|につき))")
 _CASES = re.compile(r"(?<![\d,.])(?P<n>\d+)\s*(?:件|本(?!\s*(?:あたり|当たり))|プロジェクト)")
 _PERCENT = re.compile(r"(?<![\d,.])(?P<n>\d+(?:\.\d+)?)\s*(?:%|パーセント)")

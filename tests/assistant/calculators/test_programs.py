@@ -116,6 +116,12 @@ def test_head_counts_with_man_and_sen_are_read(thousands, rest):
     assert not [q for q in read_quantities(text) if q.unit == "円"]  # 「1万2千人」 is no amount
 
 
+@given(man=st.integers(1, 99), rest=st.integers(1, 9999))
+def test_head_counts_with_man_and_a_comma_written_rest_are_read(man, rest):
+    text = f"人口{man}万{rest:,}人の市です。延べ利用者数は5,400人"  # 「31万2,400人」: the rest keeps its comma
+    assert [q.value for q in read_quantities(text) if q.role == "人口"] == [man * 10_000 + rest]
+
+
 def test_a_follow_up_that_changes_the_type_reports_the_change_in_burden():
     first = "定員25人の施設（整備・運営費4,700万円）とソフト経費950万円の計画で、高水準タイプの国費と負担を知りたい"
     history = [Turn("user", first), Turn("assistant", "…")]
