@@ -97,6 +97,36 @@ class Match:
     quoted: tuple[Quoted, ...]
 
 
+# The two parts of the 制度概要 a card's fact can belong to: 施設整備・利用促進事業 (①～④) and ⑤. Scoring scales,
+# KPIs, requirements and plans differ between them, so a card of one part does not answer a question about the
+# other (⑤'s grades are not ①～④'s). A card's part is the one its topic and statement name, else the one every
+# quoted line's section heading names; a card of neither (or both) answers either.
+FIFTH, FACILITIES = "⑤", "①～④"
+_NAMES_FIFTH = re.compile(r"⑤|進出企業定着")
+_NAMES_FACILITIES = re.compile(r"[①-④]|施設整備・利用促進")
+
+
+def section_part(text: str) -> str | None:
+    """The part of the 制度概要 a text names alone (⑤ or ①～④), or None."""
+    fifth, facilities = bool(_NAMES_FIFTH.search(text)), bool(_NAMES_FACILITIES.search(text))
+    return FIFTH if fifth and not facilities else FACILITIES if facilities and not fifth else None
+
+
+def card_element(fact: Fact, quoted: Sequence[Quoted]) -> str | None:
+    """The part of the 制度概要 (⑤ or ①～④) a card states its fact about, or None for both or neither."""
+    named = section_part(f"{fact.topic}\n{fact.statement}")
+    if named is not None:
+        return named
+    parts = {section_part(q.chunk.section) for q in quoted}
+    return parts.pop() if len(parts) == 1 else None
+
+
+def elements_asked(asked: Question) -> tuple[str, ...]:
+    """The parts a question asks about: the one its asking sentence names alone, else both (no filter)."""
+    named = section_part(asked.asking)
+    return (named,) if named is not None else (FIFTH, FACILITIES)
+
+
 def _key(text: str) -> str:
     """Search key of a line: normalised, without spaces, table-cell separators (tabs in the documents, ' | ' once
     cleaned) and Markdown emphasis (cleaning drops the documents' **)."""
@@ -227,6 +257,7 @@ class FactBook:
         self.entities = entities or Entities.from_chunks(measure_names(chunks), chunks)
         # the measure or town a card states its fact about (its topic and statement name it)
         self.about = [self.entities.named_in(f"{f.topic}\n{f.statement}") for f in self.facts]
+        self.element = [card_element(f, q) for f, q in located]
         self.index = bm25s.BM25()
         corpus = [list(tokenize(self._text(f, q))) + list(tokenize(f.topic)) for f, q in located]
         self.index.index(corpus, show_progress=False) if corpus else None
@@ -295,9 +326,10 @@ class FactBook:
         first = set(quoting[0]) if quoting else set()
         # what this turn names, else what the conversation named last
         named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
+        asked_elements = elements_asked(asked)
         order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
                                            *(i for cards in quoting for i in cards)])
-                 if not names_another(named, self.about[i])]
+                 if not names_another(named, self.about[i]) and self.element[i] in (None, *asked_elements)]
         shares = [float(scores[i]) / best for i in by_words]
         asking = term_weights([t for t in query_tokens(asked.asking, False) if t], self.idf)
         total = sum(asking.values()) or 1.0

@@ -264,3 +264,28 @@ def test_a_part_card_below_the_threshold_leaves_the_parts_lines(monkeypatch, fak
     finally:
         answerability.set_override(None)
     assert not any(f.statement in MARKER_RE.sub("", answer.text) for f in book.facts if len(f.statement) > 30)
+
+
+def test_a_question_naming_one_part_of_the_programme_never_gets_a_card_of_the_other(book):
+    # ⑤ and ①～④ have their own scales, KPIs and plans: a card of one is no answer about the other, whatever its words
+    from assistant.question import parse
+
+    for i, card in enumerate(book.facts):
+        part = facts.card_element(card, book.quoted[i])
+        if part is None:
+            continue
+        other = facts.FACILITIES if part == facts.FIFTH else facts.FIFTH
+        mark = "⑤" if other == facts.FIFTH else "①～④"
+        asked = parse(f"{mark}の{card.topic}について教えてください", [])
+        if facts.elements_asked(asked) != (other,):
+            continue  # the topic names the other part too: the question names both
+        assert i not in [j for j, _ in book.candidates(asked, [])], card.fact_id
+
+
+def test_a_cards_part_is_the_one_its_words_or_else_its_quoted_sections_name(book):
+    parts = [facts.card_element(card, book.quoted[i]) for i, card in enumerate(book.facts)]
+    assert parts.count(facts.FIFTH) >= 10 and parts.count(facts.FACILITIES) >= 10 and parts.count(None) >= 10
+    for card, part in zip(book.facts, parts, strict=True):
+        words = f"{card.topic}{card.statement}"
+        if "⑤" in words and not any(m in words for m in ("①", "②", "③", "④", "施設整備・利用促進")):
+            assert part == facts.FIFTH
