@@ -35,6 +35,14 @@ class Rewritten:
     carried: str  # the topic taken from history ('' when the question stands alone)
 
 
+def _measure_groups() -> tuple[tuple[str, ...], ...]:
+    """The catalogue's measures replace each other too: a turn naming one by any of its names (「じゃあ情報銀行は？」)
+    drops the names of the others from the carried topic; the asked field (予算, 担当) stays."""
+    from assistant.japanese import measure_short_names
+
+    return (tuple(n for measure, shorts in measure_short_names().items() for n in (measure, *shorts)),)
+
+
 def is_follow_up(question: str) -> bool:
     q = question.strip()
     return len(q) <= STANDALONE_LENGTH or bool(_REFERRING.search(q))
@@ -45,7 +53,7 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewritten:
     if not earlier or not is_follow_up(question):
         return Rewritten(question, "")
     carried = " ".join(turn[:MAX_CARRIED_CHARS] for turn in earlier[-MAX_CARRIED_TURNS:])
-    for group in _CONTRAST_GROUPS:
+    for group in (*_CONTRAST_GROUPS, *_measure_groups()):
         mentioned = [v for v in group if v in question]
         if mentioned:
             for other in group:

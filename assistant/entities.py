@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.japanese import normalise_key
+from assistant.japanese import measure_short_names, normalise_key
 
 if TYPE_CHECKING:
     from assistant.types import Chunk
@@ -112,10 +112,13 @@ class Entities:
     @classmethod
     def from_documents(cls, measures: Iterable[str], texts: Iterable[str]) -> Entities:
         keys: dict[str, tuple[str, ...]] = {}
+        short_names = measure_short_names()
         for measure in measures:
             full = _key(measure)
             head = full.split("の", 1)[0]
-            keys[measure] = (full, head) if head != full and len(head) >= MIN_HEAD_CHARS else (full,)
+            named = (full, head) if head != full and len(head) >= MIN_HEAD_CHARS else (full,)
+            # and by the short names officers use for it (「情報銀行」 for 情報信託機能活用促進事業)
+            keys[measure] = tuple(dict.fromkeys([*named, *(_key(s) for s in short_names.get(measure, ()))]))
         texts = list(texts)
         corpus = _key("\n".join(texts))
         for text in texts:

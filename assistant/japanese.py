@@ -112,6 +112,14 @@ def _aliases() -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=1)
+def measure_short_names() -> dict[str, tuple[str, ...]]:
+    """Each catalogue measure's 施策名 with the short names officers use for it (`measure_short_names` in
+    synonyms.toml), as written."""
+    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    return {measure: tuple(shorts) for measure, *shorts in data.get("measure_short_names", [])}
+
+
+@lru_cache(maxsize=1)
 def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
     data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
     out = []

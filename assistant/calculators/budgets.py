@@ -1,6 +1,7 @@
 """The 2021 catalogue's measures and their budgets (予算額), read from the corpus: each 施策名 with the fiscal year
 and account of its budget and the amount as written. Used to add up, compare or divide the budgets an officer
-names; nothing about them is typed in code but the short names officers use for each measure."""
+names; nothing about them is typed in code (the short names officers use for each measure are vocabulary data:
+`measure_short_names` in assistant/data/synonyms.toml)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,13 @@ from functools import lru_cache
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import calculation_of, percent_text
 from assistant.calculators.rules import rule
+from assistant.japanese import measure_short_names
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Rule, Step
 
 _MEASURE = re.compile(r"^\s*施策名：(.+?)\s*$")
 _AMOUNT = re.compile(r"^\s*([\d０-９,，]+)\s*百万円\s*$")
 _ACCOUNT = re.compile(r"^\s*(令和.+?(?:一般会計|特別会計))\s*$")
-
-# Officers' short names for a measure, beside its own name (the 施策名 itself always counts).
-_SHORT_NAMES = {
-    "サテライトオフィス・マッチング支援事業": ("マッチング支援", "マッチングセミナー"),
-    "地方創生テレワーク交付金": ("地テレ交付金", "テレワーク交付金"),
-    "テレワーク普及展開推進事業": ("普及展開", "テレワーク普及"),
-    "デジタル活用環境構築推進事業": ("デジタル活用環境",),
-    "情報信託機能活用促進事業": ("情報信託", "情報銀行"),
-    "シェアリングエコノミーの普及促進": ("シェアリングエコノミー", "シェアエコ"),
-}
-
 
 @dataclass(frozen=True)
 class Budget:
@@ -69,7 +60,7 @@ def catalogue_budgets() -> tuple[Budget, ...]:
 
 def names_of(budget: Budget) -> tuple[str, ...]:
     """The measure's 施策名 and the short names officers use for it."""
-    return (budget.measure, *_SHORT_NAMES.get(budget.measure, ()))
+    return (budget.measure, *measure_short_names().get(budget.measure, ()))
 
 
 def named_budgets(text: str) -> list[Budget]:
@@ -88,9 +79,10 @@ def _millions(yen: int) -> str:
 
 
 def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget | None,
-                    gap_to: Budget | None = None) -> Calculation:
+                    gap_to: Budget | None = None, without: Budget | None = None) -> Calculation:
     """The named measures' budgets; the sum of `summed` (when two or more), the difference of two, the
-    share of `against` the sum (or the one measure) makes, and the difference between the sum and `gap_to`."""
+    share of `against` the sum (or the one measure) makes, the difference between the sum and `gap_to`, and
+    the sum again without `without` (「…を除いた分だけだと」)."""
     steps = [Step("band", f"{b.measure}：{b.account} {b.quote}" if b.yen is not None else f"{b.measure}：非予算", {}, b.yen,
                   b.as_rule()) for b in budgets]
     result: dict[str, object] = {b.measure: b.yen for b in budgets}
@@ -117,6 +109,12 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
         if not gap_leads:
             summary = f"{len(priced)}施策の予算額の合計は{_millions(total)}です。" + summary
         result["合計"] = total
+    if without is not None and without.yen and without in priced and len(priced) >= 3:
+        rest = total - without.yen
+        steps.append(Step("difference", f"{without.measure}を除く：{total // 1_000_000:,} − {without.yen // 1_000_000:,} = "
+                          f"{rest // 1_000_000:,}百万円", {}, rest, without.as_rule()))
+        summary = summary.replace("です。", f"、{without.measure}を除くと{_millions(rest)}です。", 1)
+        result[f"合計（{without.measure}を除く）"] = rest
     if gap_leads and gap_to is not None and gap_to.yen:
         gap = abs(gap_to.yen - total)
         steps.append(Step("difference", f"差：{max(gap_to.yen, total) // 1_000_000:,} − {min(gap_to.yen, total) // 1_000_000:,} = "

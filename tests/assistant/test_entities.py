@@ -24,6 +24,29 @@ def test_a_measure_is_named_by_its_full_name_with_or_without_its_dot_and_by_its_
     assert entities.named_in("古賀市と駒ヶ根市の違い") == {"古賀市", "駒ヶ根市"}
 
 
+def test_a_measure_is_named_by_every_short_name_the_vocabulary_lists_for_it():
+    from assistant.japanese import measure_short_names
+
+    listed = measure_short_names()
+    entities = Entities.from_documents(list(listed), [])
+    for measure, shorts in listed.items():
+        for short in shorts:
+            assert measure in entities.named_in(f"{short}の担当はどこ？"), (measure, short)
+
+
+def test_a_follow_up_naming_another_measure_carries_the_asked_field_not_the_earlier_measure():
+    from assistant.conversation import rewrite
+    from assistant.japanese import measure_short_names
+    from assistant.types import Turn
+
+    listed = measure_short_names()
+    for earlier, later in zip(list(listed), list(listed)[1:] + list(listed)[:1], strict=True):
+        history = [Turn("user", f"{earlier}の令和3年度の予算額はいくら？"), Turn("assistant", "…")]
+        carried = rewrite(f"じゃあ{listed[later][-1]}のほうは？", history).carried
+        assert earlier not in carried and not any(s in carried for s in listed[earlier] if s not in later)
+        assert "予算額" in carried
+
+
 @pytest.mark.parametrize(("asked", "stated", "other"), [
     ({"A"}, {"B"}, True), ({"A"}, {"A", "B"}, False), (set(), {"B"}, False), ({"A"}, set(), False)])
 def test_a_statement_is_about_another_entity_only_when_both_name_some_and_share_none(asked, stated, other):
