@@ -85,6 +85,8 @@ _SOFT_CUE = re.compile(r"ソフト(?:経費|事業)|プロモーション|PR|ピ
 _P5 = re.compile(r"⑤|進出企業定着|地域活性化支援事業|進出(?:した)?企業[^。]{0,12}地元[^。]{0,20}(?:組|連携|協働|共同)"
                  r"|地元[^。]{0,20}進出(?:した)?企業[^。]{0,12}(?:組|連携|協働|共同)")
 _P3 = re.compile(r"③|活用促進")
+# an element named to leave it out (「⑤は除く」「⑤を除いて」「⑤以外」): the plan is not about it
+_LEFT_OUT = re.compile(r"[（(]?\s*[③⑤]\s*(?:は|を)?\s*(?:除く|除いて|除き|含めない|入れない)\s*[）)]?|[③⑤]\s*以外")
 _FACILITY_WORD = re.compile(r"施設|オフィス|スペース|コワーキング|拠点|整備")
 
 
@@ -107,7 +109,7 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?|係長|主事|主査|主任|課長|課員|役場の|スタッフ)[^。，]{0,24}?(?:旅費|出張|交通費|宿泊費|宿泊代)"),
                  unless=re.compile(r"トップセールス|(?:町長|市長|村長|首長|知事)[^、。，]{0,10}?(?:随行|同行|付き添)")),
     ExcludedCost("従前から実施しているイベント", "excluded_existing_event",
-                 re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|会議|フェア)"),
+                 re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|まつり|会議|フェア)"),
                  unless=re.compile(r"新た|新しく|新規|サイドイベント")),
     ExcludedCost("地域おこし協力隊員の人件費", "excluded_supported_pay",
                  re.compile(r"地域おこし協力隊[^、。，]{0,8}?(?:人件費|報酬|給与|給料)")),
@@ -125,8 +127,10 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     # the お試し measure's own exclusion: works on a building (「空き家を改修する工事費」)
     ExcludedCost("ハード事業（工事等）", "c_trial_hard_excluded", re.compile(r"改修|工事|改築|建設|建築|リフォーム|内装|リノベ"),
                  within=re.compile(r"お試し")),
-    ExcludedCost("協議会設立・マッチング等の経費", "excluded_p5_facility_soft",
-                 re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"),
+    ExcludedCost("①～③事業のソフト経費に当たる経費（施設のプロモーション、マッチング、協議会設立等）", "excluded_p5_facility_soft",
+                 re.compile(r"協議会[^、。，]{0,8}?(?:設立|立ち上げ|組成)|事業主体[^、。，]{0,4}組成|マッチング|セミナー"
+                            # the facility's own promotion (a video or leaflet advertising the facility), not a product's
+                            r"|(?:サテライトオフィス|サテオフ|コワーキング|施設)[^、。，]{0,8}?(?:プロモーション|PR|pr|宣伝)"),
                  only5=True),
 )
 
@@ -213,6 +217,7 @@ def _read_one(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
     capacities = of_role(qs, "定員")
+    t = _LEFT_OUT.sub(lambda m: " " * len(m.group(0)), t)  # (blanked, not cut: the quantities' offsets stay)
     about5 = bool(_P5.search(t)) and not capacities
     about3 = bool(_P3.search(t)) and not capacities and not about5
     # the ⑤-only exclusions apply to a plan of ⑤ alone (with ③ they are that plan's own soft costs)

@@ -246,6 +246,10 @@ def _assert_verdict_quoting_its_rule(found, word):
     ("担当職員が一人で行く東京出張の旅費も事業費に入れていいですか？", "いいえ"),
     ("転入した個人に祝い金を配る費用は対象になりますか？", "いいえ"),
     ("毎年開いている町のフェスの開催費を対象経費に計上できますか？", "いいえ"),
+    ("例年やっている町民まつりの開催費を対象経費に計上できますか？", "いいえ"),  # まつり written in kana
+    # ⑤ leaves the facility's own promotion to ①～③ (a product's promotion is ⑤'s own)
+    ("⑤の経費にコワーキング施設のPR映像の制作費を入れるのはアリですか？", "いいえ"),
+    ("①の経費にコワーキング施設のPR映像の制作費を入れるのはアリですか？", None),
     ("職員の時間外勤務手当は対象になりますか？", "いいえ"),
     # travel named by its parts, a payment to a person named by what it pays for, a permission asked as 大丈夫
     ("係長と主事が商談会に出る交通費と宿泊費も交付金で大丈夫ですよね？", "いいえ"),
@@ -350,6 +354,11 @@ def test_a_range_of_years_stated_for_confirmation_is_corrected_by_a_line_countin
     # an office the company keeps for itself is not an operator's
     ("地元企業が自社専用の拠点を設けるとき、②の支援対象になりますか？", "いいえ"),
     ("他社に貸す予定はないのですが、自前のオフィスの改装を②で支援してもらえますか？", "いいえ"),
+    # the companies of ⑤ and the operator of ② bear a share: none at all fails the rule
+    ("⑤の事業で、進出企業の負担はゼロ、残りは全て町で持つ形は認められますか？", "いいえ"),
+    ("②で支援する運営会社の持ち出しはなしで開設してもらう計画ですが、問題ないですか？", "いいえ"),
+    # a share set low is still a share
+    ("⑤で進出企業の負担は1割にしたいのですが、この形で出せますか？", None),
     # not asked whether covered
     ("隣の市の施設の定員は何人ですか？", None),
 ])
