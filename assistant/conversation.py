@@ -36,7 +36,7 @@ class Rewritten:
 
 
 def _measure_groups() -> tuple[tuple[str, ...], ...]:
-    """The catalogue's measures replace each other too: a turn naming one by any of its names (「じゃあ情報銀行は？」)
+    """The catalogue's measures replace each other too: a turn naming one by any of its names (「では情報信託のほうは？」)
     drops the names of the others from the carried topic; the asked field (予算, 担当) stays."""
     from assistant.japanese import measure_short_names
 
