@@ -267,7 +267,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     dates = [(m, _date_of(m)) for m in _DATE.finditer(t)]
     for (a, first), (b, second) in zip(dates, dates[1:], strict=False):
         between = t[a.end() : b.start()]
-        if first and second and second > first and not re.search(r"。|[A-Z]社|\d社目|社(?:は|が|:)", between):
+        # (「会社が」 between them is the company the period is of, not another one)
+        if first and second and second > first and not re.search(r"。|[A-Z]社|\d社目|(?<!会)社(?:は|が|:)", between):
             found.append(Quantity(_months_between(first, second), "か月", "経過期間", a.start(), b.end()))
     taken += [(m.start(), m.end()) for m, _ in dates]
     for m in _PERIOD.finditer(t):

@@ -19,7 +19,7 @@ from assistant.calculators import CALCULATORS, calculate, followup
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.applicants import read_applicants, with_applicants
-from assistant.calculators.budgets import Budget, compare_budgets, named_budgets, names_of
+from assistant.calculators.budgets import Budget, catalogue_budgets, compare_budgets, named_budgets, names_of
 from assistant.calculators.checks import (
     b_limits,
     b_shares,
@@ -42,6 +42,7 @@ from assistant.calculators.eligibility import (
     listed_names,
 )
 from assistant.calculators.examples import (
+    Example,
     example_at_type,
     example_burdens,
     example_kpi_check,
@@ -55,6 +56,7 @@ from assistant.calculators.examples import (
     targets_asked,
 )
 from assistant.calculators.grants import UP_TO_THE_LIMIT
+from assistant.calculators.lists import count_lists, lists_asked
 from assistant.calculators.plan import (
     INPUT_WORDS,
     TYPES,
@@ -76,7 +78,7 @@ from assistant.calculators.plan import (
 )
 from assistant.calculators.rules import fraction, integer
 from assistant.calculators.schedule import Event, date_in_phase, days_between, events_named
-from assistant.calculators.scoring import adoption_of_grade, score_needed
+from assistant.calculators.scoring import adoption_of_grade, scale_arithmetic, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import Quantity, normalise, of_role, read_quantities
@@ -190,6 +192,20 @@ def _mixed_sheet(t: str) -> int | None:
     return sum(p for _, _, p in spans) if len(spans) > lettered and len(spans) >= 4 else None
 
 
+_EXTRA_SCORED = re.compile(r"付加(?:項目)?([^。]{1,30}?)(?<![\d.])(\d)\s*点(\s*ずつ)?")
+
+
+def _extra_points(t: str) -> list[int]:
+    """⑤'s 付加項目 scored after their words (「付加項目は…で1点」). Items named in brackets count as one word each
+    (their names are long), and 「N点ずつ」 after several of them gives each its N."""
+    bracketed = re.sub(r"「[^」]*」", "「」", t)
+    points = []
+    for m in _EXTRA_SCORED.finditer(bracketed):
+        each = int(m.group(2))
+        points.append(each * max(m.group(1).count("「」"), 1) if m.group(3) else each)
+    return points
+
+
 def _score(text: str) -> int | None:
     """The total score: stated (「合計19点」「総合評価点数が21点」), or items × points plus further items
     (「6つがすべて2点、付加項目は1点」 = 13), or the only score mentioned. Several scores and no total: None,
@@ -206,8 +222,7 @@ def _score(text: str) -> int | None:
     # A sheet given item by item: 「ア3・イ2・ウ2」 (and ⑤'s 付加項目), or 「3点が4項目、2点が5項目」.
     # ⑤'s 付加項目 named by what they reward (付加項目, some words, N点): scored after their words, when the sheet
     # itself does not list them
-    extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d(?!\s*つ)", t) else [
-        int(m.group(1)) for m in re.finditer(r"付加(?:項目)?[^。]{1,30}?(?<![\d.])(\d)\s*点", t)]
+    extra = [] if re.search(r"付加(?:項目)?\s*(?:[(（][^)）]{0,12}[)）])?\s*(?:が|は|:)?\s*\d(?!\s*つ)", t) else _extra_points(t)
     sheet = _SHEET_ITEM.findall(t)
     if any(int(x) > MAX_ITEM_POINTS for x in sheet):
         return None  # an item is scored 0–3: a 9 is not a score the sheets give (asked back, not summed)
@@ -756,7 +771,8 @@ _OTHER_CALCULATOR = re.compile(r"一般管理費|B\s*[12]|外構|用地|デジ�
 _ONE_MORE_FACILITY = re.compile(r"もう\s*(?:1|一)\s*(?:か所|カ所|ヶ所|箇所|施設|棟|つ)")
 _ADDING = re.compile(r"足し|加え|追加|もう[1一]つ|[2-3２３]つ目")
 _UP_TO_CAP_ASK = re.compile(r"上限(?:額)?(?:いっぱい|まで|どおり)|満額|最大限")
-_MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)")
+_MAXIMUM_PLAN = re.compile(r"最大限|目一杯|めいっぱい|フルに|上限まで(?:使|活用)|最大で(?:いくら|どれだけ)|天井"
+                           r"|(?:一番|最も)大きく(?:なる)?(?:組み合わせ|組合せ|構成)")
 _COMPARE = re.compile(r"増え|減り|減る|差|違い|比べ|変わ")
 
 
@@ -806,8 +822,12 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         if len(generic) != 1:
             return None
         plan = replace(plan, eligible_given=generic[0])  # 「事業費6,000万円の事業」: the eligible amount as stated
-    if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and not read_quantities(question):
-        plan = replace(maximum_plan(), grant_type=grant_type_of(text))
+    if not plan.facilities and _MAXIMUM_PLAN.search(text) and re.search(r"施設", text) and all(
+            q.unit == "社" for q in read_quantities(question)):
+        # the largest plan: with ④ for the companies counted (「3社分を満額」), each at the 進出支援金's maximum
+        companies = plan.companies if plan.companies and _UP_TO_CAP_ASK.search(text) else None
+        plan = replace(maximum_plan(), grant_type=grant_type_of(text), companies=companies,
+                       support_each=integer("relocation_max") if companies else None)
     base: Plan | None = None
     # the plan the conversation has built, read once whichever step below needs it first
     read: list[Plan | None] = []
@@ -995,7 +1015,8 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 # a company (「A社は」「2社目は」「うち1社は」) or a group of them (「2社は」「残り2社は」) whose case follows
 # (a note in brackets may follow the mark: 「A社（100万円支給）は」)
 _COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{1,2})\s*社)"
-                           r"(?:\s*[(（][^)）]{1,24}[)）])?(?:は|が|:|、|について|の場合|では)")
+                           r"(?:\s*[(（][^)）]{1,24}[)）])?(?:は|が|:|、|について|の場合|では)"
+                           r"|[A-ZＡ-Ｚ]社(?=\s*\d[\d,]*\s*万円)")  # a lettered company with its amount right after it
 _FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態|最初から[^。]{0,12}?(?:使って|利用して)(?:い)?な(?:かった|い)")
 _EXEMPT = re.compile(r"倒産|災害|やむを得ない")
 _STAYING = re.compile(r"今も|現在も|継続して|続けて")
@@ -1044,6 +1065,10 @@ def _departures(question: str, default: int | None) -> list[Departure]:
     return cases
 
 
+# the 交付金 returned to the state (「国に返還」「国庫に返納」): the municipality's own question, which the companies' rule does not govern
+_TO_THE_STATE = re.compile(r"国(?:庫)?(?:に|へ)[^。]{0,8}?(?:返|還)")
+
+
 def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """Companies leaving after different periods, or in the rules' special cases: each one's share, then
     the sum. Asked without the amount received, the shares alone (全額・半額・なし)."""
@@ -1060,6 +1085,8 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
     texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
     if not _REPAY.search(text) and not any(re.search(r"進出支援金|支援金", _n(t)) for t in texts):
         return None
+    if _TO_THE_STATE.search(text) and not re.search(r"進出支援金|支援金|④", text):
+        return None  # the municipality paying the 交付金 back to the state: not the companies' repayment rule
     if re.search(r"[『「][^』」]{8,}[』」]", text) and re.search(r"ずれ|合って|正し|間違|違って|異な", text):
         return None  # a drafted rule quoted to be checked against the documents' (their lines answer), not a company's case
     received = None
@@ -1178,6 +1205,9 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
             raised = bool(_OVERHEAD_AT_CAP.search(text))
             full = raised or any(_OVERHEAD_AT_CAP.search(_n(e)) for e in earlier)
             chosen = UP_TO_THE_CAP if full or (most and not said) else (said[0] if said else None)
+            stated = [q.value for q in qs if q.role == "一般管理費"]
+            if stated and not raised:
+                chosen = stated[0]  # this turn's own overhead, over any an earlier turn said
             calculation = calculate_digital_env(direct, chosen)
             if raised and said and re.search(r"増え|増す|差|違い|どれだけ|変わ", text):
                 # the change in the subsidy asked: against the overhead the earlier turn said
@@ -1241,7 +1271,8 @@ _P5_WORDS = re.compile(r"⑤|進出企業定着|地域活性化支援")
 
 
 # how many municipalities the 参考 table lists (「参考の一覧に埼玉の町村はいくつある？」)
-_LISTED_COUNT_ASK = re.compile(r"(?:何|いくつ)(?:団体|市町村|自治体|市|町|村|か所)?[^。]{0,6}(?:載|掲載|あ|入)|団体数|(?:市町村|自治体)の?数")
+_LISTED_COUNT_ASK = re.compile(r"(?:何|いくつ)(?:団体|市町村|自治体|市|町|村|か所)?[^。]{0,6}(?:載|掲載|あ|入)|団体数|(?:市町村|自治体)の?数"
+                               r"|(?:何|いくつ)(?:団体|市町村|自治体|市|町|村)?\s*(?:ですか|でしょう)?[?？]?\s*$")  # 「村はいくつ？」
 # the cost asked back from a share of it: 「国費N円には事業費がいくら必要か」「地方負担がN円だった事業費は」
 _COST_ASK = re.compile(r"(?:交付対象)?事業費[^。]{0,12}?(?:いくら|どれだけ|どのくらい|何円)|(?:いくら|どれだけ)[^。]{0,6}(?:必要|要る|いる|だった)")
 _LOCAL_STATED = re.compile(r"(?:地方負担|持ち出し|自己負担|町負担|市負担|村負担)[^。\d]{0,16}$")
@@ -1344,12 +1375,17 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if users and outside and outside <= users and not scored:  # with a score, the share is the adoption's gate
         return Route("user_share", user_share(users, outside), (), None)
     kinds = [k for k in ("高水準", "標準") if k in text]
-    type_supposed = re.search(r"(高水準|標準)(?:タイプ)?(?:なら|だと|だったら|の場合)", text)
+    type_supposed = re.search(r"(高水準|標準)(?:タイプ)?(?:に(?:する|した|して)?)?(?:なら|だと|だったら|の場合)"
+                              r"|(高水準|標準)(?:タイプ)?に(?:切り替え|切替え|変え|し|なっ)たら", text)
     if type_supposed and len(kinds) == 1 and history:
         # 「高水準ならどうなります？」 after a conversation about the other type: both, the conversation's first
         before = next((k for t in reversed(history) if t.role == "user" for k in ("高水準", "標準") if k in _n(t.content)), None)
         if before is not None and before != kinds[0]:
             kinds = [before, kinds[0]]
+    if users is None and type_supposed:
+        # a type supposed after a turn that stated the users: those users, at the type now supposed
+        users = next((q.value for t in reversed(history) if t.role == "user"
+                      for q in read_quantities(t.content) if q.role == "利用者数"), None)
     if users and kinds and re.search(r"最低|何人|下限|いくら|どれだけ|何社", text) and re.search(r"KPI|県外|移住", text):
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), first("人口"), users,
                                                   bool(re.search(r"開き", text) or followup.DIFFERENCE_ASK.search(text))), (), None)
@@ -1381,18 +1417,21 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             and not re.search(_MONEY_ASK, text) and (chosen := examples_of(text))):
         # which adopted examples a type (or element) covers: each named with its amounts
         return Route("examples_listed", examples_listed(chosen, "・".join(k + "タイプ" for k in kinds)), (), None)
+    def supposed_for(examples: list[Example]) -> str | None:
+        # 「もし2つとも高水準だったら」「標準採択だったら」: a type other than some example was adopted at
+        return next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|たら|だとしたら|としたら|とすれば|の場合|であれば)", text)
+                     and any(e.grant_type not in (None, k) for e in examples)), None)
+
     if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない", text) and re.search(r"事例|採択", text):
-        # 「もし2つとも高水準だったら」: the burdens at a type other than some example was adopted at
-        supposed = next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|だったら|だとしたら|としたら|とすれば|の場合|であれば)", text)
-                         and any(e.grant_type not in (None, k) for e in named)), None)
         headroom = bool(re.search(r"上限[^。？?]{0,16}(?:余裕|余地|残り|あと|まで|届)|余裕", text))
-        return Route("example_burdens", example_burdens(named, supposed, headroom), (), None)
+        return Route("example_burdens", example_burdens(named, supposed_for(named), headroom), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
-        # the burden asked right after a turn naming an adopted example: that example's local share
+        # the burden asked right after a turn naming an adopted example: that example's local share (at a type
+        # supposed, when this turn supposes one)
         previous = next((t.content for t in reversed(history) if t.role == "user"), "")
         earlier_named = named_examples(_n(previous))
         if earlier_named and re.search(r"事例|採択", _n(previous)):
-            return Route("example_burdens", example_burdens(earlier_named), (), None)
+            return Route("example_burdens", example_burdens(earlier_named, supposed_for(earlier_named)), (), None)
     if (re.search(r"合計|(?<!組み)合わせ|足し|足す|総額|総計|全部で", text) and (len(named) >= 2 or re.search(r"事例", text))
             and re.search(r"国費|事業費|いくら|金額|千円|万円", text)):  # a sum of money asked, not 「組み合わせた事業」
         chosen = examples_of(text)
@@ -1829,13 +1868,20 @@ _MOST = r"(?:いちばん|一番|最も|最大|最多|多い順|少ない順|最
 # a total asked for (of example rows, of catalogue budgets)
 _SUM_ASK = re.compile(r"合計|足す|足し|合わせ")
 _METRIC_ASKS = (
+    # (国費 over the outside users, before the outside users alone, which the same words name)
+    ("県外利用者1人あたりの国費", re.compile(r"県外[^。]{0,30}?利用者[^。]{0,40}?国費[^。]{0,20}?(?:割る|割っ|÷|(?:1人|一人)(?:あたり|当たり))"
+                                   r"|国費[^。]{0,30}?県外[^。]{0,20}?利用者[^。]{0,20}?(?:割る|割っ|÷)")),
     ("県外利用者数", re.compile(r"県外(?:から)?の?(?:延べ|のべ)?利用者(?:数)?[^。]{0,30}?(?:人数|何人|×|掛け|直す|直し)")),
     ("県外企業の割合", re.compile(r"県外企業[^。]{0,20}?(?:割合|占める|比率|何\s*[%％])|(?:割合|比率)[^。]{0,20}?県外企業")),
     ("利用者1人あたりの国費", re.compile(r"国費[^。]{0,30}?利用者[^。]{0,20}?(?:割る|割っ|÷)|(?:1人|一人)(?:あたり|当たり)の?国費")),
+    ("交付対象事業費", re.compile(rf"交付対象事業費[^。]{{0,24}}?{_MOST}|{_MOST}[^。]{{0,24}}?交付対象事業費|交付対象事業費[^。]{{0,30}}?何倍")),
     # (a row compared as it stands, after the derived figures that name it: 「国費を利用者数で割ると」 is not 利用者数)
     *((row, re.compile(rf"{ask}[^。]{{0,24}}?{_MOST}|{_MOST}[^。]{{0,24}}?{ask}")) for row, ask in (
         ("移住者数", r"移住者"), ("利用企業数", r"利用企業"), ("利用者数", r"(?<!県外)(?<!県外の)利用者(?!割合)"))),
 )
+
+
+_ONE_OF_ALL = re.compile(r"(?:だけ|のみ)で[^。]{0,8}?(?:何割|何%|何パーセント|占め)|\d\s*事例")
 
 
 def example_metrics_route(question: str) -> Route | None:
@@ -1852,9 +1898,14 @@ def example_metrics_route(question: str) -> Route | None:
         # 「古賀市の目標は高水準の要件を満たす水準か」: the named examples' targets against the type named
         return Route("example_kpi_check", example_kpi_check(named, against.group(1)), (), None)
     rows = rows_asked(text)
-    # a row's own total (「利用企業数の合計」), not the total of a figure derived per example (県外利用者数)
-    if chosen and rows and re.search(r"(?:企業数|利用者数|移住者数)(?:の)?(?:合計|総数|総計)", text) and len(chosen) >= 2:
-        return Route("example_row_totals", example_row_totals(chosen, rows), (), None)
+    # one named example's share of all the examples' total (the total asked, then what one example makes of it)
+    share_of = named[0] if len(named) == 1 and _ONE_OF_ALL.search(text) else None
+    if share_of is not None:
+        chosen = [e for e in examples_of(text) if e.kpi and not e.project5]
+    # a row's own total (「利用企業数の合計」「移住者数を全部足すと」), not the total of a figure derived per example
+    if chosen and rows and re.search(r"(?:企業数|利用者数|移住者数)[^。？?]{0,8}?(?:合計|総数|総計|足す|足し)", text) \
+            and len(chosen) >= 2:
+        return Route("example_row_totals", example_row_totals(chosen, rows, share_of), (), None)
     metric = next((name for name, ask in _METRIC_ASKS if ask.search(text)), None)
     if metric is None or not chosen:
         return None
@@ -1912,6 +1963,8 @@ _LISTED_NAMES_ASK = re.compile(r"どこ|どの(?:市町村|自治体|団体|市|
 
 _BUDGET_ARITHMETIC = re.compile(r"合計|足す|足し|合わせ|差|どっち|どちら|何倍|分の\s*1|分の一|割合|比べ|比較")
 _BUDGET_RATIO = re.compile(r"何倍|分の\s*1|分の一|割合|比べ|比較")
+# every measure's budget added up: 「全部足すと」「すべての施策の予算を合計」
+_EVERY_BUDGET = re.compile(r"(?:全部|すべて|全て|全施策)[^。？?]{0,8}(?:足す|足し|合計|合わせ)|(?:足す|足し|合計|合わせ)[^。？?]{0,6}(?:全部|すべて|全て)")
 
 
 def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -1921,6 +1974,11 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     if "予算" not in text or not _BUDGET_ARITHMETIC.search(text):
         return None
     named = named_budgets(text)
+    if _EVERY_BUDGET.search(text):
+        # every measure of the catalogue's list, and the sum again without one named to be left out
+        left = [b for b in named if _left_out(text, b)]
+        every = list(catalogue_budgets())
+        return Route("catalogue_budgets", compare_budgets(every, every, None, without=left[0] if left else None), (), None)
     if history and re.search(r"そこ|その|それ|この|同じ|さっき|先ほど", text):
         previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
         named = [*(b for b in named_budgets(previous) if b not in named), *named]
@@ -1947,7 +2005,7 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 _BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)|より(?:多|少)")
 _BUDGET_RATIO_ONLY = re.compile(r"何倍|分の\s*1|分の一|割合")  # a ratio asked as such, not by 「比べ」
-_LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除き|除く|抜いて|抜き|以外)")
+_LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除いた|除き|除く|抜いて|抜いた|抜き|以外)")
 
 
 def _left_out(text: str, budget: Budget) -> bool:
@@ -1955,17 +2013,81 @@ def _left_out(text: str, budget: Budget) -> bool:
     return any(_LEFT_OUT.match(text[m.end():]) for name in names_of(budget) for m in re.finditer(re.escape(name), text))
 
 
+_LISTED_TABLE = re.compile(r"一覧|参考|載って|掲載|リスト")
+_LISTED_TABLE_TOPIC = re.compile(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川")
+# a kind of municipality asked about: 「『村』は」「村はいくつ」「市は全部で何」「何市」「村の数」「村ってありました」
+_LISTED_KIND = re.compile(r"[『「]([市町村])[』」]|([市町村])(?:は|が|って)[^。？?]{0,8}?(?:いくつ|何|あり|ある)|([市町村])の数"
+                          r"|何([市町村])")
+_EVERY_PREFECTURE = re.compile(r"都県別|都県ごと|各都県|都県それぞれ")
+
+
+def _listed_count_route(text: str, history: Sequence[Turn]) -> Route | None:
+    """How many municipalities the 参考 table lists (of a kind, for the 都県 named). A follow-up that asks only for
+    a kind (「そこに町はいくつ？」) counts in the table and 都県 of the turn before it, when that turn asked about the
+    table."""
+    context = text
+    if not (_LISTED_COUNT_ASK.search(text) and _LISTED_TABLE.search(text) and _LISTED_TABLE_TOPIC.search(text)):
+        previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
+        if not (_LISTED_KIND.search(text) and len(text) < 40 and _LISTED_COUNT_ASK.search(previous)
+                and _LISTED_TABLE.search(previous) and _LISTED_TABLE_TOPIC.search(previous)):
+            return None
+        context = previous + "\n" + text
+    kind = _LISTED_KIND.search(text)
+    asked_kind = next((g for g in kind.groups() if g), None) if kind else None
+    # 「東京」 alone is no 都県 here (東京圏); the others are named with or without 県 (「埼玉・千葉の町」)
+    named = [p for p in TOKYO_AREA if p in context or (p != "東京都" and p[:-1] in context)]
+    return Route("listed_count", listed_count([] if _EVERY_PREFECTURE.search(context) else named, asked_kind), (), None)
+
+
+# how many items a list has: 「何項目」「いくつ挙がって」「項目数」
+_LIST_COUNT_ASK = re.compile(r"何項目|項目数|何個|何種類|(?:いくつ|何つ)(?:あ|挙が|並|載|書)")
+
+
+def _list_count_route(text: str) -> Route | None:
+    """A ■ list of the 制度概要 counted (assistant/calculators/lists.py): the part (①～④ / ⑤) the question names, or
+    both with what only one of them has."""
+    if not _LIST_COUNT_ASK.search(text):
+        return None
+    asked = lists_asked(text)
+    fifth = bool(re.search(r"⑤|進出企業定着", text))
+    facilities = bool(re.search(r"[①-④](?![～〜~]\s*⑤)|施設整備・利用促進", text))
+    chosen = [b for b in asked if (b.part == "⑤" and (fifth or not facilities)) or (b.part != "⑤" and (facilities or not fifth))]
+    return Route("list_count", count_lists(chosen), (), None) if chosen else None
+
+
+# figures of the scoring scales themselves (assistant/calculators/scoring.scale_arithmetic)
+_HIGHEST_ASK = re.compile(r"最高点|理論上[^。]{0,12}何点|最大で何点")
+_S_SHARE_ASK = re.compile(r"満点に対する(?:割合|比率)|満点の(?:何割|何%|何パーセント)")
+# (an average asked as such: 「1観点あたり何点の幅」 asks the scale's range, a lookup)
+_AVERAGE_ASK = re.compile(r"(?:1|一)?観点(?:あたり|当たり)[^。]{0,12}平均|平均(?:点|何点)")
+_GIVEN_BONUS = re.compile(r"加点(?:が|は)?\s*(\d)\s*点|(\d)\s*点の加点")
+
+
+def _scale_route(text: str) -> Route | None:
+    """The scales' own figures asked (no score sheet of the asker's): the highest totals, S's share of 満点, the
+    average per viewpoint a grade needs."""
+    asks = frozenset(name for name, ask in (("highest", _HIGHEST_ASK), ("s_share", _S_SHARE_ASK), ("average", _AVERAGE_ASK))
+                     if ask.search(text))
+    if not asks:
+        return None
+    bonus_spans = [m.span() for m in _GIVEN_BONUS.finditer(text)]
+    if any(not any(a <= m.start() < b for a, b in bonus_spans) for m in re.finditer(r"\d+\s*点", text)):
+        return None  # a score of the asker's own: the sheet's routes read it
+    fifth = bool(re.search(r"⑤|進出企業定着", text))
+    facilities = bool(re.search(r"[①-④]|施設整備・利用促進", text))
+    parts = tuple(p for p, named in (("①～④", facilities or not fifth), ("⑤", fifth)) if named)
+    given = next((int(g) for m in _GIVEN_BONUS.finditer(text) for g in m.groups() if g), None)
+    return Route("scale_arithmetic", scale_arithmetic(parts, asks, given), (), None)
+
+
 def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     text = _n(question)
     scheduled = schedule_route(question, history)
     if scheduled is not None:
         return scheduled
-    if (_LISTED_COUNT_ASK.search(text) and re.search(r"一覧|参考|載って|掲載|リスト", text)
-            and re.search(r"東京圏|条件不利|人口減少|東京都|埼玉|千葉|神奈川", text)):  # the 参考 table, no other list
-        kind = re.search(r"[『「]([市町村])[』」]|([市町村])(?:は|が)(?:いくつ|何)|([市町村])の数", text)
-        asked_kind = next((g for g in kind.groups() if g), None) if kind else None
-        return Route("listed_count", listed_count([p for p in TOKYO_AREA if p in text or p[:-1] + "の" in text],
-                                                  asked_kind), (), None)
+    counted = _listed_count_route(text, history) or _list_count_route(text) or _scale_route(text)
+    if counted is not None:
+        return counted
     named_prefectures = [p for p in TOKYO_AREA if p in text or (p[:-1] in text and p != "東京都")]
     if named_prefectures and _LISTED_NAMES_ASK.search(text) and (
             re.search(r"一覧|参考|載って|掲載|リスト", text) or (

@@ -150,11 +150,13 @@ def listed_count(prefectures: Sequence[str] = (), kind: str | None = None) -> Ca
     summary = f"参考一覧の掲載は{'、'.join(parts)}で、4都県の合計は{len(listed)}団体です。"
     if kind:
         of_kind = [(name, p) for name, p in listed.items() if name.endswith(kind) and p in asked]
-        split = "、".join(f"{p}{sum(q == p for _, q in of_kind)}（{'・'.join(n for n, q in of_kind if q == p)}）"
+        split = "、".join(f"{p}{sum(q == p for _, q in of_kind)}{kind}（{'・'.join(n for n, q in of_kind if q == p)}）"
                          for p in asked if any(q == p for _, q in of_kind))
         steps.append(Step("sum", f"{kind}の数：{len(of_kind)}団体", {"種別": kind}, len(of_kind), table))
         result[f"{kind}の数"] = len(of_kind)
-        summary = f"参考一覧に載っている{kind}は{len(of_kind)}団体です" + (f"：{split}。" if split else "。") + summary
+        where = "・".join(asked) if len(asked) < len(by_prefecture) else "4都県"
+        summary = (f"参考一覧に載っている{kind}は{len(of_kind)}団体です：{split}。" if of_kind else
+                   f"参考一覧の{where}の欄に{kind}は載っていません（0団体）。") + summary
     return calculation_of("listed_count", {"都県": list(asked), **({"種別": kind} if kind else {})}, result, summary, steps)
 
 

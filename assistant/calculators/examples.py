@@ -154,7 +154,7 @@ def example_burdens(examples: list[Example], supposed: str | None = None, headro
         change = at_type - total
         steps.append(Step("difference", f"差：{at_type // 1000:,}千円 − {total // 1000:,}千円 = {change // 1000:+,}千円", {}, change))
         summary += (f"{supposed}タイプ（{rate.numerator}/{rate.denominator}）だったなら地方負担は合計{at_type // 1000:,}千円で、"
-                    f"{abs(change) // 1000:,}千円（{fy(abs(change))}）{'少なく' if change < 0 else '多く'}済んだ計算です。")
+                    f"{abs(change) // 1000:,}千円（{fy(abs(change))}）{'少なく済んだ' if change < 0 else '多くかかった'}計算です。")
         result = {**result, f"地方負担の合計（{supposed}タイプ）": at_type, "地方負担の差": change}
     capped = [e for e in examples if e.project5] if headroom else []
     if capped:
@@ -280,7 +280,7 @@ def _kpi_rule(example: Example, what: str) -> Rule:
 
 
 # Figures derived from the examples' KPI tables (2024目標) and amounts: what each is, in the asker's terms.
-METRICS = ("県外利用者数", "県外企業の割合", "利用者1人あたりの国費")
+METRICS = ("県外利用者数", "県外企業の割合", "利用者1人あたりの国費", "県外利用者1人あたりの国費", "交付対象事業費")
 
 
 # the rows of the KPI tables compared as they stand, with the unit they are counted in
@@ -317,6 +317,19 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
             value = Fraction(outside[0] * 100, companies[0])
             label = f"{e.municipality}：{outside[0]} ÷ {companies[0]} = {_shown(value, '%')}"
             cited = (_kpi_rule(e, "県外企業数"), _kpi_rule(e, "利用企業数"))
+        elif metric == "交付対象事業費":  # the example's own line: 交付対象事業費 (国費額), in 千円 as written
+            value = Fraction(e.eligible)
+            label = f"{e.municipality}：{e.eligible // 1000:,}千円（国費{e.national // 1000:,}千円）"
+            cited = (_as_rule(e),)
+        elif metric == "県外利用者1人あたりの国費":
+            users, share = e.target("利用者数"), e.target("県外利用者割合")
+            if users is None or share is None or not users[0] * share[0]:
+                continue
+            outside_users = Fraction(users[0] * share[0], 100)
+            value = Fraction(e.national) / outside_users
+            label = (f"{e.municipality}：国費{e.national // 1000:,}千円 ÷ （{users[0]:,}人 × {share[0]}% = {_shown(outside_users, '人')}）"
+                     f" = {_shown(value, '円')}")
+            cited = (_as_rule(e), _kpi_rule(e, "利用者数"), _kpi_rule(e, "県外利用者割合"))
         else:
             users = e.target("利用者数")
             if users is None or not users[0]:
@@ -329,7 +342,10 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
                                                                     for r in cited[1:])]
     if not values:
         raise ValueError("no example states the figures this needs")
-    unit = {"県外利用者数": "人", "県外企業の割合": "%", "利用者1人あたりの国費": "円", **_RAW_UNITS}[metric]
+    unit = {"県外利用者数": "人", "県外企業の割合": "%", "利用者1人あたりの国費": "円", "県外利用者1人あたりの国費": "円",
+            "交付対象事業費": "千円", **_RAW_UNITS}[metric]
+    if unit == "千円":
+        values = [(e, v / 1000) for e, v in values]
     if rounded and unit == "人":  # 「端数は四捨五入」: whole persons, half up
         values = [(e, Fraction(int(v + Fraction(1, 2)))) for e, v in values]
         steps.append(Step("rate", "端数は四捨五入：" + "、".join(f"{e.municipality} {_shown(v, unit)}" for e, v in values), {}, None))
@@ -344,12 +360,31 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
         high = max(values, key=lambda v: v[1])
         low = min(values, key=lambda v: v[1])
         most, least = ("多い", "少ない") if unit in ("人", "社・団体") else ("高い", "低い")
+        if unit == "千円":
+            most, least = "大きい", "小さい"
         summary = (f"{metric}がいちばん{most}のは{high[0].prefecture}{high[0].municipality}（{_shown(high[1], unit)}）、"
-                   f"いちばん{least}のは{low[0].prefecture}{low[0].municipality}（{_shown(low[1], unit)}）です（{len(values)}事例、2024目標）。")
+                   f"いちばん{least}のは{low[0].prefecture}{low[0].municipality}（{_shown(low[1], unit)}）です（{len(values)}事例"
+                   + ("" if unit == "千円" else "、2024目標") + "）。")
+        if unit == "千円" and low[1]:
+            # how far apart the largest and the smallest are, and their 国費
+            times = float(high[1] / low[1])
+            gap = (high[0].national - low[0].national) // 1000
+            steps.append(Step("rate", f"{_shown(high[1], unit)} ÷ {_shown(low[1], unit)} = 約{times:.1f}倍", {}, round(times, 1)))
+            steps.append(Step("difference", f"国費の差：{high[0].national // 1000:,}千円 − {low[0].national // 1000:,}千円 = "
+                              f"{gap:,}千円", {}, gap * 1000))
+            summary += f"約{times:.1f}倍の開きがあり、国費の差は{gap:,}千円（{fy(gap * 1000)}）です。"
     if summed and unit != "%" and len(values) >= 2:
         total = sum((v for _, v in values), Fraction(0))
         steps.append(Step("sum", f"合計：{' + '.join(_shown(v, unit) for _, v in values)} = {_shown(total, unit)}", {}, float(total)))
         summary += f"{len(values)}団体の合計は{_shown(total, unit)}です。"
+    if summed and metric == "県外企業の割合" and len(values) >= 2:
+        # the examples taken together: their outside companies over their user companies (not an average of shares)
+        outside_total = sum(t[0] for e, _ in values if (t := e.target("県外企業数")) is not None)
+        companies_total = sum(t[0] for e, _ in values if (t := e.target("利用企業数")) is not None)
+        pooled = Fraction(outside_total * 100, companies_total)
+        steps.append(Step("rate", f"{len(values)}事例の合計：{outside_total:,} ÷ {companies_total:,} = {_shown(pooled, unit)}",
+                          {}, float(pooled)))
+        summary += f"{len(values)}事例を合計した割合は{_shown(pooled, unit)}（{outside_total:,}/{companies_total:,}社）です。"
     if requirement_asked and metric in ("県外企業の割合", "県外利用者数"):
         checks = _kpi_checks([e for e, _ in values], metric)
         steps += [step for step, _ in checks]
@@ -364,9 +399,9 @@ def example_metric(examples: list[Example], metric: str, requirement_asked: bool
         rules=tuple(dict.fromkeys(s.rule for s in steps if s.rule is not None)), steps=tuple(steps))
 
 
-def example_row_totals(examples: list[Example], rows: list[str]) -> Calculation:
+def example_row_totals(examples: list[Example], rows: list[str], share_of: Example | None = None) -> Calculation:
     """The rows of the examples' KPI tables added up across the examples (利用企業数, 県外企業数 …); with both company
-    rows, the outside companies' share of the total."""
+    rows, the outside companies' share of the total; with `share_of`, that example's share of each total."""
     steps: list[Step] = []
     totals: dict[str, int] = {}
     for what in rows:
@@ -379,6 +414,16 @@ def example_row_totals(examples: list[Example], rows: list[str]) -> Calculation:
     if not totals:
         raise ValueError("no two examples state these targets")
     summary = f"{len(examples)}事例の2024目標の合計は" + "、".join(f"{w}{v:,}{_RAW_UNITS.get(w, '')}" for w, v in totals.items()) + "です。"
+    if share_of is not None:
+        for what, total in totals.items():
+            own = share_of.target(what)
+            if own is None or not total:
+                continue
+            shown = percent_text(float(Fraction(own[0] * 100, total)))
+            steps.append(Step("rate", f"{share_of.municipality}の割合：{own[0]:,} ÷ {total:,} = {shown}", {}, shown,
+                              _kpi_rule(share_of, what)))
+            summary += (f"うち{share_of.municipality}が{own[0]:,}{_RAW_UNITS.get(what, '')}で{shown}を占め、"
+                        f"除くと{total - own[0]:,}{_RAW_UNITS.get(what, '')}です。")
     if "利用企業数" in totals and "県外企業数" in totals and totals["利用企業数"]:
         shown = percent_text(float(Fraction(totals["県外企業数"] * 100, totals["利用企業数"])))
         steps.append(Step("rate", f"県外企業の割合：{totals['県外企業数']:,} ÷ {totals['利用企業数']:,} = {shown}", {}, shown))

@@ -24,7 +24,7 @@ from assistant.types import Calculation, Step, Turn
 from assistant.vocabulary import grant_type_of
 
 # The turn asks how much the result moves, not the result itself.
-DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|違っ|違う|比べ")
+DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|違っ|違う|比べ|上乗せ|積み増")
 # The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition.
 _FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|たら|すると|場合は?)"
                         r"(?:[、,]|[?？]?\s*$)|ていたら|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")

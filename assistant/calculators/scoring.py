@@ -8,7 +8,16 @@ from dataclasses import replace
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen
-from assistant.calculators.common import count, floor_to, grant_type, optional, percent, rate_of, yen
+from assistant.calculators.common import (
+    calculation_of,
+    count,
+    floor_to,
+    grant_type,
+    optional,
+    percent,
+    rate_of,
+    yen,
+)
 from assistant.calculators.rules import fraction, integer, integers, rule
 from assistant.types import Calculation, Rule, Step
 
@@ -268,3 +277,64 @@ def score_needed(rate: Fraction | None, bonus: int | None) -> Calculation:
         kind="score_needed", inputs={"加点": bonus, **({"12月末申請率": f"{float(rate):g}%"} if rate is not None else {})},
         result={"高水準に必要な素点": high, "採択に必要な素点": adopt, "加点": bonus},
         formula="\n".join(f"・{s.label}" for s in steps), summary=summary, rules=tuple(dict.fromkeys(used)), steps=tuple(steps))
+
+
+# ---- the two scales side by side: their highest totals, S's share of them, the average a grade needs --------------
+def _scales(parts: tuple[str, ...]) -> list[tuple[str, int, Rule, list[tuple[str, Rule]]]]:
+    """(part, 満点, its rule, [(grade letter, its threshold rule)]) for ①～④ and ⑤, as asked."""
+    out = []
+    if "①～④" in parts:
+        out.append(("①～④", integer("max_score"), rule("max_score"),
+                    [("S", rule("grade_s")), ("A", rule("grade_a"))]))
+    if "⑤" in parts:
+        out.append(("⑤", integer("p5_max_score"), rule("p5_max_score"),
+                    [("S", rule("p5_grade_s")), ("A", rule("p5_grade_a"))]))
+    return out
+
+
+def scale_arithmetic(parts: tuple[str, ...], asks: frozenset[str], bonus: int | None = None) -> Calculation:
+    """Figures of the scoring scales themselves, for the parts asked (①～④, ⑤): the highest total with the My
+    Number bonus at its top and its margin over S (`highest`), S's threshold as a share of the raw 満点 (`s_share`),
+    and the average per viewpoint A and S need, with and without a given bonus (`average`, ①～④ only: its 12
+    viewpoints)."""
+    top_bonus = len(integers("mynumber_bands")) + 1  # one point per band: 平均以上, 60%以上, 70%以上
+    steps: list[Step] = []
+    result: dict[str, object] = {}
+    sentences: list[str] = []
+    shares: dict[str, float] = {}
+    for part, full, full_rule, grades in _scales(parts):
+        s_rule = grades[0][1]
+        s_line = int(s_rule.value)  # type: ignore[arg-type]
+        if "highest" in asks:
+            highest = full + top_bonus
+            steps.append(Step("sum", f"{part}の最高点：満点{full}点 + 加点{top_bonus}点 = {highest}点", {}, highest, full_rule))
+            steps.append(Step("difference", f"{part}：{highest} − S評価{s_line}点 = {highest - s_line}点", {}, highest - s_line, s_rule))
+            result[f"{part}の最高点"] = highest
+            sentences.append(f"{part}は満点{full}点＋加点{top_bonus}点＝{highest}点で、S評価（{s_line}点以上）を{highest - s_line}点上回ります。")
+        if "s_share" in asks:
+            share = s_line / full * 100
+            shares[part] = share
+            steps.append(Step("rate", f"{part}：S評価{s_line}点 ÷ 満点{full}点 = {share:.1f}%", {}, round(share, 1), s_rule))
+            steps.append(Step("band", f"{part}の満点{full}点", {}, full, full_rule))
+            result[f"{part}のS評価の割合"] = f"{share:.1f}%"
+            sentences.append(f"{part}はS評価{s_line}点÷満点{full}点＝約{share:.1f}%です。")
+        if "average" in asks and part == "①～④":
+            viewpoints = integer("viewpoints")
+            for letter, grade_rule in grades[::-1]:
+                line = int(grade_rule.value)  # type: ignore[arg-type]
+                needed = [(0, line)] + ([(bonus, line - bonus)] if bonus else [])
+                for given, raw in needed:
+                    average = raw / viewpoints
+                    label = f"加点{given}点なら素点{raw}点" if given else f"{line}点"
+                    steps.append(Step("rate", f"{letter}評価：{label} ÷ {viewpoints}観点 = 平均{average:.2f}点", {},
+                                      round(average, 2), grade_rule))
+                    result[f"{letter}評価の平均点" + (f"（加点{given}点）" if given else "")] = f"{average:.2f}"
+                    sentences.append(f"{letter}評価は{label}÷{viewpoints}観点＝平均約{average:.2f}点です。")
+            steps.append(Step("band", f"評価の観点は{viewpoints}観点", {}, viewpoints, rule("viewpoints")))
+    if "highest" in asks:
+        steps.append(Step("band", f"加点は最大{top_bonus}点", {}, top_bonus, rule("mynumber_bands")))
+    summary = "".join(sentences)
+    if len(shares) == 2:
+        stricter = max(shares, key=lambda p: shares[p])
+        summary = f"満点に対するS評価の割合は{stricter}のほうが高く、わずかに厳しいです。" + summary
+    return calculation_of("scale_arithmetic", {"対象": "・".join(parts)}, result, summary, steps)

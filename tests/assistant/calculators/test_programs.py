@@ -118,7 +118,7 @@ def test_head_counts_with_man_and_sen_are_read(thousands, rest):
 
 @given(man=st.integers(1, 99), rest=st.integers(1, 9999))
 def test_head_counts_with_man_and_a_comma_written_rest_are_read(man, rest):
-    text = f"人口{man}万{rest:,}人の市です。延べ利用者数は5,400人"  # 「31万2,400人」: the rest keeps its comma
+    text = f"当市（人口{man}万{rest:,}人）では延べ利用者数を5,400人と見込む"  # the part after 万 keeps its comma
     assert [q.value for q in read_quantities(text) if q.role == "人口"] == [man * 10_000 + rest]
 
 
@@ -1309,6 +1309,17 @@ def test_a_count_of_added_items_is_not_read_as_their_score(base):
     r = route(f"⑤の採点です。基礎項目の6つが{listed}点、付加項目3つのうち1つだけ1点です（要件は全部満たします）。どう判定されますか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["合計点"] == sum(base) + 1  # 「付加項目3つ」 counts the items; one of them scores 1
+
+
+@given(base=st.lists(st.integers(1, 3), min_size=6, max_size=6), named=st.integers(1, 3),
+       names=st.sampled_from(["地域のデジタル実装への貢献", "Action宣言企業の参画", "政策間連携の取組"]))
+def test_added_items_named_in_brackets_each_take_the_points_given_to_them_all(base, named, names):
+    # 「付加項目は「X」と「Y」が1点ずつ」: every named item scores the point, however long its name
+    listed = "と".join([f"「{names}{i}」" for i in range(named)])
+    sheet = "・".join(str(p) for p in base)
+    r = route(f"⑤の自己採点は基礎項目が{sheet}点で、付加項目は{listed}が1点ずつです。要件は全部○、申請率は40%。判定は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計点"] == sum(base) + named
 
 
 @given(costs=st.lists(st.integers(500, 4000), min_size=3, max_size=4), kpi=st.integers(2, 5), adopted=st.integers(0, 1),

@@ -142,6 +142,20 @@ def test_a_difference_asked_wins_over_comparing_named_as_the_askers_task_and_its
     assert r.calculation.summary.split("。")[0].endswith(more + "です")
 
 
+@pytest.mark.parametrize("left_out", [None, "地方創生テレワーク交付金", "テレワーク普及展開推進事業"])
+def test_every_budget_of_the_catalogue_is_summed_and_again_without_a_measure_named_to_be_left_out(left_out):
+    budgets = _budgets()
+    tail = f"{left_out}を除いた額も知りたい。" if left_out else ""
+    r = route(f"施策集の施策の予算額をすべて合計するといくら？{tail}")
+    assert r is not None and r.calculation is not None
+    total = sum(budgets.values())
+    assert r.calculation.result["合計"] == total
+    if left_out:
+        assert r.calculation.result[f"合計（{left_out}を除く）"] == total - budgets[left_out]
+    else:
+        assert not any(k.startswith("合計（") for k in r.calculation.result)
+
+
 def test_a_budget_named_the_turn_before_is_compared_with_one_named_now():
     budgets = _budgets()
     history = [Turn("user", "予算額：テレワーク普及展開推進事業は？"), Turn("assistant", "…")]
@@ -330,6 +344,68 @@ def test_rows_of_the_examples_tables_are_added_up_and_the_outside_share_of_the_t
     assert f"{outside * 100 / companies:.1f}%" in r.calculation.summary
 
 
+def test_the_outside_company_share_asked_per_example_and_taken_together_pools_the_companies():
+    # the share of the examples together is their outside companies over their user companies, not a mean of shares
+    from assistant.calculators.examples import adopted_examples
+
+    stated = [e for e in adopted_examples() if e.target("利用企業数") and e.target("県外企業数")]
+    names = "・".join(e.municipality for e in stated)
+    r = route(f"{names}について、県外企業の割合（2024目標）が最も高い事例・最も低い事例と、全事例を合計した割合は？")
+    assert r is not None and r.calculation is not None
+    outside = sum(e.target("県外企業数")[0] for e in stated)  # type: ignore[index]
+    companies = sum(e.target("利用企業数")[0] for e in stated)  # type: ignore[index]
+    assert f"合計した割合は{outside * 100 / companies:.1f}%".replace(".0%", "%") in r.calculation.summary
+
+
+def test_the_national_share_per_outside_user_divides_by_users_times_their_outside_share():
+    from assistant.calculators.examples import adopted_examples
+
+    two = [e for e in adopted_examples() if e.target("利用者数") and e.target("県外利用者割合")][:2]
+    r = route(f"{two[0].municipality}・{two[1].municipality}の事例で、県外からの利用者数（2024目標）1人あたりの国費は？"
+              "国費を県外利用者数で割った額で。")
+    assert r is not None and r.calculation is not None
+    for e in two:
+        outside = e.target("利用者数")[0] * e.target("県外利用者割合")[0] / 100  # type: ignore[index]
+        assert r.calculation.result[e.municipality] == pytest.approx(e.national / outside)
+
+
+def test_the_largest_and_smallest_eligible_cost_of_the_facility_examples_with_their_ratio_and_national_gap():
+    facility = [e for e in _examples() if e[0] not in ("皆野町", "岩見沢市")]  # the ⑤ examples have no KPI table
+    r = route(f"{len(facility)}つの採択事例のうち交付対象事業費が最大・最小の事例と、その比（何倍）、国費の差額を教えて。")
+    assert r is not None and r.calculation is not None
+    high, low = max(facility, key=lambda e: e[2]), min(facility, key=lambda e: e[2])
+    assert high[0] in r.calculation.summary and low[0] in r.calculation.summary
+    assert f"約{high[2] / low[2]:.1f}倍" in r.calculation.summary
+    assert f"国費の差は{(high[3] - low[3]) // 1000:,}千円" in r.calculation.summary
+
+
+def test_a_row_summed_over_all_the_examples_gives_one_named_examples_share_of_it():
+    from assistant.calculators.examples import adopted_examples
+
+    facility = [e for e in adopted_examples() if e.kpi and not e.project5]
+    one = max(facility, key=lambda e: e.target("移住者数")[0])  # type: ignore[index]
+    r = route(f"{len(facility)}事例の移住者数の目標の合計と、{one.municipality}の分がそのうち占める割合は？")
+    assert r is not None and r.calculation is not None
+    total = sum(e.target("移住者数")[0] for e in facility)  # type: ignore[index]
+    assert r.calculation.result["移住者数の合計"] == total
+    own = one.target("移住者数")[0]  # type: ignore[index]
+    assert f"{own * 100 / total:.1f}%".replace(".0%", "%") in r.calculation.summary
+
+
+def test_a_follow_up_supposing_the_other_type_for_the_example_named_before_gives_the_burden_change():
+    from assistant.calculators.examples import adopted_examples
+
+    high = [e for e in adopted_examples() if e.grant_type == "高水準"]
+    assert high
+    for e in high:
+        history = [Turn("user", f"{e.municipality}の事例の交付対象事業費と国費を確認したい。"), Turn("assistant", "…")]
+        r = route("もし標準で採択されていたら負担はいくら増えた？", history)
+        assert r is not None and r.calculation is not None
+        standard = e.eligible // 2 // 1000 * 1000  # 標準: half, cut to 千円 as the examples' amounts are
+        change = (e.eligible - standard) - (e.eligible - e.national)
+        assert f"{change // 1000:,}千円" in r.calculation.summary and "多くかかった" in r.calculation.summary
+
+
 def test_outside_users_rounded_half_up_and_summed_when_asked():
     from assistant.calculators.examples import adopted_examples
 
@@ -369,6 +445,15 @@ def test_an_overhead_raised_to_its_cap_in_a_follow_up_says_how_much_the_subsidy_
         return min(eligible // 2, 2000 * MAN)
 
     assert r.calculation.result["補助額の増減"] == subsidy(10**6) - subsidy(said_man)
+
+
+@given(direct_man=st.integers(1000, 3000), overhead_man=st.integers(1, 500))
+def test_a_follow_up_stating_direct_costs_and_its_own_overhead_reckons_the_subsidy_with_that_overhead(direct_man, overhead_man):
+    history = [Turn("user", "デジタル活用環境構築推進事業の一般管理費の上限の決まりを確認したい。"), Turn("assistant", "…")]
+    r = route(f"では直接経費を{direct_man:,}万、一般管理費を{overhead_man}万とすると補助額は？", history)
+    assert r is not None and r.calculation is not None
+    eligible = direct_man * MAN + min(overhead_man * MAN, direct_man * MAN // 10)  # 一般管理費 ≤ 直接経費の1/10
+    assert r.calculation.result["補助額"] == min(eligible // 2, 2000 * MAN)
 
 
 def test_each_element5_examples_room_under_the_project_cap_is_given_with_their_burdens():
