@@ -1417,6 +1417,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             and not re.search(_MONEY_ASK, text) and (chosen := examples_of(text))):
         # which adopted examples a type (or element) covers: each named with its amounts
         return Route("examples_listed", examples_listed(chosen, "・".join(k + "タイプ" for k in kinds)), (), None)
+
     def supposed_for(examples: list[Example]) -> str | None:
         # 「もし2つとも高水準だったら」「標準採択だったら」: a type other than some example was adopted at
         return next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|たら|だとしたら|としたら|とすれば|の場合|であれば)", text)
