@@ -103,13 +103,16 @@ def _verdict_question(question: str, history: Sequence[Turn], within: bool = Tru
     return f"{question}\n{previous.strip()}" if previous and verdict.is_yes_no(previous) else question
 
 
-CARD_PART_SHARE = 0.5  # share of a part's words a card must hold to answer a part that asks no kind of fact
+SURE_PART_CARD = 2.0  # a part's card quoting none of the part's own lines needs this many times the match's threshold
+CARD_PART_SHARE = 0.5  # share of a part's words (of its asking sentence, for a part asking a kind of fact) a card must hold
 
 
 def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     """One card may answer a question of several parts only if each part asks a kind of fact (a count, an
     amount …) that the card's statement states; a part asking something else (「どこの課の担当で」) keeps the
     answer built part by part."""
+    from assistant.question_parts import asking_sentence
+
     if len(parts) <= 1:
         return True
     statement = normalise_key(card.fact.statement)
@@ -117,15 +120,26 @@ def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     for part in parts:
         wanted = extract.expected_type(part)
         if wanted is not None:
-            if not wanted[1].search(statement):
+            # the kind of fact the part asks, and some of the part's own words: a period stated about another
+            # plan is no answer to 「国費は何年度分」
+            asked_words = _part_words(asking_sentence(part))
+            if not wanted[1].search(statement) or (
+                    asked_words and len(asked_words & card_tokens) < CARD_PART_SHARE * len(asked_words)):
                 return False
             continue
         # a part asking no kind of fact (what, whether): the card answers it when it holds most of the part's words
         # (its nouns: kanji/katakana words; verbs and auxiliaries — 教える, 下さる, 為る — say nothing of the topic)
-        words = {t for t in extract._unit_tokens(part) if len(t) >= 2 and re.fullmatch(r"[一-龥ァ-ヶー0-9A-Za-z①-⑤]+", t)}
+        words = _part_words(part)
         if not words or len(words & card_tokens) < CARD_PART_SHARE * len(words):
             return False
     return True
+
+
+def _part_words(text: str) -> set[str]:
+    """A part's nouns (kanji/katakana words; verbs and auxiliaries — 教える, 下さる, 為る — say nothing of the topic),
+    without the interrogatives (何年, 何年度 name no topic either)."""
+    return {t for t in extract._unit_tokens(text)
+            if len(t) >= 2 and re.fullmatch(r"[一-龥ァ-ヶー0-9A-Za-z①-⑤]+", t) and not t.startswith("何")}
 
 
 def _quotes_any(card: facts.Match, lines: Sequence[str]) -> bool:
@@ -609,7 +623,9 @@ class Assistant:
             card = book.top(one, passages, model, cited)
             # the card must state what the part's own lines found (it quotes one of them), unless they found nothing;
             # a card already stating an earlier part leaves this part its own lines
-            fits = card is not None and card.probability >= model.threshold and (not cited or _quotes_any(card, cited))
+            # (or the match is sure of it: twice its threshold, when the part's lines found the rule beside it)
+            fits = card is not None and card.probability >= model.threshold and (
+                not cited or _quotes_any(card, cited) or card.probability >= SURE_PART_CARD * model.threshold)
             taken = any(c is not None and card is not None and c.fact is card.fact for c in cards)
             cards.append(card if fits and not taken else None)
         if not any(cards):

@@ -174,6 +174,17 @@ def test_a_card_answers_a_part_asking_no_kind_of_fact_only_when_it_holds_most_of
     assert not _card_answers_each_part(card, ["維持管理の例は", "補助の上限額はいくら"])
 
 
+def test_a_card_stating_the_kind_a_part_asks_still_needs_half_of_the_parts_asking_words():
+    from assistant.core import _card_answers_each_part
+    from assistant.facts import Fact, Match
+
+    # a period stated about one plan is no answer to a period asked about another thing
+    fact = Fact("f", "花壇計画の期間", "花壇計画の期間は原則3～5年。", ("花壇計画の期間は原則3～5年",), ("花壇計画",), "date", "x.txt")
+    card = Match(fact, 0.9, ())
+    assert _card_answers_each_part(card, ["花壇計画の期間は何年？", "花壇計画は何年くらいで組む？"])
+    assert not _card_answers_each_part(card, ["街路灯の補助は何年度分出る？", "花壇計画は何年くらいで組む？"])
+
+
 def test_a_turn_stating_the_case_after_a_yes_no_question_is_judged_with_that_question():
     from assistant.core import _verdict_question
     from assistant.types import Turn

@@ -267,6 +267,31 @@ def test_a_part_card_below_the_threshold_leaves_the_parts_lines(monkeypatch, fak
     assert not any(f.statement in MARKER_RE.sub("", answer.text) for f in book.facts if len(f.statement) > 30)
 
 
+@pytest.mark.parametrize(("above", "shown"), [(0.5, True), (-0.5, False)])
+def test_a_part_card_quoting_none_of_the_parts_lines_is_shown_only_when_the_match_is_sure(
+        monkeypatch, fake_assistant, book, above, shown):
+    # each part's card is one the part's own lines do not quote: shown from SURE_PART_CARD × the threshold, else not
+    from assistant import answerability, core
+
+    question = "シェアリングエコノミー伝道師の任命数と、情報信託機能活用促進事業の予算額を教えてください。"
+    model = _part_cards_on(monkeypatch, fake_assistant, book)
+
+    def top(asked, passages, model_, cited=()):
+        if len(asked.parts) > 1 or not cited:
+            return None
+        quoting = set(book._cards_quoting(cited[0]))
+        other = next(i for i in range(len(book.facts)) if i not in quoting and len(book.facts[i].statement) > 30)
+        return facts.Match(book.facts[other], (core.SURE_PART_CARD + above) * model.threshold, book.quoted[other])
+
+    monkeypatch.setattr(book, "top", top)
+    try:
+        answer = fake_assistant.ask(question)
+    finally:
+        answerability.set_override(None)
+    text = MARKER_RE.sub("", answer.text)
+    assert any(f.statement in text for f in book.facts if len(f.statement) > 30) is shown
+
+
 def test_a_question_naming_one_part_of_the_programme_never_gets_a_card_of_the_other(book):
     # ⑤ and ①～④ have their own scales, KPIs and plans: a card of one is no answer about the other, whatever its words
     from assistant.question import parse
