@@ -623,7 +623,7 @@ class Assistant:
             card = book.top(one, passages, model, cited)
             # the card must state what the part's own lines found (it quotes one of them), unless they found nothing;
             # a card already stating an earlier part leaves this part its own lines
-            # (or the match is sure of it: twice its threshold, when the part's lines found the rule beside it)
+            # (or the match is sure of it — SURE_PART_CARD × its threshold — when the part's lines missed the card's lines)
             fits = card is not None and card.probability >= model.threshold and (
                 not cited or _quotes_any(card, cited) or card.probability >= SURE_PART_CARD * model.threshold)
             taken = any(c is not None and card is not None and c.fact is card.fact for c in cards)

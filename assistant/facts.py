@@ -123,8 +123,8 @@ def card_element(fact: Fact, quoted: Sequence[Quoted]) -> str | None:
 
 def elements_asked(asked: Question) -> tuple[str, ...]:
     """The parts a question asks about: the one its asking sentence names alone, else the one the whole question
-    names alone (the asker's story names the plan 「地方創生テレワーク取組計画（施設整備・利用促進事業）」, the ask
-    says 「この計画は」), else both (no filter)."""
+    names alone (the asker's story names the ①～④ plan, the sentence that asks says only 「この計画は」), else both
+    (no filter)."""
     named = section_part(asked.asking)
     if named is None and not _NAMES_FIFTH.search(asked.asking) and not _NAMES_FACILITIES.search(asked.asking):
         named = section_part(asked.text)
