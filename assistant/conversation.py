@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.types import Turn
 
@@ -35,6 +36,7 @@ class Rewritten:
     carried: str  # the topic taken from history ('' when the question stands alone)
 
 
+@lru_cache(maxsize=1)
 def _measure_groups() -> tuple[tuple[str, ...], ...]:
     """The catalogue's measures replace each other too: a turn naming one by any of its names (「では情報信託のほうは？」)
     drops the names of the others from the carried topic; the asked field (予算, 担当) stays."""

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.japanese import normalise_key
+from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH, part_named
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -97,27 +98,17 @@ class Match:
     quoted: tuple[Quoted, ...]
 
 
-# The two parts of the 制度概要 a card's fact can belong to: 施設整備・利用促進事業 (①～④) and ⑤. Scoring scales,
-# KPIs, requirements and plans differ between them, so a card of one part does not answer a question about the
-# other (⑤'s grades are not ①～④'s). A card's part is the one its topic and statement name, else the one every
-# quoted line's section heading names; a card of neither (or both) answers either.
-FIFTH, FACILITIES = "⑤", "①～④"
-_NAMES_FIFTH = re.compile(r"⑤|進出企業定着")
-_NAMES_FACILITIES = re.compile(r"[①-④]|施設整備・利用促進")
-
-
-def section_part(text: str) -> str | None:
-    """The part of the 制度概要 a text names alone (⑤ or ①～④), or None."""
-    fifth, facilities = bool(_NAMES_FIFTH.search(text)), bool(_NAMES_FACILITIES.search(text))
-    return FIFTH if fifth and not facilities else FACILITIES if facilities and not fifth else None
+# The part of the 制度概要 a card's fact belongs to (assistant/programme_parts.py): a card of one part does not
+# answer a question about the other (⑤'s grades are not ①～④'s). A card's part is the one its topic and statement
+# name, else the one every quoted line's section heading names; a card of neither (or both) answers either.
 
 
 def card_element(fact: Fact, quoted: Sequence[Quoted]) -> str | None:
     """The part of the 制度概要 (⑤ or ①～④) a card states its fact about, or None for both or neither."""
-    named = section_part(f"{fact.topic}\n{fact.statement}")
+    named = part_named(f"{fact.topic}\n{fact.statement}")
     if named is not None:
         return named
-    parts = {section_part(q.chunk.section) for q in quoted}
+    parts = {part_named(q.chunk.section) for q in quoted}
     return parts.pop() if len(parts) == 1 else None
 
 
@@ -125,9 +116,9 @@ def elements_asked(asked: Question) -> tuple[str, ...]:
     """The parts a question asks about: the one its asking sentence names alone, else the one the whole question
     names alone (the asker's story names the ①～④ plan, the sentence that asks says only 「この計画は」), else both
     (no filter)."""
-    named = section_part(asked.asking)
-    if named is None and not _NAMES_FIFTH.search(asked.asking) and not _NAMES_FACILITIES.search(asked.asking):
-        named = section_part(asked.text)
+    named = part_named(asked.asking)
+    if named is None and not NAMES_FIFTH.search(asked.asking) and not NAMES_FACILITIES.search(asked.asking):
+        named = part_named(asked.text)
     return (named,) if named is not None else (FIFTH, FACILITIES)
 
 

@@ -81,6 +81,7 @@ from assistant.calculators.schedule import Event, date_in_phase, days_between, e
 from assistant.calculators.scoring import adoption_of_grade, scale_arithmetic, score_needed
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
+from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH
 from assistant.quantities import Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Step, Turn
 from assistant.vocabulary import grant_type_of
@@ -1395,7 +1396,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
                                            for q in read_quantities(t.content) if q.role == "人口"), None)
         return Route("kpi_minimums", kpi_minimums(tuple(kinds), population, None), (), None)
     recent = " ".join([text, *(_n(t.content) for t in reversed(history) if t.role == "user")][:2])
-    if re.search(r"⑤|進出企業定着", recent) and re.search(r"何件|件数|いくつ|何本|本数|何プロジェクト", recent):
+    if NAMES_FIFTH.search(recent) and re.search(r"何件|件数|いくつ|何本|本数|何プロジェクト", recent):
         both = read_quantities(" ".join([*(t.content for t in history if t.role == "user")][-1:] + [question]))
         kpi = [q.value for q in both if q.role == "KPI企業数"]
         done = [q.value for q in both if q.role == "採択済件数"]
@@ -1816,7 +1817,7 @@ def _about_project5(text: str, earlier: Sequence[str]) -> bool:
     if not earlier or _NAMES_A_PART.search(text) or not re.search(r"\d\s*点|プロジェクト|事業費|\d\s*本", text):
         return False
     latest = next((e for e in earlier[:2] if re.search(r"[①-⑤]|進出企業定着", e)), "")
-    return bool(re.search(r"⑤|進出企業定着", latest))
+    return bool(NAMES_FIFTH.search(latest))
 
 
 # 「何日空いて」「何日間」「日数は」: a count of days asked (not the day asked: 「何日の何時」「何月何日」「何日までに」)
@@ -1918,7 +1919,7 @@ def both_scorings_route(question: str) -> Route | None:
     """①～④'s score and ⑤'s in one question (同時申請): each graded on its own scale with the My Number bonus,
     ①～④'s grade deciding the type both are adopted at (⑤ takes ①～④'s type)."""
     t = _n(question)
-    if not re.search(r"⑤|進出企業定着", t) or not _POINTS.search(t):
+    if not NAMES_FIFTH.search(t) or not _POINTS.search(t):
         return None
     owned: dict[str, list[re.Match[str]]] = {"1-4": [], "5": []}
     for m in _POINTS.finditer(t):
@@ -2050,9 +2051,9 @@ def _list_count_route(text: str) -> Route | None:
     if not _LIST_COUNT_ASK.search(text):
         return None
     asked = lists_asked(text)
-    fifth = bool(re.search(r"⑤|進出企業定着", text))
+    fifth = bool(NAMES_FIFTH.search(text))
     facilities = bool(re.search(r"[①-④](?![～〜~]\s*⑤)|施設整備・利用促進", text))
-    chosen = [b for b in asked if (b.part == "⑤" and (fifth or not facilities)) or (b.part != "⑤" and (facilities or not fifth))]
+    chosen = [b for b in asked if (b.part == FIFTH and (fifth or not facilities)) or (b.part != FIFTH and (facilities or not fifth))]
     return Route("list_count", count_lists(chosen), (), None) if chosen else None
 
 
@@ -2074,9 +2075,9 @@ def _scale_route(text: str) -> Route | None:
     bonus_spans = [m.span() for m in _GIVEN_BONUS.finditer(text)]
     if any(not any(a <= m.start() < b for a, b in bonus_spans) for m in re.finditer(r"\d+\s*点", text)):
         return None  # a score of the asker's own: the sheet's routes read it
-    fifth = bool(re.search(r"⑤|進出企業定着", text))
-    facilities = bool(re.search(r"[①-④]|施設整備・利用促進", text))
-    parts = tuple(p for p, named in (("①～④", facilities or not fifth), ("⑤", fifth)) if named)
+    fifth = bool(NAMES_FIFTH.search(text))
+    facilities = bool(NAMES_FACILITIES.search(text))
+    parts = tuple(p for p, named in ((FACILITIES, facilities or not fifth), (FIFTH, fifth)) if named)
     given = next((int(g) for m in _GIVEN_BONUS.finditer(text) for g in m.groups() if g), None)
     return Route("scale_arithmetic", scale_arithmetic(parts, asks, given), (), None)
 
@@ -2091,7 +2092,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return counted
     named_prefectures = [p for p in TOKYO_AREA if p in text or (p[:-1] in text and p != "東京都")]
     if named_prefectures and _LISTED_NAMES_ASK.search(text) and (
-            re.search(r"一覧|参考|載って|掲載|リスト", text) or (
+            _LISTED_TABLE.search(text) or (
                 re.search(r"入って|対象|申請でき|該当", text)
                 and any(re.search(r"東京圏|条件不利|人口減少", _n(t.content)) for t in history if t.role == "user"))):
         # which municipalities the 参考 table lists for a 都県 (asked outright, or after a turn about the 東京圏 rule)

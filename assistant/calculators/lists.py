@@ -11,10 +11,10 @@ from functools import lru_cache
 
 from assistant.calculators.common import calculation_of
 from assistant.calculators.rules import rule
+from assistant.programme_parts import FACILITIES, FIFTH
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Rule, Step
 
-FIFTH, FACILITIES = "⑤", "①～④"
 # a list's heading: 「■ 対象外経費（…）」 (the ＜…＞ headings hold examples split over blank lines and figures' labels
 # in the extracted text, so their items cannot be told apart from the next block's)
 _HEADING = re.compile(r"^\s*■\s*([^（(\s]{2,20})")

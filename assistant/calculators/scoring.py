@@ -19,11 +19,17 @@ from assistant.calculators.common import (
     yen,
 )
 from assistant.calculators.rules import fraction, integer, integers, rule
+from assistant.programme_parts import FACILITIES, FIFTH
 from assistant.types import Calculation, Rule, Step
 
 
 def _flag(value: object) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "はい", "あり", "有", "×"}
+
+
+def top_mynumber_bonus() -> int:
+    """The most the My Number bonus gives: one point from the national average, one more at each band (60%, 70%)."""
+    return len(integers("mynumber_bands")) + 1
 
 
 def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
@@ -117,7 +123,7 @@ def _bonus_dependence(score: int, applied: str | None, decision: str) -> str:
 def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
     applied = grant_type(inputs, "申請タイプ") if optional(inputs, "申請タイプ", "タイプ") is not None else None
     score = count(inputs, "総合評価点数", "点数", maximum=integer("max_score") + 3)
-    bonus = count(inputs, "加点", maximum=3) if optional(inputs, "加点") is not None else 0
+    bonus = count(inputs, "加点", maximum=top_mynumber_bonus()) if optional(inputs, "加点") is not None else 0
     cross = _flag(optional(inputs, "申請要件×") or "")
     total = score + bonus
     letter, grade_rule = grade(total, cross)
@@ -169,7 +175,7 @@ def adoption_decision(inputs: Mapping[str, object]) -> Calculation:
 
 def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
     score = count(inputs, "総合評価点数", "点数", maximum=integer("p5_max_score") + 3)
-    bonus = count(inputs, "加点", maximum=3) if optional(inputs, "加点") is not None else 0
+    bonus = count(inputs, "加点", maximum=top_mynumber_bonus()) if optional(inputs, "加点") is not None else 0
     cross = _flag(optional(inputs, "申請要件×") or "")
     kind = grant_type(inputs) if optional(inputs, "タイプ") is not None else None
     cost = optional(inputs, "事業費")
@@ -283,11 +289,11 @@ def score_needed(rate: Fraction | None, bonus: int | None) -> Calculation:
 def _scales(parts: tuple[str, ...]) -> list[tuple[str, int, Rule, list[tuple[str, Rule]]]]:
     """(part, 満点, its rule, [(grade letter, its threshold rule)]) for ①～④ and ⑤, as asked."""
     out = []
-    if "①～④" in parts:
-        out.append(("①～④", integer("max_score"), rule("max_score"),
+    if FACILITIES in parts:
+        out.append((FACILITIES, integer("max_score"), rule("max_score"),
                     [("S", rule("grade_s")), ("A", rule("grade_a"))]))
-    if "⑤" in parts:
-        out.append(("⑤", integer("p5_max_score"), rule("p5_max_score"),
+    if FIFTH in parts:
+        out.append((FIFTH, integer("p5_max_score"), rule("p5_max_score"),
                     [("S", rule("p5_grade_s")), ("A", rule("p5_grade_a"))]))
     return out
 
@@ -297,7 +303,7 @@ def scale_arithmetic(parts: tuple[str, ...], asks: frozenset[str], bonus: int | 
     Number bonus at its top and its margin over S (`highest`), S's threshold as a share of the raw 満点 (`s_share`),
     and the average per viewpoint A and S need, with and without a given bonus (`average`, ①～④ only: its 12
     viewpoints)."""
-    top_bonus = len(integers("mynumber_bands")) + 1  # one point per band: 平均以上, 60%以上, 70%以上
+    top_bonus = top_mynumber_bonus()
     steps: list[Step] = []
     result: dict[str, object] = {}
     sentences: list[str] = []
@@ -318,7 +324,7 @@ def scale_arithmetic(parts: tuple[str, ...], asks: frozenset[str], bonus: int | 
             steps.append(Step("band", f"{part}の満点{full}点", {}, full, full_rule))
             result[f"{part}のS評価の割合"] = f"{share:.1f}%"
             sentences.append(f"{part}はS評価{s_line}点÷満点{full}点＝約{share:.1f}%です。")
-        if "average" in asks and part == "①～④":
+        if "average" in asks and part == FACILITIES:
             viewpoints = integer("viewpoints")
             for letter, grade_rule in grades[::-1]:
                 line = int(grade_rule.value)  # type: ignore[arg-type]
