@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("assistant.eval", "質問セットで評価し、レポートを書き出す"),
     "train": ("assistant.train", "ラベル付き質問セットから回答行のランキング重みを学習する"),
     "train-answerability": ("assistant.answerability_train", "ラベル付き質問セットから回答可否の判定を学習する"),
+    "train-verdict": ("assistant.verdict_train", "ラベル付き質問セットからはい／いいえの判定を学習する"),
     "train-facts": ("assistant.facts_train", "ラベル付き質問セットから事実カードの照合を学習する"),
     "bench": ("assistant.bench", "速度・メモリ・規模の計測"),
     "feedback": ("assistant.feedback_cli", "利用者フィードバックの書き出し"),

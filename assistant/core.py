@@ -29,6 +29,7 @@ from assistant import (
     scope,
     unit_ranker,
     verdict,
+    verdict_model,
 )
 from assistant.errors import InputError
 from assistant.japanese import expand_abbreviations, normalise_key, programme_aliases
@@ -539,15 +540,39 @@ class Assistant:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
         lines = self._verdict_lines(passages, citations)
-        coverage = (verdict.excluded_cost(question) or verdict.unmet_condition(question)
-                    or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines))
-        premise = None if coverage else verdict.premise_differs(question, [c.quote for c in citations])
-        coverage = coverage or (None if premise else verdict.listed(question, lines))
-        if coverage is None and premise is None and citations:
-            coverage = verdict.permitted(question, citations[0].quote)  # the answer's key line permits the case
+        stated = (verdict.excluded_cost(question) or verdict.unmet_condition(question)
+                  or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines))
+        premise = None if stated else verdict.premise_differs(question, [c.quote for c in citations])
+        weak = None if stated or premise else verdict.listed(question, lines)
+        if stated is None and weak is None and premise is None and citations:
+            weak = verdict.permitted(question, citations[0].quote)  # the answer's key line permits the case
+        coverage = stated or weak
+        model = verdict_model.current()
+        learning = verdict_model.observed is not None
+        if premise is None and citations and (model is not None or learning) and verdict.asks_if_covered(question):
+            # what no stated rule settles, the learned verdict decides (assistant/verdict_model.py)
+            vector = verdict_model.features(question, lines, citations[0].quote, stated, weak,
+                                            model.wording if model is not None else None)
+            if learning and verdict_model.observed is not None:
+                def composed(word: str | None) -> str:
+                    covered = None if word is None else verdict.Verdict(word, verdict_model.LEADS[word], citations[0].quote)
+                    return self._stated_verdict(covered, question, passages, text, citations)[0]
+                verdict_model.observed.append({"vector": vector, "question": question, "stated": stated is not None,
+                                               "weak": weak.word if weak is not None else None, "compose": composed})
+            word = model.word(vector) if model is not None else None
+            if word and stated is None and (weak is None or (model is not None and model.overrules_weak and weak.word != word)):
+                coverage = verdict.Verdict(word, verdict_model.LEADS[word], citations[0].quote)
         found = verdict.oriented(coverage, question) if coverage else premise
+        return self._stated_verdict(found, question, passages, text, citations, oriented=True)
+
+    def _stated_verdict(self, found: verdict.Verdict | None, question: str, passages: list[Passage], text: str,
+                        citations: tuple[Citation, ...], oriented: bool = False) -> tuple[str, tuple[Citation, ...]]:
+        """The answer led by `found` (はい = covered, turned round to the asker's framing unless `oriented`), with
+        the line stating it right after; unchanged without one."""
         if found is None:
             return text, citations
+        if not oriented:
+            found = verdict.oriented(found, question)
         # the draft's own leads (unquoted はい／いいえ lines, wherever a card put them) give way to the verdict
         body = _quoted_units([b for b in text.split("\n") if MARKER_RE.search(b) or not b.startswith(("はい", "いいえ", "条件"))])
         stating = next((c for c in citations if found.line in c.quote or c.quote in found.line), None)

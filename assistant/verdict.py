@@ -300,7 +300,7 @@ _DISQUALIFIED = (
 _SAID_NOT = re.compile(r"^[^。、]{0,6}?(?:ではない|でない|じゃない|ではありません|ではなく|とは無関係|とは関係(?:が|の)?な)")
 
 
-def _asks_if_covered(question: str) -> bool:
+def asks_if_covered(question: str) -> bool:
     """A yes/no question whose asking sentence asks whether the asker's case is covered."""
     from assistant.question_parts import asking_sentence
 
@@ -310,7 +310,7 @@ def _asks_if_covered(question: str) -> bool:
 def unmet_requirement(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
     """いいえ when the asker's case is a party a requirement line rules out (「…風俗営業者でないこと」) and the question
     does not say it is not one; the requirement's line is the reason."""
-    if not _asks_if_covered(question):
+    if not asks_if_covered(question):
         return None
     key = normalise_key(question)
     for party, described in _DISQUALIFIED:
@@ -476,7 +476,7 @@ def unmet_condition(question: str) -> Verdict | None:
     facility outside the municipality, an office not offered to others), asked whether it is covered."""
     from assistant.calculators.rules import rule
 
-    if not _asks_if_covered(question):
+    if not asks_if_covered(question):
         return None
     key = normalise_key(question)
     for condition in _UNMET_CONDITIONS:
@@ -506,8 +506,10 @@ def oriented(found: Verdict, question: str) -> Verdict:
     flipped = {"はい": "いいえ", "いいえ": "はい"}.get(found.word)
     if flipped is None:
         return found
-    # the answer says the asker's presumption is not so before the rule (「いいえ。対象となり得ます」 read as a contradiction)
-    return Verdict(flipped, f"ご認識とは異なり、{found.reason}", found.line)
+    # the answer says whether the asker's presumption holds before the rule (「いいえ。対象となり得ます」 alone would
+    # read as a contradiction)
+    said = "ご認識とは異なり" if flipped == "いいえ" else "ご認識のとおり"
+    return Verdict(flipped, f"{said}、{found.reason}", found.line)
 
 
 # 「…ですよね？」「…という理解で合っていますか」「…と聞いたのですが本当ですか」: the asker states something and

@@ -418,3 +418,11 @@ def test_a_prefectural_office_named_as_such_is_the_excluded_prefecture():
     line = "補助対象者：地方公共団体（都道府県並びに特別区、指定都市及び中核市を除く）"
     found = decide("この補助は県庁として単独で申請できますか？", [line])
     assert found is not None and found.word == "いいえ"
+
+
+def test_a_presumption_the_rule_bears_out_is_confirmed_not_contradicted():
+    # the asker presumes the case is not covered and the rule says so: はい, and the reason agrees with the asker
+    found = oriented(Verdict("いいえ", "対象外です", "line"), "この経費は対象外ですよね？")
+    assert found.word == "はい"
+    assert found.reason.startswith("ご認識のとおり")
+    assert "異なり" not in found.reason
