@@ -138,6 +138,8 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
     named: tuple[int, str] | None = None  # the nearest cue of a role other than the generic cost
     for role, pattern in cues:
         for m in re.finditer(pattern, window):
+            if _RATE_BASE.match(window, m.end()):
+                continue  # 「一般管理費は直接経費の2割まで…410万円」: the base of a rate is not what the amount is
             if best is None or m.end() > best[0]:
                 best = (m.end(), m.start(), role)
             if role in _PROJECT_ROLES and (specific is None or m.end() > specific[0]):
@@ -158,6 +160,13 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
 
 
 _PROJECT_ROLES = ("⑤事業費", "③事業費")
+# What announces the KPI's count of outside-prefecture companies: the KPI itself, or that count as a plan's target
+# (「取組計画で掲げた県外企業の目標は4社」「県外企業数の目標」)
+_KPI_COMPANIES = re.compile(r"KPI|県外の企業数|都道府県外の企業|県外企業(?:数)?の?目標|目標(?:の|として|に掲げ)?[^。、]{0,6}県外企業")
+# A count of projects already adopted (「2件採択済み」「これまでに2本通っています」「過年度に1件」)
+# (a supposed adoption, 「通ったとして」「通ったら」, is not one already made)
+_ADOPTED_ALREADY = re.compile(r"採択|既に|すでに|これまで|過年度|通って(?!も)|通った(?!と|ら)|通過")
+_RATE_BASE = re.compile(r"\s*(?:の|に対して|に対する)\s*(?:\d+(?:\.\d+)?\s*(?:割|%|分の\s*\d)|\d+\s*/\s*\d+|半分)")
 _ESTIMATE_WORD = re.compile(r"見積|概算|費用|予算|計上")
 
 
@@ -240,7 +249,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         if free(m.start(), m.end()):
             sentence = t.rfind("。", 0, m.start()) + 1
             window = t[max(sentence, m.start() - 30, counted_end) : m.start()]
-            kpi = list(re.finditer(r"KPI|県外の企業数|都道府県外の企業", window))
+            kpi = list(_KPI_COMPANIES.finditer(window))
             # the 進出支援金 paid after the KPI is named counts the companies paid, not the KPI's
             paid = bool(kpi) and re.search(r"進出支援金|支援金|支給|配", window[kpi[-1].end() :])
             role = "KPI企業数" if kpi and not paid else "社数"
@@ -252,7 +261,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     for m in _CASES.finditer(t):
         if free(m.start(), m.end()):
             sentence = t.rfind("。", 0, m.start()) + 1  # 「…1件採択されています。今年は候補が4本」: 4 is no adoption
-            role = "採択済件数" if re.search(r"採択|既に|すでに", t[max(sentence, m.start() - 20) : m.end() + 10].split("。")[0]) else "件数"
+            role = "採択済件数" if _ADOPTED_ALREADY.search(t[max(sentence, m.start() - 20) : m.end() + 10].split("。")[0]) else "件数"
             found.append(Quantity(int(m.group("n")), "件", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     for m in _PERCENT.finditer(t):

@@ -193,17 +193,24 @@ def _mixed_sheet(t: str) -> int | None:
     return sum(p for _, _, p in spans) if len(spans) > lettered and len(spans) >= 4 else None
 
 
-_EXTRA_SCORED = re.compile(r"付加(?:項目)?([^。]{1,30}?)(?<![\d.])(\d)\s*点(\s*ずつ)?")
+_EXTRA_SCORED = re.compile(r"付加(?:項目)?([^。]{1,80}?)(?<![\d.])(?:(?:それぞれ|各)\s*)?(\d)\s*点(\s*ずつ)?")
+_EACH_OF_THEM = re.compile(r"(?:それぞれ|各)\s*$")
+_ITEM_JOIN = re.compile(r"(?:点|こと|もの|項目|」)\s*(?:と|や|及び|および)、?")
 
 
 def _extra_points(t: str) -> list[int]:
     """⑤'s 付加項目 scored after their words (「付加項目は…で1点」). Items named in brackets count as one word each
-    (their names are long), and 「N点ずつ」 after several of them gives each its N."""
+    (their names are long), and 「N点ずつ」「それぞれN点」 after several of them gives each its N."""
     bracketed = re.sub(r"「[^」]*」", "「」", t)
     points = []
     for m in _EXTRA_SCORED.finditer(bracketed):
         each = int(m.group(2))
-        points.append(each * max(m.group(1).count("「」"), 1) if m.group(3) else each)
+        named = m.group(1)
+        if m.group(3) or _EACH_OF_THEM.search(bracketed[: m.start(2)]):
+            # 「AとBでそれぞれ1点」「「A」「B」で1点ずつ」: each item named before it gets the points
+            points.append(each * max(named.count("「」"), len(_ITEM_JOIN.findall(named)) + 1))
+        else:
+            points.append(each)
     return points
 
 
@@ -1701,6 +1708,8 @@ def _routed_with_topic(question: str, history: Sequence[Turn] = ()) -> tuple[Rou
 
 # 「…%だった場合も知りたい」: a second value of one input, asked as another case
 _SECOND_CASE = re.compile(r"場合も|ときも|時も|ケースも|場合は(?:どう|どうな)|場合について")
+_ALTERNATIVE_BETWEEN = re.compile(r"[^。？?]{0,16}?(?:か|または|あるいは|もしくは)[、,\s]*")
+_EITHER_AFTER = re.compile(r"^[^。]{0,12}?か(?![月所])|それぞれ|どちら|各々|両方")
 
 
 # 「加点がなかった場合の結果も」: the same sheet without the My Number bonus, as another case
@@ -1742,28 +1751,48 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     if (no_bonus := _without_bonus(question, history, own)) is not None:
         return no_bonus
     key = normalise(question)
-    values = [q for q in read_quantities(question) if q.role == "申請率"]  # the input officers ask twice about
-    if len(values) != 2 or not _SECOND_CASE.search(key[values[1].end : values[1].end + 24]):
-        return own
+    quantities = read_quantities(question)
+    values = [q for q in quantities if q.role == "申請率"]  # the input officers ask twice about
+    if len(values) != 2:
+        # any other input given as two alternatives (「定員は18人か22人か」「事業費が4,000万円か5,000万円」)
+        values = next(([a, b] for a, b in zip(quantities, quantities[1:], strict=False)
+                       if a.unit == b.unit and _ALTERNATIVE_BETWEEN.fullmatch(key[a.end : b.start])), [])
+        if not values:
+            return own
     first, second = values
+    # 「…の場合も」 after the second value, or the two given as alternatives (「60%に届くか、59.9%で終わるか…それぞれ」)
+    alternatives = _ALTERNATIVE_BETWEEN.fullmatch(key[first.end : second.start]) and _EITHER_AFTER.search(
+        key[second.end : second.end + 40].split("。")[0])
+    if not (_SECOND_CASE.search(key[second.end : second.end + 24]) or alternatives):
+        return own
     # the second case's sentence is dropped and its value put where the first stood
     sentence_start = max(key.rfind(mark, 0, second.start) for mark in "。?!") + 1
-    alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
+    if alternatives:  # 「Aか、Bか…」: the question with B alone where A and B stood
+        alternative = key[: first.start] + key[second.start :]
+    else:
+        alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
     other = _route_turn(alternative, history)
     calc = own.calculation
+    if alternatives:  # the first case without the second's value (a list would have summed them)
+        alone = _route_turn(key[: first.end] + key[second.end :], history)
+        if alone is None or alone.calculation is None or alone.calculation.kind != calc.kind:
+            return own
+        calc = alone.calculation
     if other is None or other.calculation is None or other.calculation.kind != calc.kind:
         return own
     shown = key[second.start : second.end]
-    return Route(own.kind, _both_cases(calc, other.calculation, shown, f"{shown}の場合"), (), None)
+    first_case = key[first.start : first.end] if alternatives else ""  # alternatives: each case named
+    return Route(own.kind, _both_cases(calc, other.calculation, shown, f"{shown}の場合", first_case), (), None)
 
 
-def _both_cases(first: Calculation, other: Calculation, case: str, key: str) -> Calculation:
+def _both_cases(first: Calculation, other: Calculation, case: str, key: str, first_case: str = "") -> Calculation:
     """A question's case and another case of it as one calculation: the other's results keyed 「…（key）」, its
-    steps after the first's under 【case の場合】."""
+    steps after the first's under 【case の場合】 (and the first's under its own name when it has one)."""
+    named = f"{first_case}の場合は、" if first_case else ""
     return combined(first.kind, (first, other), inputs=first.inputs,
                     result={**first.result, **{f"{k}（{key}）": v for k, v in other.result.items()}},
-                    formula=f"{first.formula}\n【{case}の場合】\n{other.formula}",
-                    summary=f"{first.summary}{case}の場合は、{other.summary}")
+                    formula=(f"【{first_case}の場合】\n" if first_case else "") + f"{first.formula}\n【{case}の場合】\n{other.formula}",
+                    summary=f"{named}{first.summary}{case}の場合は、{other.summary}")
 
 
 def applicants_route(question: str) -> Route | None:
@@ -1963,8 +1992,8 @@ def both_scorings_route(question: str) -> Route | None:
 _LISTED_NAMES_ASK = re.compile(r"どこ|どの(?:市町村|自治体|団体|市|町|村)|具体的に|名前|挙げて|列挙|全部教えて")
 
 
-_BUDGET_ARITHMETIC = re.compile(r"合計|足す|足し|合わせ|差|どっち|どちら|何倍|分の\s*1|分の一|割合|比べ|比較")
-_BUDGET_RATIO = re.compile(r"何倍|分の\s*1|分の一|割合|比べ|比較")
+_BUDGET_ARITHMETIC = re.compile(r"合計|足す|足し|合わせ|差|どっち|どちら|何倍|分の\s*1|分の一|割合|比べ|比較|何\s*[%％]|何パーセント|何割")
+_BUDGET_RATIO = re.compile(r"何倍|分の\s*1|分の一|割合|比べ|比較|何\s*[%％]|何パーセント|何割")
 # every measure's budget added up: 「全部足すと」「すべての施策の予算を合計」
 _EVERY_BUDGET = re.compile(r"(?:全部|すべて|全て|全施策)[^。？?]{0,8}(?:足す|足し|合計|合わせ)|(?:足す|足し|合計|合わせ)[^。？?]{0,6}(?:全部|すべて|全て)")
 
@@ -2006,7 +2035,7 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 
 _BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)|より(?:多|少)")
-_BUDGET_RATIO_ONLY = re.compile(r"何倍|分の\s*1|分の一|割合")  # a ratio asked as such, not by 「比べ」
+_BUDGET_RATIO_ONLY = re.compile(r"何倍|分の\s*1|分の一|割合|何\s*[%％]|何パーセント|何割")  # a ratio asked as such, not by 「比べ」
 _LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除いた|除き|除く|抜いて|抜いた|抜き|以外)")
 
 

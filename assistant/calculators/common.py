@@ -67,8 +67,10 @@ def grant_type(inputs: Mapping[str, object], name: str = "タイプ") -> str:
 
 
 def percent_text(value: float) -> str:
-    """A share as officers write it: one decimal when it has one (69.2%), none when it is whole (10%, not 10.0%)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"
+    """A share as officers write it: one decimal when it has one (69.2%), none when it is whole (10%, not 10.0%), and
+    both decimals when the share is exact at two (484 of 10,000 is 4.84%, not 4.8%)."""
+    exact_at_two = abs(value * 100 - round(value * 100)) < 1e-6
+    return f"{value:.{2 if exact_at_two else 1}f}".rstrip("0").rstrip(".") + "%"
 
 
 def floor_to(value: Fraction | int, unit: int) -> int:

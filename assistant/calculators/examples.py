@@ -186,12 +186,21 @@ def sum_examples(examples: list[Example], what: str) -> Calculation:
     total = sum(getattr(e, field) for e in examples)
     steps.append(Step("sum", f"合計：{' + '.join(f'{getattr(e, field) // 1000:,}' for e in examples)} = {total // 1000:,}千円",
                       {}, total))
+    # the other column and what is left between them (the local side's share) complete the pair of rows summed
+    other, other_name = ("eligible", "交付対象事業費") if field == "national" else ("national", "国費")
+    other_total = sum(getattr(e, other) for e in examples)
+    eligible, national = (other_total, total) if field == "national" else (total, other_total)
+    steps.append(Step("sum", f"{other_name}の合計：{' + '.join(f'{getattr(e, other) // 1000:,}' for e in examples)} = "
+                      f"{other_total // 1000:,}千円", {}, other_total))
+    steps.append(Step("difference", f"地方負担（交付対象事業費 − 国費）：{eligible // 1000:,} − {national // 1000:,} = "
+                      f"{(eligible - national) // 1000:,}千円", {}, eligible - national))
     return Calculation(
         kind="example_sum", inputs={"団体": "・".join(e.municipality for e in examples), "項目": what},
-        result={f"{what}の合計": total},
+        result={f"{what}の合計": total, f"{other_name}の合計": other_total, "地方負担の合計": eligible - national},
         formula="\n".join(f"・{s.label}" for s in steps),
         summary=f"{len(examples)}団体の{what}の合計は{total // 1000:,}千円"
-                + (f"（{fy(total)}）" if fy(total) != f"{total // 1000:,}千円" else "") + "です。",
+                + (f"（{fy(total)}）" if fy(total) != f"{total // 1000:,}千円" else "")
+                + f"です（{other_name}の合計{other_total // 1000:,}千円、差し引いた地方負担{(eligible - national) // 1000:,}千円）。",
         rules=tuple(s.rule for s in steps if s.rule is not None), steps=tuple(steps))
 
 

@@ -100,6 +100,7 @@ def relocation_support_national(inputs: Mapping[str, object]) -> Calculation:
     kpi = count(inputs, "KPI企業数", maximum=10_000) if optional(inputs, "KPI企業数") is not None else None
     paid = companies if kpi is None else min(companies, kpi)
     total = per_national * paid
+    burden = per_company * paid - total  # what the 団体 pays of the support it gives (the rest of each payment)
     national_rule = "relocation_national_high" if kind == "高水準" else "relocation_national_standard"
     limit = "" if kpi is None else f"min({companies}社, KPIの県外企業数 {kpi}社) = {paid}社\n"
     limited = "" if kpi is None or paid == companies else f"、KPIの県外企業数{kpi}社が上限のため{companies}社のうち{paid}社分"
@@ -107,9 +108,11 @@ def relocation_support_national(inputs: Mapping[str, object]) -> Calculation:
         kind="relocation_support_national",
         inputs={"社数": companies, "支給額": per_company, "タイプ": kind, **({"KPI企業数": kpi} if kpi is not None else {})},
         result={"国費合計": total, "国費合計_表示": fy(total), "1社あたり国費": per_national, "支給総額": per_company * paid,
-                **({"交付対象社数": paid} if kpi is not None else {})},
-        formula=f"{limit}{fy(per_company)} × {_frac(rate)} × {paid}社 = {fy(total)}",
-        summary=f"国費の合計は{fy(total)}です（1社あたり国費{fy(per_national)} × {paid}社{limited}、{kind}タイプ）。",
+                "地方負担": burden, **({"交付対象社数": paid} if kpi is not None else {})},
+        formula=f"{limit}{fy(per_company)} × {_frac(rate)} × {paid}社 = {fy(total)}\n"
+                f"地方負担：{fy(per_company * paid)} − {fy(total)} = {fy(burden)}",
+        summary=f"国費の合計は{fy(total)}、地方負担は{fy(burden)}です（1社あたり国費{fy(per_national)} × {paid}社{limited}、"
+                f"{kind}タイプ）。",
         rules=(rule("relocation_max"), rule(national_rule), rule(rate_name),
                *((rule("relocation_count_limit"), rule("project5_count_limit")) if kpi is not None else ())),
     )

@@ -42,3 +42,20 @@ def test_one_interrogative_vocabulary(text, asks):
 ])
 def test_the_term_a_question_asks_to_define(text, term):
     assert parse(text).defines == term
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("補助率3/4で出します", "高水準"),
+    ("4分の3の高いほうを狙います", "高水準"),
+    ("前年度は3/4で採択されました", "高水準"),
+    ("1/2の低いほうで申請予定です", "標準"),
+    ("国費は2分の1で", "標準"),
+    # a rate that is no type's (the catalogue's 「最大3/4」, a share of a cost) or both rates: no type
+    ("最大3/4の補助があります", None),
+    ("事業費の3/4を国が持つと", None),
+    ("3/4と1/2の差は", None),
+])
+def test_a_grant_type_is_read_from_its_rate_as_well_as_its_name(text, kind):
+    from assistant.vocabulary import grant_type_of
+
+    assert grant_type_of(text) == kind

@@ -220,8 +220,21 @@ def test_the_migrants_kpi_minimum_rounds_up_to_whole_people(population, minimum)
     assert result["移住者数の下限"] == minimum
 
 
-@pytest.mark.parametrize(("value", "shown"), [(10.0, "10%"), (100.0, "100%"), (69.23, "69.2%"), (0.04, "0%"), (33.35, "33.4%")])
+@pytest.mark.parametrize(("value", "shown"), [(10.0, "10%"), (100.0, "100%"), (100 * 9 / 13, "69.2%"), (0.0449, "0%"),
+                                              (100 / 3, "33.3%"), (12.5, "12.5%"),
+                                              (100 * 484 / 10_000, "4.84%")])  # exact at two decimals: both shown
 def test_shares_are_written_as_officers_write_them(value, shown):
     from assistant.calculators.common import percent_text
 
     assert percent_text(value) == shown
+
+
+@given(companies=st.integers(1, 20), each=st.integers(1, 100), high=st.booleans())
+def test_relocation_support_states_the_local_burden_beside_the_national_share(companies, each, high):
+    calc = calculate("relocation_support_national",
+                     {"社数": companies, "支給額": f"{each}万円", "タイプ": "高水準" if high else "標準"})
+    paid = each * 10_000 * companies
+    national = (each * 10_000 * (3 if high else 2) // 4) * companies
+    assert calc.result["国費合計"] == national
+    assert calc.result["地方負担"] == paid - national
+    assert "地方負担" in calc.summary
