@@ -641,6 +641,21 @@ def draft_answer(
         chosen.append(unit)
         covered |= tokens
         length += len(unit.text)
+    if best.label:
+        # a table cell: the same row's cells under the other columns the question names (「事業計画と取組計画の期間」
+        # asks the row for both plans' columns) complete it
+        text = best.passage.text
+        row = (text.rfind("\n", 0, best.start) + 1, len(text) if text.find("\n", best.end) < 0 else text.find("\n", best.end))
+        own_columns = _unit_tokens(best.context)
+        for _, unit in scored[1:]:
+            if (unit.passage is not best.passage or not unit.label or not (row[0] <= unit.start and unit.end <= row[1])
+                    or any(u.passage is unit.passage and u.start < unit.end and unit.start < u.end for u in chosen)
+                    or length + len(unit.text) > MAX_ANSWER_CHARS):
+                continue
+            named = [t for t in _unit_tokens(unit.context) - own_columns if len(t) >= 2 and t in current]
+            if named:
+                chosen.append(unit)
+                length += len(unit.text)
     if wanted and not any(_has_fact(wanted[1], normalise_key(u.text), asked) for u in chosen):
         # The best lines name the right thing but not the fact asked for (a department without its phone):
         # add the best line that states it, if it is nearly as good.
@@ -666,7 +681,16 @@ def draft_answer(
     # The key fact first; the lines that add to it follow in reading order.
     chosen = [best, *sorted((u for u in chosen if u is not best), key=lambda u: (u.passage.rank, u.start))]
     window = evidence_window(best, chosen, MAX_ANSWER_CHARS - sum(len(u.text) for u in chosen))
-    chosen = [*window.before, best, *window.after, *chosen[1:]]
+    completed = [*window.before, best, *window.after]
+    for other in chosen[1:]:
+        if all(_is_label(line) for line in other.text.split("\n") if line.strip()) and not re.search(r"[0-9０-９]", other.text):
+            # a further line that only names (「事前相談締切」) says nothing without the value the PDF put beside it
+            room = MAX_ANSWER_CHARS - sum(len(u.text) for u in [*completed, *chosen])
+            beside = evidence_window(other, [*completed, *chosen], min(room, WINDOW_VALUE_CHARS))
+            completed += [*beside.before, other, *beside.after]
+        else:
+            completed.append(other)
+    chosen = completed
 
     citations: list[Citation] = []
     parts: list[str] = []
@@ -754,7 +778,10 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
 
     before: list[Unit] = []
     after: list[Unit] = []
-    if first > 0 and not best.label:
+    # a value with its label already (「1月23日（月）」 / 「実施計画提出受付開始」): the short line above is the item before's
+    figured = [bool(re.search(r"[0-9０-９]", ln)) for ln in best.text.split("\n") if ln.strip()]
+    labelled_value = len(figured) >= 2 and figured[0] and not figured[-1]
+    if first > 0 and not best.label and not labelled_value:
         a, b = spans[first - 1]
         line = text[a:b]
         labels = (len(line) <= WINDOW_LABEL_CHARS and not line.rstrip().endswith("。") and "\t" not in line
@@ -798,8 +825,14 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
         # heading 「第1回採択事例」 / the cases it names): the key line says nothing without the line below.
         a, b = spans[i]
         line = text[a:b]
+        # a layout of values each above its label (「1月13日（金）」 / 「事前相談締切」 / 「1月23日（月）」 / 「実施計画提出受付
+        #開始」): the value below is the next label's when a label follows it and the line above, taken, is a value
+        belongs_below = (i + 1 < len(spans) and _is_label(text[spans[i + 1][0] : spans[i + 1][1]])
+                         and not re.search(r"[0-9０-９]", text[spans[i + 1][0] : spans[i + 1][1]])
+                         and any(re.search(r"[0-9０-９]", u.text) for u in before))
         if (near(spans[last][1], a) and len(line) <= WINDOW_VALUE_CHARS and len(line) <= room and not taken(a, b)
-                and not _NOTE.match(line) and not classify(line) and not line.rstrip().endswith(("：", ":"))):
+                and not _NOTE.match(line) and not classify(line) and not line.rstrip().endswith(("：", ":"))
+                and not belongs_below):
             after.append(unit(a, b))
     if not after and (spans[first][0] < best.start or best.end < spans[last][1]):
         # a sentence of a longer line (a case study's 「■ 誘致の工夫 …。…。」): the line's next sentence goes on

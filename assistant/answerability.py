@@ -58,6 +58,7 @@ MODEL_PATH = Path(__file__).parent / "data" / "answerability.json"
 FEATURES: tuple[str, ...] = (
     "relevance", "best_score", "unseen_share", "passage_coverage", "rare_missing", "asks_figure_unmet",
     "focus_unseen", "focus_uncited", "card_probability", "wording",
+    "follow_up",  # the turn carries its topic from the conversation (an elliptic follow-up of an answered turn)
 )
 # Of the answerable questions, the share whose right answer may be refused (the 3 %). Questions the answer
 # step gets wrong anyway are refused at no loss and do not count against it; the closing figures give both.
@@ -97,7 +98,7 @@ def features(asked: Question, passages: Sequence[Passage], draft: Draft, index: 
     focus_uncited = sum(w for t, w in focus.items() if t not in cited) / focus_total
     leaning = wording.probability(asking_text(asked)) if wording is not None else math.nan
     return [draft.relevance, draft.best_score, unseen, coverage, rare_missing, unmet, focus_unseen, focus_uncited,
-            card_probability, leaning]
+            card_probability, leaning, float(bool(asked.carried))]
 
 
 def asking_text(asked: Question) -> str:

@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import answerability, asked_wording
 from assistant.answerability import FEATURES, MAX_FALSE_REFUSALS, MODEL_PATH, Answerability
-from assistant.train import DEFAULT_FILES, DIGITS, FOLDS, SEED
+from assistant.train import DIGITS, FOLDS, LABELLED_FILES, SEED
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
     from assistant.settings import Settings
 
 C = 1.0
-# The refusal decision learns from every labelled set (the unit ranker and the fact match do too).
-FILES = DEFAULT_FILES
+# The refusal decision learns from every labelled set.
+FILES = LABELLED_FILES
 
 
 def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[float]], list[int], list[str], list[int], list[str]]:

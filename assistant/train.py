@@ -83,6 +83,10 @@ DEFAULT_FILES = (
     "eval/blind_l38_2026-12-07.jsonl",
     "eval/blind_m39_2026-12-07.jsonl",
 )
+# Every labelled set: the unit ranker's (its last refit) and the batches written after it. The refusal decision and
+# the learned verdict are fitted on these.
+LABELLED_FILES = (*DEFAULT_FILES, "eval/blind_n40_2026-12-07.jsonl", "eval/blind_o41_2026-12-07.jsonl",
+                  "eval/blind_p42_2026-12-07.jsonl")
 SEED = 14
 FOLDS = 5
 C = 1.0  # inverse regularisation strength of the logistic regression

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import asked_wording, verdict_model
-from assistant.train import DEFAULT_FILES, DIGITS, SEED
+from assistant.train import DIGITS, LABELLED_FILES, SEED
 from assistant.verdict_model import FEATURES, MODEL_PATH, VerdictModel
 
 if TYPE_CHECKING:
@@ -34,9 +34,7 @@ if TYPE_CHECKING:
 
 C = 1.0
 WORDING = FEATURES.index("wording")
-# every labelled set: the unit ranker's, and the batches written after its last refit
-FILES = (*DEFAULT_FILES, "eval/blind_n40_2026-12-07.jsonl", "eval/blind_o41_2026-12-07.jsonl",
-         "eval/blind_p42_2026-12-07.jsonl")
+FILES = LABELLED_FILES
 GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))  # candidate thresholds on P(not covered)
 
 

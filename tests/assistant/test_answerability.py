@@ -107,3 +107,24 @@ def test_an_added_on_ask_is_read_with_the_ask_before_it(question, with_previous)
     previous = question.split("？")[0]
     assert (previous in text) == with_previous
     assert asked.asking.strip("。") in text
+
+
+@pytest.mark.integration
+def test_a_turn_carrying_its_topic_from_the_conversation_is_told_from_one_asked_alone(fake_assistant):
+    from assistant.types import Turn
+
+    follow_up = "その上限はいくらですか？"
+    history = [Turn("user", "進出支援金は誰に出せますか？"), Turn("assistant", "区域外の企業です。")]
+    seen: dict[str, list[float]] = {}
+    answerability.set_override(None, disabled=True)
+    try:
+        for name, turns in (("alone", []), ("follow_up", history)):
+            answerability.observed = []
+            fake_assistant.ask(follow_up, turns, phrase=False)
+            assert answerability.observed, "the question reached the answer step"
+            seen[name] = answerability.observed[-1][0]
+    finally:
+        answerability.observed = None
+        answerability.set_override(None)
+    at = FEATURES.index("follow_up")
+    assert seen["follow_up"][at] == 1.0 and seen["alone"][at] == 0.0

@@ -215,6 +215,41 @@ def test_the_label_line_above_a_bare_value_is_quoted_before_it():
     assert window.after == ()
 
 
+def test_in_a_layout_of_values_above_their_labels_each_value_keeps_its_own_label():
+    from assistant.answer import Unit, evidence_window
+
+    # a schedule the PDF wrote value first: 「date / label / date / label」
+    text = "4月1日（月）\n\n植栽申請受付開始\n\n4月26日（金）\n\n植栽申請締切\n\n5月8日（水）\n\n審査結果通知"
+    p = passage(1, text)
+    pair = Unit(p, text.index("5月8日"), len(text))
+    # a value with its label is complete: the label above it is the item before's
+    assert evidence_window(pair, [pair], 400).before == ()
+    label = Unit(p, text.index("植栽申請締切"), text.index("植栽申請締切") + len("植栽申請締切"))
+    window = evidence_window(label, [label], 400)
+    # a label alone takes the value above it, not the next item's value below
+    assert [u.text for u in window.before] == ["4月26日（金）"]
+    assert window.after == ()
+
+
+def test_a_cell_is_completed_by_the_cells_of_its_row_under_the_other_columns_the_question_names():
+    from assistant.answer import UNIT_SPLIT_CHARS, draft_answer
+
+    # cells long enough that the row is quoted cell by cell, as the documents' plan tables are
+    first = "整備の年度内に行う植え付けの計画で、苗木の調達、植栽場所の選定、地域の団体との役割分担、散水設備の設置までを含む" * 3
+    second = first  # the two plans described alike: only the column says which is which
+    text = ("\t植栽整備計画\t植栽維持計画\n"
+            f"期間\t{first}（期間：当該年度末まで）\t{second}（期間：その後の年度末まで）\n"
+            "提出先\t県の緑化推進課\t県の緑化推進課")
+    assert len(text.split("\n")[1]) > 2 * UNIT_SPLIT_CHARS
+    both = draft_answer("植栽整備計画と植栽維持計画、それぞれの期間は？", "", [passage(1, text)])
+    neither = draft_answer("植栽の計画の期間は？", "", [passage(1, text)])
+    assert both is not None and neither is not None
+    quotes = [c.quote for c in both.citations]
+    assert any("当該年度末まで" in q for q in quotes) and any("その後の年度末まで" in q for q in quotes)
+    # a question naming no column is not given every cell of the row
+    assert sum(any(end in c.quote for c in neither.citations) for end in ("当該年度末まで", "その後の年度末まで")) == 1
+
+
 def test_a_sentence_above_is_not_taken_for_a_label_and_room_is_respected():
     from assistant.answer import Unit, evidence_window
 
