@@ -139,7 +139,7 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
     for role, pattern in cues:
         for m in re.finditer(pattern, window):
             if _RATE_BASE.match(window, m.end()):
-                continue  # 「一般管理費は直接経費の2割まで…410万円」: the base of a rate is not what the amount is
+                continue  # 「一般管理費は直接経費の1割と聞いて…300万円」: the base of a rate is not what the amount is
             if best is None or m.end() > best[0]:
                 best = (m.end(), m.start(), role)
             if role in _PROJECT_ROLES and (specific is None or m.end() > specific[0]):
@@ -161,9 +161,9 @@ def _role(text: str, start: int, floor: int, cues: tuple[tuple[str, str], ...]) 
 
 _PROJECT_ROLES = ("⑤事業費", "③事業費")
 # What announces the KPI's count of outside-prefecture companies: the KPI itself, or that count as a plan's target
-# (「取組計画で掲げた県外企業の目標は4社」「県外企業数の目標」)
+# (「計画上の県外企業の目標が3社」「県外企業数の目標」)
 _KPI_COMPANIES = re.compile(r"KPI|県外の企業数|都道府県外の企業|県外企業(?:数)?の?目標|目標(?:の|として|に掲げ)?[^。、]{0,6}県外企業")
-# A count of projects already adopted (「2件採択済み」「これまでに2本通っています」「過年度に1件」)
+# A count of projects already adopted (「2件採択済み」「これまでに1件通った」「過年度に1件」)
 # (a supposed adoption, 「通ったとして」「通ったら」, is not one already made)
 _ADOPTED_ALREADY = re.compile(r"採択|既に|すでに|これまで|過年度|通って(?!も)|通った(?!と|ら)|通過")
 _RATE_BASE = re.compile(r"\s*(?:の|に対して|に対する)\s*(?:\d+(?:\.\d+)?\s*(?:割|%|分の\s*\d)|\d+\s*/\s*\d+|半分)")
@@ -268,7 +268,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         if free(m.start(), m.end()):
             # the nearest cue before it names the rate: 「交付率は52%、申請率だと61%」「全国平均の53.9%」
             cues = _RATE_CUE.findall(t[max(0, m.start() - 30, t.rfind("。", 0, m.start()) + 1) : m.start()])
-            role = _RATE_ROLE.get(cues[-1], "申請率" if cues[-1].startswith("12") else "割合") if cues else "割合"
+            role = (_RATE_ROLE.get(cues[-1], "申請率" if cues[-1].startswith("12") else
+                                   "県外利用者割合" if cues[-1].startswith("県外") else "割合") if cues else "割合")
             found.append(Quantity(int(round(float(m.group("n")) * 100)), "%", role, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     # two dates in one clause (no company named between them) are a period (the first is when the
@@ -301,7 +302,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
 
 
 # (the bonus is judged on the 申請率 at 12月末: a rate said for 12月末 is that one)
-_RATE_CUE = re.compile(r"申請率|申請|マイナンバー|12\s*月末|交付率|普及率|平均")
+_RATE_CUE = re.compile(r"申請率|申請|マイナンバー|12\s*月末|交付率|普及率|平均|県外(?:から)?の?(?:利用者|利用)?の?(?:比率|割合|率|シェア)")
 _RATE_ROLE = {"申請率": "申請率", "申請": "申請率", "マイナンバー": "申請率", "交付率": "交付率", "普及率": "交付率",
               "平均": "全国平均"}
 _RANGE_BETWEEN = re.compile(r"\s*(?:(?:以上|超|から|より)\s*[～〜~\-－ー]?|[～〜~\-－ー])\s*")

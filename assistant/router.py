@@ -1312,6 +1312,9 @@ _B2_AT_CAP = re.compile(r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(
                         r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(?:目一杯|めいっぱい|満額)")
 
 
+_MEETS_ASK = re.compile(r"届|満た|クリア|足り|達し|大丈夫|いけ|OK|目をつぶ|見逃|問題")
+
+
 def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """Shares and counts checked against a plan: B1/B2, the outside-prefecture user share, an example's rate."""
     text = _n(question)
@@ -1369,6 +1372,14 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             return Route("score_needed", score_needed(Fraction(rate), None) if rate else score_needed(None, bonus), (), None)
     users, outside = first("利用者数"), first("県外利用者数")
     outside_companies, migrants = first("県外企業数") or first("KPI企業数"), first("移住者数")
+    share_said = first("県外利用者割合")
+    kind = grant_type_of(text)
+    from assistant.verdict import is_yes_no
+
+    if share_said is not None and not users and kind and (is_yes_no(text) or _MEETS_ASK.search(text)):
+        # 「県外利用者の比率は45%の見込み…大丈夫ですよね？」: the share said, checked against the type's requirement
+        return Route("kpi_check", kpi_check((kind,), outside_companies, None, None, migrants, first("人口"),
+                                            stated_share=Fraction(share_said, 10_000)), (), None)
     kpi_figures = sum(x is not None for x in (outside_companies, outside if users else None, migrants))
     if kpi_figures >= 2 and re.search(r"KPI|要件", text) and re.search(r"届|満た|クリア|足り|達し|大丈夫|いけ|OK", text):
         # a plan's KPI figures checked against the type asked (both when both or none are named)
@@ -1760,7 +1771,7 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
         if not values:
             return own
     first, second = values
-    # 「…の場合も」 after the second value, or the two given as alternatives (「60%に届くか、59.9%で終わるか…それぞれ」)
+    # 「…の場合も」 after the second value, or the two given as alternatives (「55%を超えるか、54.8%にとどまるか…それぞれ」)
     alternatives = _ALTERNATIVE_BETWEEN.fullmatch(key[first.end : second.start]) and _EITHER_AFTER.search(
         key[second.end : second.end + 40].split("。")[0])
     if not (_SECOND_CASE.search(key[second.end : second.end + 24]) or alternatives):

@@ -222,7 +222,7 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 
 
 # A coverage question (「…は対象になりますか」「…に使えますか」「…できますか」) about something a list names.
-_COVERAGE_ASK = re.compile(r"対象|使え|使う|とれ(?:る|ます)|(?:支援|補助|助成)(?:して)?(?:もらえ|いただけ)|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
+_COVERAGE_ASK = re.compile(r"対象|使え|使う|いけ(?:ます|る|そう)|とれ(?:る|ます)|(?:支援|補助|助成)(?:して)?(?:もらえ|いただけ)|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
                            r"|(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)"
                            r"|アリ(?:です|でしょう|ですか|？|\?)|ありですか|ありでしょう")  # 「…ってアリですか」: allowed?
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).

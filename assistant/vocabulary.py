@@ -7,7 +7,7 @@ import unicodedata
 
 # A type is named by its rate too (「3/4の高いほうを目指す」「1/2で採択済み」「4分の3で申請」): the rate right after
 # 補助率 or 国費, or followed by what a type does (タイプ, 採択, 申請, 目指す, 狙う, the higher/lower of the two).
-_RATE_OF_TYPE = r"(?:補助率|国費)\s*(?:は|が)?\s*(?:{r})|(?:{r})\s*(?:の|で|に|を)?\s*(?:タイプ|型|採択|申請|目指|狙|{side})"
+_RATE_OF_TYPE = r"(?:補助率|国費)\s*(?:は|が)?\s*(?:{r})|(?:{r})\s*(?:の|で|に|を)?\s*(?:タイプ|型|採択|申請|目指|狙|{side}|(?:ほう|方)で(?:出|申請|応募))"
 _HIGH = re.compile(r"高水準|" + _RATE_OF_TYPE.format(r=r"3\s*/\s*4|4分の3", side=r"高い"))
 _STANDARD = re.compile(r"標準|" + _RATE_OF_TYPE.format(r=r"1\s*/\s*2|2分の1", side=r"低い"))
 

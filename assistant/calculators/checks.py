@@ -281,6 +281,11 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
         sentences.append(f"{kind}タイプの要件は" + ("満たしています" if met else "満たしていません（" + "、".join(shortfalls) + "）")
                          + ("（移住者数は設定のみ）" if not high and migrants is not None else ""))
     summary = "KPIは、" + "。".join(sentences) + "。"
+    if len(kinds) == 1 and not all(result.values()):
+        # a requirement of the type applied for not met is a 「×」, and one 「×」 makes the grade D whatever the
+        # points (不採択); with both types checked, the other type may still be met, so no grade is stated
+        steps.append(Step("gate", "申請要件に「×」が一つでもあれば総合評価はD（不採択）", {}, "D", rule("grade_cross")))
+        summary += "申請要件に「×」が一つでもあると、点数にかかわらず総合評価はD評価（不採択）です。"
     inputs = {"タイプ": "・".join(kinds), "県外企業数": outside_companies, "利用者数": users, "県外利用者数": outside_users,
               "移住者数": migrants, "人口": population}
     return calculation_of("kpi_check", {k: v for k, v in inputs.items() if v is not None}, result, summary, steps)

@@ -251,6 +251,7 @@ def _assert_verdict_quoting_its_rule(found, word):
     ("⑤の経費にコワーキング施設のPR映像の制作費を入れるのはアリですか？", "いいえ"),
     ("①の経費にコワーキング施設のPR映像の制作費を入れるのはアリですか？", None),
     ("職員の時間外勤務手当は対象になりますか？", "いいえ"),
+    ("毎年開いている町のフェスの開催費を交付金で出すのはいけますか？", "いいえ"),  # 「いけますか」: is it allowed
     # travel named by its parts, a payment to a person named by what it pays for, a permission asked as 大丈夫
     ("係長と主事が商談会に出る交通費と宿泊費も交付金で大丈夫ですよね？", "いいえ"),
     ("転入された方個人に家賃の補助を月2万円出す事業は、ソフト経費で問題ないでしょうか？", "いいえ"),

@@ -1406,7 +1406,7 @@ def test_the_base_of_a_rate_named_before_an_amount_is_not_its_role(base, rate, m
     assert roles[man * MAN] == "一般管理費" or (man == 500 and len(roles) == 1)
 
 
-@pytest.mark.parametrize("said", ["{n}件採択済み", "これまでに{n}本通っています", "過年度に{n}件", "すでに{n}件"])
+@pytest.mark.parametrize("said", ["{n}件採択済み", "今までに{n}本が通っています", "過年度に{n}件", "すでに{n}件"])
 def test_projects_already_adopted_are_read_however_said(said):
     text = f"⑤は{said.format(n=2)}。今年の候補は4本です"
     roles = [(q.role, q.value) for q in read_quantities(text) if q.unit == "件"]
@@ -1446,8 +1446,19 @@ def test_two_amounts_of_one_cost_as_alternatives_are_not_summed(first, second):
     assert r.calculation.result[f"国費（{second:,}万円の場合）"] == second * MAN // 2
 
 
-@pytest.mark.parametrize("said", ["取組計画で掲げた県外企業の目標は{k}社", "県外企業数の目標を{k}社としています", "KPIの県外企業数は{k}社"])
+@pytest.mark.parametrize("said", ["計画上の県外企業の目標が{k}社", "県外企業数の目標を{k}社としています", "KPIの県外企業数は{k}社"])
 def test_the_kpis_company_count_is_read_when_said_as_a_target(said):
     text = f"{said.format(k=3)}。④で県外企業5社に80万円ずつ出したい"
     roles = {(q.role, q.value) for q in read_quantities(text) if q.unit == "社"}
     assert ("KPI企業数", 3) in roles and ("社数", 5) in roles
+
+
+@given(share=st.integers(1, 99), high=st.booleans(), said=st.sampled_from(["比率", "割合"]))
+def test_an_outside_user_share_said_alone_is_checked_against_the_type_and_a_miss_is_grade_d(share, high, said):
+    kind = "3/4のほう" if high else "1/2のタイプ"
+    r = route(f"{kind}で申請します。県外利用者の{said}は{share}%の見込みです。要件は大丈夫ですよね？")
+    assert r is not None and r.calculation is not None
+    needed = 50 if high else 30
+    met = share >= needed
+    assert r.calculation.result[f"{'高水準' if high else '標準'}タイプの要件"] is met
+    assert ("D評価" in r.calculation.summary) is (not met)
