@@ -146,11 +146,16 @@ class Answerability:
         return self.probability(vector) >= self.threshold
 
 
-def load(path: Path) -> Answerability:
+def read_fitted(path: Path, features: Sequence[str], command: str) -> tuple[dict[str, Any], WordingModel | None]:
+    """A fitted model file's data and its wording model, refused when fitted on other features than `features`."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train-answerability`")
-    wording = asked_wording.from_dict(data["wording"]) if "wording" in data else None
+    if tuple(data["features"]) != tuple(features):
+        raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant {command}`")
+    return data, asked_wording.from_dict(data["wording"]) if "wording" in data else None
+
+
+def load(path: Path) -> Answerability:
+    data, wording = read_fitted(path, FEATURES, "train-answerability")
     return Answerability(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]),
                          tuple(float(m) for m in data.get("means", ())), wording)
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import answerability, asked_wording
 from assistant.answerability import FEATURES, MAX_FALSE_REFUSALS, MODEL_PATH, Answerability
-from assistant.train import DIGITS, FOLDS, LABELLED_FILES, SEED
+from assistant.train import DIGITS, FOLDS, LABELLED_FILES, SEED, history_before, items_of, question_set_paths
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -41,33 +41,25 @@ def collect(assistant: Assistant, paths: Sequence[Path]) -> tuple[list[list[floa
     """Feature vectors (the wording feature still NaN), labels (1 = should be refused), groups ("set:item"),
     whether the answer given without the decision was right, and the asking text, for each question that reaches
     the answer step."""
-    from assistant.eval import answer_correct, load_items
-    from assistant.types import Turn
+    from assistant.eval import answer_correct
 
     vectors, labels, groups, right, askings = [], [], [], [], []
     answerability.set_override(None, disabled=True)
     try:
-        for path in paths:
-            items, problems = load_items(path)
-            for problem in problems:
-                print(f"skipped malformed line: {problem}", file=sys.stderr)
-            for item in items:
-                if item.category == "robustness":
-                    continue
-                history: list[Turn] = []
-                for turn in item.turns[:-1]:
-                    earlier = assistant.ask(turn, history, phrase=False)
-                    history += [Turn("user", turn), Turn("assistant", earlier.text)]
-                answerability.observed = []
-                answer = assistant.ask(item.question, history, phrase=False)
-                if answerability.observed:
-                    vector, asking = answerability.observed[-1]
-                    vectors.append(vector)
-                    askings.append(asking)
-                    labels.append(int(item.should_refuse))
-                    groups.append(f"{path.stem}:{item.id}")
-                    right.append(int(not item.should_refuse and answer_correct(item, answer.text, answer.status.value)))
-                answerability.observed = None
+        for path, item in items_of(paths):
+            if item.category == "robustness":
+                continue
+            history = history_before(assistant, item)
+            answerability.observed = []
+            answer = assistant.ask(item.question, history, phrase=False)
+            if answerability.observed:
+                vector, asking = answerability.observed[-1]
+                vectors.append(vector)
+                askings.append(asking)
+                labels.append(int(item.should_refuse))
+                groups.append(f"{path.stem}:{item.id}")
+                right.append(int(not item.should_refuse and answer_correct(item, answer.text, answer.status.value)))
+            answerability.observed = None
     finally:
         answerability.observed = None
         answerability.set_override(None)
@@ -78,7 +70,7 @@ WORDING = FEATURES.index("wording")
 
 
 def with_wording(vectors: Sequence[Sequence[float]], askings: Sequence[str], labels: Sequence[int],
-                 blocks: Sequence[str], seed: int) -> list[list[float]]:
+                 blocks: Sequence[str], seed: int, column: int = WORDING) -> list[list[float]]:
     """The vectors with their wording feature out of fold: each block's (a question set's, or a fold's) from a
     wording model fitted on the other blocks, so that the regression learns how much an unseen question's
     wording says, not how well the wording model remembers its own training questions."""
@@ -90,7 +82,7 @@ def with_wording(vectors: Sequence[Sequence[float]], askings: Sequence[str], lab
             continue  # nothing to learn from: the feature stays NaN and takes its mean
         model = asked_wording.fit([askings[i] for i in outside], [labels[i] for i in outside], seed)
         for i in inside:
-            out[i][WORDING] = model.probability(askings[i])
+            out[i][column] = model.probability(askings[i])
     return out
 
 
@@ -203,10 +195,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.core import build_assistant
 
-    paths = list(args.files or [Path(f) for f in FILES])
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
+    paths = question_set_paths(args.files, FILES)
+    if paths is None:
         return 2
     assistant = build_assistant(settings)
     vectors, labels, groups, right, askings = collect(assistant, paths)

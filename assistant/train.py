@@ -16,7 +16,7 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from assistant.core import Assistant
     from assistant.eval import Item
     from assistant.settings import Settings
+    from assistant.types import Turn
 
 DEFAULT_FILES = (
     "../shared/eval/dev_questions.jsonl",
@@ -88,6 +89,40 @@ DEFAULT_FILES = (
 LABELLED_FILES = (*DEFAULT_FILES, "eval/blind_n40_2026-12-07.jsonl", "eval/blind_o41_2026-12-07.jsonl",
                   "eval/blind_p42_2026-12-07.jsonl")
 SEED = 14
+
+
+def items_of(paths: Sequence[Path]) -> Iterator[tuple[Path, Item]]:
+    """Every item of the labelled sets, with its set's path; malformed lines are reported and skipped."""
+    from assistant.eval import load_items
+
+    for path in paths:
+        items, problems = load_items(path)
+        for problem in problems:
+            print(f"skipped malformed line: {problem}", file=sys.stderr)
+        for item in items:
+            yield path, item
+
+
+def history_before(assistant: Assistant, item: Item) -> list[Turn]:
+    """The conversation before an item's scored turn, each earlier turn asked as the eval asks it."""
+    from assistant.types import Turn
+
+    history: list[Turn] = []
+    for turn in item.turns[:-1]:
+        earlier = assistant.ask(turn, history, phrase=False)
+        history += [Turn("user", turn), Turn("assistant", earlier.text)]
+    return history
+
+
+def question_set_paths(given: Sequence[Path] | None, default: Sequence[str]) -> list[Path] | None:
+    """The labelled sets a training command reads (the given ones, else its default), or None after saying which
+    are missing."""
+    paths = list(given or [Path(f) for f in default])
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
+        return None
+    return paths
 FOLDS = 5
 C = 1.0  # inverse regularisation strength of the logistic regression
 DIGITS = 8  # weights are rounded so that the file does not depend on the last bits of the solver
@@ -146,15 +181,8 @@ def unit_rows(assistant: Assistant, turns: Sequence[str]) -> list[tuple[Any, lis
 
 
 def labelled_items(paths: Sequence[Path]) -> list[tuple[str, Item]]:
-    from assistant.eval import load_items
-
-    out = []
-    for path in paths:
-        items, problems = load_items(path)
-        for problem in problems:
-            print(f"skipped malformed line: {problem}", file=sys.stderr)
-        out += [(f"{path.stem}:{item.id}", item) for item in items if item.gold_quotes and not item.should_refuse]
-    return out
+    """The items the unit ranker learns from (gold quotes, not a refusal), each with its group "set:item"."""
+    return [(f"{path.stem}:{item.id}", item) for path, item in items_of(paths) if item.gold_quotes and not item.should_refuse]
 
 
 def data_hash(examples: Sequence[Example]) -> str:
@@ -417,10 +445,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant import unit_ranker
     from assistant.core import build_assistant
 
-    paths = [p for p in (args.files or [Path(f) for f in DEFAULT_FILES])]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
+    paths = question_set_paths(args.files, DEFAULT_FILES)
+    if paths is None:
         return 2
     unit_ranker.set_override(HAND)  # features do not depend on the ranker; answers in CV use each fold's
     assistant = build_assistant(settings)

@@ -126,10 +126,9 @@ class VerdictModel:
 
 
 def load(path: Path) -> VerdictModel:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path}: fitted on other features than today's; run `grant-assistant train-verdict`")
-    wording = asked_wording.from_dict(data["wording"]) if "wording" in data else None
+    from assistant.answerability import read_fitted
+
+    data, wording = read_fitted(path, FEATURES, "train-verdict")
     return VerdictModel(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["says_no"]),
                         float(data["says_yes"]), bool(data["overrules_weak"]), wording)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant import asked_wording, verdict_model
-from assistant.train import DIGITS, LABELLED_FILES, SEED
+from assistant.train import LABELLED_FILES, SEED, history_before, items_of, question_set_paths
 from assistant.verdict_model import FEATURES, MODEL_PATH, VerdictModel
 
 if TYPE_CHECKING:
@@ -64,23 +64,14 @@ class Case:
 
 
 def collect(assistant: Assistant, paths: Sequence[Path]) -> list[Case]:
-    from assistant.eval import answer_correct, load_items
-    from assistant.types import Turn
+    from assistant.eval import answer_correct
 
     cases = []
     verdict_model.set_override(None, disabled=True)
     try:
-        for path in paths:
-            items, problems = load_items(path)
-            for problem in problems:
-                print(f"skipped malformed line: {problem}", file=sys.stderr)
-            for item in items:
-                if item.category != "eligibility":
-                    continue
-                history: list[Turn] = []
-                for turn in item.turns[:-1]:
-                    earlier = assistant.ask(turn, history, phrase=False)
-                    history += [Turn("user", turn), Turn("assistant", earlier.text)]
+        for path, item in items_of(paths):
+            if item.category == "eligibility":
+                history = history_before(assistant, item)
                 verdict_model.observed = []
                 answer = assistant.ask(item.question, history, phrase=False)
                 seen, verdict_model.observed = verdict_model.observed, None
@@ -102,22 +93,12 @@ def collect(assistant: Assistant, paths: Sequence[Path]) -> list[Case]:
 
 
 def fit(vectors: Sequence[Sequence[float]], labels: Sequence[int], seed: int = SEED, c: float = C) -> tuple[list[float], float]:
-    """Logistic regression on standardised features, folded back to raw units (weights, bias)."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+    """Logistic regression on standardised features, folded back to raw units (weights, bias): the refusal
+    decision's fit."""
+    from assistant.answerability_train import fit as logistic_fit
 
-    x = np.array(vectors, dtype=float)
-    scaler = StandardScaler().fit(x)
-    scale = np.where(scaler.scale_ == 0, 1.0, scaler.scale_)
-    model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit((x - scaler.mean_) / scale, np.array(labels))
-    weights = model.coef_[0] / scale
-    bias = float(model.intercept_[0] - np.sum(model.coef_[0] * scaler.mean_ / scale))
-    return [round(float(w), DIGITS) for w in weights], round(bias, DIGITS)
-
-
-def with_wording(cases: Sequence[Case], wordings: Sequence[float]) -> list[list[float]]:
-    return [[*c.vector[:WORDING], w, *c.vector[WORDING + 1:]] for c, w in zip(cases, wordings, strict=True)]
+    model = logistic_fit(vectors, labels, seed, c)
+    return list(model.weights), model.bias
 
 
 def out_of_fold(cases: Sequence[Case], seed: int) -> list[float]:
@@ -130,8 +111,7 @@ def out_of_fold(cases: Sequence[Case], seed: int) -> list[float]:
         test = [i for i, b in enumerate(batches) if b == held]
         if len({cases[i].label for i in train}) < 2:
             continue
-        wording_train = _wording_out_of_fold([cases[i] for i in train], seed)
-        vectors = with_wording([cases[i] for i in train], wording_train)
+        vectors = _wording_out_of_fold([cases[i] for i in train], seed)
         weights, bias = fit(vectors, [cases[i].label or 0 for i in train], seed)
         wording = asked_wording.fit([cases[i].question for i in train], [cases[i].label or 0 for i in train], seed)
         model = VerdictModel(tuple(weights), bias, 1.0, 0.0, False)
@@ -141,19 +121,13 @@ def out_of_fold(cases: Sequence[Case], seed: int) -> list[float]:
     return probabilities
 
 
-def _wording_out_of_fold(cases: Sequence[Case], seed: int) -> list[float]:
-    batches = [c.group.split(":", 1)[0] for c in cases]
-    out = [0.5] * len(cases)
-    for held in sorted(set(batches)):
-        train = [i for i, b in enumerate(batches) if b != held]
-        labels = [cases[i].label or 0 for i in train]
-        if len(set(labels)) < 2:
-            continue
-        wording = asked_wording.fit([cases[i].question for i in train], labels, seed)
-        for i, b in enumerate(batches):
-            if b == held:
-                out[i] = wording.probability(cases[i].question)
-    return out
+def _wording_out_of_fold(cases: Sequence[Case], seed: int) -> list[list[float]]:
+    """The cases' vectors with the wording feature from a model fitted without their question set."""
+    from assistant.answerability_train import with_wording
+
+    vectors = [[*c.vector[:WORDING], 0.5, *c.vector[WORDING + 1:]] for c in cases]
+    return with_wording(vectors, [c.question for c in cases], [c.label or 0 for c in cases],
+                        [c.group.split(":", 1)[0] for c in cases], seed, column=WORDING)
 
 
 def choose(cases: Sequence[Case], probabilities: Sequence[float]) -> tuple[float, float, bool, int]:
@@ -181,10 +155,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.core import build_assistant
 
-    paths = list(args.files or [Path(f) for f in FILES])
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        print(f"error: not found: {', '.join(missing)}", file=sys.stderr)
+    paths = question_set_paths(args.files, FILES)
+    if paths is None:
         return 2
     cases = collect(build_assistant(settings), paths)
     labelled = [c for c in cases if c.label is not None]
@@ -200,7 +172,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
              "right_today": today, "right_with_model": right,
              "verdicts_given": sum(w is not None and not c.stated for c, w in zip(cases, words, strict=True))}
     wording = asked_wording.fit([c.question for c in labelled], [c.label or 0 for c in labelled], args.seed)
-    vectors = with_wording(labelled, _wording_out_of_fold(labelled, args.seed))
+    vectors = _wording_out_of_fold(labelled, args.seed)
     weights, bias = fit(vectors, [c.label or 0 for c in labelled], args.seed)
     model = VerdictModel(tuple(weights), bias, says_no, says_yes, overrules, wording)
     meta = {"model": f"StandardScaler + LogisticRegression(C={C}) of not covered, folded to raw feature units; the "
