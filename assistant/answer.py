@@ -825,8 +825,8 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
         # heading 「第1回採択事例」 / the cases it names): the key line says nothing without the line below.
         a, b = spans[i]
         line = text[a:b]
-        # a layout of values each above its label (「1月13日（金）」 / 「事前相談締切」 / 「1月23日（月）」 / 「実施計画提出受付
-        #開始」): the value below is the next label's when a label follows it and the line above, taken, is a value
+        # a layout of values each above its label (a date, its label, the next date, the next label): the value below
+        # is the next label's when a label follows it and the line above, already taken, is a value
         belongs_below = (i + 1 < len(spans) and _is_label(text[spans[i + 1][0] : spans[i + 1][1]])
                          and not re.search(r"[0-9０-９]", text[spans[i + 1][0] : spans[i + 1][1]])
                          and any(re.search(r"[0-9０-９]", u.text) for u in before))
