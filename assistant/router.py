@@ -84,6 +84,7 @@ from assistant.japanese import nfkc_keep_circled
 from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH
 from assistant.quantities import Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Step, Turn
+from assistant.verdict import is_yes_no
 from assistant.vocabulary import grant_type_of
 
 
@@ -1312,7 +1313,11 @@ _B2_AT_CAP = re.compile(r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(
                         r"(?:B\s*2|外構|用地|造成|駐車場)[^。]{0,30}?(?:目一杯|めいっぱい|満額)")
 
 
-_MEETS_ASK = re.compile(r"届|満た|クリア|足り|達し|大丈夫|いけ|OK|目をつぶ|見逃|問題")
+# whether a plan meets a requirement (「届く？」「クリア？」「大丈夫？」); a figure said alone may also be asked to be
+# overlooked (「目をつぶってもらえる？」「問題ない？」)
+_MEETS = r"届|満た|クリア|足り|達し|大丈夫|いけ|OK"
+_MEETS_ASK = re.compile(_MEETS)
+_MEETS_OR_OVERLOOKED_ASK = re.compile(_MEETS + r"|目をつぶ|見逃|問題")
 
 
 def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -1374,14 +1379,12 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     outside_companies, migrants = first("県外企業数") or first("KPI企業数"), first("移住者数")
     share_said = first("県外利用者割合")
     kind = grant_type_of(text)
-    from assistant.verdict import is_yes_no
-
-    if share_said is not None and not users and kind and (is_yes_no(text) or _MEETS_ASK.search(text)):
+    if share_said is not None and not users and kind and (is_yes_no(text) or _MEETS_OR_OVERLOOKED_ASK.search(text)):
         # 「県外利用者の比率は45%の見込み…大丈夫ですよね？」: the share said, checked against the type's requirement
         return Route("kpi_check", kpi_check((kind,), outside_companies, None, None, migrants, first("人口"),
                                             stated_share=Fraction(share_said, 10_000)), (), None)
     kpi_figures = sum(x is not None for x in (outside_companies, outside if users else None, migrants))
-    if kpi_figures >= 2 and re.search(r"KPI|要件", text) and re.search(r"届|満た|クリア|足り|達し|大丈夫|いけ|OK", text):
+    if kpi_figures >= 2 and re.search(r"KPI|要件", text) and _MEETS_ASK.search(text):
         # a plan's KPI figures checked against the type asked (both when both or none are named)
         if users and outside and outside > users:
             return Route("kpi_check", None, (), f"県外の利用者数（{outside:,}人）が延べ利用者数（{users:,}人）を超えています。"
@@ -1832,8 +1835,6 @@ _FACILITY_WORDS = re.compile(r"施設|オフィス|サテオフ|コワーキン�
 def facility_counts_route(question: str) -> Route | None:
     """「…の3施設の計画で大丈夫ですよね？」「20人未満なら4か所いける？」: a yes/no question about a plan's facilities
     (each with its 収容可能人数, or N of one size) and no amount asked, checked against the count limits."""
-    from assistant.verdict import is_yes_no
-
     text = _n(question)
     if not is_yes_no(question) or re.search(_MONEY_ASK, text) or not _FACILITY_WORDS.search(text):
         return None

@@ -51,11 +51,12 @@ FEATURES: tuple[str, ...] = (
     "wording",  # P(not covered) from the question's own words
 )
 
-# What an excluding / permitting / limiting line says, on the search key of the line.
-_EXCLUDES = re.compile(r"対象外|除く|除き|でき(?:ない|ません)|不可|認められない|ではない|でない|対象とならない|対象としない")
-_PERMITS = re.compile(r"可能|(?<![不許認])可(?:と|。|$|\s)|対象となり得|対象とな(?:る|ります)|対象とする|交付対象|取組例|対象経費")
+# What an excluding / permitting / limiting line says, on the search key of the line: the stated rules' own words
+# (verdict._FORBIDS, verdict._PERMITS), and the other forms of them a line of a list uses.
+_EXCLUDES = re.compile(verdict._FORBIDS.pattern + r"|除き|できません|対象とならない|対象としない")
+_PERMITS = re.compile(verdict._PERMITS.pattern + r"|交付対象|取組例|対象経費")
 _LIMITS = re.compile(r"以内|未満|以下|上限|限る|限り|場合")
-_NOT_EXCLUDED = re.compile(r"対象外と(?:は)?(?:しない|ならない)")
+_NOT_EXCLUDED = verdict._NOT_EXCLUDED
 
 LEADS = {  # the verdict's first sentence; the lines that follow are the evidence
     "いいえ": "資料の記載からは対象外と考えられます（次の記載をご確認ください）",

@@ -47,7 +47,6 @@ class Case:
     weak: str | None  # the weaker rules' word, if any
     right_no: bool  # the answer led by いいえ is right
     right_yes: bool
-    right_none: bool  # … with no verdict word
     right_today: bool  # the answer as the rules give it
 
     @property
@@ -84,7 +83,7 @@ def collect(assistant: Assistant, paths: Sequence[Path]) -> list[Case]:
                     return answer_correct(it, text, "answered")
 
                 cases.append(Case(f"{path.stem}:{item.id}", record["vector"], record["question"], record["stated"],
-                                  record["weak"], right(compose("いいえ")), right(compose("はい")), right(compose(None)),
+                                  record["weak"], right(compose("いいえ")), right(compose("はい")),
                                   right(answer.text)))
     finally:
         verdict_model.observed = None

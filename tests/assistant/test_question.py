@@ -54,9 +54,9 @@ def test_the_term_a_question_asks_to_define(text, term):
     ("最大3/4の補助があります", None),
     ("事業費の3/4を国が持つと", None),
     ("3/4と1/2の差は", None),
-    ("3/4のほうで出すつもりです", "高水準"),
+    ("4分の3のほうで申請します", "高水準"),
     # the other type supposed later in the question is no second type applied for
-    ("3/4の高いほうを目指し、1/2のほうになった場合の減り幅も", "高水準"),
+    ("3/4の高いほうで出し、もし1/2のほうになったら差額も", "高水準"),
 ])
 def test_a_grant_type_is_read_from_its_rate_as_well_as_its_name(text, kind):
     from assistant.vocabulary import grant_type_of

@@ -69,7 +69,7 @@ def test_the_fit_is_the_regressions_probability_and_is_reproducible():
 
 
 def _case(group: str, *, no: bool, yes: bool, today: bool, stated: bool = False, weak: str | None = None) -> Case:
-    return Case(group, list(NEUTRAL), "q", stated, weak, no, yes, False, today)
+    return Case(group, list(NEUTRAL), "q", stated, weak, no, yes, today)
 
 
 def test_a_case_a_stated_rule_settles_keeps_todays_answer_whatever_the_model_says():

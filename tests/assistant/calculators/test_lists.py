@@ -34,14 +34,14 @@ def _excluded_cost_lists() -> list[list[str]]:
 def test_each_parts_excluded_cost_list_is_counted_as_the_corpus_lists_it(asked, which):
     lists = _excluded_cost_lists()
     assert len(lists) == 2
-    r = route(f"監査用のチェックリストを作っています。{asked}対象外経費は何項目ありますか？")
+    r = route(f"監査の資料を準備中です。{asked}対象外経費は何項目ありますか？")
     assert r is not None and r.calculation is not None
     assert sorted(v for v in r.calculation.result.values() if isinstance(v, int)) == sorted(len(lists[i]) for i in which)
 
 
 def test_both_lists_asked_name_the_items_only_one_part_has():
     facilities, fifth = _excluded_cost_lists()
-    r = route("対象外経費は、①～④のほうは何項目で、⑤のほうは何項目ですか？⑤にだけ追加されている項目も教えてください。")
+    r = route("対象外経費は、①～④のほうは何項目で、⑤のほうは何項目ですか？⑤のほうにしかない項目も教えてください。")
     assert r is not None and r.calculation is not None
     only = r.calculation.result["⑤にだけある項目"]
     assert isinstance(only, list) and len(only) == len(fifth) - len(facilities)

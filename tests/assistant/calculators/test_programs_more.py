@@ -402,7 +402,7 @@ def test_a_follow_up_supposing_the_other_type_for_the_example_named_before_gives
     high = [e for e in adopted_examples() if e.grant_type == "高水準"]
     assert high
     for e in high:
-        history = [Turn("user", f"{e.municipality}の事例の交付対象事業費と国費を確認したい。"), Turn("assistant", "…")]
+        history = [Turn("user", f"{e.municipality}（採択事例）の交付対象事業費と国費は？"), Turn("assistant", "…")]
         r = route("もし標準で採択されていたら負担はいくら増えた？", history)
         assert r is not None and r.calculation is not None
         standard = e.eligible // 2 // 1000 * 1000  # 標準: half, cut to 千円 as the examples' amounts are

@@ -181,7 +181,7 @@ def test_the_largest_plan_with_companies_at_the_full_relocation_grant_leaves_out
     # the largest ①② plan: one facility of 50 or more (9,000万円) and two of 20–49 (4,500万円 each) within the
     # three-facility total, soft costs at 1,200万円, and ④ at 100万円 for each company counted
     r = route(f"施設の上限額が最も大きくなる構成で①②を組み、ソフトは上限額、④は県外企業{companies}社に満額支給、"
-              f"{left_out}とした場合、国費の最大は高水準と標準でそれぞれいくら？")
+              f"{left_out}とした場合、国費の最大は高水準、標準の各タイプでいくら？")
     assert r is not None and r.calculation is not None
     eligible = (9_000 + 2 * 4_500 + 1_200 + 100 * companies) * MAN
     text = r.calculation.summary + r.calculation.formula
