@@ -32,7 +32,7 @@ from assistant import (
     verdict_model,
 )
 from assistant.errors import InputError
-from assistant.japanese import expand_abbreviations, normalise_key, programme_aliases
+from assistant.japanese import expand_abbreviations, known_programme_names, normalise_key, programme_aliases
 from assistant.quantities import read_quantities
 from assistant.question import Question
 from assistant.question import parse as parse_question
@@ -40,6 +40,7 @@ from assistant.types import MARKER_RE, Answer, Calculation, Chunk, Citation, Pas
 from assistant.unit_ranker import MEANING
 
 if TYPE_CHECKING:
+    from assistant.entities import Entities
     from assistant.index import LoadedIndex
     from assistant.llm import GroundedGenerator
     from assistant.retrieval import HybridRetriever
@@ -164,10 +165,16 @@ def _quoted_units(lines: list[str]) -> list[str]:
     return units
 
 
-def _part_topic(parts: list[str], i: int, carried: str) -> str:
-    """What part `i` is read with: the conversation's topic, and for a later part that cannot stand alone
-    (「…は何人いて、前年度は何か所で…」) the first part, which says what it is about."""
-    return " ".join(t for t in (carried, parts[0] if i and conversation.is_follow_up(parts[i]) else "") if t)
+def _part_topic(parts: list[str], i: int, carried: str, named: Sequence[str] = (),
+                entities: Entities | None = None, told: str = "") -> str:
+    """What part `i` is read with: the conversation's topic, for a later part that cannot stand alone
+    (「…は何人いて、前年度は何か所で…」) the first part, which says what it is about, and the case studies and measures
+    the whole question names (`named`) when the part names none: 「建物はいつ建てられ、成果の数字は？」 after a
+    sentence naming the facility asks both about that facility; and the asker's situation told before the asks
+    (`told`), which the parts split from it no longer carry."""
+    subject = " ".join(named) if named and entities is not None and not entities.named_in(parts[i]) else ""
+    return " ".join(t for t in (carried, parts[0] if i and conversation.is_follow_up(parts[i]) else "", subject,
+                                told if told and told not in parts[i] else "") if t)
 
 
 def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[facts.Match] = ()) -> extract.Draft:
@@ -617,10 +624,12 @@ class Assistant:
 
         if len(parts) == 1:
             return draft_for(question, carried), []
+        named = self._named_in_parts(question, parts)
+        told = question_parts.story(question)  # the asker's situation before the asks: what each part is about
         for max_units in (2, 1):
             drafts = []
             for i, part in enumerate(parts):
-                draft = draft_for(part, _part_topic(parts, i, carried), max_units)
+                draft = draft_for(part, _part_topic(parts, i, carried, named, self.index.entities, told), max_units)
                 if draft is None or draft.relevance < MIN_RELEVANCE:
                     draft = draft_for(part, question, max_units)  # the other parts may say what this one is about
                 drafts.append(draft if draft is not None and draft.relevance >= MIN_RELEVANCE else None)
@@ -630,6 +639,16 @@ class Assistant:
             if len(MARKER_RE.sub("", merged.text)) <= ANSWER_CHAR_LIMIT:
                 return merged, drafts
         return draft_for(question, carried), []
+
+    def _named_in_parts(self, question: str, parts: Sequence[str]) -> list[str]:
+        """The case studies' towns and the catalogue's measures a question of several parts names (the story before
+        its asks often names what they are about)."""
+        if len(parts) < 2:
+            return []
+        # not a catalogue measure that is also a name of the programme (地方創生テレワーク交付金): officers use it for
+        # the programme itself
+        programme = set(known_programme_names())
+        return sorted(n for n in self.index.entities.named_in(question) if normalise_key(n) not in programme)
 
     def _with_part_cards(self, asked: Question, passages: list[Passage], draft: extract.Draft,
                          drafts: list[extract.Draft | None]) -> extract.Draft:
@@ -642,7 +661,8 @@ class Assistant:
         book = self._current().cards.book()
         cards: list[facts.Match | None] = []
         for i, (part, lines) in enumerate(zip(asked.parts, drafts, strict=True)):
-            topic = _part_topic(list(asked.parts), i, asked.carried)
+            topic = _part_topic(list(asked.parts), i, asked.carried, self._named_in_parts(asked.text, asked.parts),
+                                self.index.entities, question_parts.story(asked.text))
             one = replace(parse_question(part), carried=topic, query=f"{topic} {part}".strip())
             cited = [c.quote for c in lines.citations] if lines is not None else []
             card = book.top(one, passages, model, cited)

@@ -113,13 +113,16 @@ class Entities:
     def from_documents(cls, measures: Iterable[str], texts: Iterable[str]) -> Entities:
         keys: dict[str, tuple[str, ...]] = {}
         short_names = measure_short_names()
+        texts = list(texts)
         for measure in measures:
             full = _key(measure)
             head = full.split("の", 1)[0]
             named = (full, head) if head != full and len(head) >= MIN_HEAD_CHARS else (full,)
-            # and by the short names officers use for it (「情報銀行」 for 情報信託機能活用促進事業)
-            keys[measure] = tuple(dict.fromkeys([*named, *(_key(s) for s in short_names.get(measure, ()))]))
-        texts = list(texts)
+            # and by the short names officers use for it (「情報銀行」 for 情報信託機能活用促進事業), and by the subtitle
+            # its sheet prints in brackets under its name, which says what it does in plain words
+            subtitles = [_key(m.group(1)) for text in texts for m in re.finditer(
+                rf"{re.escape(measure)}\s*\n\s*[（(]([^）)\n]{{{MIN_HEAD_CHARS},40}})[）)]", text)]
+            keys[measure] = tuple(dict.fromkeys([*named, *(_key(s) for s in short_names.get(measure, ())), *subtitles]))
         corpus = _key("\n".join(texts))
         for text in texts:
             for m in CASE_HEAD.finditer(text):

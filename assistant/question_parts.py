@@ -16,10 +16,12 @@ from assistant.question import INTERROGATIVE
 MAX_PARTS = 3
 MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「どの段階で」 does not
 # Something a clause asks: an interrogative, or a request / question ending.
-_ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|でしたか|でしょうか|[?？]")
+_ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|でしたか|でしょうか|[?？]"
+                   r"|ください|下さい|お願いします|願います")  # (「…も知りたいです」 often only widens the ask before it)
 # A sentence that tells rather than asks (the asker's situation): it ends in 。 without a
 # question or request form before it.
-_STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)。$")
+_STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)"
+                        r"(?<!お願いします)。$")
 # 「講師は何人いて、前年度は何か所で…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
 _CLAUSE_BREAK = re.compile(r"(?<=[てで])、|(?<=か)、")
 # 「…事業の担当課と予算額を教えて」: two nouns joined by と under one subject.
@@ -141,6 +143,17 @@ _ASKING_FORM = re.compile(r"[?？]|か。?$|ください|下さい|教えて|知
 def asks(sentence: str) -> bool:
     """The sentence asks or requests something (what it quotes left out: a reported question asks nothing)."""
     return _ASKING_FORM.search(_unquoted(sentence).strip()) is not None
+
+
+def story(question: str) -> str:
+    """The sentences before the question's first ask (the asker's situation: 「④の進出支援金の要綱を作っています。」),
+    which say what every later ask is about."""
+    told = []
+    for sentence in split_sentences(question):
+        if asks(sentence):
+            break
+        told.append(sentence)
+    return "".join(told).strip()
 
 
 def asking_sentence(question: str) -> str:

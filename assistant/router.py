@@ -382,9 +382,12 @@ _NO_LEGAL_PERSONALITY = re.compile(r"法人格(?:の|が|を)?(?:ない|無い|�
 
 
 # ⑤'s 推進体制 needs a 進出企業 and a 地元企業等: a plan with no local partner yet fails that requirement
-_NO_LOCAL_PARTNER = re.compile(r"地元(?:側|の)?(?:の)?(?:パートナー|企業等?|団体|相手|側)[^。]{0,10}?"
+# (the local side said missing, not found, not agreed or not joining; or the 推進体制 said to hold 進出企業 only)
+_NO_LOCAL_PARTNER = re.compile(r"地元(?:側|の)?(?:の)?(?:パートナー|企業等?|会社|事業者|法人|組織|団体|相手|側)[^。]{0,16}?"
                                r"(?:見つかって(?:い)?な|見つかっていません|見つからな|見つかりません|いな(?:い|く)|いません"
-                               r"|おらず|決まっていな|決まっていません|なし|無し)")
+                               r"|おらず|決まって(?:い)?な|決まっていません|なし|無し|まとまら|まとまりません|入って(?:い)?な"
+                               r"|入っておらず|入っていません|参加し(?:てい)?な|参加していません|断られ|得られ(?:てい)?な)"
+                               r"|推進体制[^。]{0,12}?進出企業(?:\s*\d+\s*社)?(?:しか|だけ|のみ)")
 
 
 def _cross5(text: str) -> str | None:
@@ -1023,10 +1026,12 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 
 # a company (「A社は」「2社目は」「うち1社は」) or a group of them (「2社は」「残り2社は」) whose case follows
 # (a note in brackets may follow the mark: 「A社（100万円支給）は」)
-_COMPANY_MARK = re.compile(r"(?:[A-ZＡ-Ｚ]社|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{1,2})\s*社)"
+# a company named by a letter: 「A社」, or the katakana and 甲乙 series officers also letter cases with (「ア社」「乙社」)
+_LETTERED = r"(?:[A-ZＡ-Ｚ]|(?<![ァ-ヶー])[ア-コ]|[甲乙丙丁戊])社"
+_COMPANY_MARK = re.compile(rf"(?:{_LETTERED}|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{{1,2}})\s*社)"
                            r"(?:\s*[(（][^)）]{1,24}[)）])?(?:は|が|:|、|について|の場合|では)"
-                           r"|[A-ZＡ-Ｚ]社(?=\s*\d[\d,]*\s*万円)")  # a lettered company with its amount right after it
-_FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態|最初から[^。]{0,12}?(?:使って|利用して)(?:い)?な(?:かった|い)")
+                           rf"|{_LETTERED}(?=\s*\d[\d,]*\s*万円)")  # a lettered company with its amount right after it
+_FALSE_CLAIM = re.compile(r"虚偽|偽り|不正|実態が(?:なかった|ない)|利用実態|(?:最初から|実際(?:に)?は|一度も)[^。]{0,12}?(?:使って|利用して)(?:い)?な(?:かった|い)")
 _EXEMPT = re.compile(r"倒産|災害|やむを得ない")
 _STAYING = re.compile(r"今も|現在も|継続して|続けて")
 
@@ -1052,7 +1057,7 @@ def _departures(question: str, default: int | None) -> list[Departure]:
     for i in range(len(marks)):
         # a lettered company named again (「P社は支給日から数えると…」 after P社's own case) is the asker's remark
         # about it, not another company
-        letter = re.match(r"[A-ZＡ-Ｚ]社", marks[i].group())
+        letter = re.match(_LETTERED, marks[i].group())
         label = _n(letter.group()) if letter else ""
         if label and label in named:
             continue
@@ -1233,7 +1238,7 @@ def catalogue_route(question: str, history: Sequence[Turn] = ()) -> Route | None
         overhead = [q.value for q in qs if q.role == "一般管理費"]
         subsidy_asked = re.search(r"補助額|補助金|補助され|いくら補助|補助(?:は|って)?\s*いくら|もらえ|交付額", text)
         overhead_asked = re.search(r"一般管理費[^。]{0,12}(?:いくら|上限|まで)", text) and not subsidy_asked
-        if re.search(r"一般管理費[^。]{0,12}(?:上限いっぱい|上限まで|満額)", text) and direct and not overhead:
+        if re.search(rf"一般管理費[^。]{{0,12}}(?:{_AT_THE_LIMIT.pattern})", text) and direct and not overhead:
             return Route("digital_env_program", calculate_digital_env(direct, UP_TO_THE_CAP), (), None)
         if direct and (subsidy_asked or (len(direct) >= 2 and not overhead_asked)):
             # the subsidy asked: the whole chain; 「最大」 with no overhead stated takes the overhead at its cap
@@ -1517,6 +1522,9 @@ def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     second = _with_second_case(question, history, own)
     if second is not own:
         return second
+    each = _with_labelled_cases(question, history, own)
+    if each is not own:
+        return each
     return _with_two_parties(question, history) or _with_hypothetical(question, history) or own
 
 
@@ -1699,6 +1707,8 @@ def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
 # A short turn that gives figures for the rule the previous turn asked about (a user count 「…人なら？」 after the
 # KPI's user share was asked): read together with that turn.
 _GIVES_FIGURES = re.compile(r"(?:なら|だと|だったら|の場合|で置くなら|とすると|としたら)")
+# a figure given as its limit rather than a number (at the cap, 満額, 限度額)
+_AT_THE_LIMIT = re.compile(r"上限(?:額)?(?:まで|いっぱい|どおり|の額)|満額|限度(?:額)?(?:まで|いっぱい)")
 
 
 def _route_turn_or_with_topic(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -1709,10 +1719,11 @@ def _routed_with_topic(question: str, history: Sequence[Turn] = ()) -> tuple[Rou
     """The turn's own route, else the route of the turn read after the topic asked just before; and whether it is
     the latter (the turn's figure appended to the earlier question, not the turn alone)."""
     own = _route_turn(question, history)
-    if own is not None or not history or len(_n(question)) > 60 or not _GIVES_FIGURES.search(_n(question)):
+    at_limit = _AT_THE_LIMIT.search(_n(question)) is not None  # 「…も上限まで計上したら？」: the limit is the figure
+    if own is not None or not history or len(_n(question)) > 60 or not (_GIVES_FIGURES.search(_n(question)) or at_limit):
         return own, False
     users = [i for i, t in enumerate(history) if t.role == "user" and t.content.strip()]
-    if not users or not read_quantities(question):
+    if not users or not (read_quantities(question) or at_limit):
         return None, False
     last = users[-1]
     topic = history[last].content[:MAX_TURN_CHARS]  # the rule asked just before
@@ -1757,6 +1768,23 @@ def _without_bonus(question: str, history: Sequence[Turn], own: Route) -> Route 
     return Route(own.kind, _both_cases(calc, other.calculation, "加点なし", "加点なしの場合"), (), None)
 
 
+# 「…を1,200万円まで削れば」「定員を25人にしたら」: a later sentence of the question changing an input it gave
+_CHANGED_TO = re.compile(r"^\s*(?:まで|に|へ)\s*(?:削|減ら|抑え|下げ|増や|上げ|変え|落と|し|す)[^。?]{0,3}?(?:れば|せば|えれば|げれば|たら|たとしたら)")
+
+
+def _changed_in_question(key: str, quantities: Sequence[Quantity]) -> list[Quantity]:
+    """[the value as first given, the value a later sentence changes it to] when a later sentence of the question
+    supposes another value of an input it gave (same role and unit), else []."""
+    for i, later in enumerate(quantities):
+        if not _CHANGED_TO.match(key[later.end : later.end + 16]):
+            continue
+        sentence_start = max(key.rfind(mark, 0, later.start) for mark in "。?!") + 1
+        earlier = [q for q in quantities[:i] if q.role == later.role and q.unit == later.unit and q.end <= sentence_start]
+        if len(earlier) == 1:
+            return [earlier[0], later]
+    return []
+
+
 def _with_second_case(question: str, history: Sequence[Turn], own: Route | None) -> Route | None:
     """A question that gives one input twice, the second as another case (two 申請率, the second 「…の場合も」): the
     calculation for the first, then the same question with the second value in its place, as one answer."""
@@ -1767,7 +1795,10 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     key = normalise(question)
     quantities = read_quantities(question)
     values = [q for q in quantities if q.role == "申請率"]  # the input officers ask twice about
-    if len(values) != 2:
+    changed = _changed_in_question(key, quantities)
+    if changed:
+        values = changed
+    elif len(values) != 2:
         # any other input given as two alternatives (「定員は18人か22人か」「事業費が4,000万円か5,000万円」)
         values = next(([a, b] for a, b in zip(quantities, quantities[1:], strict=False)
                        if a.unit == b.unit and _ALTERNATIVE_BETWEEN.fullmatch(key[a.end : b.start])), [])
@@ -1777,7 +1808,7 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     # 「…の場合も」 after the second value, or the two given as alternatives (「55%を超えるか、54.8%にとどまるか…それぞれ」)
     alternatives = _ALTERNATIVE_BETWEEN.fullmatch(key[first.end : second.start]) and _EITHER_AFTER.search(
         key[second.end : second.end + 40].split("。")[0])
-    if not (_SECOND_CASE.search(key[second.end : second.end + 24]) or alternatives):
+    if not (_SECOND_CASE.search(key[second.end : second.end + 24]) or alternatives or changed):
         return own
     # the second case's sentence is dropped and its value put where the first stood
     sentence_start = max(key.rfind(mark, 0, second.start) for mark in "。?!") + 1
@@ -1787,6 +1818,12 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
         alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
     other = _route_turn(alternative, history)
     calc = own.calculation
+    if changed:  # the first case without the sentence that changes it (its own reading may have added both values)
+        ends = [e for e in (key.find(mark, second.end) for mark in "。?!") if e != -1]
+        alone = _route_turn(key[:sentence_start] + (key[min(ends) + 1 :] if ends else ""), history)
+        if alone is None or alone.calculation is None or alone.calculation.kind != calc.kind:
+            return own
+        calc = alone.calculation
     if alternatives:  # the first case without the second's value (a list would have summed them)
         alone = _route_turn(key[: first.end] + key[second.end :], history)
         if alone is None or alone.calculation is None or alone.calculation.kind != calc.kind:
@@ -1797,6 +1834,77 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
     shown = key[second.start : second.end]
     first_case = key[first.start : first.end] if alternatives else ""  # alternatives: each case named
     return Route(own.kind, _both_cases(calc, other.calculation, shown, f"{shown}の場合", first_case), (), None)
+
+
+# 「甲町61.2%、乙町58.0%…」「P案は…、Q案は…」: one input given once per named case, each value right after its case's name
+_CASE_NAME = r"(?:[A-ZＡ-Ｚ]|(?<![ァ-ヶー])[ア-コ]|[甲乙丙丁戊]|[一-龥ァ-ヶー]{1,5}?)(?:町|村|市|区|社|案|施設|事業|県)"
+_CASE_BEFORE = re.compile(rf"(?P<name>{_CASE_NAME})\s*(?:は|が|の|:|=)?\s*(?:[一-龥]{{1,4}}(?:は|が)?)?\s*$")
+_CASES_BETWEEN = re.compile(r"^\s*(?:[、,・/]|と|および|及び|\n)?\s*")
+# a total over the cases asked for (「合計」「全部で」「総額」): their figures summed, when every case's result names one
+_TOTAL_ASKED = re.compile(r"合計|合算|総額|全部で|全体で|計(?:で|は)|トータル|足すと|足し")
+MAX_CASES = 8
+
+
+def _labelled_cases(key: str, quantities: Sequence[Quantity]) -> list[tuple[str, Quantity, int]]:
+    """(case name, its value, where its name starts) for the longest run of values of one unit, each right after a
+    case's name and separated from the one before only by a list mark; [] when there is no such run of two or more."""
+    best: list[tuple[str, Quantity, int]] = []
+    run: list[tuple[str, Quantity, int]] = []
+    for q in quantities:
+        floor = run[-1][1].end if run else max(key.rfind(m, 0, q.start) for m in "。?!\n") + 1
+        before = _CASE_BEFORE.search(key[floor : q.start])
+        same_run = bool(run) and before is not None and run[-1][1].unit == q.unit and _CASES_BETWEEN.fullmatch(
+            key[run[-1][1].end : floor + before.start()]) is not None
+        if not same_run:
+            run = []
+        if before is not None:
+            run.append((before.group("name"), q, floor + before.start()))
+        if len(run) > len(best):
+            best = list(run)
+    names = [name for name, _, _ in best]
+    return best if 2 <= len(best) <= MAX_CASES and len(set(names)) == len(names) else []
+
+
+def _written_as(value: int, example: int, summary: str) -> str:
+    """`value` in the unit a case's summary writes its `example` figure in (円 as 万円, 点, 人, 社), or bare."""
+    if fy(example) in summary:
+        return fy(value)
+    unit = re.search(rf"(?<![\d,.]){example:,}\s*(点|人|社|件|か所|日)|(?<![\d,.]){example}\s*(点|人|社|件|か所|日)", summary)
+    return f"{value:,}{next(g for g in unit.groups() if g)}" if unit else f"{value:,}"
+
+
+def _with_labelled_cases(question: str, history: Sequence[Turn], own: Route | None) -> Route | None:
+    """A question that gives one input for several named cases (each town's 申請率, each plan's 事業費): the same
+    question computed once per case, with that case's value alone where the list stood, as one answer; a total
+    when asked and every case's result has the same figure."""
+    if own is None or own.calculation is None:
+        return own
+    key = normalise(question)
+    cases = _labelled_cases(key, read_quantities(question))
+    if not cases or all(name in own.calculation.formula for name, _, _ in cases):
+        return own  # (the question's own calculation already went case by case: each company's repayment)
+    # each case's value where the first case's stood, in the first case's wording (the later cases' often omit it)
+    start, end = cases[0][1].start, cases[-1][1].end
+    runs: list[tuple[str, Calculation]] = []
+    for name, q, _ in cases:
+        routed = _route_turn(key[:start] + key[q.start : q.end] + key[end:], history)
+        if routed is None or routed.calculation is None or routed.calculation.kind != own.calculation.kind:
+            return own
+        runs.append((name, routed.calculation))
+    result = {f"{k}（{name}）": v for name, c in runs for k, v in c.result.items()}
+    summary = "".join(f"{name}：{c.summary}" for name, c in runs)
+    formula = "\n".join(f"【{name}】\n{c.formula}" for name, c in runs)
+    extra: list[Step] = []
+    shared = [k for k, v in runs[0][1].result.items() if isinstance(v, int) and not isinstance(v, bool)
+              and all(isinstance(c.result.get(k), int) for _, c in runs)]
+    if _TOTAL_ASKED.search(key) and len(shared) == 1:
+        total = sum(int(c.result[shared[0]]) for _, c in runs)
+        result[f"{shared[0]}（合計）"] = total
+        extra.append(Step("sum", f"{shared[0]}の合計", {name: c.result[shared[0]] for name, c in runs}, total))
+        summary += f"{shared[0]}の合計は{_written_as(total, runs[0][1].result[shared[0]], runs[0][1].summary)}です。"
+    calculation = combined(own.calculation.kind, [c for _, c in runs], inputs=own.calculation.inputs, result=result,
+                           formula=formula, summary=summary, extra_steps=extra)
+    return Route(own.kind, calculation, (), None)
 
 
 def _both_cases(first: Calculation, other: Calculation, case: str, key: str, first_case: str = "") -> Calculation:

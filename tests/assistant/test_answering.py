@@ -195,3 +195,20 @@ def test_a_turn_stating_the_case_after_a_yes_no_question_is_judged_with_that_que
     # a turn that asks its own question, or follows no yes/no question, is judged alone
     assert _verdict_question("資本金3億円の公社は対象ですか？", history) == "資本金3億円の公社は対象ですか？"
     assert _verdict_question("資本金3億円の公社です。", [Turn("user", "公社の扱いを教えて")]) == "資本金3億円の公社です。"
+
+
+def test_each_part_of_a_question_is_read_about_the_case_study_its_story_names(fake_assistant):
+    # the facility is named only in the sentence before the asks; neither ask names it, and each is answered about it
+    from assistant import answerability
+
+    answerability.set_override(None, disabled=True)  # the parts' lines are tested, whatever the refusal decides
+    try:
+        answer = fake_assistant.ask("来月、郡上市のHUB GUJOを視察します。元の建物は何の施設を改修したもので、移住した人は何人いましたか？")
+    finally:
+        answerability.set_override(None)
+    assert answer.status is Status.ANSWERED
+    catalogue = "telework_measures_catalogue_2021.txt"
+    # the first ask is answered from that facility's case (its heading line), not from a neighbouring town's
+    assert corpus_figure(r"(HUB GUJO)（岐阜県郡上市）", catalogue) in answer.text
+    assert corpus_figure(r"(移住\d+名)", catalogue) in answer.text
+    _check_grounded(answer)

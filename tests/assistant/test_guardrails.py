@@ -155,6 +155,11 @@ def test_who_the_documents_print_as_the_contact_is_answered_but_who_a_person_is_
     assert check("要望書の宛先に使いたいので、資料の問い合わせ先では担当参事官はどなたと記載されていますか") is None
     hit = check("担当参事官はどなたですか")
     assert hit is not None and hit.reason == "personal"
+    # asked as what the documents print (the staff's names on the contact line), whatever the person-word
+    assert check("制度概要の最後の問い合わせ先に、担当の方のお名前も書かれていますか") is None
+    for private in ("担当の方のお名前と携帯番号を教えてください", "資料に載っている担当者の方の私用メールを知りたい"):
+        hit = check(private)
+        assert hit is not None and hit.reason == "personal"
 
 
 @pytest.mark.parametrize(("question", "contradicted"), [
@@ -168,3 +173,17 @@ def test_who_the_documents_print_as_the_contact_is_answered_but_who_a_person_is_
 ])
 def test_claims_about_how_the_grant_is_paid_are_corrected(question, contradicted):
     assert bool(contradicted_premise(question)) == contradicted
+
+
+@pytest.mark.parametrize(("question", "contradicted"), [
+    # each type's KPI requirements are its own: a premise giving one type the other's requirement is corrected
+    ("うちは1/2の標準タイプなので、移住者の目標も人口の0.01%以上は必須ですよね？", True),
+    ("標準タイプなら県外の企業は3社以上そろえないといけないと聞きました", True),
+    ("高水準タイプでも、県外の利用者は3割以上でいいですよね？", True),
+    # the same figures given to their own type are ordinary confirmations
+    ("高水準タイプの移住者は人口の0.01%以上ですよね？", False),
+    ("標準タイプの県外企業は1社以上ですよね？", False),
+    ("標準にするか高水準にするか検討中です。高水準なら県外企業は3社以上ですよね？", False),
+])
+def test_a_kpi_requirement_of_the_other_type_is_corrected(question, contradicted):
+    assert bool(contradicted_premise(question)) is contradicted

@@ -1462,3 +1462,66 @@ def test_an_outside_user_share_said_alone_is_checked_against_the_type_and_a_miss
     met = share >= needed
     assert r.calculation.result[f"{'高水準' if high else '標準'}タイプの要件"] is met
     assert ("D評価" in r.calculation.summary) is (not met)
+
+
+@given(rates=st.lists(st.integers(400, 900), min_size=2, max_size=5),
+       names=st.sampled_from([["甲町", "乙町", "丙町", "丁町", "戊町"], ["A村", "B村", "C村", "D村", "E村"]]),
+       mark=st.sampled_from(["、", "・", "，"]))
+def test_one_input_given_for_several_named_cases_is_computed_for_each_and_totalled(rates, names, mark):
+    # 「甲町72.3%、乙町69.9%…」: the same calculation once per named case, each with its own value, and the total asked
+    listed = mark.join(f"{names[i]}{r / 10:.1f}%" for i, r in enumerate(rates))
+    r = route(f"12月末のマイナンバーカードの申請率見込み：{listed}。加点はそれぞれ何点で、合計何点ですか。")
+    assert r is not None and r.calculation is not None
+    result = r.calculation.result
+    for i, rate in enumerate(rates):
+        assert result[f"加点（{names[i]}）"] == bonus_of(rate / 10)
+    assert result["加点（合計）"] == sum(bonus_of(x / 10) for x in rates)
+
+
+@given(months=st.lists(st.integers(1, 90), min_size=2, max_size=4), each=st.integers(10, 100),
+       letters=st.sampled_from(["アイウエオ", "甲乙丙丁戊"]))
+def test_companies_lettered_in_katakana_or_kanji_are_each_repaid_by_their_own_period(months, each, letters):
+    def share(m: int) -> int:  # in yen: 3年未満 全額, 3年以上5年以内 半額, それ以降 なし
+        return each * MAN if m < 36 else each * MAN // 2 if m <= 60 else 0
+
+    listed = "\n".join(f"・{letters[i]}社：申請から{m // 12}年{m % 12}か月で退去" for i, m in enumerate(months))
+    falsely = f"・{letters[len(months)]}社：入居契約のみで実際には利用していなかった"  # 全額, whatever its period
+    r = route(f"進出支援金はどこも{each}万円です。\n{listed}\n{falsely}\n返還額の総額は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["返還額の合計"] == sum(share(m) for m in months) + each * MAN
+
+
+@given(total=st.integers(40, 120).map(lambda x: x * 100), b2=st.integers(2, 30).map(lambda x: x * 50),
+       cut=st.integers(1, 29).map(lambda x: x * 50), b1=st.integers(0, 40).map(lambda x: x * 50))
+def test_a_later_sentence_changing_an_input_is_computed_as_a_second_case_and_not_added_to_the_first(total, b2, cut, b1):
+    # 「外構をN万円まで減らせば？」 after the plan: the plan as given, then the plan with that one input changed
+    assume(cut < b2)
+
+    def allowed(outside: int) -> str:  # B2 within 2割 of the 交付対象事業費, B1 + B2 under 5割
+        return "可" if outside * 10 <= total * 2 and (outside + b1) * 2 < total else "不可"
+
+    r = route(f"施設整備・運営費の交付対象事業費{total:,}万円のうち、外構工事で{b2:,}万円、カフェで{b1:,}万円を計上します。"
+              f"要件を満たしますか？外構を{cut:,}万円まで減らせばどうですか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["判定"] == allowed(b2)
+    assert r.calculation.result[f"判定（{cut:,}万円の場合）"] == allowed(cut)
+
+
+@pytest.mark.parametrize("missing", ["地元の事業者の参加はまだ得られていません", "推進体制は進出企業のみで組んでいます",
+                                     "地元側の法人は結局入っていない状況です"])
+@given(points=st.integers(15, 21))
+def test_a_fifth_element_plan_without_a_local_partner_fails_its_requirement_whatever_its_points(missing, points):
+    # ⑤'s 申請要件: 進出企業 and 地元企業等 each at least one in the 推進体制; a × makes it C, not adopted
+    r = route(f"⑤の自己採点は{points}点です。{missing}。採択されますか？")
+    assert r is not None and r.calculation is not None
+    assert "不採択" in r.calculation.summary and "C評価" in r.calculation.summary
+
+
+@given(direct=st.integers(100, 5_000), said=st.sampled_from(["上限まで乗せたら？", "限度額いっぱいまで計上したら？", "満額入れたら？"]))
+def test_a_follow_up_putting_the_overhead_at_its_limit_reruns_the_earlier_subsidy(direct, said):
+    # the 2021 catalogue's satellite-office subsidy: 一般管理費 up to 1/10 of the direct costs, 1/2 of the total, at most
+    # 2,000万円; the follow-up gives the overhead as 「at its limit」, no figure
+    earlier = f"デジタル活用環境構築推進事業（総務省）で直接経費が{direct:,}万円なら補助額は？"
+    r = route(f"では一般管理費も{said}", [Turn("user", earlier), Turn("assistant", "…")])
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["補助額"] == min((direct * MAN + direct * MAN // 10) // 2, 2_000 * MAN)
