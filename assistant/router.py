@@ -601,6 +601,9 @@ def _business_area(text: str) -> str | None:
         return None
     listed = listed_municipalities()
     found = [n for n in sorted(listed, key=t.find) if n in t and listed[n] == prefecture]
+    # names listed without their 市町村, the kind said once after them (「A・B・Cの3町」)
+    found += [n for n in sorted(listed, key=lambda n: t.find(n[:-1])) if listed[n] == prefecture and n not in found
+              and len(n) >= 3 and re.search(rf"(?<![一-龥々ヶ]){re.escape(n[:-1])}(?=[・、と][^。]{{0,20}}?の\s*\d+\s*[市町村]|の\s*\d+\s*[市町村])", t)]
     # municipalities the table does not list, named beside them (「…の3市町に絞って、もし熊谷市も加えたら」)
     others = [m.group(1) for m in re.finditer(r"(?<![一-龥々ヶ])([一-龥々ヶ]{1,4}[市町村])(?=も|を|と|・|、|の|は|が|まで|に)", t)
               if m.group(1) not in _NOT_A_MUNICIPALITY and m.group(1) not in listed and m.group(1) != prefecture
@@ -741,7 +744,9 @@ _SHAPES = [
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
     _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"
-                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と)"),
+                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と)"
+                                    # applying said otherwise: 「手を挙げることは可能ですか」「申請することは可能ですか」
+                                    r"|手を(?:挙|あ)げ(?:る|られ)|(?:申請|応募)(?:する)?(?:こと)?(?:は|が|も)?(?:でき|可能)"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
            optional=("都道府県", "事業区域")),
 ]

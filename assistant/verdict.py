@@ -223,7 +223,8 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
 
 # A coverage question (「…は対象になりますか」「…に使えますか」「…できますか」) about something a list names.
 _COVERAGE_ASK = re.compile(r"対象|使え|使う|いけ(?:ます|る|そう)|とれ(?:る|ます)|(?:支援|補助|助成)(?:して)?(?:もらえ|いただけ)|充て|計上|認め|含め|でき|可能|無理|ダメ|だめ|見てもら|入れ(?:て|られ|ちゃ)|出せ|大丈夫|問題(?:な|あり)|OK"
-                           r"|(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)"
+                           # (not 「…と思っていいですか」「…と考えてよいか」: a belief to confirm, not a case to cover)
+                           r"|(?<!思っ)(?<!考え)(?<!理解し)(?<!認識し)(?<!捉え)(?:て|で)(?:も)?(?:いい|良い|よい)(?:です|でしょう|んです)"
                            r"|アリ(?:です|でしょう|ですか|？|\?)|ありですか|ありでしょう")  # 「…ってアリですか」: allowed?
 # Where a list says what is covered: the section or the line names it so (対象経費, 取組例, 補助対象者 …).
 _LIMITED = re.compile(r"\d\s*(?:割|%|％|分の\d)\s*(?:以内|未満|以下|まで)|上限")

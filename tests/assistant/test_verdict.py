@@ -427,3 +427,16 @@ def test_a_presumption_the_rule_bears_out_is_confirmed_not_contradicted():
     assert found.word == "はい"
     assert found.reason.startswith("ご認識のとおり")
     assert "異なり" not in found.reason
+
+
+@pytest.mark.parametrize(("question", "coverage"), [
+    ("会議室のプロジェクターを買ってもいいですか？", True),
+    ("この経費を計上してもよいでしょうか？", True),
+    # a belief asked to be confirmed is no case to cover: 「…と思っていいですか」「…と考えてよいですか」
+    ("措置率は去年と同じだと思っていいですか？", False),
+    ("今年も同じ扱いと考えてよいでしょうか？", False),
+])
+def test_a_belief_to_confirm_is_not_asked_as_a_case_to_cover(question, coverage):
+    from assistant.verdict import asks_if_covered
+
+    assert asks_if_covered(question) is coverage

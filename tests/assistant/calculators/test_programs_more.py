@@ -525,3 +525,17 @@ def test_a_last_sentence_giving_a_new_kind_of_figure_adds_an_input_rather_than_s
               f"また、延べ利用者数を{users:,}人と置くと、県外からの利用者は何人以上要りますか。")
     assert r is not None and r.calculation is not None
     assert r.calculation.inputs["人口"] == population and r.calculation.inputs["利用者数"] == users
+
+
+@pytest.mark.parametrize("asked", ["県が手を挙げることはできますか？", "県として申請することは可能でしょうか？"])
+def test_listed_municipalities_named_without_their_suffix_limit_a_prefectures_project(asked):
+    # 「A・B・Cの3町」: the names said once without 町, the kind after them; a town the table does not list, added
+    from assistant.calculators.eligibility import listed_municipalities
+
+    towns = [n for n, p in listed_municipalities().items() if p == "千葉県" and n.endswith("市") and len(n) >= 3][:3]
+    stems = "・".join(n[:-1] for n in towns)
+    r = route(f"千葉県の企画担当です。{stems}の{len(towns)}市の区域に限ったテレワーク拠点の利用促進で、{asked}")
+    assert r is not None and r.calculation is not None and r.calculation.result["判定"] == "対象"
+    r = route(f"千葉県の企画担当です。{stems}の{len(towns)}市の区域に限った利用促進に、東西市も加えたいのですが、{asked}")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["判定"] == "対象外（原則）" and r.calculation.result["掲載なし"] == ["東西市"]
