@@ -523,6 +523,7 @@ def run(plan: Plan, kind: str) -> Outcome:
         steps.append(Step("sum", f"進出支援金：{fy(each)} × {count}社 = {fy(support)}",
                           {"社数": count, "1社あたり": paid}, support, rule("relocation_max")))
         eligible_parts.append(support)
+    project_eligibles: list[int] = []
     if plan.projects5:
         projects = list(plan.projects5)
         if plan.kpi_companies is not None:
@@ -538,6 +539,7 @@ def run(plan: Plan, kind: str) -> Outcome:
                 projects = sorted(projects, key=lambda c: -min(c, integer("project5_cap")))[:allowed]
                 notes.append(f"⑤は{allowed}{plan.counter}まで（国費が最大になる{allowed}{plan.counter}で計算）")
         cap5 = integer("project5_cap")
+        project_eligibles = [min(cost, cap5) for cost in projects]
         for j, cost in enumerate(projects, 1):
             stated += cost
             eligible = min(cost, cap5)
@@ -558,6 +560,12 @@ def run(plan: Plan, kind: str) -> Outcome:
         steps.append(Step("sum", f"交付対象事業費：{' + '.join(fy(v) for v in eligible_parts)} = {fy(eligible_total)}",
                           {"内訳": eligible_parts}, eligible_total))
     rate, rate_rule = rate_of(kind)
+    if len(project_eligibles) >= 2:
+        # each ⑤ project is adopted on its own: its 国費 shown beside the total's
+        for j, eligible in enumerate(project_eligibles, 1):
+            steps.append(Step("rate", f"⑤事業{j}の国費：{fy(eligible)} × {rate.numerator}/{rate.denominator} = "
+                              f"{fy(floor_to(eligible * rate, integer('national_truncation')))}",
+                              {"交付対象事業費": eligible}, floor_to(eligible * rate, integer("national_truncation")), rate_rule))
     national = floor_to(eligible_total * rate, integer("national_truncation"))
     steps.append(Step("rate", f"国費：{fy(eligible_total)} × {rate.numerator}/{rate.denominator}（{kind}タイプ）= {fy(national)}"
                       + ("（千円未満切り捨て）" if eligible_total * rate != national else ""),

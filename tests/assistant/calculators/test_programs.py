@@ -1470,7 +1470,7 @@ def test_an_outside_user_share_said_alone_is_checked_against_the_type_and_a_miss
 def test_one_input_given_for_several_named_cases_is_computed_for_each_and_totalled(rates, names, mark):
     # 「甲町72.3%、乙町69.9%…」: the same calculation once per named case, each with its own value, and the total asked
     listed = mark.join(f"{names[i]}{r / 10:.1f}%" for i, r in enumerate(rates))
-    r = route(f"12月末のマイナンバーカードの申請率見込み：{listed}。加点はそれぞれ何点で、合計何点ですか。")
+    r = route(f"マイナカードの申請率（12月末見込み）：{listed}。加点はそれぞれ何点で、合計何点ですか。")
     assert r is not None and r.calculation is not None
     result = r.calculation.result
     for i, rate in enumerate(rates):
@@ -1500,7 +1500,7 @@ def test_a_later_sentence_changing_an_input_is_computed_as_a_second_case_and_not
     def allowed(outside: int) -> str:  # B2 within 2割 of the 交付対象事業費, B1 + B2 under 5割
         return "可" if outside * 10 <= total * 2 and (outside + b1) * 2 < total else "不可"
 
-    r = route(f"施設整備・運営費の交付対象事業費{total:,}万円のうち、外構工事で{b2:,}万円、カフェで{b1:,}万円を計上します。"
+    r = route(f"交付対象事業費（施設の整備・運営分）{total:,}万円のうち、外構工事で{b2:,}万円、カフェで{b1:,}万円を計上します。"
               f"要件を満たしますか？外構を{cut:,}万円まで減らせばどうですか？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["判定"] == allowed(b2)
@@ -1525,3 +1525,13 @@ def test_a_follow_up_putting_the_overhead_at_its_limit_reruns_the_earlier_subsid
     r = route(f"では一般管理費も{said}", [Turn("user", earlier), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
     assert r.calculation.result["補助額"] == min((direct * MAN + direct * MAN // 10) // 2, 2_000 * MAN)
+
+
+@given(costs=st.lists(st.integers(500, 5_000), min_size=2, max_size=3), kind=st.sampled_from(["高水準", "標準"]))
+def test_each_fifth_element_project_shows_its_own_national_share(costs, kind):
+    # ⑤: each project's 交付対象事業費 capped at 3,000万円, its 国費 at the type's rate (千円 cut off), beside the total
+    listed = "、".join(f"{i + 1}本目は{c:,}万円" for i, c in enumerate(costs))
+    r = route(f"{kind}タイプで⑤を{len(costs)}本出します。KPIの県外企業数は5社で、⑤の採択はまだありません。{listed}。国費はいくら？")
+    assert r is not None and r.calculation is not None
+    shown = [s.result for s in r.calculation.steps if s.label.startswith("⑤事業") and "の国費" in s.label]
+    assert sorted(shown) == sorted(national(min(c, 3_000) * MAN, kind) for c in costs)
