@@ -2134,7 +2134,11 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # every measure of the catalogue's list, and the sum again without one named to be left out
         left = [b for b in named if _left_out(text, b)]
         every = list(catalogue_budgets())
-        return Route("catalogue_budgets", compare_budgets(every, every, None, without=left[0] if left else None), (), None)
+        # 「そのうち…が占める割合」: the one measure named (not left out) as a share of the sum
+        kept = [b for b in named if b not in left]
+        share_of = kept[0] if len(kept) == 1 and _SHARE_OF_SUM.search(text) else None
+        return Route("catalogue_budgets", compare_budgets(every, every, None, without=left[0] if left else None,
+                                                          share_of=share_of), (), None)
     if history and re.search(r"そこ|その|それ|この|同じ|さっき|先ほど", text):
         previous = next((_n(t.content) for t in reversed(history) if t.role == "user"), "")
         named = [*(b for b in named_budgets(previous) if b not in named), *named]
@@ -2159,6 +2163,7 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     return Route("catalogue_budgets", compare_budgets(named, summed, against, gap_to), (), None)
 
 
+_SHARE_OF_SUM = re.compile(r"占める|割合|何\s*[%％]|何パーセント|何割|シェア")
 _BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)|より(?:多|少)")
 _BUDGET_RATIO_ONLY = re.compile(r"何倍|分の\s*1|分の一|割合|何\s*[%％]|何パーセント|何割")  # a ratio asked as such, not by 「比べ」
 _LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除いた|除き|除く|抜いて|抜いた|抜き|以外)")

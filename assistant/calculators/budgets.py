@@ -79,10 +79,12 @@ def _millions(yen: int) -> str:
 
 
 def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget | None,
-                    gap_to: Budget | None = None, without: Budget | None = None) -> Calculation:
+                    gap_to: Budget | None = None, without: Budget | None = None,
+                    share_of: Budget | None = None) -> Calculation:
     """The named measures' budgets; the sum of `summed` (when two or more), the difference of two, the
-    share of `against` the sum (or the one measure) makes, the difference between the sum and `gap_to`, and
-    the sum again without `without` (「…を除いた分だけだと」)."""
+    share of `against` the sum (or the one measure) makes, the difference between the sum and `gap_to`, the
+    sum again without `without` (「…を除いた分だけだと」), and the share of the sum one measure makes (`share_of`,
+    「そのうち…が占める割合」)."""
     steps = [Step("band", f"{b.measure}：{b.account} {b.quote}" if b.yen is not None else f"{b.measure}：非予算", {}, b.yen,
                   b.as_rule()) for b in budgets]
     result: dict[str, object] = {b.measure: b.yen for b in budgets}
@@ -115,6 +117,12 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
                           f"{rest // 1_000_000:,}百万円", {}, rest, without.as_rule()))
         summary = summary.replace("です。", f"、{without.measure}を除くと{_millions(rest)}です。", 1)
         result[f"合計（{without.measure}を除く）"] = rest
+    if share_of is not None and share_of.yen and share_of in priced and len(priced) >= 2:
+        part = percent_text(share_of.yen / total * 100)
+        steps.append(Step("rate", f"{share_of.measure}の割合：{share_of.yen // 1_000_000:,} ÷ {total // 1_000_000:,} = {part}",
+                          {}, part, share_of.as_rule()))
+        summary = summary.replace("です。", f"で、うち{share_of.measure}が{part}を占めます。", 1)
+        result[f"{share_of.measure}の割合"] = part
     if gap_leads and gap_to is not None and gap_to.yen:
         gap = abs(gap_to.yen - total)
         steps.append(Step("difference", f"差：{max(gap_to.yen, total) // 1_000_000:,} − {min(gap_to.yen, total) // 1_000_000:,} = "

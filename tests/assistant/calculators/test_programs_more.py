@@ -539,3 +539,16 @@ def test_listed_municipalities_named_without_their_suffix_limit_a_prefectures_pr
     r = route(f"千葉県の企画担当です。{stems}の{len(towns)}市の区域に限った利用促進に、東西市も加えたいのですが、{asked}")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["判定"] == "対象外（原則）" and r.calculation.result["掲載なし"] == ["東西市"]
+
+
+@pytest.mark.parametrize("short", ["情報銀行", "テレワーク普及", "地テレ交付金"])
+def test_one_measures_share_of_the_catalogues_total_budget_is_computed(short):
+    # the sum of every budgeted measure of the list, then the named measure's share of it (from the catalogue's figures)
+    from assistant.calculators.budgets import catalogue_budgets, named_budgets
+
+    r = route(f"施策集の生活分野の一覧にある施策の予算額を全部足すといくら？そのうち{short}の占める割合は何%？")
+    assert r is not None and r.calculation is not None
+    every = [b.yen for b in catalogue_budgets() if b.yen]
+    (named,) = named_budgets(short)
+    share = r.calculation.result[f"{named.measure}の割合"]
+    assert abs(float(share.rstrip("%")) - named.yen / sum(every) * 100) < 0.06
