@@ -660,9 +660,9 @@ class Assistant:
             return draft
         book = self._current().cards.book()
         cards: list[facts.Match | None] = []
+        named, told = self._named_in_parts(asked.text, asked.parts), question_parts.story(asked.text)
         for i, (part, lines) in enumerate(zip(asked.parts, drafts, strict=True)):
-            topic = _part_topic(list(asked.parts), i, asked.carried, self._named_in_parts(asked.text, asked.parts),
-                                self.index.entities, question_parts.story(asked.text))
+            topic = _part_topic(list(asked.parts), i, asked.carried, named, self.index.entities, told)
             one = replace(parse_question(part), carried=topic, query=f"{topic} {part}".strip())
             cited = [c.quote for c in lines.citations] if lines is not None else []
             card = book.top(one, passages, model, cited)

@@ -540,9 +540,8 @@ def run(plan: Plan, kind: str) -> Outcome:
                 notes.append(f"⑤は{allowed}{plan.counter}まで（国費が最大になる{allowed}{plan.counter}で計算）")
         cap5 = integer("project5_cap")
         project_eligibles = [min(cost, cap5) for cost in projects]
-        for j, cost in enumerate(projects, 1):
+        for j, (cost, eligible) in enumerate(zip(projects, project_eligibles, strict=True), 1):
             stated += cost
-            eligible = min(cost, cap5)
             if cost > cap5:
                 steps.append(Step("cap", f"⑤事業{j}：min({fy(cost)}, 上限{fy(cap5)}) = {fy(eligible)}",
                                   {"事業費": cost}, eligible, rule("project5_cap")))
