@@ -555,17 +555,17 @@ class Assistant:
             weak = verdict.permitted(question, citations[0].quote)  # the answer's key line permits the case
         coverage = stated or weak
         model = verdict_model.current()
-        learning = verdict_model.observed is not None
-        if premise is None and citations and (model is not None or learning) and verdict.asks_if_covered(question):
+        observed = verdict_model.observed  # set while train-verdict collects its examples
+        if premise is None and citations and (model is not None or observed is not None) and verdict.asks_if_covered(question):
             # what no stated rule settles, the learned verdict decides (assistant/verdict_model.py)
             vector = verdict_model.features(question, lines, citations[0].quote, stated, weak,
                                             model.wording if model is not None else None)
-            if learning and verdict_model.observed is not None:
+            if observed is not None:
                 def composed(word: str | None) -> str:
                     covered = None if word is None else verdict.Verdict(word, verdict_model.LEADS[word], citations[0].quote)
                     return self._stated_verdict(covered, question, passages, text, citations)[0]
-                verdict_model.observed.append({"vector": vector, "question": question, "stated": stated is not None,
-                                               "weak": weak.word if weak is not None else None, "compose": composed})
+                observed.append({"vector": vector, "question": question, "stated": stated is not None,
+                                 "weak": weak.word if weak is not None else None, "compose": composed})
             word = model.word(vector) if model is not None else None
             if word and stated is None and (weak is None or (model is not None and model.overrules_weak and weak.word != word)):
                 coverage = verdict.Verdict(word, verdict_model.LEADS[word], citations[0].quote)

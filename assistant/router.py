@@ -1031,8 +1031,10 @@ _NEGATED = re.compile(r"[^。]{0,16}?(?:ではありません|ではない|で�
 
 # a company (「A社は」「2社目は」「うち1社は」) or a group of them (「2社は」「残り2社は」) whose case follows
 # (a note in brackets may follow the mark: 「A社（100万円支給）は」)
-# a company named by a letter: 「A社」, or the katakana and 甲乙 series officers also letter cases with (「ア社」「乙社」)
-_LETTERED = r"(?:[A-ZＡ-Ｚ]|(?<![ァ-ヶー])[ア-コ]|[甲乙丙丁戊])社"
+# the letters officers name cases with: Latin, the katakana series (ア, イ, ウ …) and 甲乙
+_CASE_LETTER = r"(?:[A-ZＡ-Ｚ]|(?<![ァ-ヶー])[ア-コ]|[甲乙丙丁戊])"
+# a company named by a letter: 「A社」「ア社」「乙社」
+_LETTERED = rf"{_CASE_LETTER}社"
 _COMPANY_MARK = re.compile(rf"(?:{_LETTERED}|\d社目|[一二三四五]社目|(?:うち|残りの?|もう)?\s*(?P<n>\d{{1,2}})\s*社)"
                            r"(?:\s*[(（][^)）]{1,24}[)）])?(?:は|が|:|、|について|の場合|では)"
                            rf"|{_LETTERED}(?=\s*\d[\d,]*\s*万円)")  # a lettered company with its amount right after it
@@ -1823,14 +1825,16 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
         alternative = key[: first.start] + key[second.start : second.end] + key[first.end : sentence_start]
     other = _route_turn(alternative, history)
     calc = own.calculation
-    if changed:  # the first case without the sentence that changes it (its own reading may have added both values)
+    # the first case read alone, where the question's own reading may have added both values: without the sentence
+    # that changes it, or without the second alternative's value
+    alone_texts = []
+    if changed:
         ends = [e for e in (key.find(mark, second.end) for mark in "。?!") if e != -1]
-        alone = _route_turn(key[:sentence_start] + (key[min(ends) + 1 :] if ends else ""), history)
-        if alone is None or alone.calculation is None or alone.calculation.kind != calc.kind:
-            return own
-        calc = alone.calculation
-    if alternatives:  # the first case without the second's value (a list would have summed them)
-        alone = _route_turn(key[: first.end] + key[second.end :], history)
+        alone_texts.append(key[:sentence_start] + (key[min(ends) + 1 :] if ends else ""))
+    if alternatives:
+        alone_texts.append(key[: first.end] + key[second.end :])
+    for text in alone_texts:
+        alone = _route_turn(text, history)
         if alone is None or alone.calculation is None or alone.calculation.kind != calc.kind:
             return own
         calc = alone.calculation
@@ -1842,7 +1846,7 @@ def _with_second_case(question: str, history: Sequence[Turn], own: Route | None)
 
 
 # 「甲町61.2%、乙町58.0%…」「P案は…、Q案は…」: one input given once per named case, each value right after its case's name
-_CASE_NAME = r"(?:[A-ZＡ-Ｚ]|(?<![ァ-ヶー])[ア-コ]|[甲乙丙丁戊]|[一-龥ァ-ヶー]{1,5}?)(?:町|村|市|区|社|案|施設|事業|県)"
+_CASE_NAME = rf"(?:{_CASE_LETTER}|[一-龥ァ-ヶー]{{1,5}}?)(?:町|村|市|区|社|案|施設|事業|県)"
 _CASE_BEFORE = re.compile(rf"(?P<name>{_CASE_NAME})\s*(?:は|が|の|:|=)?\s*(?:[一-龥]{{1,4}}(?:は|が)?)?\s*$")
 _CASES_BETWEEN = re.compile(r"^\s*(?:[、,・/]|と|および|及び|\n)?\s*")
 # a total over the cases asked for (「合計」「全部で」「総額」): their figures summed, when every case's result names one
@@ -2117,8 +2121,11 @@ def both_scorings_route(question: str) -> Route | None:
 _LISTED_NAMES_ASK = re.compile(r"どこ|どの(?:市町村|自治体|団体|市|町|村)|具体的に|名前|挙げて|列挙|全部教えて")
 
 
-_BUDGET_ARITHMETIC = re.compile(r"合計|足す|足し|合わせ|差|どっち|どちら|何倍|分の\s*1|分の一|割合|比べ|比較|何\s*[%％]|何パーセント|何割")
-_BUDGET_RATIO = re.compile(r"何倍|分の\s*1|分の一|割合|比べ|比較|何\s*[%％]|何パーセント|何割")
+# a share asked as a number (「何%」「何割」), and a ratio asked as such (「何倍」「何分の1」「割合」)
+_PERCENT_ASK = r"何\s*[%％]|何パーセント|何割"
+_RATIO_ASK = rf"何倍|分の\s*1|分の一|割合|{_PERCENT_ASK}"
+_BUDGET_ARITHMETIC = re.compile(rf"合計|足す|足し|合わせ|差|どっち|どちら|{_RATIO_ASK}|比べ|比較")
+_BUDGET_RATIO = re.compile(rf"{_RATIO_ASK}|比べ|比較")
 # every measure's budget added up: 「全部足すと」「すべての施策の予算を合計」
 _EVERY_BUDGET = re.compile(r"(?:全部|すべて|全て|全施策)[^。？?]{0,8}(?:足す|足し|合計|合わせ)|(?:足す|足し|合計|合わせ)[^。？?]{0,6}(?:全部|すべて|全て)")
 
@@ -2163,9 +2170,9 @@ def budgets_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     return Route("catalogue_budgets", compare_budgets(named, summed, against, gap_to), (), None)
 
 
-_SHARE_OF_SUM = re.compile(r"占める|割合|何\s*[%％]|何パーセント|何割|シェア")
+_SHARE_OF_SUM = re.compile(rf"占める|割合|{_PERCENT_ASK}|シェア")
 _BUDGET_GAP = re.compile(r"差|違い|どれだけ(?:多|少)|いくら(?:多|少)|どのくらい(?:多|少)|より(?:多|少)")
-_BUDGET_RATIO_ONLY = re.compile(r"何倍|分の\s*1|分の一|割合|何\s*[%％]|何パーセント|何割")  # a ratio asked as such, not by 「比べ」
+_BUDGET_RATIO_ONLY = re.compile(_RATIO_ASK)  # a ratio asked as such, not by 「比べ」
 _LEFT_OUT = re.compile(r"^[^、。？?]{0,8}?(?:は|を)?(?:除いて|除いた|除き|除く|抜いて|抜いた|抜き|以外)")
 
 

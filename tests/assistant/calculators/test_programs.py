@@ -1531,7 +1531,7 @@ def test_a_follow_up_putting_the_overhead_at_its_limit_reruns_the_earlier_subsid
 def test_each_fifth_element_project_shows_its_own_national_share(costs, kind):
     # ⑤: each project's 交付対象事業費 capped at 3,000万円, its 国費 at the type's rate (千円 cut off), beside the total
     listed = "、".join(f"{i + 1}本目は{c:,}万円" for i, c in enumerate(costs))
-    r = route(f"{kind}タイプで⑤を{len(costs)}本出します。KPIの県外企業数は5社で、⑤の採択はまだありません。{listed}。国費はいくら？")
+    r = route(f"{kind}タイプで⑤を{len(costs)}本申請予定。県外企業数のKPIは5社、⑤の採択実績はなし。{listed}。国費はいくら？")
     assert r is not None and r.calculation is not None
     shown = [s.result for s in r.calculation.steps if s.label.startswith("⑤事業") and "の国費" in s.label]
     assert sorted(shown) == sorted(national(min(c, 3_000) * MAN, kind) for c in costs)

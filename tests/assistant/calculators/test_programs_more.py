@@ -546,7 +546,7 @@ def test_one_measures_share_of_the_catalogues_total_budget_is_computed(short):
     # the sum of every budgeted measure of the list, then the named measure's share of it (from the catalogue's figures)
     from assistant.calculators.budgets import catalogue_budgets, named_budgets
 
-    r = route(f"施策集の生活分野の一覧にある施策の予算額を全部足すといくら？そのうち{short}の占める割合は何%？")
+    r = route(f"2021年版で生活分野に並ぶ施策の予算を全部合計すると？合計のうち{short}の占める割合は何%？")
     assert r is not None and r.calculation is not None
     every = [b.yen for b in catalogue_budgets() if b.yen]
     (named,) = named_budgets(short)
