@@ -10,15 +10,19 @@ own result, never from the wording.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from assistant.types import Calculation
 
 # A confirmation: the question ends by asking whether what it states is right.
 CONFIRMS = re.compile(
     r"(?:よね|よな|ですね|ますね|でしたっけ|(?:で|て|ても)(?:良|よ|い)(?:かった|い)(?:です|でしょう|んです)?か?|で合って(?:い)?ます(?:か)?"
-    r"|という(?:理解|認識)で(?:良|よ|い)いですか|ということですか|んですか)[?？]?\s*$"
+    r"|という(?:理解|認識)で(?:良|よ|い)いですか|ということですか|んですか|(?:でき|なり|なら)ませんか)[?？]?\s*$"
 )
-_TYPE_ADOPTED = re.compile(r"(高水準|標準)(?:タイプ)?(?:で|として|の)(?:採択|通る|通り)")
+# 「…3点にできませんか」: the outcome asked for; the answer says whether it can be had (できます / できません)
+_CAN_IT = re.compile(r"できませんか[?？]?\s*$")
+_TYPE_ADOPTED = re.compile(r"(高水準|標準)(?:タイプ)?(?:\s*[（(][^）)]{0,8}[）)])?\s*(?:で|として|の|に)(?:採択|通る|通り|格上げ|上が)")
+_POINTS = re.compile(r"(?<![\d.])(\d+)\s*点")
 _NOT_ADOPTED = re.compile(r"不採択|採択されない|通らない|落ちる")
 _ADOPTED = re.compile(r"採択され|通る|通り")
 _REPAY_NONE = re.compile(r"返還(?:は|が)?(?:なし|無し|不要|いらない|要らない|しなくて|の必要(?:は)?(?:ない|なし))|返さなくて|返還されない")
@@ -38,6 +42,8 @@ def decide(question: str, calculation: Calculation) -> str | None:
     if not CONFIRMS.search(asking_sentence(text).strip()):
         return None
     result = calculation.result
+    if "申請率の時点" in result:
+        return None  # the rate stated is of another month than the one counted: nothing is settled
     agrees: bool | None = None
     if "採択区分" in result:
         outcome = str(result["採択区分"])
@@ -67,5 +73,36 @@ def decide(question: str, calculation: Calculation) -> str | None:
         met = bool(result["高水準の要件"] if "高水準" in text or "標準" not in text else result["標準の要件"])
         agrees = (not met) if _UNMET.search(text) else met if _MET.search(text) else None
     if agrees is None:
+        agrees = _stated_figure_agrees(asking_sentence(text), result)
+    if agrees is None:
         return None
+    if _CAN_IT.search(text):
+        return "はい、できます" if agrees else "いいえ、できません"
     return "はい" if agrees else "いいえ"
+
+
+def _stated_figure_agrees(sentence: str, result: Mapping[str, object]) -> bool | None:
+    """Whether the figure the confirming sentence states is the computed one: an amount after the name of a result
+    (「国費は…4,500万円と見込んで」, its last amount), or points (「3点にできませんか」) when the result has one score.
+    None when the sentence states no figure the result has."""
+    from assistant.calculators.amounts import AMOUNT_IN_TEXT, parse_amount
+    from assistant.errors import AmountParseError
+
+    numbers = {k: v for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool) and not k.endswith("_表示")}
+    points = [k for k in numbers if k.endswith("点")]
+    stated_points = _POINTS.findall(sentence)
+    if stated_points and len(points) == 1:
+        return int(stated_points[-1]) == numbers[points[0]]
+    for name in sorted((k for k in numbers if k not in points), key=len, reverse=True):
+        at = sentence.find(name)
+        if at < 0:
+            continue
+        amounts = []
+        for m in AMOUNT_IN_TEXT.finditer(sentence, at + len(name)):
+            try:
+                amounts.append(parse_amount(m.group("amount").replace(" ", "")))
+            except AmountParseError:
+                continue
+        if amounts:
+            return amounts[-1] == numbers[name]
+    return None

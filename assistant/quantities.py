@@ -167,7 +167,12 @@ _KPI_COMPANIES = re.compile(r"KPI|県外の企業数|都道府県外の企業|�
 # (a supposed adoption, 「通ったとして」「通ったら」, is not one already made)
 _ADOPTED_ALREADY = re.compile(r"採択|既に|すでに|これまで|過年度|通って(?!も)|通った(?!と|ら)|通過")
 _RATE_BASE = re.compile(r"\s*(?:の|に対して|に対する)\s*(?:\d+(?:\.\d+)?\s*(?:割|%|分の\s*\d)|\d+\s*/\s*\d+|半分)")
+# After a period: 「3年に分けて払う」 says how a payment is spread, not how long a company stayed
+INSTALMENTS = re.compile(r"\s*(?:に|で)?\s*(?:分け|分割|割って|払い)")
 _ESTIMATE_WORD = re.compile(r"見積|概算|費用|予算|計上")
+# What lies between an amount and the asker's own result from it: 「…の3/4で」「×1/2＝」「の半分で約」
+_DERIVED = re.compile(r"\s*(?:の|×|x|\*)\s*(?:\d+(?:\.\d+)?\s*(?:割|%|分の\s*\d+)|\d+\s*/\s*\d+|半分|半額)"
+                      r"\s*(?:で|なら|だと|として|と|=|→|は|が)?\s*(?:約|だいたい|およそ)?\s*")
 
 
 @lru_cache(maxsize=512)
@@ -178,6 +183,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     previous: Quantity | None = None
     lettered_role: str | None = None
     next_letter = "A"
+    seen_end: int | None = None  # where the amount before ends, whether kept or not
     for yen, start, end in _amounts(t):
         times = _PER_PIECE.search(t[max(0, start - 16) : start])
         if times:
@@ -192,6 +198,12 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             taken.append((start, end))
             previous = found[-1]
             continue
+        derived = seen_end is not None and _DERIVED.fullmatch(t[seen_end:start])
+        seen_end = end
+        if derived:
+            continue  # 「8,000万円の1/2で4,000万円」: the asker's own arithmetic on the amount before, no input
+        if _RATE_BASE.match(t, end) and any(q.value == yen and q.unit == "円" for q in found):
+            continue  # 「…総事業費8,000万円、国費は8,000万円の1/2で」: an amount restated as the base of a rate
         previous_end = max((e for _, e in taken if e <= start), default=0)
         role = _role(t, start, previous_end, AMOUNT_CUES)
         after = _AMOUNT_AFTER.match(t[end : end + 12])
@@ -227,6 +239,11 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             continue
         previous_end = max((e for _, e in taken if e <= m.start()), default=0)
         role = _role(t, m.start(), max(previous_end, m.start() - 16), _PEOPLE_CUES)
+        if role is None:
+            # 「移住者は初年度から最終年度末までに1人」: the clause's topic names what is counted, further back
+            clause = max(previous_end, t.rfind("、", 0, m.start()) + 1, t.rfind("。", 0, m.start()) + 1, m.start() - 40)
+            topic = [r for r, p in _PEOPLE_CUES if re.match(rf"\s*(?:{p})[^、。\d]{{0,3}}?(?:は|が|も)", t[clause : m.start()])]
+            role = topic[0] if topic else None
         if role is None:
             following = t[m.end() : m.end() + 16]
             # 「70人入る旧校舎」: as many as the building takes in, whatever the building is called
@@ -284,7 +301,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     for m in _PERIOD.finditer(t):
         era = re.search(r"(?:令和|平成|昭和|西暦)\s*$|\d$", t[max(0, m.start() - 3) : m.start()]) or (
             m.group("y") and int(m.group("y")) >= 1900)  # YYYY年 is a calendar year, not a period
-        if free(m.start(), m.end()) and not era and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
+        if free(m.start(), m.end()) and not era and not INSTALMENTS.match(t, m.end()) and not re.match(r"\s*(?:度|月\d|\d)", t[m.end() : m.end() + 2]):
             years = int(m.group("y") or 0)
             months = int(m.group("m1") or m.group("m2") or 0) + (6 if m.group("half") else 0)
             if m.group("y") and re.match(r"\s*度", t[m.end() : m.end() + 1]):

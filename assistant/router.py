@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
-from assistant.calculators import CALCULATORS, calculate, followup
+from assistant.calculators import CALCULATORS, calculate, followup, shares
 from assistant.calculators.amounts import find_amounts
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.applicants import read_applicants, with_applicants
@@ -82,7 +82,7 @@ from assistant.calculators.scoring import adoption_of_grade, scale_arithmetic, s
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH
-from assistant.quantities import Quantity, normalise, of_role, read_quantities
+from assistant.quantities import INSTALMENTS, Quantity, normalise, of_role, read_quantities
 from assistant.types import Calculation, Step, Turn
 from assistant.verdict import is_yes_no
 from assistant.vocabulary import grant_type_of
@@ -302,6 +302,18 @@ def _application_rate(text: str) -> str | None:
     return f"{counted[1] * 100 / counted[0]:.6g}" if counted else None
 
 
+def _rate_month(text: str) -> str | None:
+    """The month the stated 申請率 is of when that is not 12月末 (「10月末の時点で申請率61%」): the bonus is counted
+    on the rate at 12月末, so a rate of another month says nothing certain of it. None when a rate at 12月末 is
+    stated, or no month is."""
+    t = _n(text)
+    rates = [q for q in read_quantities(t) if q.role == "申請率"]
+    months = [re.search(r"(\d{1,2})\s*月(?:末|時点)", t[max(0, q.start - 16) : q.start]) for q in rates]
+    if not rates or any(m is not None and m.group(1) == "12" for m in months) or months[0] is None:
+        return None
+    return f"{months[0].group(1)}月末"
+
+
 # 「申請件数はM件」「申請者数がM人」, and the population in either order around it
 _APPLICATIONS = re.compile(r"申請(?:件数|者数|数|済み?の?(?:方|人)?|者)[^。\d]{0,8}?(?:12\s*月末(?:時点)?(?:で|に|は|の)?)?"
                            r"[^。\d]{0,6}?([\d,]+)\s*(?:件|人|枚)")
@@ -441,9 +453,13 @@ def _applied_type(text: str) -> str | None:
 
 
 def _elapsed(text: str) -> str | None:
-    """A period as written (N年M か月, N年半); a calendar year (YYYY年) is none."""
-    m = re.search(r"(?<!\d)(\d{1,2}\s*年\s*(?:半|\d+\s*(?:か月|ヶ月|カ月|ヵ月|日))?|\d+\s*(?:か月|ヶ月|カ月|ヵ月))", _n(text))
-    return m.group(1).replace(" ", "") if m else None
+    """A period as written (N年M か月, N年半); a calendar year (YYYY年) is none, nor a payment spread over years
+    (「3年に分けて払う」)."""
+    t = _n(text)
+    for m in re.finditer(r"(?<!\d)(\d{1,2}\s*年\s*(?:半|\d+\s*(?:か月|ヶ月|カ月|ヵ月|日))?|\d+\s*(?:か月|ヶ月|カ月|ヵ月))", t):
+        if not INSTALMENTS.match(t, m.end()):
+            return m.group(1).replace(" ", "")
+    return None
 
 
 # A facility's size: 「定員10人」「収容30名」, or 「10人の施設」「20人規模」 — not 「職員2名常駐」.
@@ -683,7 +699,8 @@ def _direct_costs(text: str) -> int | None:
     return sum(items) if len(items) >= 2 else stated
 
 
-_REPAY = re.compile(r"返還|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")  # 「繰り返し」「見返し」 are no repayment
+# 「繰り返し」「見返し」 are no repayment, nor 「返還制度」 (whether there must be one is a rule, not an amount)
+_REPAY = re.compile(r"返還(?!制度)|返金|返納|(?<!繰り)(?<!折り)(?<!見)(?<!裏)返(?:さ|し|す)")
 
 
 _OUTCOME = r"採択|区分|結果|どうなり|どうなる|何評価|評価(?:は|に|で|と|を|が)|ランク|判定|ライン|届|通る|通り|受か|落ち"
@@ -1435,7 +1452,10 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         done = [q.value for q in both if q.role == "採択済件数"]
         if kpi:
             counter = "本" if re.search(r"何本|本数|\d\s*本", recent) else "件"
-            return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0, counter), (), None)
+            # the 国費 those projects can bring, when asked too, at the type this turn or an earlier one names
+            said = [text, *(_n(t.content) for t in reversed(history) if t.role == "user")]
+            kind = next((k for t in said for k in ("高水準", "標準") if k in t), None) if re.search(r"国費|交付額", text) else None
+            return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0, counter, kind), (), None)
     named = named_examples(text)
     kinds = [k for k in ("高水準", "標準") if k in text]
     if (kinds and re.search(r"国費|交付額|いくら|多|少な|差|違", text)
@@ -1487,6 +1507,16 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
+    """The calculation a turn asks for, if any (`_route`), with its local burden split among the parties the turn
+    names in a ratio of its own (assistant/calculators/shares.py)."""
+    routed = _route(question, history)
+    if routed is None or routed.calculation is None:
+        return routed
+    split = shares.with_split(routed.calculation, _n(question))
+    return routed if split is routed.calculation else replace(routed, calculation=split)
+
+
+def _route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """The calculation a turn asks for, if any. A follow-up that changes an input of an earlier calculated question
     (assistant/calculators/followup.py) runs that question again with the change: its difference when the turn asks
     how much the result moves, else the changed run when this turn computes nothing by itself."""
@@ -2331,6 +2361,11 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             premise = _bonus_premise(text) if reads_bonus else ""
             if reads_bonus:
                 calculation = _with_counted_rate(calculation, [text, *earlier])
+            month = _rate_month(text) if shape.kind == "mynumber_bonus" else None
+            if month is not None:
+                calculation = replace(calculation, result={**calculation.result, "申請率の時点": month},
+                                      summary=f"加点は12月末時点の申請率で算定されます（{month}の率ではありません）。"
+                                              f"12月末も同じ率なら、{calculation.summary}")
             if premise:
                 calculation = replace(calculation, summary=premise + calculation.summary)
         except CalculationError as exc:

@@ -22,12 +22,19 @@ _MEASURE = re.compile(r"^\s*施策名：(.+?)\s*$")
 _AMOUNT = re.compile(r"^\s*([\d０-９,，]+)\s*百万円\s*$")
 _ACCOUNT = re.compile(r"^\s*(令和.+?(?:一般会計|特別会計))\s*$")
 
+# A measure sheet's contact line opens with its department: 「総務省情報流通高度化推進室 03-…」
+_DEPARTMENT = re.compile(r"^\s*((総務省|内閣府|内閣官房)\S*)")
+# A ministry's measures asked together: 「総務省の4事業」「内閣府の施策」「総務省が担当する事業」
+_MINISTRY_GROUP = re.compile(r"(総務省|内閣府|内閣官房)(?:の|が担当(?:する|の)|担当の)\s*(?:\d+|[二三四五六])?\s*(?:つの)?(?:事業|施策)")
+
+
 @dataclass(frozen=True)
 class Budget:
     measure: str
     account: str  # 令和３年度当初一般会計 …, as written
     yen: int | None  # None: 非予算
     quote: str  # the amount's line as written
+    department: str = ""  # as the sheet's contact line writes it (「総務省地域自立応援課」)
 
     def as_rule(self) -> Rule:
         return Rule(name=f"budget_{self.measure}", value=self.yen or 0, unit="円", quote=self.quote,
@@ -45,15 +52,16 @@ def catalogue_budgets() -> tuple[Budget, ...]:
         measure = m.group(1)
         end = next((j for j in range(i + 1, len(lines)) if _MEASURE.match(lines[j])), len(lines))
         account = ""
+        department = next((d.group(1) for j in range(i + 1, end) if (d := _DEPARTMENT.match(lines[j]))), "")
         for j in range(i + 1, end):
             if lines[j].strip() == "額 非予算":
-                found.append(Budget(measure, "非予算", None, "予算\n額 非予算"))
+                found.append(Budget(measure, "非予算", None, "予算\n額 非予算", department))
                 break
             if a := _ACCOUNT.match(lines[j]):
                 account = a.group(1)
             elif account and (amount := _AMOUNT.match(lines[j])):
                 digits = unicodedata.normalize("NFKC", amount.group(1)).replace(",", "")
-                found.append(Budget(measure, account, int(digits) * 1_000_000, lines[j].strip()))
+                found.append(Budget(measure, account, int(digits) * 1_000_000, lines[j].strip(), department))
                 break
     return tuple(found)
 
@@ -64,11 +72,14 @@ def names_of(budget: Budget) -> tuple[str, ...]:
 
 
 def named_budgets(text: str) -> list[Budget]:
-    """The measures the text names (by 施策名 or a short name), in the order named."""
+    """The measures the text names (by 施策名 or a short name, or as a ministry's measures: 「総務省の4事業」), in
+    the order named."""
     hits = []
+    groups = [(m.start(), m.group(1)) for m in _MINISTRY_GROUP.finditer(text)]
     for budget in catalogue_budgets():
         names = names_of(budget)
         positions = [text.find(n) for n in names if n in text]
+        positions += [at for at, ministry in groups if budget.department.startswith(ministry)]
         if positions:
             hits.append((min(positions), budget))
     return [b for _, b in sorted(hits, key=lambda h: h[0])]
@@ -135,7 +146,8 @@ def compare_budgets(budgets: list[Budget], summed: list[Budget], against: Budget
         shown = percent_text(float(share) * 100)
         steps.append(Step("rate", f"{total // 1_000_000:,} ÷ {against.yen // 1_000_000:,} = {shown}"
                           f"（約{float(1 / share):.1f}分の1）", {}, shown, against.as_rule()))
+        # both ways round: the sum as a share of the yardstick, and the yardstick as so many times the sum
         summary += (f"{against.measure}（{against.account}{_millions(against.yen)}）と比べると{shown}、"
-                    f"約{int(float(1 / share) + 0.5)}分の1（{float(1 / share):.1f}分の1）です。")
+                    f"約{int(float(1 / share) + 0.5)}分の1（{against.measure}が{float(1 / share):.1f}倍）です。")
         result["割合"] = shown
     return calculation_of("catalogue_budgets", {"施策": "・".join(b.measure for b in budgets)}, result, summary, steps)

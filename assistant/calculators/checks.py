@@ -291,15 +291,25 @@ def kpi_check(kinds: tuple[str, ...], outside_companies: int | None, users: int 
     return calculation_of("kpi_check", {k: v for k, v in inputs.items() if v is not None}, result, summary, steps)
 
 
-def project5_count(kpi_companies: int, adopted: int, counter: str = "件") -> Calculation:
+def project5_count(kpi_companies: int, adopted: int, counter: str = "件", kind: str | None = None) -> Calculation:
     """How many ⑤ projects a 団体 may still apply for: the KPI's outside-prefecture companies, less those
-    already adopted (counted in the asker's 件 or 本)."""
+    already adopted (counted in the asker's 件 or 本). With the type (`kind`, when the 国費 is asked too), the most
+    国費 those projects can bring: each project's 国費 ceiling of that type times their number."""
     allowed = max(0, kpi_companies - adopted)
     steps = [Step("count_limit", f"⑤の申請可能件数：KPIの県外企業数{kpi_companies}社" + (f" − 採択済{adopted}{counter}" if adopted else "")
                   + f" = {allowed}{counter}", {"KPI企業数": kpi_companies, "採択済": adopted}, allowed, rule("project5_count_limit"))]
     summary = (f"⑤は{allowed}{counter}まで申請できます（KPIの県外企業数{kpi_companies}社"
-               + (f"、採択済{adopted}{counter}" if adopted else "") + "）。")
-    return calculation_of("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, {"申請可能件数": allowed}, summary, steps)
+                + (f"、採択済{adopted}{counter}" if adopted else "") + "）。")
+    result: dict[str, object] = {"申請可能件数": allowed}
+    if kind in ("高水準", "標準"):
+        ceilings = rule("project5_national")
+        per_project = int(ceilings.value[0 if kind == "高水準" else 1])  # type: ignore[index]
+        most = per_project * allowed
+        steps.append(Step("national_cap", f"国費の上限：{fy(per_project)}（{kind}タイプ、1プロジェクト当たり）× {allowed}{counter} = {fy(most)}",
+                          {"1プロジェクト当たり国費上限": per_project, "件数": allowed}, most, ceilings))
+        summary += f"国費は{kind}タイプで1{counter}当たり最大{fy(per_project)}、{allowed}{counter}で最大{fy(most)}です。"
+        result["国費の上限"] = most
+    return calculation_of("project5_count", {"KPI企業数": kpi_companies, "採択済": adopted}, result, summary, steps)
 
 
 def cost_from_share(kind: str, national: int | None = None, local: int | None = None,

@@ -25,9 +25,10 @@ from assistant.vocabulary import grant_type_of
 
 # The turn asks how much the result moves, not the result itself.
 DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|違っ|違う|比べ|上乗せ|積み増")
-# The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition.
-_FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|たら|すると|場合は?)"
-                        r"(?:[、,]|[?？]?\s*$)|ていたら|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")
+# The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition
+# (「…たら」 and its voiced form after ん: 「膨らんだら」「頼んだら」).
+_FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|たら|だら|すると|場合は?)"
+                        r"(?:[、,]|[?？]?\s*$|\s*(?:は|って)?\s*(?:どう|いくら|何|どれ))|ていたら|引き上げ|引き下げ|抑え|増やし|減らし|変え|切り替え|上げ|下げ")
 # What the difference is about: the result named in the turn, else the first of these both runs state.
 _RESULT_WORDS: tuple[tuple[str, str], ...] = (
     (r"国費", "国費"), (r"国費", "国費合計"), (r"措置額|特交|特別交付税", "措置額"), (r"補助額|補助", "補助額"),
@@ -44,7 +45,8 @@ class Changed:
     before: Calculation
     after: Calculation
     changes: tuple[str, ...]  # 「2,000万円 → 1,500万円」 in the officer's terms
-    # a figure of the turn moved an earlier one (「あと3か月」): the turn read alone would take it as the value
+    # a figure of the turn moved an earlier one (「あと3か月」) or restated it unchanged (「…のままで」): the turn read
+    # alone would take it as a value of its own
     moved: bool = False
 
 
@@ -75,7 +77,11 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
     news = values + [q for q in read if steps[q] and not any(v.unit == q.unit for v in values)]
     edits: list[tuple[int, int, str]] = []
     changes: list[str] = []
+    restated = False
     for new in news:
+        if not steps[new] and any(o.unit == new.unit and o.value == new.value for o in olds):
+            restated = True  # 「事業費は同じ5,000万円で」: a figure restated unchanged changes nothing
+            continue
         old = _matching(new, olds)
         if old is None:
             return None
@@ -98,7 +104,7 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
         # the type word replaced where the question says one, else the new type said first
         base = _TYPE_WORDS.sub(f"{wanted}タイプ", base) if stated else f"{wanted}タイプで申請します。{base}"
         changes.append(f"{stated or carried_type}タイプ → {wanted}タイプ" if stated or carried_type else f"{wanted}タイプで")
-    return (base, tuple(changes), any(steps[q] for q in news)) if changes else None
+    return (base, tuple(changes), restated or any(steps[q] for q in news)) if changes else None
 
 
 # 「あと3か月」「さらに2人」 before a figure, 「増やす」「延びる」「減る」 after it: the figure is a change, not a value.

@@ -890,13 +890,14 @@ def calculate_digital_env(direct_items: list[int], overhead: int | None, burden_
     # the eligible total is a figure of its own (what the subsidy is reckoned on), stated whenever it is a sum
     noted = "、".join(n for n in ((f"補助対象経費{fy(total)}" if allowed or len(direct_items) > 1 else ""), note) if n)
     summary = f"補助額は{fy(subsidy)}です" + (f"（{noted}）" if noted else "") + "。"
+    spent = direct + (overhead or 0)
+    burden = spent - subsidy
+    # what the 団体 bears is a result whether asked or not: a follow-up may ask how it moves (「持ち出しは？」)
+    result["地方負担"] = burden
     if burden_asked:
-        spent = direct + (overhead or 0)
-        burden = spent - subsidy
         if overhead:
             steps.append(Step("sum", f"事業費：{fy(direct)} + 一般管理費{fy(overhead)} = {fy(spent)}", {}, spent))
         steps.append(Step("difference", f"団体の負担：{fy(spent)} − 補助額{fy(subsidy)} = {fy(burden)}", {}, burden))
-        result["地方負担"] = burden
         over = f"、うち補助対象外{fy(spent - total)}" if spent > total else ""
         summary += f"団体の負担は{fy(burden)}です（事業費{fy(spent)} − 補助額{over}）。"
     return Calculation(

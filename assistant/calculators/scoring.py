@@ -45,7 +45,9 @@ def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
     else:
         points, label = 3, "70%以上のため加点は3点"
     shown = f"{float(rate):g}%"
-    summary = f"申請率{shown}は{label}です。" if points else f"申請率{shown}は11月末の交付率全国平均{float(average):g}%未満のため、加点無し（0点）です。"
+    # the bonus is counted on the rate at 12月末 (「実際の加点は12月末時点の申請率に基づき算定」), whatever other
+    # month the asker also names
+    summary = f"12月末の申請率{shown}は{label}です。" if points else f"12月末の申請率{shown}は11月末の交付率全国平均{float(average):g}%未満のため、加点無し（0点）です。"
     return Calculation(
         kind="mynumber_bonus",
         inputs={"12月末申請率": shown},
@@ -96,6 +98,9 @@ def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
                    f"（高水準タイプは「A」評価以上）。" if decision != "不採択" else f"{letter}評価は不採択です。")
     else:
         summary = f"{letter}評価は{_rated(decision)[0]}となります" + (f"（{applied}タイプで申請）。" if applied else "。")
+        if applied == "標準" and decision == "標準タイプで採択" and "SABCD".index(letter) <= "SABCD".index("A"):
+            # the grade would carry a 高水準 application: the type applied for, not the grade, keeps it at 標準
+            summary += "高水準タイプで採択されるのは高水準タイプで申請し「A」評価以上の場合で、評価によって格上げはされません。"
     used: tuple[Rule, ...] = (rule(adopt_rule),) if adopt_rule == "adopt_high" else (rule(adopt_rule), rule("adopt_high"))
     used += _rated(decision)[1]
     return Calculation(

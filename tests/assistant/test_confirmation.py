@@ -59,3 +59,37 @@ def test_a_presumed_eligibility_of_a_municipality_is_settled_by_the_table(where,
     r = route(question)
     assert r is not None and r.calculation is not None
     assert decide(question, r.calculation) == expected
+
+
+@pytest.mark.parametrize(("rate", "claimed", "expected"), [
+    (65, 2, "はい、できます"), (65, 3, "いいえ、できません"), (75, 3, "はい、できます"),
+])
+def test_points_asked_to_be_had_are_checked_against_the_computed_bonus(rate, claimed, expected):
+    question = f"マイナンバーカードの申請率（12月末）は{rate}%になりそうです。加点を{claimed}点にできませんか？"
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    assert decide(question, r.calculation) == expected
+
+
+@pytest.mark.parametrize(("believed", "expected"), [("3,000万円", "はい"), ("3,375万円", "いいえ")])
+def test_an_amount_stated_after_a_named_result_is_checked_against_it(believed, expected):
+    # a 20人以上50人未満 facility at 高水準: the 4,500万円 cap applies before the 3/4
+    question = f"定員30人の施設を4,000万円で整備（高水準）。国費は{believed}と見込んでいいですよね？"
+    r = route(question)
+    assert r is not None and r.calculation is not None and r.calculation.result["国費"] == 30_000_000
+    assert decide(question, r.calculation) == expected
+
+
+def test_a_type_said_to_be_raised_to_is_checked_against_the_adoption():
+    question = "標準タイプで申請予定です。A評価が付けば高水準タイプに格上げされる、その認識で合ってますか？"
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    assert decide(question, r.calculation) == "いいえ"
+
+
+def test_a_rate_of_another_month_settles_no_bonus():
+    question = "10月末の時点で申請率62%でした。加点は2点で確定、その認識で合ってますか？"
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    assert decide(question, r.calculation) is None
+    assert "12月末時点の申請率で算定" in r.calculation.summary

@@ -413,3 +413,25 @@ def test_the_catalogue_measure_gives_what_the_municipality_bears_when_asked(item
     subsidy = min((direct + allowed) // 2, 20_000_000)
     assert r.calculation.result["補助額"] == subsidy
     assert r.calculation.result["地方負担"] == direct + overhead * 10_000 - subsidy
+
+
+def test_the_askers_own_arithmetic_on_an_amount_is_no_input():
+    from assistant.quantities import read_quantities
+
+    said = read_quantities("改修の総工費は8,000万円です。国費は8,000万円の1/2で4,000万円になりますか？")
+    assert [q.value for q in said if q.unit == "円"] == [80_000_000]
+
+
+def test_a_count_of_migrants_named_as_the_clauses_topic_is_read_as_one():
+    from assistant.quantities import read_quantities
+
+    said = read_quantities("人口12,000人の町です。移住者は初年度から最終年度末までの合計で1人の見込みです。")
+    assert [(q.role, q.value) for q in said if q.unit == "人"] == [("人口", 12_000), ("移住者数", 1)]
+
+
+def test_a_payment_spread_over_years_is_no_period_of_use():
+    from assistant.quantities import read_quantities
+
+    assert not [q for q in read_quantities("支援金を2年に分けて払えば返還制度は要りませんか？") if q.role == "経過期間"]
+    r = route("支援金を2年に分けて払えば返還制度は要りませんか？")
+    assert r is None or r.kind != "repayment"

@@ -238,3 +238,12 @@ def test_relocation_support_states_the_local_burden_beside_the_national_share(co
     assert calc.result["国費合計"] == national
     assert calc.result["地方負担"] == paid - national
     assert "地方負担" in calc.summary
+
+
+@pytest.mark.parametrize(("letter", "told"), [("S", True), ("A", True), ("B", False), ("C", False)])
+def test_a_standard_application_graded_for_high_is_told_the_grade_does_not_raise_its_type(letter, told):
+    from assistant.calculators.scoring import adoption_of_grade
+
+    summary = adoption_of_grade(letter, "標準").summary
+    assert ("高水準タイプで申請し「A」評価以上" in summary) is told
+    assert "標準タイプ" in summary

@@ -552,3 +552,15 @@ def test_one_measures_share_of_the_catalogues_total_budget_is_computed(short):
     (named,) = named_budgets(short)
     share = r.calculation.result[f"{named.measure}の割合"]
     assert abs(float(share.rstrip("%")) - named.yen / sum(every) * 100) < 0.06
+
+
+def test_a_ministrys_measures_asked_together_are_those_whose_list_entry_names_it():
+    # the catalogue's own list of measures prints each one's department: 「<施策名> <府省の部署> <頁>」
+    text = (CORPUS / "telework_measures_catalogue_2021.txt").read_text(encoding="utf-8")
+    budgets = _budgets()
+    listed = {name for name in budgets
+              if re.search(rf"^\s*{re.escape(name)}\s*(?:\n（[^）\n]*）)?\s+総務省\S+\s+\d+\s*$", text, re.M)}
+    assert len(listed) >= 2
+    r = route("総務省が担当する事業の予算を合計するとどれだけですか？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["合計"] == sum(budgets[n] for n in listed)

@@ -288,3 +288,51 @@ def test_a_kind_asked_with_a_bare_how_many_is_counted_in_the_reference_table(kin
     r = route(f"参考一覧の千葉・神奈川の欄に{kind}はいくつ？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result[f"{kind}の数"] == sum(n.endswith(kind) for p in ("千葉県", "神奈川県") for n in columns[p])
+
+
+@settings(max_examples=10, deadline=None)
+@given(cost_man=st.integers(1_000, 3_000), ratio=st.lists(st.integers(1, 9), min_size=2, max_size=3))
+def test_a_local_burden_is_split_in_the_ratio_the_asker_names(cost_man, ratio):
+    parties = ["町", "進出企業", "地元企業"][: len(ratio)]
+    named = "・".join(parties)
+    question = (f"⑤の事業を事業費{cost_man:,}万円、標準タイプで出します。国費以外を{named}で{':'.join(map(str, ratio))}"
+                "の割合で負担すると、それぞれいくらですか？")
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    burden = r.calculation.result["地方負担"]
+    national = min(cost_man * MAN, 30_000_000) // 2  # ⑤: 3,000万円 per project, 標準 1/2
+    assert burden == cost_man * MAN - national
+    for party, part in zip(parties, ratio, strict=True):
+        assert r.calculation.result[f"{party}の負担"] == burden * part // sum(ratio)
+        assert f"{party}{format_yen(burden * part // sum(ratio))}" in r.calculation.summary
+
+
+def test_a_follow_up_asking_how_the_catalogue_measures_burden_moves_gets_the_difference():
+    # デジタル活用環境構築推進事業: 1/2 of direct + overhead (≤ 1/10 of direct), at most 2,000万円
+    first = "デジタル活用環境構築推進事業で直接経費2,000万円、一般管理費も上限いっぱい計上します。補助額は？"
+    history = [Turn("user", first), Turn("assistant", "…")]
+    r = route("直接経費が5,000万円まで膨らんだら、うちの負担はどれだけ増えますか？", history)
+    assert r is not None and r.calculation is not None
+    before = 22_000_000 - 11_000_000
+    after = 55_000_000 - 20_000_000
+    assert r.calculation.result["地方負担の増減"] == after - before
+    assert format_yen(after - before) in r.calculation.summary
+
+
+@pytest.mark.parametrize(("kind", "per_project"), [("高水準", 22_500_000), ("標準", 15_000_000)])
+def test_the_most_national_share_of_the_fifth_projects_left_is_their_count_times_the_ceiling(kind, per_project):
+    history = [Turn("user", f"①〜④は{kind}タイプで通っていて、県外企業数のKPIは5社。⑤は過年度に2件採択済みです。"),
+               Turn("assistant", "…")]
+    r = route("今年の⑤は残り何件出せて、国費の上限はいくらですか？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["申請可能件数"] == 3
+    assert r.calculation.result["国費の上限"] == 3 * per_project
+
+
+def test_a_follow_up_restating_an_input_unchanged_changes_only_the_other_one():
+    first = ("町営施設の交付対象事業費（整備・運営）は5,000万円で、カフェ（B1）1,500万円と駐車場（B2）800万円を含みます。"
+             "上限の範囲内ですか？")
+    history = [Turn("user", first), Turn("assistant", "…")]
+    r = route("事業費は5,000万円のままで、駐車場を1,200万円にしたらどうですか？", history)
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["判定"] == "不可"  # B2 over 2割 (1,000万円) once raised to 1,200万円
