@@ -31,8 +31,10 @@ UNIT_SPLIT_CHARS = 140
 
 # The kind of fact a question asks for -> what such a fact looks like in the text (on normalised keys).
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    # who to ask (「誰に聞けばいい？」「相談先は？」) is answered by the contact line: its phone number or address
-    ("contact", re.compile(r"メール|アドレス|電話|連絡先|問い?合わ?せ|窓口|相談先|(?:誰|どこ|どちら)に(?:聞|き|問|尋|相談|連絡)"),
+    # who to ask (「誰に聞けばいい？」「相談先は？」), and which office is in charge (「担当課は」「どこの課が担当」), is
+    # answered by the contact line: the office with its phone number or address
+    ("contact", re.compile(r"メール|アドレス|電話|連絡先|問い?合わ?せ|窓口|相談先|(?:誰|どこ|どちら)に(?:聞|き|問|尋|相談|連絡)"
+                           r"|担当(?:課|部署|部局|室)|(?:どこ|どちら)の(?:課|部署|部局|室|省庁|府省)(?:が|の)?担当|(?:どこ|どちら)が担当"),
      re.compile(r"[\w.+-]+(?:@|_atmark_)[\w-]+\.[\w.]+|\d{2,4}-\d{2,4}-\d{3,4}")),
     ("money", re.compile(r"いくら|幾ら|金額|上限額|予算額|補助額|国費|何円|何万円"),
      re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:億|万|千|百万)?円|\d[\d,]*\s*(?:百万|億|万)")),

@@ -32,7 +32,15 @@ from assistant import (
     verdict_model,
 )
 from assistant.errors import InputError
-from assistant.japanese import expand_abbreviations, known_programme_names, normalise_key, programme_aliases
+from assistant.facts import elements_asked
+from assistant.japanese import (
+    document_named,
+    expand_abbreviations,
+    known_programme_names,
+    normalise_key,
+    programme_aliases,
+)
+from assistant.programme_parts import section_part
 from assistant.quantities import read_quantities
 from assistant.question import Question
 from assistant.question import parse as parse_question
@@ -86,6 +94,33 @@ def _key_fact_first(text: str, citations: tuple[Citation, ...]) -> tuple[str, tu
 
 
 CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this length (CV gain 17 at 250, 23 at 400, 24 at 550)
+
+
+# 「申請できるでしょうか」「計上できますか」: a question whether something can be done, asked in the positive
+_CAN_ASKED = re.compile(r"((?:申請|利用|計上|支給|活用|交付|併用|参加|応募)?)でき(?:ますか|ますでしょうか|るでしょうか|るのでしょうか|るんでしょうか|る[?？])")
+
+
+def _echoed_ability(question: str, word: str) -> str:
+    """The verdict said back in the question's own verb (「いいえ、申請できません」) when it asks whether something can
+    be done, in the positive; else ""."""
+    m = _CAN_ASKED.search(question_parts.asking_sentence(question))
+    if m is None or word not in ("はい", "いいえ"):
+        return ""
+    return f"、{m.group(1)}{'できます' if word == 'はい' else 'できません'}"
+
+
+def _of_parts_asked(asked: Question, passages: list[Passage]) -> list[Passage]:
+    """The passages of the document the question names, and of the part of the 制度概要 it asks about (⑤ or ①～④, assistant/programme_parts.py):
+    a section of the other part states the other part's rule (⑤'s grades are not ①～④'s), so it is left out when
+    the question names one part alone and some passage remains."""
+    document = document_named(asked.text)
+    if document is not None:  # 「施策集では…」: what that document says
+        passages = [p for p in passages if p.chunk.source == document] or passages
+    wanted = elements_asked(asked)
+    if len(wanted) != 1:
+        return passages
+    kept = [p for p in passages if section_part(p.chunk.section) in (None, wanted[0])]
+    return kept or passages
 
 
 def _verdict_question(question: str, history: Sequence[Turn], within: bool = True) -> str:
@@ -438,6 +473,8 @@ class Assistant:
         t1 = time.perf_counter()
         judged = _verdict_question(question, history)  # what a verdict answers (this turn, or its case + the last ask)
         refusal = self._out_of_scope(asked, passages)
+        # (after the scope checks: a programme is found named in a passage of either part)
+        passages = _of_parts_asked(asked, passages)
         draft, part_drafts = (None, []) if refusal else self._draft(question, parts, asked.carried, passages)
         deciding = answerability.current() is not None or answerability.observed is not None
         floor = DECISION_FLOOR if deciding else MIN_RELEVANCE
@@ -598,7 +635,10 @@ class Assistant:
                              chunk.section, found.line, holder.score)
             citations = (*citations, cited)
             body = [f"{found.line.strip()}[{cited.marker}]", *body]
-        lead = f"{found.word}。{found.reason}。"
+        echoed = _echoed_ability(question, found.word)
+        # (said in the asker's verb, the verdict needs no pointer to the lines that follow: they follow anyway)
+        reason = found.reason.replace("（次の記載をご確認ください）", "") if echoed else found.reason
+        lead = f"{found.word}{echoed}。{reason}。"
         joined = "\n".join([lead, *body])
         while len(MARKER_RE.sub("", joined)) > ANSWER_CHAR_LIMIT and len(body) > 1:
             body = body[:-1]  # the verdict and its rule first; supporting lines give way to the length limit
@@ -665,14 +705,14 @@ class Assistant:
             topic = _part_topic(list(asked.parts), i, asked.carried, named, self.index.entities, told)
             one = replace(parse_question(part), carried=topic, query=f"{topic} {part}".strip())
             cited = [c.quote for c in lines.citations] if lines is not None else []
-            card = book.top(one, passages, model, cited)
-            # the card must state what the part's own lines found (it quotes one of them), unless they found nothing;
-            # a card already stating an earlier part leaves this part its own lines
+            # a card already stating an earlier part is not this part's: the part's words often carry the earlier
+            # ask with them (「予算はいくらで、どこの課が担当？」), so the best card left is this part's candidate
+            card = book.top(one, passages, model, cited, excluding=[c.fact for c in cards if c is not None])
+            # the card must state what the part's own lines found (it quotes one of them), unless they found nothing
             # (or the match is sure of it — SURE_PART_CARD × its threshold — when the part's lines missed the card's lines)
             fits = card is not None and card.probability >= model.threshold and (
                 not cited or _quotes_any(card, cited) or card.probability >= SURE_PART_CARD * model.threshold)
-            taken = any(c is not None and card is not None and c.fact is card.fact for c in cards)
-            cards.append(card if fits and not taken else None)
+            cards.append(card if fits else None)
         if not any(cards):
             return draft
         for with_lines in (True, False):  # each card with its part's other lines, else the cards alone

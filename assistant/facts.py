@@ -42,7 +42,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.japanese import normalise_key
-from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH, part_named
+from assistant.programme_parts import (
+    FACILITIES,
+    FIFTH,
+    NAMES_FACILITIES,
+    NAMES_FIFTH,
+    asked_part,
+    part_named,
+    section_part,
+)
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -108,7 +116,7 @@ def card_element(fact: Fact, quoted: Sequence[Quoted]) -> str | None:
     named = part_named(f"{fact.topic}\n{fact.statement}")
     if named is not None:
         return named
-    parts = {part_named(q.chunk.section) for q in quoted}
+    parts = {section_part(q.chunk.section) for q in quoted}
     return parts.pop() if len(parts) == 1 else None
 
 
@@ -116,9 +124,9 @@ def elements_asked(asked: Question) -> tuple[str, ...]:
     """The parts a question asks about: the one its asking sentence names alone, else the one the whole question
     names alone (the asker's story names the ①～④ plan, the sentence that asks says only 「この計画は」), else both
     (no filter)."""
-    named = part_named(asked.asking)
+    named = asked_part(asked.asking)
     if named is None and not NAMES_FIFTH.search(asked.asking) and not NAMES_FACILITIES.search(asked.asking):
-        named = part_named(asked.text)
+        named = asked_part(asked.text)
     return (named,) if named is not None else (FIFTH, FACILITIES)
 
 
@@ -217,6 +225,9 @@ def current() -> Model | None:
     return Model.load()
 
 
+MIN_QUOTED_KEY = 8  # characters of a line's key below which it is matched whole, not inside another line
+
+
 class FactBook:
     """The cards of the corpus with a keyword index over their words, and where each quote stands."""
 
@@ -293,7 +304,10 @@ class FactBook:
 
     def _cards_quoting(self, line: str) -> list[int]:
         key = _key(line)
-        return [i for k, cards in self._by_line.items() if key and (key in k or k in key) for i in cards]
+        # a bare label (「詳細」「予算額」) is inside many lines: only a line of some length is found inside another
+        return [i for k, cards in self._by_line.items()
+                if key and (key == k or (len(key) >= MIN_QUOTED_KEY and key in k) or (len(k) >= MIN_QUOTED_KEY and k in key))
+                for i in cards]
 
     def candidates(self, asked: Question, passages: Sequence[Passage],
                    cited: Sequence[str] = ()) -> list[tuple[int, list[float]]]:
@@ -302,7 +316,7 @@ class FactBook:
         question names is none (assistant/entities.py)."""
         from assistant.answer import expected_type, term_weights
         from assistant.entities import names_another
-        from assistant.japanese import query_tokens
+        from assistant.japanese import document_named, query_tokens
 
         if not self.facts:
             return []
@@ -322,9 +336,17 @@ class FactBook:
         # what this turn names, else what the conversation named last
         named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
         asked_elements = elements_asked(asked)
+        document = document_named(asked.text)  # 「施策集では…」: a card quoting the other document is not what it says
         order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
                                            *(i for cards in quoting for i in cards)])
-                 if not names_another(named, self.about[i]) and self.element[i] in (None, *asked_elements)]
+                 if not names_another(named, self.about[i]) and self.element[i] in (None, *asked_elements)
+                 and document in (None, self.facts[i].source)]
+        if cosines and order:
+            # closeness in meaning among the cards that may answer: a card about another measure, part or document
+            # being closest says nothing of these
+            kept_by_meaning = sorted(order, key=lambda i: -cosines[i])
+            meaning_rank = {i: r for r, i in enumerate(kept_by_meaning)}
+            top_cosine = cosines[kept_by_meaning[0]]
         shares = [float(scores[i]) / best for i in by_words]
         asking = term_weights([t for t in query_tokens(asked.asking, False) if t], self.idf)
         total = sum(asking.values()) or 1.0
@@ -375,9 +397,11 @@ class FactBook:
             covered |= self.statement_tokens[i]
         return out
 
-    def top(self, asked: Question, passages: Sequence[Passage], model: Model, cited: Sequence[str] = ()) -> Match | None:
-        """The card the model finds most likely to answer, with its probability (None when no card is a candidate)."""
-        ranked = self.candidates(asked, passages, cited)
+    def top(self, asked: Question, passages: Sequence[Passage], model: Model, cited: Sequence[str] = (),
+            excluding: Sequence[Fact] = ()) -> Match | None:
+        """The card the model finds most likely to answer, with its probability (None when no card is a candidate);
+        not one of `excluding` (cards an earlier part of the question already states)."""
+        ranked = [(i, v) for i, v in self.candidates(asked, passages, cited) if self.facts[i] not in excluding]
         first_by_meaning, first_line = FEATURES.index("cosine_rank"), FEATURES.index("draft_first")
         # a card shown must be the closest in meaning or quote the line answer's first line: the match's weights
         # also carry how easy a question is, and on their own can prefer a card further from it

@@ -120,6 +120,19 @@ def measure_short_names() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def _document_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    return tuple((source, tuple(names)) for source, *names in data.get("document_names", []))
+
+
+def document_named(text: str) -> str | None:
+    """The corpus file of the one document the text names by an officer's name for it (`document_names` in
+    synonyms.toml: 「施策集」「制度概要」), else None (neither, or both)."""
+    named = {source for source, names in _document_names() if any(n in text for n in names)}
+    return named.pop() if len(named) == 1 else None
+
+
+@lru_cache(maxsize=1)
 def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
     data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
     out = []

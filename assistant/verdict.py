@@ -45,7 +45,9 @@ _CASE_INSIDE = re.compile(r"(?:市内|町内|村内|区域内|当市|当町|当�
 _INSIDE_PREF_REQUIRED = re.compile(r"所在都道府県内に事業所")
 _CASE_OTHER_PREF = re.compile(r"隣の県|他県|県外|他の都道府県|別の県|隣県")
 # The case has an office inside the prefecture (whatever else it has elsewhere), unless it says it has none there.
-_CASE_IN_PREF = re.compile(r"(?:県内|都内|府内|道内)(?:に|にも)[^。、？?]{0,14}?(?:事業所|拠点|支店|支社|営業所|事務所|工場)"
+# (an office in the asker's own town is one in its prefecture too; a campus is a school's office)
+_CASE_IN_PREF = re.compile(r"(?:県内|都内|府内|道内|市内|町内|村内)(?:に|にも)[^。、？?]{0,14}?"
+                           r"(?:事業所|拠点|支店|支社|営業所|事務所|工場|キャンパス|校舎|店舗|支部)"
                            r"(?![^。？?]{0,6}(?:ない|ありません|無い))")
 _OUTSIDE_PREF_REQUIRED = re.compile(r"所在都道府県外の(?:企業|団体|法人)")
 _CASE_SAME_PREF = re.compile(r"同じ県内|同じ県の|同県内?の|県内の(?:隣|別|他)|県内に(?:本社|本店|事業所)")

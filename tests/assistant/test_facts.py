@@ -315,3 +315,46 @@ def test_a_cards_part_is_the_one_its_words_or_else_its_quoted_sections_name(book
         words = f"{card.topic}{card.statement}"
         if "⑤" in words and not any(m in words for m in ("①", "②", "③", "④", "施設整備・利用促進")):
             assert part == facts.FIFTH
+
+
+def test_a_question_naming_one_document_gets_no_card_quoting_the_other(book):
+    from assistant.japanese import document_named
+    from assistant.question import parse
+
+    for name, other in (("施策集", "digiden_chiho_sosei_telework_overview.txt"),
+                        ("制度概要", "telework_measures_catalogue_2021.txt")):
+        for card in [c for c in book.facts if c.source == other][:40]:
+            asked = parse(f"{name}では{card.topic}はどう書かれていますか？", [])
+            if document_named(asked.text) is None:
+                continue  # the card's topic names the other document too: the question names both
+            assert all(book.facts[j].source != other for j, _ in book.candidates(asked, [])), card.fact_id
+
+
+def test_closeness_in_meaning_is_ranked_among_the_cards_that_may_answer(book):
+    from assistant.question import parse
+
+    # (the card closest in meaning overall states the 制度概要's effects: it is no candidate here)
+    asked = parse("施策集に載っているテレワーク交付金について、期待される効果を教えてください。", [])
+    ranked = book.candidates(asked, [])
+    rank = facts.FEATURES.index("cosine_rank")
+    assert ranked and max(v[rank] for _, v in ranked) == 1.0  # the closest card left is first, whatever was filtered
+    assert sorted(v[rank] for _, v in ranked).count(1.0) == 1
+
+
+def test_a_bare_label_quoted_by_the_line_answer_points_to_no_card_that_merely_contains_it(book):
+    # 「詳細」 heads each catalogue sheet's contact line; a card quoting a long line that happens to contain the
+    # word does not quote that label
+    for label in ("詳細", "予算額"):
+        assert all(any(facts._key(q.line) == facts._key(label) for q in book.quoted[i]) for i in book._cards_quoting(label))
+    long_line = next(q.line for quoted in book.quoted for q in quoted if len(facts._key(q.line)) >= 20)
+    assert book._cards_quoting(long_line)
+
+
+def test_a_card_an_earlier_part_states_is_not_offered_to_the_next(book):
+    from assistant.question import parse
+
+    asked = parse("情報信託機能活用促進事業の予算額と担当を教えてください", [])
+    first = book.top(asked, [], facts.Model((1.0,), 0.0, 0.0, ("bm25_share",)))
+    assert first is not None
+    second = book.top(asked, [], facts.Model((1.0,), 0.0, 0.0, ("bm25_share",)), excluding=[first.fact])
+    assert second is not None and second.fact is not first.fact

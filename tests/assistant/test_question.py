@@ -62,3 +62,11 @@ def test_a_grant_type_is_read_from_its_rate_as_well_as_its_name(text, kind):
     from assistant.vocabulary import grant_type_of
 
     assert grant_type_of(text) == kind
+
+
+@pytest.mark.parametrize("asked", ["総務省のどこの課が担当ですか？", "この事業の担当課はどこ？", "どちらが担当していますか？"])
+def test_which_office_is_in_charge_asks_for_the_contact_line(asked):
+    from assistant.answer import expected_type
+
+    wanted = expected_type(asked)
+    assert wanted is not None and wanted[0] == "contact"

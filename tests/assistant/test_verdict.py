@@ -38,6 +38,7 @@ EITHER = "利用者の要件：公営企業等（公社のうち、資本金が5
         ("政令市ですが、単独で申請できますか？", [ROUTE], "いいえ"),
         # a place requirement the case meets with an office inside, whatever it has elsewhere
         ("本部は他県ですが、県内にも研究所の事業所があります。連携先にできますか？", [PLACE], "はい"),
+        ("学校法人の本部は他県ですが、町内にキャンパスがあります。地元側の団体にできますか？", [PLACE], "はい"),
     ],
 )
 def test_the_case_is_compared_with_the_rule(question, lines, word):
