@@ -31,11 +31,13 @@ UNIT_SPLIT_CHARS = 140
 
 # The kind of fact a question asks for -> what such a fact looks like in the text (on normalised keys).
 _ANSWER_TYPES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    # who to ask (「誰に聞けばいい？」「相談先は？」), and which office is in charge (「担当課は」「どこの課が担当」), is
-    # answered by the contact line: the office with its phone number or address
-    ("contact", re.compile(r"メール|アドレス|電話|連絡先|問い?合わ?せ|窓口|相談先|(?:誰|どこ|どちら)に(?:聞|き|問|尋|相談|連絡)"
-                           r"|担当(?:課|部署|部局|室)|(?:どこ|どちら)の(?:課|部署|部局|室|省庁|府省)(?:が|の)?担当|(?:どこ|どちら)が担当"),
+    # who to ask (「誰に聞けばいい？」「相談先は？」) is answered by the contact line: its phone number or address
+    ("contact", re.compile(r"メール|アドレス|電話|連絡先|問い?合わ?せ|窓口|相談先|(?:誰|どこ|どちら)に(?:聞|き|問|尋|相談|連絡)"),
      re.compile(r"[\w.+-]+(?:@|_atmark_)[\w-]+\.[\w.]+|\d{2,4}-\d{2,4}-\d{3,4}")),
+    # which office is in charge (「担当課は」「どこの課が担当」): the contact line (its phone number or address) or a line
+    # ending in a ministry's office — not a table of contents row, where the office is followed by its page number
+    ("office", re.compile(r"担当(?:課|部署|部局|室)|(?:どこ|どちら)の(?:課|部署|部局|室|省庁|府省)(?:が|の)?担当|(?:どこ|どちら)が担当"),
+     re.compile(r"[\w.+-]+(?:@|_atmark_)[\w-]+\.[\w.]+|\d{2,4}-\d{2,4}-\d{3,4}|(?:省|府|官房|庁)[一-龥ァ-ヶー]*(?:室|課|局)\s*$")),
     ("money", re.compile(r"いくら|幾ら|金額|上限額|予算額|補助額|国費|何円|何万円"),
      re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:億|万|千|百万)?円|\d[\d,]*\s*(?:百万|億|万)")),
     ("points", re.compile(r"何点|点数|満点|配点"), re.compile(r"\d+\s*点")),

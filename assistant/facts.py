@@ -72,6 +72,7 @@ MEANING_CANDIDATES = 4  # … and the best by meaning
 # The kind of fact a question asks for (assistant/answer.expected_type) -> the card kinds that state it.
 _KIND_OF_ASK = {
     "contact": {"contact"},
+    "office": {"contact"},
     "money": {"amount", "budget", "example"},
     "points": {"scoring"},
     "rate": {"rate", "amount"},

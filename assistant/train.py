@@ -87,7 +87,8 @@ DEFAULT_FILES = (
 # Every labelled set: the unit ranker's (its last refit) and the batches written after it. The refusal decision and
 # the learned verdict are fitted on these.
 LABELLED_FILES = (*DEFAULT_FILES, "eval/blind_n40_2026-12-07.jsonl", "eval/blind_o41_2026-12-07.jsonl",
-                  "eval/blind_p42_2026-12-07.jsonl")
+                  "eval/blind_p42_2026-12-07.jsonl", "eval/blind_q43_2026-12-07.jsonl", "eval/blind_r44_2026-12-07.jsonl",
+                  "eval/blind_s45_2026-12-07.jsonl", "eval/blind_t46_2026-12-07.jsonl")
 SEED = 14
 
 

@@ -224,10 +224,10 @@ def _part_cards_on(monkeypatch, fake_assistant, book, probability=0.9):
     monkeypatch.setattr(fake_assistant, "_card_match", lambda: model)
     answerability.set_override(None, disabled=True)  # the parts' answers, not the refusal decision
 
-    def top(asked, passages, model, cited=()):
+    def top(asked, passages, model, cited=(), excluding=()):
         if len(asked.parts) > 1 or not cited:
             return None
-        quoting = book._cards_quoting(cited[0])
+        quoting = [i for i in book._cards_quoting(cited[0]) if book.facts[i] not in excluding]
         return facts.Match(book.facts[quoting[0]], probability, book.quoted[quoting[0]]) if quoting else None
 
     monkeypatch.setattr(book, "top", top)
@@ -276,11 +276,12 @@ def test_a_part_card_quoting_none_of_the_parts_lines_is_shown_only_when_the_matc
     question = "シェアリングエコノミー伝道師の任命数と、情報信託機能活用促進事業の予算額を教えてください。"
     model = _part_cards_on(monkeypatch, fake_assistant, book)
 
-    def top(asked, passages, model_, cited=()):
+    def top(asked, passages, model_, cited=(), excluding=()):
         if len(asked.parts) > 1 or not cited:
             return None
         quoting = set(book._cards_quoting(cited[0]))
-        other = next(i for i in range(len(book.facts)) if i not in quoting and len(book.facts[i].statement) > 30)
+        other = next(i for i in range(len(book.facts))
+                     if i not in quoting and len(book.facts[i].statement) > 30 and book.facts[i] not in excluding)
         return facts.Match(book.facts[other], (core.SURE_PART_CARD + above) * model.threshold, book.quoted[other])
 
     monkeypatch.setattr(book, "top", top)

@@ -69,4 +69,4 @@ def test_which_office_is_in_charge_asks_for_the_contact_line(asked):
     from assistant.answer import expected_type
 
     wanted = expected_type(asked)
-    assert wanted is not None and wanted[0] == "contact"
+    assert wanted is not None and wanted[0] == "office"
