@@ -82,9 +82,10 @@ def decide(question: str, calculation: Calculation) -> str | None:
 
 
 def _stated_figure_agrees(sentence: str, result: Mapping[str, object]) -> bool | None:
-    """Whether the figure the confirming sentence states is the computed one: an amount after the name of a result
-    (「国費は…4,500万円と見込んで」, its last amount), or points (「3点にできませんか」) when the result has one score.
-    None when the sentence states no figure the result has."""
+    """Whether the figures the confirming sentence states are the computed ones: for each result it names, the last
+    amount before the next result named (「国費は…4,500万円と見込んで」: the asker's own figure, after any arithmetic),
+    all of them right; or points (「3点にできませんか」) when the result has one score. None when the sentence states no
+    figure the result has."""
     from assistant.calculators.amounts import AMOUNT_IN_TEXT, parse_amount
     from assistant.errors import AmountParseError
 
@@ -93,16 +94,22 @@ def _stated_figure_agrees(sentence: str, result: Mapping[str, object]) -> bool |
     stated_points = _POINTS.findall(sentence)
     if stated_points and len(points) == 1:
         return int(stated_points[-1]) == numbers[points[0]]
+    # where each result is named (a longer name first: 「地方負担」 is not 「負担」), in the sentence's order
+    named: list[tuple[int, int, str]] = []
     for name in sorted((k for k in numbers if k not in points), key=len, reverse=True):
         at = sentence.find(name)
-        if at < 0:
-            continue
+        if at >= 0 and not any(s <= at < e for s, e, _ in named):
+            named.append((at, at + len(name), name))
+    named.sort()
+    checked: list[bool] = []
+    ends = [s for s, _, _ in named[1:]] + [len(sentence)] if named else []
+    for (_, end, name), following in zip(named, ends, strict=True):
         amounts = []
-        for m in AMOUNT_IN_TEXT.finditer(sentence, at + len(name)):
+        for m in AMOUNT_IN_TEXT.finditer(sentence[:following], end):
             try:
                 amounts.append(parse_amount(m.group("amount").replace(" ", "")))
             except AmountParseError:
                 continue
         if amounts:
-            return amounts[-1] == numbers[name]
-    return None
+            checked.append(amounts[-1] == numbers[name])
+    return all(checked) if checked else None

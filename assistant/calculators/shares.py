@@ -41,6 +41,7 @@ def with_split(calculation: Calculation, text: str) -> Calculation:
         return calculation
     parties, ratio = split
     whole = sum(ratio)
+    # each share floored to the yen (the parts may come a yen or two short of the whole; the whole is stated too)
     shares = [Fraction(burden * r, whole) for r in ratio]
     shown = ":".join(str(r) for r in ratio)
     steps = [Step("share", f"{party}：{fy(burden)} × {r}/{whole} = {fy(int(share))}", {"地方負担": burden, "比率": r},

@@ -93,3 +93,12 @@ def test_a_rate_of_another_month_settles_no_bonus():
     assert r is not None and r.calculation is not None
     assert decide(question, r.calculation) is None
     assert "12月末時点の申請率で算定" in r.calculation.summary
+
+
+def test_every_result_the_sentence_states_must_be_right_for_a_yes():
+    from assistant.confirmation import _stated_figure_agrees
+
+    computed = {"国費": 15_000_000, "地方負担": 5_000_000}
+    assert _stated_figure_agrees("国費は1,500万円、町の地方負担は500万円で合ってますよね？", computed) is True
+    assert _stated_figure_agrees("国費は1,600万円、町の地方負担は500万円で合ってますよね？", computed) is False
+    assert _stated_figure_agrees("国費は1,500万円、町の地方負担は400万円で合ってますよね？", computed) is False
