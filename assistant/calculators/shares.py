@@ -14,7 +14,7 @@ from fractions import Fraction
 from assistant.calculators.amounts import format_yen as fy
 from assistant.types import Calculation, Step
 
-# the parties joined by ・ or と, then the ratio: 「町・進出企業・漁協で5:3:2」「町と県で1対1」
+# the parties joined by ・ or と, then the ratio: 「町・県・地元企業で4:4:2」「町と県で1対1」
 _PARTY = r"[^\s、。,：:（(・とをはがにで]{1,10}"
 _SPLIT = re.compile(rf"({_PARTY}(?:[・と]{_PARTY}){{1,5}})\s*(?:で|が|の)\s*"
                     r"(\d+(?:\s*[:：対]\s*\d+){1,5})(?=\s*(?:で|の|に|ずつ|割合|比率|[、。?？]|$))")
