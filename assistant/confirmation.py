@@ -86,8 +86,7 @@ def _stated_figure_agrees(sentence: str, result: Mapping[str, object]) -> bool |
     amount before the next result named (「国費は…4,500万円と見込んで」: the asker's own figure, after any arithmetic),
     all of them right; or points (「3点にできませんか」) when the result has one score. None when the sentence states no
     figure the result has."""
-    from assistant.calculators.amounts import AMOUNT_IN_TEXT, parse_amount
-    from assistant.errors import AmountParseError
+    from assistant.quantities import amounts_at
 
     numbers = {k: v for k, v in result.items() if isinstance(v, int) and not isinstance(v, bool) and not k.endswith("_表示")}
     points = [k for k in numbers if k.endswith("点")]
@@ -104,12 +103,7 @@ def _stated_figure_agrees(sentence: str, result: Mapping[str, object]) -> bool |
     checked: list[bool] = []
     ends = [s for s, _, _ in named[1:]] + [len(sentence)] if named else []
     for (_, end, name), following in zip(named, ends, strict=True):
-        amounts = []
-        for m in AMOUNT_IN_TEXT.finditer(sentence[:following], end):
-            try:
-                amounts.append(parse_amount(m.group("amount").replace(" ", "")))
-            except AmountParseError:
-                continue
+        amounts = [yen for yen, start, _ in amounts_at(sentence[:following]) if start >= end]
         if amounts:
             checked.append(amounts[-1] == numbers[name])
     return all(checked) if checked else None

@@ -34,7 +34,6 @@ from assistant import (
 from assistant.errors import InputError
 from assistant.facts import elements_asked
 from assistant.japanese import (
-    document_named,
     expand_abbreviations,
     known_programme_names,
     normalise_key,
@@ -109,13 +108,12 @@ def _echoed_ability(question: str, word: str) -> str:
     return f"、{m.group(1)}{'できます' if word == 'はい' else 'できません'}"
 
 
-def _of_parts_asked(asked: Question, passages: list[Passage]) -> list[Passage]:
-    """The passages of the document the question names, and of the part of the 制度概要 it asks about (⑤ or ①～④, assistant/programme_parts.py):
-    a section of the other part states the other part's rule (⑤'s grades are not ①～④'s), so it is left out when
-    the question names one part alone and some passage remains."""
-    document = document_named(asked.text)
-    if document is not None:  # 「施策集では…」: what that document says
-        passages = [p for p in passages if p.chunk.source == document] or passages
+def _of_document_and_part_asked(asked: Question, passages: list[Passage]) -> list[Passage]:
+    """The passages of the document the question names, and of the part of the 制度概要 it asks about (⑤ or ①～④,
+    assistant/programme_parts.py): a section of the other part states the other part's rule (⑤'s grades are not
+    ①～④'s), so it is left out when the question names one part alone and some passage remains."""
+    if asked.document is not None:  # 「施策集では…」: what that document says
+        passages = [p for p in passages if p.chunk.source == asked.document] or passages
     wanted = elements_asked(asked)
     if len(wanted) != 1:
         return passages
@@ -474,7 +472,7 @@ class Assistant:
         judged = _verdict_question(question, history)  # what a verdict answers (this turn, or its case + the last ask)
         refusal = self._out_of_scope(asked, passages)
         # (after the scope checks: a programme is found named in a passage of either part)
-        passages = _of_parts_asked(asked, passages)
+        passages = _of_document_and_part_asked(asked, passages)
         draft, part_drafts = (None, []) if refusal else self._draft(question, parts, asked.carried, passages)
         deciding = answerability.current() is not None or answerability.observed is not None
         floor = DECISION_FLOOR if deciding else MIN_RELEVANCE

@@ -317,7 +317,7 @@ class FactBook:
         question names is none (assistant/entities.py)."""
         from assistant.answer import expected_type, term_weights
         from assistant.entities import names_another
-        from assistant.japanese import document_named, query_tokens
+        from assistant.japanese import query_tokens
 
         if not self.facts:
             return []
@@ -330,24 +330,21 @@ class FactBook:
         best = float(scores[by_words[0]]) or 1.0
         cosines = self._meaning(asked)
         by_meaning = sorted(range(len(cosines)), key=lambda i: -cosines[i])
-        meaning_rank = {i: r for r, i in enumerate(by_meaning)}
-        top_cosine = cosines[by_meaning[0]] if cosines else 0.0
         quoting = [self._cards_quoting(line) for line in cited]
         first = set(quoting[0]) if quoting else set()
         # what this turn names, else what the conversation named last
         named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
         asked_elements = elements_asked(asked)
-        document = document_named(asked.text)  # 「施策集では…」: a card quoting the other document is not what it says
         order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
                                            *(i for cards in quoting for i in cards)])
                  if not names_another(named, self.about[i]) and self.element[i] in (None, *asked_elements)
-                 and document in (None, self.facts[i].source)]
-        if cosines and order:
-            # closeness in meaning among the cards that may answer: a card about another measure, part or document
-            # being closest says nothing of these
-            kept_by_meaning = sorted(order, key=lambda i: -cosines[i])
-            meaning_rank = {i: r for r, i in enumerate(kept_by_meaning)}
-            top_cosine = cosines[kept_by_meaning[0]]
+                 # 「施策集では…」: a card quoting the other document is not what it says
+                 and asked.document in (None, self.facts[i].source)]
+        # closeness in meaning among the cards that may answer: a card about another measure, part or document
+        # being closest says nothing of these
+        kept_by_meaning = sorted(order, key=lambda i: -cosines[i]) if cosines else []
+        meaning_rank = {i: r for r, i in enumerate(kept_by_meaning)}
+        top_cosine = cosines[kept_by_meaning[0]] if kept_by_meaning else 0.0
         shares = [float(scores[i]) / best for i in by_words]
         asking = term_weights([t for t in query_tokens(asked.asking, False) if t], self.idf)
         total = sum(asking.values()) or 1.0

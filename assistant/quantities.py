@@ -117,7 +117,7 @@ def count_value(text: str) -> int:
     return int(round(total))
 
 
-def _amounts(t: str) -> list[tuple[int, int, int]]:
+def amounts_at(t: str) -> list[tuple[int, int, int]]:
     """Amounts with offsets into `t` itself (find_amounts would rewrite kanji first and shift them)."""
     out = []
     for m in AMOUNT_IN_TEXT.finditer(t):
@@ -184,7 +184,7 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     lettered_role: str | None = None
     next_letter = "A"
     seen_end: int | None = None  # where the amount before ends, whether kept or not
-    for yen, start, end in _amounts(t):
+    for yen, start, end in amounts_at(t):
         times = _PER_PIECE.search(t[max(0, start - 16) : start])
         if times:
             yen *= int(times.group(1))  # 「ブース2台（1台173万円）」: the item costs 2 × 173万円

@@ -42,6 +42,7 @@ class Question:
     defines: str | None  # X of 「Xとは？」「「X」って、どの…のこと？」
     carried: str = ""  # a follow-up's topic from the earlier turns
     query: str = ""  # what retrieval searches: the carried topic and the question
+    document: str | None = None  # the corpus file of the one document it names (「施策集では…」), if any
 
     @property
     def is_follow_up(self) -> bool:
@@ -51,7 +52,7 @@ class Question:
 def parse(text: str, history: Sequence[Turn] = ()) -> Question:
     from assistant import conversation, question_parts
     from assistant.answer import defined_term, expected_type, is_vague, programme_names
-    from assistant.japanese import normalise_key
+    from assistant.japanese import document_named, normalise_key
     from assistant.quantities import read_quantities
     from assistant.vocabulary import grant_type_of
 
@@ -73,4 +74,5 @@ def parse(text: str, history: Sequence[Turn] = ()) -> Question:
         defines=defined_term(text),
         carried=rewritten.carried,
         query=rewritten.query,
+        document=document_named(text),
     )

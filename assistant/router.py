@@ -1454,7 +1454,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             counter = "本" if re.search(r"何本|本数|\d\s*本", recent) else "件"
             # the 国費 those projects can bring, when asked too, at the type this turn or an earlier one names
             said = [text, *(_n(t.content) for t in reversed(history) if t.role == "user")]
-            kind = next((k for t in said for k in ("高水準", "標準") if k in t), None) if re.search(r"国費|交付額", text) else None
+            kind = next((k for t in said if (k := grant_type_of(t))), None) if re.search(r"国費|交付額", text) else None
             return Route("project5_count", project5_count(kpi[-1], done[-1] if done else 0, counter, kind), (), None)
     named = named_examples(text)
     kinds = [k for k in ("高水準", "標準") if k in text]

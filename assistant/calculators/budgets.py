@@ -22,10 +22,11 @@ _MEASURE = re.compile(r"^\s*施策名：(.+?)\s*$")
 _AMOUNT = re.compile(r"^\s*([\d０-９,，]+)\s*百万円\s*$")
 _ACCOUNT = re.compile(r"^\s*(令和.+?(?:一般会計|特別会計))\s*$")
 
+_MINISTRIES = r"総務省|内閣府|内閣官房"  # the catalogue's measures belong to these
 # A measure sheet's contact line opens with its department: 「総務省情報流通高度化推進室 03-…」
-_DEPARTMENT = re.compile(r"^\s*((総務省|内閣府|内閣官房)\S*)")
+_DEPARTMENT = re.compile(rf"^\s*((?:{_MINISTRIES})\S*)")
 # A ministry's measures asked together: 「総務省の4事業」「内閣府の施策」「総務省が担当する事業」
-_MINISTRY_GROUP = re.compile(r"(総務省|内閣府|内閣官房)(?:の|が担当(?:する|の)|担当の)\s*(?:\d+|[二三四五六])?\s*(?:つの)?(?:事業|施策)")
+_MINISTRY_GROUP = re.compile(rf"({_MINISTRIES})(?:の|が担当(?:する|の)|担当の)\s*(?:\d+|[二三四五六])?\s*(?:つの)?(?:事業|施策)")
 
 
 @dataclass(frozen=True)

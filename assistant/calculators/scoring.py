@@ -98,7 +98,7 @@ def adoption_of_grade(letter: str, applied: str | None) -> Calculation:
                    f"（高水準タイプは「A」評価以上）。" if decision != "不採択" else f"{letter}評価は不採択です。")
     else:
         summary = f"{letter}評価は{_rated(decision)[0]}となります" + (f"（{applied}タイプで申請）。" if applied else "。")
-        if applied == "標準" and decision == "標準タイプで採択" and "SABCD".index(letter) <= "SABCD".index("A"):
+        if applied == "標準" and decision == "標準タイプで採択" and decision_of(letter, "高水準")[0] == "高水準タイプで採択":
             # the grade would carry a 高水準 application: the type applied for, not the grade, keeps it at 標準
             summary += "高水準タイプで採択されるのは高水準タイプで申請し「A」評価以上の場合で、評価によって格上げはされません。"
     used: tuple[Rule, ...] = (rule(adopt_rule),) if adopt_rule == "adopt_high" else (rule(adopt_rule), rule("adopt_high"))

@@ -3,7 +3,7 @@ document or the other part states another rule (⑤'s grades are not ①～④'s
 
 from __future__ import annotations
 
-from assistant.core import _of_parts_asked
+from assistant.core import _of_document_and_part_asked
 from assistant.question import parse
 from assistant.types import Chunk, Passage
 
@@ -25,7 +25,7 @@ PASSAGES = [
 
 
 def _kept(question: str) -> list[str]:
-    return [p.chunk_id for p in _of_parts_asked(parse(question), PASSAGES)]
+    return [p.chunk_id for p in _of_document_and_part_asked(parse(question), PASSAGES)]
 
 
 def test_a_question_about_the_fifth_element_leaves_out_sections_of_the_other_elements():
