@@ -20,7 +20,14 @@ from functools import lru_cache
 
 from assistant import unit_ranker
 from assistant.entities import Entities
-from assistant.japanese import known_programme_names, nfkc_keep_circled, normalise_key, query_tokens, tokenize
+from assistant.japanese import (
+    element_names,
+    known_programme_names,
+    nfkc_keep_circled,
+    normalise_key,
+    query_tokens,
+    tokenize,
+)
 from assistant.question import INTERROGATIVE
 from assistant.types import MARKER_RE, Chunk, Citation, Passage
 from assistant.vocabulary import grant_type_of
@@ -418,8 +425,9 @@ _TYPE_NAMES = ("高水準タイプ", "標準タイプ")
 def _known_tail(name: str) -> str:
     """A known name (a programme's listed name, an adoption type) ending the phrase after a word in kana is the
     name, the kana word before it is not part of it: 「それとデジ田交付金」 names デジ田交付金, 「良ければ標準タイプ」
-    names 標準タイプ. A name not known stays whole (「ものづくり補助金」)."""
-    for known in (*known_programme_names(), *_TYPE_NAMES):
+    names 標準タイプ, 「同じく進出支援金」 names 進出支援金 (an element's name is known too). A name not known stays whole
+    (「ものづくり補助金」)."""
+    for known in (*known_programme_names(), *_TYPE_NAMES, *element_names()):
         head = name[: len(name) - len(known)]
         if len(head) and name.endswith(known) and re.search(r"[ぁ-ん]$", head):
             return known

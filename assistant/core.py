@@ -99,13 +99,32 @@ CARD_LINES_CHARS = 400  # statement + the line answer's other lines up to this l
 _CAN_ASKED = re.compile(r"((?:申請|利用|計上|支給|活用|交付|併用|参加|応募)?)でき(?:ますか|ますでしょうか|るでしょうか|るのでしょうか|るんでしょうか|る[?？])")
 
 
+# 「可能でしょうか」: asked as a possibility, answered as one (できます / できません)
+_POSSIBLE_ASKED = re.compile(r"可能(?:ですか|でしょうか|ですかね)[?？]?\s*$")
+# 「…として扱えますか」「…に入れられますか」: any verb asked in the positive polite form
+_VERB_ASKED = re.compile(r"([^、。」』）)？?\s]{1,12})ま(?:すか|すでしょうか)[?？]?\s*$")
+# a particle after a noun (kanji, katakana, a closing bracket or the clause's start), where the verb's phrase begins
+# (「補助金はもらえ」 cuts at は, not at the も of もらえ)
+_PARTICLE_AFTER_NOUN = re.compile(r"(?:(?<=[^ぁ-ん])|^)(?:として|について|って|では|には|にも|[はをがもにでと])")
+
+
 def _echoed_ability(question: str, word: str) -> str:
-    """The verdict said back in the question's own verb (「いいえ、申請できません」) when it asks whether something can
-    be done, in the positive; else ""."""
-    m = _CAN_ASKED.search(question_parts.asking_sentence(question))
-    if m is None or word not in ("はい", "いいえ"):
+    """The verdict said back in the question's own verb (「いいえ、申請できません」「いいえ、扱えません」) when it asks whether
+    something can be done or holds, in the positive; else ""."""
+    if word not in ("はい", "いいえ"):
         return ""
-    return f"、{m.group(1)}{'できます' if word == 'はい' else 'できません'}"
+    asking = question_parts.asking_sentence(question)
+    if m := _CAN_ASKED.search(asking):
+        return f"、{m.group(1)}{'できます' if word == 'はい' else 'できません'}"
+    if _POSSIBLE_ASKED.search(asking):
+        return f"、{'できます' if word == 'はい' else 'できません'}"
+    if m := _VERB_ASKED.search(asking):
+        clause = m.group(1)
+        cut = max((p.end() for p in _PARTICLE_AFTER_NOUN.finditer(clause)), default=0)
+        verb = clause[cut:]
+        if verb and re.fullmatch(r"[一-龥々ァ-ヶー]{0,4}[ぁ-ん]{1,6}", verb):  # a conjugated verb, not a noun phrase
+            return f"、{verb}{'ます' if word == 'はい' else 'ません'}"
+    return ""
 
 
 def _of_document_and_part_asked(asked: Question, passages: list[Passage]) -> list[Passage]:

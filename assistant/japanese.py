@@ -145,6 +145,14 @@ def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def element_names() -> tuple[str, ...]:
+    """The names the documents give the elements ①～⑤ (their synonym groups: 「④事業」 with 進出支援事業, 進出支援金),
+    as written in synonyms.toml."""
+    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    return tuple(w for group in data["groups"] if re.fullmatch("[①-⑤]事業", group[0]) for w in group[1:])
+
+
 def expand_abbreviations(text: str) -> str:
     """The text with officers' short forms (サテオフ, SO, 特交 …) written out as the documents write them
     (`abbreviations` in synonyms.toml). Only for reading the question; nothing quoted from the documents changes."""

@@ -116,7 +116,8 @@ def _split_sentence(sentence: str) -> list[str]:
     while len(pieces) > 2 and not INTERROGATIVE.search(pieces[0]):
         topic += pieces.pop(0) + "、"
     # 「どの段階で、何を提出すれば」 is one question: a clause of an interrogative and a word or two is an adverbial.
-    if len(pieces) == 2 and all(INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
+    # (three such clauses — 「いつ始まって、何人が集まっていて、どんな議題を…」 — are three asks as well)
+    if 2 <= len(pieces) <= MAX_PARTS and all(INTERROGATIVE.search(p) and len(p) >= MIN_CLAUSE_CHARS for p in pieces):
         return [topic + p for p in pieces]
     m = _TWO_NOUNS.match(sentence)
     # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs (an office
@@ -167,6 +168,17 @@ def asking_sentence(question: str) -> str:
     if adjacent and len(asking[-1].strip()) <= SHORT_ASK_CHARS:
         return asking[-2] + asking[-1]
     return (asking or sentences or [question])[-1]
+
+
+def story_before_asks(question: str) -> str:
+    """The sentences before the first one that asks: the asker's case (「人口3万人の市です。…見込みです。」), which
+    every later ask of the question is about."""
+    story = []
+    for sentence in split_sentences(question):
+        if asks(sentence):
+            break
+        story.append(sentence)
+    return "".join(story)
 
 
 MEANING_CHARS = 96  # e5 time grows with length (≈ 45 ms at 60 characters on two cores); the asking part suffices

@@ -235,19 +235,21 @@ def _score(text: str) -> int | None:
     sheet = _SHEET_ITEM.findall(t)
     if any(int(x) > MAX_ITEM_POINTS for x in sheet):
         return None  # an item is scored 0–3: a 9 is not a score the sheets give (asked back, not summed)
+    # 「付加項目は…の2つが取れそう」: added items counted, not scored (each is worth 1 point)
+    met = _EXTRA_ITEMS_MET.search(t) if not extra else None
+    counted = int(met.group(1)) if met else 0
     if len(sheet) >= 4:
-        return sum(int(x) for x in sheet) + sum(extra)
+        return sum(int(x) for x in sheet) + sum(extra) + counted
     if sheet and (mixed := _mixed_sheet(t)) is not None:
-        return mixed + sum(extra)
+        return mixed + sum(extra) + counted
     groups = _VIEWPOINT_LIST.findall(t) or _NAMED_VIEWPOINT_LIST.findall(t)
     if len(groups) >= 2:
         # a viewpoint mark (①–④) followed by its item scores (N・N・N), for several viewpoints: all summed
         return sum(int(x) for g in groups for x in re.findall(r"\d", g))
     listed = _SCORE_LIST.search(t)
     if listed:
-        met = _EXTRA_ITEMS_MET.search(t) if not extra else None  # 「付加項目は2つ取れそう」: each is worth 1 point
         return (sum(int(x) for x in re.findall(r"\d", listed.group(0))) + (sum(extra) if "付加" not in t[: listed.start()] else 0)
-                + (int(met.group(1)) if met else 0))
+                + counted)
     viewpoints = _VIEWPOINT_SCORE.findall(t)
     if len(viewpoints) >= 2 and not re.search(r"加点[^。]{0,6}[①-④]", t):
         return sum(int(x) for x in viewpoints)
@@ -538,6 +540,28 @@ def _population(text: str) -> int | None:
     return found[0] if found else None
 
 
+# the asker's city said to be a 政令指定都市 (「うちは政令市ですが」「政令指定都市の…市です」)
+_OWN_DESIGNATED_CITY = re.compile(r"(?:うち|当市|本市|私ども|弊市|こちら)[^。]{0,6}?(?:政令市|政令指定都市|指定都市)"
+                                  r"|(?:政令市|政令指定都市|指定都市)(?:です|で、|ですが|なので|の[^。]{0,6}市です)")
+
+
+def _own_designated_city(text: str) -> bool | None:
+    return True if _OWN_DESIGNATED_CITY.search(_n(text)) else None
+
+
+def _population_in(text: str, year: str) -> int | None:
+    """The head-count a question gives for a census year (「2010年8,100人、2020年7,000人」「2020年は1万人」): the
+    first one after the year and before any other year."""
+    t = normalise(text)  # the quantities' offsets are in this form
+    for q in read_quantities(text):
+        if q.unit != "人":
+            continue
+        years = re.findall(r"(20\d\d)\s*年", t[max(0, q.start - 20) : q.start])
+        if years and years[-1] == year:
+            return q.value
+    return None
+
+
 _NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村",
                        "町村", "市町", "区域", "島しょ部の町村", "県内の市町村"}
 
@@ -621,15 +645,27 @@ def _business_area(text: str) -> str | None:
     found += [n for n in sorted(listed, key=lambda n: t.find(n[:-1])) if listed[n] == prefecture and n not in found
               and len(n) >= 3 and re.search(rf"(?<![一-龥々ヶ]){re.escape(n[:-1])}(?=[・、と][^。]{{0,20}}?の\s*\d+\s*[市町村]|の\s*\d+\s*[市町村])", t)]
     # municipalities the table does not list, named beside them (「…の3市町に絞って、もし熊谷市も加えたら」)
-    others = [m.group(1) for m in re.finditer(r"(?<![一-龥々ヶ])([一-龥々ヶ]{1,4}[市町村])(?=も|を|と|・|、|の|は|が|まで|に)", t)
-              if m.group(1) not in _NOT_A_MUNICIPALITY and m.group(1) not in listed and m.group(1) != prefecture
-              and not m.group(1).startswith(("各", "当", "本", "同", "隣", "全", "他", "近隣", "周辺", "県内", "都内"))]
+    others = _unlisted_named(t, prefecture)
     if found and others:
         return "・".join(dict.fromkeys([*found, *others]))
     if found:
         return "・".join(found) if len(found) > 1 else found[0]
     m = re.search(r"([一-龥ァ-ヶー々]{1,6}?[市町村])(?:の区域|の域内|域内|内|に限)", t)
     return m.group(1) if m and m.group(1) not in _NOT_A_MUNICIPALITY else None
+
+
+# a municipality's name before a particle; a name may open in kana after a listing particle (「青梅市やあきる野市」)
+_MUNICIPALITY_NAMED = re.compile(r"(?:(?<=[市町村][やと])[ぁ-ん]{1,3}|(?<![一-龥々ヶ]))[一-龥々ヶ]{1,4}[市町村]"
+                                 r"(?=も|を|と|・|、|の|は|が|まで|に|や|から)")
+
+
+def _unlisted_named(t: str, prefecture: str) -> list[str]:
+    """Municipalities a text names that the 参考 table does not list (「…もし熊谷市も加えたら」「青梅市から聞かれたら」)."""
+    listed = listed_municipalities()
+    return list(dict.fromkeys(
+        m.group() for m in _MUNICIPALITY_NAMED.finditer(t)
+        if m.group() not in _NOT_A_MUNICIPALITY and m.group() not in listed and m.group() != prefecture
+        and not m.group().startswith(("各", "当", "本", "同", "隣", "全", "他", "近隣", "周辺", "県内", "都内"))))
 
 
 class _AllOf:
@@ -735,8 +771,10 @@ _SHAPES = [
            unreadable="総合評価と採択区分を計算するには、総合評価点数（12の評価の観点の合計、または各項目の点数）を教えてください。"),
     _Shape("mynumber_bonus", re.compile(r"(?:マイナンバー|申請率).*(?:加点|何点|点数)|加点.*(?:申請率|マイナンバー)"),
            {"12月末申請率": _application_rate}),
+    _Shape("population_decline", _AllOf(r"2010", r"2020", r"減少|減っ|減り"),
+           {"2010年人口": lambda t: _population_in(t, "2010"), "2020年人口": lambda t: _population_in(t, "2020")}),
     _Shape("migrants_minimum", _AllOf(r"移住者", r"何人|最低|下限|何名"),
-           {"市町村人口": _population},
+           {"市町村人口": _population, "タイプ": _grant_type},
            unreadable="移住者数の下限（人口の0.01%以上）を計算するには、施設が所在する市町村の人口を教えてください。"),
     _Shape("local_burden_2021", _AllOf(r"実質(?:的な|的に)?[^。]{0,4}負担", rf"{_MONEY_ASK}|どのくらい|どれくらい"),
            {"事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費"), "タイプ": _grant_type}),
@@ -764,8 +802,9 @@ _SHAPES = [
                                     r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と)"
                                     # applying said otherwise: 「手を挙げることは可能ですか」「申請することは可能ですか」
                                     r"|手を(?:挙|あ)げ(?:る|られ)|(?:申請|応募)(?:する)?(?:こと)?(?:は|が|も)?(?:でき|可能)"),
-           {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area},
-           optional=("都道府県", "事業区域")),
+           {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area,
+            "政令指定都市": _own_designated_city},
+           optional=("都道府県", "事業区域", "政令指定都市")),
 ]
 _INPUT_NAMES = {"収容可能人数": "収容可能人数（1施設の定員）", "タイプ": "タイプ（高水準／標準）", "申請タイプ": "申請タイプ（高水準／標準）",
                 "総事業費": "総事業費", "経過": "申請日から利用終了までの期間"}
@@ -1214,7 +1253,7 @@ _HARD_WORKS = re.compile(r"ハード事業|改修|工事|建築|建設|施設整
 
 # What the 団体 is left to pay, asked: its burden, not the grant (the documents' 負担, or the officer's 自分で持つ,
 # 手出し, 単費, 一般財源で).
-_BURDEN_ASK = re.compile(r"負担|持ち出し|自分で(?:持つ|出す|払う|賄う|まかなう)|自前で出す|手出し|単費|一般財源|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
+_BURDEN_ASK = re.compile(r"負担|持ち出[しすさ]|持出|用意(?:しないと|しなければ|する必要|が必要)|自分で(?:持つ|出す|払う|賄う|まかなう)|自前で出す|手出し|単費|一般財源|措置されな|措置されず|戻らない|戻ってこない|返ってこない|賄えない|まかなえない|残る|自腹|自前")
 
 
 # the overhead planned at its cap: 「一般管理費は上限額まで」「一般管理費も満額で」
@@ -1507,13 +1546,65 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
 
 
 def route(question: str, history: Sequence[Turn] = ()) -> Route | None:
-    """The calculation a turn asks for, if any (`_route`), with its local burden split among the parties the turn
-    names in a ratio of its own (assistant/calculators/shares.py)."""
+    """The calculation a turn asks for, if any (`_route`), with the other calculations its other asks need
+    (`_with_other_asks`) and its local burden split among the parties the turn names in a ratio of its own
+    (assistant/calculators/shares.py)."""
     routed = _route(question, history)
     if routed is None or routed.calculation is None:
         return routed
+    routed = _with_other_asks(question, history, routed)
+    assert routed.calculation is not None
     split = shares.with_split(routed.calculation, _n(question))
     return routed if split is routed.calculation else replace(routed, calculation=split)
+
+
+def _shape_run(kind: str, texts: list[str]) -> Calculation | None:
+    """The calculator of one shape run on the inputs the texts state, or None when some are missing or wrong."""
+    shape = next((sh for sh in _SHAPES if sh.kind == kind), None)
+    if shape is None:
+        return None
+    inputs = _extract(shape, texts)
+    if any(n not in inputs for n in shape.inputs if n not in shape.optional):
+        return None
+    try:
+        return calculate(kind, inputs)
+    except CalculationError:
+        return None
+
+
+def _with_other_asks(question: str, history: Sequence[Turn], routed: Route) -> Route:
+    """A question that asks several things, each its own calculation (「移住者数のKPIは最低何人？それと、県外利用者の割合の
+    要件は満たせていますか？」): each ask is routed with the asker's case told before the asks, and a calculation of
+    another kind than the whole question's is run beside it, its steps after the first's."""
+    from assistant.question_parts import split_question, story_before_asks
+
+    main = routed.calculation
+    assert main is not None
+    parts = split_question(question)
+    if len(parts) < 2:
+        return routed
+    story = story_before_asks(question)
+    others: list[Calculation] = []
+    for part in parts:
+        ask = part[len(story):] if story and part.startswith(story) else part
+        alone = _route(story + ask, history)
+        other = alone.calculation if alone is not None else None
+        if other is None or other.kind == main.kind:
+            # the case's figures may have drawn the route to the whole question's calculation: the ask alone says
+            # which calculation it is, the case gives its inputs
+            own = _route(ask, history)
+            if own is not None and own.calculation is None and own.missing and own.kind != main.kind:
+                other = _shape_run(own.kind, [story + ask])
+        if (other is None or other.kind == main.kind or any(o.kind == other.kind for o in others)
+                or other.summary in main.summary):
+            continue
+        others.append(other)
+    if not others:
+        return routed
+    return replace(routed, calculation=combined(
+        main.kind, [main, *others], inputs={**{k: v for o in others for k, v in o.inputs.items()}, **main.inputs},
+        result={**{k: v for o in others for k, v in o.result.items()}, **main.result},
+        formula="\n".join(c.formula for c in (main, *others)), summary="".join(c.summary for c in (main, *others))))
 
 
 def _route(question: str, history: Sequence[Turn] = ()) -> Route | None:
@@ -2219,6 +2310,16 @@ _LISTED_KIND = re.compile(r"[『「]([市町村])[』」]|([市町村])(?:は|�
 _EVERY_PREFECTURE = re.compile(r"都県別|都県ごと|各都県|都県それぞれ")
 
 
+# the asker's own 都 said as such: 「都内の町村」「都庁で…担当」 (「東京」 alone is no 都県 here: it is 東京圏's)
+_OWN_METROPOLIS = re.compile(r"都内|都庁|都下|都の(?:担当|市町村|町村|島しょ)")
+
+
+def _tokyo_area_named(text: str) -> list[str]:
+    """The 東京圏 都県 a text names: by name (the 県 ones with or without 県: 「埼玉・千葉の町」), 東京都 also as 「都内」."""
+    return [p for p in TOKYO_AREA if p in text or (p != "東京都" and p[:-1] in text)
+            or (p == "東京都" and _OWN_METROPOLIS.search(text))]
+
+
 def _listed_count_route(text: str, history: Sequence[Turn]) -> Route | None:
     """How many municipalities the 参考 table lists (of a kind, for the 都県 named). A follow-up that asks only for
     a kind (「そこに町はいくつ？」) counts in the table and 都県 of the turn before it, when that turn asked about the
@@ -2232,8 +2333,7 @@ def _listed_count_route(text: str, history: Sequence[Turn]) -> Route | None:
         context = previous + "\n" + text
     kind = _LISTED_KIND.search(text)
     asked_kind = next((g for g in kind.groups() if g), None) if kind else None
-    # 「東京」 alone is no 都県 here (東京圏); the others are named with or without 県 (「埼玉・千葉の町」)
-    named = [p for p in TOKYO_AREA if p in context or (p != "東京都" and p[:-1] in context)]
+    named = _tokyo_area_named(context)
     return Route("listed_count", listed_count([] if _EVERY_PREFECTURE.search(context) else named, asked_kind), (), None)
 
 
@@ -2286,13 +2386,14 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
     counted = _listed_count_route(text, history) or _list_count_route(text) or _scale_route(text)
     if counted is not None:
         return counted
-    named_prefectures = [p for p in TOKYO_AREA if p in text or (p[:-1] in text and p != "東京都")]
+    named_prefectures = _tokyo_area_named(text)
     if named_prefectures and _LISTED_NAMES_ASK.search(text) and (
             _LISTED_TABLE.search(text) or (
                 re.search(r"入って|対象|申請でき|該当", text)
                 and any(re.search(r"東京圏|条件不利|人口減少", _n(t.content)) for t in history if t.role == "user"))):
         # which municipalities the 参考 table lists for a 都県 (asked outright, or after a turn about the 東京圏 rule)
-        return Route("listed_names", listed_names(named_prefectures), (), None)
+        unlisted = [n for p in named_prefectures for n in _unlisted_named(text, p)]
+        return Route("listed_names", listed_names(named_prefectures, unlisted), (), None)
     reverse = _cost_asked_from_share(text, read_quantities(question))  # a stated share is no plan's cost
     if reverse is not None:
         return Route("cost_from_share", reverse, (), None)

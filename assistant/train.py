@@ -88,7 +88,8 @@ DEFAULT_FILES = (
 # the learned verdict are fitted on these.
 LABELLED_FILES = (*DEFAULT_FILES, "eval/blind_n40_2026-12-07.jsonl", "eval/blind_o41_2026-12-07.jsonl",
                   "eval/blind_p42_2026-12-07.jsonl", "eval/blind_q43_2026-12-07.jsonl", "eval/blind_r44_2026-12-07.jsonl",
-                  "eval/blind_s45_2026-12-07.jsonl", "eval/blind_t46_2026-12-07.jsonl")
+                  "eval/blind_s45_2026-12-07.jsonl", "eval/blind_t46_2026-12-07.jsonl",
+                  "eval/blind_v48_2026-12-07.jsonl")
 SEED = 14
 
 

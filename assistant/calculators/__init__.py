@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.calculators.eligibility import eligibility
+from assistant.calculators.eligibility import eligibility, population_decline
 from assistant.calculators.grants import (
     b1_b2_check,
     digital_env_grant,
@@ -92,8 +92,14 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                                加点={"type": "integer", "title": "マイナンバー加点", "minimum": 0, "maximum": 3},
                                タイプ={**_TYPE, "title": "①～④の採択タイプ"}, 事業費=_yen("⑤プロジェクトの事業費"),
                                **{"申請要件×": _CROSS}), project5_adoption),
-        CalculatorSpec("migrants_minimum", "移住者数KPIの下限（高水準）", "市町村人口の0.01%（切り上げ）",
-                       _schema(["市町村人口"], 市町村人口={"type": "integer", "title": "市町村人口", "minimum": 0}), migrants_minimum),
+        CalculatorSpec("population_decline", "人口減少率の要件（東京圏内の市町村）", "2010年～2020年の人口減少率が10%以上か",
+                       _schema(["2010年人口", "2020年人口"],
+                               **{"2010年人口": {"type": "integer", "title": "2010年の人口（国勢調査）", "minimum": 1},
+                                  "2020年人口": {"type": "integer", "title": "2020年の人口（国勢調査）", "minimum": 0}}),
+                       population_decline),
+        CalculatorSpec("migrants_minimum", "移住者数KPIの下限", "高水準：市町村人口の0.01%（切り上げ）、標準：下限なし",
+                       _schema(["市町村人口"], 市町村人口={"type": "integer", "title": "市町村人口", "minimum": 0},
+                               タイプ=_TYPE), migrants_minimum),
         CalculatorSpec("kpi_check", "KPI要件の確認", "2026年度KPIがタイプ別の要件（県外企業数・県外利用者割合・移住者数）を満たすか",
                        _schema(["タイプ", "県外企業数", "県外利用者割合", "移住者数"], タイプ=_TYPE,
                                県外企業数={"type": "integer", "title": "所在都道府県外の企業数", "minimum": 0},
@@ -112,7 +118,8 @@ CALCULATORS: dict[str, CalculatorSpec] = {
                        _schema(["事業費", "タイプ"], 事業費=_yen("事業費"), タイプ=_TYPE), local_burden_2021),
         CalculatorSpec("eligibility", "交付対象者の確認", "自治体が地方創生テレワーク型の交付対象者かを確認（東京圏・参考一覧）",
                        _schema(["自治体名"], 自治体名={"type": "string", "title": "自治体名"}, 都道府県={"type": "string", "title": "都道府県"},
-                               事業区域={"type": "string", "title": "事業区域（都県が申請する場合の市町村）"}), eligibility),
+                               事業区域={"type": "string", "title": "事業区域（都県が申請する場合の市町村）"},
+                               政令指定都市={"type": "boolean", "title": "政令指定都市か"}), eligibility),
     ]
 }
 

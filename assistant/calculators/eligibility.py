@@ -6,13 +6,15 @@ The list of 東京圏 municipalities with 条件不利地域 or a population dec
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 from functools import lru_cache
 
-from assistant.calculators.common import calculation_of, get, optional
-from assistant.calculators.rules import rule, strings
+from assistant.calculators.common import calculation_of, count, get, optional
+from assistant.calculators.rules import fraction, rule, strings
 from assistant.errors import CalculationError
 from assistant.settings import REPO_ROOT
 from assistant.types import Calculation, Step
@@ -97,6 +99,15 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
             summary=f"{prefecture}は、②の市町村の域内に事業を限定して行う場合に限り対象となります（③）。",
             rules=(rule("eligible_prefecture"), rule("tokyo_area")),
         )
+    if optional(inputs, "政令指定都市") is True and name.endswith("市"):
+        # the 参考 table's own heading leaves 政令指定都市 out of 条件不利地域を含む市町村, whatever areas they contain
+        return Calculation(
+            kind="eligibility", inputs=inputs_out | {"政令指定都市": True}, result={"判定": "対象外（原則）", "区分": "該当なし"},
+            formula=f"{prefecture}は東京圏内、{name}は政令指定都市（条件不利地域を含む市町村から除く）、参考一覧に掲載なし → ①②に該当せず",
+            summary=f"{prefecture}{name}は東京圏内の政令指定都市で、条件不利地域を含む市町村からは政令指定都市が除かれ、参考一覧にも"
+                    f"掲載がないため、原則として交付対象外です（詳細は担当窓口にご確認ください）。",
+            rules=(rule("tokyo_area"), rule("listed_table"), rule("eligible_listed")),
+        )
     return Calculation(
         kind="eligibility", inputs=inputs_out, result={"判定": "対象外（原則）", "区分": "該当なし"},
         formula=f"{prefecture}は東京圏内、{name}は参考一覧に掲載なし → ①②に該当せず",
@@ -160,8 +171,9 @@ def listed_count(prefectures: Sequence[str] = (), kind: str | None = None) -> Ca
     return calculation_of("listed_count", {"都県": list(asked), **({"種別": kind} if kind else {})}, result, summary, steps)
 
 
-def listed_names(prefectures: Sequence[str]) -> Calculation:
-    """The municipalities the 参考 table lists for each 都県 asked about, by name, in the table's order."""
+def listed_names(prefectures: Sequence[str], unlisted: Sequence[str] = ()) -> Calculation:
+    """The municipalities the 参考 table lists for each 都県 asked about, by name, in the table's order; municipalities
+    the asker names that it does not list (`unlisted`) are said to be absent from it, so not eligible as ②."""
     listed = listed_municipalities()
     asked = [p for p in prefectures if p in set(listed.values())]
     if not asked:
@@ -177,4 +189,42 @@ def listed_names(prefectures: Sequence[str]) -> Calculation:
         result[prefecture] = names
     summary = (f"参考一覧（東京圏内の条件不利地域を含む市町村又は2010年～2020年の人口減少率が10%以上の市町村）に載っているのは、"
                f"{'。'.join(parts)}です。")
-    return calculation_of("listed_names", {"都県": list(asked)}, result, summary, steps)
+    absent = [n for n in unlisted if n not in listed]
+    if absent:
+        steps.append(Step("gate", f"{'・'.join(absent)}：参考一覧に掲載なし", {"市町村": list(absent)}, False, table))
+        summary += (f"{'・'.join(absent)}は一覧に載っていないため、②の市町村としては交付対象外です"
+                    f"（一覧は参考のため、詳細は担当窓口にご確認ください）。")
+        result["掲載なし"] = list(absent)
+    return calculation_of("listed_names", {"都県": list(asked), **({"市町村": list(absent)} if absent else {})},
+                          result, summary, steps)
+
+
+def population_decline(inputs: Mapping[str, object]) -> Calculation:
+    """The 2010→2020 population decline a 東京圏 municipality may qualify by (②: 10 % or more, from the 国勢調査):
+    the rate, whether it reaches the line, and the largest 2020 population that would have (2010's less 10 %,
+    rounded down to whole people)."""
+    before = count(inputs, "2010年人口", maximum=100_000_000)
+    after = count(inputs, "2020年人口", maximum=100_000_000)
+    if before == 0:
+        raise CalculationError("2010年の人口が0人では減少率を計算できません")
+    line = fraction("population_decline")
+    rate = Fraction(before - after, before)
+    meets = rate >= line
+    ceiling = math.floor(before * (1 - line))
+    shown = f"{float(rate * 100):.2f}%"
+    steps = [
+        Step("difference", f"減少数：{before:,}人 − {after:,}人 = {before - after:,}人", {"2010年": before, "2020年": after},
+             before - after, rule("population_census")),
+        Step("rate", f"減少率：{before - after:,}人 ÷ {before:,}人 = {shown}", {}, shown, rule("population_decline")),
+        Step("gate", f"10%以上：{'○' if meets else '×'}", {}, meets, rule("population_decline")),
+        Step("rate", f"10%に届く2020年の人口：{before:,}人 × (1 − 10%) = {ceiling:,}人以下", {}, ceiling,
+             rule("population_decline")),
+    ]
+    if meets:
+        summary = (f"人口減少率は{shown}で、要件（2010年～2020年の人口減少率10%以上）を満たします。東京圏内の市町村でも"
+                   f"この要件で交付対象となります（②）。")
+    else:
+        summary = (f"人口減少率は{shown}で、要件（2010年～2020年の人口減少率10%以上）に届かないため、この要件では交付対象に"
+                   f"なりません。10%以上になるのは2020年の人口が{ceiling:,}人以下の場合です。")
+    result = {"人口減少率": shown, "要件": meets, "10%に届く2020年人口の上限": ceiling}
+    return calculation_of("population_decline", {"2010年人口": before, "2020年人口": after}, result, summary, steps)

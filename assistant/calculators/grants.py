@@ -183,7 +183,7 @@ def local_burden_2021(inputs: Mapping[str, object]) -> Calculation:
         result={"国費": national, "地方負担": burden, "臨時交付金充当": rinji, "実質的な地方負担": real,
                 "実質的な地方負担_表示": fy(real)},
         formula=f"地方負担 = {fy(cost)} × (1 − {_frac(rate)}) = {fy(burden)}; 実質 = 地方負担 × (1 − 8割) = {fy(real)}",
-        summary=f"実質的な地方負担は{fy(real)}です（国費{fy(national)}、地方負担{fy(burden)}の8割に臨時交付金を充当）。",
+        summary=f"実質的な地方負担は{fy(real)}です（国費{fy(national)}、地方負担{fy(burden)}の8割{fy(rinji)}に臨時交付金を充当）。",
         rules=(rule("c_rate_high" if kind == "高水準" else "c_rate_standard"), rule("c_rinji_share")),
     )
 

@@ -215,9 +215,13 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
             spent = yen(inputs, "事業費")
             national = floor_to(min(spent, cap) * rate, integer("national_truncation"))
             over = f"上限を超える{format_yen(spent - cap)}は交付対象外" if spent > cap else ""
+            # what the 団体 and its partners are left to find is a result whether asked or not (a follow-up may ask
+            # how it moves): the whole cost less the national share, the part over the cap included
             summary += (f"国費は{format_yen(national)}です（事業費は1プロジェクト{format_yen(cap)}まで × "
-                        f"{rate.numerator}/{rate.denominator}{'、' + over if over else ''}）。")
+                        f"{rate.numerator}/{rate.denominator}{'、' + over if over else ''}）。"
+                        f"残る{format_yen(spent - national)}は地方負担です。")
             result["国費"] = national
+            result["地方負担"] = spent - national
             if spent > cap:
                 result["交付対象外"] = spent - cap
             used += [rule("project5_cap"), rate_rule]
@@ -256,6 +260,17 @@ def migrants_minimum(inputs: Mapping[str, object]) -> Calculation:
     share = fraction("kpi_high_migrants")
     exact = share * population
     minimum = math.ceil(exact)
+    if optional(inputs, "タイプ") is not None and grant_type(inputs) == "標準":
+        # the 標準 KPI sets a number of movers but no floor: the 高水準 floor is told beside it for comparison
+        return Calculation(
+            kind="migrants_minimum",
+            inputs={"市町村人口": population, "タイプ": "標準"},
+            result={"移住者数の下限": None, "高水準の下限": minimum},
+            formula=f"標準タイプ：移住者数を設定（下限なし）／高水準タイプ：{population:,}人 × 0.01% = {float(exact):g}人 → {minimum}人",
+            summary=(f"標準タイプでは移住者数の目標を設定すればよく、人口比の下限は定められていません（高水準タイプなら人口の"
+                     f"0.01%以上で{minimum}人以上）。"),
+            rules=(rule("kpi_standard_migrants"), rule("kpi_high_migrants")),
+        )
     return Calculation(
         kind="migrants_minimum",
         inputs={"市町村人口": population},

@@ -67,3 +67,13 @@ def test_a_can_it_be_done_question_gets_its_verdict_in_its_own_verb():
 
 def test_a_question_naming_the_catalogue_and_the_programme_only_the_overview_describes_keeps_both():
     assert _kept("施策集にあった交付金と今のテレワーク型とで、窓口は別ですか？") == ["c1", "c2", "c3", "c4"]
+
+
+def test_a_verdict_is_said_back_in_any_verb_the_question_asks_with():
+    from assistant.core import _echoed_ability
+
+    assert _echoed_ability("この団体は連携先として扱えますか？", "いいえ") == "、扱えません"
+    assert _echoed_ability("観光協会も推進体制に入れられますか？", "はい") == "、入れられます"
+    assert _echoed_ability("補助金はもらえますか？", "いいえ") == "、もらえません"  # も of もらえ is no particle
+    assert _echoed_ability("⑤だけの申請って可能でしょうか？", "いいえ") == "、できません"
+    assert _echoed_ability("補助率は1/2ですか？", "いいえ") == ""  # no verb: nothing to say back

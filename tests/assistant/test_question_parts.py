@@ -159,3 +159,11 @@ def test_a_question_whose_parts_find_nothing_alone_is_read_whole(monkeypatch, fa
     monkeypatch.setattr(extract, "draft_answer", lambda text, *args, **kwargs: whole if text == question else weak)
     draft, part_drafts = fake_assistant._draft(question, parts, "", [])
     assert draft is whole and part_drafts == []
+
+
+def test_three_clauses_each_with_an_interrogative_are_three_asks():
+    from assistant.question_parts import split_question
+
+    parts = split_question("その会議はいつ始まった会議で、どのくらいの人数が集まっていて、どんな議題を扱っていますか？")
+    assert len(parts) == 3
+    assert "いつ" in parts[0] and "どのくらい" in parts[1] and "どんな議題" in parts[2]

@@ -170,3 +170,10 @@ def test_a_known_name_after_a_word_in_kana_is_the_name_asked_about():
     assert programme_names("それとデジ田交付金そのものの目的は？") == ["デジ田交付金"]
     assert programme_names("点数が良ければ標準タイプになりますか") == []  # a type, not a programme
     assert programme_names("ものづくり補助金の上限は？") == ["ものづくり補助金"]
+
+
+def test_an_elements_name_after_an_adverb_is_that_name_not_a_programme_unheard_of():
+    from assistant.answer import programme_names
+
+    assert programme_names("A社も同じく進出支援金を受けられますか？") == ["進出支援金"]
+    assert programme_names("ものづくり補助金は使えますか？") == ["ものづくり補助金"]
