@@ -105,7 +105,9 @@ _POSSIBLE_ASKED = re.compile(r"可能(?:ですか|でしょうか|ですかね)[
 _VERB_ASKED = re.compile(r"([^、。」』）)？?\s]{1,12})ま(?:すか|すでしょうか)[?？]?\s*$")
 # a particle after a noun (kanji, katakana, a closing bracket or the clause's start), where the verb's phrase begins
 # (「補助金はもらえ」 cuts at は, not at the も of もらえ)
-_PARTICLE_AFTER_NOUN = re.compile(r"(?:(?<=[^ぁ-ん])|^)(?:として|について|って|では|には|にも|[はをがもにでと])")
+_PARTICLE_AFTER_NOUN = re.compile(r"(?:(?<=[^ぁ-ん])|^)(?:として|について|では|には|にも|[はをがもにでと])")
+# a verb said back opens with its kanji (扱え, 入れられ, 合ってい), or is one of the kana verbs officers ask with
+_KANA_VERB = re.compile(r"(?:なり|なれ|いけ|もらえ|あり)")
 
 
 def _echoed_ability(question: str, word: str) -> str:
@@ -122,7 +124,8 @@ def _echoed_ability(question: str, word: str) -> str:
         clause = m.group(1)
         cut = max((p.end() for p in _PARTICLE_AFTER_NOUN.finditer(clause)), default=0)
         verb = clause[cut:]
-        if verb and re.fullmatch(r"[一-龥々ァ-ヶー]{0,4}[ぁ-ん]{1,6}", verb):  # a conjugated verb, not a noun phrase
+        # a conjugated verb, not a noun phrase nor the tail of one the cut split (「合ってい」 is no 「い」)
+        if re.fullmatch(r"[一-龥々ァ-ヶー]{1,4}[ぁ-ん]{1,6}", verb) or _KANA_VERB.fullmatch(verb):
             return f"、{verb}{'ます' if word == 'はい' else 'ません'}"
     return ""
 

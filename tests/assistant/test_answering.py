@@ -114,8 +114,8 @@ def test_search_keys_are_normalised_but_circled_numbers_survive():
     assert "東京圏" in expand_synonyms("首都圏の自治体")
     # organisations' short names reach the legal names the documents list
     assert "農業協同組合" in expand_synonyms("地元のjaと組みたい") and "商工会議所" in expand_synonyms("商議所")
-    # a plan handed in, said as officers say it, reaches the documents' word
-    assert "提出" in expand_synonyms("申請書はいつから出せる？")
+    # a plan handed in and a payment's uses, said as officers say them, reach the documents' words
+    assert "提出" in expand_synonyms("申請書はいつから出せる？") and "活用のイメージ" in expand_synonyms("支援金の使い道は？")
     assert query_tokens("教えてください") == []
     # PDF-spaced labels and units are closed up in keys: 「経費 B 2」「5 割未満」 are found as B2 / 5割
     assert normalise_key("経費 B 2 は 5 割未満、25 点以上") == "経費 b2 は 5割未満、25点以上"

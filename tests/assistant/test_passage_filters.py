@@ -77,3 +77,5 @@ def test_a_verdict_is_said_back_in_any_verb_the_question_asks_with():
     assert _echoed_ability("補助金はもらえますか？", "いいえ") == "、もらえません"  # も of もらえ is no particle
     assert _echoed_ability("⑤だけの申請って可能でしょうか？", "いいえ") == "、できません"
     assert _echoed_ability("補助率は1/2ですか？", "いいえ") == ""  # no verb: nothing to say back
+    # 「…て」 of a verb is no particle: the verb is said back whole, never its last kana
+    assert _echoed_ability("その読み方で合っていますか？", "いいえ") == "、合っていません"
