@@ -90,6 +90,7 @@ def normalise(text: str) -> str:
     protected = _KANJI_NUMBER.sub(lambda m: _kanji_to_arabic(m.group()), protected)
     key = unicodedata.normalize("NFKC", protected)
     key = _MIXED_THOUSANDS.sub(lambda m: str(_mixed_value(m.group())), key)
+    key = _MIXED_COUNT.sub(lambda m: str(_mixed_value(m.group())), key)
     return re.sub(r"\x00(\d+)\x01", lambda m: chr(int(m.group(1)) + 0x245F), key)
 
 
@@ -97,10 +98,14 @@ def normalise(text: str) -> str:
 _MIXED_THOUSANDS = re.compile(r"(?<![\d,.])\d+千(?:\d+百)?(?:\d+十)?(?=\s*(?:万|億))|(?<![\d,.])\d+百(?:\d+十)?(?=\s*(?:万|億))")
 
 
+# 「2万3千8百人」「3千5百社」: a whole number spoken in digits with 万/千/百 (not before 万 or 億: those are above)
+_MIXED_COUNT = re.compile(r"(?<![\d,.])(?:\d+万)?\d+[千百](?:\d+百)?(?:\d+十)?\d*(?![\d,.]|\s*[万億])")
+
+
 def _mixed_value(text: str) -> int:
     total = 0
-    for digits, unit in re.findall(r"(\d+)([千百十])", text):
-        total += int(digits) * {"千": 1000, "百": 100, "十": 10}[unit]
+    for digits, unit in re.findall(r"(\d+)([万千百十]?)", text):
+        total += int(digits) * {"万": 10_000, "千": 1000, "百": 100, "十": 10, "": 1}[unit]
     return total
 
 

@@ -116,6 +116,16 @@ def test_head_counts_with_man_and_sen_are_read(thousands, rest):
     assert not [q for q in read_quantities(text) if q.unit == "円"]  # 「1万2千人」 is no amount
 
 
+@given(man=st.integers(0, 99), sen=st.integers(0, 9), hyaku=st.integers(0, 9), zenkaku=st.booleans())
+def test_head_counts_spoken_in_man_sen_and_hyaku_are_read(man, sen, hyaku, zenkaku):
+    spoken = (f"{man}万" if man else "") + (f"{sen}千" if sen else "") + (f"{hyaku}百" if hyaku else "")
+    if not spoken or not (sen or hyaku):
+        return  # 「N万人」 alone is read above
+    text = f"人口{spoken}人の町です"
+    text = text.translate(ZENKAKU) if zenkaku else text
+    assert [q.value for q in read_quantities(text) if q.role == "人口"] == [man * 10_000 + sen * 1000 + hyaku * 100]
+
+
 @given(man=st.integers(1, 99), rest=st.integers(1, 9999))
 def test_head_counts_with_man_and_a_comma_written_rest_are_read(man, rest):
     text = f"当市（人口{man}万{rest:,}人）では延べ利用者数を5,400人と見込む"  # the part after 万 keeps its comma
