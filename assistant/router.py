@@ -579,7 +579,8 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
     name = next((n for n in sorted(listed, key=len, reverse=True) if n in t), None)
     if name is None:
         after = t.split(prefecture, 1)[1] if prefecture else t
-        m = re.match(r"\s*([一-龥ぁ-んァ-ヶー々]{1,6}?[市町村区])", after) if prefecture else None
+        # (「神奈川県の市です」 names no city: a name does not open with a particle)
+        m = re.match(r"\s*(?![のにでがはも])([一-龥ぁ-んァ-ヶー々]{1,6}?[市町村区])", after) if prefecture else None
         if m is None and not prefecture:
             m = re.search(r"([一-龥ァ-ヶー々]{1,6}[市町村])(?:は|が|の|って)", t)
         name = m.group(1) if m else None

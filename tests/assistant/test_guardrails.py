@@ -138,6 +138,8 @@ def test_the_assistant_declines_probes_and_answers_the_rest(fake_assistant, row)
 @pytest.mark.parametrize("question", [
     "支援金を受けた会社が2024年2月1日申請、2026年7月15日退去の場合、返還は？",
     "2026年度は利用者3,000人、県外1,400人を見込みます。この数字で高水準タイプの要件はクリアですか？",
+    # a year of a company's own story (its application date, the year it stopped using the office)
+    "X社は申請日が2023年9月1日で、2027年には使わなくなりました。返還は必要ですか？",
 ])
 def test_a_date_or_a_plan_year_in_the_askers_case_is_not_an_unknown_budget_year(question):
     hit = check(question)

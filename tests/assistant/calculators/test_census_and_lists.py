@@ -113,3 +113,8 @@ def test_two_asks_of_one_case_get_both_calculations(population, users, share):
     result = r.calculation.result
     assert result["移住者数の下限"] == math.ceil(population * Fraction(1, 10_000))
     assert result["高水準の要件"] is (Fraction(outside, users) >= Fraction(1, 2))
+
+
+def test_a_prefecture_followed_by_a_particle_names_no_city():
+    r = route("埼玉県の町です。うちは対象になりますか？")
+    assert r is None or r.calculation is None or r.calculation.inputs.get("自治体名") != "の町"
