@@ -170,17 +170,6 @@ def asking_sentence(question: str) -> str:
     return (asking or sentences or [question])[-1]
 
 
-def story_before_asks(question: str) -> str:
-    """The sentences before the first one that asks: the asker's case (「人口3万人の市です。…見込みです。」), which
-    every later ask of the question is about."""
-    story = []
-    for sentence in split_sentences(question):
-        if asks(sentence):
-            break
-        story.append(sentence)
-    return "".join(story)
-
-
 MEANING_CHARS = 96  # e5 time grows with length (≈ 45 ms at 60 characters on two cores); the asking part suffices
 
 

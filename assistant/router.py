@@ -1577,14 +1577,15 @@ def _with_other_asks(question: str, history: Sequence[Turn], routed: Route) -> R
     """A question that asks several things, each its own calculation (「移住者数のKPIは最低何人？それと、県外利用者の割合の
     要件は満たせていますか？」): each ask is routed with the asker's case told before the asks, and a calculation of
     another kind than the whole question's is run beside it, its steps after the first's."""
-    from assistant.question_parts import split_question, story_before_asks
+    from assistant.question_parts import split_question
+    from assistant.question_parts import story as story_of
 
     main = routed.calculation
     assert main is not None
     parts = split_question(question)
     if len(parts) < 2:
         return routed
-    story = story_before_asks(question)
+    story = story_of(question)
     others: list[Calculation] = []
     for part in parts:
         ask = part[len(story):] if story and part.startswith(story) else part
