@@ -122,10 +122,14 @@ def _echoed_ability(question: str, word: str) -> str:
         return f"、{'できます' if word == 'はい' else 'できません'}"
     if m := _VERB_ASKED.search(asking):
         clause = m.group(1)
-        cut = max((p.end() for p in _PARTICLE_AFTER_NOUN.finditer(clause)), default=0)
+        last = max(_PARTICLE_AFTER_NOUN.finditer(clause), key=lambda p: p.end(), default=None)
+        cut = last.end() if last else 0
+        if last is not None and last.group() == "に":  # 「対象になりますか」: said back with its noun (対象になりません)
+            noun = re.search(r"[一-龥々ァ-ヶー]{1,4}$", clause[: last.start()])
+            cut = noun.start() if noun else cut
         verb = clause[cut:]
         # a conjugated verb, not a noun phrase nor the tail of one the cut split (「合ってい」 is no 「い」)
-        if re.fullmatch(r"[一-龥々ァ-ヶー]{1,4}[ぁ-ん]{1,6}", verb) or _KANA_VERB.fullmatch(verb):
+        if re.fullmatch(r"(?:[一-龥々ァ-ヶー]{1,4}に)?(?:[一-龥々ァ-ヶー]{1,4}[ぁ-ん]{1,6}|" + _KANA_VERB.pattern + ")", verb):
             return f"、{verb}{'ます' if word == 'はい' else 'ません'}"
     return ""
 

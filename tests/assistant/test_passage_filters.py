@@ -73,7 +73,7 @@ def test_a_verdict_is_said_back_in_any_verb_the_question_asks_with():
     from assistant.core import _echoed_ability
 
     assert _echoed_ability("この団体は連携先として扱えますか？", "いいえ") == "、扱えません"
-    assert _echoed_ability("観光協会も推進体制に入れられますか？", "はい") == "、入れられます"
+    assert _echoed_ability("観光協会も推進体制に入れられますか？", "はい") == "、推進体制に入れられます"  # with its noun
     assert _echoed_ability("補助金はもらえますか？", "いいえ") == "、もらえません"  # も of もらえ is no particle
     assert _echoed_ability("⑤だけの申請って可能でしょうか？", "いいえ") == "、できません"
     assert _echoed_ability("補助率は1/2ですか？", "いいえ") == ""  # no verb: nothing to say back

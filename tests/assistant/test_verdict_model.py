@@ -125,8 +125,9 @@ def test_the_learned_word_leads_the_answer_only_when_the_model_speaks(fake_assis
         verdict_model.set_override(None)
         answerability.set_override(None)
     assert all(a.status == Status.ANSWERED for a in answers.values())
-    assert answers["no"].text.startswith("いいえ。") and "対象外" in answers["no"].text.split("\n")[0]
-    assert answers["yes"].text.startswith("はい。")
+    # (the word may be said back in the question's verb: 「いいえ、対象になりません。」)
+    assert answers["no"].text.startswith(("いいえ。", "いいえ、")) and "対象外" in answers["no"].text.split("\n")[0]
+    assert answers["yes"].text.startswith(("はい。", "はい、"))
     # the lines after the verdict are the answer's own, cited as before
     assert answers["no"].citations and answers["no"].citations[0].quote == answers["off"].citations[0].quote
     assert answers["undecided"].text == answers["off"].text
