@@ -1574,8 +1574,8 @@ def _shape_run(kind: str, texts: list[str]) -> Calculation | None:
 
 
 def _with_other_asks(question: str, history: Sequence[Turn], routed: Route) -> Route:
-    """A question that asks several things, each its own calculation (「移住者数のKPIは最低何人？それと、県外利用者の割合の
-    要件は満たせていますか？」): each ask is routed with the asker's case told before the asks, and a calculation of
+    """A question that asks several things, each its own calculation (「移住の目標は何人から？あと、県外からの利用の比率は
+    足りていますか？」): each ask is routed with the asker's case told before the asks, and a calculation of
     another kind than the whole question's is run beside it, its steps after the first's."""
     from assistant.question_parts import split_question
     from assistant.question_parts import story as story_of

@@ -45,7 +45,7 @@ def test_a_metropolitan_officer_asking_for_the_table_gets_the_tokyo_rows_and_the
 
 
 def test_a_city_that_says_it_is_a_designated_city_is_told_the_table_leaves_those_out():
-    r = route("神奈川県川崎市の担当です。うちは政令市ですが、市内に条件不利地域があれば申請できますか？")
+    r = route("神奈川県川崎市の企画課より。当市は政令指定都市なので、山間部の地区を理由に申請はできますか？")
     assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
     assert r.calculation.result["判定"] == "対象外（原則）"
     assert "政令指定都市" in r.calculation.summary
@@ -54,7 +54,7 @@ def test_a_city_that_says_it_is_a_designated_city_is_told_the_table_leaves_those
 
 
 def test_the_standard_type_sets_a_number_of_movers_without_a_floor():
-    first = "人口24,000人の町です。高水準タイプの移住者数のKPIは最低何人？"
+    first = "町の人口は24,000人。高水準なら移住者の目標は何人以上？"
     high = route(first)
     assert high is not None and high.calculation is not None
     assert high.calculation.result["移住者数の下限"] == math.ceil(24_000 * Fraction(1, 10_000))
@@ -67,7 +67,7 @@ def test_the_standard_type_sets_a_number_of_movers_without_a_floor():
 
 @pytest.mark.parametrize("extras", [1, 2, 3])
 def test_added_items_counted_beside_a_lettered_sheet_are_a_point_each(extras):
-    sheet = "①ア2・イ2、②ア2・イ1、③ア2・イ2"  # 11
+    sheet = "③ア2・イ2、②ア2・イ2、①ア1・イ2"  # 11
     r = route(f"⑤を標準タイプで申請します。自己採点は{sheet}で、付加項目は{extras}つ取れそうです。採択されますか？")
     assert r is not None and r.calculation is not None and r.calculation.kind == "project5_adoption"
     assert r.calculation.result["合計点"] == 11 + extras
@@ -87,7 +87,7 @@ def test_a_fifth_element_plan_states_what_is_left_to_the_town(cost):
 @pytest.mark.parametrize("ask", ["村が持ち出すことになる額", "村で用意しないといけない額", "村の持ち出し"])
 def test_the_towns_share_of_a_catalogue_subsidy_is_stated_when_asked_in_any_form(ask):
     # the overhead over its cap (1/10 of the direct costs) is the town's too, so its share differs from the subsidy
-    r = route(f"デジタル活用環境構築推進事業で、直接経費は物品費1,000万円、外注費600万円、一般管理費200万円です。補助額と{ask}は？")
+    r = route(f"総務省のデジタル活用環境構築推進事業の見積もり：物品費1,000万円と外注費600万円、一般管理費200万円。補助額と{ask}は？")
     assert r is not None and r.calculation is not None
     total = 16_000_000 + 2_000_000
     subsidy = (16_000_000 + 1_600_000) // 2
@@ -107,8 +107,8 @@ def test_the_temporary_grants_amount_is_said_not_only_its_share():
 @given(population=st.integers(5_000, 400_000), users=st.integers(100, 9_000), share=st.integers(1, 99))
 def test_two_asks_of_one_case_get_both_calculations(population, users, share):
     outside = users * share // 100
-    r = route(f"人口{population:,}人の町です。高水準タイプで、利用者は年間{users:,}人、うち県外からが{outside:,}人の見込みです。"
-              "県外利用者の割合の要件は満たせますか？それと、移住者数のKPIは最低何人必要ですか？")
+    r = route(f"町の人口は{population:,}人、高水準タイプを予定。延べ利用者{users:,}人のうち県外から{outside:,}人を見込む。"
+              "県外の比率の要件は満たせますか？あわせて移住者の目標は最低何人？")
     assert r is not None and r.calculation is not None
     result = r.calculation.result
     assert result["移住者数の下限"] == math.ceil(population * Fraction(1, 10_000))
