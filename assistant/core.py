@@ -106,8 +106,9 @@ _VERB_ASKED = re.compile(r"([^、。」』）)？?\s]{1,12})ま(?:すか|すで�
 # a particle after a noun (kanji, katakana, a closing bracket or the clause's start), where the verb's phrase begins
 # (「補助金はもらえ」 cuts at は, not at the も of もらえ)
 _PARTICLE_AFTER_NOUN = re.compile(r"(?:(?<=[^ぁ-ん])|^)(?:として|について|では|には|にも|[はをがもにでと])")
-# a verb said back opens with its kanji (扱え, 入れられ, 合ってい), or is one of the kana verbs officers ask with
-_KANA_VERB = re.compile(r"(?:なり|なれ|いけ|もらえ|あり)")
+# a verb said back opens with its kanji (扱え, 入れられ, 合ってい), or is one of the kana verbs officers ask with, after
+# the noun its 「に」 follows (対象になり); never a noun phrase nor the tail of one the cut split (「合ってい」 is no 「い」)
+_SAID_BACK = re.compile(r"(?:[一-龥々ァ-ヶー]{1,4}に)?(?:[一-龥々ァ-ヶー]{1,4}[ぁ-ん]{1,6}|なり|なれ|いけ|もらえ|あり)")
 
 
 def _echoed_ability(question: str, word: str) -> str:
@@ -128,8 +129,7 @@ def _echoed_ability(question: str, word: str) -> str:
             noun = re.search(r"[一-龥々ァ-ヶー]{1,4}$", clause[: last.start()])
             cut = noun.start() if noun else cut
         verb = clause[cut:]
-        # a conjugated verb, not a noun phrase nor the tail of one the cut split (「合ってい」 is no 「い」)
-        if re.fullmatch(r"(?:[一-龥々ァ-ヶー]{1,4}に)?(?:[一-龥々ァ-ヶー]{1,4}[ぁ-ん]{1,6}|" + _KANA_VERB.pattern + ")", verb):
+        if _SAID_BACK.fullmatch(verb):
             return f"、{verb}{'ます' if word == 'はい' else 'ません'}"
     return ""
 

@@ -12,6 +12,7 @@ import tomllib
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 _CIRCLED = [chr(0x2460 + i) for i in range(20)]  # ①..⑳
 _PROTECT = str.maketrans({c: f"\ue000{i}\ue001" for i, c in enumerate(_CIRCLED)})
@@ -98,8 +99,14 @@ def tokenize(text: str, as_written: bool = False) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, Any]:
+    """synonyms.toml, read once: every vocabulary table below is a view of it."""
+    return tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _lexicon() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    data = _vocabulary()
     groups = tuple(tuple(normalise_key(w) for w in group) for group in data["groups"])
     stops = tuple(sorted((normalise_key(s) for s in data["stop_phrases"]), key=len, reverse=True))
     return groups, stops
@@ -107,7 +114,7 @@ def _lexicon() -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def _aliases() -> tuple[tuple[str, ...], ...]:
-    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    data = _vocabulary()
     return tuple(tuple(normalise_key(w) for w in group) for group in data.get("programme_aliases", []))
 
 
@@ -115,13 +122,13 @@ def _aliases() -> tuple[tuple[str, ...], ...]:
 def measure_short_names() -> dict[str, tuple[str, ...]]:
     """Each catalogue measure's 施策名 with the short names officers use for it (`measure_short_names` in
     synonyms.toml), as written."""
-    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    data = _vocabulary()
     return {measure: tuple(shorts) for measure, *shorts in data.get("measure_short_names", [])}
 
 
 @lru_cache(maxsize=1)
 def _document_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    data = _vocabulary()
     return tuple((source, tuple(names)) for source, *names in data.get("document_names", []))
 
 
@@ -134,7 +141,7 @@ def document_named(text: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
-    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    data = _vocabulary()
     out = []
     for short, long, *written_out in data.get("abbreviations", []):
         # not where the long form is already written (マイナ|ンバー), nor a longer spelling listed with it
@@ -149,7 +156,7 @@ def _abbreviations() -> tuple[tuple[re.Pattern[str], str], ...]:
 def element_names() -> tuple[str, ...]:
     """The names the documents give the elements ①～⑤ (their synonym groups: 「④事業」 with 進出支援事業, 進出支援金),
     as written in synonyms.toml."""
-    data = tomllib.loads((DATA_DIR / "synonyms.toml").read_text(encoding="utf-8"))
+    data = _vocabulary()
     return tuple(w for group in data["groups"] if re.fullmatch("[①-⑤]事業", group[0]) for w in group[1:])
 
 

@@ -728,6 +728,11 @@ class _Shape:
     # say how to write them rather than fall through to a calculator that would read half of them.
     unreadable: str | None = None
 
+    @property
+    def required(self) -> list[str]:
+        """The inputs without which there is nothing to compute."""
+        return [n for n in self.inputs if n not in self.optional]
+
 
 def _direct_costs(text: str) -> int | None:
     """The direct costs an overhead is a share of: stated as a total, or the sum of the items listed."""
@@ -1565,7 +1570,7 @@ def _shape_run(kind: str, texts: list[str]) -> Calculation | None:
     if shape is None:
         return None
     inputs = _extract(shape, texts)
-    if any(n not in inputs for n in shape.inputs if n not in shape.optional):
+    if any(n not in inputs for n in shape.required):
         return None
     try:
         return calculate(kind, inputs)
@@ -2444,8 +2449,7 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
             if failed:
                 inputs["申請要件×"] = "はい"
                 inputs["満たさない申請要件"] = failed
-        required = [n for n in shape.inputs if n not in shape.optional]
-        missing = tuple(n for n in required if n not in inputs)
+        missing = tuple(n for n in shape.required if n not in inputs)
         if shape.kind == "b1_b2_check" and not ({"B1", "B2"} & set(inputs)):
             missing = (*missing, "B1 または B2 の金額")
         if missing:

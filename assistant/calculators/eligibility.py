@@ -208,6 +208,7 @@ def population_decline(inputs: Mapping[str, object]) -> Calculation:
     if before == 0:
         raise CalculationError("2010年の人口が0人では減少率を計算できません")
     line = fraction("population_decline")
+    at_line = f"{float(line * 100):g}%"  # the rule's line as the documents write it (10%)
     rate = Fraction(before - after, before)
     meets = rate >= line
     ceiling = math.floor(before * (1 - line))
@@ -216,15 +217,15 @@ def population_decline(inputs: Mapping[str, object]) -> Calculation:
         Step("difference", f"減少数：{before:,}人 − {after:,}人 = {before - after:,}人", {"2010年": before, "2020年": after},
              before - after, rule("population_census")),
         Step("rate", f"減少率：{before - after:,}人 ÷ {before:,}人 = {shown}", {}, shown, rule("population_decline")),
-        Step("gate", f"10%以上：{'○' if meets else '×'}", {}, meets, rule("population_decline")),
-        Step("rate", f"10%に届く2020年の人口：{before:,}人 × (1 − 10%) = {ceiling:,}人以下", {}, ceiling,
+        Step("gate", f"{at_line}以上：{'○' if meets else '×'}", {}, meets, rule("population_decline")),
+        Step("rate", f"{at_line}に届く2020年の人口：{before:,}人 × (1 − {at_line}) = {ceiling:,}人以下", {}, ceiling,
              rule("population_decline")),
     ]
     if meets:
-        summary = (f"人口減少率は{shown}で、要件（2010年～2020年の人口減少率10%以上）を満たします。東京圏内の市町村でも"
+        summary = (f"人口減少率は{shown}で、要件（2010年～2020年の人口減少率{at_line}以上）を満たします。東京圏内の市町村でも"
                    f"この要件で交付対象となります（②）。")
     else:
-        summary = (f"人口減少率は{shown}で、要件（2010年～2020年の人口減少率10%以上）に届かないため、この要件では交付対象に"
-                   f"なりません。10%以上になるのは2020年の人口が{ceiling:,}人以下の場合です。")
+        summary = (f"人口減少率は{shown}で、要件（2010年～2020年の人口減少率{at_line}以上）に届かないため、この要件では交付対象に"
+                   f"なりません。{at_line}以上になるのは2020年の人口が{ceiling:,}人以下の場合です。")
     result = {"人口減少率": shown, "要件": meets, "10%に届く2020年人口の上限": ceiling}
     return calculation_of("population_decline", {"2010年人口": before, "2020年人口": after}, result, summary, steps)
