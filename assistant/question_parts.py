@@ -122,7 +122,7 @@ def _split_sentence(sentence: str) -> list[str]:
     m = _TWO_NOUNS.match(sentence)
     # 「上限額と措置率」 are two kinds of fact the answer already looks for together; split only other pairs (an office
     # in charge is stated on its contact line, apart from any figure: 「担当課と予算額」 is two asks). A pair in a
-    # clause before the ask (「企業と自治体を引き合わせる事業だそうですが、…」) is the story's, not two asks.
+    # clause before the ask (「会社と町をつなぐ仕組みと聞きましたが、…」) is the story's, not two asks.
     kinds = [expected_type(m.group(g)) for g in ("x", "y")] if m else []
     together = all(kinds) and not any(k is not None and k[0] in ("contact", "office") for k in kinds)
     if m and not INTERROGATIVE.search(m.group("pre")) and "、" not in m.group("post") and not together:

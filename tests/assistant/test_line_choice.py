@@ -45,7 +45,7 @@ def test_a_table_of_contents_row_is_not_the_answer():
     assert draft is not None and "104" not in draft.text and "10/10" in draft.text
     # the office in charge is its contact line's, not the contents row that lists it with a page number
     contact = passage(3, "総務省情報流通高度化推進室 03-1234-5678", section="施策名：テレワーク推進事業")
-    asked_where = draft_answer("テレワーク推進事業の担当部署はどこですか？", "", [contents, body, contact])
+    asked_where = draft_answer("テレワーク推進事業は、担当部署がどこになりますか？", "", [contents, body, contact])
     assert asked_where is not None and "03-1234-5678" in asked_where.text.split("\n")[0]
 
 
@@ -162,7 +162,7 @@ def test_a_label_over_two_lines_of_value_is_one_answer():
 def test_担当_pointing_back_does_not_make_a_contents_row_the_answer_to_an_address_question():
     contents = passage(1, "テレワーク推進事業 総務省情報流通高度化推進室 104\n\nデジタル活用事業", section="目次")
     page = passage(2, "総務省情報流通高度化推進室\n03-5252-5751 telework@ml.soumu.go.jp", section="施策名：テレワーク推進事業")
-    draft = draft_answer("その担当のメールアドレスは？", "テレワーク推進事業の担当部署はどこですか？", [contents, page])
+    draft = draft_answer("その担当のメールアドレスは？", "テレワーク推進事業は、担当部署がどこになりますか？", [contents, page])
     assert draft is not None and draft.citations[0].chunk_id == "c2" and "telework@ml.soumu.go.jp" in draft.text, draft.text
     assert "104" not in draft.text
 
