@@ -69,6 +69,7 @@ _PROGRAMME_NAME = re.compile(
 # A clause ending before a noun (a verb or a reason clause — だから, から, ていた — right before the name)
 # is not part of the name: the name is what follows it.
 _CLAUSE_END = re.compile(r"(?:だから|ですから|ですが|けれど|けど|ので|から|ていた|ってた|っていた|った|いた|した|きた|ている|てる"
+                         r"|できる|られる|れる|える|する|せる|ある|なる"  # a verb's plain form closing a relative clause
                          r"|である|だと|には|では|って|という|といった|ような|として|による|によって|における|において|ための"
                          r"|(?<=[ぁ-ん])[はがをにでも])(?=[一-龥ァ-ヶーA-Za-z0-9①-⑤])")
 # Particles end a phrase: 「…テレワーク型の交付金」 names 「交付金」, 「ものづくり補助金」 stays whole.
@@ -420,6 +421,14 @@ def programme_names(question: str) -> list[str]:
 
 
 _TYPE_NAMES = ("高水準タイプ", "標準タイプ")
+_SETTING_UP = re.compile(r"\s*(?:を|として)\s*(?:(?:町|市|村|県|うち)(?:で|が|として)?|独自に|新たに)?\s*"
+                         r"(?:出し|出す|支給|交付し|作り|作る|設け|創設|新設|始め|用意|やる|やり|行う|行い|実施|企画|立ち上げ)")
+
+
+def proposed_by_asker(question: str, name: str) -> bool:
+    """「引っ越し支援金を出したい」「…推進事業をやる予定」: a name the asker gives a measure of their own, which the documents
+    need not describe (whether the grant can fund it is what is asked)."""
+    return any(_SETTING_UP.match(question, m.end()) for m in re.finditer(re.escape(name), question))
 
 
 def _known_tail(name: str) -> str:
@@ -765,6 +774,29 @@ def _mark_kind(line: str) -> str | None:
     return "circled" if "①" <= mark[0] <= "⑳" else "number" if re.search(r"[0-9０-９]", mark) else mark
 
 
+# A parenthesis opening the line after a quoted one elaborates it (「…企業ニーズを把握済」「（個人ブース、…）」),
+# unless it opens a note, a reference or a numbered heading of its own.
+_NOT_ELABORATION = re.compile(r"[（(]\s*(?:※|注|参考|例[）)]|[0-9０-９一二三四五六七八九A-ZＡ-Ｚ]+\s*[）)])")
+
+
+def elaboration(chunk_text: str, line: str) -> tuple[str, str] | None:
+    """(its first line, the whole) of the parenthetical that the lines after `line` open and close (at most three
+    lines), when `line` leaves its sentence open (no 。 at its end)."""
+    lines = [ln.strip() for ln in chunk_text.split("\n") if ln.strip()]
+    at = next((i for i, ln in enumerate(lines) if line.strip() and line.strip() in ln), None)
+    if at is None or lines[at].endswith(("。", "）", ")")) or at + 1 >= len(lines):
+        return None
+    first = lines[at + 1]
+    if not first.startswith(("（", "(")) or _NOT_ELABORATION.match(first):
+        return None
+    taken = []
+    for ln in lines[at + 1 : at + 4]:
+        taken.append(ln)
+        if re.search(r"[）)]", ln):
+            return first, "".join(taken)
+    return None
+
+
 def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
     """What completes the key line when it is not complete alone: the short label line or heading right above
     it (「実施計画提出締切」 above 「1月25日（水） 15時」), the ※ notes right under it, the rest of a range
@@ -826,6 +858,17 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
                 room -= len(line)
             items += 1
             i += 1
+    if not after and i < len(spans) and elaboration(text, key_line):
+        # 「…企業ニーズを把握済」 / 「（個人ブース、…」 / 「USB-C電源等）」: what the line goes on to list in parentheses
+        lines_in = [j for j in range(i, min(i + 3, len(spans))) if text[spans[j][0] : spans[j][1]].strip()]
+        for j in lines_in:
+            a, b = spans[j]
+            if len(text[a:b]) > room or taken(a, b):
+                break
+            after.append(unit(a, b))
+            room -= b - a
+            if re.search(r"[）)]", text[a:b]):
+                break
     if not after and i < len(spans) and _unclosed(best.text):
         # 「…毎年100人超（51%が」 / 「20~40代）が移住」: the PDF broke a parenthesis across lines
         a, b = spans[i]

@@ -236,6 +236,18 @@ def _part_topic(parts: list[str], i: int, carried: str, named: Sequence[str] = (
                                 told if told and told not in parts[i] else "") if t)
 
 
+# How to reach the programme's office, or who its contact is (by telephone or by e-mail, the names printed as 担当): the contact block answers it, printed in the documents, whatever the refusal decision reads.
+_OFFICE_CONTACT_ASK = re.compile(r"(?:担当(?:の方|者|者様)?の(?:お)?名前|電話(?:して|で)|メール(?:の|で|して)|問い?合わ?せ(?:先|方法|れば|ても))")
+_CONTACT_LINE = re.compile(r"@|＠|電話|担当：")
+
+
+def _asks_office_contact(asking: str, question: str = "") -> bool:
+    # (an address, a fax or a map, asked anywhere in the question, is on no printed line: the block gives telephone,
+    # e-mail and names only)
+    return bool(_OFFICE_CONTACT_ASK.search(asking)) and not re.search(
+        r"住所|郵送|所在地|地図|アクセス|FAX|ファクス|ファックス", question or asking)
+
+
 def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[facts.Match] = ()) -> extract.Draft:
     """A fact card as the answer: its statement with its quoted lines cited (then the statements of its sibling
     cards, each with its own), then the lines the line-by-line answer found that the cards do not already quote
@@ -246,6 +258,15 @@ def _card_draft(card: facts.Match, lines: extract.Draft, siblings: Sequence[fact
         own = [Citation(len(stated) + i, q.chunk.chunk_id, q.chunk.source, q.chunk.title, q.chunk.fiscal_year,
                         q.chunk.section, q.line, card.probability) for i, q in enumerate(match.quoted, start=1)]
         statement = f"{match.fact.statement}{''.join(f'[{c.marker}]' for c in own)}"
+        for q in match.quoted:
+            # the detail a quoted line goes on to give in parentheses on the lines after it (what 把握済 covers)
+            detail = extract.elaboration(q.chunk.text, q.line)
+            if detail and detail[0] not in statement:
+                # (cited by its first line, as the chunk writes it; shown whole after the line it completes)
+                own.append(Citation(len(stated) + len(own) + 1, q.chunk.chunk_id, q.chunk.source, q.chunk.title,
+                                    q.chunk.fiscal_year, q.chunk.section, detail[0], card.probability))
+                completed = re.sub(r"^[\s・•\ue000-\uf8ff]+", "", q.line)  # (without its bullet)
+                statement += f"\n{completed}{detail[1]}[{own[-1].marker}]"
         if statements and len(MARKER_RE.sub("", "\n".join([*statements, statement]))) > CARD_LINES_CHARS:
             break
         statements.append(statement)
@@ -509,7 +530,8 @@ class Assistant:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
             # (an adopted example's targets asked by name are in its table whatever the decision reads)
             # (a verdict found for the question as a whole, not for one sentence of it, settles it)
-            if not self._answerable(asked, passages, draft, top_card) and not _example_targets_asked(question) and self._verdict(
+            if not self._answerable(asked, passages, draft, top_card) and not _example_targets_asked(question) and not (
+                    _asks_office_contact(asked.asking, question) and any(_CONTACT_LINE.search(c.quote) for c in draft.citations)) and self._verdict(
                     _verdict_question(question, history, within=False), passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
             elif draft.relevance < MIN_RELEVANCE:
@@ -608,8 +630,9 @@ class Assistant:
         """A yes/no question about the asker's own case gets はい/いいえ from the line stating the rule about
         it (assistant/verdict.py); that line is quoted and cited if the draft did not quote it already."""
         lines = self._verdict_lines(passages, citations)
-        stated = (verdict.excluded_cost(question) or verdict.unmet_condition(question)
-                  or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines))
+        stated = (verdict.itemised_costs(question) or verdict.excluded_cost(question) or verdict.unmet_condition(question)
+                  or verdict.unmet_requirement(question, lines) or verdict.decide(question, lines)
+                  or verdict.duty(question, lines))
         premise = None if stated else verdict.premise_differs(question, [c.quote for c in citations])
         weak = None if stated or premise else verdict.listed(question, lines)
         if stated is None and weak is None and premise is None and citations:
@@ -1004,12 +1027,12 @@ class Assistant:
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料には{'・'.join(years)}に関する記載がありません（資料の対象: {covered}）。"
         if scope.asks_for_participants(question):
-            return "資料には個々の採択団体・進出企業の一覧や名称は記載されていません（取組事例の一部のみ）。"
+            return "資料には個々の参加団体・企業（採択団体、進出企業、受託者、会員など）の一覧や名称は記載されていません（取組事例の一部のみ）。"
         if scope.asks_about_the_future(question):
             covered = "、".join(d.get("fiscal_year", "") for d in self.index.manifest.get("documents", []))
             return f"資料（{covered}）には、来年度以降の予定や予算は記載されていません。"
         for name, described, found in self._named_programmes(asked, passages):
-            if not described:
+            if not described and not extract.proposed_by_asker(question, name):
                 return f"資料には「{name}」についての記載がありません。"
             # a programme named only in the story before the asking sentence is context, not what is asked
             if name in asked.asking and not found:

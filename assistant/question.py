@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # A wh-question word. 「どの」 after 「ほ」 is 「ほどの」 (about), 「何」 in 「何卒」 is a courtesy.
 # (「どちらも」「どれも」「どっちも」 say "both / all", not "which")
-INTERROGATIVE = re.compile(r"何(?!卒)|いくつ|いくら|幾ら|幾つ|いつ|どこ|(?<!ほ)どの|誰|どう|どれ(?!も)|どんな|どちら(?!も)|どっち(?!も)")
+INTERROGATIVE = re.compile(r"何(?!卒)|いくつ|いくら|幾ら|幾つ|いつ|どこ|(?<!ほ)どの|誰|どう(?!せ|も|ぞ|か[、,])|どれ(?!も)|どんな|どちら(?!も)|どっち(?!も)")
 # A yes/no ending: 「…できますか」「…対象ですか」「…ですよね？」.
 YES_NO_END = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|ですよね|ますよね|ますかね|でしたっけ|でしたよね)[?？]?\s*$")
 

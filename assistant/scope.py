@@ -77,9 +77,13 @@ def absent_focus(question: str, corpus_key: str) -> str | None:
 
 
 # The documents describe the programme and a few adopted examples; they list no participants.
+_TOOK_PART = (r"(?:進出した|入居(?:した|している)|採択された|不採択(?:に|と)?(?:なった|の)|応募した|参加(?:した|している)"
+              r"|受託した|加入(?:した|している)|入会(?:した|している)|入っている)")
+_PARTY_WORD = r"(?:自治体|団体|企業|会社|事業者|市町村)"
 _PARTICIPANT_LIST = re.compile(
-    r"(?:進出した|入居(?:した|している)|採択された|不採択(?:に|と)?(?:なった|の)|応募した|参加した)"
-    r"[^。？?]{0,15}?(?:社名|企業名|団体名|自治体名|名前|一覧|総数|リスト)"
+    rf"{_TOOK_PART}[^。？?]{{0,15}}?(?:社名|企業名|団体名|自治体名|名前|一覧|総数|リスト|{_PARTY_WORD}(?:は|が|や)?[^。？?]{{0,12}}?どこ)"
+    # 「どこの団体が加入しているか」: which ones, asked before the verb
+    rf"|どこの{_PARTY_WORD}(?:が|は)[^。？?]{{0,6}}?(?:入って|参加|加入|入会|受託|採択|進出|入居)"
 )
 
 

@@ -39,6 +39,8 @@ _QUESTION_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(億|千万|百万|万)?�
 _UNITS = {"億": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, None: 1, "": 1}
 # A requirement the case lacks: the line says 「Xを有する」, the question 「Xのない」「Xがない」「Xを持たない」.
 _HAS = re.compile(r"([一-龥ァ-ヶー]{2,8})を有する")
+# a case said to lack what a requirement asks for, in other words than its name
+_LACKING = {"法人格": r"法人化(?:は|も)?(?:して(?:い)?(?:ない|ません)|されて(?:い)?(?:ない|ません))|個人事業主|任意団体|法人ではな"}
 # Place requirements and the case's own side of them.
 _OUTSIDE_REQUIRED = re.compile(r"区域外の")
 _CASE_INSIDE = re.compile(r"(?:市内|町内|村内|区域内|当市|当町|当村|地元|同じ市|同じ町)(?:に|の)?(?:本社|本店|本拠|所在|ある|会社|企業|事業者)")
@@ -191,6 +193,9 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
             # an item names the case when it, or a noun inside it (「第三セクターのうち」), is in the question
             named = [run for i in items for run in [i, *_NOUN.findall(i)]
                      if _names(run, q) and run not in _GENERIC and _qualified(i, run, q)][:1]
+            if named and _denied(named[0], q):
+                # 「中核市には移行していません」: the case says it is not what the rule excludes
+                return Verdict("はい", f"{named[0]}ではないため、この除外には当たらず、対象となり得ます", line)
             if not named:
                 continue
             if _in_exception(key, m.end()):
@@ -210,7 +215,8 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
             if re.match(r"[^。、]{0,6}?(?:で|では)ない", key[m.end():]):
                 continue  # 「…と関係を有する法人でないこと」: having it rules out, it is no requirement to have it
             need = m.group(1)
-            if re.search(rf"{re.escape(need)}(?:の|が)(?:ない|無い|なし)|{re.escape(need)}を(?:持たない|有しない)", q):
+            lacks = _LACKING.get(need[-3:], "(?!)")
+            if re.search(rf"{re.escape(need)}(?:の|が|は)(?:ない|無い|なし|ありません)|{re.escape(need)}を(?:持たない|有しない)|{lacks}", q):
                 return Verdict("いいえ", f"対象外です（{need}を有することが要件です）", line)
         if _OUTSIDE_REQUIRED.search(key) and _CASE_INSIDE.search(q):
             return Verdict("いいえ", "対象外です（区域外の企業・団体が対象です）", line)
@@ -291,7 +297,9 @@ def _asks_coverage(asking: str) -> bool:
     (「どんな成果が…書かれていますか」 is no yes/no question)."""
     from assistant.question import INTERROGATIVE
 
-    return not INTERROGATIVE.search(asking) and bool(_COVERAGE_ASK.search(asking))
+    # (how to contact the office, 「電話で聞いても大丈夫ですか」, is no coverage)
+    return (not INTERROGATIVE.search(asking) and bool(_COVERAGE_ASK.search(asking))
+            and not re.search(r"電話|メール|問い?合わ?せ", asking))
 
 
 # Who a requirement rules out (「…風俗営業者でないこと」「…反社会的勢力…でないこと」), and how an asker describes such a
@@ -406,6 +414,57 @@ _BARE_CONFIRMATION = re.compile(r"^(?:その|この|それ|これ)?(?:ような)
                                 r"(?:合って|あって|正しい|間違い|よろしい|いい|良い|大丈夫)")
 
 
+# 「念のため確認させてください」: asked to check what the sentence before it says
+_CHECK_REQUEST = re.compile(r"^(?:念のため|一応)?[、,]?\s*(?:ご)?確認(?:させて|して)(?:ください|いただけ(?:ます|ません)か|もらえ(?:ます|ません)か)")
+
+
+def confirms_what_was_said(sentence: str) -> bool:
+    """「この理解で合っていますか」「それで正しいですか」「念のため確認させてください」: a sentence that only asks whether
+    what was said before it holds."""
+    return bool(_BARE_CONFIRMATION.match(sentence.strip()) or _CHECK_REQUEST.match(sentence.strip()))
+
+
+# Items the asker numbers (「(1)…、(2)…、(3)…」) and asks about together (「どれが対象になりますか」)
+_NUMBERED_ITEM = re.compile(r"[（(]\s*([0-9０-９]{1,2})\s*[）)]")
+
+
+def itemised_costs(question: str) -> Verdict | None:
+    """Several numbered costs asked about at once: each item that names a 対象外経費 is said to be one (and an item
+    that names the exception its rule states, to fall under that exception), the others to be none of the
+    excluded kinds. Only when at least one item is excluded: what is covered is then told apart from what is not,
+    each by its rule."""
+    try:
+        from assistant.calculators.plan import _EXCLUDED_COSTS, excepted, excluded_cost_named
+        from assistant.calculators.rules import rule
+    except ImportError:  # calculators not installed in this build
+        return None
+    marks = list(_NUMBERED_ITEM.finditer(question))
+    # (「どれが対象になりますか」 asks which, each item's yes or no)
+    if len(marks) < 2 or not (is_yes_no(question) or re.search(r"どれ|どの経費|いずれ", question)):
+        return None
+    about5 = bool(re.search(r"⑤|進出企業定着", question))
+    said: list[str] = []
+    quotes: list[str] = []
+    for m, following in zip(marks, [*marks[1:], None], strict=True):
+        item = normalise_key(question[m.end() : following.start() if following else len(question)].split("。")[0])
+        label = f"({m.group(1)})"
+        cost = excluded_cost_named(item, about5)
+        if cost is not None:
+            said.append(f"{label}は{cost.label}で原則として対象外です")
+            quotes.append(rule(cost.rule).quote)
+            continue
+        exception = next((c for c in _EXCLUDED_COSTS if c.within is None and excepted(c, item)), None)
+        if exception is not None:
+            written = re.search(r"[（(]([^（）()]*(?:ただし|除く)[^（）()]*)[）)]", rule(exception.rule).quote)
+            said.append(f"{label}は{exception.label}の例外" + (f"（{written.group(1).rstrip('。')}）" if written else "")
+                        + "に当たり、対象となり得ます")
+        else:
+            said.append(f"{label}は対象外経費に当たりません")
+    if not quotes:
+        return None
+    return Verdict("条件付き", "。".join(said), quotes[0])
+
+
 def excluded_cost(question: str) -> Verdict | None:
     """いいえ for a cost the documents list as 対象外経費 (staff travel other than the トップセールス escort, an event
     held every year, a payment to an individual …), asked whether it is covered; the rule's line is the reason. The
@@ -485,6 +544,40 @@ def unmet_condition(question: str) -> Verdict | None:
     for condition in _UNMET_CONDITIONS:
         if condition.case.search(key):
             return Verdict("いいえ", condition.reason, rule(condition.rule).quote)
+    return None
+
+
+# The asker presumes a duty (「必ず…しないといけない」「…は必須ですか」): the rule that makes the
+# asked party's share or step optional (「…は任意」) answers いいえ, one that requires it (「…は「要」」「必須」) はい.
+_PRESUMES_DUTY = re.compile(r"必ず|必須|ないと(?:いけ|だめ|ダメ|まず)|なければ(?:なら|いけ)|なきゃ|なくては|義務|必要があ|要るん|要ります")
+_OPTIONAL = re.compile(r"([^、。，,（(]{2,30}?)(?:は|が)\s*(?:任意|不要|必須ではな|求めない)")
+_REQUIRED = re.compile(r"([^、。，,（(]{2,30}?)(?:は|が)\s*(?:「要」|要(?:[（(]|$)|必須(?!ではな)|必ず)")
+
+
+def duty(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
+    """いいえ when the asker presumes a duty that a quoted rule makes optional for the party asked about, はい when
+    the rule requires it: the party is the one named in the clause that carries the duty (「地元の酒蔵からも必ず」
+    asks about the 地元企業等, not the 進出企業 named before it)."""
+    from assistant.question_parts import asking_sentence
+
+    if not is_yes_no(question):
+        return None
+    asking = asking_sentence(question)
+    presumed = _PRESUMES_DUTY.search(asking)
+    if presumed is None:
+        return None
+    # the clause that carries the duty: from the last comma or 「だけでなく」 before the duty word
+    clause = re.split(r"、|だけでなく|ではなく|以外", asking[: presumed.end()])[-1]
+    terms = _case_terms(clause)
+    for line in (line if isinstance(line, str) else line[0] for line in lines):
+        key = normalise_key(line)
+        for pattern, word in ((_OPTIONAL, "いいえ"), (_REQUIRED, "はい")):
+            for m in pattern.finditer(key):
+                party = re.sub(r"^[-・•\s]+", "", m.group(1))
+                # who the rule is about (「地元企業等の負担」 is about 地元企業等: the burden is every party's word)
+                if _shared(terms, re.sub(r"の[^の]{1,6}$", "", party)):
+                    state = "任意とされています" if word == "いいえ" else "必要とされています"
+                    return Verdict(word, f"{party.strip()}は{state}", line.strip())
     return None
 
 

@@ -214,3 +214,23 @@ def test_each_part_of_a_question_is_read_about_the_case_study_its_story_names(fa
     assert corpus_figure(r"(HUB GUJO)（岐阜県郡上市）", catalogue) in answer.text
     assert corpus_figure(r"(移住\d+名)", catalogue) in answer.text
     _check_grounded(answer)
+
+
+def test_a_parenthetical_opening_the_lines_after_a_quoted_line_completes_it():
+    from assistant.answer import elaboration as _elaboration
+
+    text = "主なポイント\n 聞き取りで利用者の要望を把握済\n（静かな個室、\n\n大型モニタ等）\n 駅から徒歩5分"
+    assert _elaboration(text, " 聞き取りで利用者の要望を把握済") == ("（静かな個室、", "（静かな個室、大型モニタ等）")
+    # a note, a numbered heading or a closed sentence is not what the line goes on to say
+    assert _elaboration("要望を把握済\n（※）協会資料より", "要望を把握済") is None
+    assert _elaboration("要望を把握済。\n（静かな個室）", "要望を把握済。") is None
+    assert _elaboration("要望を把握済\n（２）次の取組", "要望を把握済") is None
+
+
+def test_asking_how_to_reach_the_office_or_who_its_contact_is_is_told_apart():
+    from assistant.core import _asks_office_contact
+
+    assert _asks_office_contact("問い合わせは電話で構わないか、メールで送るべきか知りたい")
+    assert _asks_office_contact("窓口の担当の方のお名前を知りたいです")
+    assert not _asks_office_contact("進出支援金の上限はいくらですか")
+    assert not _asks_office_contact("郵送先の住所を教えてください。担当の方のお名前宛てでいいですか")  # not printed

@@ -189,3 +189,21 @@ def test_claims_about_how_the_grant_is_paid_are_corrected(question, contradicted
 ])
 def test_a_kpi_requirement_of_the_other_type_is_corrected(question, contradicted):
     assert bool(contradicted_premise(question)) is contradicted
+
+
+@pytest.mark.parametrize("question", [
+    "内閣府へ問い合わせる前に、窓口の担当の方のお名前を知っておきたいです。",
+    "事務局の窓口に連絡する前に、担当者の名前を知っておきたいです。",
+])
+def test_the_programme_offices_printed_contact_with_its_staff_names_is_no_personal_data(question):
+    found = classify(question)
+    assert found is None or found.name != "personal"
+
+
+@pytest.mark.parametrize("question", [
+    "事務局の担当の方の個人の携帯の番号が知りたい",
+    "事務局の担当参事官の年収はいくらですか？",
+])
+def test_private_data_of_the_offices_staff_is_still_declined(question):
+    found = classify(question)
+    assert found is not None and found.name == "personal"

@@ -70,3 +70,11 @@ def test_which_office_is_in_charge_asks_for_the_contact_line(asked):
 
     wanted = expected_type(asked)
     assert wanted is not None and wanted[0] == "office"
+
+
+def test_adverbs_that_open_with_dou_ask_nothing():
+    from assistant.question import INTERROGATIVE
+
+    for said in ("どうせ関係ないと思っていました", "どうぞよろしくお願いします", "どうも対象外らしい"):
+        assert not INTERROGATIVE.search(said), said
+    assert INTERROGATIVE.search("評価はどうなりますか")

@@ -177,3 +177,32 @@ def test_an_elements_name_after_an_adverb_is_that_name_not_a_programme_unheard_o
 
     assert programme_names("A社も同じく進出支援金を受けられますか？") == ["進出支援金"]
     assert programme_names("ものづくり補助金は使えますか？") == ["ものづくり補助金"]
+
+
+def test_which_members_or_contractors_took_part_is_a_list_the_documents_do_not_give():
+    # asked with the party before the verb, or with 「どこ」 after it: the names of those who joined or took part
+    assert asks_for_participants("研究会へはどこの市町村が加入しているか教えて")
+    assert asks_for_participants("この実証を受託した事業者や参加した自治体はどこですか")
+    assert asks_for_participants("協議会に加入している団体の名前を教えて")
+    assert not asks_for_participants("協議会にはどんな活動がありますか")
+    assert not asks_for_participants("協議会に加入している団体は何団体ですか")
+
+
+def test_a_verbs_plain_form_closing_a_clause_before_a_programme_word_is_not_part_of_a_name():
+    from assistant.answer import programme_names
+
+    # 「…整備できるタイプ」「…使える補助金」 describe a kind of programme; they name none
+    assert programme_names("橋と港を一体で造れるタイプもあるそうです") == []
+    assert programme_names("ほかに使える補助金はありますか") == []
+    assert programme_names("まちなか再生補助金の上限は？") == ["まちなか再生補助金"]
+
+
+def test_a_measure_the_asker_proposes_to_set_up_is_no_programme_to_look_up():
+    from assistant.answer import proposed_by_asker
+
+    # 「…支援金を出したい」「…補助金を町で創設する」「…推進事業をやる予定」: the asker's own measure, asked whether the
+    # grant can fund it, which the documents need not describe
+    assert proposed_by_asker("転入した方へ転居応援金を出す計画です", "転居応援金")
+    assert proposed_by_asker("独自の起業支援金を町で創設する予定です", "起業支援金")
+    assert proposed_by_asker("⑤で温泉を生かした湯けむり推進事業をやる予定です", "湯けむり推進事業")
+    assert not proposed_by_asker("県の起業支援金は使えますか", "起業支援金")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verdict import Verdict, decide, listed, oriented
+from assistant.verdict import Verdict, decide, duty, listed, oriented
 
 EXCLUSION = "補助対象者：市町村（政令市及び中核市を除く）"
 EXCEPTION = "支援対象者の要件：官公庁等（第三セクターのうち、出資金が10億円未満の法人を除く。）ではないこと。"
@@ -441,3 +441,68 @@ def test_a_belief_to_confirm_is_not_asked_as_a_case_to_cover(question, coverage)
     from assistant.verdict import asks_if_covered
 
     assert asks_if_covered(question) is coverage
+
+
+SHARES = "協力企業の負担は「要」（負担割合は裁量で設定可能）、地域の団体の負担は任意"
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "party"),
+    [
+        # the duty presumed of the party named in the clause that carries it, not of one named before it
+        ("協力企業はもちろん、地域の団体にも必ず費用を出してもらう決まりですよね？", "いいえ", "地域の団体"),
+        ("地域の団体にも負担を求めるのは必須でしょうか？", "いいえ", "地域の団体"),
+        ("協力企業には費用を出してもらわないとだめですよね？", "はい", "協力企業"),
+    ],
+)
+def test_a_presumed_duty_is_answered_by_the_rule_that_makes_it_optional_or_required(question, word, party):
+    found = duty(question, [SHARES])
+    assert found is not None and found.word == word and party in found.reason
+
+
+def test_no_duty_verdict_without_a_presumed_duty_or_without_the_party():
+    assert duty("地域の団体の負担はどうなっていますか？", [SHARES]) is None
+    assert duty("国への報告も必須ですよね？", [SHARES]) is None
+
+
+def test_a_case_that_says_it_is_not_the_excluded_kind_is_not_excluded():
+    # 「中核市には移行していません」: what the exclusion names, denied by the asker
+    found = decide("人口19万人です。当市は中核市に移行していません。補助を受けられますか？", [EXCLUSION])
+    assert found is not None and found.word == "はい"
+    found = decide("うちは中核市です。補助を受けられますか？", [EXCLUSION])
+    assert found is not None and found.word == "いいえ"
+
+
+def test_a_requirement_to_be_a_legal_person_is_failed_by_a_case_said_not_to_be_one_in_other_words():
+    line = "連携先は、県内に事業所がある、法人格を有する組織であること"
+    for case in ("個人事業主の方", "法人化はしていない農家", "任意団体の協議会"):
+        found = decide(f"{case}を連携先にできますか？", [line])
+        assert found is not None and found.word == "いいえ", case
+
+
+def test_how_to_contact_the_office_is_no_coverage_question():
+    from assistant.verdict import asks_if_covered
+
+    assert not asks_if_covered("事務局へ直接電話で尋ねても大丈夫でしょうか？")
+    assert not asks_if_covered("メールで問い合わせても問題ないですか？")
+    assert asks_if_covered("パソコンの購入費は対象になりますか？")
+
+
+def test_numbered_costs_asked_together_are_each_told_by_the_rule_that_excludes_them_or_not():
+    from assistant.verdict import itemised_costs
+
+    found = itemised_costs("⑤の事業費として (1)連携先の社員が来る旅費 (2)役場の職員が企業訪問に行く旅費（首長のトップセールスに"
+                           "随行するものではない） (3)例年開く町の花火大会の運営費 (4)その大会の日に新規に開くサイドイベント費"
+                           " を考えています。どれが対象ですか？")
+    assert found is not None and found.word == "条件付き"
+    said = dict(part.split("は", 1) for part in found.reason.split("。"))
+    assert "対象外経費に当たりません" in said["(1)"]
+    assert "職員旅費" in said["(2)"] and "対象外" in said["(2)"]  # the escort exception is denied by the asker
+    assert "従前から実施しているイベント" in said["(3)"] and "対象外" in said["(3)"]
+    assert "対象となり得ます" in said["(4)"] and "サイドイベント" in said["(4)"]
+
+
+def test_numbered_items_none_of_which_is_excluded_get_no_itemised_verdict():
+    from assistant.verdict import itemised_costs
+
+    assert itemised_costs("(1)パソコンの購入費、(2)会場費は対象になりますか？") is None
