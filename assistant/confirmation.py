@@ -17,7 +17,8 @@ from assistant.types import Calculation
 # A confirmation: the question ends by asking whether what it states is right.
 CONFIRMS = re.compile(
     r"(?:よね|よな|ですね|ますね|でしたっけ|(?:で|て|ても)(?:良|よ|い)(?:かった|い)(?:です|でしょう|んです)?か?|で合って(?:い)?ます(?:か)?"
-    r"|という(?:理解|認識)で(?:良|よ|い)いですか|ということですか|んですか|(?:でき|なり|なら)ませんか)[?？]?\s*$"
+    r"|という(?:理解|認識)で(?:良|よ|い)いですか|ということですか|んですか|(?:でき|なり|なら)ませんか"
+    r"|確認(?:させて|して)(?:ください|いただけ(?:ます|ません)か))[?？。]?\s*$"
 )
 # 「…3点にできませんか」: the outcome asked for; the answer says whether it can be had (できます / できません)
 _CAN_IT = re.compile(r"できませんか[?？]?\s*$")
@@ -28,7 +29,7 @@ _ADOPTED = re.compile(r"採択され|通る|通り")
 _REPAY_NONE = re.compile(r"返還(?:は|が)?(?:なし|無し|不要|いらない|要らない|しなくて|の必要(?:は)?(?:ない|なし))|返さなくて|返還されない")
 _REPAY_FULL = re.compile(r"全額")
 _REPAY_HALF = re.compile(r"半額|半分|2分の1|1/2")
-_PRESUMED_INELIGIBLE = re.compile(r"対象外|対象(?:に|と)?なら(?:ない|ず)|使えない|申請でき(?:ない|ません)|無理|ダメ|だめ")
+_PRESUMED_INELIGIBLE = re.compile(r"対象外|対象(?:に|と)?なら(?:ない|ず)|使えない|申請でき(?:ない|ません)|無理|ダメ|だめ|(?:関係|縁)(?:が|は)?な(?:い|さそう)")
 _PRESUMED_ELIGIBLE = re.compile(r"対象(?:に|と)?(?:なる|なり|です)|使える|申請できる|大丈夫")
 _MET = re.compile(r"OK|オーケー|大丈夫|問題(?:ない|なし|ありません)|収まる|収まり|満たし|満たす|クリア|いける|いけます|認められ")
 _UNMET = re.compile(r"満たさない|満たしません|足りない|足りません|認められない|超える|超えてしまう|NG|ダメ|だめ")

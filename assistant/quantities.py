@@ -237,7 +237,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
     for m in _PEOPLE.finditer(t):
         if not free(m.start(), m.end()):
             continue
-        if last_people is not None and re.fullmatch(r"[、,・と\s]*", t[last_people.end : m.start()]):
+        # (each item may carry the asker's letter: 「A邸22人、B邸28人」)
+        if last_people is not None and re.fullmatch(r"[、,・と\s]*(?:[A-Za-z][^、。，,\d\s]{0,2})?", t[last_people.end : m.start()]):
             last_people = Quantity(count_value(m.group("n")), "人", last_people.role, m.start(), m.end())
             found.append(last_people)  # 「定員は12人、15人、18人」: one role for the list
             taken.append((m.start(), m.end()))

@@ -37,6 +37,7 @@ from assistant.calculators.common import combined
 from assistant.calculators.eligibility import (
     PREFECTURES,
     TOKYO_AREA,
+    WHOLE_AREA,
     listed_count,
     listed_municipalities,
     listed_names,
@@ -480,6 +481,9 @@ def _facilities(text: str) -> tuple[tuple[int, int], ...]:
     Anything it cannot pair safely (an amount before the first facility, a facility without an amount) gives
     () — the router then asks or leaves the question to retrieval rather than guess."""
     t = _n(text)
+    respective = _respective_facilities(t)
+    if respective:
+        return respective
     mentions = list(_FACILITY.finditer(t))
     if not mentions:
         return ()
@@ -502,6 +506,25 @@ def _facilities(text: str) -> tuple[tuple[int, int], ...]:
     if len(out) == 1 and same:
         out *= int(same.group(1))  # N か所 of one size, each with the same amount (それぞれ)
     return tuple(out)
+
+
+# 「定員はA棟15人、B棟30人で、整備費はそれぞれ2,000万、3,000万円」: the capacities listed, then
+# the amounts in the same order after それぞれ
+_CAPACITY_LIST = re.compile(r"(?:定員|収容(?:可能)?人数)(?:は|が|:)?((?:[^。？?、]{0,8}?\d+\s*(?:人|名)、?){2,})")
+_RESPECTIVELY = re.compile(r"それぞれ|順に|各々")
+
+
+def _respective_facilities(t: str) -> tuple[tuple[int, int], ...]:
+    listed = _CAPACITY_LIST.search(t)
+    if listed is None:
+        return ()
+    capacities = [int(c) for c in re.findall(r"(\d+)\s*(?:人|名)", listed.group(1))]
+    respectively = _RESPECTIVELY.search(t, listed.end())
+    if respectively is None:
+        return ()
+    end = t.find("。", respectively.end())
+    amounts = [yen for yen, start, _ in find_amounts(t) if respectively.end() <= start < (end if end != -1 else len(t))]
+    return tuple(zip(capacities, amounts, strict=True)) if len(amounts) == len(capacities) else ()
 
 
 _SOFT_AMOUNT = r"ソフト経費(?:に|は|が|:)?|プロモーション等?(?:の)?(?:ソフト経費)?(?:に|は)?|運営以外の経費(?:に|は)?"
@@ -531,6 +554,11 @@ def _fiscal_correction(text: str) -> str | None:
     between the name and the value (「財政力補正を仮にXと置く」「財政力補正はおよそ0.85」)."""
     m = re.search(r"財政力補正(?:係数)?(?:の値)?(?:を|が|は|も)?\s*(?:仮に|かりに|仮で|およそ|約|ざっくり|だいたい)?\s*"
                   r"(\d+(?:\.\d+)?)", text)
+    if m:
+        return m.group(1)
+    # the value further on in the same clause, after who set it (「財政力補正は企画課の指示で仮に0.8とし」); a
+    # coefficient is a bare decimal, not an amount, a share or a count
+    m = re.search(r"財政力補正[^。？?\d]{0,24}?(\d\.\d+|[0-2])(?![\d.,，万千億円%％割人社件年か])", text)
     return m.group(1) if m else None
 
 
@@ -588,7 +616,9 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         name = None
     if name is None and prefecture in TOKYO_AREA and re.search(r"(?:都|県)(?:は|が|として)", t):
         name = prefecture
-    municipality_asked = name and re.search(rf"{re.escape(name)}(?:は|が|も)[^。？?]{{0,10}}(?:対象|申請)", t)
+    # (the asker introduced as the municipality's own office, 「…県旭市の企画政策課です」, asks about the municipality)
+    municipality_asked = name and re.search(rf"{re.escape(name)}(?:は|が|も)[^。？?]{{0,10}}(?:対象|申請)"
+                                            rf"|{re.escape(name)}(?:役所|役場)?の[^。]{{0,8}}(?:課|室|係|担当)(?:です|の|で)", t)
     if name and prefecture in TOKYO_AREA and _prefecture_applies(t, prefecture) and not municipality_asked:
         name = prefecture  # the prefecture applying for itself (県として) for work within one municipality: the applicant is the 県
     return name, prefecture
@@ -652,7 +682,10 @@ def _business_area(text: str) -> str | None:
     if found:
         return "・".join(found) if len(found) > 1 else found[0]
     m = re.search(r"([一-龥ァ-ヶー々]{1,6}?[市町村])(?:の区域|の域内|域内|内|に限)", t)
-    return m.group(1) if m and m.group(1) not in _NOT_A_MUNICIPALITY else None
+    if m and m.group(1) not in _NOT_A_MUNICIPALITY:
+        return m.group(1)
+    # the 都県's whole area (「県内全域」「県全域で」): no municipality the project is limited to
+    return WHOLE_AREA if re.search(r"(?:[都県]内|[都県]|管内)\s*全域|全県|全都", t) else None
 
 
 # a municipality's name before a particle; a name may open in kana after a listing particle (「青梅市やあきる野市」)
@@ -692,8 +725,12 @@ class _YesNoAsk:
 
         # only a sentence that asks: 「…が対象になると聞きました」「…を使えないかと考えています」 tell the asker's
         # story, and the question after them asks something else (a list, a building, a law)
+        from assistant.verdict import confirms_what_was_said
+
         sentences = split_sentences(text)
-        asking = [s for s in sentences if asks(s)]
+        # a bare confirmation (「この理解で合っていますか」) asks about the sentence before it
+        asking = [sentences[i - 1] + s if i and confirms_what_was_said(s) else s
+                  for i, s in enumerate(sentences) if asks(s)]
         return any(self._asks_in(s) for s in asking or sentences)
 
     def _asks_in(self, text: str) -> bool:
@@ -714,7 +751,7 @@ class _PlanAsk:
     def search(self, text: str) -> bool:
         if not re.search(rf"{_MONEY_ASK}|合計", text):
             return False
-        count = sum(1 for _ in _FACILITY.finditer(text))
+        count = sum(1 for _ in _FACILITY.finditer(text)) or len(_respective_facilities(_n(text)))
         return count >= 2 or (count == 1 and bool(_SAME_FACILITIES.search(text) or _SOFT.search(text)))
 
 
@@ -764,7 +801,7 @@ _SHAPES = [
            {"受給額": _first_amount,
             "経過": _elapsed}),
     # A score and a question about its outcome, in either order (「21点でした…結果はどうなりますか」).
-    _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点|[アイ]\s*\d", _OUTCOME),
+    _Shape("project5_adoption", _AllOf(r"⑤|進出企業定着", r"\d+\s*点|[アイ]\s*\d|(?:[0-3]\s*[・,、，]\s*){2,}[0-3]", _OUTCOME),
            {"総合評価点数": _score, "加点": _bonus, "申請要件×": _cross5, "タイプ": _grant_type,
             "事業費": lambda t: _amount_after(t, r"総事業費|事業費|交付対象事業費")},
            optional=("加点", "申請要件×", "タイプ", "事業費")),
@@ -805,7 +842,7 @@ _SHAPES = [
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
     _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"
-                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と)"
+                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と|だと)|(?:関係|縁)(?:が|は)?な(?:い|さそう)"
                                     # applying said otherwise: 「手を挙げることは可能ですか」「申請することは可能ですか」
                                     r"|手を(?:挙|あ)げ(?:る|られ)|(?:申請|応募)(?:する)?(?:こと)?(?:は|が|も)?(?:でき|可能)"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area,
@@ -874,11 +911,47 @@ def _facility_cap_asked(question: str) -> tuple[Facility, ...]:
     return facilities_at_cap(question)
 
 
+_ASKERS_OWN = re.compile(r"(?<![のこそ])うち(?!訳)|当町|当市|当村|本町|本市|弊|わが町|我が町|私ども|こちらの|町でも|市でも|村でも")
+
+
+def own_of_asker(text: str) -> bool:
+    """The question speaks of the asker's own plan (「うちも…」), not only of an adopted example it names."""
+    return bool(_ASKERS_OWN.search(text))
+
+
+# 「片方を40人規模にしたら」: one of the facilities the conversation planned, at another size
+_ONE_OF_THEM = re.compile(r"片方|一方|(?:1|一|ひと)つ(?:だけ)?を|(?:1|一)か所(?:だけ)?を")
+
+
+def _one_facility_resized(text: str, earlier: list[str]) -> Route | None:
+    """The conversation's plan with one of its facilities (the last) at the size this turn gives."""
+    sizes = of_role(read_quantities(text), "定員")
+    if not earlier or len(sizes) != 1 or not _ONE_OF_THEM.search(text) or any(q.unit == "円" for q in read_quantities(text)):
+        return None
+    base = _conversation_plan(earlier)
+    if base is None:  # an earlier turn that asked the caps of facilities of stated sizes: those facilities at their caps
+        at_cap = next((f for f in (facilities_at_cap(e) for e in earlier) if f), ())
+        base = Plan(facilities=at_cap, grant_type=next((k for k in map(grant_type_of, earlier) if k), None))
+    if len(base.facilities) < 2:
+        return None
+    plan = replace(base, facilities=(*base.facilities[:-1], replace(base.facilities[-1], people=sizes[0].value)),
+                   grant_type=grant_type_of(text) or base.grant_type)
+    if all(f.cost is None for f in plan.facilities) and (_CAP_ONLY_ASK.search(text) or plan.grant_type is None):
+        return Route("plan_program", calculate_caps(plan), (), None)  # the caps asked, at the new sizes
+    try:
+        return Route("plan_program", calculate_plan(plan, (str(plan.grant_type or "標準"),)), (), None)
+    except CalculationError:
+        return None
+
+
 def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """A plan (facilities, soft costs, ③, 進出支援金, ⑤) and a question about its money: the plan program.
     A follow-up that changes the type or one amount, or asks how much more, re-runs the earlier plan."""
     text = _n(question)
     earlier = [t.content for t in reversed(history) if t.role == "user" and t.content.strip()]
+    one_changed = _one_facility_resized(text, earlier)
+    if one_changed is not None:
+        return one_changed
     sized_cap = _facility_cap_asked(question)
     if sized_cap:  # 「40人くらいの施設の上限は？」: the band of that size, its cap
         return Route("plan_program", calculate_caps(Plan(facilities=sized_cap)), (), None)
@@ -972,6 +1045,10 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return Route("plan_program", calculate_by_size(plan, plan.grant_type), (), None)
     if missing == ["タイプ"] and _CAP_ONLY_ASK.search(text) and not _SHARE_ASK.search(text):
         return Route("plan_program", calculate_caps(plan), (), None)  # the caps do not depend on the type
+    if missing and named_examples(text) and not own_of_asker(text):
+        # what is missing is a figure of an adopted example the question names, not of the asker's own plan: the
+        # documents answer it, or say it is not stated
+        return None
     if missing:
         words = "、".join(INPUT_WORDS[m] for m in missing)
         return Route("plan_program", None, tuple(missing), f"計算するには、{words}を教えてください。")
@@ -998,6 +1075,9 @@ def _plan_of(text: str) -> Plan:
         plan = replace(plan, share_asked=True)
     # the real local burden (「実質的な負担」「実質の持ち出し」), not a real share (「実質的な割合」)
     real_burden = re.search(r"臨時交付金|実質(?:的な|的に|の)?[^。、と]{0,4}(?:負担|持ち出し|持出)", t)
+    # (with partners' 寄付金・負担金 read, the real burden is what they leave to the 団体, unless the 臨時交付金 is named)
+    if real_burden and plan.contributions and "臨時交付金" not in t:
+        return plan
     return replace(plan, temporary_grant=True) if real_burden else plan
 
 
@@ -1522,7 +1602,11 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|たら|だとしたら|としたら|とすれば|の場合|であれば)", text)
                      and any(e.grant_type not in (None, k) for e in examples)), None)
 
-    if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない", text) and re.search(r"事例|採択", text):
+    if named and history and re.search(r"並べ|と比べ|比較|も(?:あわせて|合わせて|一緒に)", text):
+        # 「A市の事例も並べて」: the example asked beside the one the conversation is about
+        talked_of = [e for t in history if t.role == "user" for e in named_examples(_n(t.content))]
+        named = list(dict.fromkeys([e for e in talked_of if e not in named] + named))
+    if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない|持ち出し", text) and re.search(r"事例|採択", text):
         headroom = bool(re.search(r"上限[^。？?]{0,16}(?:余裕|余地|残り|あと|まで|届)|余裕", text))
         return Route("example_burdens", example_burdens(named, supposed_for(named), headroom), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
@@ -1867,7 +1951,7 @@ def _routed_with_topic(question: str, history: Sequence[Turn] = ()) -> tuple[Rou
 
 
 # 「…%だった場合も知りたい」: a second value of one input, asked as another case
-_SECOND_CASE = re.compile(r"場合も|ときも|時も|ケースも|場合は(?:どう|どうな)|場合について")
+_SECOND_CASE = re.compile(r"場合(?:の[^。？?]{0,6}?)?も|ときも|時も|ケースも|場合は(?:どう|どうな)|場合について")
 _ALTERNATIVE_BETWEEN = re.compile(r"[^。？?]{0,16}?(?:か|または|あるいは|もしくは)[、,\s]*")
 _EITHER_AFTER = re.compile(r"^[^。]{0,12}?か(?![月所])|それぞれ|どちら|各々|両方")
 
@@ -2246,7 +2330,7 @@ def both_scorings_route(question: str) -> Route | None:
 
 
 # which municipalities, by name: 「どこが載っていますか」「具体的にどの市町村」「名前を挙げて」
-_LISTED_NAMES_ASK = re.compile(r"どこ|どの(?:市町村|自治体|団体|市|町|村)|具体的に|名前|挙げて|列挙|全部教えて")
+_LISTED_NAMES_ASK = re.compile(r"どこ|どの(?:市町村|自治体|団体|市|町|村)|具体的に|名前|挙げて|列挙|全部教えて|(?:すべて|全て|残らず)(?:教え|挙げ|知り)")
 
 
 # a share asked as a number (「何%」「何割」), and a ratio asked as such (「何倍」「何分の1」「割合」)
@@ -2452,6 +2536,8 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
         missing = tuple(n for n in shape.required if n not in inputs)
         if shape.kind == "b1_b2_check" and not ({"B1", "B2"} & set(inputs)):
             missing = (*missing, "B1 または B2 の金額")
+        if missing and named_examples(text) and not own_of_asker(text):
+            return None  # a figure of the adopted example named, not of the asker's plan: retrieval answers it
         if missing:
             names = "、".join(_INPUT_NAMES.get(n, n) for n in missing)
             title = CALCULATORS[shape.kind].title

@@ -70,7 +70,8 @@ def parse_amount(text: object) -> int:
             raise AmountParseError(f"負の金額は扱えません: {text!r} (negative amount)")
         s = _kanji_to_arabic(raw)
         s = s.removesuffix("円")
-        if not re.fullmatch(rf"(?:{_NUMBER}億)?(?:{_NUMBER}(?:千万|百万|万|千))?(?:{_NUMBER})?", s) or not s:
+        # (「346万5千円」: thousands after the 万, as amounts are said)
+        if not re.fullmatch(rf"(?:{_NUMBER}億)?(?:{_NUMBER}(?:千万|百万|万|千)|{_NUMBER}万{_NUMBER}千)?(?:{_NUMBER})?", s) or not s:
             raise AmountParseError(f"金額として読めません: {text!r} (unreadable amount; e.g. 6,000万円, 1.2億円)")
         value_dec = Decimal(0)
         rest = s
@@ -136,7 +137,7 @@ def find_amounts(text: str) -> list[tuple[int, int, int]]:
 
 
 def format_yen(yen: int) -> str:
-    """4500万円, 1億2,000万円, 47,232千円-style is not used: whole 万 where possible, else yen."""
+    """4500万円, 1億2,000万円, 346万5千円 (the 47,232千円 style of the tables is not used), else yen."""
     if yen % 10_000 == 0 and yen:
         man = yen // 10_000
         oku, rest = divmod(man, 10_000)
@@ -144,5 +145,7 @@ def format_yen(yen: int) -> str:
             return f"{oku}億{rest:,}万円" if rest else f"{oku}億円"
         return f"{man:,}万円"
     if yen % 1_000 == 0 and yen:
+        if yen > 10_000:  # 346万5千円, as an officer says it (「3,465千円」 reads as a table's unit)
+            return f"{format_yen(yen // 10_000 * 10_000)[:-1]}{yen % 10_000 // 1_000}千円"
         return f"{yen // 1_000:,}千円"
     return f"{yen:,}円"

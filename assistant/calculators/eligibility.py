@@ -45,6 +45,9 @@ def listed_municipalities() -> dict[str, str]:
     return found
 
 
+WHOLE_AREA = "全域"  # a 都県's project over its whole area, limited to no municipality
+
+
 def eligibility(inputs: Mapping[str, object]) -> Calculation:
     name = str(get(inputs, "自治体名", "市町村")).strip()
     prefecture = str(optional(inputs, "都道府県") or "").strip()
@@ -77,6 +80,15 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
     area = str(optional(inputs, "事業区域") or "").strip()
     if name == prefecture and "・" in area:
         return _prefecture_over_several(prefecture, area.split("・"), inputs_out | {"事業区域": area})
+    if name == prefecture and area == WHOLE_AREA:
+        inputs_out["事業区域"] = area
+        return Calculation(
+            kind="eligibility", inputs=inputs_out, result={"判定": "対象外（原則）", "区分": "該当なし"},
+            formula=f"{prefecture}は東京圏内の都県、事業区域は{area} → ②の域内に限定していないため③に該当せず",
+            summary=f"{prefecture}の{area}を対象とする事業は対象になりません。東京圏内の都県は、②の市町村（条件不利地域を含む"
+                    f"市町村、又は人口減少率が10%以上（2010年～2020年）の市町村）の域内に限定して行う事業に限り対象です（③）。",
+            rules=(rule("eligible_prefecture"), rule("eligible_listed"), rule("tokyo_area")),
+        )
     if name == prefecture and area:
         inputs_out["事業区域"] = area
         if listed.get(area) == prefecture:

@@ -19,6 +19,7 @@ from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.common import cited_rules, floor_to, percent_text, rate_of
 from assistant.calculators.grants import size_band
 from assistant.calculators.rules import fraction, integer, integers, rule
+from assistant.calculators.shares import Contribution, contribution_steps, read_contributions
 from assistant.errors import CalculationError
 from assistant.quantities import Quantity, item_label, normalise, of_role, read_quantities
 from assistant.types import Calculation, Step
@@ -65,6 +66,10 @@ class Plan:
     share_asked: bool = False
     # how the asker counts ⑤ projects (「1本」「2件」): the answer counts them the same way
     counter: str = "件"
+    # partners paying part of the local share (寄付金・負担金): (who, share of it or None, amount or None)
+    contributions: tuple[Contribution, ...] = ()
+    # the shares are of everything but the 国費 (「国費以外の部分の2割」), not only of the 交付対象's local share
+    contributions_of_all: bool = False
 
     @property
     def empty(self) -> bool:
@@ -106,10 +111,10 @@ class ExcludedCost:
 
 _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
     ExcludedCost("職員の人件費", "excluded_staff_pay", re.compile(r"職員[^、。，]{0,8}?(?:人件費|給与|給料|残業|手当)")),
-    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?|係長|主事|主査|主任|課長|課員|役場の|スタッフ)[^。，]{0,24}?(?:旅費|出張|交通費|宿泊費|宿泊代)"),
+    ExcludedCost("職員旅費", "excluded_staff_travel", re.compile(r"(?:職員|担当者?|係長|主事|主査|主任|課長|課員|役場の|スタッフ)[^。，]{0,24}?(?:旅費|出張(?!所)|交通費|宿泊費|宿泊代)"),
                  unless=re.compile(r"トップセールス|(?:町長|市長|村長|首長|知事)[^、。，]{0,10}?(?:随行|同行|付き添)")),
     ExcludedCost("従前から実施しているイベント", "excluded_existing_event",
-                 re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|まつり|会議|フェア)"),
+                 re.compile(r"(?:毎年|例年|従前|恒例|これまで|昔から|ずっと)[^、。，]{0,16}?(?:イベント|フェス|祭|まつり|会議|フェア|大会)"),
                  unless=re.compile(r"新た|新しく|新規|サイドイベント")),
     ExcludedCost("地域おこし協力隊員の人件費", "excluded_supported_pay",
                  re.compile(r"地域おこし協力隊[^、。，]{0,8}?(?:人件費|報酬|給与|給料)")),
@@ -135,11 +140,19 @@ _EXCLUDED_COSTS: tuple[ExcludedCost, ...] = (
 )
 
 
+_DENIED_AFTER = re.compile(r"[^、。]{0,10}?(?:ではありません|ではない|でない|じゃない|ではなく|ではございません)")
+
+
+def excepted(cost: ExcludedCost, clause: str) -> bool:
+    """The clause names the exception the cost's rule states (「トップセールスの随行」), not denying it (「…の随行では
+    ありません」)."""
+    return cost.unless is not None and any(not _DENIED_AFTER.match(clause, m.end()) for m in cost.unless.finditer(clause))
+
+
 def excluded_cost_named(clause: str, about5: bool = False) -> ExcludedCost | None:
     """The 対象外経費 `clause` names (and not the exception its rule states), if any."""
     return next((cost for cost in _EXCLUDED_COSTS if cost.names.search(clause) and (about5 or not cost.only5)
-                 and (cost.within is None or cost.within.search(clause))
-                 and not (cost.unless is not None and cost.unless.search(clause))), None)
+                 and (cost.within is None or cost.within.search(clause)) and not excepted(cost, clause)), None)
 
 
 def excluded_with_exception(text: str) -> ExcludedCost | None:
@@ -169,7 +182,9 @@ def _excluded_costs(t: str, qs: tuple[Quantity, ...], about5: bool) -> list[tupl
 
 # An element's own part of a plan (「③は…1,380万円、④は5社に100万円ずつ…、⑤は…3,300万円」): the element's mark, not
 # one inside a range or list of elements (「①～④を」「④と⑤を」), then the words that say what is done with it.
-_ELEMENT_MARK = re.compile(r"(?<![～〜~\-・と])([①②③④⑤])(?![～〜~\-・、と])(?:の[^、。]{0,12}?)?(?:は|で|が|:|：)")
+# (a mark opening an item of a list, 「中身は、①定員18人の…、④は…」, needs no particle after it)
+_ELEMENT_MARK = re.compile(r"(?<![～〜~\-・と])([①②③④⑤])(?![～〜~\-・、と])"
+                           r"(?:(?:の[^、。]{0,12}?)?(?:は|で|が|:|：)|(?<=[、。:：は]\S)(?=[一-龥ァ-ヶ]))")
 
 
 def _element_parts(t: str) -> list[str] | None:
@@ -179,6 +194,8 @@ def _element_parts(t: str) -> list[str] | None:
     marks = list(_ELEMENT_MARK.finditer(t))
     spans = [(m.group(1), m.start(), marks[i + 1].start() if i + 1 < len(marks) else len(t)) for i, m in enumerate(marks)]
     spans = [s for s in spans if read_quantities(t[s[1] : s[2]])]
+    if spans and any(q.unit == "円" for q in read_quantities(t[: spans[0][1]])):
+        return None  # an amount before the first part belongs to no part: the question is read whole
     elements = [e for e, _, _ in spans]
     if len(set(elements)) < 2 or len(set(elements)) != len(elements):
         return None
@@ -216,6 +233,14 @@ def read_plan(question: str) -> Plan:
 def _read_one(question: str) -> Plan:
     t = normalise(question)
     qs = read_quantities(question)
+    contributions, donated = read_contributions(t, qs)
+    plan = _read_costs(t, tuple(q for q in qs if all(q is not d for d in donated)))
+    if contributions:
+        plan = replace(plan, contributions=contributions, contributions_of_all=bool(re.search(r"国費以外", t)))
+    return plan
+
+
+def _read_costs(t: str, qs: tuple[Quantity, ...]) -> Plan:
     capacities = of_role(qs, "定員")
     t = _LEFT_OUT.sub(lambda m: " " * len(m.group(0)), t)  # (blanked, not cut: the quantities' offsets stay)
     about5 = bool(_P5.search(t)) and not capacities
@@ -264,7 +289,15 @@ def _read_one(question: str) -> Plan:
                        adopted5=adopted[0].value if adopted else 0,
                        excluded=excluded if projects else ())
     if about3:
-        promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額", "直接経費")]
+        # an amount said after another element's mark (「③で…、④も…。全社満額の100万円で」) is that element's
+        marks = [(m.start(), m.group(0)) for m in re.finditer(r"(?<![～〜~\-])[①-⑤](?![～〜~\-])", t)]
+
+        def of_3(q: Quantity) -> bool:
+            before = [mark for at, mark in marks if at < q.start]
+            return not before or before[-1] == "③"
+
+        promo = [q.value for q in qs if q.unit == "円" and q.role in ("ソフト経費", "③事業費", "事業費", "金額", "直接経費")
+                 and of_3(q)]
         plan = replace(plan, promotion3=tuple(promo))
         soft = []
     elif not soft_only:
@@ -718,6 +751,11 @@ def calculate_plan(plan: Plan, types: tuple[str, ...], compare_with: Plan | None
             result["国費の割合"] = shown
         if plan.temporary_grant:
             result["実質的な地方負担"] = first.real_burden
+        if plan.contributions:
+            contributed, shown_parts, own = contribution_steps(plan.contributions, burden if plan.contributions_of_all else in_scope)
+            steps = (*steps, *contributed)
+            summary += f"地方負担のうち{'、'.join(shown_parts)}を寄付金・負担金で充てると、団体の負担は{fy(own)}です。"
+            result["団体の負担（寄付金・負担金の充当後）"] = own
         if before is not None:
             national_change = first.national - before.national
             burden_change = burden - (before.stated - before.national)

@@ -102,3 +102,33 @@ def test_every_result_the_sentence_states_must_be_right_for_a_yes():
     assert _stated_figure_agrees("国費は1,500万円、町の地方負担は500万円で合ってますよね？", computed) is True
     assert _stated_figure_agrees("国費は1,600万円、町の地方負担は500万円で合ってますよね？", computed) is False
     assert _stated_figure_agrees("国費は1,500万円、町の地方負担は400万円で合ってますよね？", computed) is False
+
+
+@pytest.mark.parametrize(("place", "expected"), [("東京都檜原村", "いいえ"), ("東京都立川市", "はい")])
+def test_a_bare_confirmation_after_a_presumed_ineligibility_is_answered_by_the_reference_table(place, expected):
+    # the sentence that asks only points back (「この理解で合っていますか。」, full stop included) at the one before
+    question = f"{place}の政策室の者です。東京圏にある以上、当方は地テレ型の対象外だと見てきましたが、この理解で合っていますか？"
+    r = route(question)
+    assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
+    assert decide(question, r.calculation) == expected
+
+
+@pytest.mark.parametrize(("place", "expected"), [("埼玉県鳩山町", "いいえ"), ("埼玉県川口市", "はい")])
+def test_a_request_to_check_a_presumption_that_the_programme_is_of_no_concern_is_answered(place, expected):
+    # a request to check (「確認させてください」) after a presumption that the programme is of no concern (関係ない)
+    question = f"{place}の政策室の者です。首都圏の自治体ゆえ地テレ型とは関係ないと見ていましたが、一応確認させてください。"
+    r = route(question)
+    assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
+    assert decide(question, r.calculation) == expected
+
+
+def test_a_municipalitys_own_office_asks_about_the_municipality_not_its_prefecture():
+    r = route("千葉県旭市の政策室の者です。千葉県は首都圏に入るので、地テレ型には申請できないと聞く。その理解で合っていますか。")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.inputs["自治体名"] == "旭市"
+
+
+def test_a_prefectures_project_over_its_whole_area_is_not_eligible():
+    r = route("千葉県の地域振興担当です。県が主体となり、県内全域の民間シェアオフィスを対象に③を行う案で申請できますか。")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["判定"] == "対象外（原則）" and "限定" in r.calculation.summary
