@@ -889,6 +889,22 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
                 and not _NOTE.match(line) and not classify(line) and not line.rstrip().endswith(("：", ":"))
                 and not belongs_below):
             after.append(unit(a, b))
+    if not after and first == last and " | " in text[spans[first][0] : spans[first][1]]:
+        # a table row's cell that heads a list (「④事業推進体制の形成等」 | 「・構成メンバー・体制図、 ・各メンバー概要 …」):
+        # the list in the next cell is what the heading holds
+        a0, b0 = spans[first]
+        cells, pos = [], a0
+        for cell in text[a0:b0].split(" | "):
+            cells.append((pos, pos + len(cell)))
+            pos += len(cell) + 3
+        at = next((k for k, (a, b) in enumerate(cells) if a <= best.start < b + 1), None)
+        if at is not None and at + 1 < len(cells):
+            head, (a, b) = text[cells[at][0] : cells[at][1]], cells[at + 1]
+            listed = text[a:b]
+            if (len(head.strip()) <= WINDOW_LABEL_CHARS and not _BULLET.match(head.strip()) and _BULLET.match(listed.strip())
+                    and listed.strip().startswith(("・", "•")) and len(listed) <= room and not taken(a, b) and best.end <= cells[at][1] + 1):
+                after.append(unit(a, b))
+                room -= b - a
     if not after and (spans[first][0] < best.start or best.end < spans[last][1]):
         # a sentence of a longer line (a case study's 「■ 誘致の工夫 …。…。」): the line's next sentence goes on
         # with the same subject (its previous one when the key sentence ends the line)

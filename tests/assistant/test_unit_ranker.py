@@ -319,3 +319,17 @@ def test_a_case_study_the_question_names_spans_from_its_place_to_the_next_case()
     assert text[block[0] : block[1]].startswith("甲山県 花見市") and "月見町" not in text[block[0] : block[1]]
     assert case_block(entities, frozenset({"月見町"}), key) is None  # the key line is not in the named case
     assert case_block(entities, frozenset(), key) is None  # no place named
+
+
+def test_a_table_cell_heading_a_list_is_completed_by_the_list_in_the_next_cell():
+    from assistant.answer import Unit, evidence_window
+
+    text = "記載事項 | ①植栽計画の名称 | ②体制の整え方 | ・会員の名簿、 ・役割分担 | ③予算"
+    p = passage(1, text)
+    start = text.index("②体制の整え方")
+    key = Unit(p, start, start + len("②体制の整え方"))
+    window = evidence_window(key, [key], 400)
+    assert [u.text for u in window.after] == ["会員の名簿、 ・役割分担"]  # (its leading bullet trimmed)
+    # a cell that is itself a list item, or a heading followed by no list, takes nothing
+    plain = Unit(p, text.index("③予算"), len(text))
+    assert evidence_window(plain, [plain], 400).after == ()
