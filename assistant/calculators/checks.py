@@ -377,12 +377,14 @@ def cost_for_national(national: int, kinds: tuple[str, ...], people: int) -> Cal
         steps.append(Step("cap", f"{kind}タイプ：施設は上限{fy(cap)}まで、残り{fy(int(need))} − {fy(cap)} = {fy(soft)}"
                           + ("はソフト経費で" if soft <= soft_cap else f"はソフト経費の上限{fy(soft_cap)}も超えます"),
                           {"交付対象事業費": int(need)}, soft, rule("soft_cost_limit")))
+        # (the most the facility and the soft costs can carry together, against which the need is checked)
+        ceiling = f"この構成の上限は施設{fy(cap)}＋ソフト経費{fy(soft_cap)}＝{fy(cap + soft_cap)}"
         if soft <= soft_cap:
             said.append(f"{kind}タイプなら{fy(int(need))}必要ですが施設の上限{fy(cap)}を超えるため、"
-                        f"施設{fy(cap)}＋ソフト経費{fy(soft)}で届きます")
+                        f"施設{fy(cap)}＋ソフト経費{fy(soft)}で届きます（{ceiling}）")
         else:
             most = int(floor_to((cap + soft_cap) * rate, 1))
-            said.append(f"{kind}タイプでは施設とソフト経費の上限を合わせても国費は最大{fy(most)}で届きません")
+            said.append(f"{kind}タイプでは{fy(int(need))}必要で、{ceiling}のため、国費は最大{fy(most)}で届きません")
         result[f"ソフト経費（{kind}タイプ）"] = soft
     summary = f"国費{fy(national)}には、" + "。".join(said) + "。"
     return calculation_of("cost_from_share", {"国費": national, "タイプ": "・".join(kinds), "収容可能人数": people},

@@ -193,3 +193,17 @@ def test_every_municipality_of_a_prefectures_column_is_listed_when_all_are_asked
     for name, prefecture in listed_municipalities().items():
         if prefecture == "東京都":
             assert name in r.calculation.summary
+
+
+@settings(max_examples=10, deadline=None)
+@given(national_man=st.integers(2_000, 5_000), people=st.integers(20, 49))
+def test_the_cost_a_national_amount_needs_is_checked_against_the_facility_and_soft_cost_ceiling(national_man, people):
+    r = route(f"首長から国費で{national_man:,}万円を確保するよう言われました。計画は定員{people}人の公営施設1か所とソフト経費だけです。"
+              "高水準タイプの場合と標準タイプの場合で要る交付対象事業費は？")
+    assert r is not None and r.calculation is not None
+    ceiling = 4_500 * MAN + 1_200 * MAN  # 20人以上50人未満 4,500万円 + ソフト経費 1団体1,200万円
+    for kind, rate in (("高水準", Fraction(3, 4)), ("標準", Fraction(1, 2))):
+        need = -(-national_man * MAN // rate)  # rounded up to the yen
+        assert r.calculation.result[f"交付対象事業費（{kind}タイプ）"] == need
+        if need > 4_500 * MAN:  # beyond the facility's cap the configuration's ceiling is stated
+            assert format_yen(ceiling) in r.calculation.summary
