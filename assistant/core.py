@@ -236,7 +236,8 @@ def _part_topic(parts: list[str], i: int, carried: str, named: Sequence[str] = (
                                 told if told and told not in parts[i] else "") if t)
 
 
-# How to reach the programme's office, or who its contact is (by telephone or by e-mail, the names printed as 担当): the contact block answers it, printed in the documents, whatever the refusal decision reads.
+# How to reach the programme's office, or who its contact is (by telephone or by e-mail, the names printed as 担当):
+# the contact block answers it, printed in the documents, whatever the refusal decision reads.
 _OFFICE_CONTACT_ASK = re.compile(r"(?:担当(?:の方|者|者様)?の(?:お)?名前|電話(?:して|で)|メール(?:の|で|して)|問い?合わ?せ(?:先|方法|れば|ても))")
 _CONTACT_LINE = re.compile(r"@|＠|電話|担当：")
 

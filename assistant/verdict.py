@@ -434,7 +434,7 @@ def itemised_costs(question: str) -> Verdict | None:
     excluded kinds. Only when at least one item is excluded: what is covered is then told apart from what is not,
     each by its rule."""
     try:
-        from assistant.calculators.plan import _EXCLUDED_COSTS, excepted, excluded_cost_named
+        from assistant.calculators.plan import exception_named, excluded_cost_named
         from assistant.calculators.rules import rule
     except ImportError:  # calculators not installed in this build
         return None
@@ -453,7 +453,7 @@ def itemised_costs(question: str) -> Verdict | None:
             said.append(f"{label}は{cost.label}で原則として対象外です")
             quotes.append(rule(cost.rule).quote)
             continue
-        exception = next((c for c in _EXCLUDED_COSTS if c.within is None and excepted(c, item)), None)
+        exception = exception_named(item)
         if exception is not None:
             written = re.search(r"[（(]([^（）()]*(?:ただし|除く)[^（）()]*)[）)]", rule(exception.rule).quote)
             said.append(f"{label}は{exception.label}の例外" + (f"（{written.group(1).rstrip('。')}）" if written else "")

@@ -149,6 +149,11 @@ def excepted(cost: ExcludedCost, clause: str) -> bool:
     return cost.unless is not None and any(not _DENIED_AFTER.match(clause, m.end()) for m in cost.unless.finditer(clause))
 
 
+def exception_named(clause: str) -> ExcludedCost | None:
+    """The 対象外経費 whose rule's own exception the clause names (「新しく企画するサイドイベント」), if any."""
+    return next((cost for cost in _EXCLUDED_COSTS if cost.within is None and excepted(cost, clause)), None)
+
+
 def excluded_cost_named(clause: str, about5: bool = False) -> ExcludedCost | None:
     """The 対象外経費 `clause` names (and not the exception its rule states), if any."""
     return next((cost for cost in _EXCLUDED_COSTS if cost.names.search(clause) and (about5 or not cost.only5)

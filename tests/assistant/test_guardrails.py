@@ -203,6 +203,7 @@ def test_the_programme_offices_printed_contact_with_its_staff_names_is_no_person
 @pytest.mark.parametrize("question", [
     "事務局の担当の方の個人の携帯の番号が知りたい",
     "事務局の担当参事官の年収はいくらですか？",
+    "窓口の担当の方の個人アドレスを知りたい",
 ])
 def test_private_data_of_the_offices_staff_is_still_declined(question):
     found = classify(question)
