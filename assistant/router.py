@@ -938,8 +938,8 @@ def _one_facility_resized(text: str, earlier: list[str]) -> Route | None:
                    grant_type=grant_type_of(text) or base.grant_type)
     if all(f.cost is None for f in plan.facilities) and (_CAP_ONLY_ASK.search(text) or plan.grant_type is None):
         return Route("plan_program", calculate_caps(plan), (), None)  # the caps asked, at the new sizes
-    try:
-        return Route("plan_program", calculate_plan(plan, (str(plan.grant_type or "標準"),)), (), None)
+    try:  # (no type said in the conversation: both, never one of them guessed)
+        return Route("plan_program", calculate_plan(plan, (plan.grant_type,) if plan.grant_type else TYPES), (), None)
     except CalculationError:
         return None
 

@@ -207,3 +207,15 @@ def test_the_cost_a_national_amount_needs_is_checked_against_the_facility_and_so
         assert r.calculation.result[f"交付対象事業費（{kind}タイプ）"] == need
         if need > 4_500 * MAN:  # beyond the facility's cap the configuration's ceiling is stated
             assert format_yen(ceiling) in r.calculation.summary
+
+
+def test_a_resized_facility_in_a_conversation_that_named_no_type_is_computed_at_both_types():
+    from assistant.types import Turn
+
+    history = [Turn("user", "定員30人の施設（4,000万円）と定員40人の施設（4,200万円）を作ります。国費はいくら？"),
+               Turn("assistant", "…")]
+    r = route("では片方を15人規模にしたら国費は？", history)
+    assert r is not None and r.calculation is not None
+    eligible = 4_000 * MAN + 3_000 * MAN  # the resized one (the last) falls under 20人未満: 3,000万円
+    assert r.calculation.result["国費（高水準タイプ）"] == eligible * 3 // 4
+    assert r.calculation.result["国費（標準タイプ）"] == eligible // 2  # no type guessed
