@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -786,15 +786,16 @@ def elaboration(chunk_text: str, line: str) -> tuple[str, str] | None:
     at = next((i for i, ln in enumerate(lines) if line.strip() and line.strip() in ln), None)
     if at is None or lines[at].endswith(("。", "）", ")")) or at + 1 >= len(lines):
         return None
-    first = lines[at + 1]
-    if not first.startswith(("（", "(")) or _NOT_ELABORATION.match(first):
+    taken = _parenthetical_run(lines[at + 1 :])
+    return (lines[at + 1], "".join(lines[at + 1 : at + 1 + taken])) if taken else None
+
+
+def _parenthetical_run(following: Sequence[str]) -> int | None:
+    """How many of the lines `following` a line the parenthesis opening the first of them takes to close (at most
+    three), when it opens an elaboration and not a note, a reference or a numbered heading."""
+    if not following or not following[0].startswith(("（", "(")) or _NOT_ELABORATION.match(following[0]):
         return None
-    taken = []
-    for ln in lines[at + 1 : at + 4]:
-        taken.append(ln)
-        if re.search(r"[）)]", ln):
-            return first, "".join(taken)
-    return None
+    return next((n for n, ln in enumerate(following[:3], 1) if re.search(r"[）)]", ln)), None)
 
 
 def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
@@ -858,17 +859,15 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
                 room -= len(line)
             items += 1
             i += 1
-    if not after and i < len(spans) and elaboration(text, key_line):
+    run = (_parenthetical_run([text[a:b] for a, b in spans[i : i + 3]])
+           if not after and i < len(spans) and not key_line.endswith(("。", "）", ")")) else None)
+    if run:
         # 「…企業ニーズを把握済」 / 「（個人ブース、…」 / 「USB-C電源等）」: what the line goes on to list in parentheses
-        lines_in = [j for j in range(i, min(i + 3, len(spans))) if text[spans[j][0] : spans[j][1]].strip()]
-        for j in lines_in:
-            a, b = spans[j]
+        for a, b in spans[i : i + run]:
             if len(text[a:b]) > room or taken(a, b):
                 break
             after.append(unit(a, b))
             room -= b - a
-            if re.search(r"[）)]", text[a:b]):
-                break
     if not after and i < len(spans) and _unclosed(best.text):
         # 「…毎年100人超（51%が」 / 「20~40代）が移住」: the PDF broke a parenthesis across lines
         a, b = spans[i]

@@ -29,7 +29,9 @@ _ADOPTED = re.compile(r"採択され|通る|通り")
 _REPAY_NONE = re.compile(r"返還(?:は|が)?(?:なし|無し|不要|いらない|要らない|しなくて|の必要(?:は)?(?:ない|なし))|返さなくて|返還されない")
 _REPAY_FULL = re.compile(r"全額")
 _REPAY_HALF = re.compile(r"半額|半分|2分の1|1/2")
-_PRESUMED_INELIGIBLE = re.compile(r"対象外|対象(?:に|と)?なら(?:ない|ず)|使えない|申請でき(?:ない|ません)|無理|ダメ|だめ|(?:関係|縁)(?:が|は)?な(?:い|さそう)")
+# 「うちには関係ない」「縁がない」: the programme presumed of no concern to the asker
+NO_CONCERN = r"(?:関係|縁)(?:が|は)?な(?:い|さそう)"
+_PRESUMED_INELIGIBLE = re.compile(rf"対象外|対象(?:に|と)?なら(?:ない|ず)|使えない|申請でき(?:ない|ません)|無理|ダメ|だめ|{NO_CONCERN}")
 _PRESUMED_ELIGIBLE = re.compile(r"対象(?:に|と)?(?:なる|なり|です)|使える|申請できる|大丈夫")
 _MET = re.compile(r"OK|オーケー|大丈夫|問題(?:ない|なし|ありません)|収まる|収まり|満たし|満たす|クリア|いける|いけます|認められ")
 _UNMET = re.compile(r"満たさない|満たしません|足りない|足りません|認められない|超える|超えてしまう|NG|ダメ|だめ")

@@ -80,6 +80,7 @@ from assistant.calculators.plan import (
 from assistant.calculators.rules import fraction, integer
 from assistant.calculators.schedule import Event, date_in_phase, days_between, events_named
 from assistant.calculators.scoring import adoption_of_grade, scale_arithmetic, score_needed
+from assistant.confirmation import NO_CONCERN
 from assistant.errors import CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH
@@ -842,7 +843,7 @@ _SHAPES = [
            {"総事業費": lambda t: _amount_after(t, r"総事業費|事業費|総工費|交付対象事業費"),
             "収容可能人数": _people, "タイプ": _grant_type}),
     _Shape("eligibility", _YesNoAsk(r"対象(?:者|団体)?(?:に|と)?(?:なり|なれ|なる|です|でしょう|か)|申請(?:すること)?(?:は|が|も)?でき|活用でき|使え|利用でき"
-                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と|だと)|(?:関係|縁)(?:が|は)?な(?:い|さそう)"
+                                    r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と|だと)|" + NO_CONCERN +
                                     # applying said otherwise: 「手を挙げることは可能ですか」「申請することは可能ですか」
                                     r"|手を(?:挙|あ)げ(?:る|られ)|(?:申請|応募)(?:する)?(?:こと)?(?:は|が|も)?(?:でき|可能)"),
            {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area,

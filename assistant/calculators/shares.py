@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from assistant.calculators.amounts import format_yen as fy
+from assistant.calculators.common import floor_to
+from assistant.calculators.rules import rule
 from assistant.quantities import Quantity
 from assistant.types import Calculation, Step
 
@@ -96,9 +98,6 @@ def read_contributions(t: str, quantities: tuple[Quantity, ...]) -> tuple[tuple[
 def contribution_steps(contributions: tuple[Contribution, ...], base: int) -> tuple[list[Step], list[str], int]:
     """Each partner's part of `base` (the local share) and what is left to the 団体, each step citing the rule
     that lets 寄付金・負担金 fund the local share."""
-    from assistant.calculators.common import floor_to
-    from assistant.calculators.rules import rule
-
     quoted = rule("local_share_contributions")
     steps, shown, given = [], [], 0
     for c in contributions:

@@ -104,19 +104,19 @@ def test_every_result_the_sentence_states_must_be_right_for_a_yes():
     assert _stated_figure_agrees("国費は1,500万円、町の地方負担は400万円で合ってますよね？", computed) is False
 
 
-@pytest.mark.parametrize(("place", "expected"), [("東京都檜原村", "いいえ"), ("東京都立川市", "はい")])
-def test_a_bare_confirmation_after_a_presumed_ineligibility_is_answered_by_the_reference_table(place, expected):
-    # the sentence that asks only points back (「この理解で合っていますか。」, full stop included) at the one before
-    question = f"{place}の政策室の者です。東京圏にある以上、当方は地テレ型の対象外だと見てきましたが、この理解で合っていますか？"
-    r = route(question)
-    assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
-    assert decide(question, r.calculation) == expected
+# A sentence that only asks whether what was said before it holds (「この理解で合っていますか。」, after a full stop;
+# 「一応確認させてください」, a request to check): it asks about the presumption in the sentence before it
+# (対象外だと, 関係ない), which the reference table settles for the place named.
+_PRESUMED = "{place}の政策室の者です。東京圏にある以上、当方は地テレ型の対象外だと見てきたわけですね。その理解で合っていますか。"
+_NO_CONCERN = "{place}の政策室の者です。首都圏の自治体ゆえ地テレ型とは関係ないと見ていましたが、一応確認させてください。"
 
 
-@pytest.mark.parametrize(("place", "expected"), [("埼玉県鳩山町", "いいえ"), ("埼玉県川口市", "はい")])
-def test_a_request_to_check_a_presumption_that_the_programme_is_of_no_concern_is_answered(place, expected):
-    # a request to check (「確認させてください」) after a presumption that the programme is of no concern (関係ない)
-    question = f"{place}の政策室の者です。首都圏の自治体ゆえ地テレ型とは関係ないと見ていましたが、一応確認させてください。"
+@pytest.mark.parametrize(("asked", "place", "expected"), [
+    (_PRESUMED, "東京都檜原村", "いいえ"), (_PRESUMED, "東京都立川市", "はい"),
+    (_NO_CONCERN, "埼玉県鳩山町", "いいえ"), (_NO_CONCERN, "埼玉県川口市", "はい"),
+])
+def test_a_confirmation_of_the_sentence_before_is_answered_by_the_reference_table(asked, place, expected):
+    question = asked.format(place=place)
     r = route(question)
     assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
     assert decide(question, r.calculation) == expected
