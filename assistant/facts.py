@@ -317,11 +317,13 @@ class FactBook:
         question names is none (assistant/entities.py)."""
         from assistant.answer import expected_type, term_weights
         from assistant.entities import names_another
-        from assistant.japanese import query_tokens
+        from assistant.japanese import query_tokens, strip_subject_names
 
         if not self.facts:
             return []
-        tokens = [t for t in query_tokens(asked.query, self.use_synonyms) if t]
+        # the programme's own name is on every card's page: the cards are told apart by the other words
+        searched = strip_subject_names(asked.query)
+        tokens = [t for t in query_tokens(searched, self.use_synonyms) if t]
         if not tokens:
             return []
         scores = self.index.get_scores(tokens)
@@ -348,7 +350,7 @@ class FactBook:
         shares = [float(scores[i]) / best for i in by_words]
         asking = term_weights([t for t in query_tokens(asked.asking, False) if t], self.idf)
         total = sum(asking.values()) or 1.0
-        question_tokens = frozenset(query_tokens(asked.query, self.use_synonyms))
+        question_tokens = frozenset(query_tokens(searched, self.use_synonyms))
         wanted = expected_type(asked.text)
         wanted_kinds = _KIND_OF_ASK.get(wanted[0].split("+")[0], set()) if wanted else set()
         passage_rank = {p.chunk_id: p.rank for p in passages}

@@ -200,6 +200,23 @@ def expand_synonyms(text: str) -> list[str]:
     return extra
 
 
+_SET_AGAINST = re.compile(r"\s*(?:以外|の?ほか|とは別|と(?:比べ|比較|並べ|の違い))")
+
+
+@lru_cache(maxsize=1)
+def _subject_names() -> re.Pattern[str]:
+    names = _vocabulary().get("subject_names", [])
+    return re.compile("|".join(f"(?:{n})" for n in names)) if names else re.compile(r"(?!)")  # in the listed order
+
+
+def strip_subject_names(key: str) -> str:
+    """The search key without the name of the programme every line is about (`subject_names` in synonyms.toml),
+    unless nothing else would be left to search for."""
+    # a name set against others (「テレワーク型以外の…」「…型と並べて」) is what the question is about
+    stripped = _subject_names().sub(lambda m: m.group(0) if _SET_AGAINST.match(key, m.end()) else " ", key)
+    return stripped if re.search(r"[\u4e00-\u9fff\u30a1-\u30fa\u30fc]{2,}", stripped) else key
+
+
 def query_tokens(question: str, use_synonyms: bool = True) -> list[str]:
     """Keyword-index tokens for a question: stop phrases out, synonyms in."""
     key = strip_stop_phrases(question)

@@ -175,7 +175,11 @@ MEANING_CHARS = 96  # e5 time grows with length (≈ 45 ms at 60 characters on t
 
 def meaning_text(question: str, carried: str = "") -> str:
     """What the meaning feature embeds: the asking sentence (not the asker's story), after the topic a
-    follow-up carries from earlier turns; at most MEANING_CHARS, the end kept."""
-    asked = asking_sentence(question).strip()
-    text = f"{carried.strip()}\n{asked}" if carried.strip() else asked
+    follow-up carries from earlier turns, both without the programme's own name (every card is about it: with it,
+    the cards that repeat the title come closest); at most MEANING_CHARS, the end kept."""
+    from assistant.japanese import strip_subject_names
+
+    asked = strip_subject_names(asking_sentence(question)).strip()
+    carried = strip_subject_names(carried).strip()
+    text = f"{carried}\n{asked}" if carried else asked
     return text[-MEANING_CHARS:]

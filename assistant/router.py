@@ -1460,7 +1460,9 @@ def _cost_asked_from_share(text: str, qs: Sequence[Quantity]) -> Calculation | N
     if amount.role == "国費":
         return cost_from_share(kind, national=amount.value, facility_asked=facility)
     if _LOCAL_STATED.search(before):
-        return cost_from_share(kind, local=amount.value)
+        # 「実質的な持ち出し」 of the 2021 交付金: the burden after the 臨時交付金's 8割
+        real = bool(re.search(r"実質", before) or "臨時交付金" in text)
+        return cost_from_share(kind, local=amount.value, real=real)
     return None
 
 
@@ -1608,7 +1610,10 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # 「A市の事例も並べて」: the example asked beside the one the conversation is about
         talked_of = [e for t in history if t.role == "user" for e in named_examples(_n(t.content))]
         named = list(dict.fromkeys([e for e in talked_of if e not in named] + named))
-    if named and re.search(r"負担|国費以外|国費で(?:賄|まかな)われない|持ち出し", text) and re.search(r"事例|採択", text):
+    # (the 団体's share of the cost: 「報酬を誰が負担しているか」 asks about something else of the example)
+    if (named and re.search(r"事例|採択", text)
+            and (re.search(r"地方負担|国費以外|国費で(?:賄|まかな)われない|持ち出し", text)
+                 or re.search(r"負担", text) and re.search(rf"{_MONEY_ASK}|何円|千円|万円|[割%]", text))):
         headroom = bool(re.search(r"上限[^。？?]{0,16}(?:余裕|余地|残り|あと|まで|届)|余裕", text))
         return Route("example_burdens", example_burdens(named, supposed_for(named), headroom), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
@@ -1727,7 +1732,7 @@ def _route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # 「40人案と比べて」: the turn's figure names the earlier plan, so the latest turn is the after
         changed = replace(changed, before=changed.after, after=changed.before,
                           changes=tuple(" → ".join(reversed(c.split(" → "))) for c in changed.changes))
-    if changed is not None and followup.DIFFERENCE_ASK.search(_n(question)):
+    if changed is not None and followup.asks_difference(_n(question)):
         compared = followup.difference(question, changed)
         if compared is not None:
             return Route(compared.kind, compared, (), None)
@@ -1746,7 +1751,7 @@ def _route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     each = _with_labelled_cases(question, history, own)
     if each is not own:
         return each
-    return _with_two_parties(question, history) or _with_hypothetical(question, history) or own
+    return _with_two_parties(question, history) or _with_hypothetical(question, history, own) or own
 
 
 def _entities_named(text: str) -> list[tuple[str, str]]:
@@ -1811,12 +1816,25 @@ def _with_added_municipality(question: str, history: Sequence[Turn]) -> Route | 
 _REFERS_BACK = re.compile(r"(?:その|この|あの)(?:2|3|二|三)つ|両方|(?:2|二)つとも|それら|その両|(?:2|二)つを合わせ|(?:2|二)団体")
 
 
+# 「そこの目標だと」「その町の」「この事例では」: the one adopted example the conversation is about
+_REFERS_TO_ONE = re.compile(r"そこ(?:の|で|は|だと)|(?:その|この|あの|同)(?:市|町|村|事例|団体|自治体)")
+
+
 def _with_referred_examples(question: str, history: Sequence[Turn]) -> Route | None:
-    """A turn pointing back at several adopted examples without naming them: the ones the earlier questions named
-    (oldest first), else the ones the last answer named, asked about by name."""
+    """A turn pointing back at adopted examples without naming them: several, the ones the earlier questions named
+    (oldest first), else the ones the last answer named; one, the example the latest question naming one named;
+    asked about by name."""
     text = _n(question)
-    if not _REFERS_BACK.search(text) or named_examples(text):
+    if named_examples(text):
         return None
+    if not _REFERS_BACK.search(text):
+        if not _REFERS_TO_ONE.search(text):
+            return None
+        last = next((found for t in reversed(history) if t.role == "user" and (found := named_examples(_n(t.content)))), [])
+        if len(last) != 1:
+            return None
+        routed = _route_turn(f"{last[0].municipality}の事例について。{question}", [])
+        return routed if routed is not None and routed.calculation is not None else None
     names: list[str] = []
     for turn in reversed(history):
         if turn.role != "user":
@@ -1901,10 +1919,11 @@ _SUPPOSES = re.compile(r"^\s*(?:(?:それと|あと|また|ちなみに)[、,]?\
                        r"|(?:だったら|としたら|とすると|の場合(?:は|に)?|なら)[、,]|ていたら")
 
 
-def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
+def _with_hypothetical(question: str, history: Sequence[Turn], own: Route | None = None) -> Route | None:
     """A question that computes a case and then supposes a change in its last sentence: the case, and the change run
     as a follow-up of it (assistant/calculators/followup.py) — the difference when asked, else both. None when the
-    change moves nothing the case computes."""
+    change moves nothing the case computes, or when it supposes the other type and the question's own calculation
+    already gives that type's figures."""
     sentences = [s for s in re.split(r"(?<=[。？?])", question) if s.strip()]
     if len(sentences) < 2 or not _SUPPOSES.search(_n(sentences[-1])):
         return None
@@ -1916,6 +1935,11 @@ def _with_hypothetical(question: str, history: Sequence[Turn]) -> Route | None:
     turns = [*history, Turn("user", base), Turn("assistant", "…")]
     changed = followup.rerun(sentences[-1], turns, _route_turn_or_with_topic)
     if changed is None or changed.after.result == changed.before.result:
+        return None
+    types_to = [c.split(" → ")[-1] for c in changed.changes if re.fullmatch(r"(?:高水準|標準)タイプ → (?:高水準|標準)タイプ", c)]
+    if (own is not None and own.calculation is not None and types_to and len(types_to) == len(changed.changes)
+            and all(any(t in str(k) for k in own.calculation.result) for t in types_to)
+            and not followup.DIFFERENCE_ASK.search(_n(sentences[-1]))):
         return None
     if followup.DIFFERENCE_ASK.search(_n(sentences[-1])):
         compared = followup.difference(sentences[-1], changed)
@@ -2266,8 +2290,9 @@ def example_metrics_route(question: str) -> Route | None:
         return None
     named = [e for e in named_examples(text) if e.kpi]
     chosen = named or [e for e in examples_of(text) if e.kpi and not e.project5]  # (of the type named, if any)
-    asked = bool(re.search(r"要件|満たし|クリア|達して|通用", text))
-    against = re.search(r"(高水準|標準)(?:タイプ)?の?(?:KPI)?(?:の)?(?:申請)?要件", text)
+    # (「5割ライン」「何人上回る」: the requirement's line asked about in other words)
+    asked = bool(re.search(r"要件|満たし|クリア|達して|通用|ライン|上回|下回|届[いくか]", text))
+    against = re.search(r"(高水準|標準)(?:タイプ)?の?(?:KPI)?(?:の)?(?:申請)?(?:要件|[3５5３]割ライン)", text)
     if named and asked and against and re.search(r"県外企業|県外利用", text):
         # 「古賀市の目標は高水準の要件を満たす水準か」: the named examples' targets against the type named
         return Route("example_kpi_check", example_kpi_check(named, against.group(1)), (), None)

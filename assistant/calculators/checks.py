@@ -313,11 +313,14 @@ def project5_count(kpi_companies: int, adopted: int, counter: str = "件", kind:
 
 
 def cost_from_share(kind: str, national: int | None = None, local: int | None = None,
-                    facility_asked: bool = False) -> Calculation:
+                    facility_asked: bool = False, real: bool = False) -> Calculation:
     """Back from a stated 国費 (or local burden) to the 交付対象事業費 at the type's rate; with a facility asked
-    about, the smallest size band whose cap allows that cost; from a burden, the other type's burden too."""
+    about, the smallest size band whose cap allows that cost; from a burden, the other type's burden too. `real`: the
+    burden stated is the 2021 交付金's 実質的な地方負担, what is left after the 臨時交付金 took its share of the burden."""
     rate, rate_rule = rate_of(kind)
     steps: list[Step] = []
+    if real and local is not None:
+        return _cost_from_real_burden(kind, local)
     if national is not None:
         cost = Fraction(national) / rate
         steps.append(Step("rate", f"交付対象事業費：国費{fy(national)} ÷ {rate.numerator}/{rate.denominator}（{kind}タイプ）"
@@ -351,6 +354,32 @@ def cost_from_share(kind: str, national: int | None = None, local: int | None = 
             summary += f"施設整備・運営の上限からみて、収容{band[1]}の施設が必要です。"
             result["区分"] = band[1]
     return calculation_of("cost_from_share", {"タイプ": kind, "国費": national, "地方負担": local}, result, summary, steps)
+
+
+def _cost_from_real_burden(kind: str, real: int) -> Calculation:
+    """The 2021 交付金's cost back from its 実質的な地方負担: the burden is (1 − rate) of the cost and the 臨時交付金
+    covered its 8割, so the real burden is cost × (1 − rate) × (1 − 8割); then the other type's real burden."""
+    covered_share, rinji = fraction("c_rinji_share"), rule("c_rinji_share")
+    rate, rate_rule = rate_of(kind)
+    left = 1 - covered_share
+    burden = Fraction(real) / left
+    cost = burden / (1 - rate)
+    steps = [Step("rate", f"地方負担：実質的な地方負担{fy(real)} ÷ (1 − 8割) = {fy(int(burden))}", {"実質的な地方負担": real},
+                  int(burden), rinji),
+             Step("rate", f"交付対象事業費：地方負担{fy(int(burden))} ÷ (1 − {rate.numerator}/{rate.denominator})（{kind}タイプ）"
+                          f" = {fy(int(cost))}", {"地方負担": int(burden)}, int(cost), rate_rule)]
+    other = "標準" if kind == "高水準" else "高水準"
+    other_rate, other_rule = rate_of(other)
+    other_burden = cost * (1 - other_rate)
+    other_real = other_burden * left
+    steps += [Step("rate", f"{other}タイプの地方負担：{fy(int(cost))} × (1 − {other_rate.numerator}/{other_rate.denominator})"
+                           f" = {fy(int(other_burden))}", {"交付対象事業費": int(cost)}, int(other_burden), other_rule),
+              Step("rate", f"{other}タイプの実質的な地方負担：{fy(int(other_burden))} × (1 − 8割) = {fy(int(other_real))}",
+                   {"地方負担": int(other_burden)}, int(other_real), rinji)]
+    summary = (f"実質的な地方負担{fy(real)}（{kind}タイプ、臨時交付金充当後）なら交付対象事業費は{fy(int(cost))}で、"
+               f"{other}タイプなら実質的な地方負担は{fy(int(other_real))}です。")
+    result: dict[str, object] = {"交付対象事業費": int(cost), "実質的な地方負担": real, f"{other}タイプの実質的な地方負担": int(other_real)}
+    return calculation_of("cost_from_share", {"タイプ": kind, "実質的な地方負担": real}, result, summary, steps)
 
 
 def cost_for_national(national: int, kinds: tuple[str, ...], people: int) -> Calculation:

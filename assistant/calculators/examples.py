@@ -475,6 +475,7 @@ def _kpi_checks(examples: list[Example], metric: str, against: str | None = None
                 continue
             need = integer(name)
             ok, shown, prose = have[0] >= need, f"県外企業{have[0]}社 ≧ {need}社", f"県外企業{have[0]}社（要件{need}社以上）"
+            people = ""
         else:
             have, name = e.target("県外利用者割合"), f"kpi_{level}_users"
             if have is None:
@@ -483,10 +484,20 @@ def _kpi_checks(examples: list[Example], metric: str, against: str | None = None
             ok = Fraction(have[0], 100) >= share
             shown = f"県外利用者割合{have[0]}% ≧ {float(share) * 100:g}%"
             prose = f"県外利用者割合{have[0]}%（要件{float(share) * 100:g}%以上）"
+            people = ""
+            users = e.target("利用者数")
+            if users is not None and users[0]:
+                # the share as people: the requirement's line over the year's users, and how far the target is from it
+                line, outside = users[0] * share, Fraction(users[0] * have[0], 100)
+                gap, side = abs(outside - line), "上回る" if outside >= line else "下回る"
+                shown += (f"（{users[0]:,}人 × {float(share) * 100:g}% = {_shown(line, '人')}、県外利用者{_shown(outside, '人')}"
+                          f" − {_shown(line, '人')} = {'' if outside >= line else '−'}{_shown(gap, '人')}）")
+                people = f"（県外利用者{_shown(outside, '人')}は要件の{_shown(line, '人')}を{_shown(gap, '人')}{side}）" if gap else \
+                    f"（県外利用者{_shown(outside, '人')}はちょうど要件の{_shown(line, '人')}）"
         whose = f"{e.grant_type}タイプ" if kind == e.grant_type else f"{e.grant_type}タイプで採択、{kind}タイプの要件で"
         out.append((Step("gate", f"{e.municipality}（{whose}）：{shown}：{'○' if ok else '×'}", {}, ok, rule(name)),
                     f"{e.municipality}（{whose}）は{prose}で、{'' if kind == e.grant_type else kind + 'タイプの'}"
-                    f"KPIの申請要件を{'満たしています' if ok else '満たしていません'}"))
+                    f"KPIの申請要件を{'満たしています' if ok else '満たしていません'}{people}"))
     return out
 
 

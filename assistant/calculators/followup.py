@@ -16,15 +16,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from assistant.calculators.amounts import format_yen
+from assistant.calculators.amounts import format_yen, parse_amount
 from assistant.calculators.common import combined
+from assistant.errors import AmountParseError
 from assistant.japanese import nfkc_keep_circled
 from assistant.quantities import Quantity, normalise, read_quantities
 from assistant.types import Calculation, Step, Turn
 from assistant.vocabulary import grant_type_of
 
 # The turn asks how much the result moves, not the result itself.
-DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|違っ|違う|比べ|上乗せ|積み増")
+DIFFERENCE_ASK = re.compile(r"増え|減り|減る|減ら|増す|上が|下が|変わ|差額?|違い|違っ|違う|比べ|上乗せ|積み増|(?:少な|多)く(?:なる|なり|済)")
 # The turn reads as a change of the earlier question: it opens like a follow-up or ends in a condition
 # (「…たら」 and its voiced form after ん: 「膨らんだら」「頼んだら」).
 _FOLLOW_UP = re.compile(r"^\s*(?:では|じゃあ|じゃ|それで|その場合|もし|それなら|なら|仮に|逆に)|(?:なら|だと|たら|だら|すると|場合は?)"
@@ -203,16 +204,36 @@ def between_turns(question: str, history: Sequence[Turn], route: Callable[[str, 
 def input_changes(before: Calculation, after: Calculation) -> tuple[str, ...]:
     """The inputs two runs of one calculator differ in, 「収容可能人数：25 → 18」."""
 
+    def value_of(value: object) -> object:
+        # one amount stated as 「600万円」 by one calculator and as 6000000 by another is no change
+        if isinstance(value, str):
+            try:
+                return parse_amount(value)
+            except AmountParseError:
+                return value
+        return value
+
     def shown(value: object) -> str:
         return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
     changes = tuple(f"{k}：{shown(before.inputs[k])} → {shown(after.inputs[k])}" for k in after.inputs
-                    if k in before.inputs and before.inputs[k] != after.inputs[k])
+                    if k in before.inputs and value_of(before.inputs[k]) != value_of(after.inputs[k]))
     return changes or ("前の条件 → 後の条件",)
 
 
 # 「さっきと比べて」「当初の案より」「前の計算から」: the turn's own plan set against the conversation's earlier one
 _BACK_TO_EARLIER = re.compile(r"(?:さっき|先ほど|前回|前の|当初|最初|元の|もとの|はじめ)[^。？?]{0,8}?(?:と比べ|と比較|より|との差|から)")
+# 「…は600万円のままで」「ほかは変えずに」: an input said to stay as it was makes the earlier run the one compared, when
+# the clause after the condition asks how much the result moves (not 「…に下がってしまったら？」, a new case)
+_KEPT_AS_BEFORE = re.compile(r"(?:のまま|そのまま|変えず|変えない)(?:で|に|なら|として|の場合)")
+_CONDITION = re.compile(r"たら|なら|だと|場合は?|とすると|としたら")
+
+
+def asks_difference(text: str) -> bool:
+    """The turn asks how much a result moves: a word of change in what it asks, after its last condition when it
+    states one (「標準タイプになったら、負担はどれだけ増える？」; not 「申請率が58%に下がったら？」, which states a new case)."""
+    conditions = list(_CONDITION.finditer(text))
+    return bool(DIFFERENCE_ASK.search(text[conditions[-1].end() :] if conditions else text))
 
 
 def against_earlier(question: str, history: Sequence[Turn], own: Calculation,
@@ -220,10 +241,19 @@ def against_earlier(question: str, history: Sequence[Turn], own: Calculation,
     """A turn with a plan of its own that asks how it differs from the earlier one (「定員を18人にしたら？さっきと比べ
     ていくら減る？」): the latest earlier calculated turn of the same calculator before, this turn's run after."""
     text = _key(question)
-    if not (DIFFERENCE_ASK.search(text) and _BACK_TO_EARLIER.search(text)):
+    if not DIFFERENCE_ASK.search(text):
         return None
+    if not _BACK_TO_EARLIER.search(text):
+        kept = _KEPT_AS_BEFORE.search(text)
+        if kept is None or not asks_difference(text[kept.end() :]):
+            return None
     earlier = next(_earlier_calculations(history, route), None)
-    if earlier is None or earlier.kind != own.kind or earlier.result == own.result:
+    if earlier is None or earlier.result == own.result:
+        return None
+    # two calculators of one thing (a 措置額 alone, or with its local share) compare on the figures both state
+    shared = [k for k, v in own.result.items() if isinstance(v, int) and not isinstance(v, bool)
+              and isinstance(earlier.result.get(k), int)]
+    if earlier.kind != own.kind and not shared:
         return None
     return Changed(earlier, own, input_changes(earlier, own))
 

@@ -122,6 +122,32 @@ def test_search_keys_are_normalised_but_circled_numbers_survive():
     assert "b2" in query_tokens("経費区分B2とは？")
 
 
+@pytest.mark.parametrize("name", ["地方創生テレワーク型", "テレワーク型", "デジ田交付金", "地テレ型"])
+def test_the_programmes_own_name_is_no_search_word_unless_it_is_all_that_is_asked(name):
+    from assistant.japanese import strip_subject_names
+    from assistant.question_parts import meaning_text
+
+    own_words = set(query_tokens(name))
+    asked = query_tokens(strip_subject_names(f"今回の{name}、実施計画の提出期限は？"))
+    assert "実施計画" in asked and not own_words & set(asked)
+    assert name not in meaning_text(f"{name}の実施計画の提出期限は？", f"{name}のスケジュール")
+    assert strip_subject_names(f"{name}とは？") == f"{name}とは？"  # nothing else asked: the name is the question
+
+
+@pytest.mark.parametrize("earlier", ["地方創生テレワーク交付金", "地テレタイプのデジ田推進交付金", "地テレ交付金"])
+def test_the_earlier_programmes_keep_their_names(earlier):
+    from assistant.japanese import strip_subject_names
+
+    assert earlier in strip_subject_names(f"{earlier}で採択された団体の要件は？")
+
+
+def test_the_programmes_name_set_against_other_menus_is_kept():
+    from assistant.japanese import strip_subject_names
+
+    assert "テレワーク型以外" in strip_subject_names("テレワーク型以外のメニューの補助率は？")
+    assert "テレワーク型と比べ" in strip_subject_names("デジタル実装タイプをテレワーク型と比べると？")
+
+
 def test_rewrite_only_for_follow_ups():
     history = [Turn("user", "50人以上の施設の上限額は？")]
     assert rewrite("地方創生テレワーク型の交付対象者の要件を詳しく教えてください。", history).carried == ""

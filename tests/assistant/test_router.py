@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -212,6 +214,29 @@ def test_a_population_without_its_unit_is_not_an_amount(town):
     from assistant.quantities import read_quantities
 
     assert not [q for q in read_quantities(f"{town}です。定員30人の施設を整備します。") if q.unit == "円"]
+
+
+@pytest.mark.parametrize(("spoken", "yen"), [("百五十万円", 1_500_000), ("千二百万円", 12_000_000), ("十五万円", 150_000)])
+def test_kanji_amounts_opening_with_hundreds_or_thousands_are_read_whole(spoken, yen):
+    from assistant.quantities import read_quantities
+
+    amounts = [q.value for q in read_quantities(f"直接経費は物品費300万円、旅費{spoken}です。") if q.unit == "円"]
+    assert amounts == [3_000_000, yen]
+
+
+@pytest.mark.parametrize("unit_only", ["千円未満は切り捨て", "数百万円程度"])
+def test_a_bare_unit_or_an_estimate_in_kanji_is_no_amount(unit_only):
+    from assistant.quantities import read_quantities
+
+    assert not [q for q in read_quantities(f"{unit_only}と聞きました。") if q.unit == "円"]
+
+
+@pytest.mark.parametrize("space", ["滞在スペース", "居住スペース", "コミュニティスペース"])
+def test_the_documents_examples_of_b1_facilities_are_b1_costs(space):
+    from assistant.quantities import read_quantities
+
+    roles = [q.role for q in read_quantities(f"交付対象事業費7,200万円のうち、{space}に900万円を入れます。") if q.unit == "円"]
+    assert roles == ["交付対象事業費", "B1"]
 
 
 @pytest.mark.parametrize(("first", "second", "kind"), [(30, 60, "高水準"), (15, 40, "標準"), (45, 10, "標準")])
@@ -435,3 +460,25 @@ def test_a_payment_spread_over_years_is_no_period_of_use():
     assert not [q for q in read_quantities("支援金を2年に分けて払えば返還制度は要りませんか？") if q.role == "経過期間"]
     r = route("支援金を2年に分けて払えば返還制度は要りませんか？")
     assert r is None or r.kind != "repayment"
+
+
+@pytest.mark.parametrize(("kind", "rate", "other_rate"), [("高水準", Fraction(3, 4), Fraction(1, 2)), ("標準", Fraction(1, 2), Fraction(3, 4))])
+@pytest.mark.parametrize("real", [1_800_000, 2_700_000])
+def test_the_2021_grants_real_burden_is_taken_back_through_the_temporary_grant_and_the_rate(kind, rate, other_rate, real):
+    from assistant.calculators.rules import fraction
+
+    left = 1 - fraction("c_rinji_share")
+    r = route(f"R2補正の地テレ交付金（施策集）で{kind}タイプだった町は、臨時交付金の後の実質的な持ち出しが{real // 10_000}万円。"
+              "交付対象事業費は逆算でいくら？")
+    assert r is not None and r.calculation is not None
+    cost = Fraction(real) / left / (1 - rate)
+    assert r.calculation.result["交付対象事業費"] == int(cost)
+    other = "標準" if kind == "高水準" else "高水準"
+    assert r.calculation.result[f"{other}タイプの実質的な地方負担"] == int(cost * (1 - other_rate) * left)
+
+
+def test_a_supposed_other_type_already_computed_by_the_question_is_not_computed_again():
+    r = route("高水準タイプで地方負担が500万円の事業なら、交付対象事業費は逆算でいくら？標準タイプで組んでいたら地方負担はいくらになったでしょう。")
+    assert r is not None and r.calculation is not None
+    assert "標準タイプの地方負担" in r.calculation.result
+    assert "の場合】" not in r.calculation.formula

@@ -1545,3 +1545,37 @@ def test_each_fifth_element_project_shows_its_own_national_share(costs, kind):
     assert r is not None and r.calculation is not None
     shown = [s.result for s in r.calculation.steps if s.label.startswith("⑤事業") and "の国費" in s.label]
     assert sorted(shown) == sorted(national(min(c, 3_000) * MAN, kind) for c in costs)
+
+
+@given(cost=st.integers(100, 2000), before=st.sampled_from([5, 8, 9]), after=st.sampled_from([5, 8, 9]))
+def test_a_follow_up_keeping_the_cost_and_changing_the_correction_gives_the_change_in_the_measure(cost, before, after):
+    assume(before != after)
+    history = [Turn("user", f"施策集にある特交（お試しサテライトオフィス）で、対象経費{cost:,}万円・財政力補正0.{before}のとき措置額はいくら？"),
+               Turn("assistant", "…")]
+    r = route(f"対象経費は{cost:,}万円のままとして財政力補正0.{after}の団体だと、措置額はいくら変わる？", history)
+    assert r is not None and r.calculation is not None
+
+    def measure(correction: int) -> int:  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
+        return min(cost, 1000) * MAN * 5 * correction // 100
+
+    assert r.calculation.result["措置額の増減"] == measure(after) - measure(before)
+    assert "対象経費：" not in r.calculation.summary  # the cost kept is no change
+
+
+@pytest.mark.parametrize("ask", ["いくら少なくなる", "いくら多くなる"])
+def test_a_type_change_asking_how_much_less_gives_the_difference(ask):
+    history = [Turn("user", "高水準で、30人規模の町営施設と15人規模の民間施設を各1つ上限額で整備し、ソフト経費も上限額で"
+                            "計上したら国費の最大は？"), Turn("assistant", "…")]
+    r = route(f"これを標準タイプで組んだ場合、最大の国費は{ask}？", history)
+    assert r is not None and r.calculation is not None
+    eligible = (4500 + 3000 + 1200) * MAN
+    assert r.calculation.result["国費の増減"] == national(eligible, "標準") - national(eligible, "高水準")
+
+
+@pytest.mark.parametrize("rate", [54, 58])
+def test_an_input_kept_while_another_falls_is_a_new_case_not_a_difference(rate):
+    history = [Turn("user", "高水準タイプで申請予定。①～④の素点21点で、マイナンバーカード申請率70%のとき採択区分は？"),
+               Turn("assistant", "…")]
+    r = route(f"素点はそのままとして、申請率が{rate}%まで下がったら？", history)
+    assert r is not None and r.calculation is not None
+    assert not any("増減" in k for k in r.calculation.result)

@@ -125,3 +125,48 @@ def test_a_figure_derived_from_two_named_examples_targets_is_each_ones_and_their
               for e in facility}
     lowest = min(shares, key=shares.__getitem__)
     assert f"いちばん低いのは{next(e.prefecture for e in facility if e.municipality == lowest)}{lowest}" in r.calculation.summary
+
+
+@pytest.mark.parametrize("ask", ["高水準の5割ラインとの差は何人？", "高水準タイプの要件を満たしますか"])
+def test_an_examples_outside_users_against_the_requirement_are_also_counted_in_people(ask):
+    from assistant.calculators.examples import adopted_examples
+    from assistant.calculators.rules import fraction
+    from assistant.router import route
+
+    for e in [e for e in adopted_examples() if not e.project5][:3]:
+        users = next(v for k, v, _ in e.kpi if k == "利用者数")
+        share = next(v for k, v, _ in e.kpi if k == "県外利用者割合")
+        r = route(f"{e.municipality}の採択事例について、県外利用者は年に何人の目標ですか。{ask}")
+        assert r is not None and r.calculation is not None
+        line = users * fraction("kpi_high_users")
+        gap = abs(Fraction(users * share, 100) - line)
+        assert f"{float(line):,.6g}人" in r.calculation.formula
+        assert f"要件の{float(line):,.6g}人" in r.calculation.summary
+        assert (f"{float(gap):,.6g}人{'上回る' if Fraction(users * share, 100) > line else '下回る'}" if gap else "ちょうど") \
+            in r.calculation.summary
+
+
+def test_a_follow_up_pointing_back_at_one_example_computes_that_examples_figure():
+    from assistant.calculators.examples import adopted_examples
+    from assistant.router import route
+    from assistant.types import Turn
+
+    for e in [e for e in adopted_examples() if not e.project5][:3]:
+        users = next(v for k, v, _ in e.kpi if k == "利用者数")
+        share = next(v for k, v, _ in e.kpi if k == "県外利用者割合")
+        history = (Turn("user", f"{e.municipality}の事例はどんな施設でしたか？"), Turn("assistant", "…"))
+        r = route("そこの目標値では、県外の利用者は延べ何人になる？", history)
+        assert r is not None and r.calculation is not None
+        assert r.calculation.result == {e.municipality: users * share / 100}
+
+
+def test_an_examples_local_share_is_computed_only_when_its_amount_is_asked():
+    from assistant.calculators.examples import adopted_examples
+    from assistant.router import route
+
+    for e in [e for e in adopted_examples() if not e.project5][:3]:
+        asked = route(f"{e.municipality}の事例の負担はいくら？")
+        assert asked is not None and asked.calculation is not None and asked.calculation.kind == "example_burdens"
+        assert f"{(e.eligible - e.national) // 1000:,}千円" in asked.calculation.summary
+        other = route(f"{e.municipality}の事例で、常駐スタッフの人件費はどこが負担しているのですか？")
+        assert other is None or other.calculation is None or other.calculation.kind != "example_burdens"
