@@ -924,6 +924,10 @@ def own_of_asker(text: str) -> bool:
 _ONE_OF_THEM = re.compile(r"片方|一方|(?:1|一|ひと)つ(?:だけ)?を|(?:1|一)か所(?:だけ)?を")
 
 
+# 「何施設まで作れる」「いくつ整備できる」: how many facilities of a size one 団体 may build
+_COUNT_ASK = re.compile(r"何(?:施設|か所|カ所|ヶ所|箇所|棟)|いくつ(?:まで)?[^。？?]{0,4}?(?:作|造|つく|整備|建て)|施設(?:の)?数")
+
+
 def _one_facility_resized(text: str, earlier: list[str]) -> Route | None:
     """The conversation's plan with one of its facilities (the last) at the size this turn gives."""
     sizes = of_role(read_quantities(text), "定員")
@@ -955,7 +959,7 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return one_changed
     sized_cap = _facility_cap_asked(question)
     if sized_cap:  # 「40人くらいの施設の上限は？」: the band of that size, its cap
-        return Route("plan_program", calculate_caps(Plan(facilities=sized_cap)), (), None)
+        return Route("plan_program", calculate_caps(Plan(facilities=sized_cap), bool(_COUNT_ASK.search(text))), (), None)
     # 「もし60人入れるようにしたら？」: one input changed, the earlier plan's question asked again
     changes_input = bool(earlier) and len(text) <= 60 and bool(re.search(
         r"(?:なら|だと|だったら|したら|すると|場合は)[?？]?\s*$", text)) and bool(read_quantities(question)) and bool(
@@ -1045,7 +1049,8 @@ def plan_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         # one facility of unknown size with its amount: each size band's result, the size still to be decided
         return Route("plan_program", calculate_by_size(plan, plan.grant_type), (), None)
     if missing == ["タイプ"] and _CAP_ONLY_ASK.search(text) and not _SHARE_ASK.search(text):
-        return Route("plan_program", calculate_caps(plan), (), None)  # the caps do not depend on the type
+        # the caps do not depend on the type
+        return Route("plan_program", calculate_caps(plan, bool(_COUNT_ASK.search(text))), (), None)
     if missing and named_examples(text) and not own_of_asker(text):
         # what is missing is a figure of an adopted example the question names, not of the asker's own plan: the
         # documents answer it, or say it is not stated
@@ -2164,6 +2169,22 @@ def _both_cases(first: Calculation, other: Calculation, case: str, key: str, fir
                     summary=f"{named}{first.summary}{case}の場合は、{other.summary}")
 
 
+def _about_a_catalogue_measure(text: str, earlier: Sequence[str]) -> bool:
+    """A turn about another measure of the 2021 catalogue: it names one, or it names nothing of the 制度概要 and the
+    turn before named one (「それって…でも使えますか？」 after a question about デジタル活用環境構築推進事業). The 2021
+    地方創生テレワーク交付金 is no other measure: officers call the programme by its name (programme_aliases)."""
+    from assistant.japanese import programme_aliases
+
+    def others(said: str) -> list[Budget]:
+        return [b for b in named_budgets(said) if "テレワーク型" not in programme_aliases(b.measure)]
+
+    if others(text):
+        return True
+    if re.search(r"[①-⑤]|テレワーク|デジ田|制度概要|今回|高水準|標準タイプ", text):
+        return False
+    return bool(earlier) and bool(others(earlier[0]))
+
+
 def applicants_route(question: str) -> Route | None:
     """Applicants for the 進出支援金 listed A, B, C …: each checked against the 支援対象者の要件, the ones that qualify
     paid as a plan (assistant/calculators/applicants.py)."""
@@ -2543,6 +2564,8 @@ def _route_turn(question: str, history: Sequence[Turn] = ()) -> Route | None:
                   and bool(shape.asks.search(" ".join(earlier[:2])) or shape.asks.search(" ".join([text, *earlier[:1]]))))
         if not own and not follow:
             continue
+        if shape.kind == "eligibility" and _about_a_catalogue_measure(text, earlier):
+            continue  # the 2021 measure's own 補助対象者 (its lines answer), not the 制度概要's eligibility
         trigger = next(iter(shape.inputs))
         relative = _RELATIVE_POINTS.search(text) if earlier and "総合評価点数" in shape.inputs else None
         if trigger not in _extract(shape, [text] if own and not relative else [text, *earlier[:2]]):

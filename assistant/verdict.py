@@ -25,6 +25,11 @@ from assistant.japanese import normalise_key
 _YES_NO = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|よいですか|いいですか|ですよね|でしたよね|ますよね|ませんよね)(?:ね|な)?[?？。]?\s*$"
                      r"|(?:ます|(?:[えけせてねべめれ]|でき)る)[?？]\s*$")
 _EXCLUSION = re.compile(r"([^。（(]{2,80}?)(?:を|は)除く")
+# Kinds of 団体 that a 町 or 村 never is, and a case that is a 町 or 村 (「…の村でも」「うちの町は」)
+_NOT_A_TOWN = ("都道府県", "特別区", "指定都市", "政令指定都市", "中核市")
+# 「…の村でも使えますか？」「町も対象になりますか」: the sentence asks whether the town itself is covered
+_TOWN_ASKS_ITSELF = re.compile(r"(?:町|村)(?:でも|も|は)\s*(?:対象|使え|申請|活用|利用)[^。？?、]{0,10}?(?:か|でしょうか)[？?]?\s*$")
+_CASE_TOWN = re.compile(r"(?<![市区])(?:町|村)(?:でも|では|は|が|として|です|なので|の場合)|(?:うち|当|本|わが)の?(?:町|村)(?!内|外|民)")
 # A list of what is not covered (「■ 対象外経費（以下の経費については…対象外とする）」): an item's own 「（…は除く）」
 # takes something out of the exclusion, so that is covered.
 _EXCLUDED_LIST = re.compile(r"対象外")
@@ -170,7 +175,10 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
     """The verdict from the first line (with its section, when given) stating a rule about the asked case."""
     if not is_yes_no(question):
         return None
+    from assistant.question_parts import split_sentences
+
     q = _named_terms(question)
+    asked_kind = _named_terms(split_sentences(question)[-1])  # the sentence that asks
     for entry in lines:
         line, section = (entry, "") if isinstance(entry, str) else entry
         key = normalise_key(line)
@@ -196,6 +204,13 @@ def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | N
             if named and _denied(named[0], q):
                 # 「中核市には移行していません」: the case says it is not what the rule excludes
                 return Verdict("はい", f"{named[0]}ではないため、この除外には当たらず、対象となり得ます", line)
+            if (items and all(i in _NOT_A_TOWN for i in items) and not any(_names(i, asked_kind) for i in items)
+                    and (named and _CASE_TOWN.search(q) or _TOWN_ASKS_ITSELF.search(asked_kind))):
+                # 「東京都の村でも使えますか」: a 町 or 村 is none of the kinds of 団体 excluded (都道府県, 特別区, 指定都市,
+                # 中核市), whichever 都道府県 it is in — unless the sentence that asks is about one of those kinds
+                # (「政令市も含まれますか」)
+                kinds = f"{'・'.join(items)}のいずれにも" if len(items) > 1 else f"{items[0]}に"
+                return Verdict("はい", f"町村は{kinds}当たらないため、この除外には当たらず、対象となり得ます", line)
             if not named:
                 continue
             if _in_exception(key, m.end()):

@@ -10,7 +10,7 @@ not a 風俗営業者; not 反社会的勢力.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.calculators.common import calculation_of, combined
 from assistant.calculators.rules import integer, rule
@@ -70,10 +70,23 @@ def read_applicants(question: str) -> list[Applicant]:
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else (t.find("。", m.end()) if "。" in t[m.end():] else len(t))
         segment = t[m.end() : end]
-        amounts = [q.value for q in read_quantities(segment) if q.unit == "円"]
+        # (「資本金5億円の会社」: what the applicant is, not what it is paid)
+        amounts = [q.value for q in read_quantities(segment)
+                   if q.unit == "円" and not _DESCRIBES.search(segment[max(0, q.start - 6) : q.start])]
         refused_by, reason = _gate(segment)
         out.append(Applicant(m.group(1), amounts[-1] if amounts else None, refused_by, reason))
+    # one amount said for them all after the list (「いずれも1社100万円の予定」「各100万円」)
+    shared = _EACH_AMOUNT.search(t, marks[-1].end())
+    if shared is not None and all(a.amount is None for a in out):
+        each = [q.value for q in read_quantities(shared.group(0)) if q.unit == "円"]
+        if each:
+            out = [replace(a, amount=each[0]) for a in out]
     return out
+
+
+_DESCRIBES = re.compile(r"(?:出資金|資本金|出資額|売上高?|年商)\s*(?:が|は)?\s*$")
+_EACH_AMOUNT = re.compile(r"(?:(?:1|一)社(?:あたり|当たり|につき)?|各社?|それぞれ|いずれも[^。]{0,40}?(?:1|一)社(?:あたり|当たり)?)\s*"
+                          r"[\d,.]+\s*(?:万|千|億)?円")
 
 
 def with_applicants(applicants: list[Applicant], money: Calculation) -> Calculation:

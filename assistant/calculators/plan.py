@@ -674,10 +674,11 @@ def _facility_input(facility: Facility) -> str:
     return f"定員{facility.people}人・" + ("上限まで" if facility.cost is None else fy(facility.cost))
 
 
-def calculate_caps(plan: Plan) -> Calculation:
+def calculate_caps(plan: Plan, count_asked: bool = False) -> Calculation:
     """What the caps allow, asked without a type (「2か所作ると上限は合計いくら？」): the caps and count limits do
     not depend on the type, so the program runs without its rate steps and states the 交付対象事業費 it allows
-    (総事業費ベース); the national share follows once the type is known."""
+    (総事業費ベース); the national share follows once the type is known. With `count_asked` (「何施設まで作れる？」),
+    one facility's band is also told how many facilities of it one 団体 may build."""
     outcome = run(plan, "標準")  # any type: the steps kept below are the same for both
     steps = tuple(s for s in outcome.steps if s.kind not in ("rate", "difference")
                   and not s.label.startswith(("国費", "地方負担")))
@@ -685,8 +686,15 @@ def calculate_caps(plan: Plan) -> Calculation:
     shares = f"国費は高水準タイプでその{high.numerator}/{high.denominator}、標準タイプで{standard.numerator}/{standard.denominator}"
     if len(plan.facilities) == 1 and replace(plan, facilities=()).empty:  # one facility alone: its band and cap
         (only,) = plan.facilities
-        summary = (f"定員{only.people}人の施設は「{size_band(only.people or 0)[1]}」の区分で、施設整備・運営の上限は"
+        band = size_band(only.people or 0)[1]
+        summary = (f"定員{only.people}人の施設は「{band}」の区分で、施設整備・運営の上限は"
                    f"1施設{fy(outcome.eligible)}です（総事業費ベース。{shares}）。")
+        if count_asked:
+            per_band = dict(zip((label for _, label in BANDS), integers("facility_limit_by_size"), strict=True))
+            total = integer("facility_limit_total")
+            steps += (Step("band", f"「{band}」の施設は1団体{per_band[band]}施設まで（全規模合計{total}施設以内）",
+                           {"区分": band}, per_band[band], rule("facility_limit_by_size")),)
+            summary += f"この規模の施設は1団体{per_band[band]}施設まで（全規模合計{total}施設以内）です。"
     else:
         summary = (f"上限の合計は{fy(outcome.eligible)}です（総事業費ベース。{shares}）。"
                    + "".join(f"（{n}）" for n in outcome.notes))

@@ -32,6 +32,13 @@ def top_mynumber_bonus() -> int:
     return len(integers("mynumber_bands")) + 1
 
 
+def rate_for_bonus(points: int) -> str:
+    """The least 12月末 申請率 that gives `points` of the My Number bonus (1: the national average, then each band)."""
+    if points <= 1:
+        return f"全国平均{float(fraction('mynumber_average')):g}%以上"
+    return f"{integers('mynumber_bands')[points - 2]}%以上"
+
+
 def mynumber_bonus(inputs: Mapping[str, object]) -> Calculation:
     rate = percent(inputs, "12月末申請率", "申請率")
     average = fraction("mynumber_average")
@@ -201,10 +208,18 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
                f"つくとC評価）。" if cross else
                f"⑤事業は{total}点で{letter}評価となり、不採択です（採択ラインは「B」評価以上）。")
     result: dict[str, object] = {"評価": letter, "採択区分": decision, "合計点": total}
+    reaching = ""
     if not adopted and not cross:  # how far the line is: B needs p5_grade_b points
         short = integer("p5_grade_b") - total
         summary += f"B評価（{integer('p5_grade_b')}点以上）まであと{short}点必要です。"
         result["採択までの不足点"] = short
+        if bonus + short <= top_mynumber_bonus():
+            # the 申請率 whose bonus makes up the shortfall (the bonus is the asker's lever left)
+            rate_needed = rate_for_bonus(bonus + short)
+            summary += f"12月末の申請率が{rate_needed}なら加点{bonus + short}点で{score + bonus + short}点となり、B評価に届きます。"
+            result["届く申請率"] = rate_needed
+            reaching = f"\n申請率{rate_needed} → 加点{bonus + short}点：{score}点 + {bonus + short}点 = {score + bonus + short}点 → B評価"
+            used.append(rule("mynumber_bands"))
     if adopted and kind is not None:
         summary = f"⑤事業は{total}点で{letter}評価となり、{_rated(kind + 'タイプで採択')[0]}の見込みです（①～④と同じタイプ、採択は「B」評価以上）。"
         result["採択タイプ"] = kind
@@ -230,7 +245,7 @@ def project5_adoption(inputs: Mapping[str, object]) -> Calculation:
         kind="project5_adoption",
         inputs={"総合評価点数": score, "加点": bonus, "申請要件×": cross, **({"タイプ": kind} if kind else {})},
         result=result,
-        formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（{thresholds}）→ {decision}",
+        formula=f"{score}点 + 加点{bonus}点 = {total}点 → {letter}評価（{thresholds}）→ {decision}{reaching}",
         summary=summary,
         rules=tuple(used),
     )

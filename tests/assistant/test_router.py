@@ -482,3 +482,26 @@ def test_a_supposed_other_type_already_computed_by_the_question_is_not_computed_
     assert r is not None and r.calculation is not None
     assert "標準タイプの地方負担" in r.calculation.result
     assert "の場合】" not in r.calculation.formula
+
+
+@pytest.mark.parametrize(("people", "band"), [(8, 0), (19, 0), (20, 1), (35, 1), (49, 1), (50, 2), (80, 2)])
+def test_a_facility_size_asked_with_how_many_may_be_built_gets_its_bands_count_limit(people, band):
+    from assistant.calculators.rules import integer, integers
+
+    r = route(f"定員{people}人規模の施設なら、上限額と、何施設まで作れるかを知りたい。")
+    assert r is not None and r.calculation is not None
+    assert f"1団体{integers('facility_limit_by_size')[band]}施設まで" in r.calculation.summary
+    assert f"合計{integer('facility_limit_total')}施設以内" in r.calculation.summary
+    plain = route(f"定員{people}人規模の施設の上限額は？")
+    assert plain is not None and plain.calculation is not None and "施設まで" not in plain.calculation.summary
+
+
+@pytest.mark.parametrize("measure", ["デジタル活用環境構築推進事業", "テレワーク普及展開推進事業"])
+def test_eligibility_asked_after_another_catalogue_measure_is_that_measures_not_the_programmes(measure):
+    history = [Turn("user", f"施策集の{measure}の補助率は？"), Turn("assistant", "…")]
+    r = route("東京都内の町でも申請できますか？", history)
+    assert r is None or r.calculation is None or r.calculation.kind != "eligibility"
+    # the programme's own 2021 name keeps the programme's eligibility
+    history = [Turn("user", "テレワーク交付金の補助率は？"), Turn("assistant", "…")]
+    r = route("神奈川県箱根町も対象ですか？", history)
+    assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"

@@ -506,3 +506,40 @@ def test_numbered_items_none_of_which_is_excluded_get_no_itemised_verdict():
     from assistant.verdict import itemised_costs
 
     assert itemised_costs("(1)パソコンの購入費、(2)会場費は対象になりますか？") is None
+
+
+_EXCLUDING_KINDS = "補助対象者：地方公共団体（都道府県並びに特別区、指定都市及び中核市を除く）又は、地方公共団体（同左）を１以上含むコンソーシアム"
+
+
+@pytest.mark.parametrize("town", ["東京都の村", "大阪府の町", "神奈川県の山あいの村"])
+@pytest.mark.parametrize("reason", ["", "都道府県は除くと書いてあったので心配です。", "特別区や指定都市は除かれると聞いたので。"])
+def test_a_town_or_village_is_none_of_the_kinds_of_団体_a_rule_excludes(town, reason):
+    from assistant.verdict import decide
+
+    verdict = decide(f"{reason}{town}でも対象になりますか？", [_EXCLUDING_KINDS])
+    assert verdict is not None and verdict.word == "はい"
+
+
+@pytest.mark.parametrize("kind", ["政令市", "指定都市", "中核市"])
+def test_a_town_asking_whether_an_excluded_kind_is_covered_is_told_about_that_kind(kind):
+    from assistant.verdict import decide
+
+    verdict = decide(f"山あいの町です。{kind}も対象に含まれますか？", [_EXCLUDING_KINDS])
+    assert verdict is not None and verdict.word == "いいえ"
+
+
+@pytest.mark.parametrize("kind", ["中核市", "特別区"])
+def test_a_case_of_an_excluded_kind_is_still_excluded_whatever_it_says_first(kind):
+    from assistant.verdict import decide
+
+    verdict = decide(f"予算要求の前に確かめたいと思いまして。うちは{kind}ですが対象になりますか？", [_EXCLUDING_KINDS])
+    assert verdict is not None and verdict.word == "いいえ"
+
+
+@pytest.mark.parametrize("ask", ["人口は何人ですか？", "担当課はどこなんですか？"])
+def test_a_town_named_in_a_question_about_something_else_gets_no_town_verdict(ask):
+    from assistant.verdict import decide
+
+    rule = "②条件不利地域を含む市町村（政令指定都市を除く。）"
+    verdict = decide(f"埼玉県のある町は参考の一覧に載っていますが、{ask}", [rule])
+    assert verdict is None or "町村は" not in verdict.reason

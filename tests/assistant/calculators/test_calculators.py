@@ -247,3 +247,18 @@ def test_a_standard_application_graded_for_high_is_told_the_grade_does_not_raise
     summary = adoption_of_grade(letter, "標準").summary
     assert ("高水準タイプで申請し「A」評価以上" in summary) is told
     assert "標準タイプ" in summary
+
+
+@pytest.mark.parametrize(("score", "bonus"), [(7, 0), (8, 1), (9, 0), (7, 1), (6, 0)])
+def test_a_project5_sheet_short_of_the_line_says_which_application_rate_would_reach_it(score, bonus):
+    from assistant.calculators.rules import fraction, integer, integers
+
+    r = calculate("project5_adoption", {"総合評価点数": score, "加点": bonus})
+    short = integer("p5_grade_b") - score - bonus
+    needed = bonus + short
+    if needed > len(integers("mynumber_bands")) + 1:  # beyond what the bonus can give
+        assert "届く申請率" not in r.result
+        return
+    bands = [f"全国平均{float(fraction('mynumber_average')):g}%以上", *(f"{b}%以上" for b in integers("mynumber_bands"))]
+    assert r.result["届く申請率"] == bands[needed - 1]
+    assert f"{score + needed}点" in r.summary

@@ -1579,3 +1579,18 @@ def test_an_input_kept_while_another_falls_is_a_new_case_not_a_difference(rate):
     r = route(f"素点はそのままとして、申請率が{rate}%まで下がったら？", history)
     assert r is not None and r.calculation is not None
     assert not any("増減" in k for k in r.calculation.result)
+
+
+@given(described=st.lists(st.sampled_from(sorted(_APPLICANT_KINDS)), min_size=2, max_size=6),
+       each=st.integers(30, 150), kpi=st.integers(1, 6), kind=st.sampled_from(["高水準", "標準"]))
+def test_applicants_listed_without_amounts_take_the_one_amount_said_for_them_all(described, each, kpi, kind):
+    listed = "、".join(f"{chr(65 + i)}：{d}" for i, d in enumerate(described))
+    r = route(f"{kind}タイプ採択、KPIの県外企業{kpi}社。進出支援金の申請が来ました。{listed}。"
+              f"どの社も1社{each}万円を予定しています。支給できるのはどこで、国費はいくらですか？")
+    qualified = [chr(65 + i) for i, d in enumerate(described) if _APPLICANT_KINDS[d]]
+    if not qualified:
+        return
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["支給対象"] == "・".join(qualified)  # a 出資金 describes the applicant, pays nothing
+    n, d = (3, 4) if kind == "高水準" else (1, 2)
+    assert r.calculation.result["国費"] == min(len(qualified), kpi) * min(each, 100) * MAN * n // d // 1000 * 1000
