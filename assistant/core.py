@@ -530,8 +530,10 @@ class Assistant:
         if draft is not None and draft.relevance >= floor:
             # Above the floor the calibrated decision makes the call (a stated rule about the asker's case settles it)
             # (an adopted example's targets asked by name are in its table whatever the decision reads)
-            # (a verdict found for the question as a whole, not for one sentence of it, settles it)
+            # (a verdict found for the question as a whole, not for one sentence of it, settles it; so does a premise
+            # the documents contradict: the correction is the answer)
             if not self._answerable(asked, passages, draft, top_card) and not _example_targets_asked(question) and not (
+                    guardrails.contradicted_premise(question)) and not (
                     _asks_office_contact(asked.asking, question) and any(_CONTACT_LINE.search(c.quote) for c in draft.citations)) and self._verdict(
                     _verdict_question(question, history, within=False), passages, draft.citations) is None:
                 refusal = "ご質問に答える記載は、公表資料（制度概要・施策集）に見当たりません。"
