@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from assistant.calculators import CALCULATORS, calculate, followup, shares
-from assistant.calculators.amounts import find_amounts
+from assistant.calculators.amounts import find_amounts, parse_amount
 from assistant.calculators.amounts import format_yen as fy
 from assistant.calculators.applicants import read_applicants, with_applicants
 from assistant.calculators.budgets import Budget, catalogue_budgets, compare_budgets, named_budgets, names_of
@@ -81,7 +81,7 @@ from assistant.calculators.rules import fraction, integer
 from assistant.calculators.schedule import Event, date_in_phase, days_between, events_named
 from assistant.calculators.scoring import adoption_of_grade, scale_arithmetic, score_needed
 from assistant.confirmation import NO_CONCERN
-from assistant.errors import CalculationError
+from assistant.errors import AmountParseError, CalculationError
 from assistant.japanese import nfkc_keep_circled
 from assistant.programme_parts import FACILITIES, FIFTH, NAMES_FACILITIES, NAMES_FIFTH
 from assistant.quantities import INSTALMENTS, Quantity, normalise, of_role, read_quantities
@@ -1674,6 +1674,25 @@ def _shape_run(kind: str, texts: list[str]) -> Calculation | None:
         return None
 
 
+def _reads_a_figure_otherwise(other: Calculation, main: Calculation) -> bool:
+    """A figure of the question that `other` takes as a different input than the whole question's calculation does
+    (the 実質的な持ち出し read again as a 事業費): `other` misreads the case."""
+    def amounts(c: Calculation) -> dict[int, str]:
+        out = {}
+        for k, v in c.inputs.items():
+            if isinstance(v, str) and re.search(r"[万億千]?円$", v):
+                try:
+                    v = parse_amount(v)
+                except AmountParseError:
+                    continue
+            if isinstance(v, int) and not isinstance(v, bool) and v >= 10_000:
+                out[v] = k
+        return out
+
+    mine = amounts(main)
+    return any(v in mine and mine[v] != k for v, k in amounts(other).items())
+
+
 def _with_other_asks(question: str, history: Sequence[Turn], routed: Route) -> Route:
     """A question that asks several things, each its own calculation (「移住の目標は何人から？あと、県外からの利用の比率は
     足りていますか？」): each ask is routed with the asker's case told before the asks, and a calculation of
@@ -1699,7 +1718,7 @@ def _with_other_asks(question: str, history: Sequence[Turn], routed: Route) -> R
             if own is not None and own.calculation is None and own.missing and own.kind != main.kind:
                 other = _shape_run(own.kind, [story + ask])
         if (other is None or other.kind == main.kind or any(o.kind == other.kind for o in others)
-                or other.summary in main.summary):
+                or other.summary in main.summary or _reads_a_figure_otherwise(other, main)):
             continue
         others.append(other)
     if not others:

@@ -505,3 +505,13 @@ def test_eligibility_asked_after_another_catalogue_measure_is_that_measures_not_
     history = [Turn("user", "テレワーク交付金の補助率は？"), Turn("assistant", "…")]
     r = route("神奈川県箱根町も対象ですか？", history)
     assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
+
+
+@pytest.mark.parametrize("real", [1_200_000, 1_800_000])
+def test_a_second_ask_that_reads_the_questions_figure_as_another_input_is_not_run_beside_it(real):
+    r = route(f"R2の地テレ交付金（施策集）で高水準タイプ、実質的な持ち出しが{real // 10_000}万円でした。交付対象事業費は逆算で"
+              "いくら？標準タイプなら実質の負担は？")
+    assert r is not None and r.calculation is not None
+    assert r.calculation.result["実質的な地方負担"] == real
+    # (not the 2021 burden calculator beside it, reading the burden as the cost)
+    assert not any(str(k).startswith("国費") for k in r.calculation.result)
