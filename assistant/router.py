@@ -1675,8 +1675,9 @@ def _shape_run(kind: str, texts: list[str]) -> Calculation | None:
 
 
 def _reads_a_figure_otherwise(other: Calculation, main: Calculation) -> bool:
-    """A figure of the question that `other` takes as a different input than the whole question's calculation does
-    (the 実質的な持ち出し read again as a 事業費): `other` misreads the case."""
+    """A figure of the question that `other` takes as a share (a burden, a 国費) where the whole question's
+    calculation takes it as a cost, or the other way round (the 実質的な持ち出し read again as a 事業費): `other`
+    misreads the case. (Calculators name one cost differently — 事業費, 交付対象事業費 — which is no misreading.)"""
     def amounts(c: Calculation) -> dict[int, str]:
         out = {}
         for k, v in c.inputs.items():
@@ -1689,8 +1690,11 @@ def _reads_a_figure_otherwise(other: Calculation, main: Calculation) -> bool:
                 out[v] = k
         return out
 
+    def share(key: str) -> bool:
+        return bool(re.search(r"負担|国費|補助額|措置額|持ち出し", key))
+
     mine = amounts(main)
-    return any(v in mine and mine[v] != k for v, k in amounts(other).items())
+    return any(v in mine and share(mine[v]) != share(k) for v, k in amounts(other).items())
 
 
 def _with_other_asks(question: str, history: Sequence[Turn], routed: Route) -> Route:
