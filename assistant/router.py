@@ -1853,11 +1853,11 @@ def _with_referred_examples(question: str, history: Sequence[Turn]) -> Route | N
     (oldest first), else the ones the last answer named; one, the example the latest question naming one named;
     asked about by name."""
     text = _n(question)
-    if named_examples(text):
+    several = _REFERS_BACK.search(text)
+    # (the patterns first: reading the examples a turn names costs more, and most follow-ups point back at none)
+    if not (several or _REFERS_TO_ONE.search(text)) or named_examples(text):
         return None
-    if not _REFERS_BACK.search(text):
-        if not _REFERS_TO_ONE.search(text):
-            return None
+    if not several:
         last = next((found for t in reversed(history) if t.role == "user" and (found := named_examples(_n(t.content)))), [])
         if len(last) != 1:
             return None
