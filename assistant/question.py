@@ -23,6 +23,17 @@ if TYPE_CHECKING:
 # A wh-question word. 「どの」 after 「ほ」 is 「ほどの」 (about), 「何」 in 「何卒」 is a courtesy.
 # (「どちらも」「どれも」「どっちも」 say "both / all", not "which")
 INTERROGATIVE = re.compile(r"何(?!卒)|いくつ|いくら|幾ら|幾つ|いつ|どこ|(?<!ほ)どの|誰|どう(?!せ|も|ぞ|か[、,])|どれ(?!も)|どんな|どちら(?!も)|どっち(?!も)")
+# A wh-word that asks, not an indefinite one: 「何か条件は」「どこかに」 ask nothing (「何か月」「何か所」 do),
+# nor does one that means "any" (「どの市町村でも」「どんな施設でも」).
+_INDEFINITE = re.compile(r"か(?![月所国年])|も|[^、。？?]{0,12}?でも")
+
+
+def asks_wh(sentence: str) -> bool:
+    """The sentence asks a wh-question (what, how many, which …) or between alternatives (「…か、それとも…か」),
+    so it is not answered by はい or いいえ."""
+    return "それとも" in sentence or any(not _INDEFINITE.match(sentence, m.end()) for m in INTERROGATIVE.finditer(sentence))
+
+
 # A yes/no ending: 「…できますか」「…対象ですか」「…ですよね？」.
 YES_NO_END = re.compile(r"(?:ますか|ですか|でしょうか|ませんか|ですよね|ますよね|ますかね|でしたっけ|でしたよね)[?？]?\s*$")
 
@@ -69,7 +80,7 @@ def parse(text: str, history: Sequence[Turn] = ()) -> Question:
         names=tuple(programme_names(text)),
         grant_type=grant_type_of(text),
         quantities=read_quantities(text),
-        yes_no=bool(YES_NO_END.search(asking.strip())) and not INTERROGATIVE.search(asking),
+        yes_no=bool(YES_NO_END.search(asking.strip())) and not asks_wh(asking),
         vague=not rewritten.carried and any(is_vague(p) for p in {text, *parts}),
         defines=defined_term(text),
         carried=rewritten.carried,

@@ -17,11 +17,15 @@ MAX_PARTS = 3
 MIN_CLAUSE_CHARS = 7  # 「伝道師は何人いて」 asks on its own; 「どの段階で」 does not
 # Something a clause asks: an interrogative, or a request / question ending.
 _ASKS = re.compile(rf"{INTERROGATIVE.pattern}|教えて|ますか|ですか|でしたか|でしょうか|[?？]"
-                   r"|ください|下さい|お願いします|願います")  # (「…も知りたいです」 often only widens the ask before it)
+                   r"|ください|下さい|お願いします|願います|伺え|伺い|ご教示|お聞かせ|(?:あわせて|併せて)。?$")  # (「…も知りたいです」 often only widens the ask before it)
 # A sentence that tells rather than asks (the asker's situation): it ends in 。 without a
 # question or request form before it.
 _STATEMENT = re.compile(r"(?<!か)(?<!かね)(?<!かな)(?<!ください)(?<!下さい)(?<!たい)(?<!ほしい)(?<!欲しい)(?<!願います)(?<!教えて)"
-                        r"(?<!お願いします)。$")
+                        r"(?<!お願いします)(?<!あわせて)(?<!併せて)。$")  # 「…もあわせて。」 asks too
+# A request said as a wish (「…も教えていただけると助かります。」「…を伺えれば幸いです。」): it ends in 。 like a
+# statement but asks, so it is a part of its own and not the story of the ask before it.
+_POLITE_REQUEST = re.compile(r"(?:教えて|伺え|伺い|ご教示|お聞かせ|確認させて|お知らせ)[^。]*?"
+                             r"(?:助かります|幸いです|ありがたいです|有難いです|有り難いです|嬉しいです|うれしいです)。?$")
 # 「講師は何人いて、前年度は何か所で…」「予算はいくらで、地方負担は…」: a clause with its own interrogative.
 _CLAUSE_BREAK = re.compile(r"(?<=[てで])、|(?<=か)、")
 # 「…事業の担当課と予算額を教えて」: two nouns joined by と under one subject.
@@ -61,7 +65,8 @@ def split_question(question: str) -> list[str]:
     for sentence in (s.strip() for s in _sentences(question.strip())):
         if not sentence:
             continue
-        if _STATEMENT.search(sentence) or not _ASKS.search(_unquoted(sentence)):
+        told = _STATEMENT.search(sentence) and not _POLITE_REQUEST.search(sentence)
+        if told or not _ASKS.search(_unquoted(sentence)):
             if parts:
                 parts[-1] += sentence  # a statement after a question belongs to it
             else:
@@ -86,7 +91,8 @@ def split_question(question: str) -> list[str]:
 
 # 「担当課と電話番号、それと予算額を教えて」「予算額と、前年度の参加企業数を教えて」: asks listed one after another,
 # the request said once at the end
-_LISTED_ASKS = re.compile(r"と?、(?:それと|それから|あと|あわせて|併せて|加えて|また)、?|と、")
+# (「…か、それとも…か」 offers alternatives: one ask)
+_LISTED_ASKS = re.compile(r"と?、(?:それと(?!も)|それから|あと|あわせて|併せて|加えて|また)、?|と、")
 # the request that ends the last listed ask (「を教えてください。」), which each earlier one shares
 _SHARED_REQUEST = re.compile(r"(?:のか)?(?P<request>(?:を|は|について|が|も)[^をはがも、]*)$")
 # 「AとBではどう違う」「AとBを比べると」: one question about both, not two asks
@@ -145,7 +151,8 @@ _ASKING_FORM = re.compile(r"[?？]|か。?$|ください|下さい|教えて|知
 
 def asks(sentence: str) -> bool:
     """The sentence asks or requests something (what it quotes left out: a reported question asks nothing)."""
-    return _ASKING_FORM.search(_unquoted(sentence).strip()) is not None
+    said = _unquoted(sentence).strip()
+    return _ASKING_FORM.search(said) is not None or _POLITE_REQUEST.search(said) is not None
 
 
 def story(question: str) -> str:

@@ -65,6 +65,7 @@ class Verdict:
     word: str  # はい / いいえ
     reason: str  # one short clause in the documents' terms
     line: str  # the line (verbatim) that states the rule
+    of_a_duty: bool = False  # whether a duty the asker presumes holds (「必ず…しないと…できない」), already put that way
 
 
 def _names(term: str, question: str) -> bool:
@@ -167,8 +168,15 @@ def _nouns(text: str) -> list[str]:
 
 
 def is_yes_no(question: str) -> bool:
-    """「…できますか」「…ダメなんですか？」: a question answered by はい or いいえ."""
-    return bool(_YES_NO.search(question.strip()))
+    """「…できますか」「…ダメなんですか？」: a question answered by はい or いいえ — not 「…はどういう内容でしょうか」,
+    whose ending is the same but whose sentence asks a wh-question."""
+    from assistant.question import asks_wh
+    from assistant.question_parts import split_sentences
+
+    said = question.strip()
+    if not _YES_NO.search(said):
+        return False
+    return not asks_wh((split_sentences(said) or [said])[-1])
 
 
 def decide(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | None:
@@ -424,6 +432,8 @@ def permitted(question: str, key_line: str) -> Verdict | None:
 # coverage then answers that presumption, so its はい/いいえ turn round.
 _PRESUMES_NOT = re.compile(r"(?:対象外|ダメ|だめ|無理|でき(?:ない|ません)|使えない|認められない|不可|出せ(?:ない|ません)|もらえ(?:ない|ません)"
                            r"|受けられ(?:ない|ません)|対象(?:に|と)なら(?:ない|ず))(?!では|じゃ|には|とは)")
+# a duty said as a condition with a negative after it (「…しないと申請できない」「…なければ対象外」)
+_DUTY_CONDITION = re.compile(r"(?:ないと|なければ|なくては|なきゃ)")
 # a confirmation that points back at what the asker said before it (「その理解で合っていますか」「それで正しいですか」)
 _BARE_CONFIRMATION = re.compile(r"^(?:その|この|それ|これ)?(?:ような)?(?:理解|認識|考え|解釈|捉え方)?\s*(?:で|は|が)?\s*"
                                 r"(?:合って|あって|正しい|間違い|よろしい|いい|良い|大丈夫)")
@@ -592,7 +602,7 @@ def duty(question: str, lines: Sequence[str | tuple[str, str]]) -> Verdict | Non
                 # who the rule is about (「地元企業等の負担」 is about 地元企業等: the burden is every party's word)
                 if _shared(terms, re.sub(r"の[^の]{1,6}$", "", party)):
                     state = "任意とされています" if word == "いいえ" else "必要とされています"
-                    return Verdict(word, f"{party.strip()}は{state}", line.strip())
+                    return Verdict(word, f"{party.strip()}は{state}", line.strip(), of_a_duty=True)
     return None
 
 
@@ -612,7 +622,14 @@ def oriented(found: Verdict, question: str) -> Verdict:
     if len(clauses) > 1 and _BARE_CONFIRMATION.match(asking.strip()):
         # 「…は支給できないと理解していますが、それで正しいですか」: what is confirmed is the clause before
         asking = clauses[-2] + asking
-    if not _PRESUMES_NOT.search(normalise_key(asking)):
+    key = normalise_key(asking)
+    presumed_not = _PRESUMES_NOT.search(key)
+    if not presumed_not:
+        return found
+    duty_said = _DUTY_CONDITION.search(key)
+    if found.of_a_duty and duty_said and duty_said.end() <= presumed_not.start():
+        # 「必ず負担しないと申請できない」: the negative after 「…ないと」 is the duty presumed (must), whose verdict is
+        # already put as whether that duty holds
         return found
     flipped = {"はい": "いいえ", "いいえ": "はい"}.get(found.word)
     if flipped is None:

@@ -153,6 +153,9 @@ def test_rewrite_only_for_follow_ups():
     assert rewrite("地方創生テレワーク型の交付対象者の要件を詳しく教えてください。", history).carried == ""
     assert is_follow_up("その規模だと何施設まで？")
     assert "50人以上" in rewrite("その規模だと何施設まで？", history).query
+    # a pointing word inside a longer turn (「…相談したいので、その事業の…」) points back too
+    long_turn = "来週から庁内で本格的に検討を始めたいと考えておりますので、その事業の問い合わせ先も教えてください。"
+    assert "50人以上" in rewrite(long_turn, history).carried
 
 
 def test_guardrail_patterns_do_not_fire_on_ordinary_questions():

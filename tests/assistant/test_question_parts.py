@@ -78,6 +78,19 @@ def test_a_line_citing_several_passages_keeps_all_its_markers_when_merged():
     assert merged.text == "予算額は10百万円。[1][2]\n担当：地域自立応援課[3]"  # no line of markers alone
 
 
+def test_a_sentence_of_a_line_a_card_cites_but_does_not_state_is_still_given():
+    # a card states a summary and cites the whole long line; a later part's sentence of that line is news
+    line = "事業概要 廃校を活用。運営はコンソーシアムが担う。県外企業4社が進出。"
+    card = Draft("廃校を活用した拠点。[1]", (citation(1, line),), 0.8)
+    part = Draft("県外企業4社が進出。[1]", (citation(1, "県外企業4社が進出。"),), 0.6)
+    merged = merge_drafts(["理由は？", "何社？"], [card, part])
+    assert merged is not None and "県外企業4社が進出。[2]" in merged.text
+    # a line the answer shows as written is not repeated
+    shown = Draft(f"{line}[1]", (citation(1, line),), 0.8)
+    merged = merge_drafts(["理由は？", "何社？"], [shown, part])
+    assert merged is not None and merged.text == f"{line}[1]"
+
+
 def test_a_two_part_question_gets_both_answers(fake_assistant):
     # the parts' answers, not the learned refusal decision (its cost in right answers is measured by its CV: a
     # question of counts like this one is near its threshold)
@@ -167,3 +180,15 @@ def test_three_clauses_each_with_an_interrogative_are_three_asks():
     parts = split_question("その会議はいつ始まった会議で、どのくらいの人数が集まっていて、どんな議題を扱っていますか？")
     assert len(parts) == 3
     assert "いつ" in parts[0] and "どのくらい" in parts[1] and "どんな議題" in parts[2]
+
+
+@pytest.mark.parametrize("wish", ["教えていただけると助かります。", "伺えれば幸いです。", "ご教示いただけるとありがたいです。"])
+def test_a_request_said_as_a_wish_is_an_ask_of_its_own(wish):
+    # a sentence ending like a statement (「…助かります。」) but asking: not glued to the ask before it as its story
+    question = f"研修事業の予算額はいくらでしたでしょうか。担当課の電話番号もあわせて{wish}"
+    assert split_question(question) == ["研修事業の予算額はいくらでしたでしょうか。", f"担当課の電話番号もあわせて{wish}"]
+
+
+def test_alternatives_offered_with_sore_to_mo_are_one_ask():
+    question = "上限額は年度ごとに使えるのでしょうか、それとも通算なのでしょうか。"
+    assert split_question(question) == [question]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verdict import Verdict, decide, duty, listed, oriented
+from assistant.verdict import Verdict, decide, duty, is_yes_no, listed, oriented
 
 EXCLUSION = "補助対象者：市町村（政令市及び中核市を除く）"
 EXCEPTION = "支援対象者の要件：官公庁等（第三セクターのうち、出資金が10億円未満の法人を除く。）ではないこと。"
@@ -543,3 +543,23 @@ def test_a_town_named_in_a_question_about_something_else_gets_no_town_verdict(as
     rule = "②条件不利地域を含む市町村（政令指定都市を除く。）"
     verdict = decide(f"埼玉県のある町は参考の一覧に載っていますが、{ask}", [rule])
     assert verdict is None or "町村は" not in verdict.reason
+
+
+@pytest.mark.parametrize(("sentence", "yes_no"), [
+    ("視点はそれぞれどういう内容でしたでしょうか。", False),  # a wh-word asks, whatever the polite ending
+    ("上限は年度ごとでしょうか、それとも通算でしょうか。", False),  # alternatives offered
+    ("何か条件はありますか？", True),  # 「何か」 is "any", not "what"
+    ("どの町村でも申請できますか？", True),  # 「どの…でも」 is "any"
+    ("何か月以内なら返還不要ですか？", False),  # 「何か月」 asks how many months
+    ("この経費は対象ですか？", True),
+])
+def test_a_yes_no_question_has_its_ending_and_asks_no_wh_word(sentence, yes_no):
+    assert is_yes_no(sentence) is yes_no
+
+
+def test_a_duty_said_as_a_condition_with_a_negative_is_not_turned_round():
+    # 「…しないと申請できないんですよね？」 presumes the duty; an optional rule answers いいえ, not 「はい、ご認識のとおり」
+    question = "地域の団体も必ず費用を負担しないと申請できないんですよね？"
+    found = duty(question, [SHARES])
+    assert found is not None and found.word == "いいえ"
+    assert oriented(found, question).word == "いいえ"
