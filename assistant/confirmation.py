@@ -109,4 +109,10 @@ def _stated_figure_agrees(sentence: str, result: Mapping[str, object]) -> bool |
         amounts = [yen for yen, start, _ in amounts_at(sentence[:following]) if start >= end]
         if amounts:
             checked.append(amounts[-1] == numbers[name])
+    if not checked:
+        # the state's share stated by its role (「75万円は国から来る前提で」), not by the result's name
+        from assistant.quantities import of_role, read_quantities
+
+        state = [k for k in numbers if "国費" in k]
+        checked = [q.value in {numbers[k] for k in state} for q in of_role(read_quantities(sentence), "国費")] if state else []
     return all(checked) if checked else None

@@ -36,6 +36,9 @@ AMOUNT_CUES: tuple[tuple[str, str], ...] = (
 )
 _AMOUNT_CUE = re.compile("|".join(f"(?P<r{i}>{p})" for i, (_, p) in enumerate(AMOUNT_CUES)))
 _AMOUNT_AFTER = re.compile(r"^\s*(?:の|を|で)?\s*(ソフト経費|進出支援金|事業費|整備費|B\s*1|B\s*2|外構|一般管理費|直接経費)")
+# 「…75万円は国から来る」「…50万円を国が出す」: what the state pays, said after the amount (it overrides the cue before
+# it: 「1社あたり75万円は国から」 is the state's share of each company's grant, not the grant)
+_STATE_PAYS_AFTER = re.compile(r"^\s*(?:は|が|を|も|まで)?\s*(?:国から|国が(?:出|負担|補助|持)|国の(?:負担|補助|持ち))")
 
 # 「31万2,400人」: the part after 万 is written with its thousands comma too
 _COUNT_NUMBER = r"\d[\d,]*(?:\.\d+)?(?:万(?:\d[\d,]*)?)?(?:千\d*)?|\d*万(?:\d*千)?"
@@ -219,6 +222,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         after = _AMOUNT_AFTER.match(t[end : end + 12])
         if after and role in (None, "事業費"):
             role = next((r for r, p in AMOUNT_CUES if re.search(p, after.group(1))), "事業費")
+        if _STATE_PAYS_AFTER.match(t[end : end + 12]):
+            role = "国費"
         label = next((m.group(1) for m in _LETTERED.finditer(t[previous_end:start])
                       if m.group(1) == next_letter or (lettered_role is None and m.group(1) == "A")), None)
         if label:

@@ -609,7 +609,8 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
     if name is None:
         after = t.split(prefecture, 1)[1] if prefecture else t
         # (「神奈川県の市です」 names no city: a name does not open with a particle)
-        m = re.match(r"\s*(?![のにでがはも])([一-龥ぁ-んァ-ヶー々]{1,6}?[市町村区])", after) if prefecture else None
+        # (「神奈川県内の町」 neither: a name holds no の)
+        m = re.match(r"\s*(?![のにでがはも])([一-龥ぁ-ねは-んァ-ヶー々]{1,6}?[市町村区])", after) if prefecture else None
         if m is None and not prefecture:
             m = re.search(r"([一-龥ァ-ヶー々]{1,6}[市町村])(?:は|が|の|って)", t)
         name = m.group(1) if m else None
@@ -663,6 +664,32 @@ def _prefecture_applies(text: str, prefecture: str) -> bool:
     return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
         prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)|(?<![市町村])(?:都|県)の事業",
                                          text) is not None)
+
+
+# 「人口が11%ほど減って」「人口減少率は12.5%」「人口が1割減」: the asker's own 2010→2020 decline, in percent
+_DECLINE = re.compile(r"人口減少率(?:は|が|で)?[^。％%割]{0,8}?(?P<rate>\d+(?:\.\d+)?)\s*(?P<unit>%|割)"
+                      r"|人口(?:は|が|も)?[^。％%割]{0,16}?(?P<fell>\d+(?:\.\d+)?)\s*(?P<fell_unit>%|割)"
+                      r"(?:以上|超|ほど|程度|くらい|ぐらい|近く|強|弱)?(?:の)?(?:減|減少|減っ|減り)")
+
+
+def _stated_decline(text: str) -> float | None:
+    m = _DECLINE.search(_n(text))
+    if m is None:
+        return None
+    number, unit = (m.group("rate"), m.group("unit")) if m.group("rate") else (m.group("fell"), m.group("fell_unit"))
+    return float(number) * (10 if unit == "割" else 1)
+
+
+def _eligible_name(text: str) -> str | None:
+    """The municipality asked about; with none named but its decline stated (「神奈川県内の町で、人口が11%減って
+    いる」), its kind (町) stands for it: the decline decides, not the name."""
+    name, prefecture = _municipality(text)
+    if name is None and prefecture:
+        # 「茨城県南部の町」「神奈川県内の政令市」: the kind, which is all the check reads of a town it cannot look up
+        kind = re.search(r"(?:うち|当|本|[都県道府]内|[都県道府]|部|の)(?:の)?(政令市|政令指定都市|[市町村])"
+                         r"(?=で|は|の|も|です|として|に|、)", _n(text))
+        return kind.group(1) if kind else None
+    return name
 
 
 def _business_area(text: str) -> str | None:
@@ -784,7 +811,7 @@ _REPAY = re.compile(r"返還(?!制度)|返金|返納|(?<!繰り)(?<!折り)(?<!�
 
 
 _OUTCOME = r"採択|区分|結果|どうなり|どうなる|何評価|評価(?:は|に|で|と|を|が)|ランク|判定|ライン|届|通る|通り|受か|落ち"
-_MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら"
+_MONEY_ASK = r"国費|交付額|補助額|補助され|交付され|いくら|金額|幾ら|国から(?:来|出|もら|入|交付)"
 _SHAPES = [
     _Shape("overhead_limit", re.compile(r"一般管理費"),
            {"直接経費合計": _direct_costs}),
@@ -846,9 +873,9 @@ _SHAPES = [
                                     r"|無理(?:です|でしょう|か)|対象外(?:です|でしょう|なん|か|と|だと)|" + NO_CONCERN +
                                     # applying said otherwise: 「手を挙げることは可能ですか」「申請することは可能ですか」
                                     r"|手を(?:挙|あ)げ(?:る|られ)|(?:申請|応募)(?:する)?(?:こと)?(?:は|が|も)?(?:でき|可能)"),
-           {"自治体名": lambda t: _municipality(t)[0], "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area,
-            "政令指定都市": _own_designated_city},
-           optional=("都道府県", "事業区域", "政令指定都市")),
+           {"自治体名": _eligible_name, "都道府県": lambda t: _municipality(t)[1], "事業区域": _business_area,
+            "政令指定都市": _own_designated_city, "人口減少率": _stated_decline},
+           optional=("都道府県", "事業区域", "政令指定都市", "人口減少率")),
 ]
 _INPUT_NAMES = {"収容可能人数": "収容可能人数（1施設の定員）", "タイプ": "タイプ（高水準／標準）", "申請タイプ": "申請タイプ（高水準／標準）",
                 "総事業費": "総事業費", "経過": "申請日から利用終了までの期間"}
@@ -1611,7 +1638,9 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|たら|だとしたら|としたら|とすれば|の場合|であれば)", text)
                      and any(e.grant_type not in (None, k) for e in examples)), None)
 
-    if named and history and re.search(r"並べ|と比べ|比較|も(?:あわせて|合わせて|一緒に)", text):
+    # 「どちらがいくら多い」「2つの事例で比べると」: two examples compared, by which bears more
+    compared = bool(re.search(r"比べ|比較|どちら|どっち|差|違い", text)) and not re.search(r"合計|合わせ|足し|総額", text)
+    if named and history and re.search(r"並べ|比べ|比較|も(?:あわせて|合わせて|一緒に)|(?:2|二|ふた)つ|両方|どちら|どっち", text):
         # 「A市の事例も並べて」: the example asked beside the one the conversation is about
         talked_of = [e for t in history if t.role == "user" for e in named_examples(_n(t.content))]
         named = list(dict.fromkeys([e for e in talked_of if e not in named] + named))
@@ -1620,7 +1649,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
             and (re.search(r"地方負担|国費以外|国費で(?:賄|まかな)われない|持ち出し", text)
                  or re.search(r"負担", text) and re.search(rf"{_MONEY_ASK}|何円|千円|万円|[割%]", text))):
         headroom = bool(re.search(r"上限[^。？?]{0,16}(?:余裕|余地|残り|あと|まで|届)|余裕", text))
-        return Route("example_burdens", example_burdens(named, supposed_for(named), headroom), (), None)
+        return Route("example_burdens", example_burdens(named, supposed_for(named), headroom, compared), (), None)
     if not named and re.search(r"負担", text) and len(text) <= 40 and history:
         # the burden asked right after a turn naming an adopted example: that example's local share (at a type
         # supposed, when this turn supposes one)

@@ -119,7 +119,9 @@ CALCULATORS: dict[str, CalculatorSpec] = {
         CalculatorSpec("eligibility", "交付対象者の確認", "自治体が地方創生テレワーク型の交付対象者かを確認（東京圏・参考一覧）",
                        _schema(["自治体名"], 自治体名={"type": "string", "title": "自治体名"}, 都道府県={"type": "string", "title": "都道府県"},
                                事業区域={"type": "string", "title": "事業区域（都県が申請する場合の市町村）"},
-                               政令指定都市={"type": "boolean", "title": "政令指定都市か"}), eligibility),
+                               政令指定都市={"type": "boolean", "title": "政令指定都市か"},
+                               人口減少率={"type": "number", "title": "2010年～2020年の人口減少率（%）", "minimum": 0,
+                                           "maximum": 100}), eligibility),
     ]
 }
 

@@ -21,6 +21,7 @@ from assistant.types import Calculation, Step
 
 TOKYO_AREA = strings("tokyo_area")  # 東京都、埼玉県、千葉県及び神奈川県, from the rules table
 PREFECTURES = ["北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県", "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県", "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府", "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県", "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県", "鹿児島県", "沖縄県"]
+_KINDS_ONLY = ("市", "町", "村", "政令市", "政令指定都市")  # what stands for a town the question does not name
 _TABLE_START = "（参考）東京圏内の条件不利地域を含む市町村"
 
 
@@ -63,18 +64,19 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
     if not prefecture:
         raise CalculationError(f"「{name}」の都道府県を指定してください（東京圏かどうかで判定が変わります）")
     inputs_out = {"自治体名": name, "都道府県": prefecture}
+    who = f"{prefecture}の{name}" if name in _KINDS_ONLY else f"{prefecture}{name}"  # 「神奈川県の政令市」
     if prefecture not in TOKYO_AREA:
         return Calculation(
             kind="eligibility", inputs=inputs_out, result={"判定": "対象", "区分": "①東京圏外の地方公共団体"},
             formula=f"{prefecture}は東京圏（東京都・埼玉県・千葉県・神奈川県）外 → ①",
-            summary=f"{prefecture}{name if name != prefecture else ''}は東京圏外の地方公共団体のため、交付対象となります（①）。",
+            summary=f"{who if name != prefecture else prefecture}は東京圏外の地方公共団体のため、交付対象となります（①）。",
             rules=(rule("eligible_outside"), rule("tokyo_area")),
         )
     if name in listed and listed[name] == prefecture:
         return Calculation(
             kind="eligibility", inputs=inputs_out, result={"判定": "対象", "区分": "②東京圏内の条件不利地域等の市町村"},
-            formula=f"{prefecture}{name}は制度概要の参考一覧（条件不利地域・人口減少率10%以上）に掲載 → ②",
-            summary=f"{prefecture}{name}は東京圏内ですが、条件不利地域等の市町村の参考一覧に掲載されているため、交付対象となります（②）。",
+            formula=f"{who}は制度概要の参考一覧（条件不利地域・人口減少率10%以上）に掲載 → ②",
+            summary=f"{who}は東京圏内ですが、条件不利地域等の市町村の参考一覧に掲載されているため、交付対象となります（②）。",
             rules=(rule("eligible_listed"), rule("tokyo_area")),
         )
     area = str(optional(inputs, "事業区域") or "").strip()
@@ -111,21 +113,56 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
             summary=f"{prefecture}は、②の市町村の域内に事業を限定して行う場合に限り対象となります（③）。",
             rules=(rule("eligible_prefecture"), rule("tokyo_area")),
         )
-    if optional(inputs, "政令指定都市") is True and name.endswith("市"):
+    decline = optional(inputs, "人口減少率")
+    if decline is not None:
+        return _by_population_decline(name, prefecture, inputs_out, Fraction(str(decline)) / 100)
+    if name in _KINDS_ONLY and name not in ("政令市", "政令指定都市") and optional(inputs, "政令指定都市") is not True:
+        # a town not named (「埼玉県の村です」): the table cannot be looked up, so the rule is the answer
+        return calculation_of("eligibility", dict(inputs_out), {"判定": "条件付き", "区分": "②"},
+                              f"{prefecture}は東京圏内です。東京圏内の{name}は、条件不利地域を含む市町村（制度概要の参考一覧に掲載）か、"
+                              f"2010年～2020年の人口減少率が{float(fraction('population_decline') * 100):g}%以上であれば②として"
+                              f"交付対象となります。",
+                              [Step("gate", f"{prefecture}は東京圏内 → ①に該当せず", {"都道府県": prefecture}, False,
+                                    rule("tokyo_area")),
+                               Step("gate", "条件不利地域を含む市町村（参考一覧）又は人口減少率10%以上 → ②", {}, None,
+                                    rule("eligible_listed"))])
+    if (optional(inputs, "政令指定都市") is True or name in ("政令市", "政令指定都市")) and name.endswith("市"):
         # the 参考 table's own heading leaves 政令指定都市 out of 条件不利地域を含む市町村, whatever areas they contain
         return Calculation(
             kind="eligibility", inputs=inputs_out | {"政令指定都市": True}, result={"判定": "対象外（原則）", "区分": "該当なし"},
             formula=f"{prefecture}は東京圏内、{name}は政令指定都市（条件不利地域を含む市町村から除く）、参考一覧に掲載なし → ①②に該当せず",
-            summary=f"{prefecture}{name}は東京圏内の政令指定都市で、条件不利地域を含む市町村からは政令指定都市が除かれ、参考一覧にも"
+            summary=f"{who}は東京圏内の政令指定都市で、条件不利地域を含む市町村からは政令指定都市が除かれ、参考一覧にも"
                     f"掲載がないため、原則として交付対象外です（詳細は担当窓口にご確認ください）。",
             rules=(rule("tokyo_area"), rule("listed_table"), rule("eligible_listed")),
         )
     return Calculation(
         kind="eligibility", inputs=inputs_out, result={"判定": "対象外（原則）", "区分": "該当なし"},
         formula=f"{prefecture}は東京圏内、{name}は参考一覧に掲載なし → ①②に該当せず",
-        summary=f"{prefecture}{name}は東京圏内で、条件不利地域等の市町村の参考一覧にも掲載がないため、原則として交付対象外です（一覧は参考のため、詳細は担当窓口にご確認ください）。",
+        summary=f"{who}は東京圏内で、条件不利地域等の市町村の参考一覧にも掲載がないため、原則として交付対象外です（一覧は参考のため、詳細は担当窓口にご確認ください）。",
         rules=(rule("tokyo_area"), rule("eligible_listed")),
     )
+
+
+def _by_population_decline(name: str, prefecture: str, inputs_out: Mapping[str, object], rate: Fraction) -> Calculation:
+    """A 東京圏 municipality the 参考 table does not list, whose 2010→2020 decline the asker states: ② covers it when
+    the decline reaches the rule's line (10 %), whatever the table lists (the table is 参考)."""
+    line = fraction("population_decline")
+    meets = rate >= line
+    said = f"{float(rate * 100):g}%"
+    at_line = f"{float(line * 100):g}%"
+    who = f"{prefecture}の{name}" if name in _KINDS_ONLY else f"{prefecture}{name}"  # 「神奈川県の町」 names no town
+    steps = [Step("gate", f"{prefecture}は東京圏内 → ①に該当せず", {"都道府県": prefecture}, False, rule("tokyo_area")),
+             Step("gate", f"人口減少率{said}（2010年～2020年）：{at_line}以上 {'○' if meets else '×'}", {"人口減少率": said},
+                  meets, rule("population_decline"))]
+    if meets:
+        summary = (f"{who}は東京圏内ですが、2010年～2020年の人口減少率が{at_line}以上の市町村は②として交付対象となり得ます"
+                   f"（お示しの減少率{said}は該当。減少率は総務省統計局「国勢調査」の結果で算出します）。")
+        result: dict[str, object] = {"判定": "対象", "区分": "②東京圏内の人口減少率10%以上の市町村"}
+    else:
+        summary = (f"{who}の人口減少率{said}は{at_line}に届かないため、この要件では対象になりません。東京圏内では、条件不利地域を"
+                   f"含む市町村であれば②として対象となり得ます（参考一覧をご確認ください）。")
+        result = {"判定": "対象外（原則）", "区分": "該当なし"}
+    return calculation_of("eligibility", {**inputs_out, "人口減少率": said}, result, summary, steps)
 
 
 def _prefecture_over_several(prefecture: str, areas: list[str], inputs_out: Mapping[str, object]) -> Calculation:

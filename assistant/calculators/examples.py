@@ -125,22 +125,32 @@ def examples_listed(examples: list[Example], what: str) -> Calculation:
                           f"{what}の採択事例は{len(examples)}団体で、{listed}です。", steps)
 
 
-def example_burdens(examples: list[Example], supposed: str | None = None, headroom: bool = False) -> Calculation:
+def example_burdens(examples: list[Example], supposed: str | None = None, headroom: bool = False,
+                    compared: bool = False) -> Calculation:
     """Each named example's local share (交付対象事業費 − 国費), read from its line, and their sum; with a type
     `supposed` (「もし高水準だったら」), the local shares at that type's rate and how much they differ; with
-    `headroom`, how far each ⑤ example's 交付対象事業費 stayed under the per-project cap."""
+    `headroom`, how far each ⑤ example's 交付対象事業費 stayed under the per-project cap; `compared` (two examples,
+    「どちらがいくら多い？」): which bears more and by how much, in place of their sum."""
     steps = [Step("difference", f"{e.prefecture}{e.municipality}：{e.eligible // 1000:,}千円 − {e.national // 1000:,}千円 = "
                   f"{(e.eligible - e.national) // 1000:,}千円", {}, e.eligible - e.national, _as_rule(e)) for e in examples]
     total = sum(e.eligible - e.national for e in examples)
     national = sum(e.national for e in examples)
     parts = "、".join(f"{e.municipality}{(e.eligible - e.national) // 1000:,}千円" for e in examples)
     summary = f"地方負担（交付対象事業費 − 国費）は{parts}です。"
-    if len(examples) > 1:
+    result: dict[str, object] = {"地方負担の合計": total, "国費の合計": national}
+    if compared and len(examples) == 2:
+        (a, b) = sorted(examples, key=lambda e: e.eligible - e.national, reverse=True)
+        gap = (a.eligible - a.national) - (b.eligible - b.national)
+        steps.append(Step("difference", f"差：{(a.eligible - a.national) // 1000:,}千円 − {(b.eligible - b.national) // 1000:,}千円 = "
+                          f"{gap // 1000:,}千円", {}, gap))
+        summary = (f"{a.municipality}のほうが地方負担が{gap // 1000:,}千円（{fy(gap)}）多いです（{parts}）。" if gap else
+                   f"地方負担は同じです（{parts}）。")
+        result = {**result, "地方負担の差": gap}
+    elif len(examples) > 1:
         eligible = sum(e.eligible for e in examples)
         steps.append(Step("sum", f"合計：交付対象事業費{eligible // 1000:,}千円、地方負担{total // 1000:,}千円、国費{national // 1000:,}千円",
                           {}, total))
         summary += f"合計で地方負担{total // 1000:,}千円、国費{national // 1000:,}千円（交付対象事業費{eligible // 1000:,}千円）です。"
-    result: dict[str, object] = {"地方負担の合計": total, "国費の合計": national}
     if supposed is not None:
         from assistant.calculators.common import floor_to, rate_of
 

@@ -36,6 +36,8 @@ _RESULT_WORDS: tuple[tuple[str, str], ...] = (
     (r"持ち出し|負担", "地方負担"), (r"点", "合計点"),
 )
 _TYPE_WORDS = re.compile(r"高水準(?:タイプ)?|標準(?:タイプ)?")
+# 「…高水準のときより」「標準の場合と比べて」: the type the turn compares with (the earlier run's), not the one it asks
+_TYPE_COMPARED_WITH = re.compile(r"(?:高水準|標準)(?:タイプ)?(?:の(?:とき|時|場合|ケース))?(?:より|と比べ|と比較|との差|から)")
 MAX_TURN_CHARS = 600
 
 
@@ -97,7 +99,7 @@ def _substituted(earlier: str, turn: str, carried_type: str | None = None) -> tu
         if base[old.start : old.end] != text:
             edits.append((old.start, old.end, text))
             changes.append(f"{base[old.start : old.end]} → {text}")
-    wanted = grant_type_of(turn)
+    wanted = grant_type_of(_TYPE_COMPARED_WITH.sub("", turn))
     stated = grant_type_of(earlier)
     for start, end, text in sorted(edits, reverse=True):
         base = base[:start] + text + base[end:]

@@ -857,7 +857,9 @@ def calculate_repayments(departures: list[Departure]) -> Calculation:
                    f"返還は{words[0]}です（受給額に対して）。")
         result: dict[str, object] = {"返還": words}
     elif len(departures) == 1:  # one company: its share is the answer, no sum to show
-        summary = f"返還額は{fy(total) if total else '0円'}です（{steps[0].label.split('：', 1)[1].rsplit(' = ', 1)[0]}）。"
+        reason = steps[0].label.split('：', 1)[1].rsplit(' = ', 1)[0]
+        # nothing to repay is said as the officer says it (返還は不要), the 0円 after it
+        summary = f"返還は不要です（0円。{reason}）。" if not total else f"返還額は{fy(total)}です（{reason}）。"
         result = {"返還額": total}
     else:
         steps.append(Step("sum", f"返還額の合計：{' + '.join(fy(s.result) if s.result else '0円' for s in steps)} = "
@@ -991,10 +993,12 @@ def calculate_trial_office(items: list[int], correction: Fraction | None = None,
     if correction is not None:
         spent = cost + sum(hard)
         burden = spent - amount
-        steps.append(Step("difference", f"措置されない負担：総経費{fy(spent)} − 措置額{fy(amount)} = {fy(burden)}",
-                          {"総経費": spent, "措置額": amount}, burden))
+        # what the 団体 bears is a result whether asked or not (a follow-up may ask how it moves), a step only when
+        # asked: the total spent, hard works included, is no figure of the 措置 the question asked about
         result["地方負担"] = burden
         if burden_asked:
+            steps.append(Step("difference", f"措置されない負担：総経費{fy(spent)} − 措置額{fy(amount)} = {fy(burden)}",
+                              {"総経費": spent, "措置額": amount}, burden))
             summary = (f"措置されずに残る負担は{fy(burden)}です（総経費{fy(spent)} − 特別交付税の措置額{fy(amount)}、"
                        f"財政力補正{float(correction):g}の場合）。")
     if hard:

@@ -132,3 +132,12 @@ def test_a_prefectures_project_over_its_whole_area_is_not_eligible():
     r = route("千葉県の地域振興担当です。県が主体となり、県内全域の民間シェアオフィスを対象に③を行う案で申請できますか。")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["判定"] == "対象外（原則）" and "限定" in r.calculation.summary
+
+
+@pytest.mark.parametrize(("kind", "claimed", "expected"), [("高水準", 75, "はい"), ("標準", 75, "いいえ"), ("標準", 50, "はい")])
+def test_the_states_share_said_as_what_comes_from_the_state_is_checked(kind, claimed, expected):
+    # 「…万円は国から来る」 states the 国費 by its role, not by the result's name
+    question = f"{kind}タイプで④をやります。進出支援金は1社100万円です。1社あたり{claimed}万円は国から来る前提でいいですよね？"
+    r = route(question)
+    assert r is not None and r.calculation is not None
+    assert decide(question, r.calculation) == expected

@@ -118,3 +118,15 @@ def test_two_asks_of_one_case_get_both_calculations(population, users, share):
 def test_a_prefecture_followed_by_a_particle_names_no_city():
     r = route("埼玉県の町です。うちは対象になりますか？")
     assert r is None or r.calculation is None or r.calculation.inputs.get("自治体名") != "の町"
+
+
+@given(percent=st.integers(1, 40), prefecture=st.sampled_from(["東京都", "埼玉県", "千葉県", "神奈川県"]),
+       kind=st.sampled_from(["町", "村"]), said=st.sampled_from(["人口が{p}%ほど減って", "人口減少率は{p}%", "人口が{p}%減少して"]))
+def test_a_tokyo_area_town_that_states_its_decline_is_eligible_by_it_when_it_reaches_ten_percent(percent, prefecture, kind, said):
+    # a town the 参考 table does not list, named only by its kind: its own decline rate decides (② by the 10 % line)
+    r = route(f"{prefecture}内の{kind}です。条件不利地域の指定はありませんが、2010年から2020年で{said.format(p=percent)}います。"
+              f"テレワーク型の対象になりますか？")
+    assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
+    assert r.calculation.result["判定"] == ("対象" if percent >= 10 else "対象外（原則）")
+    assert r.calculation.inputs["人口減少率"] == f"{percent}%"
+    assert "内の" not in r.calculation.summary  # 「県内の町」 names no town called 「内の町」

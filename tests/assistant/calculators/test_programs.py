@@ -143,6 +143,17 @@ def test_a_follow_up_that_changes_the_type_reports_the_change_in_burden():
     assert r.calculation.result["地方負担の増減"] == increase
 
 
+@pytest.mark.parametrize("compared", ["高水準のときより", "高水準タイプと比べて", "高水準の場合より"])
+def test_the_type_a_follow_up_compares_with_is_not_the_type_it_asks(compared):
+    # 「では標準タイプだったら？…高水準のときより…」 names both types: the one compared with is the earlier run's
+    first = "定員25人の施設（整備・運営費4,700万円）とソフト経費950万円の計画で、高水準タイプの国費と負担を知りたい"
+    history = [Turn("user", first), Turn("assistant", "…")]
+    r = route(f"では標準タイプだったら？町の持ち出しは、{compared}いくら増えますか。", history)
+    assert r is not None and r.calculation is not None
+    eligible = 4500 * MAN + 950 * MAN
+    assert r.calculation.result["地方負担の増減"] == national(eligible, "高水準") - national(eligible, "標準")
+
+
 def test_a_plan_missing_its_type_is_asked_for_by_name():
     r = route("定員30人の施設を5,000万円で整備します。国費はいくら？")
     assert r is not None and r.calculation is None and "タイプ" in (r.clarification or "")
@@ -359,6 +370,8 @@ def test_a_follow_up_moving_the_end_date_recomputes_from_the_earlier_start(start
     assert r is not None and r.calculation is not None
     owed = 100 * MAN if later < 3 else 50 * MAN if later <= 5 else 0  # 3年未満 全額 / 3年以上5年以内 半額 / 5年超 なし
     assert r.calculation.result["返還額"] == owed
+    # nothing owed is said as 「返還は不要」, not as an amount of 0円 first
+    assert r.calculation.summary.startswith("返還は不要" if owed == 0 else "返還額は")
 
 
 def test_a_follow_up_about_the_local_share_keeps_the_example_named_before():
@@ -608,6 +621,9 @@ def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, co
               f"財政力補正0.{correction}で措置額は？")
     assert r is not None and r.calculation is not None
     assert r.calculation.result["措置額"] == min(pr + rent, 1000) * MAN * 5 * correction // 100
+    # what is left to the town is kept for a follow-up, but shown as a step only when asked
+    assert r.calculation.result["地方負担"] == (pr + rent + works) * MAN - r.calculation.result["措置額"]
+    assert not any(s.kind == "difference" for s in r.calculation.steps)
 
 
 @pytest.mark.parametrize("hedge", ["を仮に", "はおよそ", "を約"])
@@ -702,6 +718,7 @@ def test_a_restated_total_is_no_further_cost_and_the_burden_asked_is_what_the_me
     assert r.calculation.result["措置額"] == measure
     assert r.calculation.result["地方負担"] == total * MAN - measure
     assert r.calculation.summary.startswith("措置されずに残る負担は")
+    assert any(s.kind == "difference" and s.result == total * MAN - measure for s in r.calculation.steps)
 
 
 @given(items=st.lists(st.integers(10, 900), min_size=2, max_size=5), off=st.integers(1, 50))

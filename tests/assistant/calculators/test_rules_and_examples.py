@@ -170,3 +170,23 @@ def test_an_examples_local_share_is_computed_only_when_its_amount_is_asked():
         assert f"{(e.eligible - e.national) // 1000:,}千円" in asked.calculation.summary
         other = route(f"{e.municipality}の事例で、常駐スタッフの人件費はどこが負担しているのですか？")
         assert other is None or other.calculation is None or other.calculation.kind != "example_burdens"
+
+
+def test_two_examples_compared_say_which_bears_more_and_by_how_much():
+    from assistant.calculators.examples import adopted_examples
+    from assistant.router import route
+    from assistant.types import Turn
+
+    examples = [e for e in adopted_examples() if e.eligible != e.national][:4]
+    for a, b in zip(examples, examples[1:], strict=False):
+        share = {e.municipality: e.eligible - e.national for e in (a, b)}
+        r = route(f"{a.municipality}と{b.municipality}の事例で地方負担を比べると、どちらがいくら多いですか？")
+        assert r is not None and r.calculation is not None
+        assert r.calculation.result["地方負担の差"] == abs(share[a.municipality] - share[b.municipality])
+        if share[a.municipality] != share[b.municipality]:
+            assert r.calculation.summary.startswith(max(share, key=share.__getitem__))
+        # the second named in a follow-up that compares 「2つの事例で」: the first is the one asked about before
+        history = [Turn("user", f"{a.municipality}の事例の交付対象事業費と国費はいくらでしたっけ？"), Turn("assistant", "…")]
+        r = route(f"{b.municipality}のほうはどうでした？2つの事例で地方負担を比べると、どちらがいくら多いですか？", history)
+        assert r is not None and r.calculation is not None
+        assert r.calculation.result["地方負担の差"] == abs(share[a.municipality] - share[b.municipality])
