@@ -798,6 +798,10 @@ def _parenthetical_run(following: Sequence[str]) -> int | None:
     return next((n for n, ln in enumerate(following[:3], 1) if re.search(r"[）)]", ln)), None)
 
 
+_PHONE = re.compile(r"\d{2,4}[-‐－]\d{2,4}[-‐－]\d{3,4}")
+_MAIL = re.compile(r"@|＠|_atmark_")
+
+
 def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
     """What completes the key line when it is not complete alone: the short label line or heading right above
     it (「実施計画提出締切」 above 「1月25日（水） 15時」), the ※ notes right under it, the rest of a range
@@ -845,6 +849,13 @@ def evidence_window(best: Unit, chosen: list[Unit], room: int) -> Window:
             after.append(Unit(best.passage, a, b, best.context))  # the 「※」 kept: it says this is a note
             room -= len(line)
         i += 1
+    if not after and i < len(spans) and _PHONE.search(key_line) and not _MAIL.search(key_line):
+        # a contact's telephone line and its e-mail on the next line (「…室 03-…（代表）」 / 「…@…」): one contact
+        a, b = spans[i]
+        if _MAIL.search(text[a:b]) and near(spans[last][1], a) and len(text[a:b]) <= room and not taken(a, b):
+            after.append(unit(a, b))
+            room -= b - a
+            i += 1
     kind = _mark_kind(text[spans[first][0] : spans[first][1]])
     if not after and (kind or _OPEN_RANGE.search(key_line)):
         items = 0
@@ -1041,6 +1052,11 @@ def _names_the_subject(question: str, line: str, idf: Callable[[str], float] | N
     return any(normalise_key(t) in key for t in subject)
 
 
+def _shown_key(text: str) -> str:
+    """Text as compared for being shown already: no spaces, bullets or line breaks."""
+    return re.sub(r"[\s・•■✓]+", "", text)
+
+
 def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
     """One answer from the answers to each part of a question, markers renumbered in order; a part the
     documents do not answer is said so in its place. None when no part is answered."""
@@ -1056,8 +1072,14 @@ def merge_drafts(parts: list[str], drafts: list[Draft | None]) -> Draft | None:
             # the part's own ask, not the asker's story read with it
             texts.append(f"（「{asking_sentence(part).rstrip('？?。')}」に直接答える記載は見つかりませんでした。）")
             continue
-        def given(c: Citation) -> bool:  # quoted already, or inside a longer quote of the same passage
-            return any(c.chunk_id == g.chunk_id and c.quote in g.quote for g in citations)
+        shown = MARKER_RE.sub("", "\n".join(texts))
+
+        def given(c: Citation, shown: str = shown) -> bool:
+            # quoted already, or inside a longer quote of the same passage that the answer shows as written (a fact
+            # card cites a case study's whole line but states only its summary: a later part's sentence of that line
+            # is not given by it)
+            return any(c.chunk_id == g.chunk_id and c.quote in g.quote for g in citations) and (
+                _shown_key(c.quote)[:24] in _shown_key(shown))
 
         if all(given(c) for c in draft.citations):
             continue  # this part is answered by the lines already given

@@ -147,6 +147,10 @@ def _of_document_and_part_asked(asked: Question, passages: list[Passage]) -> lis
     return kept or passages
 
 
+# a follow-up pointing at one town, case or measure (「その市の…」「そこは…」)
+_POINTS_AT_ONE = re.compile(r"(?:その|この|あの|同じ)(?:市|町|村|自治体|団体|事例|施設|事業|会社)|そこ")
+
+
 def _verdict_question(question: str, history: Sequence[Turn], within: bool = True) -> str:
     """What a verdict answers: the question; or, when this turn only states the asker's case (「出資金8億円の三セク
     なんです。」) right after a yes/no question, the case followed by that question. `within`: a yes/no sentence
@@ -172,28 +176,31 @@ def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     """One card may answer a question of several parts only if each part asks a kind of fact (a count, an
     amount …) that the card's statement states; a part asking something else (「どこの課の担当で」) keeps the
     answer built part by part."""
-    from assistant.question_parts import asking_sentence
 
     if len(parts) <= 1:
         return True
+    return all(_card_answers_part(card, part) for part in parts)
+
+
+def _card_answers_part(card: facts.Match, part: str) -> bool:
+    """The card states the kind of fact the part asks (a count, an amount …) with some of the part's own words,
+    or — for a part asking no kind of fact — most of the part's words."""
+    from assistant.question_parts import asking_sentence
+
     statement = normalise_key(card.fact.statement)
     card_tokens = extract._unit_tokens(" ".join([card.fact.topic, card.fact.statement, *card.fact.quotes, *card.fact.terms]))
-    for part in parts:
-        wanted = extract.expected_type(part)
-        if wanted is not None:
-            # the kind of fact the part asks, and some of the part's own words: a period stated about another
-            # plan is no answer to 「国費は何年度分」
-            asked_words = _part_words(asking_sentence(part))
-            if not wanted[1].search(statement) or (
-                    asked_words and len(asked_words & card_tokens) < CARD_PART_SHARE * len(asked_words)):
-                return False
-            continue
-        # a part asking no kind of fact (what, whether): the card answers it when it holds most of the part's words
-        # (its nouns: kanji/katakana words; verbs and auxiliaries — 教える, 下さる, 為る — say nothing of the topic)
-        words = _part_words(part)
-        if not words or len(words & card_tokens) < CARD_PART_SHARE * len(words):
-            return False
-    return True
+    wanted = extract.expected_type(part)
+    if wanted is not None:
+        # the kind of fact the part asks, and some of the part's own words: a period stated about another
+        # plan is no answer to 「国費は何年度分」
+        asked_words = _part_words(asking_sentence(part))
+        return bool(wanted[1].search(statement)) and not (
+            asked_words and len(asked_words & card_tokens) < CARD_PART_SHARE * len(asked_words))
+    # a part asking no kind of fact (what, whether): the card answers it when it holds most of the words of the
+    # part's asking sentence (not of the asker's story before it) — its nouns: kanji/katakana words; verbs and
+    # auxiliaries (教える, 下さる, 為る) say nothing of the topic
+    words = _part_words(asking_sentence(part))
+    return bool(words) and len(words & card_tokens) >= CARD_PART_SHARE * len(words)
 
 
 def _part_words(text: str) -> set[str]:
@@ -493,6 +500,7 @@ class Assistant:
             return self._finish(_contact_answer(checked, question), timings, started)
 
         asked = parse_question(question, history)  # read once; every step below reads this
+        asked = self._with_answered_subject(asked, history)
         parts = list(asked.parts)
         # 「上限額は？」 alone, or as one part of 「上限額は？補助率は？」: any answer would be a guess at what was meant.
         if asked.vague:
@@ -510,7 +518,12 @@ class Assistant:
         t0 = time.perf_counter()
         passages = self.retriever.passages(asked.query, self.settings.top_k)
         if len(parts) > 1:
-            passages = self._with_passages_for(parts, asked.carried, passages)
+            # each part searched with the case studies and measures the question names when the part names none
+            # (the story before the asks names what a later 「…の条件も」 is about)
+            named = self._named_in_parts(question, parts)
+            passages = self._with_passages_for(
+                [part if not named or self.index.entities.named_in(part) else f"{' '.join(named)} {part}" for part in parts],
+                asked.carried, passages)
         if asked.defines:  # the term alone finds the line that defines it, whatever the question's other words
             passages = self._with_passages_for([f"{asked.defines}とは"], "", passages)
         passages = self._with_passages_for(self._focused_queries(asked, passages), asked.carried, passages)
@@ -574,6 +587,21 @@ class Assistant:
             timings,
             started,
         )
+
+    def _with_answered_subject(self, asked: Question, history: Sequence[Turn]) -> Question:
+        """「その市の推進体制は？」 after an answer that named one case study or measure no user turn named (「小さいほうは
+        南あわじ市…」): the follow-up is about what that answer named, so it is searched and read with it."""
+        if not asked.carried or not _POINTS_AT_ONE.search(asked.text):
+            return asked
+        entities = self.index.entities
+        if entities.named_in(asked.text) or entities.named_in(asked.carried):
+            return asked
+        answered = next((t.content for t in reversed(history) if t.role == "assistant" and t.content.strip()), "")
+        named = entities.named_in(MARKER_RE.sub("", answered.split("\n")[0]))  # what its key line is about
+        if len(named) != 1:
+            return asked
+        name = next(iter(named))
+        return replace(asked, carried=f"{asked.carried} {name}", query=f"{name} {asked.query}")
 
     def _card_match(self) -> facts.Model | None:
         """The fitted card match when it applies here: fact cards on, and fitted for this embedding model."""

@@ -81,6 +81,10 @@ _KIND_OF_ASK = {
 }
 
 
+# the question asks about a case study it names (its 事例), not the programme's rules
+_ABOUT_A_CASE = re.compile(r"事例|取組例|採択例")
+
+
 @dataclass(frozen=True)
 class Fact:
     fact_id: str
@@ -337,9 +341,12 @@ class FactBook:
         # what this turn names, else what the conversation named last
         named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
         asked_elements = elements_asked(asked)
+        # 「皆野町の事例では…」: a named case study's own figures are asked, not a general rule's card (a KPI例)
+        of_a_case = bool(named) and _ABOUT_A_CASE.search(asked.text) is not None
         order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
                                            *(i for cards in quoting for i in cards)])
                  if not names_another(named, self.about[i]) and self.element[i] in (None, *asked_elements)
+                 and not (of_a_case and not self.about[i])
                  # 「施策集では…」: a card quoting the other document is not what it says
                  and asked.document in (None, self.facts[i].source)]
         # closeness in meaning among the cards that may answer: a card about another measure, part or document

@@ -32,7 +32,9 @@ def nfkc_keep_circled(text: str) -> str:
 # PDF extraction spaces out labels and units: 「経費 B 2」「5 割未満」「25 点以上」 are searched as B2 / 5割 / 25点.
 _SPACED_LABEL = re.compile(r"(?<=[a-z])[ \t]+(?=\d)|(?<=\d)[ \t]+(?=[割分万億円人名点社%年])"
                            # 「K P I」: an acronym the PDF spaced letter by letter
-                           r"|(?<=(?<![a-z])[a-z]) (?=[a-z](?![a-z]))")
+                           r"|(?<=(?<![a-z])[a-z]) (?=[a-z](?![a-z]))"
+                           # 「アウト プット ベース」: a katakana word the PDF broke with a space (Japanese puts none)
+                           r"|(?<=[ァ-ヶー]) (?=[ァ-ヶー])")
 
 
 def normalise_key(text: str) -> str:

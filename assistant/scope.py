@@ -36,24 +36,33 @@ def unknown_fiscal_years(question: str, corpus_key: str) -> list[str]:
     call-for-applications year with 募集. 令和5年度 and 2023年度 are the same year."""
     key = normalise_key(question)
     if "予算" in key:
-        context = r"度?.{0,6}(?:予算|補正|当初)"
+        asked = r"度?.{0,6}(?:予算|補正|当初)"
     elif re.search(r"募集|公募|申請受付|受付開始", key):
-        context = r"度?.{0,6}募集"
+        asked = r"度?.{0,6}募集"
     else:
-        context = ""
-    return [written for written, names in _fiscal_years(key)
-            if not any(re.search(re.escape(name) + context, corpus_key) for name in names)]
+        asked = ""
+    unknown = []
+    for written, names, end in _fiscal_years(key):
+        # 「令和3年度補正で採択された町です。今回の募集で…」: a year the asker was adopted in is told, not asked about;
+        # the documents name those adoptions (「デジ田推進交付金（R3補正）採択団体」)
+        context = "" if re.search(r"採択", key[end : end + 30].split("。")[0]) else asked
+        if not any(re.search(re.escape(name) + context, corpus_key) for name in names):
+            unknown.append(written)
+    return unknown
 
 
-def _fiscal_years(key: str) -> list[tuple[str, set[str]]]:
-    """Each fiscal year a search key names, as written, with every way of writing it (令和5年 = 2023年)."""
+def _fiscal_years(key: str) -> list[tuple[str, set[str], int]]:
+    """Each fiscal year a search key names, as written, with every way of writing it (令和5年 = 2023年, R5), and
+    where it ends."""
     found = []
     for m in _FISCAL_YEAR.finditer(key):
         era, number, western = m.groups()
         names = {f"{western}年"} if western else {f"{era}{number}年"}
         year = int(western) if western else (2018 if era == "令和" else 1988) + (1 if number == "元" else int(number))
         names |= {f"{year}年", f"令和{year - 2018}年" if year > 2018 else f"平成{year - 1988}年"}
-        found.append((m.group(0), names))
+        if year > 2018:
+            names.add(f"r{year - 2018}")  # (lower case in a search key) the tables' short form (「デジ田推進交付金（R3補正）」)
+        found.append((m.group(0), names, m.end()))
     return found
 
 
@@ -105,7 +114,7 @@ def amount_not_stated(question: str, passages: Sequence[Passage]) -> list[str]:
         return []
     # a budget asked for a year (「令和4年度の予算は」) must be stated for that year, not for another one
     years = _fiscal_years(normalise_key(question)) if "予算" in question else []
-    year_names = {name for _, names in years for name in names}
+    year_names = {name for _, names, _end in years for name in names}
 
     def for_the_year(text: str) -> bool:
         return not year_names or any(y in text for y in year_names)
@@ -123,5 +132,5 @@ def amount_not_stated(question: str, passages: Sequence[Passage]) -> list[str]:
                     return True
         return False
 
-    asked_year = "・".join(written for written, _ in years)
+    asked_year = "・".join(written for written, _, _end in years)
     return [f"{n}（{asked_year}）" if asked_year else n for n in names if not any(stated(n, p) for p in passages)]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
     from assistant.types import Chunk
 
-FORMAT_VERSION = "9"  # 8: answer-unit vectors; 9: spaced acronyms (K P I) closed up in search keys
+FORMAT_VERSION = "10"  # 8: answer-unit vectors; 9: spaced acronyms (K P I) closed up in search keys; 10: spaced katakana
 
 
 @dataclass(frozen=True)

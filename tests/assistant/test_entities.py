@@ -150,3 +150,20 @@ def test_a_follow_up_naming_another_case_is_answered_from_that_case_not_the_carr
     # a turn naming no case keeps the conversation's one
     draft = draft_answer("進出企業は何社？", earlier, [passage(1, text)], entities=entities)
     assert draft is not None and "3社" in draft.text and "5社" not in draft.text
+
+
+def test_a_follow_up_pointing_at_the_town_an_answer_named_is_read_with_that_town(fake_assistant):
+    # 「その市の…は？」 after an answer whose key line named one town no user turn named
+    from assistant.question import parse
+    from assistant.types import Turn
+
+    town = next(n for n in sorted(fake_assistant.index.entities.named_in(
+        "兵庫県 南あわじ市 京都市 焼津市")) if n.endswith("市"))
+    history = [Turn("user", "廃校を活用した事例で、事業費が小さいほうはどこですか？"),
+               Turn("assistant", f"{town}の事例です（交付対象事業費・国費は表のとおり）。[1]")]
+    asked = fake_assistant._with_answered_subject(parse("その市の推進体制はどうなってました？", history), history)
+    assert town in asked.query and town in asked.carried
+    # a follow-up that names its own subject, or points at nothing, is left as parsed
+    for question in ("焼津市の推進体制はどうなってました？", "推進体制の要件はどうなってました？"):
+        parsed = parse(question, history)
+        assert fake_assistant._with_answered_subject(parsed, history) == parsed

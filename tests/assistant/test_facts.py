@@ -318,6 +318,20 @@ def test_a_cards_part_is_the_one_its_words_or_else_its_quoted_sections_name(book
             assert part == facts.FIFTH
 
 
+def test_a_question_about_a_named_case_study_gets_no_card_about_no_case(book):
+    # 「…町の事例では…」: the case's own figures are asked, not a general rule's card, whatever its words
+    from assistant.question import parse
+
+    towns = sorted({name for about in book.about for name in about if name.endswith(("町", "市", "村"))})
+    assert towns
+    for town in towns[:6]:
+        for card in [c for i, c in enumerate(book.facts) if not book.about[i]][:30]:
+            asked = parse(f"{town}の事例では{card.topic}をどう置いていましたか？", [])
+            if not book.entities.named_in(asked.text):
+                continue
+            assert all(book.about[j] for j, _ in book.candidates(asked, [])), (town, card.fact_id)
+
+
 def test_a_question_naming_one_document_gets_no_card_quoting_the_other(book):
     from assistant.question import parse
 

@@ -333,3 +333,18 @@ def test_a_table_cell_heading_a_list_is_completed_by_the_list_in_the_next_cell()
     # a cell that is itself a list item, or a heading followed by no list, takes nothing
     plain = Unit(p, text.index("③予算"), len(text))
     assert evidence_window(plain, [plain], 400).after == ()
+
+
+def test_a_contacts_telephone_line_is_completed_by_the_mail_line_under_it():
+    from assistant.answer import Unit, evidence_window
+
+    text = "植栽推進室による相談受付\n\n県緑化推進課 012-345-6789（代表）\nplant-desk_atmark_example.jp (※）_atmark_は＠に置き換え\n次の節"
+    p = passage(1, text)
+    start = text.index("県緑化推進課")
+    key = Unit(p, start, text.index("\nplant"))
+    window = evidence_window(key, [key], 400)
+    assert [u.text for u in window.after] == ["plant-desk_atmark_example.jp (※）_atmark_は＠に置き換え"]
+    # a line under it that is no mail address is not part of the contact
+    other = "植栽推進室による相談受付\n\n県緑化推進課 012-345-6789（代表）\n令和9年度の予算は未定"
+    key = Unit(passage(1, other), other.index("県緑化推進課"), len(other) - len("\n令和9年度の予算は未定"))
+    assert evidence_window(key, [key], 400).after == ()
