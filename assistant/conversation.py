@@ -28,6 +28,9 @@ _CONTRAST_GROUPS = [
     ("①", "②", "③", "④", "⑤"),
     ("電話", "メール"),
 ]
+# The programme's two parts, each by any of its names: a turn naming one part drops the other's names (all of
+# them: 「⑤の…」 then 「①〜④のほうだと？」 leaves no 進出企業定着・地域活性化支援事業 in the carried topic)
+_PARTS = (("①", "②", "③", "④", "施設整備・利用促進"), ("⑤", "進出企業定着", "地域活性化支援事業"))
 MAX_CARRIED_TURNS = 2
 MAX_CARRIED_CHARS = 400  # a topic needs a sentence, not a pasted document
 STANDALONE_LENGTH = 28
@@ -64,4 +67,8 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewritten:
             for other in group:
                 if other not in mentioned and not any(other in m for m in mentioned):
                     carried = carried.replace(other, " ")
+    for i, names in enumerate(_PARTS):
+        if any(n in question for n in names) and not any(n in question for n in _PARTS[1 - i]):
+            for other in sorted(_PARTS[1 - i], key=len, reverse=True):
+                carried = carried.replace(other, " ")
     return Rewritten(f"{carried} {question}", carried)

@@ -591,7 +591,7 @@ def _population_in(text: str, year: str) -> int | None:
     return None
 
 
-_NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村",
+_NOT_A_MUNICIPALITY = {"指定都市", "政令指定都市", "中核市", "市町村", "都市", "特別区", "各市", "当市", "本市", "同市", "当町", "当村", "両町", "両市", "両村",
                        "町村", "市町", "区域", "島しょ部の町村", "県内の市町村"}
 
 
@@ -662,8 +662,9 @@ def _several_municipalities(text: str) -> Route | None:
 def _prefecture_applies(text: str, prefecture: str) -> bool:
     # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁企画課です。県が主体で実施する」)
     return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
-        prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)|(?<![市町村])(?:都|県)の事業",
-                                         text) is not None)
+        # (「県として、A町とB町の区域に限定して…」: the 県 said as the applicant, its ask after a comma)
+        prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)|(?<![市町村])(?:都|県)の事業"
+                                         r"|(?<![市町村内])(?:都|県)として[、,]", text) is not None)
 
 
 # 「人口が11%ほど減って」「人口減少率は12.5%」「人口が1割減」: the asker's own 2010→2020 decline, in percent
@@ -727,7 +728,7 @@ def _unlisted_named(t: str, prefecture: str) -> list[str]:
     return list(dict.fromkeys(
         m.group() for m in _MUNICIPALITY_NAMED.finditer(t)
         if m.group() not in _NOT_A_MUNICIPALITY and m.group() not in listed and m.group() != prefecture
-        and not m.group().startswith(("各", "当", "本", "同", "隣", "全", "他", "近隣", "周辺", "県内", "都内"))))
+        and not m.group().startswith(("各", "当", "本", "同", "両", "隣", "全", "他", "近隣", "周辺", "県内", "都内"))))
 
 
 class _AllOf:
@@ -1265,6 +1266,10 @@ def _departures(question: str, default: int | None) -> list[Departure]:
 _TO_THE_STATE = re.compile(r"国(?:庫)?(?:に|へ)[^。]{0,8}?(?:返|還)")
 
 
+# how a grant is paid out, asked of the rules (「支給の仕方は…」「2回払いにしても」)
+_HOW_TO_PAY = re.compile(r"支給(?:の)?(?:仕方|方法|時期|タイミング)|支払い?(?:の)?(?:仕方|方法)|払い方|分割|一括|回払い|何回(?:か)?に分け")
+
+
 def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
     """Companies leaving after different periods, or in the rules' special cases: each one's share, then
     the sum. Asked without the amount received, the shares alone (全額・半額・なし)."""
@@ -1278,6 +1283,11 @@ def repayments_route(question: str, history: Sequence[Turn] = ()) -> Route | Non
         _REPAY.search(_n(t.content)) for t in history if t.role == "user")
     if not (_REPAY.search(text) or leaving or moved_date or special_after):
         return None
+    from assistant.question_parts import asking_sentence
+
+    asking = _n(asking_sentence(question))
+    if _HOW_TO_PAY.search(asking) and not _REPAY.search(asking) and not re.search(r"撤退|退去|やめ|出ていっ|利用を終了", asking):
+        return None  # how the grant is paid out (分割, 一括) is asked, a departure feared in the story is no case to compute
     texts = [question, *(t.content for t in reversed(history) if t.role == "user")]
     if not _REPAY.search(text) and not any(re.search(r"進出支援金|支援金", _n(t)) for t in texts):
         return None

@@ -130,3 +130,14 @@ def test_a_tokyo_area_town_that_states_its_decline_is_eligible_by_it_when_it_rea
     assert r.calculation.result["判定"] == ("対象" if percent >= 10 else "対象外（原則）")
     assert r.calculation.inputs["人口減少率"] == f"{percent}%"
     assert "内の" not in r.calculation.summary  # 「県内の町」 names no town called 「内の町」
+
+
+def test_a_prefecture_applying_as_itself_for_two_listed_towns_is_checked_for_both_and_not_for_the_pair_word():
+    listed = listed_municipalities()
+    towns = [n for n, p in listed.items() if p == "神奈川県" and n.endswith("町")][:2]
+    assert len(towns) == 2
+    r = route(f"神奈川県庁の担当です。県として、{towns[0]}と{towns[1]}の区域に限定して両町のサテオフへの誘致を支援する事業を、"
+              f"テレワーク型で申請することはできるんでしょうか？")
+    assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
+    assert "両町" not in r.calculation.formula  # 「両町」 points at the two, it names no third town
+    assert all(t in r.calculation.summary for t in towns) and "対象となります（③）" in r.calculation.summary
