@@ -86,12 +86,13 @@ DEFAULT_FILES = (
 )
 # Every labelled set: the unit ranker's (its last refit) and the batches written after it. The refusal decision and
 # the learned verdict are fitted on these (the refusal decision's shipped file on every set to z52, the verdict's to t46;
-# a53 awaits the next refit).
+# a53, b54 and c55 await the next refit).
 LABELLED_FILES = (*DEFAULT_FILES, "eval/blind_n40_2026-12-07.jsonl", "eval/blind_o41_2026-12-07.jsonl",
                   "eval/blind_p42_2026-12-07.jsonl", "eval/blind_q43_2026-12-07.jsonl", "eval/blind_r44_2026-12-07.jsonl",
                   "eval/blind_s45_2026-12-07.jsonl", "eval/blind_t46_2026-12-07.jsonl", "eval/blind_u47_2026-12-07.jsonl",
                   "eval/blind_v48_2026-12-07.jsonl", "eval/blind_w49_2026-12-07.jsonl", "eval/blind_x50_2026-12-07.jsonl",
-                  "eval/blind_y51_2026-12-07.jsonl", "eval/blind_z52_2026-12-07.jsonl", "eval/blind_a53_2026-12-07.jsonl")
+                  "eval/blind_y51_2026-12-07.jsonl", "eval/blind_z52_2026-12-07.jsonl", "eval/blind_a53_2026-12-07.jsonl",
+                  "eval/blind_b54_2026-12-08.jsonl", "eval/blind_c55_2026-12-08.jsonl")
 SEED = 14
 
 
