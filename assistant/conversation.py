@@ -16,7 +16,7 @@ from functools import lru_cache
 from assistant.types import Turn
 
 # A follow-up refers back (それ/その/この…), continues (では/なら/だと…), or is too short to stand alone.
-# (a pointing word inside a longer turn, 「…相談したいので、その事業の問い合わせ先も」, points back as well; 「この」
+# (a pointing word inside a longer turn, 「…検討中なので、その施策の担当も」, points back as well; 「この」
 # inside a turn mostly points at the turn's own words)
 _REFERRING = re.compile(r"^(?:それ|その|この|あの|そこ|では|じゃあ|なら|また|ちなみに|他に|ほかに|あと|同じ)|(?:だと|なら|の場合は|はどう|も\S{0,6}ますか|でも)"
                         r"|(?:その|あの|先ほどの|さっきの|前述の|上記の)(?=[一-龥ァ-ヶー])")

@@ -662,7 +662,7 @@ def _several_municipalities(text: str) -> Route | None:
 def _prefecture_applies(text: str, prefecture: str) -> bool:
     # 「埼玉県が…」「県として」, or the 県 said again as the project's runner (「県庁企画課です。県が主体で実施する」)
     return re.search(rf"{prefecture}\s*(?:\([^)]{{0,10}}\))?\s*(?:が|は|として|自身)", text) is not None or (  # NFKC: （ -> (
-        # (「県として、A町とB町の区域に限定して…」: the 県 said as the applicant, its ask after a comma)
+        # (「県として、二つの町に絞って…」: the 県 said as the applicant, its ask after a comma)
         prefecture in text and re.search(r"(?<![市町村])(?:都|県)(?:庁)?(?:が|として)(?:事業主体|主体|実施|申請|事業)|(?<![市町村])(?:都|県)の事業"
                                          r"|(?<![市町村内])(?:都|県)として[、,]", text) is not None)
 

@@ -154,12 +154,12 @@ def test_rewrite_only_for_follow_ups():
     assert is_follow_up("その規模だと何施設まで？")
     assert "50人以上" in rewrite("その規模だと何施設まで？", history).query
     # a pointing word inside a longer turn (「…相談したいので、その事業の…」) points back too
-    long_turn = "来週から庁内で本格的に検討を始めたいと考えておりますので、その事業の問い合わせ先も教えてください。"
+    long_turn = "来週から庁内で本格的に検討を始めたいと考えておりますので、その施設の担当窓口も教えてください。"
     assert "50人以上" in rewrite(long_turn, history).carried
     # a turn naming the other part of the programme drops the earlier part's names, all of them
-    fifth = [Turn("user", "⑤の進出企業定着・地域活性化支援事業のKPIは何年分？")]
-    carried = rewrite("それって①〜④のほうだと何年分？", fifth).carried
-    assert "KPI" in carried and not any(n in carried for n in ("⑤", "進出企業定着", "地域活性化支援事業"))
+    fifth = [Turn("user", "進出企業定着・地域活性化支援事業（⑤）の審査の配点は？")]
+    carried = rewrite("では①〜④のほうは？", fifth).carried
+    assert "配点" in carried and not any(n in carried for n in ("⑤", "進出企業定着", "地域活性化支援事業"))
 
 
 def test_guardrail_patterns_do_not_fire_on_ordinary_questions():

@@ -137,7 +137,7 @@ def test_a_prefectures_project_over_its_whole_area_is_not_eligible():
 @pytest.mark.parametrize(("kind", "claimed", "expected"), [("高水準", 75, "はい"), ("標準", 75, "いいえ"), ("標準", 50, "はい")])
 def test_the_states_share_said_as_what_comes_from_the_state_is_checked(kind, claimed, expected):
     # 「…万円は国から来る」 states the 国費 by its role, not by the result's name
-    question = f"{kind}タイプで④をやります。進出支援金は1社100万円です。1社あたり{claimed}万円は国から来る前提でいいですよね？"
+    question = f"{kind}タイプで④を予定。進出支援金を1社に100万円出す場合、そのうち{claimed}万円は国から来るという理解でいいですよね？"
     r = route(question)
     assert r is not None and r.calculation is not None
     assert decide(question, r.calculation) == expected

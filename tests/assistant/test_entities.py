@@ -161,9 +161,9 @@ def test_a_follow_up_pointing_at_the_town_an_answer_named_is_read_with_that_town
         "兵庫県 南あわじ市 京都市 焼津市")) if n.endswith("市"))
     history = [Turn("user", "廃校を活用した事例で、事業費が小さいほうはどこですか？"),
                Turn("assistant", f"{town}の事例です（交付対象事業費・国費は表のとおり）。[1]")]
-    asked = fake_assistant._with_answered_subject(parse("その市の推進体制はどうなってました？", history), history)
+    asked = fake_assistant._with_answered_subject(parse("その市の運営の体制は？", history), history)
     assert town in asked.query and town in asked.carried
     # a follow-up that names its own subject, or points at nothing, is left as parsed
-    for question in ("焼津市の推進体制はどうなってました？", "推進体制の要件はどうなってました？"):
+    for question in ("焼津市の運営の体制は？", "運営体制の要件は？"):
         parsed = parse(question, history)
         assert fake_assistant._with_answered_subject(parsed, history) == parsed

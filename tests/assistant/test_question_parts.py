@@ -190,5 +190,5 @@ def test_a_request_said_as_a_wish_is_an_ask_of_its_own(wish):
 
 
 def test_alternatives_offered_with_sore_to_mo_are_one_ask():
-    question = "上限額は年度ごとに使えるのでしょうか、それとも通算なのでしょうか。"
+    question = "上限は一施設ごとの額でしょうか、それとも団体の合計でしょうか。"
     assert split_question(question) == [question]

@@ -517,13 +517,13 @@ def test_a_second_ask_that_reads_the_questions_figure_as_another_input_is_not_ru
     assert not any(str(k).startswith("国費") for k in r.calculation.result)
 
 
-@pytest.mark.parametrize("ask", ["支給の仕方は町で決めてしまって問題ないですよね？", "2回払いにしても大丈夫でしょうか？",
+@pytest.mark.parametrize("ask", ["支給の仕方は町が自由に決めてよいですか？", "2回払いにしても大丈夫でしょうか？",
                                  "分割で支給することはできますか？"])
 def test_how_a_grant_is_paid_out_is_no_repayment_to_compute(ask):
-    # a departure feared in the story (「すぐ撤退されるのが心配」) with amounts and a period is no case of leaving
-    question = f"進出支援金の要綱を作っています。すぐ撤退されるのが心配なので、100万円を初年度に50万円、3年たったら残り50万円にしたいです。{ask}"
+    # a departure feared in the story (「早く撤退されると困る」) with amounts and a period is no case of leaving
+    question = f"進出支援金の要綱の案です。早く撤退されると困るので、100万円を最初に40万円、3年後に残り60万円としたいです。{ask}"
     r = route(question)
     assert r is None or r.calculation is None or r.calculation.kind not in ("repayment", "repayment_program")
     # a departure asked about is computed as before
-    r = route("進出支援金100万円を受けた会社が申請日から3年で撤退したら、返還はいくら？")
+    r = route("支援金100万円の会社が、申請日から3年で撤退した場合の返還額は？")
     assert r is not None and r.calculation is not None and r.calculation.result["返還額"] == 500_000

@@ -546,7 +546,7 @@ def test_a_town_named_in_a_question_about_something_else_gets_no_town_verdict(as
 
 
 @pytest.mark.parametrize(("sentence", "yes_no"), [
-    ("視点はそれぞれどういう内容でしたでしょうか。", False),  # a wh-word asks, whatever the polite ending
+    ("三つの視点はどういう中身でしょうか。", False),  # a wh-word asks, whatever the polite ending
     ("上限は年度ごとでしょうか、それとも通算でしょうか。", False),  # alternatives offered
     ("何か条件はありますか？", True),  # 「何か」 is "any", not "what"
     ("どの町村でも申請できますか？", True),  # 「どの…でも」 is "any"

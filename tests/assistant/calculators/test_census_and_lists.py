@@ -124,8 +124,8 @@ def test_a_prefecture_followed_by_a_particle_names_no_city():
        kind=st.sampled_from(["町", "村"]), said=st.sampled_from(["人口が{p}%ほど減って", "人口減少率は{p}%", "人口が{p}%減少して"]))
 def test_a_tokyo_area_town_that_states_its_decline_is_eligible_by_it_when_it_reaches_ten_percent(percent, prefecture, kind, said):
     # a town the 参考 table does not list, named only by its kind: its own decline rate decides (② by the 10 % line)
-    r = route(f"{prefecture}内の{kind}です。条件不利地域の指定はありませんが、2010年から2020年で{said.format(p=percent)}います。"
-              f"テレワーク型の対象になりますか？")
+    r = route(f"{prefecture}内の{kind}です。過疎などの指定は受けていません。2010年から2020年で{said.format(p=percent)}います。"
+              f"この交付金は使えますか？")
     assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
     assert r.calculation.result["判定"] == ("対象" if percent >= 10 else "対象外（原則）")
     assert r.calculation.inputs["人口減少率"] == f"{percent}%"
@@ -136,8 +136,8 @@ def test_a_prefecture_applying_as_itself_for_two_listed_towns_is_checked_for_bot
     listed = listed_municipalities()
     towns = [n for n, p in listed.items() if p == "神奈川県" and n.endswith("町")][:2]
     assert len(towns) == 2
-    r = route(f"神奈川県庁の担当です。県として、{towns[0]}と{towns[1]}の区域に限定して両町のサテオフへの誘致を支援する事業を、"
-              f"テレワーク型で申請することはできるんでしょうか？")
+    r = route(f"神奈川県庁の担当です。県として、{towns[0]}と{towns[1]}の域内に絞り、両町の拠点への誘致を支援したいです。"
+              f"県が申請できますか？")
     assert r is not None and r.calculation is not None and r.calculation.kind == "eligibility"
     assert "両町" not in r.calculation.formula  # 「両町」 points at the two, it names no third town
     assert all(t in r.calculation.summary for t in towns) and "対象となります（③）" in r.calculation.summary

@@ -180,13 +180,13 @@ def test_two_examples_compared_say_which_bears_more_and_by_how_much():
     examples = [e for e in adopted_examples() if e.eligible != e.national][:4]
     for a, b in zip(examples, examples[1:], strict=False):
         share = {e.municipality: e.eligible - e.national for e in (a, b)}
-        r = route(f"{a.municipality}と{b.municipality}の事例で地方負担を比べると、どちらがいくら多いですか？")
+        r = route(f"{a.municipality}と{b.municipality}の事例、地方負担はどっちが多い？差は？")
         assert r is not None and r.calculation is not None
         assert r.calculation.result["地方負担の差"] == abs(share[a.municipality] - share[b.municipality])
         if share[a.municipality] != share[b.municipality]:
             assert r.calculation.summary.startswith(max(share, key=share.__getitem__))
         # the second named in a follow-up that compares 「2つの事例で」: the first is the one asked about before
-        history = [Turn("user", f"{a.municipality}の事例の交付対象事業費と国費はいくらでしたっけ？"), Turn("assistant", "…")]
-        r = route(f"{b.municipality}のほうはどうでした？2つの事例で地方負担を比べると、どちらがいくら多いですか？", history)
+        history = [Turn("user", f"{a.municipality}の事例の事業費と国費は？"), Turn("assistant", "…")]
+        r = route(f"{b.municipality}の事例は？両方の地方負担を比べて、どっちが多い？", history)
         assert r is not None and r.calculation is not None
         assert r.calculation.result["地方負担の差"] == abs(share[a.municipality] - share[b.municipality])
