@@ -176,7 +176,6 @@ def _card_answers_each_part(card: facts.Match, parts: list[str]) -> bool:
     """One card may answer a question of several parts only if each part asks a kind of fact (a count, an
     amount …) that the card's statement states; a part asking something else (「どこの課の担当で」) keeps the
     answer built part by part."""
-
     if len(parts) <= 1:
         return True
     return all(_card_answers_part(card, part) for part in parts)
@@ -589,8 +588,8 @@ class Assistant:
         )
 
     def _with_answered_subject(self, asked: Question, history: Sequence[Turn]) -> Question:
-        """「その市の推進体制は？」 after an answer that named one case study or measure no user turn named (「小さいほうは
-        南あわじ市…」): the follow-up is about what that answer named, so it is searched and read with it."""
+        """「その町の体制は？」 after an answer whose key line named one case study or measure no user turn named (「…のうち
+        大きいほうは○○市」): the follow-up is about what that answer named, so it is searched and read with it."""
         if not asked.carried or not _POINTS_AT_ONE.search(asked.text):
             return asked
         entities = self.index.entities

@@ -341,7 +341,7 @@ class FactBook:
         # what this turn names, else what the conversation named last
         named = self.entities.named_in(asked.text) or self.entities.last_named(asked.carried)
         asked_elements = elements_asked(asked)
-        # 「皆野町の事例では…」: a named case study's own figures are asked, not a general rule's card (a KPI例)
+        # 「○○町の事例では…」: a named case study's own figures are asked, not a general rule's card (a KPI例)
         of_a_case = bool(named) and _ABOUT_A_CASE.search(asked.text) is not None
         order = [i for i in dict.fromkeys([*by_words[:CANDIDATES], *by_meaning[:MEANING_CANDIDATES],
                                            *(i for cards in quoting for i in cards)])

@@ -609,7 +609,7 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
     if name is None:
         after = t.split(prefecture, 1)[1] if prefecture else t
         # (「神奈川県の市です」 names no city: a name does not open with a particle)
-        # (「神奈川県内の町」 neither: a name holds no の)
+        # (「埼玉県内の村」 neither: a name holds no の)
         m = re.match(r"\s*(?![のにでがはも])([一-龥ぁ-ねは-んァ-ヶー々]{1,6}?[市町村区])", after) if prefecture else None
         if m is None and not prefecture:
             m = re.search(r"([一-龥ァ-ヶー々]{1,6}[市町村])(?:は|が|の|って)", t)
@@ -667,7 +667,7 @@ def _prefecture_applies(text: str, prefecture: str) -> bool:
                                          r"|(?<![市町村内])(?:都|県)として[、,]", text) is not None)
 
 
-# 「人口が11%ほど減って」「人口減少率は12.5%」「人口が1割減」: the asker's own 2010→2020 decline, in percent
+# 「人口が13%ほど減った」「人口減少率は12.5%」「人口が1割減」: the asker's own 2010→2020 decline, in percent
 _DECLINE = re.compile(r"人口減少率(?:は|が|で)?[^。％%割]{0,8}?(?P<rate>\d+(?:\.\d+)?)\s*(?P<unit>%|割)"
                       r"|人口(?:は|が|も)?[^。％%割]{0,16}?(?P<fell>\d+(?:\.\d+)?)\s*(?P<fell_unit>%|割)"
                       r"(?:以上|超|ほど|程度|くらい|ぐらい|近く|強|弱)?(?:の)?(?:減|減少|減っ|減り)")
@@ -682,11 +682,10 @@ def _stated_decline(text: str) -> float | None:
 
 
 def _eligible_name(text: str) -> str | None:
-    """The municipality asked about; with none named but its decline stated (「神奈川県内の町で、人口が11%減って
-    いる」), its kind (町) stands for it: the decline decides, not the name."""
+    """The municipality asked about; with none named but its decline stated (「千葉県内の村で、人口が15%減った」), its kind (町) stands for it: the decline decides, not the name."""
     name, prefecture = _municipality(text)
     if name is None and prefecture:
-        # 「茨城県南部の町」「神奈川県内の政令市」: the kind, which is all the check reads of a town it cannot look up
+        # 「栃木県北部の村」「埼玉県内の政令市」: the kind, which is all the check reads of a town it cannot look up
         kind = re.search(r"(?:うち|当|本|[都県道府]内|[都県道府]|部|の)(?:の)?(政令市|政令指定都市|[市町村])"
                          r"(?=で|は|の|も|です|として|に|、)", _n(text))
         return kind.group(1) if kind else None
@@ -1266,7 +1265,7 @@ def _departures(question: str, default: int | None) -> list[Departure]:
 _TO_THE_STATE = re.compile(r"国(?:庫)?(?:に|へ)[^。]{0,8}?(?:返|還)")
 
 
-# how a grant is paid out, asked of the rules (「支給の仕方は…」「2回払いにしても」)
+# how a grant is paid out, asked of the rules (「支払いの方法は…」「分けて払っても」)
 _HOW_TO_PAY = re.compile(r"支給(?:の)?(?:仕方|方法|時期|タイミング)|支払い?(?:の)?(?:仕方|方法)|払い方|分割|一括|回払い|何回(?:か)?に分け")
 
 
@@ -1648,7 +1647,7 @@ def checks_route(question: str, history: Sequence[Turn] = ()) -> Route | None:
         return next((k for k in kinds if re.search(rf"{k}(?:タイプ)?[^。]{{0,12}}(?:なら|たら|だとしたら|としたら|とすれば|の場合|であれば)", text)
                      and any(e.grant_type not in (None, k) for e in examples)), None)
 
-    # 「どちらがいくら多い」「2つの事例で比べると」: two examples compared, by which bears more
+    # 「どちらが多い」「両方の事例を比べて」: two examples compared, by which bears more
     compared = bool(re.search(r"比べ|比較|どちら|どっち|差|違い", text)) and not re.search(r"合計|合わせ|足し|総額", text)
     if named and history and re.search(r"並べ|比べ|比較|も(?:あわせて|合わせて|一緒に)|(?:2|二|ふた)つ|両方|どちら|どっち", text):
         # 「A市の事例も並べて」: the example asked beside the one the conversation is about

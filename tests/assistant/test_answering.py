@@ -153,7 +153,7 @@ def test_rewrite_only_for_follow_ups():
     assert rewrite("地方創生テレワーク型の交付対象者の要件を詳しく教えてください。", history).carried == ""
     assert is_follow_up("その規模だと何施設まで？")
     assert "50人以上" in rewrite("その規模だと何施設まで？", history).query
-    # a pointing word inside a longer turn (「…相談したいので、その事業の…」) points back too
+    # a pointing word inside a longer turn (「…検討中なので、その施設の…」) points back too
     long_turn = "来週から庁内で本格的に検討を始めたいと考えておりますので、その施設の担当窓口も教えてください。"
     assert "50人以上" in rewrite(long_turn, history).carried
     # a turn naming the other part of the programme drops the earlier part's names, all of them

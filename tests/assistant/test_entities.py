@@ -159,7 +159,7 @@ def test_a_follow_up_pointing_at_the_town_an_answer_named_is_read_with_that_town
 
     town = next(n for n in sorted(fake_assistant.index.entities.named_in(
         "兵庫県 南あわじ市 京都市 焼津市")) if n.endswith("市"))
-    history = [Turn("user", "廃校を活用した事例で、事業費が小さいほうはどこですか？"),
+    history = [Turn("user", "体育館を改修した事例のうち、国費が大きいほうは？"),
                Turn("assistant", f"{town}の事例です（交付対象事業費・国費は表のとおり）。[1]")]
     asked = fake_assistant._with_answered_subject(parse("その市の運営の体制は？", history), history)
     assert town in asked.query and town in asked.carried

@@ -517,7 +517,7 @@ def test_a_second_ask_that_reads_the_questions_figure_as_another_input_is_not_ru
     assert not any(str(k).startswith("国費") for k in r.calculation.result)
 
 
-@pytest.mark.parametrize("ask", ["支給の仕方は町が自由に決めてよいですか？", "2回払いにしても大丈夫でしょうか？",
+@pytest.mark.parametrize("ask", ["支給の仕方は町が自由に決めてよいですか？", "支払いを分割にするのは差し支えありませんか？",
                                  "分割で支給することはできますか？"])
 def test_how_a_grant_is_paid_out_is_no_repayment_to_compute(ask):
     # a departure feared in the story (「早く撤退されると困る」) with amounts and a period is no case of leaving

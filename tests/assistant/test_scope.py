@@ -211,7 +211,7 @@ def test_a_measure_the_asker_proposes_to_set_up_is_no_programme_to_look_up():
 def test_a_year_is_read_in_the_sense_said_beside_it_and_in_the_tables_short_form():
     described = CORPUS + normalise_key("令和4年度第2次補正予算（2023年度募集）。デジ田推進交付金（R3補正）採択団体")
     # a past year's adoption told before an ask about this year's call: the year is a 補正's, written R3 in the tables
-    assert unknown_fiscal_years("令和3年度補正で採択された町です。今回の募集で申請できますか？", described) == []
-    assert unknown_fiscal_years("令和2年度補正で採択された町です。今回の募集で申請できますか？", described) == ["令和2年度"]
+    assert unknown_fiscal_years("令和3年度補正で採択を受けた村ですが、この募集にも申し込めますか？", described) == []
+    assert unknown_fiscal_years("令和2年度補正で採択を受けた村ですが、この募集にも申し込めますか？", described) == ["令和2年度"]
     # that year's own call is still asked of the documents, which describe none
     assert unknown_fiscal_years("令和3年度補正の募集では締切はいつでしたか？", described) == ["令和3年度"]

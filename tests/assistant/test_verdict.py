@@ -547,7 +547,7 @@ def test_a_town_named_in_a_question_about_something_else_gets_no_town_verdict(as
 
 @pytest.mark.parametrize(("sentence", "yes_no"), [
     ("三つの視点はどういう中身でしょうか。", False),  # a wh-word asks, whatever the polite ending
-    ("上限は年度ごとでしょうか、それとも通算でしょうか。", False),  # alternatives offered
+    ("上限は施設ごとですか、それとも団体の合計ですか。", False),  # alternatives offered
     ("何か条件はありますか？", True),  # 「何か」 is "any", not "what"
     ("どの町村でも申請できますか？", True),  # 「どの…でも」 is "any"
     ("何か月以内なら返還不要ですか？", False),  # 「何か月」 asks how many months
@@ -558,8 +558,8 @@ def test_a_yes_no_question_has_its_ending_and_asks_no_wh_word(sentence, yes_no):
 
 
 def test_a_duty_said_as_a_condition_with_a_negative_is_not_turned_round():
-    # 「…しないと申請できないんですよね？」 presumes the duty; an optional rule answers いいえ, not 「はい、ご認識のとおり」
-    question = "地域の団体も必ず費用を負担しないと申請できないんですよね？"
+    # 「…しないと応募できないのでしょうか」 presumes the duty; an optional rule answers いいえ, not 「はい、ご認識のとおり」
+    question = "地域の団体も必ず費用を出さないと応募できないのでしょうか？"
     found = duty(question, [SHARES])
     assert found is not None and found.word == "いいえ"
     assert oriented(found, question).word == "いいえ"

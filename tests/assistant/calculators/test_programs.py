@@ -148,7 +148,7 @@ def test_the_type_a_follow_up_compares_with_is_not_the_type_it_asks(compared):
     # 「では標準タイプだったら？…高水準のときより…」 names both types: the one compared with is the earlier run's
     first = "定員25人の施設（整備・運営費4,700万円）とソフト経費950万円の計画で、高水準タイプの国費と負担を知りたい"
     history = [Turn("user", first), Turn("assistant", "…")]
-    r = route(f"では標準タイプだったら？町の持ち出しは、{compared}いくら増えますか。", history)
+    r = route(f"では標準タイプだったら？持ち出しは{compared}どれだけ増える？", history)
     assert r is not None and r.calculation is not None
     eligible = 4500 * MAN + 950 * MAN
     assert r.calculation.result["地方負担の増減"] == national(eligible, "高水準") - national(eligible, "標準")

@@ -185,7 +185,7 @@ def test_two_examples_compared_say_which_bears_more_and_by_how_much():
         assert r.calculation.result["地方負担の差"] == abs(share[a.municipality] - share[b.municipality])
         if share[a.municipality] != share[b.municipality]:
             assert r.calculation.summary.startswith(max(share, key=share.__getitem__))
-        # the second named in a follow-up that compares 「2つの事例で」: the first is the one asked about before
+        # the second named in a follow-up that compares 「両方を比べて」: the first is the one asked about before
         history = [Turn("user", f"{a.municipality}の事例の事業費と国費は？"), Turn("assistant", "…")]
         r = route(f"{b.municipality}の事例は？両方の地方負担を比べて、どっちが多い？", history)
         assert r is not None and r.calculation is not None
