@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.programme_parts import NAMES_FACILITIES, NAMES_FIFTH
 from assistant.types import Turn
 
 # A follow-up refers back (それ/その/この…), continues (では/なら/だと…), or is too short to stand alone.
@@ -28,9 +29,10 @@ _CONTRAST_GROUPS = [
     ("①", "②", "③", "④", "⑤"),
     ("電話", "メール"),
 ]
-# The programme's two parts, each by any of its names: a turn naming one part drops the other's names (all of
-# them: 「⑤の…」 then 「①〜④のほうだと？」 leaves no 進出企業定着・地域活性化支援事業 in the carried topic)
-_PARTS = (("①", "②", "③", "④", "施設整備・利用促進"), ("⑤", "進出企業定着", "地域活性化支援事業"))
+# The programme's two parts, each by any of its names (assistant/programme_parts.py; ⑤'s whole name too): a turn
+# naming one part drops the other's names, all of them (「⑤の…」 then 「①〜④のほうだと？」 leaves no
+# 進出企業定着・地域活性化支援事業 in the carried topic)
+_PARTS = (NAMES_FACILITIES, re.compile(rf"{NAMES_FIFTH.pattern}|地域活性化支援事業"))
 MAX_CARRIED_TURNS = 2
 MAX_CARRIED_CHARS = 400  # a topic needs a sentence, not a pasted document
 STANDALONE_LENGTH = 28
@@ -68,7 +70,6 @@ def rewrite(question: str, history: Sequence[Turn]) -> Rewritten:
                 if other not in mentioned and not any(other in m for m in mentioned):
                     carried = carried.replace(other, " ")
     for i, names in enumerate(_PARTS):
-        if any(n in question for n in names) and not any(n in question for n in _PARTS[1 - i]):
-            for other in sorted(_PARTS[1 - i], key=len, reverse=True):
-                carried = carried.replace(other, " ")
+        if names.search(question) and not _PARTS[1 - i].search(question):
+            carried = _PARTS[1 - i].sub(" ", carried)
     return Rewritten(f"{carried} {question}", carried)

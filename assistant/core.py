@@ -516,10 +516,10 @@ class Assistant:
 
         t0 = time.perf_counter()
         passages = self.retriever.passages(asked.query, self.settings.top_k)
+        named = self._named_in_parts(question, parts)  # (none for a question asking one thing)
         if len(parts) > 1:
             # each part searched with the case studies and measures the question names when the part names none
             # (the story before the asks names what a later 「…の条件も」 is about)
-            named = self._named_in_parts(question, parts)
             passages = self._with_passages_for(
                 [part if not named or self.index.entities.named_in(part) else f"{' '.join(named)} {part}" for part in parts],
                 asked.carried, passages)
@@ -533,7 +533,7 @@ class Assistant:
         refusal = self._out_of_scope(asked, passages)
         # (after the scope checks: a programme is found named in a passage of either part)
         passages = _of_document_and_part_asked(asked, passages)
-        draft, part_drafts = (None, []) if refusal else self._draft(question, parts, asked.carried, passages)
+        draft, part_drafts = (None, []) if refusal else self._draft(question, parts, asked.carried, passages, named)
         deciding = answerability.current() is not None or answerability.observed is not None
         floor = DECISION_FLOOR if deciding else MIN_RELEVANCE
         # the fact card most likely to answer (its probability is evidence for the decision too); below the floor
@@ -558,7 +558,7 @@ class Assistant:
             if card is not None:  # the fact the question asks, stated whole, in place of the lines found one by one
                 draft = _card_draft(card, draft, self._current().cards.book().siblings(card, asked))
             else:
-                draft = self._with_part_cards(asked, passages, draft, part_drafts)
+                draft = self._with_part_cards(asked, passages, draft, part_drafts, named)
         if phrase and draft is not None and not refusal and draft.relevance >= MIN_RELEVANCE and self.generator is not None:
             # A follow-up (「標準タイプだと？」) reaches the model with its carried topic, as retrieval saw it.
             draft = self.generator.generate(asked.query if asked.carried else question, passages, draft)  # falls back to the extractive draft
@@ -722,10 +722,11 @@ class Assistant:
             joined = "\n".join([lead, *body])
         return _renumbered(joined, citations)
 
-    def _draft(self, question: str, parts: list[str], carried: str,
-               passages: list[Passage]) -> tuple[extract.Draft | None, list[extract.Draft | None]]:
+    def _draft(self, question: str, parts: list[str], carried: str, passages: list[Passage],
+               named: Sequence[str] | None = None) -> tuple[extract.Draft | None, list[extract.Draft | None]]:
         """The extractive answer, and for a question asking several things the answer to each part (joined in the
-        first) — [] when the question is answered whole."""
+        first) — [] when the question is answered whole. `named`: the question's cases and measures
+        (`_named_in_parts`), when the caller has them already."""
         meanings: dict[str, Any] = {}  # one question vector per distinct text asked about
         weighs_meaning = unit_ranker.current().uses(*MEANING)  # else no question embedding at all
 
@@ -741,7 +742,7 @@ class Assistant:
 
         if len(parts) == 1:
             return draft_for(question, carried), []
-        named = self._named_in_parts(question, parts)
+        named = self._named_in_parts(question, parts) if named is None else named
         told = question_parts.story(question)  # the asker's situation before the asks: what each part is about
         for max_units in (2, 1):
             drafts = []
@@ -768,7 +769,7 @@ class Assistant:
         return sorted(n for n in self.index.entities.named_in(question) if normalise_key(n) not in programme)
 
     def _with_part_cards(self, asked: Question, passages: list[Passage], draft: extract.Draft,
-                         drafts: list[extract.Draft | None]) -> extract.Draft:
+                         drafts: list[extract.Draft | None], named: Sequence[str]) -> extract.Draft:
         """A question asking several facts (「予算額と、前年度の参加企業数を」) gets each part's fact card in place of
         that part's lines, when the fitted match finds one for the part above its threshold; the parts without one
         keep their lines. The same card answering two parts is stated once."""
@@ -777,7 +778,7 @@ class Assistant:
             return draft
         book = self._current().cards.book()
         cards: list[facts.Match | None] = []
-        named, told = self._named_in_parts(asked.text, asked.parts), question_parts.story(asked.text)
+        told = question_parts.story(asked.text)
         for i, (part, lines) in enumerate(zip(asked.parts, drafts, strict=True)):
             topic = _part_topic(list(asked.parts), i, asked.carried, named, self.index.entities, told)
             one = replace(parse_question(part), carried=topic, query=f"{topic} {part}".strip())

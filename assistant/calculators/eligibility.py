@@ -64,7 +64,7 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
     if not prefecture:
         raise CalculationError(f"「{name}」の都道府県を指定してください（東京圏かどうかで判定が変わります）")
     inputs_out = {"自治体名": name, "都道府県": prefecture}
-    who = f"{prefecture}の{name}" if name in _KINDS_ONLY else f"{prefecture}{name}"  # 「神奈川県の政令市」
+    who = _shown_name(name, prefecture)
     if prefecture not in TOKYO_AREA:
         return Calculation(
             kind="eligibility", inputs=inputs_out, result={"判定": "対象", "区分": "①東京圏外の地方公共団体"},
@@ -120,11 +120,11 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
         # a town not named (「埼玉県の村です」): the table cannot be looked up, so the rule is the answer
         return calculation_of("eligibility", dict(inputs_out), {"判定": "条件付き", "区分": "②"},
                               f"{prefecture}は東京圏内です。東京圏内の{name}は、条件不利地域を含む市町村（制度概要の参考一覧に掲載）か、"
-                              f"2010年～2020年の人口減少率が{float(fraction('population_decline') * 100):g}%以上であれば②として"
+                              f"2010年～2020年の人口減少率が{_decline_line()}以上であれば②として"
                               f"交付対象となります。",
                               [Step("gate", f"{prefecture}は東京圏内 → ①に該当せず", {"都道府県": prefecture}, False,
                                     rule("tokyo_area")),
-                               Step("gate", "条件不利地域を含む市町村（参考一覧）又は人口減少率10%以上 → ②", {}, None,
+                               Step("gate", f"条件不利地域を含む市町村（参考一覧）又は人口減少率{_decline_line()}以上 → ②", {}, None,
                                     rule("eligible_listed"))])
     if (optional(inputs, "政令指定都市") is True or name in ("政令市", "政令指定都市")) and name.endswith("市"):
         # the 参考 table's own heading leaves 政令指定都市 out of 条件不利地域を含む市町村, whatever areas they contain
@@ -143,14 +143,25 @@ def eligibility(inputs: Mapping[str, object]) -> Calculation:
     )
 
 
+def _decline_line() -> str:
+    """The census decline's line as the documents write it (10%), from the rules table."""
+    return f"{float(fraction('population_decline') * 100):g}%"
+
+
+def _shown_name(name: str, prefecture: str) -> str:
+    """The municipality as an answer names it: 「神奈川県の町」 for one named only by its kind (no town is called 町),
+    「神奈川県真鶴町」 for a named one."""
+    return f"{prefecture}の{name}" if name in _KINDS_ONLY else f"{prefecture}{name}"
+
+
 def _by_population_decline(name: str, prefecture: str, inputs_out: Mapping[str, object], rate: Fraction) -> Calculation:
     """A 東京圏 municipality the 参考 table does not list, whose 2010→2020 decline the asker states: ② covers it when
     the decline reaches the rule's line (10 %), whatever the table lists (the table is 参考)."""
     line = fraction("population_decline")
     meets = rate >= line
     said = f"{float(rate * 100):g}%"
-    at_line = f"{float(line * 100):g}%"
-    who = f"{prefecture}の{name}" if name in _KINDS_ONLY else f"{prefecture}{name}"  # 「神奈川県の町」 names no town
+    at_line = _decline_line()
+    who = _shown_name(name, prefecture)
     steps = [Step("gate", f"{prefecture}は東京圏内 → ①に該当せず", {"都道府県": prefecture}, False, rule("tokyo_area")),
              Step("gate", f"人口減少率{said}（2010年～2020年）：{at_line}以上 {'○' if meets else '×'}", {"人口減少率": said},
                   meets, rule("population_decline"))]
@@ -257,7 +268,7 @@ def population_decline(inputs: Mapping[str, object]) -> Calculation:
     if before == 0:
         raise CalculationError("2010年の人口が0人では減少率を計算できません")
     line = fraction("population_decline")
-    at_line = f"{float(line * 100):g}%"  # the rule's line as the documents write it (10%)
+    at_line = _decline_line()
     rate = Fraction(before - after, before)
     meets = rate >= line
     ceiling = math.floor(before * (1 - line))

@@ -30,6 +30,12 @@ def national(eligible: int, kind: str) -> int:
     return eligible * n // d // 1000 * 1000
 
 
+def trial_measure(man: int, correction: int) -> int:
+    """The お試し measure for a cost in 万円 and a 財政力補正 of 0.`correction`: the cost capped at 1,000万円,
+    × 0.5 × the correction."""
+    return min(man, 1000) * MAN * 5 * correction // 100
+
+
 ZENKAKU = str.maketrans("0123456789,", "０１２３４５６７８９，")
 
 
@@ -583,12 +589,8 @@ def test_a_follow_up_changing_the_trial_office_cost_gives_the_change_in_the_meas
                Turn("assistant", "…")]
     r = route(f"じゃあ対象経費を{second:,}万円にしたら、措置額はいくら変わりますか？", history)
     assert r is not None and r.calculation is not None
-
-    def measure(man: int) -> int:  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
-        return min(man, 1000) * MAN * 5 * correction // 100  # × 5/10 × correction/10
-
-    assert r.calculation.result["措置額の増減"] == measure(second) - measure(first)
-    assert r.calculation.result["変更前の措置額"] == measure(first)
+    assert r.calculation.result["措置額の増減"] == trial_measure(second, correction) - trial_measure(first, correction)
+    assert r.calculation.result["変更前の措置額"] == trial_measure(first, correction)
 
 
 @given(before=st.integers(1, 9), after=st.integers(1, 9), kind=st.sampled_from(["高水準", "標準"]))
@@ -620,7 +622,7 @@ def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, co
     r = route(f"お試しサテライトオフィス向けの特別交付税措置を使います。PR経費{pr}万円、賃料{rent}万円、空き家の改修工事{works}万円。"
               f"財政力補正0.{correction}で措置額は？")
     assert r is not None and r.calculation is not None
-    assert r.calculation.result["措置額"] == min(pr + rent, 1000) * MAN * 5 * correction // 100
+    assert r.calculation.result["措置額"] == trial_measure(pr + rent, correction)
     # what is left to the town is kept for a follow-up, but shown as a step only when asked
     assert r.calculation.result["地方負担"] == (pr + rent + works) * MAN - r.calculation.result["措置額"]
     assert not any(s.kind == "difference" for s in r.calculation.steps)
@@ -630,7 +632,7 @@ def test_hard_works_are_left_out_of_the_trial_office_measure(pr, rent, works, co
 def test_a_fiscal_correction_given_with_a_hedge_is_applied(hedge):
     r = route(f"PR経費300万円と賃料400万円のお試しサテライトオフィス事業、財政力補正{hedge}0.8として特別交付税の措置額は？")
     assert r is not None and r.calculation is not None
-    assert r.calculation.result["措置額"] == 700 * MAN * 5 * 8 // 100
+    assert r.calculation.result["措置額"] == trial_measure(700, 8)
 
 
 @pytest.mark.parametrize("ask", ["町が自分で持つ額", "町の手出し", "単費で賄う分"])
@@ -714,7 +716,7 @@ def test_a_restated_total_is_no_further_cost_and_the_burden_asked_is_what_the_me
     r = route(f"特交（お試しサテライトオフィス）の見積もり：宣伝費{pr}万円、オフィス賃借{rent}万円、古民家の改修工事{works}万円。"
               f"財政力補正は0.{correction}。合計{total}万円のうち、措置されずに町に残る負担はいくら？")
     assert r is not None and r.calculation is not None
-    measure = min(pr + rent, 1000) * MAN * 5 * correction // 100  # the total is not a fourth cost item
+    measure = trial_measure(pr + rent, correction)  # the total is not a fourth cost item
     assert r.calculation.result["措置額"] == measure
     assert r.calculation.result["地方負担"] == total * MAN - measure
     assert r.calculation.summary.startswith("措置されずに残る負担は")
@@ -1291,7 +1293,7 @@ def test_a_turn_with_a_plan_of_its_own_compared_back_gives_each_named_difference
 def test_the_askers_fiscal_correction_is_read_when_an_earlier_turn_named_the_measure(earlier, turn, cost, correction):
     r = route(turn.format(cost=cost, correction=correction), [Turn("user", earlier), Turn("assistant", "…")])
     assert r is not None and r.calculation is not None
-    amount = min(cost, 1000) * MAN * 5 * correction // 100  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
+    amount = trial_measure(cost, correction)
     assert amount in r.calculation.result.values()
     assert f"財政力補正0.{correction}" in r.calculation.summary  # written as the asker wrote it, not as a fraction
 
@@ -1571,11 +1573,7 @@ def test_a_follow_up_keeping_the_cost_and_changing_the_correction_gives_the_chan
                Turn("assistant", "…")]
     r = route(f"対象経費は{cost:,}万円のままとして財政力補正0.{after}の団体だと、措置額はいくら変わる？", history)
     assert r is not None and r.calculation is not None
-
-    def measure(correction: int) -> int:  # 対象経費 capped at 1,000万円, × 0.5 × 財政力補正
-        return min(cost, 1000) * MAN * 5 * correction // 100
-
-    assert r.calculation.result["措置額の増減"] == measure(after) - measure(before)
+    assert r.calculation.result["措置額の増減"] == trial_measure(cost, after) - trial_measure(cost, before)
     assert "対象経費：" not in r.calculation.summary  # the cost kept is no change
 
 
